@@ -1,0 +1,232 @@
+// Package load holds what every input loader shares: the unit of work a
+// loader is handed, the options and limits it must honour, positioned
+// errors, and reading files without leaving the scanned root.
+//
+// One package per format lives below it (cfn, sam, serverless, terraform);
+// each translates its input into internal/model.
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// File is one input file: its path for display (relative to the scan root,
+// slash-separated) and its contents.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Unit is what one loader call loads: a template file, a serverless.yml, or
+// the .tf files of one Terraform module directory.
+type Unit struct {
+	Format model.Format
+	// Path is the unit's display path: the file, or the module directory.
+	Path  string
+	Files []File
+	// Root gives read access to the scan root for loaders that follow
+	// references to other files (${file(...)}, file(), local modules). It
+	// refuses paths that leave the root. It may be nil, in which case no
+	// other file can be read.
+	Root *Root
+}
+
+// Options are the user's settings for loading.
+type Options struct {
+	// Params overrides template parameters, Serverless options (stage,
+	// region) and Terraform variables by name.
+	Params map[string]string
+	// Env holds environment variables for ${env:…}, only when the user
+	// asked for them explicitly (an --env-file); nil means none.
+	Env    map[string]string
+	Limits Limits
+}
+
+// Limits bound the work a hostile input can cause. The zero value of a
+// field means "use the default".
+type Limits struct {
+	// MaxFileBytes is the largest input file read.
+	MaxFileBytes int64
+	// MaxDepth is the deepest nesting of maps and lists accepted.
+	MaxDepth int
+	// MaxNodes is the most value nodes one file may expand to, counting
+	// each YAML alias expansion.
+	MaxNodes int
+	// MaxResources is the most resources one stack may declare (after
+	// count/for_each expansion).
+	MaxResources int
+	// MaxResolveSteps bounds variable/intrinsic resolution work per file.
+	MaxResolveSteps int
+}
+
+// Default limits.
+const (
+	DefaultMaxFileBytes    = 20 << 20
+	DefaultMaxDepth        = 256
+	DefaultMaxNodes        = 2_000_000
+	DefaultMaxResources    = 20_000
+	DefaultMaxResolveSteps = 1_000_000
+)
+
+// WithDefaults returns l with every zero field set to its default.
+func (l Limits) WithDefaults() Limits {
+	if l.MaxFileBytes <= 0 {
+		l.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = DefaultMaxNodes
+	}
+	if l.MaxResources <= 0 {
+		l.MaxResources = DefaultMaxResources
+	}
+	if l.MaxResolveSteps <= 0 {
+		l.MaxResolveSteps = DefaultMaxResolveSteps
+	}
+	return l
+}
+
+// Error is a problem with the input at a position. Its text is
+// "file:line:col: message", the form editors and CI annotate.
+type Error struct {
+	Pos model.Pos
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// Errorf returns an *Error at pos.
+func Errorf(pos model.Pos, format string, args ...any) error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// PosOf returns the position carried by err when it is (or wraps) an
+// *Error, and the zero Pos otherwise.
+func PosOf(err error) model.Pos {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Pos
+	}
+	return model.Pos{}
+}
+
+// ErrOutsideRoot is returned when an input asks for a file outside the
+// scanned root.
+var ErrOutsideRoot = errors.New("path leaves the scanned root")
+
+// Root reads files below a directory and refuses anything that would leave
+// it: "..", absolute paths, and symbolic links that point outside. It wraps
+// os.Root, which checks every path component against the root.
+type Root struct {
+	dir     string
+	root    *os.Root
+	maxSize int64
+}
+
+// OpenRoot opens dir as a read-only root. maxSize bounds the size of any
+// file read through it (0 means DefaultMaxFileBytes).
+func OpenRoot(dir string, maxSize int64) (*Root, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open scan root: %w", err)
+	}
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileBytes
+	}
+	return &Root{dir: dir, root: r, maxSize: maxSize}, nil
+}
+
+// Close releases the root.
+func (r *Root) Close() error {
+	if r == nil || r.root == nil {
+		return nil
+	}
+	return r.root.Close()
+}
+
+// Dir is the root's directory as opened.
+func (r *Root) Dir() string { return r.dir }
+
+// Clean resolves name (slash-separated) relative to the directory from
+// (also relative to the root, slash-separated) and returns the root-relative
+// path, or ErrOutsideRoot when it leaves the root.
+func Clean(from, name string) (string, error) {
+	if name == "" {
+		return "", fmt.Errorf("empty path")
+	}
+	name = filepath.ToSlash(name)
+	if path.IsAbs(name) || filepath.IsAbs(name) || (len(name) > 1 && name[1] == ':') {
+		return "", fmt.Errorf("%s: %w", name, ErrOutsideRoot)
+	}
+	p := path.Join(from, name)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return "", fmt.Errorf("%s: %w", name, ErrOutsideRoot)
+	}
+	return p, nil
+}
+
+// ReadFile reads the root-relative, slash-separated path rel. It fails with
+// ErrOutsideRoot for paths that leave the root, including through symbolic
+// links, and refuses files over the size limit.
+func (r *Root) ReadFile(rel string) ([]byte, error) {
+	if r == nil {
+		return nil, fmt.Errorf("read %s: no file access in this context", rel)
+	}
+	p, err := Clean(".", rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.root.Open(filepath.FromSlash(p))
+	if err != nil {
+		if strings.Contains(err.Error(), "escapes from parent") || strings.Contains(err.Error(), "path escapes") {
+			return nil, fmt.Errorf("%s: %w", rel, ErrOutsideRoot)
+		}
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("read %s: is a directory", rel)
+	}
+	if st.Size() > r.maxSize {
+		return nil, fmt.Errorf("read %s: file is %d bytes, over the %d-byte limit", rel, st.Size(), r.maxSize)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, r.maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	if int64(len(data)) > r.maxSize {
+		return nil, fmt.Errorf("read %s: file is over the %d-byte limit", rel, r.maxSize)
+	}
+	return data, nil
+}
+
+// ReadDir lists the root-relative directory rel.
+func (r *Root) ReadDir(rel string) ([]fs.DirEntry, error) {
+	if r == nil {
+		return nil, fmt.Errorf("read %s: no file access in this context", rel)
+	}
+	p, err := Clean(".", rel)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(r.root.FS(), p)
+	if err != nil {
+		return nil, fmt.Errorf("read directory %s: %w", rel, err)
+	}
+	return entries, nil
+}
