@@ -1,0 +1,98 @@
+// Package graph builds the application graph over the model: principals,
+// entry points, functions, stores and roles as nodes; invocations, reads,
+// writes, management and role assumption as edges, each with the evidence
+// (file:line) that creates it.
+package graph
+
+import (
+	"sort"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// NodeKind is the kind of a graph node.
+type NodeKind string
+
+// Node kinds.
+const (
+	NodePrincipal  NodeKind = "principal"   // Internet, authenticated users, other accounts, AWS services
+	NodeEntryPoint NodeKind = "entry-point" // API routes, function URLs, public resource policies
+	NodeFunction   NodeKind = "function"
+	NodeStore      NodeKind = "store" // tables, buckets, queues, topics, secrets, …
+	NodeRole       NodeKind = "role"
+)
+
+// EdgeKind is the kind of a graph edge.
+type EdgeKind string
+
+// Edge kinds.
+const (
+	EdgeInvokes EdgeKind = "invokes" // principal → entry point → function; source → function
+	EdgeReads   EdgeKind = "reads"   // store → function (data flows from the store)
+	EdgeWrites  EdgeKind = "writes"  // function → store
+	EdgeManages EdgeKind = "manages" // function → resource it can reconfigure
+	EdgeAssumes EdgeKind = "assumes" // principal/function → role
+)
+
+// Node is a vertex of the graph. ID is unique in the graph and stable across
+// runs ("<stack>#<kind>:<model ID>").
+type Node struct {
+	ID   string   `json:"id"`
+	Kind NodeKind `json:"kind"`
+	Name string   `json:"name"`
+	File string   `json:"file,omitempty"`
+	Line int      `json:"line,omitempty"`
+	// Sub refines Kind: the store kind (table, bucket…), the principal kind
+	// (anonymous, authenticated, account, service), the entry point kind.
+	Sub string `json:"sub,omitempty"`
+	// Stack is the ID of the stack the node belongs to ("" for principals
+	// shared across stacks).
+	Stack string `json:"stack,omitempty"`
+	// Ref is the model ID of the object the node stands for.
+	Ref string `json:"ref,omitempty"`
+	// Classification is the data classification of a store.
+	Classification string `json:"classification,omitempty"`
+	// Auth is the effective auth of an entry point.
+	Auth string `json:"auth,omitempty"`
+}
+
+// Edge is a directed, evidenced relation between two nodes.
+type Edge struct {
+	From string   `json:"from"`
+	To   string   `json:"to"`
+	Kind EdgeKind `json:"kind"`
+	// Via says what creates the edge: "trigger SQS", "policy dynamodb:PutItem",
+	// "env TABLE_NAME", "route GET /orders".
+	Via string `json:"via,omitempty"`
+	// Evidence is where the edge is declared.
+	Evidence model.Pos `json:"evidence"`
+	// Confidence is "high" when the declaration is explicit (a trigger, a
+	// policy naming the resource and the function's environment naming it
+	// too) and "medium"/"low" when inferred from wildcards.
+	Confidence string `json:"confidence,omitempty"`
+}
+
+// Graph is the application graph.
+type Graph struct {
+	Nodes []*Node `json:"nodes"`
+	Edges []*Edge `json:"edges"`
+}
+
+// Sort orders nodes by ID and edges by (from, to, kind, via), for
+// deterministic output.
+func (g *Graph) Sort() {
+	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID < g.Nodes[j].ID })
+	sort.Slice(g.Edges, func(i, j int) bool {
+		a, b := g.Edges[i], g.Edges[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		if a.To != b.To {
+			return a.To < b.To
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Via < b.Via
+	})
+}
