@@ -136,7 +136,7 @@ func TestExpand(t *testing.T) {
 	if all, star := len(c.Expand("*")), len(c.Expand("*:*")); all != c.Len() || star != c.Len() {
 		t.Errorf("Expand(*) = %d, Expand(*:*) = %d, want %d", all, star, c.Len())
 	}
-	if n := len(c.Expand("dynamodb:?etItem")); n != 2 {
+	if n := len(c.Expand("dynamodb:???Item")); n != 2 {
 		t.Errorf("dynamodb:???Item expands to %d, want 2 (GetItem, PutItem)", n)
 	}
 }
