@@ -124,6 +124,14 @@ func NewList(items []*Value, pos Pos) *Value { return &Value{Kind: List, Items: 
 // NewMap returns a map value at pos.
 func NewMap(fields []Field, pos Pos) *Value { return &Value{Kind: Map, Fields: fields, Pos: pos} }
 
+// PosOr returns v's position, or fallback when v is nil or has none.
+func (v *Value) PosOr(fallback Pos) Pos {
+	if v == nil || !v.Pos.IsValid() {
+		return fallback
+	}
+	return v.Pos
+}
+
 // IsSet reports whether v is present and not null.
 func (v *Value) IsSet() bool { return v != nil && v.Kind != Null }
 
@@ -166,6 +174,15 @@ func (v *Value) Path(keys ...string) *Value {
 		}
 	}
 	return v
+}
+
+// Entries returns the map's fields (nil when v is nil or not a map), for
+// ranging over a map that may be absent.
+func (v *Value) Entries() []Field {
+	if v == nil || v.Kind != Map {
+		return nil
+	}
+	return v.Fields
 }
 
 // Has reports whether the map v has an entry key.

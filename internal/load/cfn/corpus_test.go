@@ -1,0 +1,75 @@
+package cfn
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
+)
+
+const corpusDir = "../../../../shared/corpus"
+
+// corpusTemplates lists the corpus' CloudFormation/SAM templates (the
+// rendered app templates stand in for the raw cookiecutter sources).
+func corpusTemplates(tb testing.TB) []string {
+	tb.Helper()
+	if _, err := os.Stat(corpusDir); err != nil {
+		tb.Skip("shared corpus not present beside the checkout")
+	}
+	var files []string
+	_ = filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && d.Name() == "aws-sam-cli-app-templates" {
+			return filepath.SkipDir
+		}
+		name := d.Name()
+		ext := filepath.Ext(name)
+		if !d.IsDir() && (strings.HasPrefix(name, "template.") && (ext == ".yaml" || ext == ".yml" || ext == ".json") || strings.HasSuffix(name, ".template.json")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files
+}
+
+// TestCorpusParse parses every corpus template: none may panic, and every
+// failure must be a positioned error.
+func TestCorpusParse(t *testing.T) {
+	files := corpusTemplates(t)
+	clean := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(corpusDir, f)
+		doc, err := yamlv.Decode(rel, data, load.Limits{})
+		if err == nil {
+			var tpl *Template
+			tpl, err = Parse(context.Background(), rel, doc.Root, load.Options{})
+			if err == nil {
+				tpl.Translate()
+				err = tpl.Err()
+			}
+		}
+		if err != nil {
+			if !load.PosOf(err).IsValid() {
+				t.Errorf("%s: error without position: %v", rel, err)
+			}
+			t.Logf("FAIL %v", err)
+			continue
+		}
+		clean++
+	}
+	t.Logf("%d of %d templates parsed cleanly", clean, len(files))
+	if float64(clean) < 0.99*float64(len(files)) {
+		t.Errorf("only %d of %d templates parsed cleanly (want ≥ 99%%)", clean, len(files))
+	}
+}
