@@ -47,8 +47,12 @@ type Options struct {
 	Params map[string]string
 	// Env holds environment variables for ${env:…}, only when the user
 	// asked for them explicitly (an --env-file); nil means none.
-	Env    map[string]string
-	Limits Limits
+	Env map[string]string
+	// VarFiles are Terraform variable files (--var-file), root-relative
+	// slash paths, applied in order after terraform.tfvars and
+	// *.auto.tfvars; nil means none.
+	VarFiles []string
+	Limits   Limits
 }
 
 // Limits bound the work a hostile input can cause. The zero value of a
