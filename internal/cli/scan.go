@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/scan"
+)
+
+// scanFlags are the flags shared by commands that scan.
+type scanFlags struct {
+	format   string
+	output   string
+	failOn   string
+	config   string
+	params   []string
+	quiet    bool
+	noColor  bool
+	maxBytes int64
+	maxDepth int
+}
+
+func (f *scanFlags) register(cmd *cobra.Command, formats string) {
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+formats)
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of stdout")
+	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
+	fl.StringVar(&f.config, "config", "", "configuration file (default: nightlight.yaml in the first scanned directory, if present)")
+	fl.StringArrayVarP(&f.params, "param", "p", nil, "template parameter / variable / option override NAME=VALUE (repeatable)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr")
+	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
+	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
+	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
+}
+
+// options turns the flags into scan options.
+func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
+	params := map[string]string{}
+	for _, p := range f.params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return scan.Options{}, usageError("--param %q: want NAME=VALUE", p)
+		}
+		params[k] = v
+	}
+	return scan.Options{
+		Paths:   paths,
+		Loaders: scan.DefaultLoaders(),
+		Tool:    report.Tool{Name: "nightlight", Version: Version},
+		Logger:  env.Logger,
+		Load: load.Options{Params: params, Limits: load.Limits{
+			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth,
+		}},
+	}, nil
+}
+
+func scanCommand(env *Env, name string) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   name + " PATH...",
+		Short: "Scan templates and report the application model and findings",
+		Long: `Scan walks the given files and directories, loads every AWS SAM or
+CloudFormation template, Serverless Framework file and Terraform module it
+finds (by content, not only by name), and reports the application model and
+findings. Directories named node_modules, .aws-sam, cdk.out, .terraform and
+.serverless are skipped unless named explicitly; symbolic links are never
+followed out of the scanned root.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is or
+when an input did not load, 2 on usage or fatal errors.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			threshold, err := parseThreshold(f.failOn)
+			if err != nil {
+				return err
+			}
+			opts, err := f.options(env, args)
+			if err != nil {
+				return err
+			}
+			doc, err := scan.Run(cmd.Context(), opts)
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			if err := writeReport(env, &f, doc, name == "inventory"); err != nil {
+				return err
+			}
+			failed := 0
+			for _, in := range doc.Inputs {
+				if in.Error != "" {
+					failed++
+					if f.format != "text" || f.output != "" {
+						fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)
+					}
+				}
+			}
+			if len(doc.Inputs) == 0 {
+				return &exitError{code: ExitError, err: fmt.Errorf("no templates, serverless files or Terraform modules found in %s", strings.Join(args, ", "))}
+			}
+			if atOrAbove(doc.Findings, threshold) > 0 || failed > 0 {
+				return withCode(ExitFindings)
+			}
+			return nil
+		},
+	}
+	f.register(cmd, "text, json")
+	return cmd
+}
+
+// writeReport renders doc in the chosen format to stdout or --output.
+func writeReport(env *Env, f *scanFlags, doc *report.Document, inventory bool) error {
+	var buf bytes.Buffer
+	var err error
+	switch f.format {
+	case "text":
+		color := !f.noColor && f.output == "" && env.IsTerminal != nil && env.IsTerminal(env.Stdout) && os.Getenv("NO_COLOR") == ""
+		err = report.WriteText(&buf, doc, report.TextOptions{Color: color, Inventory: true})
+	case "json":
+		err = report.WriteJSON(&buf, doc)
+	default:
+		return usageError("--format %q: want one of text, json", f.format)
+	}
+	if err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	var w io.Writer = env.Stdout
+	if f.output != "" {
+		if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
+			return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
+		}
+		return nil
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// parseThreshold reads --fail-on; "none" disables failing on findings.
+func parseThreshold(s string) (int, error) {
+	if strings.EqualFold(s, "none") {
+		return 99, nil
+	}
+	r := rule.Severity(strings.ToLower(s)).Rank()
+	if r < 0 {
+		names := []string{"info", "low", "medium", "high", "critical", "none"}
+		sort.Strings(names)
+		return 0, usageError("--fail-on %q: want one of %s", s, strings.Join(names, ", "))
+	}
+	return r, nil
+}
+
+func atOrAbove(fs []rule.Finding, threshold int) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity.Rank() >= threshold {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,148 @@
+package scan
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// skipDirs are build outputs and dependency folders that hold copies of
+// templates (or nothing of ours); they are skipped unless named explicitly.
+var skipDirs = map[string]bool{
+	"node_modules": true, ".aws-sam": true, "cdk.out": true, ".git": true,
+	".terraform": true, ".serverless": true, ".venv": true, "__pycache__": true,
+}
+
+// candidate is a file discovery found, before it is read.
+type candidate struct {
+	root    string // absolute scan root it was found under
+	rel     string // path relative to root, slash-separated
+	display string // path shown in reports
+	format  model.Format
+	// explicit is true when the file was named on the command line.
+	explicit bool
+	err      error
+}
+
+// discover walks the given paths and returns candidate input files in a
+// deterministic order. Directories are walked recursively; symbolic links
+// are followed only when they stay inside the scanned root.
+func discover(paths []string) ([]candidate, error) {
+	var out []candidate
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("resolve %s: %w", p, err)
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("scan %s: %w", p, err)
+		}
+		if !st.IsDir() {
+			dir := filepath.Dir(abs)
+			c := candidate{root: dir, rel: filepath.Base(abs), display: filepath.ToSlash(filepath.Clean(p)), explicit: true}
+			c.format = formatByName(c.rel)
+			out = append(out, c)
+			continue
+		}
+		found, err := walk(abs, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].display < out[j].display })
+	return out, nil
+}
+
+func walk(root, shown string) ([]candidate, error) {
+	var out []candidate
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", shown, err)
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		display := filepath.ToSlash(filepath.Join(shown, rel))
+		if err != nil {
+			out = append(out, candidate{root: root, rel: rel, display: display, err: err})
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != root && skipDirs[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		format := formatByName(d.Name())
+		if format == "" {
+			return nil
+		}
+		c := candidate{root: root, rel: rel, display: display, format: format}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := filepath.EvalSymlinks(p)
+			if err != nil {
+				c.err = fmt.Errorf("%s: broken symbolic link: %w", display, err)
+			} else if r, err := filepath.Rel(realRoot, target); err != nil || r == ".." || strings.HasPrefix(r, "../") {
+				c.err = fmt.Errorf("%s: symbolic link points outside the scanned root; not followed", display)
+			} else if st, err := os.Stat(target); err != nil || st.IsDir() {
+				return nil // a link to a directory inside the root: its files are found through the real path
+			}
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", shown, err)
+	}
+	return out, nil
+}
+
+// formatByName returns the format a file may hold judging by its name, or
+// "" when it is not a candidate. YAML/JSON files are confirmed by content.
+func formatByName(name string) model.Format {
+	lower := strings.ToLower(name)
+	switch {
+	case lower == "serverless.yml" || lower == "serverless.yaml" || lower == "serverless.json" ||
+		lower == "serverless.ts" || lower == "serverless.js":
+		return model.FormatServerless
+	case strings.HasSuffix(lower, ".tf") || strings.HasSuffix(lower, ".tf.json"):
+		return model.FormatTerraform
+	}
+	switch path.Ext(lower) {
+	case ".yaml", ".yml", ".json", ".template":
+		return model.FormatCloudFormation // confirmed (and SAM told apart) by content
+	}
+	return ""
+}
+
+// sniffTemplate reports whether YAML/JSON bytes look like a CloudFormation
+// or SAM template, and whether they declare the SAM transform. It is a
+// cheap byte test; the loader decides for real.
+func sniffTemplate(data []byte) (isTemplate, isSAM bool) {
+	isSAM = bytes.Contains(data, []byte("AWS::Serverless-2016-10-31"))
+	if isSAM || bytes.Contains(data, []byte("AWSTemplateFormatVersion")) {
+		return true, isSAM
+	}
+	if bytes.Contains(data, []byte("Resources")) && bytes.Contains(data, []byte("AWS::")) {
+		return true, false
+	}
+	return false, false
+}
+
+// sniffPlan reports whether JSON bytes look like `terraform show -json`.
+func sniffPlan(data []byte) bool {
+	return bytes.Contains(data, []byte(`"format_version"`)) &&
+		(bytes.Contains(data, []byte(`"planned_values"`)) || bytes.Contains(data, []byte(`"resource_changes"`)))
+}

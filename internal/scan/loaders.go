@@ -1,0 +1,28 @@
+package scan
+
+import (
+	"context"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// one adapts a loader that returns one stack.
+func one(fn func(context.Context, load.Unit, load.Options) (*model.Stack, error)) LoadFunc {
+	return func(ctx context.Context, u load.Unit, opts load.Options) ([]*model.Stack, error) {
+		st, err := fn(ctx, u, opts)
+		if st == nil {
+			return nil, err
+		}
+		return []*model.Stack{st}, err
+	}
+}
+
+// DefaultLoaders returns the loaders for every format nightlight reads.
+func DefaultLoaders() map[model.Format]LoadFunc {
+	return map[model.Format]LoadFunc{
+		model.FormatCloudFormation: one(cfn.Load),
+		model.FormatSAM:            one(cfn.Load),
+	}
+}

@@ -1,0 +1,242 @@
+// Package scan is the library the CLI calls: it discovers input files,
+// loads each with the loader for its format, and assembles the report
+// document (inputs, application model, graph, findings) in a deterministic
+// order. One bad file never stops the scan of the others.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// LoadFunc loads one unit (a file, or a Terraform module directory).
+type LoadFunc func(ctx context.Context, u load.Unit, opts load.Options) ([]*model.Stack, error)
+
+// Progress is told how the scan advances; a nil Progress is allowed.
+type Progress interface {
+	// Loaded is called after each unit, with the count done and total.
+	Loaded(done, total int)
+}
+
+// Options configure a scan.
+type Options struct {
+	// Paths are the files and directories to scan.
+	Paths []string
+	// Load holds parameter overrides, environment and limits for loaders.
+	Load load.Options
+	// Loaders maps each format to its loader; DefaultLoaders gives the
+	// standard set. A format without a loader is reported as unsupported.
+	Loaders map[model.Format]LoadFunc
+	// Tool names the program, for the report.
+	Tool report.Tool
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// Progress, when set, is told about progress.
+	Progress Progress
+	// Workers bounds parallel loading (0: the number of CPUs).
+	Workers int
+}
+
+// unit is a loadable unit with its display path and format.
+type unit struct {
+	load.Unit
+	err error
+}
+
+// Run scans opts.Paths and returns the report document. It returns an error
+// only when the scan cannot start (a path does not exist); problems with
+// individual inputs are recorded in the document's inputs.
+func Run(ctx context.Context, opts Options) (*report.Document, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "scan")
+	opts.Load.Limits = opts.Load.Limits.WithDefaults()
+	cands, err := discover(opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	units, roots, err := buildUnits(cands, opts.Load.Limits)
+	defer func() {
+		for _, r := range roots {
+			r.Close()
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("discovered inputs", "candidates", len(cands), "units", len(units))
+
+	type result struct {
+		stacks []*model.Stack
+		err    error
+	}
+	results := make([]result, len(units))
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i].stacks, results[i].err = loadUnit(ctx, opts, units[i])
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress.Loaded(done, len(units))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range units {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	doc := &report.Document{Tool: opts.Tool, App: &model.App{}, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
+	if len(opts.Paths) > 0 {
+		doc.App.Root = opts.Paths[0]
+	}
+	doc.Inputs = []report.Input{}
+	for i, u := range units {
+		in := report.Input{Path: u.Path, Format: u.Format}
+		if r := results[i]; r.err != nil {
+			in.Error = r.err.Error()
+			log.Debug("input did not load", "path", u.Path, "error", r.err)
+		}
+		for _, st := range results[i].stacks {
+			if st == nil {
+				continue
+			}
+			st.Sort()
+			doc.App.Stacks = append(doc.App.Stacks, st)
+		}
+		doc.Inputs = append(doc.Inputs, in)
+	}
+	sort.SliceStable(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].Path < doc.Inputs[j].Path })
+	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })
+	if doc.App.Stacks == nil {
+		doc.App.Stacks = []*model.Stack{}
+	}
+	return doc, nil
+}
+
+// loadUnit runs the unit's loader, turning a panic into an error so that one
+// input can never take the scan down.
+func loadUnit(ctx context.Context, opts Options, u unit) (stacks []*model.Stack, err error) {
+	if u.err != nil {
+		return nil, u.err
+	}
+	fn := opts.Loaders[u.Format]
+	if fn == nil {
+		return nil, fmt.Errorf("%s: %s input is not supported yet", u.Path, u.Format)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			stacks, err = nil, fmt.Errorf("%s: internal error while loading (please report it): %v", u.Path, r)
+		}
+	}()
+	stacks, err = fn(ctx, u.Unit, opts.Load)
+	if err != nil && !errors.As(err, new(*load.Error)) && load.PosOf(err) == (model.Pos{}) {
+		err = fmt.Errorf("%s: %w", u.Path, err)
+	}
+	return stacks, err
+}
+
+// buildUnits reads candidate files and groups them into units: one per
+// template or serverless file, one per Terraform module directory.
+func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load.Root, error) {
+	roots := map[string]*load.Root{}
+	rootFor := func(dir string) (*load.Root, error) {
+		if r, ok := roots[dir]; ok {
+			return r, nil
+		}
+		r, err := load.OpenRoot(dir, limits.MaxFileBytes)
+		if err != nil {
+			return nil, err
+		}
+		roots[dir] = r
+		return r, nil
+	}
+	var units []unit
+	tf := map[string]int{} // root + module dir → index in units
+	for _, c := range cands {
+		if c.err != nil {
+			units = append(units, unit{Unit: load.Unit{Format: c.format, Path: c.display}, err: c.err})
+			continue
+		}
+		root, err := rootFor(c.root)
+		if err != nil {
+			return nil, roots, err
+		}
+		data, rerr := root.ReadFile(c.rel)
+		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}}
+		if rerr != nil {
+			u.err = fmt.Errorf("%s: %w", c.display, rerr)
+			if c.format == model.FormatCloudFormation && !c.explicit {
+				// Not confirmed as a template; an unreadable random JSON file
+				// is not our input.
+				if errors.Is(rerr, load.ErrOutsideRoot) {
+					units = append(units, u)
+				}
+				continue
+			}
+			units = append(units, u)
+			continue
+		}
+		switch c.format {
+		case model.FormatCloudFormation:
+			isTpl, isSAM := sniffTemplate(data)
+			switch {
+			case sniffPlan(data):
+				u.Format = model.FormatTerraformPlan
+			case isSAM:
+				u.Format = model.FormatSAM
+			case isTpl:
+			case c.explicit:
+				u.err = fmt.Errorf("%s: not a CloudFormation/SAM template, Serverless file, Terraform file or plan", c.display)
+			default:
+				continue // some other YAML/JSON file
+			}
+		case model.FormatTerraform:
+			dir := path.Dir(c.display)
+			key := c.root + "\x00" + dir
+			if i, ok := tf[key]; ok {
+				units[i].Files = append(units[i].Files, load.File{Path: c.display, Data: data})
+				continue
+			}
+			u.Path = dir
+			tf[key] = len(units)
+		}
+		u.Files = []load.File{{Path: c.display, Data: data}}
+		units = append(units, u)
+	}
+	return units, roots, nil
+}
