@@ -1,0 +1,284 @@
+package html
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// e2ePage is one report for e2e/report.e2e.mjs to drive.
+type e2ePage struct {
+	Name        string `json:"name"`
+	File        string `json:"file"`
+	Click       string `json:"click,omitempty"`
+	Focus       bool   `json:"focus,omitempty"`
+	Finding     *int   `json:"finding,omitempty"`
+	Severity    string `json:"severity,omitempty"`
+	Search      string `json:"search,omitempty"`
+	Screenshots string `json:"screenshots,omitempty"`
+}
+
+// e2eResult is what the script saw on one page.
+type e2eResult struct {
+	Name               string   `json:"name"`
+	URL                string   `json:"url"`
+	Requests           []string `json:"requests"`
+	ConsoleErrors      []string `json:"consoleErrors"`
+	PageErrors         []string `json:"pageErrors"`
+	Screenshots        []string `json:"screenshots"`
+	LoadMs             float64  `json:"loadMs"`
+	FirstRenderMs      float64  `json:"firstRenderMs"`
+	ClickMs            float64  `json:"clickMs"`
+	NodeCount          int      `json:"nodeCount"`
+	EdgeCount          int      `json:"edgeCount"`
+	Rendered           []string `json:"rendered"`
+	Highlighted        []string `json:"highlighted"`
+	HighlightedEdges   int      `json:"highlightedEdges"`
+	Focused            []string `json:"focused"`
+	FindingHighlighted []string `json:"findingHighlighted"`
+	Matches            []string `json:"matches"`
+	Filtered           *struct {
+		Rendered  []string `json:"rendered"`
+		EdgeCount int      `json:"edgeCount"`
+		Findings  int      `json:"findings"`
+	} `json:"filtered"`
+}
+
+// browserPrereqs returns the Chromium binary and the e2e directory, or skips
+// the test when they are missing outside CI; in CI (CI set) it fails.
+func browserPrereqs(t *testing.T) (chromium, dir string) {
+	t.Helper()
+	chromium = os.Getenv("NIGHTLIGHT_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	dir, err := filepath.Abs("e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	if _, err := os.Stat(chromium); err != nil {
+		missing = append(missing, chromium+" (apt-get install -y chromium)")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = append(missing, "node")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core", "package.json")); err != nil {
+		missing = append(missing, "e2e/node_modules (npm ci in internal/report/html/e2e)")
+	}
+	if len(missing) > 0 {
+		msg := "browser test prerequisites missing: " + strings.Join(missing, ", ") + "; run .ci/install-browser.sh"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return chromium, dir
+}
+
+// artifactDir is $NIGHTLIGHT_ARTIFACTS/html-report when set, else a
+// temporary directory removed after the test.
+func artifactDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if a := os.Getenv("NIGHTLIGHT_ARTIFACTS"); a != "" {
+		dir = filepath.Join(a, "html-report")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("browser test artifacts (reports, screenshots) in %s", dir)
+	return dir
+}
+
+func writeReport(t *testing.T, dir, name string, doc *report.Document) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, name+".html")
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+func runE2E(t *testing.T, chromium, dir string, pages []e2ePage) map[string]e2eResult {
+	t.Helper()
+	cfg, err := json.Marshal(map[string]any{"chromium": chromium, "pages": pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgFile := filepath.Join(t.TempDir(), "e2e.json")
+	if err := os.WriteFile(cfgFile, cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", filepath.Join(dir, "report.e2e.mjs"), cfgFile)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("node report.e2e.mjs: %v\nstderr:\n%s", err, stderr.String())
+	}
+	t.Logf("browser session took %v", time.Since(start).Round(time.Millisecond))
+	var results []e2eResult
+	if err := json.Unmarshal(stdout.Bytes(), &results); err != nil {
+		t.Fatalf("decode e2e output: %v\n%s", err, stdout.String())
+	}
+	out := map[string]e2eResult{}
+	for _, r := range results {
+		out[r.Name] = r
+	}
+	return out
+}
+
+// checkCommon asserts what must hold on every page: no request but the
+// report itself, no script or CSP errors, one element per node and edge.
+func checkCommon(t *testing.T, r e2eResult, v *view) {
+	t.Helper()
+	for _, u := range r.Requests {
+		if u != r.URL {
+			t.Errorf("%s: page requested %q; only the report file %q is allowed", r.Name, u, r.URL)
+		}
+	}
+	if len(r.ConsoleErrors) > 0 || len(r.PageErrors) > 0 {
+		t.Errorf("%s: console errors %q, page errors %q", r.Name, r.ConsoleErrors, r.PageErrors)
+	}
+	if r.NodeCount != len(v.Nodes) || r.EdgeCount != len(v.Edges) {
+		t.Errorf("%s: rendered %d nodes and %d edges, graph has %d and %d", r.Name, r.NodeCount, r.EdgeCount, len(v.Nodes), len(v.Edges))
+	}
+	var ids []string
+	for _, n := range v.Nodes {
+		ids = append(ids, n.ID)
+	}
+	sort.Strings(ids)
+	if diff := cmp.Diff(ids, r.Rendered); diff != "" {
+		t.Errorf("%s: rendered nodes (-want +got):\n%s", r.Name, diff)
+	}
+}
+
+func TestBrowser(t *testing.T) {
+	chromium, dir := browserPrereqs(t)
+	art := artifactDir(t)
+
+	small := smallDoc()
+	big := bigDoc(500)
+	first := 0
+	pages := []e2ePage{
+		{Name: "small", File: writeReport(t, art, "small", small), Click: idGetOrders, Focus: true, Finding: &first,
+			Severity: string(rule.High), Search: "orders", Screenshots: art},
+		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Click: "app#entry-point:GET /items/000", Focus: true,
+			Severity: string(rule.Critical), Screenshots: art},
+	}
+	results := runE2E(t, chromium, dir, pages)
+
+	t.Run("small", func(t *testing.T) {
+		r, ok := results["small"]
+		if !ok {
+			t.Fatal("no result")
+		}
+		v := buildView(small)
+		checkCommon(t, r, v)
+		if len(r.Requests) != 1 {
+			t.Errorf("requests = %q, want only the report file", r.Requests)
+		}
+		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.Highlighted); diff != "" {
+			t.Errorf("clicking GET /orders highlights (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.Focused); diff != "" {
+			t.Errorf("focusing on GET /orders shows (-want +got):\n%s", diff)
+		}
+		if r.HighlightedEdges == 0 {
+			t.Errorf("clicking GET /orders highlights no edge")
+		}
+		if diff := cmp.Diff(v.Findings[0].Nodes, r.FindingHighlighted); diff != "" {
+			t.Errorf("clicking the first finding highlights (-want +got):\n%s", diff)
+		}
+		var match []string
+		for _, n := range v.Nodes {
+			if strings.Contains(strings.ToLower(n.Name+"\x00"+n.ID), "orders") {
+				match = append(match, n.ID)
+			}
+		}
+		sort.Strings(match)
+		if diff := cmp.Diff(match, r.Matches); diff != "" {
+			t.Errorf("search matches (-want +got):\n%s", diff)
+		}
+		checkSeverityFilter(t, r, v, rule.High)
+		t.Logf("small: first render %.0f ms, load %.0f ms; screenshots %q", r.FirstRenderMs, r.LoadMs, r.Screenshots)
+	})
+
+	t.Run("500-functions", func(t *testing.T) {
+		r, ok := results["500-functions"]
+		if !ok {
+			t.Fatal("no result")
+		}
+		v := buildView(big)
+		checkCommon(t, r, v)
+		if diff := cmp.Diff(Reachable(big.Graph, "app#entry-point:GET /items/000"), r.Highlighted); diff != "" {
+			t.Errorf("clicking GET /items/000 highlights (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(Reachable(big.Graph, "app#entry-point:GET /items/000"), r.Focused); diff != "" {
+			t.Errorf("focusing on GET /items/000 shows (-want +got):\n%s", diff)
+		}
+		checkSeverityFilter(t, r, v, rule.Critical)
+		t.Logf("500 functions (%d nodes, %d edges): time to first render %.0f ms (page load to ready %.0f ms), click to highlight %.0f ms",
+			len(v.Nodes), len(v.Edges), r.FirstRenderMs, r.LoadMs, r.ClickMs)
+		// Generous: the machine is shared; a regression to seconds still fails.
+		if r.FirstRenderMs <= 0 || r.FirstRenderMs > 10000 {
+			t.Errorf("time to first render %.0f ms, want 0 < t ≤ 10000", r.FirstRenderMs)
+		}
+	})
+}
+
+// checkSeverityFilter asserts that filtering at min shows exactly the nodes
+// the findings at or above min touch, the edges among them, and those
+// findings.
+func checkSeverityFilter(t *testing.T, r e2eResult, v *view, min rule.Severity) {
+	t.Helper()
+	if r.Filtered == nil {
+		t.Fatal("no filter result")
+	}
+	keep := map[string]bool{}
+	findings := 0
+	for _, f := range v.Findings {
+		if rule.Severity(f.Severity).Rank() >= min.Rank() {
+			findings++
+			for _, id := range f.Nodes {
+				keep[id] = true
+			}
+		}
+	}
+	var want []string
+	for id := range keep {
+		want = append(want, id)
+	}
+	sort.Strings(want)
+	edges := 0
+	for _, e := range v.Edges {
+		if keep[e.From] && keep[e.To] {
+			edges++
+		}
+	}
+	if diff := cmp.Diff(want, r.Filtered.Rendered); diff != "" {
+		t.Errorf("severity ≥ %s shows nodes (-want +got):\n%s", min, diff)
+	}
+	if r.Filtered.EdgeCount != edges || r.Filtered.Findings != findings {
+		t.Errorf("severity ≥ %s shows %d edges and %d findings, want %d and %d", min, r.Filtered.EdgeCount, r.Filtered.Findings, edges, findings)
+	}
+	if len(want) >= len(v.Nodes) {
+		t.Errorf("severity ≥ %s filters nothing out; the test document should exercise the filter", min)
+	}
+}

@@ -1,0 +1,157 @@
+package html
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// Node IDs of the small test document.
+const (
+	idInternet   = "#principal:internet"
+	idUsers      = "#principal:cognito-users"
+	idGetOrders  = "app#entry-point:GET /orders"
+	idPostOrders = "app#entry-point:POST /orders"
+	idList       = "app#function:ListOrders"
+	idCreate     = "app#function:CreateOrder"
+	idProcess    = "app#function:ProcessOrder"
+	idTable      = "app#store:OrdersTable"
+	idQueue      = "app#store:OrdersQueue"
+	idBucket     = "app#store:ReportsBucket"
+	idRole       = "app#role:ListOrdersRole"
+)
+
+// smallDoc is a hand-made report: the Internet calls an open route that
+// reads a PII table; Cognito users call a route whose function writes the
+// table and a queue, whose consumer writes a bucket.
+func smallDoc() *report.Document {
+	n := func(id string, kind graph.NodeKind, name, sub string, line int) *graph.Node {
+		node := &graph.Node{ID: id, Kind: kind, Name: name, Sub: sub}
+		if kind != graph.NodePrincipal {
+			node.Stack, node.Ref, node.File, node.Line = "app", name, "template.yaml", line
+		}
+		return node
+	}
+	get := n(idGetOrders, graph.NodeEntryPoint, "GET /orders", "api-route", 40)
+	get.Auth, get.Ref = "none", "ListOrders"
+	post := n(idPostOrders, graph.NodeEntryPoint, "POST /orders", "api-route", 52)
+	post.Auth, post.Ref = "cognito", "CreateOrder"
+	table := n(idTable, graph.NodeStore, "OrdersTable", "table", 80)
+	table.Classification = "pii"
+	bucket := n(idBucket, graph.NodeStore, "ReportsBucket", "bucket", 95)
+	bucket.Classification = "public"
+	g := &graph.Graph{
+		Nodes: []*graph.Node{
+			n(idRole, graph.NodeRole, "ListOrdersRole", "", 110),
+			table, bucket,
+			n(idQueue, graph.NodeStore, "OrdersQueue", "queue", 88),
+			n(idProcess, graph.NodeFunction, "ProcessOrder", "", 60),
+			n(idCreate, graph.NodeFunction, "CreateOrder", "", 45),
+			n(idList, graph.NodeFunction, "ListOrders", "", 30),
+			get, post,
+			n(idUsers, graph.NodePrincipal, "Cognito users", "authenticated", 0),
+			n(idInternet, graph.NodePrincipal, "Internet", "anonymous", 0),
+		},
+	}
+	e := func(from, to string, kind graph.EdgeKind, via string, line int) {
+		g.Edges = append(g.Edges, &graph.Edge{From: from, To: to, Kind: kind, Via: via,
+			Evidence: model.Pos{File: "template.yaml", Line: line, Col: 7}, Confidence: "high"})
+	}
+	e(idQueue, idProcess, graph.EdgeInvokes, "trigger SQS", 66)
+	e(idInternet, idGetOrders, graph.EdgeInvokes, "auth none", 41)
+	e(idUsers, idPostOrders, graph.EdgeInvokes, "authorizer Cognito", 53)
+	e(idGetOrders, idList, graph.EdgeInvokes, "route GET /orders", 40)
+	e(idPostOrders, idCreate, graph.EdgeInvokes, "route POST /orders", 52)
+	e(idTable, idList, graph.EdgeReads, "policy DynamoDBReadPolicy", 35)
+	e(idCreate, idTable, graph.EdgeWrites, "policy dynamodb:PutItem", 48)
+	e(idCreate, idQueue, graph.EdgeWrites, "policy sqs:SendMessage", 49)
+	e(idProcess, idBucket, graph.EdgeWrites, "policy s3:PutObject", 62)
+	e(idProcess, idTable, graph.EdgeManages, "policy dynamodb:*", 63)
+	e(idList, idRole, graph.EdgeAssumes, "Role", 31)
+	return &report.Document{
+		Tool:   report.Tool{Name: "nightlight", Version: "test"},
+		Inputs: []report.Input{{Path: "template.yaml", Format: model.FormatSAM}, {Path: "broken.yaml", Format: model.FormatCloudFormation, Error: "broken.yaml:3:1: mapping values are not allowed"}},
+		App:    &model.App{Root: "examples/orders"},
+		Graph:  g,
+		Findings: []rule.Finding{
+			{Rule: "NL0500", Category: rule.Misconfig, Severity: rule.Info, Confidence: rule.ConfidenceHigh, Resource: "ReportsBucket",
+				File: "template.yaml", Line: 95, Message: "Bucket ReportsBucket has no versioning.", Remediation: "Enable VersioningConfiguration."},
+			{Rule: "NL0301", Category: rule.DenialOfWallet, Severity: rule.Low, Confidence: rule.ConfidenceMedium, Resource: "ProcessOrder",
+				File: "template.yaml", Line: 66, Message: "Queue consumer ProcessOrder has no reserved concurrency.", Remediation: "Set ReservedConcurrentExecutions.",
+				Path: []string{idQueue, idProcess}, CostPerHour: 3.2},
+			{Rule: "NL0001", Category: rule.AttackSurface, Severity: rule.Critical, Confidence: rule.ConfidenceHigh, Resource: "ListOrders",
+				File: "template.yaml", Line: 40, Col: 9, Message: "Anyone on the Internet can read PII from OrdersTable through GET /orders.",
+				Remediation: "Add an authorizer to GET /orders.", Path: []string{idInternet, idGetOrders, idList, idTable}},
+			{Rule: "NL0300", Category: rule.DenialOfWallet, Severity: rule.Medium, Confidence: rule.ConfidenceHigh, Resource: "ListOrders",
+				File: "template.yaml", Line: 30, Message: "GET /orders has no throttling: worst case $42.50/hour.", Remediation: "Set a usage plan or reserved concurrency.",
+				Path: []string{idInternet, idGetOrders, idList}, CostPerHour: 42.5},
+			{Rule: "NL0102", Category: rule.IAM, Severity: rule.High, Confidence: rule.ConfidenceHigh, Resource: "CreateOrder",
+				File: "template.yaml", Line: 48, Message: "CreateOrder may call dynamodb:* on OrdersTable.", Remediation: "Grant only dynamodb:PutItem.",
+				Path: []string{idPostOrders, idCreate, idTable}},
+		},
+	}
+}
+
+// bigDoc is a generated app of n functions, each behind its own route (every
+// fifth one open to the Internet), writing and reading n/12+1 stores, and a
+// role per ten functions.
+func bigDoc(n int) *report.Document {
+	g := &graph.Graph{}
+	add := func(node *graph.Node) { g.Nodes = append(g.Nodes, node) }
+	edge := func(from, to string, kind graph.EdgeKind, via string, line int) {
+		g.Edges = append(g.Edges, &graph.Edge{From: from, To: to, Kind: kind, Via: via, Evidence: model.Pos{File: "template.yaml", Line: line}})
+	}
+	add(&graph.Node{ID: idInternet, Kind: graph.NodePrincipal, Name: "Internet", Sub: "anonymous"})
+	add(&graph.Node{ID: idUsers, Kind: graph.NodePrincipal, Name: "Cognito users", Sub: "authenticated"})
+	stores := n/12 + 1
+	for s := 0; s < stores; s++ {
+		sub := []string{"table", "bucket", "queue", "topic"}[s%4]
+		node := &graph.Node{ID: fmt.Sprintf("app#store:Store%03d", s), Kind: graph.NodeStore, Name: fmt.Sprintf("Store%03d", s),
+			Sub: sub, Stack: "app", Ref: fmt.Sprintf("Store%03d", s), File: "template.yaml", Line: 10000 + s}
+		if s%3 == 0 {
+			node.Classification = "pii"
+		}
+		add(node)
+	}
+	var findings []rule.Finding
+	for i := 0; i < n; i++ {
+		fn := fmt.Sprintf("app#function:Fn%03d", i)
+		route := fmt.Sprintf("app#entry-point:GET /items/%03d", i)
+		add(&graph.Node{ID: fn, Kind: graph.NodeFunction, Name: fmt.Sprintf("Fn%03d", i), Stack: "app", Ref: fmt.Sprintf("Fn%03d", i), File: "template.yaml", Line: 20 * i})
+		rn := &graph.Node{ID: route, Kind: graph.NodeEntryPoint, Name: fmt.Sprintf("GET /items/%03d", i), Sub: "api-route", Stack: "app", File: "template.yaml", Line: 20*i + 5, Auth: "cognito"}
+		from := idUsers
+		if i%5 == 0 {
+			rn.Auth, from = "none", idInternet
+		}
+		add(rn)
+		edge(from, route, graph.EdgeInvokes, "route", 20*i+5)
+		edge(route, fn, graph.EdgeInvokes, "route", 20*i+5)
+		w := fmt.Sprintf("app#store:Store%03d", i%stores)
+		r := fmt.Sprintf("app#store:Store%03d", (i*7+3)%stores)
+		edge(fn, w, graph.EdgeWrites, "policy", 20*i+8)
+		edge(r, fn, graph.EdgeReads, "policy", 20*i+9)
+		if i%10 == 0 {
+			role := fmt.Sprintf("app#role:Role%03d", i/10)
+			add(&graph.Node{ID: role, Kind: graph.NodeRole, Name: fmt.Sprintf("Role%03d", i/10), Stack: "app", File: "template.yaml", Line: 20*i + 11})
+			edge(fn, role, graph.EdgeAssumes, "Role", 20*i+11)
+		}
+		if i%5 == 0 {
+			sev := []rule.Severity{rule.Critical, rule.High, rule.Medium, rule.Low, rule.Info}[(i/5)%5]
+			findings = append(findings, rule.Finding{Rule: "NL0001", Category: rule.AttackSurface, Severity: sev, Resource: fmt.Sprintf("Fn%03d", i),
+				File: "template.yaml", Line: 20 * i, Message: fmt.Sprintf("GET /items/%03d is open to the Internet.", i),
+				Remediation: "Add an authorizer.", Path: []string{idInternet, route, fn, w}})
+		}
+		if i%25 == 0 {
+			findings = append(findings, rule.Finding{Rule: "NL0300", Category: rule.DenialOfWallet, Severity: rule.Medium, Resource: fmt.Sprintf("Fn%03d", i),
+				File: "template.yaml", Line: 20 * i, Message: "No throttling.", CostPerHour: float64(i) + 0.5, Path: []string{from, route, fn}})
+		}
+	}
+	return &report.Document{Tool: report.Tool{Name: "nightlight", Version: "test"}, App: &model.App{Root: fmt.Sprintf("generated/%d-functions", n)},
+		Graph: g, Findings: findings}
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

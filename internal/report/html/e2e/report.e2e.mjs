@@ -1,0 +1,100 @@
+// Drives nightlight HTML reports in headless Chromium and prints what it
+// observed as JSON on stdout; browser_test.go decides whether that is right.
+//
+// Usage: node report.e2e.mjs CONFIG.json
+// CONFIG: {"chromium": "/usr/bin/chromium", "pages": [{"name", "file",
+//   "click", "focus", "finding", "severity", "search", "screenshots"}]}
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+
+// Flags that keep Chromium off the network and quiet in a sandboxed CI box.
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage'];
+
+const browser = await chromium.launch({ executablePath: config.chromium, headless: true, args });
+const results = [];
+try {
+  for (const p of config.pages) {
+    results.push(await drive(p));
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(results, null, 1) + '\n');
+
+function attr(id) {
+  return id.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+async function drive(p) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const out = { name: p.name, requests: [], consoleErrors: [], pageErrors: [], screenshots: [] };
+  page.on('request', (r) => out.requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') out.consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => out.pageErrors.push(String(e && e.message || e)));
+  const url = pathToFileURL(p.file).href;
+  out.url = url;
+  const shot = async (what) => {
+    if (!p.screenshots) return;
+    const file = join(p.screenshots, `${p.name}-${what}.png`);
+    await page.screenshot({ path: file });
+    out.screenshots.push(file);
+  };
+  const t0 = Date.now();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+  out.loadMs = Date.now() - t0;
+  const nl = (fn, arg) => page.evaluate(fn, arg);
+  out.firstRenderMs = await nl(() => window.nightlight.firstRenderMs);
+  out.nodeCount = await nl(() => window.nightlight.nodeCount());
+  out.edgeCount = await nl(() => window.nightlight.edgeCount());
+  out.rendered = await nl(() => window.nightlight.rendered());
+  await shot('initial');
+
+  if (p.click) {
+    const node = page.locator(`g[data-node-id="${attr(p.click)}"]`);
+    const box = await node.boundingBox();
+    const svg = await page.locator('#nl-svg').boundingBox();
+    if (!box || box.x < svg.x || box.y < svg.y || box.x + box.width > svg.x + svg.width || box.y + box.height > svg.y + svg.height) {
+      await nl((id) => window.nightlight.center(id), p.click);
+    }
+    const t1 = Date.now();
+    await node.click();
+    out.clickMs = Date.now() - t1;
+    out.highlighted = await nl(() => window.nightlight.highlighted());
+    out.highlightedEdges = await nl(() => window.nightlight.highlightedEdges());
+    await shot('selected');
+    if (p.focus) {
+      await page.click('#nl-focus');
+      out.focused = await nl(() => window.nightlight.rendered());
+      await shot('focused');
+      await page.click('#nl-focus');
+    }
+  }
+  if (p.finding !== undefined && p.finding !== null) {
+    await page.locator(`li[data-finding-index="${p.finding}"]`).click();
+    out.findingHighlighted = await nl(() => window.nightlight.highlighted());
+  }
+  if (p.search) {
+    await page.fill('#nl-search', p.search);
+    out.matches = await nl(() => window.nightlight.matches());
+    await page.fill('#nl-search', '');
+  }
+  if (p.severity) {
+    await page.selectOption('#nl-severity', p.severity);
+    out.filtered = {
+      rendered: await nl(() => window.nightlight.rendered()),
+      edgeCount: await nl(() => window.nightlight.edgeCount()),
+      findings: await nl(() => window.nightlight.visibleFindings()),
+    };
+    await shot('filtered');
+  }
+  await context.close();
+  return out;
+}
