@@ -73,3 +73,27 @@ func TestCorpusParse(t *testing.T) {
 		t.Errorf("only %d of %d templates parsed cleanly (want ≥ 99%%)", clean, len(files))
 	}
 }
+
+// BenchmarkLoadCorpus decodes, parses and translates every corpus template.
+func BenchmarkLoadCorpus(b *testing.B) {
+	files := corpusTemplates(b)
+	var data [][]byte
+	var size int64
+	for _, f := range files {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+		size += int64(len(d))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j, d := range data {
+			_, _ = Load(context.Background(), load.Unit{Files: []load.File{{Path: files[j], Data: d}}}, load.Options{})
+		}
+	}
+	b.ReportMetric(float64(len(data)*b.N)/b.Elapsed().Seconds(), "templates/s")
+}

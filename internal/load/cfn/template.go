@@ -17,6 +17,7 @@ package cfn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -454,3 +455,5 @@ func (t *Template) checkCycles() {
 func (t *Template) Param(name string) *model.Value { return t.params[name] }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

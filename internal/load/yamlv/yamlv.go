@@ -93,7 +93,9 @@ func Decode(file string, data []byte, limits load.Limits) (*Document, error) {
 func yamlError(file string, err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	line := 0
+	// yaml.v3 omits "line N:" for problems on the first line (its marks
+	// are 0-based and 0 is treated as "no line").
+	line := 1
 	if strings.HasPrefix(msg, "line ") {
 		rest := msg[len("line "):]
 		n := 0
