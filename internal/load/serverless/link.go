@@ -1,0 +1,150 @@
+package serverless
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// afterTranslate reconciles what the framework generates with what the
+// resources section declares, and links triggers to their sources.
+func (b *builder) afterTranslate() {
+	st := b.st
+	// A resource that redeclares a generated bucket or topic wins.
+	seen := map[string]int{}
+	for _, s := range st.Stores {
+		seen[s.ID]++
+	}
+	var stores []*model.Store
+	for _, s := range st.Stores {
+		if seen[s.ID] > 1 && b.generated[s.ID] && s.Pos.File == b.file && st.ByID(s.ID) != nil && st.ByID(s.ID).Generated != "" {
+			seen[s.ID]--
+			continue
+		}
+		stores = append(stores, s)
+	}
+	st.Stores = stores
+	var res []*model.Resource
+	ids := map[string]int{}
+	for _, r := range st.Resources {
+		ids[r.ID]++
+	}
+	for _, r := range st.Resources {
+		if ids[r.ID] > 1 && r.Generated != "" {
+			ids[r.ID]--
+			continue
+		}
+		res = append(res, r)
+	}
+	st.Resources = res
+	// A role declared under resources with a generated ID replaces ours.
+	roleIDs := map[string]int{}
+	for _, r := range st.Roles {
+		roleIDs[r.ID]++
+	}
+	var roles []*model.Role
+	for _, r := range st.Roles {
+		if roleIDs[r.ID] > 1 && r.Implicit {
+			roleIDs[r.ID]--
+			b.diag(r.Pos, model.DiagInfo, "role %s is declared under resources; it replaces the framework's generated role", r.ID)
+			continue
+		}
+		roles = append(roles, r)
+	}
+	st.Roles = roles
+
+	for _, tr := range st.Triggers {
+		if tr.Source != "" {
+			continue
+		}
+		tr.Source = b.sourceOf(tr.SourceValue)
+	}
+	for _, fn := range st.Functions {
+		if id := NormalizeName(fn.ID) + "LogGroup"; st.ByID(id) != nil {
+			fn.LogGroup = id
+		}
+	}
+}
+
+// sourceOf finds the store a trigger's source value names: by reference,
+// or by a name or ARN that matches a store's name.
+func (b *builder) sourceOf(v *model.Value) string {
+	if !v.IsSet() {
+		return ""
+	}
+	for _, id := range v.AllRefs() {
+		if to, ok := b.rename[id]; ok {
+			id = to
+		}
+		if b.st.Store(id) != nil {
+			return id
+		}
+	}
+	if !v.IsResolved() || !is(v, model.String) {
+		return ""
+	}
+	name := v.Str
+	if strings.HasPrefix(name, "arn:") {
+		name = lastSegment(name)
+	}
+	for _, s := range b.st.Stores {
+		if s.Name.IsResolved() && s.Name.String() == name {
+			return s.ID
+		}
+	}
+	return ""
+}
+
+var valueType = reflect.TypeOf((*model.Value)(nil))
+
+// renameStack rewrites references to the framework's generated logical
+// IDs everywhere in the stack, so that a !GetAtt HelloLambdaFunction.Arn
+// refers to the function "hello".
+func renameStack(st *model.Stack, rename map[string]string) {
+	if len(rename) == 0 {
+		return
+	}
+	seen := map[uintptr]bool{}
+	var visit func(v reflect.Value)
+	visit = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				return
+			}
+			if seen[v.Pointer()] {
+				return
+			}
+			seen[v.Pointer()] = true
+			if v.Type() == valueType {
+				renameValue(v.Interface().(*model.Value), rename)
+				return
+			}
+			visit(v.Elem())
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					visit(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				visit(v.Index(i))
+			}
+		case reflect.Map:
+			it := v.MapRange()
+			for it.Next() {
+				visit(it.Value())
+			}
+		}
+	}
+	visit(reflect.ValueOf(st))
+	for _, p := range st.ResourcePolicies {
+		for i, id := range p.Targets {
+			if to, ok := rename[id]; ok {
+				p.Targets[i] = to
+			}
+		}
+	}
+}
