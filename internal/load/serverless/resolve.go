@@ -514,7 +514,20 @@ func (r *resolver) source(alt, whole string, pos model.Pos) (v *model.Value, fou
 	}
 	switch name {
 	case "self":
-		return r.self(rest, whole, pos)
+		v, found, err := r.self(rest, whole, pos)
+		if err == nil && !found {
+			// provider.stage and provider.region default to the stage
+			// and region in effect.
+			switch strings.TrimSpace(rest) {
+			case "provider.stage":
+				st, err := r.Stage(pos)
+				return at(st, pos), err == nil, err
+			case "provider.region":
+				rg, err := r.Region(pos)
+				return at(rg, pos), err == nil, err
+			}
+		}
+		return v, found, err
 	case "opt":
 		if val, ok := r.opts.Params[rest]; ok {
 			return model.NewString(val, pos), true, nil

@@ -343,6 +343,11 @@ func (b *builder) parseCFN(opts load.Options) error {
 	b.t = t
 	t.Stack.Diagnostics = append(t.Stack.Diagnostics, notes...)
 	for _, o := range overrides {
+		if o.Value == nil || o.Value.Kind == model.Symbolic || o.Value.Unresolved {
+			t.Stack.Diagnostics = append(t.Stack.Diagnostics, model.Diagnostic{Pos: o.KeyPos, Severity: model.DiagWarning,
+				Message: fmt.Sprintf("resource %s could not be read (%s); skipped", o.Key, o.Value.String())})
+			continue
+		}
 		t.Stack.Diagnostics = append(t.Stack.Diagnostics, model.Diagnostic{Pos: o.KeyPos, Severity: model.DiagInfo,
 			Message: fmt.Sprintf("resource %s has no Type: it overrides the framework's generated resource of that name (merged by the framework at deploy time; not modelled)", o.Key)})
 	}
