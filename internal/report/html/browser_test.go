@@ -3,6 +3,7 @@ package html
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +26,7 @@ type e2ePage struct {
 	Finding     *int   `json:"finding,omitempty"`
 	Severity    string `json:"severity,omitempty"`
 	Search      string `json:"search,omitempty"`
+	Tables      bool   `json:"tables,omitempty"`
 	Screenshots string `json:"screenshots,omitempty"`
 }
 
@@ -44,10 +46,19 @@ type e2eResult struct {
 	Rendered           []string `json:"rendered"`
 	Highlighted        []string `json:"highlighted"`
 	HighlightedEdges   int      `json:"highlightedEdges"`
+	Tip                string   `json:"tip"`
 	Focused            []string `json:"focused"`
 	FindingHighlighted []string `json:"findingHighlighted"`
 	Matches            []string `json:"matches"`
-	Filtered           *struct {
+	Costs              []string `json:"costs"`
+	CostsReversed      []string `json:"costsReversed"`
+	Surface            []string `json:"surface"`
+	SurfaceHighlighted []string `json:"surfaceHighlighted"`
+	AfterClear         *struct {
+		NodeCount   int      `json:"nodeCount"`
+		Highlighted []string `json:"highlighted"`
+	} `json:"afterClear"`
+	Filtered *struct {
 		Rendered  []string `json:"rendered"`
 		EdgeCount int      `json:"edgeCount"`
 		Findings  int      `json:"findings"`
@@ -178,7 +189,7 @@ func TestBrowser(t *testing.T) {
 	first := 0
 	pages := []e2ePage{
 		{Name: "small", File: writeReport(t, art, "small", small), Click: idGetOrders, Focus: true, Finding: &first,
-			Severity: string(rule.High), Search: "orders", Screenshots: art},
+			Severity: string(rule.High), Search: "orders", Tables: true, Screenshots: art},
 		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Click: "app#entry-point:GET /items/000", Focus: true,
 			Severity: string(rule.Critical), Screenshots: art},
 	}
@@ -200,6 +211,9 @@ func TestBrowser(t *testing.T) {
 		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.Focused); diff != "" {
 			t.Errorf("focusing on GET /orders shows (-want +got):\n%s", diff)
 		}
+		if !strings.Contains(r.Tip, "evidence: template.yaml:40") || !strings.Contains(r.Tip, "auth: none") {
+			t.Errorf("hovering GET /orders shows %q, want its evidence and auth", r.Tip)
+		}
 		if r.HighlightedEdges == 0 {
 			t.Errorf("clicking GET /orders highlights no edge")
 		}
@@ -217,6 +231,35 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("search matches (-want +got):\n%s", diff)
 		}
 		checkSeverityFilter(t, r, v, rule.High)
+		if r.AfterClear == nil || r.AfterClear.NodeCount != len(v.Nodes) || len(r.AfterClear.Highlighted) != 0 {
+			t.Errorf("after Clear: %+v, want all %d nodes shown and none highlighted", r.AfterClear, len(v.Nodes))
+		}
+		// Sortable tables: costs by $/hour descending, then ascending; the
+		// surface by entry point name; a row click selects its entry point.
+		var costs []float64
+		for _, f := range v.Findings {
+			if f.Category == string(rule.DenialOfWallet) {
+				costs = append(costs, f.CostPerHour)
+			}
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(costs)))
+		var want, rev []string
+		for i := range costs {
+			want = append(want, fmt.Sprintf("$%.2f", costs[i]))
+			rev = append(rev, fmt.Sprintf("$%.2f", costs[len(costs)-1-i]))
+		}
+		if diff := cmp.Diff(want, r.Costs); diff != "" {
+			t.Errorf("cost table (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(rev, r.CostsReversed); diff != "" {
+			t.Errorf("cost table after a click on $/hour (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"GET /orders", "POST /orders"}, r.Surface); diff != "" {
+			t.Errorf("surface table sorted by entry point (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.SurfaceHighlighted); diff != "" {
+			t.Errorf("clicking the GET /orders row highlights (-want +got):\n%s", diff)
+		}
 		t.Logf("small: first render %.0f ms, load %.0f ms; screenshots %q", r.FirstRenderMs, r.LoadMs, r.Screenshots)
 	})
 

@@ -277,3 +277,15 @@ func TestViewMarksAndSurface(t *testing.T) {
 		t.Errorf("first finding is %s, want critical first", got)
 	}
 }
+
+func BenchmarkWrite500(b *testing.B) {
+	doc := bigDoc(500)
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Write(&buf, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/report")
+}

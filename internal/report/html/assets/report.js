@@ -245,7 +245,8 @@
   }
   function center(id) {
     var a = lay && lay.at[id]; if (!a) { return; }
-    var r = svg.getBoundingClientRect();
+    var r = svg.getBoundingClientRect(), sx = a.x * state.s + state.tx, sy = a.y * state.s + state.ty;
+    if (sx >= 0 && sy >= 0 && sx + NODE_W * state.s <= r.width && sy + NODE_H * state.s <= r.height - 40) { return; }
     if (state.s < 0.6) { state.s = 0.8; }
     state.tx = r.width / 2 - (a.x + NODE_W / 2) * state.s; state.ty = r.height / 2 - (a.y + NODE_H / 2) * state.s;
     setView();
@@ -417,7 +418,7 @@
     var items = document.querySelectorAll('li[data-finding-index]');
     for (var i = 0; i < items.length; i++) {
       var f = findings[+items[i].getAttribute('data-finding-index')];
-      var ok = rank(f.severity) >= r && (!lay || !(state.entry || state.cls) || (f.nodes || []).some(function (id) { return lay.at[id]; }));
+      var ok = rank(f.severity) >= r && (!lay || !(state.entry || state.cls || state.focus) || (f.nodes || []).some(function (id) { return lay.at[id]; }));
       items[i].hidden = !ok; if (ok) { shown++; }
     }
     var groups = document.querySelectorAll('details.sevgroup');
@@ -450,6 +451,7 @@
         var row = el('tr');
         cols.forEach(function (col) { var td = el('td', col.num ? 'num' : '', col.show ? col.show(p[0]) : col.key(p[0])); if (col.cls) { td.className += ' ' + col.cls(p[0]); } row.appendChild(td); });
         row.tabIndex = 0;
+        if (p[0].at) { row.title = p[0].at; }
         row.addEventListener('click', function () { onRow(p[0]); });
         row.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { onRow(p[0]); } });
         tbody.appendChild(row);
@@ -461,14 +463,14 @@
     var rows = D.surface || [], box = $('nl-tab-surface');
     $('nl-count-surface').textContent = String(rows.length);
     if (!rows.length) { box.appendChild(el('p', 'empty', 'No entry points.')); return; }
-    box.appendChild(el('p', 'note', 'Entry points, who can call them, and what they reach. Click a row to highlight it.'));
+    box.appendChild(el('p', 'note', 'Entry points, who can call them, and what they reach (hover a row for its evidence, click to highlight).'));
     table(box, [
       { title: 'Entry point', key: function (r) { return r.name; } },
       { title: 'Auth', key: function (r) { return r.auth; }, cls: function (r) { return r.anon ? 'bad' : ''; } },
+      { title: 'Callers', key: function (r) { return (r.principals || []).map(function (id) { return (byId[id] || {}).name || id; }).join(', '); } },
       { title: 'Functions', num: true, key: function (r) { return (r.functions || []).length; } },
       { title: 'Stores', num: true, key: function (r) { return (r.stores || []).length; } },
-      { title: 'Classified', num: true, key: function (r) { return r.classified || 0; }, cls: function (r) { return r.classified && r.anon ? 'bad' : ''; } },
-      { title: 'Evidence', key: function (r) { return r.at || ''; } }
+      { title: 'Classified', num: true, key: function (r) { return r.classified || 0; }, cls: function (r) { return r.classified && r.anon ? 'bad' : ''; } }
     ], rows, function (r) { select(r.id); center(r.id); }, [1, 1]);
   }
   function renderCost() {

@@ -3,7 +3,7 @@
 //
 // Usage: node report.e2e.mjs CONFIG.json
 // CONFIG: {"chromium": "/usr/bin/chromium", "pages": [{"name", "file",
-//   "click", "focus", "finding", "severity", "search", "screenshots"}]}
+//   "click", "focus", "finding", "tables", "severity", "search", "screenshots"}]}
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -64,6 +64,8 @@ async function drive(p) {
     if (!box || box.x < svg.x || box.y < svg.y || box.x + box.width > svg.x + svg.width || box.y + box.height > svg.y + svg.height) {
       await nl((id) => window.nightlight.center(id), p.click);
     }
+    await node.hover();
+    out.tip = await page.locator('#nl-tip').innerText();
     const t1 = Date.now();
     await node.click();
     out.clickMs = Date.now() - t1;
@@ -94,6 +96,24 @@ async function drive(p) {
       findings: await nl(() => window.nightlight.visibleFindings()),
     };
     await shot('filtered');
+  }
+  if (p.tables) {
+    // The cost table starts sorted by $/hour, most expensive first; a click
+    // on its header reverses it. The surface table sorts by a click.
+    await page.click('#nl-clear');
+    out.afterClear = { nodeCount: await nl(() => window.nightlight.nodeCount()), highlighted: await nl(() => window.nightlight.highlighted()) };
+    await page.click('[data-tab="cost"]');
+    const col = (tab) => page.$$eval(`#nl-tab-${tab} tbody tr td:first-child`, (tds) => tds.map((td) => td.textContent));
+    out.costs = await col('cost');
+    await shot('cost');
+    await page.click('#nl-tab-cost th[data-col="0"]');
+    out.costsReversed = await col('cost');
+    await page.click('[data-tab="surface"]');
+    await page.click('#nl-tab-surface th[data-col="0"]');
+    out.surface = await col('surface');
+    await page.click('#nl-tab-surface tbody tr:first-child');
+    out.surfaceHighlighted = await nl(() => window.nightlight.highlighted());
+    await shot('surface');
   }
   await context.close();
   return out;
