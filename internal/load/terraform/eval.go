@@ -1,0 +1,1007 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// symMark marks an unknown cty value with what it stands for: src is the
+// Terraform expression (var.x, aws_iam_role.r.arn) and ref the address of
+// the model object it refers to, if any.
+type symMark struct{ src, ref string }
+
+// loader holds the state of one Load call.
+type loader struct {
+	ctx     context.Context
+	opts    load.Options
+	lim     load.Limits
+	root    *load.Root
+	rootDir string
+	diags   []model.Diagnostic
+	insts   []*instance
+	// ph maps placeholder text (${aws_iam_role.r.arn}) to what it stands
+	// for, so that strings containing it become symbolic values.
+	ph map[string]symMark
+	// docs maps the JSON rendered for aws_iam_policy_document data sources
+	// to the positioned document.
+	docs      map[string]*model.Value
+	steps     int
+	nInst     int
+	tmplDepth int
+	fatal     error
+	// texts holds the contents of every parsed file, for source excerpts.
+	texts map[string][]byte
+}
+
+func newLoader(ctx context.Context, root *load.Root, opts load.Options) *loader {
+	return &loader{
+		ctx:  ctx,
+		opts: opts,
+		lim:  opts.Limits.WithDefaults(),
+		root: root,
+		ph:   map[string]symMark{},
+		docs:  map[string]*model.Value{},
+		texts: map[string][]byte{},
+	}
+}
+
+// instance is one resource instance after count/for_each expansion, with
+// its attributes as a positioned value tree.
+type instance struct {
+	addr  string // full address: module.m.aws_x.y["k"]
+	typ   string
+	data  bool
+	pos   model.Pos
+	props *model.Value
+}
+
+type rblock struct {
+	key, typ, name string
+	data           bool
+	b              *hclsyntax.Block
+}
+
+// module is one module instance being evaluated.
+type module struct {
+	l         *loader
+	dir       string // root-relative directory
+	prefix    string // address prefix: "" or "module.a."
+	depth     int
+	isRoot    bool
+	vars      map[string]*hclsyntax.Block
+	locals    map[string]*hclsyntax.Attribute
+	blocks    map[string]*rblock
+	order     []string
+	calls     map[string]*hclsyntax.Block
+	callOrder []string
+	outputs   []*hclsyntax.Block
+	// inputs are a child module's arguments (nil for the root module).
+	inputs   map[string]cty.Value
+	tfvars   map[string]cty.Value
+	attrRefs map[string]map[string]bool // attribute -> used as a collection
+	relAttrs map[string]bool
+	cache    map[string]cty.Value
+	busy     map[string]bool
+	funcs    map[string]function.Function
+	params   []*model.Parameter
+	outs     []*model.Output
+	outVals  map[string]cty.Value
+}
+
+// scope holds the names bound inside a block: count, each, dynamic block
+// iterators.
+type scope struct {
+	parent *scope
+	vars   map[string]cty.Value
+}
+
+func (s *scope) lookup(name string) (cty.Value, bool) {
+	for ; s != nil; s = s.parent {
+		if v, ok := s.vars[name]; ok {
+			return v, true
+		}
+	}
+	return cty.NilVal, false
+}
+
+func (l *loader) stopped() bool {
+	if l.fatal != nil {
+		return true
+	}
+	if err := l.ctx.Err(); err != nil {
+		l.fatal = err
+		return true
+	}
+	return false
+}
+
+func (l *loader) step(pos model.Pos) bool {
+	l.steps++
+	if l.steps > l.lim.MaxResolveSteps {
+		if l.fatal == nil {
+			l.fatal = load.Errorf(pos, "evaluation exceeds %d steps", l.lim.MaxResolveSteps)
+		}
+		return false
+	}
+	return !l.stopped()
+}
+
+func (l *loader) diag(sev model.DiagSeverity, pos model.Pos, format string, args ...any) {
+	if len(l.diags) >= 1000 {
+		return
+	}
+	l.diags = append(l.diags, model.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
+}
+
+// placeholder returns a known string standing for an unknown value, and
+// registers it so that strings built from it become symbolic.
+func (l *loader) placeholder(src, ref string) cty.Value {
+	s := "${" + src + "}"
+	if _, ok := l.ph[s]; !ok {
+		l.ph[s] = symMark{src: src, ref: ref}
+	}
+	return cty.StringVal(s)
+}
+
+func unknown(src, ref string) cty.Value {
+	return cty.DynamicVal.Mark(symMark{src: src, ref: ref})
+}
+
+// srcText returns the source text of expr, shortened.
+func (m *module) srcText(expr hcl.Expression) string {
+	r := expr.Range()
+	s := ""
+	if b, ok := m.fileText(r.Filename); ok && r.End.Byte <= len(b) && r.Start.Byte <= r.End.Byte {
+		s = string(b[r.Start.Byte:r.End.Byte])
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 120 {
+		s = s[:117] + "..."
+	}
+	if s == "" {
+		s = "expression at " + exprPos(expr).String()
+	}
+	return s
+}
+
+func (m *module) fileText(name string) ([]byte, bool) {
+	b, ok := m.l.texts[name]
+	return b, ok
+}
+
+// eval evaluates expr in the module with the names in sc bound.
+func (m *module) eval(expr hclsyntax.Expression, sc *scope) cty.Value {
+	if !m.l.step(exprPos(expr)) {
+		return cty.DynamicVal
+	}
+	ctx := &hcl.EvalContext{Variables: m.varsFor(expr, sc), Functions: m.funcs}
+	v, diags := expr.Value(ctx)
+	if m.l.fatal != nil {
+		return cty.DynamicVal
+	}
+	if diags.HasErrors() {
+		for _, d := range diags {
+			if d.Severity != hcl.DiagError {
+				continue
+			}
+			sev := model.DiagWarning
+			if strings.Contains(d.Detail, load.ErrOutsideRoot.Error()) || strings.Contains(d.Summary, load.ErrOutsideRoot.Error()) {
+				sev = model.DiagError
+			}
+			pos := rangePos(d.Subject)
+			if !pos.IsValid() {
+				pos = exprPos(expr)
+			}
+			m.l.diag(sev, pos, "cannot evaluate %s: %s", m.srcText(expr), diagText(d))
+			break
+		}
+		return unknown(m.srcText(expr), "")
+	}
+	return v
+}
+
+// varsFor builds the variables expr refers to.
+func (m *module) varsFor(expr hclsyntax.Expression, sc *scope) map[string]cty.Value {
+	tree := map[string]any{}
+	put := func(v cty.Value, keys ...string) {
+		t := tree
+		for i, k := range keys {
+			if i == len(keys)-1 {
+				t[k] = v
+				return
+			}
+			sub, ok := t[k].(map[string]any)
+			if !ok {
+				if _, isVal := t[k].(cty.Value); isVal {
+					return
+				}
+				sub = map[string]any{}
+				t[k] = sub
+			}
+			t = sub
+		}
+	}
+	for _, t := range hclsyntax.Variables(expr) {
+		root := t.RootName()
+		if v, ok := sc.lookup(root); ok {
+			tree[root] = v
+			continue
+		}
+		switch root {
+		case "var", "local":
+			if n := attrName(t, 1); n != "" {
+				put(m.lookup(root+"."+n), root, n)
+			}
+		case "module":
+			if n := attrName(t, 1); n != "" {
+				put(m.lookup("module."+n), root, n)
+			}
+		case "data":
+			typ, n := attrName(t, 1), attrName(t, 2)
+			if typ != "" && n != "" {
+				put(m.lookup("data."+typ+"."+n), root, typ, n)
+			}
+		case "path":
+			tree[root] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(m.relDir()),
+				"root":   cty.StringVal("."),
+				"cwd":    cty.StringVal("."),
+			})
+		case "terraform":
+			tree[root] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "count", "each", "self":
+			tree[root] = unknown(t.RootName()+"."+attrName(t, 1), "")
+		default:
+			n := attrName(t, 1)
+			if n == "" {
+				tree[root] = unknown(root, "")
+				continue
+			}
+			if _, ok := m.blocks[root+"."+n]; ok {
+				put(m.lookup(root+"."+n), root, n)
+			} else {
+				put(unknown(root+"."+n, ""), root, n)
+			}
+		}
+	}
+	return treeVals(tree)
+}
+
+func treeVals(t map[string]any) map[string]cty.Value {
+	out := make(map[string]cty.Value, len(t))
+	for k, v := range t {
+		switch v := v.(type) {
+		case cty.Value:
+			out[k] = v
+		case map[string]any:
+			out[k] = cty.ObjectVal(treeVals(v))
+		}
+	}
+	return out
+}
+
+// relDir is path.module: the module directory relative to the root
+// module's directory.
+func (m *module) relDir() string {
+	if m.isRoot || m.l.rootDir == "" {
+		return "."
+	}
+	return relPath(m.l.rootDir, m.dir)
+}
+
+// relPath returns the slash path of to relative to from (both clean,
+// root-relative).
+func relPath(from, to string) string {
+	if from == "." {
+		return to
+	}
+	fp := strings.Split(from, "/")
+	tp := strings.Split(to, "/")
+	if to == "." {
+		tp = nil
+	}
+	i := 0
+	for i < len(fp) && i < len(tp) && fp[i] == tp[i] {
+		i++
+	}
+	var parts []string
+	for range fp[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, tp[i:]...)
+	if len(parts) == 0 {
+		return "."
+	}
+	return strings.Join(parts, "/")
+}
+
+// lookup returns the value of a named object of the module, evaluating it
+// on first use: var.x, local.x, module.x, aws_x.y, data.aws_x.y.
+func (m *module) lookup(key string) cty.Value {
+	if v, ok := m.cache[key]; ok {
+		return v
+	}
+	if m.busy[key] {
+		return unknown(key+" (cycle)", "")
+	}
+	if m.l.stopped() {
+		return cty.DynamicVal
+	}
+	m.busy[key] = true
+	v := m.compute(key)
+	delete(m.busy, key)
+	m.cache[key] = v
+	return v
+}
+
+func (m *module) compute(key string) cty.Value {
+	kind, name, _ := strings.Cut(key, ".")
+	switch kind {
+	case "var":
+		return m.variable(name)
+	case "local":
+		a, ok := m.locals[name]
+		if !ok {
+			return unknown(key, "")
+		}
+		return m.eval(a.Expr, nil)
+	case "module":
+		return m.moduleCall(name)
+	}
+	rb, ok := m.blocks[key]
+	if !ok {
+		return unknown(key, "")
+	}
+	return m.resource(rb)
+}
+
+// variable returns the value of input variable name: a command-line
+// override or tfvars value (root module), the caller's argument (child
+// module), the default, or a symbol.
+func (m *module) variable(name string) cty.Value {
+	b, ok := m.vars[name]
+	if !ok {
+		return unknown("var."+name, "")
+	}
+	ty := cty.DynamicPseudoType
+	var defVal *cty.Value
+	if a, ok := b.Body.Attributes["type"]; ok {
+		if t, diags := typeexpr.TypeConstraint(a.Expr); !diags.HasErrors() {
+			ty = t
+		}
+	}
+	if a, ok := b.Body.Attributes["default"]; ok {
+		v := m.eval(a.Expr, nil)
+		defVal = &v
+	}
+	var v cty.Value
+	src := ""
+	switch {
+	case m.isRoot && m.l.opts.Params != nil && hasKey(m.l.opts.Params, name):
+		v = parseVarString(m.l.opts.Params[name], ty)
+		src = "param"
+	case m.isRoot && m.tfvars != nil && m.tfvars[name] != cty.NilVal:
+		v = m.tfvars[name]
+		src = "tfvars"
+	case !m.isRoot && m.inputs != nil && m.inputs[name] != cty.NilVal:
+		v = m.inputs[name]
+		src = "argument"
+	case defVal != nil:
+		v = *defVal
+		src = "default"
+	default:
+		if ty == cty.String || ty == cty.DynamicPseudoType {
+			v = m.l.placeholder("var."+name, "")
+		} else {
+			v = cty.UnknownVal(ty).Mark(symMark{src: "var." + name})
+		}
+	}
+	if ty != cty.DynamicPseudoType && v.IsKnown() && !v.IsNull() {
+		if c, err := convert.Convert(v, ty); err == nil {
+			v = c
+		} else {
+			dr := b.DefRange()
+			m.l.diag(model.DiagInfo, rangePos(&dr), "variable %q: %s value does not match its type: %v", name, src, err)
+			v = cty.UnknownVal(ty).Mark(symMark{src: "var." + name})
+		}
+	}
+	if m.isRoot {
+		p := &model.Parameter{ID: name, Pos: rangePos(&b.TypeRange)}
+		if a, ok := b.Body.Attributes["type"]; ok {
+			p.Type = m.srcText(a.Expr)
+		}
+		if a, ok := b.Body.Attributes["default"]; ok && defVal != nil {
+			p.Default = m.conv(*defVal, a.Expr, exprPos(a.Expr))
+		}
+		p.Value = m.conv(v, nil, p.Pos)
+		if a, ok := b.Body.Attributes["sensitive"]; ok {
+			if s := m.eval(a.Expr, nil); s.IsKnown() && !s.IsNull() && s.Type() == cty.Bool {
+				p.NoEcho = s.True()
+			}
+		}
+		m.params = append(m.params, p)
+	}
+	return v
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+// parseVarString interprets a -var value: as a string for string
+// variables, as an HCL expression for other types (as Terraform does).
+func parseVarString(s string, ty cty.Type) cty.Value {
+	if ty == cty.String || ty == cty.DynamicPseudoType {
+		return cty.StringVal(s)
+	}
+	expr, diags := hclsyntax.ParseExpression([]byte(s), "-var", hcl.InitialPos)
+	if diags.HasErrors() {
+		return cty.StringVal(s)
+	}
+	v, diags := expr.Value(nil)
+	if diags.HasErrors() {
+		return cty.StringVal(s)
+	}
+	return v
+}
+
+// readTFVars reads terraform.tfvars and *.auto.tfvars of dir.
+func (l *loader) readTFVars(dir string) map[string]cty.Value {
+	if l.root == nil {
+		return nil
+	}
+	entries, err := l.root.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && (n == "terraform.tfvars" || strings.HasSuffix(n, ".auto.tfvars")) {
+			names = append(names, n)
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		// terraform.tfvars first, then *.auto.tfvars in lexical order.
+		if (names[i] == "terraform.tfvars") != (names[j] == "terraform.tfvars") {
+			return names[i] == "terraform.tfvars"
+		}
+		return names[i] < names[j]
+	})
+	out := map[string]cty.Value{}
+	for _, n := range names {
+		p := path.Join(dir, n)
+		l.readVarFile(p, out)
+	}
+	for _, p := range l.opts.VarFiles {
+		l.readVarFile(p, out)
+	}
+	return out
+}
+
+func (l *loader) readVarFile(p string, out map[string]cty.Value) {
+	data, err := l.root.ReadFile(p)
+	if err != nil {
+		sev := model.DiagWarning
+		if errors.Is(err, load.ErrOutsideRoot) {
+			sev = model.DiagError
+		}
+		l.diag(sev, model.Pos{File: p}, "variable file not read: %v", err)
+		return
+	}
+	f, diags := hclsyntax.ParseConfig(data, p, hcl.InitialPos)
+	if diags.HasErrors() {
+		l.diag(model.DiagError, load.PosOf(diagError(diags)), "variable file: %s", diagError(diags).(*load.Error).Msg)
+		return
+	}
+	attrs, _ := f.Body.JustAttributes()
+	for name, a := range attrs {
+		if v, diags := a.Expr.Value(nil); !diags.HasErrors() {
+			out[name] = v
+		}
+	}
+}
+
+// parseJSONFile checks a .tf.json file's syntax. Its contents are not
+// evaluated yet: a diagnostic says so.
+func (l *loader) parseJSONFile(name string, data []byte) (*hclsyntax.Body, error) {
+	if _, diags := hcljson.Parse(data, name); diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	l.diag(model.DiagWarning, model.Pos{File: name}, "Terraform JSON configuration (.tf.json) is not evaluated; its resources are missing from the model")
+	return nil, nil
+}
+
+// expansion is one instance of a counted or for_each'd block.
+type expansion struct {
+	suffix string // "", "[0]", `["k"]`
+	sc     *scope
+}
+
+// expand evaluates count/for_each of a block. decided is false when the
+// number of instances is unknown; then one instance stands for all.
+func (m *module) expand(body *hclsyntax.Body, addr string, pos model.Pos) (exps []expansion, shape string) {
+	if a, ok := body.Attributes["count"]; ok {
+		v := m.eval(a.Expr, nil)
+		v, _ = v.Unmark()
+		if v.IsKnown() && !v.IsNull() {
+			if n, err := convert.Convert(v, cty.Number); err == nil {
+				bf := n.AsBigFloat()
+				if !bf.IsInt() || bf.Sign() < 0 {
+					m.l.diag(model.DiagWarning, exprPos(a.Expr), "count of %s is not a whole number", addr)
+					return nil, "count"
+				}
+				if bf.Cmp(big.NewFloat(float64(m.l.lim.MaxResources))) > 0 {
+					m.l.fatal = load.Errorf(exprPos(a.Expr), "count of %s is %s, over the limit of %d resources", addr, bf.Text('g', 10), m.l.lim.MaxResources)
+					return nil, "count"
+				}
+				n, _ := bf.Int64()
+				if !m.grow(int(n), exprPos(a.Expr)) {
+					return nil, "count"
+				}
+				for i := int64(0); i < n; i++ {
+					exps = append(exps, expansion{
+						suffix: "[" + strconv.FormatInt(i, 10) + "]",
+						sc:     &scope{vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)})}},
+					})
+				}
+				return exps, "count"
+			}
+		}
+		m.l.diag(model.DiagInfo, exprPos(a.Expr), "count of %s cannot be decided statically; modelled as one instance", addr)
+		m.grow(1, exprPos(a.Expr))
+		return []expansion{{sc: &scope{vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": unknown("count.index", "")})}}}}, "unknown"
+	}
+	if a, ok := body.Attributes["for_each"]; ok {
+		v := m.eval(a.Expr, nil)
+		v, _ = v.UnmarkDeep()
+		if v.IsWhollyKnown() && !v.IsNull() {
+			ty := v.Type()
+			if ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() || ty.IsListType() || ty.IsTupleType() {
+				if !m.grow(v.LengthInt(), exprPos(a.Expr)) {
+					return nil, "for_each"
+				}
+				isSet := !(ty.IsMapType() || ty.IsObjectType())
+				for it := v.ElementIterator(); it.Next(); {
+					k, ev := it.Element()
+					if isSet {
+						k = ev
+					}
+					ks, err := convert.Convert(k, cty.String)
+					if err != nil || ks.IsNull() {
+						continue
+					}
+					key := ks.AsString()
+					exps = append(exps, expansion{
+						suffix: "[" + strconv.Quote(key) + "]",
+						sc: &scope{vars: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{
+							"key": cty.StringVal(key), "value": ev,
+						})}},
+					})
+				}
+				return exps, "for_each"
+			}
+		}
+		m.l.diag(model.DiagInfo, exprPos(a.Expr), "for_each of %s cannot be decided statically; modelled as one instance", addr)
+		m.grow(1, exprPos(a.Expr))
+		return []expansion{{sc: &scope{vars: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{
+			"key": unknown("each.key", ""), "value": unknown("each.value", ""),
+		})}}}}, "unknown"
+	}
+	m.grow(1, pos)
+	return []expansion{{}}, ""
+}
+
+// grow counts n more resource instances against the limit.
+func (m *module) grow(n int, pos model.Pos) bool {
+	m.l.nInst += n
+	if m.l.nInst > m.l.lim.MaxResources {
+		if m.l.fatal == nil {
+			m.l.fatal = load.Errorf(pos, "more than %d resources after count/for_each expansion", m.l.lim.MaxResources)
+		}
+		return false
+	}
+	return true
+}
+
+// metaArgs are the arguments of resource and module blocks that are not
+// attributes of the resource.
+var metaArgs = map[string]bool{
+	"count": true, "for_each": true, "depends_on": true, "provider": true, "providers": true,
+	"lifecycle": true, "provisioner": true, "connection": true, "source": true, "version": true,
+}
+
+// resource evaluates every instance of a resource or data block, records
+// them, and returns the value other expressions see.
+func (m *module) resource(rb *rblock) cty.Value {
+	addr := m.prefix + rb.key
+	exps, shape := m.expand(rb.b.Body, addr, rangePos(&rb.b.TypeRange))
+	var vals []cty.Value
+	keys := map[string]cty.Value{}
+	for _, e := range exps {
+		iaddr := addr + e.suffix
+		obj, props := m.evalBody(rb.b.Body, e.sc, true)
+		attrs := map[string]cty.Value{}
+		if obj.Type().IsObjectType() {
+			for k, v := range obj.AsValueMap() {
+				attrs[k] = v
+			}
+		}
+		if rb.data && rb.typ == "aws_iam_policy_document" {
+			doc := m.l.renderPolicyDocument(props, rangePos(&rb.b.TypeRange))
+			js := marshalDoc(doc)
+			m.l.docs[js] = doc
+			attrs["json"] = cty.StringVal(js)
+			attrs["minified_json"] = cty.StringVal(js)
+		}
+		for a, deep := range m.attrRefs[rb.key] {
+			if _, ok := attrs[a]; !ok {
+				attrs[a] = m.placeholderFor(rb, iaddr, a, deep)
+			}
+		}
+		for a := range m.relAttrs {
+			if _, ok := attrs[a]; !ok {
+				attrs[a] = m.placeholderFor(rb, iaddr, a, false)
+			}
+		}
+		v := cty.ObjectVal(attrs)
+		vals = append(vals, v)
+		if strings.HasPrefix(e.suffix, "[\"") {
+			k, _ := strconv.Unquote(e.suffix[1 : len(e.suffix)-1])
+			keys[k] = v
+		}
+		if !rb.data {
+			m.l.insts = append(m.l.insts, &instance{
+				addr: iaddr, typ: rb.typ, data: rb.data, pos: rangePos(&rb.b.TypeRange), props: props,
+			})
+		}
+		if m.l.stopped() {
+			break
+		}
+	}
+	switch shape {
+	case "count":
+		if len(vals) == 0 {
+			return cty.EmptyTupleVal
+		}
+		return cty.TupleVal(vals)
+	case "for_each":
+		return cty.ObjectVal(keys)
+	case "unknown":
+		return unknown(addr, addr)
+	}
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return unknown(addr, addr)
+}
+
+// collectionAttr guesses from its name whether a computed attribute is a
+// list or map (names, ids, result, …), which cannot stand as a string
+// placeholder.
+func collectionAttr(a string) bool {
+	switch a {
+	case "result", "output", "outputs", "tags_all", "attributes", "values", "json_data":
+		return true
+	case "address", "status", "access", "alias", "dns", "ingress", "egress", "class":
+		return false
+	}
+	return strings.HasSuffix(a, "s") && !strings.HasSuffix(a, "ss") && !strings.HasSuffix(a, "us")
+}
+
+func (m *module) placeholderFor(rb *rblock, iaddr, attr string, deep bool) cty.Value {
+	if deep || collectionAttr(attr) {
+		ref := iaddr
+		if rb.data {
+			ref = ""
+		}
+		return unknown(iaddr+"."+attr, ref)
+	}
+	if rb.data {
+		return m.l.placeholder(iaddr+"."+attr, "")
+	}
+	return m.l.placeholder(iaddr+"."+attr, iaddr)
+}
+
+// evalBody evaluates a block body into an object (attributes, and nested
+// blocks as lists of objects) and the same as a positioned model map.
+func (m *module) evalBody(body *hclsyntax.Body, sc *scope, top bool) (cty.Value, *model.Value) {
+	type item struct {
+		pos  int
+		attr *hclsyntax.Attribute
+		blk  *hclsyntax.Block
+	}
+	items := make([]item, 0, len(body.Attributes)+len(body.Blocks))
+	for _, a := range body.Attributes {
+		if top && metaArgs[a.Name] {
+			continue
+		}
+		items = append(items, item{pos: a.SrcRange.Start.Byte, attr: a})
+	}
+	for _, b := range body.Blocks {
+		if top && metaArgs[b.Type] {
+			continue
+		}
+		items = append(items, item{pos: b.TypeRange.Start.Byte, blk: b})
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].pos < items[j].pos })
+	attrs := map[string]cty.Value{}
+	blocks := map[string][]cty.Value{}
+	out := model.NewMap(nil, rangePos(&body.SrcRange))
+	blockVals := map[string]*model.Value{}
+	addBlock := func(typ string, pos model.Pos, cv cty.Value, mv *model.Value) {
+		blocks[typ] = append(blocks[typ], cv)
+		lst, ok := blockVals[typ]
+		if !ok {
+			lst = model.NewList(nil, pos)
+			blockVals[typ] = lst
+			out.Fields = append(out.Fields, model.Field{Key: typ, KeyPos: pos, Value: lst})
+		}
+		lst.Items = append(lst.Items, mv)
+	}
+	for _, it := range items {
+		if m.l.stopped() {
+			break
+		}
+		if a := it.attr; a != nil {
+			v := m.eval(a.Expr, sc)
+			attrs[a.Name] = v
+			m.noteJSON(v, a.Expr)
+			out.Fields = append(out.Fields, model.Field{Key: a.Name, KeyPos: rangePos(&a.NameRange), Value: m.conv(v, a.Expr, exprPos(a.Expr))})
+			continue
+		}
+		b := it.blk
+		if b.Type == "dynamic" && len(b.Labels) == 1 {
+			m.dynamic(b, sc, func(cv cty.Value, mv *model.Value) { addBlock(b.Labels[0], rangePos(&b.TypeRange), cv, mv) })
+			continue
+		}
+		cv, mv := m.evalBody(b.Body, sc, false)
+		if len(b.Labels) > 0 {
+			// Labelled nested blocks are rare in resources; keep the
+			// labels as attributes.
+			mv.Fields = append([]model.Field{{Key: "labels", Value: model.NewList(labelValues(b), rangePos(&b.TypeRange))}}, mv.Fields...)
+		}
+		addBlock(b.Type, rangePos(&b.TypeRange), cv, mv)
+	}
+	for typ, vs := range blocks {
+		attrs[typ] = cty.TupleVal(vs)
+	}
+	return cty.ObjectVal(attrs), out
+}
+
+func labelValues(b *hclsyntax.Block) []*model.Value {
+	var out []*model.Value
+	for i, l := range b.Labels {
+		out = append(out, model.NewString(l, rangePos(&b.LabelRanges[i])))
+	}
+	return out
+}
+
+// dynamic expands a dynamic block.
+func (m *module) dynamic(b *hclsyntax.Block, sc *scope, add func(cty.Value, *model.Value)) {
+	iter := b.Labels[0]
+	if a, ok := b.Body.Attributes["iterator"]; ok {
+		if kw := hcl.ExprAsKeyword(a.Expr); kw != "" {
+			iter = kw
+		}
+	}
+	var content *hclsyntax.Block
+	for _, c := range b.Body.Blocks {
+		if c.Type == "content" {
+			content = c
+		}
+	}
+	fe, ok := b.Body.Attributes["for_each"]
+	if content == nil || !ok {
+		return
+	}
+	v, _ := m.eval(fe.Expr, sc).UnmarkDeep()
+	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+		cv, mv := m.evalBody(content.Body, &scope{parent: sc, vars: map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{
+			"key": unknown(iter+".key", ""), "value": unknown(iter+".value", ""),
+		})}}, false)
+		add(cv, mv)
+		return
+	}
+	if !m.grow(0, exprPos(fe.Expr)) {
+		return
+	}
+	n := 0
+	for it := v.ElementIterator(); it.Next(); {
+		n++
+		if n > m.l.lim.MaxResources {
+			m.l.fatal = load.Errorf(exprPos(fe.Expr), "dynamic block expands to more than %d blocks", m.l.lim.MaxResources)
+			return
+		}
+		k, ev := it.Element()
+		if v.Type().IsSetType() {
+			k = ev
+		}
+		cv, mv := m.evalBody(content.Body, &scope{parent: sc, vars: map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{
+			"key": k, "value": ev,
+		})}}, false)
+		add(cv, mv)
+		if m.l.stopped() {
+			return
+		}
+	}
+}
+
+// moduleCall evaluates a module block: a local child module is loaded and
+// evaluated with the block's arguments; any other source is recorded as
+// unresolved and its outputs are symbols.
+func (m *module) moduleCall(name string) cty.Value {
+	b, ok := m.calls[name]
+	if !ok {
+		return unknown("module."+name, "")
+	}
+	addr := m.prefix + "module." + name
+	src := ""
+	if a, ok := b.Body.Attributes["source"]; ok {
+		if v := m.eval(a.Expr, nil); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+			src = v.AsString()
+		}
+	}
+	pos := rangePos(&b.TypeRange)
+	if !isLocalSource(src) {
+		m.l.diag(model.DiagInfo, pos, "module %s: source %q is not a local path; not fetched, its outputs are unresolved", addr, src)
+		return m.unresolvedModule(addr, name)
+	}
+	if m.depth+1 > maxModuleDepth {
+		m.l.diag(model.DiagWarning, pos, "module %s: nested deeper than %d modules; not followed", addr, maxModuleDepth)
+		return m.unresolvedModule(addr, name)
+	}
+	dir, err := load.Clean(m.dir, src)
+	if err != nil {
+		m.l.diag(model.DiagError, pos, "module %s: source %q: %v", addr, src, err)
+		return m.unresolvedModule(addr, name)
+	}
+	files, err := m.l.moduleFiles(dir)
+	if err != nil {
+		sev := model.DiagWarning
+		if errors.Is(err, load.ErrOutsideRoot) {
+			sev = model.DiagError
+		}
+		m.l.diag(sev, pos, "module %s: source %q not read: %v", addr, src, err)
+		return m.unresolvedModule(addr, name)
+	}
+	exps, shape := m.expand(b.Body, addr, pos)
+	var vals []cty.Value
+	keys := map[string]cty.Value{}
+	for _, e := range exps {
+		child, err := m.l.parseModule(files, dir, addr+e.suffix+".", m.depth+1)
+		if err != nil {
+			m.l.diag(model.DiagError, load.PosOf(err), "module %s: %v", addr, errMsg(err))
+			return m.unresolvedModule(addr, name)
+		}
+		child.inputs = map[string]cty.Value{}
+		for an, a := range b.Body.Attributes {
+			if metaArgs[an] {
+				continue
+			}
+			child.inputs[an] = m.eval(a.Expr, e.sc)
+		}
+		child.run()
+		v := cty.ObjectVal(child.outVals)
+		vals = append(vals, v)
+		if strings.HasPrefix(e.suffix, "[\"") {
+			k, _ := strconv.Unquote(e.suffix[1 : len(e.suffix)-1])
+			keys[k] = v
+		}
+		if m.l.stopped() {
+			break
+		}
+	}
+	switch shape {
+	case "count":
+		return cty.TupleVal(vals)
+	case "for_each":
+		return cty.ObjectVal(keys)
+	}
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return unknown(addr, "")
+}
+
+func errMsg(err error) string {
+	var le *load.Error
+	if errors.As(err, &le) {
+		return le.Msg
+	}
+	return err.Error()
+}
+
+func (m *module) unresolvedModule(addr, name string) cty.Value {
+	attrs := map[string]cty.Value{}
+	if b := m.calls[name]; b != nil && (b.Body.Attributes["count"] != nil || b.Body.Attributes["for_each"] != nil) {
+		return unknown(addr, "")
+	}
+	for k, deep := range m.attrRefs["module."+name] {
+		if deep || collectionAttr(k) {
+			attrs[k] = unknown(addr+"."+k, "")
+		} else {
+			attrs[k] = m.l.placeholder(addr+"."+k, "")
+		}
+	}
+	return cty.ObjectVal(attrs)
+}
+
+// moduleFiles reads the .tf files of a child module directory.
+func (l *loader) moduleFiles(dir string) (map[string][]byte, error) {
+	if l.root == nil {
+		return nil, fmt.Errorf("no file access")
+	}
+	entries, err := l.root.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json")) {
+			continue
+		}
+		p := path.Join(dir, n)
+		data, err := l.root.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		files[p] = data
+	}
+	return files, nil
+}
+
+// run evaluates every resource, module call and output of the module.
+func (m *module) run() {
+	for _, key := range m.order {
+		if m.l.stopped() {
+			return
+		}
+		m.lookup(key)
+	}
+	for _, name := range m.callOrder {
+		if m.l.stopped() {
+			return
+		}
+		m.lookup("module." + name)
+	}
+	if m.isRoot {
+		// Evaluate variables so that every one is listed as a parameter.
+		names := make([]string, 0, len(m.vars))
+		for n := range m.vars {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			m.lookup("var." + n)
+		}
+	}
+	m.outVals = map[string]cty.Value{}
+	for _, b := range m.outputs {
+		a, ok := b.Body.Attributes["value"]
+		if !ok {
+			continue
+		}
+		v := m.eval(a.Expr, nil)
+		m.outVals[b.Labels[0]] = v
+		if m.isRoot {
+			m.outs = append(m.outs, &model.Output{ID: b.Labels[0], Pos: rangePos(&b.TypeRange), Value: m.conv(v, a.Expr, exprPos(a.Expr))})
+		}
+	}
+}

@@ -1,0 +1,251 @@
+package terraform
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// translator turns resource instances into the typed model objects of a
+// stack. It is shared by the HCL and plan loaders.
+type translator struct {
+	st    *model.Stack
+	insts []*instance
+	byID  map[string]*instance
+	docs  map[string]*model.Value
+	// pending are actions to run once every object exists (attachments,
+	// permissions, links by name).
+	pending []func()
+	fnByName map[string]*model.Function
+}
+
+func newTranslator(st *model.Stack, insts []*instance, docs map[string]*model.Value, diags []model.Diagnostic) *translator {
+	st.Diagnostics = append(st.Diagnostics, diags...)
+	t := &translator{st: st, insts: insts, byID: map[string]*instance{}, docs: docs, fnByName: map[string]*model.Function{}}
+	for _, in := range insts {
+		t.byID[in.addr] = in
+	}
+	return t
+}
+
+// run translates every instance and sets the stack's provider.
+func (t *translator) run() {
+	counts := map[model.Provider]int{}
+	for _, in := range t.insts {
+		r := &model.Resource{ID: in.addr, Type: in.typ, Pos: in.pos, Properties: in.props}
+		r.Tags = tagsOf(in.props.Get("tags"))
+		t.st.Resources = append(t.st.Resources, r)
+		switch {
+		case strings.HasPrefix(in.typ, "aws_"):
+			counts[model.AWS]++
+			t.aws(in)
+		case strings.HasPrefix(in.typ, "google_"):
+			counts[model.Google]++
+			t.google(in)
+		case strings.HasPrefix(in.typ, "azurerm_"):
+			counts[model.Azure]++
+			t.azure(in)
+		}
+	}
+	for i := 0; i < len(t.pending); i++ {
+		t.pending[i]()
+	}
+	t.st.Provider = model.AWS
+	best := 0
+	for _, p := range []model.Provider{model.AWS, model.Google, model.Azure} {
+		if counts[p] > best {
+			t.st.Provider, best = p, counts[p]
+		}
+	}
+}
+
+func (t *translator) later(fn func()) { t.pending = append(t.pending, fn) }
+
+func tagsOf(v *model.Value) []model.Tag {
+	if v == nil || v.Kind != model.Map {
+		return nil
+	}
+	var out []model.Tag
+	for _, f := range v.Fields {
+		out = append(out, model.Tag{Key: f.Key, Value: f.Value})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// get follows keys through maps, taking the first element of lists (a
+// nested block), and returns nil when a step is missing.
+func get(v *model.Value, keys ...string) *model.Value {
+	for _, k := range keys {
+		if v != nil && v.Kind == model.List {
+			if len(v.Items) == 0 {
+				return nil
+			}
+			v = v.Items[0]
+		}
+		v = v.Get(k)
+		if v == nil {
+			return nil
+		}
+	}
+	if v != nil && v.Kind == model.Null {
+		return nil
+	}
+	return v
+}
+
+// first returns the first element of a list (a nested block), or v.
+func first(v *model.Value) *model.Value {
+	if v != nil && v.Kind == model.List {
+		if len(v.Items) == 0 {
+			return nil
+		}
+		return v.Items[0]
+	}
+	return v
+}
+
+// ref returns the first instance v refers to whose type is one of types
+// (any type when none are given), or "".
+func (t *translator) ref(v *model.Value, types ...string) string {
+	for _, r := range v.AllRefs() {
+		in, ok := t.byID[r]
+		if !ok {
+			continue
+		}
+		if len(types) == 0 {
+			return r
+		}
+		for _, ty := range types {
+			if in.typ == ty {
+				return r
+			}
+		}
+	}
+	return ""
+}
+
+// refs returns every instance v refers to whose type is one of types.
+func (t *translator) refs(v *model.Value, types ...string) []string {
+	var out []string
+	for _, r := range v.AllRefs() {
+		if in, ok := t.byID[r]; ok {
+			for _, ty := range types {
+				if in.typ == ty {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// doc returns a policy document from an attribute: JSON text (from
+// jsonencode, a heredoc, an aws_iam_policy_document) or a map.
+func (t *translator) doc(v *model.Value) *model.Value {
+	if v == nil || v.Kind == model.Null {
+		return nil
+	}
+	switch v.Kind {
+	case model.Map:
+		return v
+	case model.String:
+		if d, ok := t.docs[v.Str]; ok {
+			return d
+		}
+		if d, ok := decodeJSON(v.Str, v.Pos, v); ok {
+			return d
+		}
+	}
+	return v
+}
+
+// decodeJSON decodes JSON text at pos; strings inside that contain the
+// placeholders of orig stay symbolic with orig's references.
+func decodeJSON(s string, pos model.Pos, orig *model.Value) (*model.Value, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || (s[0] != '{' && s[0] != '[') {
+		return nil, false
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, false
+	}
+	return fromJSONRefs(x, pos, orig, 0), true
+}
+
+func fromJSONRefs(x any, pos model.Pos, orig *model.Value, depth int) *model.Value {
+	if depth > 200 {
+		return model.NewSymbol("value too deep", pos)
+	}
+	switch x := x.(type) {
+	case nil:
+		return &model.Value{Kind: model.Null, Pos: pos}
+	case bool:
+		return model.NewBool(x, pos)
+	case json.Number:
+		return model.NewNumber(x.String(), pos)
+	case string:
+		if orig != nil && orig.Unresolved && strings.Contains(x, "${") {
+			if x == orig.Str {
+				return orig
+			}
+			var refs []string
+			for _, r := range orig.Refs {
+				if strings.Contains(x, "${"+r) {
+					refs = append(refs, r)
+				}
+			}
+			return &model.Value{Kind: model.String, Str: x, Pos: pos, Unresolved: true, Source: orig.Source, Refs: model.SortedUnique(refs)}
+		}
+		return model.NewString(x, pos)
+	case []any:
+		out := model.NewList(nil, pos)
+		for _, it := range x {
+			v := fromJSONRefs(it, pos, orig, depth+1)
+			out.Items = append(out.Items, v)
+			out.Unresolved = out.Unresolved || v.Unresolved
+		}
+		return out
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := model.NewMap(nil, pos)
+		for _, k := range keys {
+			v := fromJSONRefs(x[k], pos, orig, depth+1)
+			out.Fields = append(out.Fields, model.Field{Key: k, KeyPos: pos, Value: v})
+			out.Unresolved = out.Unresolved || v.Unresolved
+		}
+		return out
+	}
+	return model.NewSymbol("unsupported JSON value", pos)
+}
+
+// envVars turns a map value into environment variables.
+func envVars(v *model.Value) []model.EnvVar {
+	if v == nil || v.Kind != model.Map {
+		return nil
+	}
+	var out []model.EnvVar
+	for _, f := range v.Fields {
+		out = append(out, model.EnvVar{Name: f.Key, Pos: f.KeyPos, Value: f.Value})
+	}
+	return out
+}
+
+// strs returns the scalar strings of v.
+func strs(v *model.Value) []string { return v.AsStrings() }
+
+// boolOf returns the boolean value of v and whether it is known.
+func boolOf(v *model.Value) (bool, bool) { return v.AsBool() }
+
+func sym(src string, pos model.Pos, ref string) *model.Value {
+	return model.NewSymbol(src, pos, ref)
+}
