@@ -52,11 +52,11 @@ type loader struct {
 
 func newLoader(ctx context.Context, root *load.Root, opts load.Options) *loader {
 	return &loader{
-		ctx:  ctx,
-		opts: opts,
-		lim:  opts.Limits.WithDefaults(),
-		root: root,
-		ph:   map[string]symMark{},
+		ctx:   ctx,
+		opts:  opts,
+		lim:   opts.Limits.WithDefaults(),
+		root:  root,
+		ph:    map[string]symMark{},
 		docs:  map[string]*model.Value{},
 		texts: map[string][]byte{},
 	}

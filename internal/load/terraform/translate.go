@@ -17,7 +17,7 @@ type translator struct {
 	docs  map[string]*model.Value
 	// pending are actions to run once every object exists (attachments,
 	// permissions, links by name).
-	pending []func()
+	pending  []func()
 	fnByName map[string]*model.Function
 }
 
