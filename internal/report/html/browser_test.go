@@ -26,6 +26,9 @@ type e2ePage struct {
 	Finding     *int   `json:"finding,omitempty"`
 	Severity    string `json:"severity,omitempty"`
 	Search      string `json:"search,omitempty"`
+	Entry       string `json:"entry,omitempty"`
+	Class       string `json:"classification,omitempty"`
+	Zoom        bool   `json:"zoom,omitempty"`
 	Tables      bool   `json:"tables,omitempty"`
 	Screenshots string `json:"screenshots,omitempty"`
 }
@@ -50,6 +53,12 @@ type e2eResult struct {
 	Focused            []string `json:"focused"`
 	FindingHighlighted []string `json:"findingHighlighted"`
 	Matches            []string `json:"matches"`
+	EntryFiltered      []string `json:"entryFiltered"`
+	ClassFiltered      []string `json:"classFiltered"`
+	Zoom               *struct {
+		Ratio  float64 `json:"ratio"`
+		Panned bool    `json:"panned"`
+	} `json:"zoom"`
 	Costs              []string `json:"costs"`
 	CostsReversed      []string `json:"costsReversed"`
 	Surface            []string `json:"surface"`
@@ -189,7 +198,7 @@ func TestBrowser(t *testing.T) {
 	first := 0
 	pages := []e2ePage{
 		{Name: "small", File: writeReport(t, art, "small", small), Click: idGetOrders, Focus: true, Finding: &first,
-			Severity: string(rule.High), Search: "orders", Tables: true, Screenshots: art},
+			Severity: string(rule.High), Search: "orders", Entry: idPostOrders, Class: "pii", Zoom: true, Tables: true, Screenshots: art},
 		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Click: "app#entry-point:GET /items/000", Focus: true,
 			Severity: string(rule.Critical), Screenshots: art},
 	}
@@ -231,6 +240,19 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("search matches (-want +got):\n%s", diff)
 		}
 		checkSeverityFilter(t, r, v, rule.High)
+		if diff := cmp.Diff(Reachable(small.Graph, idPostOrders), r.EntryFiltered); diff != "" {
+			t.Errorf("entry point POST /orders shows (-want +got):\n%s", diff)
+		}
+		// Classification pii: the PII table and everything that reaches it,
+		// the queue too (its consumer manages the table).
+		wantPII := []string{idInternet, idUsers, idTable, idQueue, idGetOrders, idPostOrders, idCreate, idList, idProcess}
+		sort.Strings(wantPII)
+		if diff := cmp.Diff(wantPII, r.ClassFiltered); diff != "" {
+			t.Errorf("classification pii shows (-want +got):\n%s", diff)
+		}
+		if r.Zoom == nil || r.Zoom.Ratio < 1.2 || r.Zoom.Ratio > 1.3 || !r.Zoom.Panned {
+			t.Errorf("zoom in and drag: %+v, want the scale ×1.25 and the view panned", r.Zoom)
+		}
 		if r.AfterClear == nil || r.AfterClear.NodeCount != len(v.Nodes) || len(r.AfterClear.Highlighted) != 0 {
 			t.Errorf("after Clear: %+v, want all %d nodes shown and none highlighted", r.AfterClear, len(v.Nodes))
 		}

@@ -3,7 +3,8 @@
 //
 // Usage: node report.e2e.mjs CONFIG.json
 // CONFIG: {"chromium": "/usr/bin/chromium", "pages": [{"name", "file",
-//   "click", "focus", "finding", "tables", "severity", "search", "screenshots"}]}
+//   "click", "focus", "finding", "entry",
+//   "classification", "zoom", "tables", "severity", "search", "screenshots"}]}
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -96,6 +97,34 @@ async function drive(p) {
       findings: await nl(() => window.nightlight.visibleFindings()),
     };
     await shot('filtered');
+  }
+  if (p.entry) {
+    await page.click('#nl-clear');
+    await page.selectOption('#nl-entry', p.entry);
+    out.entryFiltered = await nl(() => window.nightlight.rendered());
+    await page.click('#nl-clear');
+  }
+  if (p.classification) {
+    await page.click('#nl-clear');
+    await page.selectOption('#nl-class', p.classification);
+    out.classFiltered = await nl(() => window.nightlight.rendered());
+    await shot('classification');
+    await page.click('#nl-clear');
+  }
+  if (p.zoom) {
+    const scale = () => page.$eval('#nl-view', (g) => Number(/scale\(([^)]+)\)/.exec(g.getAttribute('transform'))[1]));
+    const before = await scale();
+    await page.click('#nl-zoom-in');
+    const after = await scale();
+    const t = () => page.$eval('#nl-view', (g) => g.getAttribute('transform'));
+    const beforePan = await t();
+    const svg = await page.locator('#nl-svg').boundingBox();
+    await page.mouse.move(svg.x + 20, svg.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(svg.x + 120, svg.y + 70, { steps: 5 });
+    await page.mouse.up();
+    out.zoom = { ratio: after / before, panned: (await t()) !== beforePan };
+    await page.click('#nl-fit');
   }
   if (p.tables) {
     // The cost table starts sorted by $/hour, most expensive first; a click
