@@ -219,6 +219,30 @@ func (r *Root) ReadFile(rel string) ([]byte, error) {
 	return data, nil
 }
 
+// Head reads at most n bytes from the start of the root-relative file rel,
+// whatever its size: enough to recognise what a file is before reading it
+// whole.
+func (r *Root) Head(rel string, n int) ([]byte, error) {
+	if r == nil {
+		return nil, fmt.Errorf("read %s: no file access in this context", rel)
+	}
+	p, err := Clean(".", rel)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.root.Open(filepath.FromSlash(p))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	return buf[:k], nil
+}
+
 // ReadDir lists the root-relative directory rel.
 func (r *Root) ReadDir(rel string) ([]fs.DirEntry, error) {
 	if r == nil {

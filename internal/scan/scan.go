@@ -200,13 +200,16 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}}
 		if rerr != nil {
 			u.err = fmt.Errorf("%s: %w", c.display, rerr)
-			if c.format == model.FormatCloudFormation && !c.explicit {
-				// Not confirmed as a template; an unreadable random JSON file
-				// is not our input.
-				if errors.Is(rerr, load.ErrOutsideRoot) {
-					units = append(units, u)
+			if c.format == model.FormatCloudFormation && !c.explicit && !errors.Is(rerr, load.ErrOutsideRoot) {
+				// Not confirmed as a template yet: judge by the file's head
+				// whether this unreadable (e.g. oversized) file is ours.
+				head, herr := root.Head(c.rel, 64<<10)
+				if herr != nil {
+					continue
 				}
-				continue
+				if isTpl, _ := sniffTemplate(head); !isTpl && !sniffPlan(head) {
+					continue // some other YAML/JSON file
+				}
 			}
 			units = append(units, u)
 			continue

@@ -116,6 +116,8 @@ type converter struct {
 	file         string
 	limits       load.Limits
 	nodes        int
+	aliasNodes   int // values created by expanding aliases
+	inAlias      int // depth of alias expansion in progress
 	active       map[*yaml.Node]bool // aliases being expanded, for cycles
 	suppressions []model.Suppression
 	warnings     []model.Diagnostic
@@ -146,6 +148,12 @@ func (c *converter) convert(n *yaml.Node, depth int) (*model.Value, error) {
 	if c.nodes > c.limits.MaxNodes {
 		return nil, load.Errorf(c.pos(n), "document expands to more than %d values (YAML alias bomb?)", c.limits.MaxNodes)
 	}
+	if c.inAlias > 0 {
+		c.aliasNodes++
+		if c.aliasNodes > c.limits.MaxNodes/20 {
+			return nil, load.Errorf(c.pos(n), "YAML aliases expand to more than %d values (alias bomb?)", c.limits.MaxNodes/20)
+		}
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
@@ -155,7 +163,9 @@ func (c *converter) convert(n *yaml.Node, depth int) (*model.Value, error) {
 			return nil, load.Errorf(c.pos(n), "alias *%s refers to a value that contains it (cycle)", n.Value)
 		}
 		c.active[n.Alias] = true
+		c.inAlias++
 		v, err := c.convert(n.Alias, depth)
+		c.inAlias--
 		delete(c.active, n.Alias)
 		if err != nil {
 			return nil, err

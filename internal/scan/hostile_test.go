@@ -1,0 +1,182 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/nightlight-sec/nightlight/internal/report"
+)
+
+// hostileCase is one hostile input: files written below the scan root and
+// the error its input must report. Every case is scanned together with a
+// good template, which must still load.
+type hostileCase struct {
+	name  string
+	files map[string]string
+	// link creates symbolic links: name → target (relative to the root's
+	// parent, so targets can sit outside the root).
+	links map[string]string
+	// want maps an input path (relative to the root) to a substring of its
+	// error; "" means it must load cleanly.
+	want map[string]string
+}
+
+const goodTemplate = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString("AWSTemplateFormatVersion: '2010-09-09'\na: &a [x,x,x,x,x,x,x,x,x,x]\n")
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i", "j"} {
+		fmt.Fprintf(&b, "%s: &%s [%s*%s]\n", n, n, strings.Repeat("*"+prev+",", 9), prev)
+		prev = n
+	}
+	b.WriteString("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {Tags: *j}\n")
+	return b.String()
+}
+
+func deepJSON(n int) string {
+	return `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"X": ` +
+		strings.Repeat("[", n) + strings.Repeat("]", n) + `}}}}`
+}
+
+func deepYAML(n int) string {
+	var b strings.Builder
+	b.WriteString("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n")
+	for i := 0; i < n; i++ {
+		b.WriteString(strings.Repeat(" ", 6+i) + "k:\n")
+	}
+	return b.String()
+}
+
+func manyResources(n int) string {
+	var b strings.Builder
+	b.WriteString("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  Q%d:\n    Type: AWS::SQS::Queue\n", i)
+	}
+	return b.String()
+}
+
+func hostileCases() []hostileCase {
+	return []hostileCase{
+		{name: "alias bomb", files: map[string]string{"bomb.yaml": aliasBomb()}, want: map[string]string{"bomb.yaml": "alias bomb"}},
+		{name: "anchor cycle through merge", files: map[string]string{"cycle.yaml": "AWSTemplateFormatVersion: '2010-09-09'\na: &a\n  <<: *a\nResources: {}\n"},
+			want: map[string]string{"cycle.yaml": "cycle.yaml:"}},
+		{name: "deep JSON", files: map[string]string{"deep.json": deepJSON(10000)}, want: map[string]string{"deep.json": "nesting deeper than 256 levels"}},
+		{name: "deep YAML flow", files: map[string]string{"deep.yaml": strings.Replace(deepJSON(10000), "{", "{ ", 1)}, want: map[string]string{"deep.yaml": "nesting deeper than 256 levels"}},
+		{name: "deep YAML block", files: map[string]string{"deep.yaml": deepYAML(1500)}, want: map[string]string{"deep.yaml": "nesting deeper than 256 levels"}},
+		{name: "deep YAML over the size limit", files: map[string]string{"deep.yaml": deepYAML(10000)}, want: map[string]string{"deep.yaml": "over the 20971520-byte limit"}},
+		{name: "binary garbage with a template name", files: map[string]string{"template.yaml": "AWSTemplateFormatVersion\x00\x01\x02\xff"},
+			want: map[string]string{"template.yaml": "binary data"}},
+		{name: "invalid UTF-8", files: map[string]string{"bad.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nDescription: \xff\xfe\nResources: {}\n"},
+			want: map[string]string{"bad.yaml": "bad.yaml:2: invalid UTF-8"}},
+		{name: "CRLF and BOM load", files: map[string]string{"crlf.yaml": "\xef\xbb\xbf" + strings.ReplaceAll(goodTemplate, "\n", "\r\n")},
+			want: map[string]string{"crlf.yaml": ""}},
+		{name: "file over the size limit", files: map[string]string{"big.yaml": goodTemplate + "# " + strings.Repeat("x", 21<<20) + "\n"},
+			want: map[string]string{"big.yaml": "over the 20971520-byte limit"}},
+		{name: "100,000 resources", files: map[string]string{"many.yaml": manyResources(100_000)},
+			want: map[string]string{"many.yaml": "over the limit of 20000"}},
+		{name: "symlink to a file outside the root", files: map[string]string{}, links: map[string]string{"root/escape.yaml": "outside/secret.yaml"},
+			want: map[string]string{"escape.yaml": "symbolic link points outside the scanned root"}},
+		{name: "symlink to a directory outside the root is not walked", files: map[string]string{}, links: map[string]string{"root/outdir": "outside"},
+			want: map[string]string{}},
+	}
+}
+
+// TestHostileInputs scans each hostile input beside a good template: the
+// hostile one gets a clear, positioned error within bounded time and memory,
+// and the good one still loads.
+func TestHostileInputs(t *testing.T) {
+	for _, tc := range hostileCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			base := t.TempDir()
+			root := filepath.Join(base, "root")
+			must(t, os.MkdirAll(filepath.Join(base, "outside"), 0o755))
+			must(t, os.WriteFile(filepath.Join(base, "outside", "secret.yaml"), []byte(goodTemplate), 0o644))
+			must(t, os.MkdirAll(filepath.Join(root, "good"), 0o755))
+			must(t, os.WriteFile(filepath.Join(root, "good", "template.yaml"), []byte(goodTemplate), 0o644))
+			for name, data := range tc.files {
+				must(t, os.WriteFile(filepath.Join(root, name), []byte(data), 0o644))
+			}
+			for name, target := range tc.links {
+				must(t, os.Symlink(filepath.Join(base, target), filepath.Join(base, name)))
+			}
+			var before runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			doc, err := Run(context.Background(), Options{Paths: []string{root}, Loaders: DefaultLoaders()})
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			got := map[string]string{}
+			for _, in := range doc.Inputs {
+				rel, _ := filepath.Rel(root, in.Path)
+				got[filepath.ToSlash(rel)] = in.Error
+			}
+			if e := got["good/template.yaml"]; e != "" {
+				t.Errorf("the good template did not load: %s", e)
+			}
+			delete(got, "good/template.yaml")
+			for path, want := range tc.want {
+				e, ok := got[path]
+				switch {
+				case !ok:
+					t.Errorf("%s: not reported at all (silent skip); inputs: %v", path, got)
+				case want == "" && e != "":
+					t.Errorf("%s: unexpected error %q", path, e)
+				case want != "" && !strings.Contains(e, want):
+					t.Errorf("%s: error %q, want it to contain %q", path, e, want)
+				}
+				delete(got, path)
+			}
+			for path, e := range got {
+				t.Errorf("unexpected input %s (error %q)", path, e)
+			}
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			t.Logf("allocated %d MB", (after.TotalAlloc-before.TotalAlloc)>>20)
+		})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDeterministic scans the shared corpus twice and requires
+// byte-identical JSON.
+func TestDeterministic(t *testing.T) {
+	corpus := "../../../shared/corpus"
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skip("shared corpus not present beside the checkout")
+	}
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	render := func() []byte {
+		doc, err := Run(context.Background(), Options{Paths: []string{corpus}, Loaders: DefaultLoaders(), Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := report.WriteJSON(&buf, doc); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	a, b := render(), render()
+	if !bytes.Equal(a, b) {
+		t.Fatalf("two scans of the corpus differ (%d vs %d bytes)", len(a), len(b))
+	}
+	t.Logf("corpus JSON report: %d bytes, identical across runs", len(a))
+}
