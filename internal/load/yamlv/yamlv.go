@@ -116,8 +116,8 @@ type converter struct {
 	file         string
 	limits       load.Limits
 	nodes        int
-	aliasNodes   int // values created by expanding aliases
-	inAlias      int // depth of alias expansion in progress
+	aliasNodes   int                 // values created by expanding aliases
+	inAlias      int                 // depth of alias expansion in progress
 	active       map[*yaml.Node]bool // aliases being expanded, for cycles
 	suppressions []model.Suppression
 	warnings     []model.Diagnostic
