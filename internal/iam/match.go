@@ -254,11 +254,7 @@ func matchUnits(p, s []unit, fold bool) Tri {
 			case uStar:
 				r = f(i+1, j)
 				if subjSym {
-					t := f(i, j+1)
-					if !pu.colon {
-						t = minTri(t, Maybe)
-					}
-					r = maxTri(r, t)
+					r = maxTri(r, f(i, j+1))
 				} else if pu.colon || su.b != ':' {
 					r = maxTri(r, f(i, j+1))
 				}
@@ -270,9 +266,9 @@ func matchUnits(p, s []unit, fold bool) Tri {
 				}
 			case uSym, uVar:
 				if subjSym && su.name == pu.name && su.kind == pu.kind {
+					// The same symbol on both sides is the same value.
 					r = f(i+1, j+1)
-				}
-				if r != Yes {
+				} else {
 					r = maxTri(r, maxTri(minTri(Maybe, f(i+1, j)), minTri(Maybe, f(i, j+1))))
 				}
 			case uLit:
