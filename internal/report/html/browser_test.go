@@ -22,6 +22,8 @@ type e2ePage struct {
 	Name        string `json:"name"`
 	File        string `json:"file"`
 	Click       string `json:"click,omitempty"`
+	Overview    bool   `json:"overview,omitempty"`
+	HoverEdge   string `json:"hoverEdge,omitempty"` // index in the view's edges
 	Focus       bool   `json:"focus,omitempty"`
 	Finding     *int   `json:"finding,omitempty"`
 	Severity    string `json:"severity,omitempty"`
@@ -50,6 +52,8 @@ type e2eResult struct {
 	Highlighted        []string `json:"highlighted"`
 	HighlightedEdges   int      `json:"highlightedEdges"`
 	Tip                string   `json:"tip"`
+	OverviewFar        bool     `json:"overviewFar"`
+	EdgeTip            string   `json:"edgeTip"`
 	Focused            []string `json:"focused"`
 	FindingHighlighted []string `json:"findingHighlighted"`
 	Matches            []string `json:"matches"`
@@ -197,9 +201,9 @@ func TestBrowser(t *testing.T) {
 	big := bigDoc(500)
 	first := 0
 	pages := []e2ePage{
-		{Name: "small", File: writeReport(t, art, "small", small), Click: idGetOrders, Focus: true, Finding: &first,
+		{Name: "small", File: writeReport(t, art, "small", small), Click: idGetOrders, HoverEdge: edgeIndex(small, idGetOrders, idList), Focus: true, Finding: &first,
 			Severity: string(rule.High), Search: "orders", Entry: idPostOrders, Class: "pii", Zoom: true, Tables: true, Screenshots: art},
-		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Click: "app#entry-point:GET /items/000", Focus: true,
+		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Overview: true, Click: "app#entry-point:GET /items/000", Focus: true,
 			Severity: string(rule.Critical), Screenshots: art},
 	}
 	results := runE2E(t, chromium, dir, pages)
@@ -222,6 +226,9 @@ func TestBrowser(t *testing.T) {
 		}
 		if !strings.Contains(r.Tip, "evidence: template.yaml:40") || !strings.Contains(r.Tip, "auth: none") {
 			t.Errorf("hovering GET /orders shows %q, want its evidence and auth", r.Tip)
+		}
+		if want := "evidence: template.yaml:40:7"; !strings.Contains(r.EdgeTip, want) || !strings.Contains(r.EdgeTip, "via: route GET /orders") {
+			t.Errorf("hovering the GET /orders → ListOrders edge shows %q, want %q and its via", r.EdgeTip, want)
 		}
 		if r.HighlightedEdges == 0 {
 			t.Errorf("clicking GET /orders highlights no edge")
@@ -299,6 +306,9 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("focusing on GET /items/000 shows (-want +got):\n%s", diff)
 		}
 		checkSeverityFilter(t, r, v, rule.Critical)
+		if !r.OverviewFar {
+			t.Errorf("the overview of 500 functions shows labels; it should hide them")
+		}
 		t.Logf("500 functions (%d nodes, %d edges): time to first render %.0f ms (page load to ready %.0f ms), click to highlight %.0f ms",
 			len(v.Nodes), len(v.Edges), r.FirstRenderMs, r.LoadMs, r.ClickMs)
 		// Generous: the machine is shared; a regression to seconds still fails.
@@ -346,4 +356,14 @@ func checkSeverityFilter(t *testing.T, r e2eResult, v *view, min rule.Severity) 
 	if len(want) >= len(v.Nodes) {
 		t.Errorf("severity ≥ %s filters nothing out; the test document should exercise the filter", min)
 	}
+}
+
+// edgeIndex is the index, as the page numbers edges, of the edge from → to.
+func edgeIndex(doc *report.Document, from, to string) string {
+	for i, e := range buildView(doc).Edges {
+		if e.From == from && e.To == to {
+			return fmt.Sprint(i)
+		}
+	}
+	return "-1"
 }

@@ -188,9 +188,12 @@
     edges.forEach(function (e, i) {
       var a = lay.at[e.from], b = lay.at[e.to];
       if (!a || !b) { return; }
-      var p = sel('path', { 'class': 'edge e-' + e.kind, d: edgePath(a, b, e.kind), 'marker-end': 'url(#arrow-' + e.kind + ')',
+      var d = edgePath(a, b, e.kind);
+      var p = sel('path', { 'class': 'edge e-' + e.kind, d: d, 'marker-end': 'url(#arrow-' + e.kind + ')',
         'data-edge-from': e.from, 'data-edge-to': e.to, 'data-edge-kind': e.kind, 'data-edge-index': i, 'data-highlighted': 'false' });
       edgeEls.push(p); ge.appendChild(p);
+      // A wide transparent twin makes the thin edge easy to hover.
+      ge.appendChild(sel('path', { 'class': 'hit', d: d, 'data-hit': i }));
     });
     nodes.forEach(function (n) {
       var a = lay.at[n.id];
@@ -228,13 +231,15 @@
     if (view) { view.setAttribute('transform', 'translate(' + state.tx + ',' + state.ty + ') scale(' + state.s + ')'); }
     svg.classList.toggle('far', state.s < FAR);
   }
-  function fit() {
+  var fitted = '';
+  function fit(all) {
     var r = svg.getBoundingClientRect(), W = r.width || 800, H = r.height || 600;
     var s = Math.min(1.6, (W - 2 * PAD) / lay.w, (H - 2 * PAD) / lay.h);
-    if (s < FAR) { s = Math.max(FAR, Math.min(1, (W - 2 * PAD) / lay.w)); state.ty = PAD; }
+    if (all !== true && s < FAR) { s = Math.max(FAR, Math.min(1, (W - 2 * PAD) / lay.w)); state.ty = PAD; }
     else { state.ty = (H - lay.h * s) / 2; }
     state.s = s; state.tx = Math.max(PAD, (W - lay.w * s) / 2);
     setView();
+    fitted = view ? view.getAttribute('transform') : '';
   }
   function zoom(f, cx, cy) {
     var r = svg.getBoundingClientRect();
@@ -301,7 +306,7 @@
         ['reaches', (down[id] || []).length + ' · reached by ' + (up[id] || []).length]]);
       return;
     }
-    var i = ev.target.getAttribute && ev.target.getAttribute('data-edge-index');
+    var i = ev.target.getAttribute && (ev.target.getAttribute('data-hit') || ev.target.getAttribute('data-edge-index'));
     if (i !== null && i !== undefined) {
       var e = edges[+i];
       showTip(ev, [['', e.kind], ['from', (byId[e.from] || {}).name], ['to', (byId[e.to] || {}).name], ['via', e.via],
@@ -524,7 +529,8 @@
   });
   $('nl-zoom-in').addEventListener('click', function () { zoom(1.25); });
   $('nl-zoom-out').addEventListener('click', function () { zoom(0.8); });
-  $('nl-fit').addEventListener('click', fit);
+  // Fit shows the graph at a readable scale; pressed again, all of it.
+  $('nl-fit').addEventListener('click', function () { fit(!!view && view.getAttribute('transform') === fitted); });
   var tabs = document.querySelectorAll('[data-tab]');
   for (var ti = 0; ti < tabs.length; ti++) {
     tabs[ti].addEventListener('click', function (ev) {

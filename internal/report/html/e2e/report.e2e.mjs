@@ -3,7 +3,7 @@
 //
 // Usage: node report.e2e.mjs CONFIG.json
 // CONFIG: {"chromium": "/usr/bin/chromium", "pages": [{"name", "file",
-//   "click", "focus", "finding", "entry",
+//   "overview", "click", "hoverEdge", "focus", "finding", "entry",
 //   "classification", "zoom", "tables", "severity", "search", "screenshots"}]}
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +57,12 @@ async function drive(p) {
   out.edgeCount = await nl(() => window.nightlight.edgeCount());
   out.rendered = await nl(() => window.nightlight.rendered());
   await shot('initial');
+  if (p.overview) {
+    await page.click('#nl-fit');
+    out.overviewFar = await page.$eval('#nl-svg', (s) => s.classList.contains('far'));
+    await shot('overview');
+    await page.click('#nl-fit');
+  }
 
   if (p.click) {
     const node = page.locator(`g[data-node-id="${attr(p.click)}"]`);
@@ -67,6 +73,10 @@ async function drive(p) {
     }
     await node.hover();
     out.tip = await page.locator('#nl-tip').innerText();
+    if (p.hoverEdge) {
+      await page.locator(`path[data-hit="${p.hoverEdge}"]`).hover();
+      out.edgeTip = await page.locator('#nl-tip').innerText();
+    }
     const t1 = Date.now();
     await node.click();
     out.clickMs = Date.now() - t1;
