@@ -98,14 +98,14 @@ func (b *builder) awsFunction(key string, kpos model.Pos, d, prov *model.Value) 
 	fn.ProvisionedConcurrency = b.get(d, "provisionedConcurrency")
 	fn.DeadLetter = b.get(d, "onError")
 	if dl := fn.DeadLetter; dl.IsSet() {
-		af.extra = append(af.extra, statement(dl.Pos, destinationActions(dl), dl))
+		af.extra = append(af.extra, statement(dl.Pos, b.destinationActions(dl, "sns:Publish"), dl))
 	}
 	if dst := d.Get("destinations"); is(dst, model.Map) {
 		fn.OnSuccess = b.destination(dst.Get("onSuccess"))
 		fn.OnFailure = b.destination(dst.Get("onFailure"))
 		for _, v := range []*model.Value{fn.OnSuccess, fn.OnFailure} {
 			if v.IsSet() {
-				af.extra = append(af.extra, statement(v.Pos, destinationActions(v), v))
+				af.extra = append(af.extra, statement(v.Pos, b.destinationActions(v, "lambda:InvokeFunction"), v))
 			}
 		}
 	}
@@ -206,27 +206,32 @@ func (b *builder) destination(v *model.Value) *model.Value {
 	return v
 }
 
-// destinationActions is what the role needs to send to a destination.
-func destinationActions(v *model.Value) []string {
+// destinationActions is what the role needs to send to a destination
+// or dead-letter target: decided by the referenced resource's type, else
+// by the ARN's service; fallback is the action for unknown targets.
+func (b *builder) destinationActions(v *model.Value, fallback string) []string {
+	switch {
+	case b.t.RefTo(v, "AWS::SQS::Queue") != "":
+		return []string{"sqs:SendMessage"}
+	case b.t.RefTo(v, "AWS::SNS::Topic") != "":
+		return []string{"sns:Publish"}
+	case b.t.RefTo(v, "AWS::Events::EventBus") != "":
+		return []string{"events:PutEvents"}
+	case b.functionIn(v) != "" || b.t.RefTo(v, "AWS::Lambda::Function") != "":
+		return []string{"lambda:InvokeFunction"}
+	}
 	s := v.String()
 	switch {
-	case strings.Contains(s, ":sqs:") || hasRefPrefix(v, "SQS"):
+	case strings.Contains(s, ":sqs:"):
 		return []string{"sqs:SendMessage"}
-	case strings.Contains(s, ":sns:") || hasRefPrefix(v, "SNS"):
+	case strings.Contains(s, ":sns:"):
 		return []string{"sns:Publish"}
 	case strings.Contains(s, ":events:"):
 		return []string{"events:PutEvents"}
+	case strings.Contains(s, ":lambda:"):
+		return []string{"lambda:InvokeFunction"}
 	}
-	return []string{"lambda:InvokeFunction"}
-}
-
-func hasRefPrefix(v *model.Value, p string) bool {
-	for _, r := range v.AllRefs() {
-		if strings.HasPrefix(strings.ToUpper(r), p) {
-			return true
-		}
-	}
-	return strings.Contains(strings.ToLower(v.Source), strings.ToLower(p))
+	return []string{fallback}
 }
 
 // statement builds an Allow statement for actions on resources.

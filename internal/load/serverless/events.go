@@ -438,11 +438,18 @@ func (b *builder) restAuthorizer(e *event, v *model.Value) *model.Authorizer {
 		az.Type = model.AuthUnknown
 	}
 	if az.Name == "" {
+		id := b.get(v, "authorizerId")
 		switch {
+		case az.Function != "":
+			az.Name = az.Function
+		case arn.IsSet() && len(arn.AllRefs()) > 0:
+			az.Name = arn.AllRefs()[0]
 		case arn.IsSet():
 			az.Name = lastSegment(arn.String())
-		case v.Get("authorizerId").IsSet():
-			az.Name = v.Get("authorizerId").String()
+		case len(id.AllRefs()) > 0:
+			az.Name = id.AllRefs()[0]
+		case id.IsSet():
+			az.Name = id.String()
 		default:
 			az.Name = strings.ToLower(string(az.Type))
 		}

@@ -1,0 +1,188 @@
+package serverless
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// loadFixture loads testdata/<name> with testdata as the scan root.
+func loadFixture(t testing.TB, name string, opts load.Options) *model.Stack {
+	t.Helper()
+	st, err := loadFixtureErr(t, name, opts)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", name, err)
+	}
+	return st
+}
+
+func loadFixtureErr(t testing.TB, name string, opts load.Options) (*model.Stack, error) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := load.OpenRoot("testdata", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	u := load.Unit{Format: model.FormatServerless, Path: name, Files: []load.File{{Path: name, Data: data}}, Root: root}
+	return Load(context.Background(), u, opts)
+}
+
+// entrySummary is a compact, comparable view of an entry point.
+func entrySummary(ep *model.EntryPoint) string {
+	s := fmt.Sprintf("%s | %s | %s", ep.ID, ep.Kind, ep.Auth.Type)
+	if ep.Auth.Authorizer != "" {
+		s += "(" + ep.Auth.Authorizer + ")"
+	}
+	if ep.Auth.APIKeyRequired {
+		s += "+key"
+	}
+	return s + " -> " + ep.Function
+}
+
+func triggerSummary(tr *model.Trigger) string {
+	s := fmt.Sprintf("%s | %s -> %s", tr.ID, tr.Kind, tr.Function)
+	if tr.Source != "" {
+		s += " src=" + tr.Source
+	} else if tr.SourceValue.IsSet() {
+		s += " value=" + strings.Join(tr.SourceValue.AsStrings(), ",")
+	}
+	if len(tr.Events) > 0 {
+		s += " events=" + strings.Join(tr.Events, ",")
+	}
+	if tr.Schedule.IsSet() {
+		j, _ := tr.Schedule.MarshalJSON()
+		s += " schedule=" + string(j)
+	}
+	return s
+}
+
+func summaries(st *model.Stack) (eps, trs []string) {
+	for _, ep := range st.EntryPoints {
+		eps = append(eps, entrySummary(ep))
+	}
+	for _, tr := range st.Triggers {
+		trs = append(trs, triggerSummary(tr))
+	}
+	return eps, trs
+}
+
+func TestEvents(t *testing.T) {
+	tests := []struct {
+		file     string
+		provider model.Provider
+		entries  []string
+		triggers []string
+	}{
+		{file: "events/http.yml", provider: model.AWS, entries: []string{
+			"ApiGatewayRestApi GET /cognito | route | cognito(pool) -> cognito",
+			"ApiGatewayRestApi GET /cognito2 | route | cognito(PoolAuthorizer) -> cognito",
+			"ApiGatewayRestApi GET /custom | route | lambda(auth) -> custom",
+			"ApiGatewayRestApi GET /custom2 | route | lambda(auth) -> custom",
+			"ApiGatewayRestApi GET /custom3 | route | lambda(ext-auth) -> custom",
+			"ApiGatewayRestApi GET /custom4 | route | lambda(auth)+key -> custom",
+			"ApiGatewayRestApi GET /iam | route | iam -> iam",
+			"ApiGatewayRestApi GET /keyed | route | api-key+key -> keyed",
+			"ApiGatewayRestApi GET /public | route | none -> public",
+			"ApiGatewayRestApi POST /items | route | none -> public",
+			"ApiGatewayRestApi PUT /iam2 | route | iam -> iam",
+		}},
+		{file: "events/httpapi.yml", provider: model.AWS, entries: []string{
+			"HttpApi $default | route | none -> api",
+			"HttpApi GET /iam | route | iam -> api",
+			"HttpApi GET /lambda | route | lambda(lambdaAuth) -> api",
+			"HttpApi GET /open | route | none -> api",
+			"HttpApi POST /jwt | route | jwt(jwtAuth) -> api",
+		}},
+		{file: "events/websocket.yml", provider: model.AWS, entries: []string{
+			"WebsocketsApi $connect | route | lambda(wsAuth) -> connect",
+			"WebsocketsApi $default | route | lambda(wsAuth) -> msg",
+		}},
+		{file: "events/url.yml", provider: model.AWS, entries: []string{
+			"open url | function-url | none -> open",
+			"signed url | function-url | iam -> signed",
+		}},
+		{file: "events/alb.yml", provider: model.AWS, entries: []string{
+			"alb web 1 | alb | none -> web",
+			"alb web 2 | alb | cognito(cog) -> web",
+		}},
+		{file: "events/s3.yml", provider: model.AWS, triggers: []string{
+			"thumb s3 0 | s3 -> thumb src=S3BucketPhotos events=s3:ObjectCreated:*",
+			"thumb s3 1 | s3 -> thumb src=S3BucketUploads events=s3:ObjectCreated:Put",
+			"thumb s3 2 | s3 -> thumb value=legacy-bucket events=s3:ObjectCreated:*",
+		}},
+		{file: "events/queues.yml", provider: model.AWS, triggers: []string{
+			"worker sns 2 | sns -> worker src=SNSTopicAlerts",
+			"worker sns 3 | sns -> worker value=arn:aws:sns:us-east-1:123456789012:shared",
+			"worker sqs 0 | sqs -> worker src=JobsQueue",
+			"worker sqs 1 | sqs -> worker value=arn:aws:sqs:us-east-1:123456789012:external",
+			"worker stream 4 | dynamodb -> worker src=Table",
+			"worker stream 5 | kinesis -> worker value=arn:aws:kinesis:us-east-1:123456789012:stream/clicks",
+		}},
+		{file: "events/misc.yml", provider: model.AWS, triggers: []string{
+			"misc activemq 10 | mq -> misc value=arn:aws:mq:us-east-1:1:broker:b:id events=q",
+			"misc alexaSkill 7 | alexa -> misc value=amzn1.ask.skill.123",
+			"misc cloudwatchEvent 3 | eventbridge -> misc",
+			"misc cloudwatchLog 4 | cloudwatch-logs -> misc value=/aws/lambda/other",
+			"misc cognitoUserPool 5 | cognito -> misc src=CognitoUserPoolMyPool events=PreSignUp",
+			"misc eventBridge 2 | eventbridge -> misc value=custom-bus",
+			"misc futureEvent 12 | other -> misc",
+			"misc iot 6 | iot -> misc",
+			"misc kafka 9 | kafka -> misc value=b1:9092 events=t",
+			"misc msk 8 | kafka -> misc value=arn:aws:kafka:us-east-1:1:cluster/c/x events=orders",
+			"misc rabbitmq 11 | mq -> misc value=arn:aws:mq:us-east-1:1:broker:r:id events=q2",
+			`misc schedule 0 | schedule -> misc schedule="rate(5 minutes)"`,
+			`misc schedule 1 | schedule -> misc schedule=["cron(0 12 * * ? *)"]`,
+		}},
+		{file: "events/azure.yml", provider: model.Azure, entries: []string{
+			"FunctionApp ANY /api/keyed | route | function-key -> keyed",
+			"FunctionApp GET /api/hello | route | none -> hello",
+			"FunctionApp POST /api/admin/reset | route | function-key -> admin",
+		}, triggers: []string{
+			"jobs blob 1 | blob -> jobs value=uploads/{name}",
+			"jobs queue 0 | queue -> jobs value=jobs",
+			`jobs timer 2 | timer -> jobs schedule="0 */5 * * * *"`,
+		}},
+		{file: "events/google.yml", provider: model.Google, entries: []string{
+			"CloudFunctions open | route | none -> open",
+			"CloudFunctions private | route | iam -> private",
+		}, triggers: []string{
+			"onPublish event 0 | pubsub -> onPublish value=projects/p/topics/t events=providers/cloud.pubsub/eventTypes/topic.publish",
+		}},
+		{file: "events/openwhisk.yml", provider: model.OpenWhisk, entries: []string{
+			"ApiGateway GET /time | route | none -> time",
+			"web guarded | web-action | function-key -> guarded",
+			"web page | web-action | none -> page",
+		}, triggers: []string{
+			"rule my_rule | other -> page value=my_trigger",
+			`tick schedule 0 | schedule -> tick schedule="*/5 * * * *"`,
+			"tick trigger 1 | other -> tick value=my_trigger",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			st := loadFixture(t, tc.file, load.Options{})
+			if st.Provider != tc.provider || st.Format != model.FormatServerless {
+				t.Errorf("provider/format = %s/%s, want %s/serverless", st.Provider, st.Format, tc.provider)
+			}
+			eps, trs := summaries(st)
+			if diff := cmp.Diff(tc.entries, eps); diff != "" {
+				t.Errorf("entry points (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.triggers, trs); diff != "" {
+				t.Errorf("triggers (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
