@@ -312,6 +312,7 @@ func kmsEncryption(key *model.Value, def model.EncryptionKind, pos model.Pos, aw
 }
 
 func s3Encryption(def *model.Value, cur model.Encryption) model.Encryption {
+	def = first(def)
 	if def == nil {
 		return cur
 	}

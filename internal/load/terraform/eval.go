@@ -569,8 +569,8 @@ func (m *module) expand(body *hclsyntax.Body, addr string, pos model.Pos) (exps 
 	}
 	if a, ok := body.Attributes["for_each"]; ok {
 		v := m.eval(a.Expr, nil)
-		v, _ = v.UnmarkDeep()
-		if v.IsWhollyKnown() && !v.IsNull() {
+		v, _ = v.Unmark()
+		if v.IsKnown() && !v.IsNull() && (!v.Type().IsSetType() || v.IsWhollyKnown()) {
 			ty := v.Type()
 			if ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() || ty.IsListType() || ty.IsTupleType() {
 				if !m.grow(v.LengthInt(), exprPos(a.Expr)) {
@@ -810,8 +810,8 @@ func (m *module) dynamic(b *hclsyntax.Block, sc *scope, add func(cty.Value, *mod
 	if content == nil || !ok {
 		return
 	}
-	v, _ := m.eval(fe.Expr, sc).UnmarkDeep()
-	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+	v, _ := m.eval(fe.Expr, sc).Unmark()
+	if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() || (v.Type().IsSetType() && !v.IsWhollyKnown()) {
 		cv, mv := m.evalBody(content.Body, &scope{parent: sc, vars: map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{
 			"key": unknown(iter+".key", ""), "value": unknown(iter+".value", ""),
 		})}}, false)

@@ -117,8 +117,8 @@ func (t *translator) gcpGen2(in *instance) {
 			f.Settings = settings(sc, "ingress_settings", "vpc_connector", "vpc_connector_egress_settings", "secret_environment_variables", "all_traffic_on_latest_revision")
 		}
 	case "google_cloud_run_service":
-		spec := get(p, "template", "spec")
-		c := get(spec, "containers")
+		spec := first(get(p, "template", "spec"))
+		c := first(get(spec, "containers"))
 		f.CodeURI = c.Get("image")
 		f.RoleARN = spec.Get("service_account_name")
 		f.Timeout = spec.Get("timeout_seconds")
@@ -127,7 +127,7 @@ func (t *translator) gcpGen2(in *instance) {
 		f.Settings = settings(p, "metadata")
 	case "google_cloud_run_v2_service":
 		tm := first(p.Get("template"))
-		c := get(tm, "containers")
+		c := first(get(tm, "containers"))
 		f.CodeURI = c.Get("image")
 		f.RoleARN = tm.Get("service_account")
 		f.Timeout = tm.Get("timeout")
@@ -361,7 +361,7 @@ func (t *translator) azureFunction(in *instance) {
 	sc := first(p.Get("site_config"))
 	f := &model.Function{ID: in.addr, Pos: in.pos, Name: p.Get("name"), Tags: tagsOf(p.Get("tags")),
 		Environment: envVars(p.Get("app_settings"))}
-	if as := get(sc, "application_stack"); as != nil && as.Kind == model.Map {
+	if as := first(get(sc, "application_stack")); as != nil && as.Kind == model.Map {
 		for _, fl := range as.Fields {
 			if fl.Value.IsSet() && fl.Key != "use_dotnet_isolated_runtime" && fl.Key != "docker" {
 				f.Runtime = model.NewString(strings.TrimSuffix(fl.Key, "_version")+fl.Value.String(), fl.Value.Pos)

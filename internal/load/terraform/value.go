@@ -445,15 +445,25 @@ func overlayPos(v *model.Value, expr hclsyntax.Expression, depth int) {
 		if v.Kind != model.Map {
 			return
 		}
+		ordered := make([]model.Field, 0, len(v.Fields))
+		used := make([]bool, len(v.Fields))
 		for _, item := range e.Items {
 			k := objKey(item.KeyExpr)
 			for i := range v.Fields {
-				if v.Fields[i].Key == k {
+				if v.Fields[i].Key == k && !used[i] {
+					used[i] = true
 					v.Fields[i].KeyPos = exprPos(item.KeyExpr)
 					overlayPos(v.Fields[i].Value, item.ValueExpr, depth+1)
+					ordered = append(ordered, v.Fields[i])
 				}
 			}
 		}
+		for i, f := range v.Fields {
+			if !used[i] {
+				ordered = append(ordered, f)
+			}
+		}
+		v.Fields = ordered
 	case *hclsyntax.TupleConsExpr:
 		if v.Kind != model.List || len(v.Items) != len(e.Exprs) {
 			return
