@@ -56,7 +56,7 @@ func loadCorpusFile(ctx context.Context, root *load.Root, p string) (*model.Stac
 
 func TestCorpus(t *testing.T) {
 	files := corpusFiles(t)
-	root, err := load.OpenRoot(corpusDir, 0)
+	root, err := load.OpenRoot(corpusDir, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestCorpus(t *testing.T) {
 
 func BenchmarkLoadCorpus(b *testing.B) {
 	files := corpusFiles(b)
-	root, err := load.OpenRoot(corpusDir, 0)
+	root, err := load.OpenRoot(corpusDir, "", 0)
 	if err != nil {
 		b.Fatal(err)
 	}

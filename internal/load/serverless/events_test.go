@@ -30,7 +30,7 @@ func loadFixtureErr(t testing.TB, name string, opts load.Options) (*model.Stack,
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := load.OpenRoot("testdata", 0)
+	root, err := load.OpenRoot("testdata", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -745,7 +745,7 @@ func (r *resolver) file(rest, whole string, pos model.Pos) (*model.Value, bool, 
 	if name == "" {
 		return nil, false, load.Errorf(pos, "%s: empty file name", whole)
 	}
-	rel, err := load.Clean(path.Dir(pos.File), name)
+	rel, err := r.root.Resolve(path.Dir(pos.File), name)
 	if err != nil {
 		if errors.Is(err, load.ErrOutsideRoot) {
 			return nil, false, load.Errorf(pos, "%s: %s leaves the scanned root", whole, name)

@@ -26,7 +26,7 @@ func resolveOut(t testing.TB, src string, opts load.Options, files map[string]st
 			t.Fatal(err)
 		}
 	}
-	root, err := load.OpenRoot(dir, 0)
+	root, err := load.OpenRoot(dir, "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

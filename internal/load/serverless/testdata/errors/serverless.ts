@@ -1,0 +1,1 @@
+export default {service: "x"}
