@@ -22,7 +22,7 @@ func corpusUnits(tb testing.TB) (*load.Root, []load.Unit) {
 	if _, err := os.Stat(corpusDir); err != nil {
 		tb.Skipf("corpus not available: %v", err)
 	}
-	root, err := load.OpenRoot(corpusDir, 0)
+	root, err := load.OpenRoot(corpusDir, "", 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

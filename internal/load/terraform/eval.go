@@ -197,6 +197,9 @@ func (m *module) eval(expr hclsyntax.Expression, sc *scope) cty.Value {
 		return cty.DynamicVal
 	}
 	if diags.HasErrors() {
+		if v, ok := m.traversalPlaceholder(expr); ok {
+			return v
+		}
 		for _, d := range diags {
 			if d.Severity != hcl.DiagError {
 				continue
@@ -866,7 +869,7 @@ func (m *module) moduleCall(name string) cty.Value {
 		m.l.diag(model.DiagWarning, pos, "module %s: nested deeper than %d modules; not followed", addr, maxModuleDepth)
 		return m.unresolvedModule(addr, name)
 	}
-	dir, err := load.Clean(m.dir, src)
+	dir, err := m.l.resolve(m.dir, src)
 	if err != nil {
 		m.l.diag(model.DiagError, pos, "module %s: source %q: %v", addr, src, err)
 		return m.unresolvedModule(addr, name)
@@ -1004,4 +1007,37 @@ func (m *module) run() {
 			m.outs = append(m.outs, &model.Output{ID: b.Labels[0], Pos: rangePos(&b.TypeRange), Value: m.conv(v, a.Expr, exprPos(a.Expr))})
 		}
 	}
+}
+
+// traversalPlaceholder stands in for a reference to a computed attribute
+// nested in a resource's block (aws_x.y.identity[0].principal_id): a
+// placeholder naming the reference, with the resource instance as its
+// model reference.
+func (m *module) traversalPlaceholder(expr hclsyntax.Expression) (cty.Value, bool) {
+	if w, ok := expr.(*hclsyntax.TemplateWrapExpr); ok {
+		expr = w.Wrapped
+	}
+	st, ok := expr.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(st.Traversal) < 3 {
+		return cty.NilVal, false
+	}
+	t := st.Traversal
+	key := t.RootName() + "." + attrName(t, 1)
+	if _, ok := m.blocks[key]; !ok {
+		return cty.NilVal, false
+	}
+	addr := m.prefix + key
+	if ix, ok := t[2].(hcl.TraverseIndex); ok && ix.Key.IsKnown() && !ix.Key.IsNull() {
+		switch ix.Key.Type() {
+		case cty.String:
+			addr += "[" + strconv.Quote(ix.Key.AsString()) + "]"
+		case cty.Number:
+			addr += "[" + ix.Key.AsBigFloat().Text('f', 0) + "]"
+		}
+	}
+	src := m.srcText(expr)
+	if m.prefix != "" {
+		src = m.prefix + src
+	}
+	return m.l.placeholder(src, addr), true
 }

@@ -337,7 +337,16 @@ func (l *loader) resolveFile(p string) (string, error) {
 	if base == "" {
 		base = "."
 	}
-	return load.Clean(base, p)
+	return l.resolve(base, p)
+}
+
+// resolve joins a relative reference to the display directory from, and
+// fails with load.ErrOutsideRoot when the result leaves the scan root.
+func (l *loader) resolve(from, name string) (string, error) {
+	if l.root != nil {
+		return l.root.Resolve(from, name)
+	}
+	return load.Clean(from, name)
 }
 
 func (l *loader) readFile(p string) ([]byte, error) {

@@ -364,7 +364,11 @@ func (t *translator) azureFunction(in *instance) {
 	if as := first(get(sc, "application_stack")); as != nil && as.Kind == model.Map {
 		for _, fl := range as.Fields {
 			if fl.Value.IsSet() && fl.Key != "use_dotnet_isolated_runtime" && fl.Key != "docker" {
-				f.Runtime = model.NewString(strings.TrimSuffix(fl.Key, "_version")+fl.Value.String(), fl.Value.Pos)
+				sep := "-"
+				if v := fl.Value.String(); v != "" && v[0] >= '0' && v[0] <= '9' {
+					sep = ""
+				}
+				f.Runtime = model.NewString(strings.TrimSuffix(fl.Key, "_version")+sep+fl.Value.String(), fl.Value.Pos)
 				if fl.Value.Unresolved {
 					f.Runtime = fl.Value
 				}

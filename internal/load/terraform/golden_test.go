@@ -22,7 +22,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // scan root.
 func loadDir(t testing.TB, dir string, opts load.Options) ([]*model.Stack, error) {
 	t.Helper()
-	root, err := load.OpenRoot("testdata", 0)
+	root, err := load.OpenRoot("testdata", "", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
