@@ -132,15 +132,23 @@ var ErrOutsideRoot = errors.New("path leaves the scanned root")
 // Root reads files below a directory and refuses anything that would leave
 // it: "..", absolute paths, and symbolic links that point outside. It wraps
 // os.Root, which checks every path component against the root.
+//
+// Paths given to a Root are display paths: the paths reports show, which
+// start with the root's display prefix (the directory as the user named it,
+// e.g. "../apps/orders"). Positions carry display paths, so a loader
+// resolves a reference made in a file with Resolve(path.Dir(pos.File), ref).
 type Root struct {
 	dir     string
+	prefix  string
 	root    *os.Root
 	maxSize int64
 }
 
-// OpenRoot opens dir as a read-only root. maxSize bounds the size of any
-// file read through it (0 means DefaultMaxFileBytes).
-func OpenRoot(dir string, maxSize int64) (*Root, error) {
+// OpenRoot opens dir as a read-only root whose display prefix is display
+// (slash-separated; "" or "." when paths are shown relative to the root
+// itself). maxSize bounds the size of any file read through it (0 means
+// DefaultMaxFileBytes).
+func OpenRoot(dir, display string, maxSize int64) (*Root, error) {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open scan root: %w", err)
@@ -148,7 +156,44 @@ func OpenRoot(dir string, maxSize int64) (*Root, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileBytes
 	}
-	return &Root{dir: dir, root: r, maxSize: maxSize}, nil
+	display = path.Clean(filepath.ToSlash(display))
+	return &Root{dir: dir, prefix: display, root: r, maxSize: maxSize}, nil
+}
+
+// Resolve joins name (a relative reference written in a file) to the display
+// directory fromDir and returns the display path, or an error wrapping
+// ErrOutsideRoot when the result would leave the root.
+func (r *Root) Resolve(fromDir, name string) (string, error) {
+	if name == "" {
+		return "", fmt.Errorf("empty path")
+	}
+	name = filepath.ToSlash(name)
+	if path.IsAbs(name) || filepath.IsAbs(name) || (len(name) > 1 && name[1] == ':') {
+		return "", fmt.Errorf("%s: %w", name, ErrOutsideRoot)
+	}
+	p := path.Join(fromDir, name)
+	if _, err := r.rel(p); err != nil {
+		return "", fmt.Errorf("%s: %w", name, ErrOutsideRoot)
+	}
+	return p, nil
+}
+
+// rel turns a display path into a path relative to the root, or fails with
+// ErrOutsideRoot.
+func (r *Root) rel(p string) (string, error) {
+	p = path.Clean(filepath.ToSlash(p))
+	if r == nil || r.prefix == "" || r.prefix == "." {
+		return Clean(".", p)
+	}
+	switch {
+	case p == r.prefix:
+		return ".", nil
+	case strings.HasPrefix(p, r.prefix+"/"):
+		return Clean(".", p[len(r.prefix)+1:])
+	case r.prefix == "/" && strings.HasPrefix(p, "/"):
+		return Clean(".", p[1:])
+	}
+	return "", fmt.Errorf("%s: %w", p, ErrOutsideRoot)
 }
 
 // Close releases the root.
@@ -163,8 +208,10 @@ func (r *Root) Close() error {
 func (r *Root) Dir() string { return r.dir }
 
 // Clean resolves name (slash-separated) relative to the directory from
-// (also relative to the root, slash-separated) and returns the root-relative
-// path, or ErrOutsideRoot when it leaves the root.
+// (both relative to the same top directory) and returns the joined path, or
+// ErrOutsideRoot when it leaves that top directory. Loaders resolving
+// references to files use Root.Resolve, which knows the root's display
+// prefix.
 func Clean(from, name string) (string, error) {
 	if name == "" {
 		return "", fmt.Errorf("empty path")
@@ -180,14 +227,14 @@ func Clean(from, name string) (string, error) {
 	return p, nil
 }
 
-// ReadFile reads the root-relative, slash-separated path rel. It fails with
+// ReadFile reads the file at display path rel (see Root). It fails with
 // ErrOutsideRoot for paths that leave the root, including through symbolic
 // links, and refuses files over the size limit.
 func (r *Root) ReadFile(rel string) ([]byte, error) {
 	if r == nil {
 		return nil, fmt.Errorf("read %s: no file access in this context", rel)
 	}
-	p, err := Clean(".", rel)
+	p, err := r.rel(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -219,14 +266,14 @@ func (r *Root) ReadFile(rel string) ([]byte, error) {
 	return data, nil
 }
 
-// Head reads at most n bytes from the start of the root-relative file rel,
+// Head reads at most n bytes from the start of the file at display path rel,
 // whatever its size: enough to recognise what a file is before reading it
 // whole.
 func (r *Root) Head(rel string, n int) ([]byte, error) {
 	if r == nil {
 		return nil, fmt.Errorf("read %s: no file access in this context", rel)
 	}
-	p, err := Clean(".", rel)
+	p, err := r.rel(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -243,12 +290,12 @@ func (r *Root) Head(rel string, n int) ([]byte, error) {
 	return buf[:k], nil
 }
 
-// ReadDir lists the root-relative directory rel.
+// ReadDir lists the directory at display path rel.
 func (r *Root) ReadDir(rel string) ([]fs.DirEntry, error) {
 	if r == nil {
 		return nil, fmt.Errorf("read %s: no file access in this context", rel)
 	}
-	p, err := Clean(".", rel)
+	p, err := r.rel(rel)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ var skipDirs = map[string]bool{
 // candidate is a file discovery found, before it is read.
 type candidate struct {
 	root    string // absolute scan root it was found under
+	shown   string // the root as displayed (prefix of display paths)
 	rel     string // path relative to root, slash-separated
 	display string // path shown in reports
 	format  model.Format
@@ -47,7 +48,8 @@ func discover(paths []string) ([]candidate, error) {
 		}
 		if !st.IsDir() {
 			dir := filepath.Dir(abs)
-			c := candidate{root: dir, rel: filepath.Base(abs), display: filepath.ToSlash(filepath.Clean(p)), explicit: true}
+			display := filepath.ToSlash(filepath.Clean(p))
+			c := candidate{root: dir, shown: path.Dir(display), rel: filepath.Base(abs), display: display, explicit: true}
 			c.format = formatByName(c.rel)
 			out = append(out, c)
 			continue
@@ -64,6 +66,7 @@ func discover(paths []string) ([]candidate, error) {
 
 func walk(root, shown string) ([]candidate, error) {
 	var out []candidate
+	shownRoot := filepath.ToSlash(filepath.Clean(shown))
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", shown, err)
@@ -71,9 +74,9 @@ func walk(root, shown string) ([]candidate, error) {
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		rel, _ := filepath.Rel(root, p)
 		rel = filepath.ToSlash(rel)
-		display := filepath.ToSlash(filepath.Join(shown, rel))
+		display := path.Join(shownRoot, rel)
 		if err != nil {
-			out = append(out, candidate{root: root, rel: rel, display: display, err: err})
+			out = append(out, candidate{root: root, shown: shownRoot, rel: rel, display: display, err: err})
 			if d != nil && d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -89,7 +92,7 @@ func walk(root, shown string) ([]candidate, error) {
 		if format == "" {
 			return nil
 		}
-		c := candidate{root: root, rel: rel, display: display, format: format}
+		c := candidate{root: root, shown: shownRoot, rel: rel, display: display, format: format}
 		if d.Type()&fs.ModeSymlink != 0 {
 			target, err := filepath.EvalSymlinks(p)
 			if err != nil {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/serverless"
+	"github.com/nightlight-sec/nightlight/internal/load/terraform"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -24,5 +26,7 @@ func DefaultLoaders() map[model.Format]LoadFunc {
 	return map[model.Format]LoadFunc{
 		model.FormatCloudFormation: one(cfn.Load),
 		model.FormatSAM:            one(cfn.Load),
+		model.FormatServerless:     one(serverless.Load),
+		model.FormatTerraform:      terraform.Load,
 	}
 }

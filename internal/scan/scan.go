@@ -174,15 +174,16 @@ func loadUnit(ctx context.Context, opts Options, u unit) (stacks []*model.Stack,
 // template or serverless file, one per Terraform module directory.
 func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load.Root, error) {
 	roots := map[string]*load.Root{}
-	rootFor := func(dir string) (*load.Root, error) {
-		if r, ok := roots[dir]; ok {
+	rootFor := func(dir, shown string) (*load.Root, error) {
+		key := dir + "\x00" + shown
+		if r, ok := roots[key]; ok {
 			return r, nil
 		}
-		r, err := load.OpenRoot(dir, limits.MaxFileBytes)
+		r, err := load.OpenRoot(dir, shown, limits.MaxFileBytes)
 		if err != nil {
 			return nil, err
 		}
-		roots[dir] = r
+		roots[key] = r
 		return r, nil
 	}
 	var units []unit
@@ -192,18 +193,18 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 			units = append(units, unit{Unit: load.Unit{Format: c.format, Path: c.display}, err: c.err})
 			continue
 		}
-		root, err := rootFor(c.root)
+		root, err := rootFor(c.root, c.shown)
 		if err != nil {
 			return nil, roots, err
 		}
-		data, rerr := root.ReadFile(c.rel)
+		data, rerr := root.ReadFile(c.display)
 		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}}
 		if rerr != nil {
 			u.err = fmt.Errorf("%s: %w", c.display, rerr)
 			if c.format == model.FormatCloudFormation && !c.explicit && !errors.Is(rerr, load.ErrOutsideRoot) {
 				// Not confirmed as a template yet: judge by the file's head
 				// whether this unreadable (e.g. oversized) file is ours.
-				head, herr := root.Head(c.rel, 64<<10)
+				head, herr := root.Head(c.display, 64<<10)
 				if herr != nil {
 					continue
 				}
