@@ -1,6 +1,9 @@
 package serverless
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -245,6 +248,10 @@ func TestDetect(t *testing.T) {
 			t.Errorf("Detect(%q) = %v, want %v", name, got, want)
 		}
 	}
+	svc := []byte("service: x\r\nprovider:\r\n  name: aws\r\n")
+	if !Detect("serverless.prod.yml", svc) || Detect("serverless.prod.yml", []byte("a: b\n")) || Detect("other.yml", svc) {
+		t.Error("Detect by content is wrong")
+	}
 }
 
 func TestNormalizeName(t *testing.T) {
@@ -255,5 +262,64 @@ func TestNormalizeName(t *testing.T) {
 	}
 	if got := LogicalID("hello-world"); got != "HelloDashworldLambdaFunction" {
 		t.Errorf("LogicalID = %q", got)
+	}
+}
+
+// FuzzLoad checks that no service file makes the loader panic or hang,
+// and that errors carry a position.
+func FuzzLoad(f *testing.F) {
+	for _, name := range []string{"app/serverless.yml", "sameapp/serverless.yml", "events/http.yml", "events/httpapi.yml",
+		"events/misc.yml", "events/azure.yml", "events/openwhisk.yml", "events/google.yml", "iam/legacy.yml", "iam/v3.yml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("functions:\n  a:\n    events:\n      - http: {authorizer: {arn: null}}\n      - sqs: ~\n      - stream: []\n"))
+	f.Add([]byte("provider:\n  apiGateway:\n    usagePlan: [{a: ~}]\nfunctions:\n  a: {events: [{http: GET /}]}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		u := load.Unit{Format: model.FormatServerless, Path: "serverless.yml", Files: []load.File{{Path: "serverless.yml", Data: data}}}
+		opts := load.Options{Limits: load.Limits{MaxResolveSteps: 50_000, MaxNodes: 50_000, MaxFileBytes: 1 << 20}}
+		st, err := Load(context.Background(), u, opts)
+		if err != nil {
+			return
+		}
+		if st == nil {
+			t.Fatal("nil stack without error")
+		}
+	})
+}
+
+// TestOddShapes feeds every event type and provider setting null, scalar
+// and list shapes: the loader must not panic and must still load.
+func TestOddShapes(t *testing.T) {
+	types := []string{"http", "httpApi", "websocket", "alb", "s3", "sqs", "sns", "stream", "schedule", "eventBridge",
+		"cloudwatchEvent", "cloudwatchLog", "cognitoUserPool", "iot", "alexaSkill", "msk", "kafka", "activemq", "rabbitmq",
+		"queue", "blob", "timer", "event", "trigger"}
+	shapes := []string{"~", "1", "[a, b]", "{}", "{arn: ~, bucket: [x], authorizer: [1], path: ~, method: ~, rate: ~}", "'GET'", "{authorizer: {arn: ~, name: ~, type: ~}}"}
+	provShapes := []string{"~", "x", "[1]", "{iam: {role: ~}, apiGateway: {usagePlan: [{a: ~}], resourcePolicy: x}, httpApi: {authorizers: {a: ~}}, vpc: x, environment: [1], layers: x, tags: x, logs: {restApi: x}}"}
+	for _, prov := range []string{"aws", "azure", "google", "openwhisk", "kubeless"} {
+		for _, ps := range provShapes {
+			var b strings.Builder
+			b.WriteString("service: s\nprovider: " + ps + "\n")
+			if !strings.HasPrefix(ps, "{") {
+				b.Reset()
+				b.WriteString("service: s\nprovider:\n  name: " + prov + "\n  memorySize: " + ps + "\n")
+			}
+			b.WriteString("functions:\n  f:\n    role: [x]\n    url: {authorizer: [x], cors: x}\n    destinations: {onSuccess: ~, onFailure: [1]}\n    annotations: x\n    events:\n")
+			for _, typ := range types {
+				for _, sh := range shapes {
+					b.WriteString("      - " + typ + ": " + sh + "\n")
+				}
+			}
+			b.WriteString("  g: ~\n  h: [1]\nresources: [~, x, {Resources: {A: ~, B: {Type: [1]}}}]\n")
+			u := load.Unit{Format: model.FormatServerless, Path: "serverless.yml", Files: []load.File{{Path: "serverless.yml", Data: []byte(b.String())}}}
+			if _, err := Load(context.Background(), u, load.Options{}); err != nil {
+				if load.PosOf(err).Line == 0 {
+					t.Errorf("%s/%s: error without position: %v", prov, ps, err)
+				}
+			}
+		}
 	}
 }

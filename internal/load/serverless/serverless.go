@@ -30,16 +30,21 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
-// Detect reports whether the file name (and, for other YAML files, its
-// contents) is a Serverless Framework service file: serverless.yml,
-// serverless.yaml, serverless.json, or the serverless.ts/js programs that
-// Load reports as not loadable statically.
+// Detect reports whether a file is a Serverless Framework service file:
+// serverless.yml, serverless.yaml, serverless.json, the serverless.ts/js
+// programs that Load reports as not loadable statically, or another
+// serverless*.yml whose data has top-level service and provider keys.
 func Detect(name string, data []byte) bool {
 	base := strings.ToLower(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	switch base {
 	case "serverless.yml", "serverless.yaml", "serverless.json",
 		"serverless.ts", "serverless.js", "serverless.cjs", "serverless.mjs":
 		return true
+	}
+	// serverless.dev.yml and the like, when they read as a service file.
+	switch path.Ext(base) {
+	case ".yml", ".yaml":
+		return strings.HasPrefix(base, "serverless") && looksServerless(data)
 	}
 	return false
 }
@@ -425,6 +430,7 @@ func (b *builder) otherProvider() {
 // looksServerless reports whether data has the top-level keys of a
 // service file.
 func looksServerless(data []byte) bool {
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	return bytes.Contains(data, []byte("\nprovider:")) && (bytes.HasPrefix(data, []byte("service:")) || bytes.Contains(data, []byte("\nservice:")))
 }
 
