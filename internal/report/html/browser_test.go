@@ -37,15 +37,18 @@ type e2ePage struct {
 
 // e2eResult is what the script saw on one page.
 type e2eResult struct {
-	Name               string   `json:"name"`
-	URL                string   `json:"url"`
-	Requests           []string `json:"requests"`
-	ConsoleErrors      []string `json:"consoleErrors"`
-	PageErrors         []string `json:"pageErrors"`
-	Screenshots        []string `json:"screenshots"`
-	LoadMs             float64  `json:"loadMs"`
-	FirstRenderMs      float64  `json:"firstRenderMs"`
-	ClickMs            float64  `json:"clickMs"`
+	Name          string   `json:"name"`
+	URL           string   `json:"url"`
+	Requests      []string `json:"requests"`
+	ConsoleErrors []string `json:"consoleErrors"`
+	PageErrors    []string `json:"pageErrors"`
+	Screenshots   []string `json:"screenshots"`
+	LoadMs        float64  `json:"loadMs"`
+	FirstRenderMs float64  `json:"firstRenderMs"`
+	ClickMs       float64  `json:"clickMs"`
+	Timings       struct {
+		Start, Parse, Layout, Draw float64
+	} `json:"timings"`
 	NodeCount          int      `json:"nodeCount"`
 	EdgeCount          int      `json:"edgeCount"`
 	Rendered           []string `json:"rendered"`
@@ -53,6 +56,8 @@ type e2eResult struct {
 	HighlightedEdges   int      `json:"highlightedEdges"`
 	Tip                string   `json:"tip"`
 	OverviewFar        bool     `json:"overviewFar"`
+	MiniShown          bool     `json:"miniShown"`
+	MiniScrolled       bool     `json:"miniScrolled"`
 	EdgeTip            string   `json:"edgeTip"`
 	Focused            []string `json:"focused"`
 	FindingHighlighted []string `json:"findingHighlighted"`
@@ -309,8 +314,11 @@ func TestBrowser(t *testing.T) {
 		if !r.OverviewFar {
 			t.Errorf("the overview of 500 functions shows labels; it should hide them")
 		}
-		t.Logf("500 functions (%d nodes, %d edges): time to first render %.0f ms (page load to ready %.0f ms), click to highlight %.0f ms",
-			len(v.Nodes), len(v.Edges), r.FirstRenderMs, r.LoadMs, r.ClickMs)
+		if !r.MiniShown || !r.MiniScrolled {
+			t.Errorf("minimap shown %v, scrolls the view on click %v; want both", r.MiniShown, r.MiniScrolled)
+		}
+		t.Logf("500 functions (%d nodes, %d edges): time to first render %.0f ms (script start %.0f, JSON parse %.0f, layout %.0f, DOM %.0f; page load to ready %.0f ms), click to highlight %.0f ms",
+			len(v.Nodes), len(v.Edges), r.FirstRenderMs, r.Timings.Start, r.Timings.Parse, r.Timings.Layout, r.Timings.Draw, r.LoadMs, r.ClickMs)
 		// Generous: the machine is shared; a regression to seconds still fails.
 		if r.FirstRenderMs <= 0 || r.FirstRenderMs > 10000 {
 			t.Errorf("time to first render %.0f ms, want 0 < t ≤ 10000", r.FirstRenderMs)

@@ -108,6 +108,7 @@ const body = `<header class="bar">
 </header>
 <main>
 <section id="nl-graph" class="graph" aria-label="Data-flow graph"><svg id="nl-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Application graph"></svg>
+<div class="mini" hidden><svg id="nl-mini" xmlns="http://www.w3.org/2000/svg" aria-label="Overview: drag to scroll"></svg></div>
 <div id="nl-legend" class="legend"></div>
 <div id="nl-tip" class="tip" hidden></div>
 </section>

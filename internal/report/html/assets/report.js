@@ -9,7 +9,9 @@
   var COL = { principal: 0, 'entry-point': 1, 'function': 2, store: 3, role: 3 };
   var NODE_W = 200, NODE_H = 26, ROW = 34, COL_W = 290, PAD = 40, FAR = 0.45;
 
+  var timings = { start: performance.now() };
   var D = JSON.parse(document.getElementById('nl-data').textContent);
+  timings.parse = performance.now() - timings.start;
   var $ = function (id) { return document.getElementById(id); };
   var svg = $('nl-svg'), tip = $('nl-tip'), statusEl = $('nl-status');
 
@@ -172,8 +174,9 @@
     return 'M' + x1 + ',' + y1 + ' C' + (x1 + dx) + ',' + y1 + ' ' + (x2 - dx) + ',' + y2 + ' ' + x2 + ',' + y2;
   }
   function draw() {
-    var vis = visible();
+    var t0 = performance.now(), vis = visible();
     lay = layout(vis);
+    var t1 = performance.now();
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     nodeEls = Object.create(null); edgeEls = [];
     var defs = sel('defs', {});
@@ -220,7 +223,8 @@
       nodeEls[n.id] = g; gn.appendChild(g);
     });
     view.appendChild(ge); view.appendChild(gn); svg.appendChild(view);
-    applyHighlight(); applySearch(); applyFindingFilter(); fit();
+    drawMini(); applyHighlight(); applySearch(); applyFindingFilter(); fit();
+    timings.layout = t1 - t0; timings.draw = performance.now() - t1;
     var shown = Object.keys(lay.at).length;
     statusEl.textContent = shown === nodes.length ? nodes.length + ' nodes · ' + edgeEls.length + ' edges'
       : shown + ' of ' + nodes.length + ' nodes shown · ' + edgeEls.length + ' edges';
@@ -230,16 +234,53 @@
   function setView() {
     if (view) { view.setAttribute('transform', 'translate(' + state.tx + ',' + state.ty + ') scale(' + state.s + ')'); }
     svg.classList.toggle('far', state.s < FAR);
+    miniView();
   }
+
+  // ---- minimap: the whole graph in a strip, for graphs taller than the view
+  var mini = $('nl-mini'), miniBox = null, miniK = 1;
+  function drawMini() {
+    while (mini.firstChild) { mini.removeChild(mini.firstChild); }
+    mini.parentNode.hidden = false;
+    var H = mini.getBoundingClientRect().height || 400, W = 64;
+    miniK = Math.min(W / lay.w, H / lay.h);
+    var g = sel('g', {});
+    Object.keys(lay.at).forEach(function (id) {
+      var a = lay.at[id], n = byId[id];
+      g.appendChild(sel('rect', { 'class': 'mn k-' + n.kind + (n.anon || n.classified ? ' mark' : ''),
+        x: a.x * miniK, y: a.y * miniK, width: Math.max(2, NODE_W * miniK), height: Math.max(1, NODE_H * miniK) }));
+    });
+    mini.appendChild(g);
+    miniBox = sel('rect', { 'class': 'mini-view', x: 0, y: 0, width: 0, height: 0 });
+    mini.appendChild(miniBox);
+  }
+  function miniView() {
+    if (!miniBox || !lay) { return; }
+    var r = svg.getBoundingClientRect();
+    mini.parentNode.hidden = lay.h * state.s <= r.height && lay.w * state.s <= r.width;
+    var k = miniK / state.s;
+    miniBox.setAttribute('x', -state.tx * k); miniBox.setAttribute('y', -state.ty * k);
+    miniBox.setAttribute('width', r.width * k); miniBox.setAttribute('height', r.height * k);
+  }
+  function miniJump(ev) {
+    var m = mini.getBoundingClientRect(), r = svg.getBoundingClientRect();
+    state.ty = r.height / 2 - (ev.clientY - m.top) / miniK * state.s;
+    setView();
+  }
+  var miniDrag = false;
+  mini.addEventListener('pointerdown', function (ev) { miniDrag = true; mini.setPointerCapture(ev.pointerId); miniJump(ev); });
+  mini.addEventListener('pointermove', function (ev) { if (miniDrag) { miniJump(ev); } });
+  mini.addEventListener('pointerup', function () { miniDrag = false; });
   var fitted = '';
   function fit(all) {
-    var r = svg.getBoundingClientRect(), W = r.width || 800, H = r.height || 600;
+    // The rightmost 80 pixels are left to the minimap.
+    var r = svg.getBoundingClientRect(), W = (r.width || 800) - 80, H = r.height || 600;
     var s = Math.min(1.6, (W - 2 * PAD) / lay.w, (H - 2 * PAD) / lay.h);
     if (all !== true && s < FAR) { s = Math.max(FAR, Math.min(1, (W - 2 * PAD) / lay.w)); state.ty = PAD; }
     else { state.ty = (H - lay.h * s) / 2; }
     state.s = s; state.tx = Math.max(PAD, (W - lay.w * s) / 2);
     setView();
-    fitted = view ? view.getAttribute('transform') : '';
+    if (all !== true && view) { fitted = view.getAttribute('transform'); }
   }
   function zoom(f, cx, cy) {
     var r = svg.getBoundingClientRect();
@@ -567,6 +608,9 @@
 
   var api = {
     firstRenderMs: -1,
+    // timings of the script's first run: JSON parse, layout and DOM
+    // building in ms, and when the script started after navigation.
+    timings: timings,
     nodeCount: function () { return svg.querySelectorAll('g[data-node-id]').length; },
     edgeCount: function () { return svg.querySelectorAll('path[data-edge-index]').length; },
     rendered: function () { return Object.keys(nodeEls).sort(); },

@@ -53,6 +53,7 @@ async function drive(p) {
   out.loadMs = Date.now() - t0;
   const nl = (fn, arg) => page.evaluate(fn, arg);
   out.firstRenderMs = await nl(() => window.nightlight.firstRenderMs);
+  out.timings = await nl(() => window.nightlight.timings);
   out.nodeCount = await nl(() => window.nightlight.nodeCount());
   out.edgeCount = await nl(() => window.nightlight.edgeCount());
   out.rendered = await nl(() => window.nightlight.rendered());
@@ -61,6 +62,14 @@ async function drive(p) {
     await page.click('#nl-fit');
     out.overviewFar = await page.$eval('#nl-svg', (s) => s.classList.contains('far'));
     await shot('overview');
+    await page.click('#nl-fit');
+    // The minimap shows for a graph taller than the view; a click scrolls.
+    out.miniShown = await page.$eval('.mini', (m) => !m.hidden);
+    const before = await page.$eval('#nl-view', (g) => g.getAttribute('transform'));
+    const m = await page.locator('#nl-mini').boundingBox();
+    await page.mouse.click(m.x + m.width / 2, m.y + m.height * 0.9);
+    out.miniScrolled = (await page.$eval('#nl-view', (g) => g.getAttribute('transform'))) !== before;
+    await shot('minimap');
     await page.click('#nl-fit');
   }
 
