@@ -34,7 +34,7 @@ type decisionCase struct {
 	ctx       []string // "key=value"; a key repeated is multivalued; "key=" sets an empty list
 	absent    []string
 	complete  bool
-	parseErr  bool // the policy has errors (evaluated anyway)
+	parseErr  bool   // the policy has errors (evaluated anyway)
 	want      string // allow | allow? (conditional) | explicit-deny | implicit-deny
 }
 

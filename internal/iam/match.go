@@ -168,6 +168,13 @@ func splitUnits(s string, wild, arn bool, vars func(string) (string, bool)) []un
 	out := make([]unit, 0, len(s))
 	colons := 0
 	isARN := arn && strings.HasPrefix(s, "arn:")
+	total := 0 // colons outside placeholders: a pattern with fewer than five ends in a segment that spans the rest
+	if isARN {
+		total = strings.Count(s, ":")
+		for _, ph := range placeholders(s) {
+			total -= strings.Count(ph, ":")
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '$' && i+1 < len(s) && s[i+1] == '{' {
@@ -196,7 +203,7 @@ func splitUnits(s string, wild, arn bool, vars func(string) (string, bool)) []un
 		if c == ':' {
 			colons++
 		}
-		canColon := !isARN || colons >= 5
+		canColon := !isARN || colons >= 5 || colons == total
 		switch {
 		case wild && c == '*':
 			out = append(out, unit{kind: uStar, colon: canColon})
@@ -355,7 +362,7 @@ func (p *actionPattern) match(action, svc, name string) Tri {
 		return Yes
 	case p.sym:
 		return matchUnits(splitUnits(p.lowerRaw, true, false, nil), splitUnits(action, false, false, nil), true)
-	case p.svcGlob:
+	case p.svcGlob || len(svc) == len(action): // wildcard service, or a request action without ':'
 		if hasPlaceholder(action) {
 			return matchUnits(splitUnits(p.lowerRaw, true, false, nil), splitUnits(action, false, false, nil), true)
 		}

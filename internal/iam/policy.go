@@ -157,6 +157,12 @@ func (p *parser) errorf(pos model.Pos, format string, args ...any) {
 // effects, malformed conditions …). Elements that cannot be understood are
 // kept in a form that evaluates to Maybe, never silently dropped.
 func Parse(name string, doc *model.Value) (*Policy, error) {
+	return parse(name, doc, true)
+}
+
+// parse parses doc; strings says a JSON string document may be decoded
+// (once: a string inside a string is an error).
+func parse(name string, doc *model.Value, allowString bool) (*Policy, error) {
 	pol := &Policy{Name: name}
 	var p parser
 	if doc == nil {
@@ -172,12 +178,18 @@ func Parse(name string, doc *model.Value) (*Policy, error) {
 	case model.String:
 		// A policy given as a JSON string (Terraform's jsonencode output,
 		// a managed policy document written inline).
-		sub, err := ParseJSON(doc.Pos.File, []byte(doc.Str))
-		if err != nil {
-			return pol, fmt.Errorf("%s: policy string: %w", doc.Pos, err)
+		if !allowString || !strings.HasPrefix(strings.TrimSpace(doc.Str), "{") {
+			pol.Unknown = true
+			return pol, &Error{Pos: doc.Pos, Msg: "policy document is a string that is not a JSON object"}
 		}
-		sub.Name, sub.Pos = name, doc.Pos
-		return sub, nil
+		d, err := yamlv.Decode(doc.Pos.File, []byte(doc.Str), load.Limits{})
+		if err != nil || d.Root == nil {
+			pol.Unknown = true
+			return pol, &Error{Pos: doc.Pos, Msg: fmt.Sprintf("policy string: %v", err)}
+		}
+		sub, err := parse(name, d.Root, false)
+		sub.Pos = doc.Pos
+		return sub, err
 	default:
 		p.errorf(doc.Pos, "policy document is a %s, want an object", doc.Kind)
 		pol.Unknown = true

@@ -1,0 +1,125 @@
+package iam
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+)
+
+// FuzzParse parses arbitrary documents: it must never panic, must return a
+// policy whenever the input is a YAML/JSON document, and every policy error
+// must carry a position.
+func FuzzParse(f *testing.F) {
+	for _, tc := range decisionTable() {
+		for _, s := range tc.identity {
+			f.Add([]byte(doc(s)))
+		}
+		for _, s := range tc.resource {
+			f.Add([]byte(doc(s)))
+		}
+	}
+	f.Add([]byte(realistic))
+	f.Add([]byte(`{"Statement":"x"}`))
+	f.Add([]byte(`[1,2]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseJSON("fuzz.json", data)
+		if p == nil {
+			if err == nil {
+				t.Fatal("nil policy without error")
+			}
+			return
+		}
+		for _, e := range unjoin(err) {
+			var pe *Error
+			var le *load.Error
+			if !errors.As(e, &pe) && !errors.As(e, &le) {
+				t.Fatalf("error without position: %v", e)
+			}
+		}
+		ps := &PolicySet{Identity: []*Policy{p}, Resource: []*Policy{p}}
+		for _, r := range []Request{
+			{Principal: me, Action: "s3:GetObject", Resource: object},
+			{Principal: "*", Action: "iam:PassRole", Resource: "arn:aws:iam::111111111111:role/${Role}"},
+		} {
+			d := ps.Evaluate(&r)
+			switch d.Outcome {
+			case OutcomeAllow, OutcomeExplicitDeny, OutcomeImplicitDeny:
+			default:
+				t.Fatalf("bad outcome %q", d.Outcome)
+			}
+			if d.Conditional && d.Outcome != OutcomeAllow {
+				t.Fatalf("conditional %s", d.Outcome)
+			}
+		}
+	})
+}
+
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoin(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// FuzzMatchARN checks the fast segment-wise matcher against the general
+// symbolic matcher on placeholder-free inputs: they must agree exactly.
+func FuzzMatchARN(f *testing.F) {
+	for _, tc := range decisionTable() {
+		for _, s := range tc.identity {
+			if i := strings.Index(s, `"Resource":"`); i >= 0 {
+				rest := s[i+len(`"Resource":"`):]
+				if j := strings.IndexByte(rest, '"'); j >= 0 {
+					f.Add(rest[:j], tc.res)
+				}
+			}
+		}
+	}
+	f.Add("arn:aws:s3:::*", "arn:aws:s3:::b/k")
+	f.Add("arn:*:*:*:*:*", "arn:aws:sqs:us-east-1:1:q")
+	f.Fuzz(func(t *testing.T, pattern, subject string) {
+		if hasPlaceholder(pattern) || hasPlaceholder(subject) || len(pattern) > 200 || len(subject) > 200 {
+			return
+		}
+		p := compileARN(pattern, false)
+		fast := p.match(subject, false, nil)
+		slow := matchUnits(splitUnits(pattern, true, true, nil), splitUnits(subject, false, true, nil), false)
+		if pattern == "*" {
+			slow = Yes
+		}
+		if fast != slow {
+			t.Fatalf("match(%q, %q): fast %v, general %v", pattern, subject, fast, slow)
+		}
+	})
+}
+
+// FuzzMatchAction checks action matching against the catalog's glob: both
+// are case-insensitive with * and ?.
+func FuzzMatchAction(f *testing.F) {
+	f.Add("s3:Get*", "s3:GetObject")
+	f.Add("*", "iam:PassRole")
+	f.Add("s3*:?et*", "S3:GETOBJECT")
+	f.Fuzz(func(t *testing.T, pattern, action string) {
+		if hasPlaceholder(pattern) || hasPlaceholder(action) || len(pattern) > 100 || len(action) > 100 {
+			return
+		}
+		p := compileAction(pattern, false)
+		svc, name, _ := strings.Cut(action, ":")
+		got := p.match(action, svc, name)
+		slow := matchUnits(splitUnits(strings.ToLower(pattern), true, false, nil), splitUnits(action, false, false, nil), true)
+		if pattern == "*" {
+			slow = Yes
+		}
+		if got != slow {
+			t.Fatalf("match(%q, %q) = %v, general %v", pattern, action, got, slow)
+		}
+	})
+}
