@@ -1,0 +1,89 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/nightlight-sec/nightlight/internal/report"
+)
+
+const benchCorpus = "../../../shared/corpus"
+
+// corpusFiles reads every file the scan would consider (YAML, JSON, .tf),
+// skipping the raw cookiecutter sources, which are not valid YAML.
+func corpusFiles(b *testing.B) (yamls, tfs [][]byte) {
+	b.Helper()
+	if _, err := os.Stat(benchCorpus); err != nil {
+		b.Skip("shared corpus not present beside the checkout")
+	}
+	_ = filepath.WalkDir(benchCorpus, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if d.Name() == "aws-sam-cli-app-templates" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		switch ext := filepath.Ext(p); {
+		case ext == ".tf":
+			tfs = append(tfs, data)
+		case ext == ".yaml" || ext == ".yml" || ext == ".json" || strings.HasSuffix(p, ".template"):
+			yamls = append(yamls, data)
+		}
+		return nil
+	})
+	return yamls, tfs
+}
+
+// BenchmarkFloorParse is the floor a scan is measured against: parsing
+// every corpus file with the bare YAML and HCL parsers, nothing else.
+func BenchmarkFloorParse(b *testing.B) {
+	yamls, tfs := corpusFiles(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, y := range yamls {
+			var n yaml.Node
+			_ = yaml.NewDecoder(bytes.NewReader(y)).Decode(&n)
+		}
+		for _, t := range tfs {
+			_, _ = hclsyntax.ParseConfig(t, "f.tf", hcl.InitialPos)
+		}
+	}
+	b.ReportMetric(float64(len(yamls)+len(tfs))*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkScanCorpus is the full scan of the corpus as the CLI runs it
+// (discovery, reading, loading, model, report document), written as JSON.
+func BenchmarkScanCorpus(b *testing.B) {
+	if _, err := os.Stat(benchCorpus); err != nil {
+		b.Skip("shared corpus not present beside the checkout")
+	}
+	b.ReportAllocs()
+	var inputs int
+	for i := 0; i < b.N; i++ {
+		doc, err := Run(context.Background(), Options{Paths: []string{benchCorpus}, Loaders: DefaultLoaders(), Workers: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		inputs = len(doc.Inputs)
+		var buf bytes.Buffer
+		_ = report.WriteJSON(&buf, doc)
+	}
+	b.ReportMetric(float64(inputs)*float64(b.N)/b.Elapsed().Seconds(), "inputs/s")
+}
