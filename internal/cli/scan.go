@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/progress"
 	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
@@ -52,11 +54,16 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		}
 		params[k] = v
 	}
+	var prog scan.Progress
+	if bar := progress.New(env.Stderr, f.quiet); bar.Enabled() {
+		prog = &barProgress{bar: bar}
+	}
 	return scan.Options{
-		Paths:   paths,
-		Loaders: scan.DefaultLoaders(),
-		Tool:    report.Tool{Name: "nightlight", Version: Version},
-		Logger:  env.Logger,
+		Progress: prog,
+		Paths:    paths,
+		Loaders:  scan.DefaultLoaders(),
+		Tool:     report.Tool{Name: "nightlight", Version: Version},
+		Logger:   env.Logger,
 		Load: load.Options{Params: params, Limits: load.Limits{
 			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth,
 		}},
@@ -112,7 +119,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			return nil
 		},
 	}
-	f.register(cmd, "text, json")
+	f.register(cmd, "text, json, html")
 	return cmd
 }
 
@@ -126,8 +133,10 @@ func writeReport(env *Env, f *scanFlags, doc *report.Document, inventory bool) e
 		err = report.WriteText(&buf, doc, report.TextOptions{Color: color, Inventory: true})
 	case "json":
 		err = report.WriteJSON(&buf, doc)
+	case "html":
+		err = html.Write(&buf, doc)
 	default:
-		return usageError("--format %q: want one of text, json", f.format)
+		return usageError("--format %q: want one of text, json, html", f.format)
 	}
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
@@ -165,4 +174,22 @@ func atOrAbove(fs []rule.Finding, threshold int) int {
 		}
 	}
 	return n
+}
+
+// barProgress shows loading progress on a terminal.
+type barProgress struct {
+	bar     *progress.Bar
+	started bool
+}
+
+// Loaded implements scan.Progress; scan calls it under a lock.
+func (p *barProgress) Loaded(done, total int) {
+	if !p.started {
+		p.bar.Start("loading", total)
+		p.started = true
+	}
+	p.bar.Add(1)
+	if done == total {
+		p.bar.Finish()
+	}
 }
