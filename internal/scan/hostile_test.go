@@ -41,6 +41,17 @@ func aliasBomb() string {
 	return b.String()
 }
 
+// expVars doubles a Serverless variable's size at each of 40 levels.
+func expVars() string {
+	var b strings.Builder
+	b.WriteString("service: s\nprovider: {name: aws}\ncustom:\n  v0: xxxxxxxxxx\n")
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "  v%d: ${self:custom.v%d}${self:custom.v%d}\n", i, i-1, i-1)
+	}
+	b.WriteString("functions: {f: {handler: h.h, environment: {X: '${self:custom.v40}'}}}\n")
+	return b.String()
+}
+
 func deepJSON(n int) string {
 	return `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"X": ` +
 		strings.Repeat("[", n) + strings.Repeat("]", n) + `}}}}`
@@ -85,6 +96,18 @@ func hostileCases() []hostileCase {
 			want: map[string]string{"many.yaml": "over the limit of 20000"}},
 		{name: "symlink to a file outside the root", files: map[string]string{}, links: map[string]string{"root/escape.yaml": "outside/secret.yaml"},
 			want: map[string]string{"escape.yaml": "symbolic link points outside the scanned root"}},
+		{name: "serverless ${file()} escaping the root", files: map[string]string{"serverless.yml": "service: s\nprovider: {name: aws, runtime: nodejs20.x}\ncustom: ${file(../../outside/secret.yaml)}\nfunctions: {f: {handler: h.h}}\n"},
+			want: map[string]string{"serverless.yml": "leaves the scanned root"}},
+		{name: "serverless variable cycle", files: map[string]string{"serverless.yml": "service: s\nprovider: {name: aws}\ncustom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\nfunctions: {f: {handler: h.h, environment: {X: '${self:custom.a}'}}}\n"},
+			want: map[string]string{"serverless.yml": "serverless.yml:"}},
+		{name: "serverless exponential variable expansion", files: map[string]string{"serverless.yml": expVars()},
+			want: map[string]string{"serverless.yml": "serverless.yml:"}},
+		{name: "terraform file() escaping the root", files: map[string]string{"main.tf": "locals {\n  s = file(\"../outside/secret.yaml\")\n}\nresource \"aws_sqs_queue\" \"q\" {\n  name = local.s\n}\n"},
+			want: map[string]string{".": "leaves the scanned root"}},
+		{name: "terraform count = 1e9", files: map[string]string{"main.tf": "resource \"aws_sqs_queue\" \"q\" {\n  count = 1000000000\n  name  = \"q${count.index}\"\n}\n"},
+			want: map[string]string{".": "main.tf:"}},
+		{name: "terraform deep nesting", files: map[string]string{"main.tf": "locals {\n  x = " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n}\n"},
+			want: map[string]string{".": "main.tf:"}},
 		{name: "symlink to a directory outside the root is not walked", files: map[string]string{}, links: map[string]string{"root/outdir": "outside"},
 			want: map[string]string{}},
 	}

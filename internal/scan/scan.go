@@ -130,6 +130,10 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 		if r := results[i]; r.err != nil {
 			in.Error = r.err.Error()
 			log.Debug("input did not load", "path", u.Path, "error", r.err)
+		} else if msg := firstError(r.stacks); msg != "" {
+			// A loader that kept going past an error still reports the
+			// input as not loaded cleanly.
+			in.Error = msg
 		}
 		for _, st := range results[i].stacks {
 			if st == nil {
@@ -243,4 +247,30 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 		units = append(units, u)
 	}
 	return units, roots, nil
+}
+
+// firstError returns the first error-severity diagnostic of the stacks as
+// "file:line:col: message", noting how many more there are, or "".
+func firstError(stacks []*model.Stack) string {
+	var first *model.Diagnostic
+	n := 0
+	for _, st := range stacks {
+		for i := range st.Diagnostics {
+			d := &st.Diagnostics[i]
+			if d.Severity != model.DiagError {
+				continue
+			}
+			if first == nil {
+				first = d
+			}
+			n++
+		}
+	}
+	switch {
+	case first == nil:
+		return ""
+	case n == 1:
+		return first.String()
+	}
+	return fmt.Sprintf("%s (and %d more errors)", first, n-1)
 }
