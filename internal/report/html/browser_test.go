@@ -223,10 +223,10 @@ func TestBrowser(t *testing.T) {
 		if len(r.Requests) != 1 {
 			t.Errorf("requests = %q, want only the report file", r.Requests)
 		}
-		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.Highlighted); diff != "" {
+		if diff := cmp.Diff(reachable(small.Graph, idGetOrders), r.Highlighted); diff != "" {
 			t.Errorf("clicking GET /orders highlights (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.Focused); diff != "" {
+		if diff := cmp.Diff(reachable(small.Graph, idGetOrders), r.Focused); diff != "" {
 			t.Errorf("focusing on GET /orders shows (-want +got):\n%s", diff)
 		}
 		if !strings.Contains(r.Tip, "evidence: template.yaml:40") || !strings.Contains(r.Tip, "auth: none") {
@@ -252,7 +252,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("search matches (-want +got):\n%s", diff)
 		}
 		checkSeverityFilter(t, r, v, rule.High)
-		if diff := cmp.Diff(Reachable(small.Graph, idPostOrders), r.EntryFiltered); diff != "" {
+		if diff := cmp.Diff(reachable(small.Graph, idPostOrders), r.EntryFiltered); diff != "" {
 			t.Errorf("entry point POST /orders shows (-want +got):\n%s", diff)
 		}
 		// Classification pii: the PII table and everything that reaches it,
@@ -291,7 +291,7 @@ func TestBrowser(t *testing.T) {
 		if diff := cmp.Diff([]string{"GET /orders", "POST /orders"}, r.Surface); diff != "" {
 			t.Errorf("surface table sorted by entry point (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(Reachable(small.Graph, idGetOrders), r.SurfaceHighlighted); diff != "" {
+		if diff := cmp.Diff(reachable(small.Graph, idGetOrders), r.SurfaceHighlighted); diff != "" {
 			t.Errorf("clicking the GET /orders row highlights (-want +got):\n%s", diff)
 		}
 		t.Logf("small: first render %.0f ms, load %.0f ms; screenshots %q", r.FirstRenderMs, r.LoadMs, r.Screenshots)
@@ -304,10 +304,10 @@ func TestBrowser(t *testing.T) {
 		}
 		v := buildView(big)
 		checkCommon(t, r, v)
-		if diff := cmp.Diff(Reachable(big.Graph, "app#entry-point:GET /items/000"), r.Highlighted); diff != "" {
+		if diff := cmp.Diff(reachable(big.Graph, "app#entry-point:GET /items/000"), r.Highlighted); diff != "" {
 			t.Errorf("clicking GET /items/000 highlights (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(Reachable(big.Graph, "app#entry-point:GET /items/000"), r.Focused); diff != "" {
+		if diff := cmp.Diff(reachable(big.Graph, "app#entry-point:GET /items/000"), r.Focused); diff != "" {
 			t.Errorf("focusing on GET /items/000 shows (-want +got):\n%s", diff)
 		}
 		checkSeverityFilter(t, r, v, rule.Critical)

@@ -409,11 +409,11 @@ func walk(next map[string][]string, start string) map[string]bool {
 	return seen
 }
 
-// Reachable returns the sorted IDs of the node id, every node reachable from
+// reachable returns the sorted IDs of the node id, every node reachable from
 // it (its blast radius) and every node that reaches it, following edges in
 // the direction of control (reads edges are followed from the function to
 // the store). It is the set the page highlights when the node is clicked.
-func Reachable(g *graph.Graph, id string) []string {
+func reachable(g *graph.Graph, id string) []string {
 	a := newAdjacency(sortedGraph(g))
 	set := walk(a.down, id)
 	for n := range walk(a.up, id) {

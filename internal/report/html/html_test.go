@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nightlight-sec/nightlight/internal/graph"
@@ -231,8 +232,8 @@ func TestReachable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			want := append([]string(nil), tc.want...)
 			sortStrings(want)
-			if diff := cmp.Diff(want, Reachable(g, tc.id)); diff != "" {
-				t.Errorf("Reachable(%s) (-want +got):\n%s", tc.id, diff)
+			if diff := cmp.Diff(want, reachable(g, tc.id)); diff != "" {
+				t.Errorf("reachable(%s) (-want +got):\n%s", tc.id, diff)
 			}
 		})
 	}
@@ -288,4 +289,36 @@ func BenchmarkWrite500(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/report")
+}
+
+// FuzzWriteEscapes checks that no value from a template can end the data
+// block, open a comment or an element, and that every value round-trips.
+func FuzzWriteEscapes(f *testing.F) {
+	for _, s := range []string{hostile, "</SCRIPT>", "<!--", "]]>", "\u2029", "&lt;", "\x00", "GET /orders"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := smallDoc()
+		doc.App.Root = s
+		doc.Graph.Nodes[0].Name = s
+		doc.Findings[0].Message = s
+		page := render(t, doc)
+		low := bytes.ToLower(page)
+		if n := bytes.Count(low, []byte("</script")); n != 2 {
+			t.Fatalf("%d </script in page, want 2", n)
+		}
+		if n := bytes.Count(low, []byte("<script")); n != 2 {
+			t.Fatalf("%d <script in page, want 2", n)
+		}
+		if bytes.Contains(page, []byte("<!--")) {
+			t.Fatalf("page contains <!--")
+		}
+		var v view
+		if err := json.Unmarshal(embeddedData(t, page), &v); err != nil {
+			t.Fatalf("embedded data: %v", err)
+		}
+		if utf8.ValidString(s) && v.Root != s {
+			t.Fatalf("root = %q, want %q", v.Root, s)
+		}
+	})
 }
