@@ -529,6 +529,11 @@ func (b *builder) functionURL(key string, u *model.Value) {
 		}
 	}
 	b.st.EntryPoints = append(b.st.EntryPoints, ep)
+	authType := "NONE"
+	if ep.Auth.Type == model.AuthIAM {
+		authType = "AWS_IAM"
+	}
+	b.permission(NormalizeName(key)+"LambdaPermissionFnUrl", key, "*", u.Pos, nil, nil, model.NewString(authType, u.Pos))
 }
 
 // corsOf reads a cors: true | {…} setting; true allows every origin.

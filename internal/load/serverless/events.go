@@ -149,6 +149,9 @@ func (a *apis) httpAuthorizer(name string, pos model.Pos, d *model.Value) *model
 			}
 		}
 		az.FunctionARN = b.get(d, "functionArn")
+		if az.Function != "" {
+			b.permission(NormalizeName(az.Function)+"LambdaAuthorizerPermissionHttpApi", az.Function, "apigateway.amazonaws.com", pos, b.executeAPIArn(pos, HTTPAPIID, "/*"), nil, nil)
+		}
 	case typ == "jwt" || d.Has("issuerUrl"):
 		az.Type = model.AuthJWT
 		az.Issuer = b.get(d, "issuerUrl")
@@ -192,7 +195,10 @@ func (a *apis) addRoute(ep *model.EntryPoint) {
 }
 
 // addAuthorizer adds az to the API unless one of that name is there.
-func addAuthorizer(api *model.API, az *model.Authorizer) {
+func (a *apis) addAuthorizer(api *model.API, az *model.Authorizer) {
+	if az.Function != "" {
+		a.b.permission(NormalizeName(az.Function)+"LambdaPermissionApiGateway", az.Function, "apigateway.amazonaws.com", az.Pos, a.b.executeAPIArn(az.Pos, api.ID, "/*"), nil, nil)
+	}
 	for _, x := range api.Authorizers {
 		if x.Name == az.Name {
 			return
@@ -282,6 +288,9 @@ func (b *builder) events(af *awsFn, a *apis) {
 			b.diag(ev.Pos, model.DiagInfo, "function %s: event type %q is not modelled; recorded as an 'other' trigger", af.key, typ)
 			b.trigger(e, model.TriggerOther, nil)
 		}
+		if n := len(b.st.Triggers); n > 0 && b.st.Triggers[n-1].ID == e.id() {
+			b.eventPermission(e, b.st.Triggers[n-1])
+		}
 	}
 }
 
@@ -344,7 +353,8 @@ func (b *builder) httpEvent(e *event, a *apis) {
 	api := a.restAPI(e.pos)
 	ep := &model.EntryPoint{ID: RestAPIID + " " + method + " " + normPath(p), Pos: e.pos, Kind: model.EntryRoute, API: RestAPIID,
 		Method: method, Path: normPath(p), Function: e.af.key, Event: e.typ}
-	ep.Auth = b.restAuth(e, api)
+	ep.Auth = b.restAuth(e, a, api)
+	b.permission(NormalizeName(e.af.key)+"LambdaPermissionApiGateway", e.af.key, "apigateway.amazonaws.com", e.pos, b.executeAPIArn(e.pos, RestAPIID, "/*/*"), nil, nil)
 	if is(body, model.Map) {
 		if c := body.Get("cors"); c.IsSet() {
 			ep.CORS = corsOf(c, []string{"origins", "origin"}, []string{"allowCredentials"}, []string{"methods"}, []string{"headers"})
@@ -361,7 +371,7 @@ func (b *builder) httpEvent(e *event, a *apis) {
 
 // restAuth decides a REST route's authentication from its authorizer and
 // private settings.
-func (b *builder) restAuth(e *event, api *model.API) model.Auth {
+func (b *builder) restAuth(e *event, a *apis, api *model.API) model.Auth {
 	body := e.body
 	auth := model.Auth{Type: model.AuthNone, Pos: e.pos}
 	if !is(body, model.Map) {
@@ -374,7 +384,7 @@ func (b *builder) restAuth(e *event, api *model.API) model.Auth {
 		auth.Pos = az.Pos
 		if az.Type != model.AuthIAM && az.Type != model.AuthNone {
 			auth.Authorizer = az.Name
-			addAuthorizer(api, az)
+			a.addAuthorizer(api, az)
 		}
 		auth.Scopes = body.Path("authorizer", "scopes").AsStrings()
 	}
@@ -510,6 +520,7 @@ func (b *builder) httpAPIEvent(e *event, a *apis) {
 		id = HTTPAPIID + " " + method + " " + p
 	}
 	ep := &model.EntryPoint{ID: id, Pos: e.pos, Kind: model.EntryRoute, API: HTTPAPIID, Method: method, Path: p, Function: e.af.key, Event: e.typ}
+	b.permission(NormalizeName(e.af.key)+"LambdaPermissionHttpApi", e.af.key, "apigateway.amazonaws.com", e.pos, b.executeAPIArn(e.pos, HTTPAPIID, "/*"), nil, nil)
 	ep.Auth = model.Auth{Type: model.AuthNone, Pos: e.pos}
 	if az := body.Get("authorizer"); az.IsSet() {
 		ep.Auth.Pos = az.Pos
@@ -554,6 +565,7 @@ func (b *builder) websocketEvent(e *event, a *apis) {
 	}
 	a.wsAPI(e.pos)
 	ep := &model.EntryPoint{ID: WebSocketAPIID + " " + route, Pos: e.pos, Kind: model.EntryRoute, API: WebSocketAPIID, Path: route, Function: e.af.key, Event: e.typ}
+	b.permission(NormalizeName(e.af.key)+"LambdaPermissionWebsockets", e.af.key, "apigateway.amazonaws.com", e.pos, b.executeAPIArn(e.pos, WebSocketAPIID, "/*"), nil, nil)
 	ep.Auth = model.Auth{Type: model.AuthNone, Pos: e.pos}
 	if azv := body.Get("authorizer"); azv.IsSet() {
 		var az *model.Authorizer
@@ -565,7 +577,7 @@ func (b *builder) websocketEvent(e *event, a *apis) {
 		if az != nil {
 			ep.Auth = model.Auth{Type: az.Type, Authorizer: az.Name, Pos: azv.Pos}
 			if az.Type != model.AuthIAM {
-				addAuthorizer(a.ws, az)
+				a.addAuthorizer(a.ws, az)
 			}
 		}
 	}
@@ -598,6 +610,7 @@ func (b *builder) albEvent(e *event) {
 		}
 	}
 	b.st.EntryPoints = append(b.st.EntryPoints, ep)
+	b.permission(NormalizeName(e.af.key)+"LambdaPermissionAlb", e.af.key, "elasticloadbalancing.amazonaws.com", e.pos, nil, nil, nil)
 }
 
 // generatedStore adds a store the framework creates for an event, unless

@@ -186,3 +186,40 @@ func TestEvents(t *testing.T) {
 		})
 	}
 }
+
+func TestPermissions(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // "ID principal"
+	}{
+		{"events/url.yml", []string{
+			`OpenLambdaPermissionFnUrl "*" {"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}`,
+			`SignedLambdaPermissionFnUrl "*" {"StringEquals":{"lambda:FunctionUrlAuthType":"AWS_IAM"}}`,
+		}},
+		{"events/s3.yml", []string{
+			`ThumbLambdaPermissionLegacybucketS3 {"Service":"s3.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:s3:::legacy-bucket"},"StringEquals":{"aws:SourceAccount":{"$unresolved":"AWS::AccountId"}}}`,
+			`ThumbLambdaPermissionPhotosS3 {"Service":"s3.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:s3:::photos"},"StringEquals":{"aws:SourceAccount":{"$unresolved":"AWS::AccountId"}}}`,
+			`ThumbLambdaPermissionUploadsS3 {"Service":"s3.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:s3:::uploads"},"StringEquals":{"aws:SourceAccount":{"$unresolved":"AWS::AccountId"}}}`,
+		}},
+		{"events/websocket.yml", []string{
+			`ConnectLambdaPermissionWebsockets {"Service":"apigateway.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:execute-api:us-east-1:${AWS::AccountId}:${WebsocketsApi}/*"}}`,
+			`MsgLambdaPermissionWebsockets {"Service":"apigateway.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:execute-api:us-east-1:${AWS::AccountId}:${WebsocketsApi}/*"}}`,
+			`WsAuthLambdaPermissionApiGateway {"Service":"apigateway.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:execute-api:us-east-1:${AWS::AccountId}:${WebsocketsApi}/*"}}`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			st := loadFixture(t, tc.file, load.Options{})
+			var got []string
+			for _, p := range st.ResourcePolicies {
+				s := p.Doc.Document.Get("Statement").Items[0]
+				pr, _ := s.Get("Principal").MarshalJSON()
+				c, _ := s.Get("Condition").MarshalJSON()
+				got = append(got, p.ID+" "+string(pr)+" "+string(c))
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("permissions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
