@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
@@ -41,7 +42,7 @@ func (l *loader) functions(m *module, bodies []*hclsyntax.Body) map[string]funct
 		"substr": stdlib.SubstrFunc, "title": stdlib.TitleFunc, "trim": stdlib.TrimFunc,
 		"trimprefix": stdlib.TrimPrefixFunc, "trimsuffix": stdlib.TrimSuffixFunc,
 		"trimspace": stdlib.TrimSpaceFunc, "strlen": stdlib.StrlenFunc,
-		"chunklist": stdlib.ChunklistFunc, "coalesce": stdlib.CoalesceFunc,
+		"chunklist": stdlib.ChunklistFunc, "coalesce": coalesceFunc,
 		"coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "keys": stdlib.KeysFunc,
@@ -448,3 +449,29 @@ func (l *loader) jsonDecodeFunc() function.Function {
 		},
 	})
 }
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string.
+var coalesceFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return stdlib.CoalesceFunc.ReturnType(typesOf(args))
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		var keep []cty.Value
+		for _, a := range args {
+			if a.IsKnown() && !a.IsNull() && a.Type() == cty.String && a.AsString() == "" {
+				continue
+			}
+			keep = append(keep, a)
+		}
+		if len(keep) == 0 {
+			return cty.NilVal, fmt.Errorf("no non-null, non-empty-string arguments")
+		}
+		v, err := stdlib.CoalesceFunc.Call(keep)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return convert.Convert(v, retType)
+	},
+})

@@ -1,0 +1,215 @@
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// jsonOf renders a model value as compact JSON for comparisons.
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func diagsMatching(st *model.Stack, sev model.DiagSeverity, substr string) []model.Diagnostic {
+	var out []model.Diagnostic
+	for _, d := range st.Diagnostics {
+		if d.Severity == sev && strings.Contains(d.Message, substr) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		dir  string
+		opts load.Options
+		want string // substring of the positioned error
+	}{
+		{"count over the resource limit", "count_limit", load.Options{}, "count_limit/main.tf:2:11: count of aws_sqs_queue.q is 1000000000, over the limit of 20000 resources"},
+		{"count over a small limit", "aws_app", load.Options{Limits: load.Limits{MaxResources: 3}}, "more than 3 resources"},
+		{"syntax error", "syntax_error", load.Options{}, "syntax_error/main.tf:1:30: Unclosed configuration block"},
+		{"resolve steps", "aws_app", load.Options{Limits: load.Limits{MaxResolveSteps: 50}}, "evaluation exceeds 50 steps"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := loadDir(t, tc.dir, tc.opts)
+			var le *load.Error
+			if !errors.As(err, &le) {
+				t.Fatalf("err = %v, want a *load.Error", err)
+			}
+			if !le.Pos.IsValid() {
+				t.Errorf("error has no position: %v", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %q, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadScenarios(t *testing.T) {
+	tests := []struct {
+		name  string
+		dir   string
+		opts  load.Options
+		check func(t *testing.T, st *model.Stack)
+	}{
+		{"file outside the root is refused with a positioned error", "file_outside", load.Options{}, func(t *testing.T, st *model.Stack) {
+			ds := diagsMatching(st, model.DiagError, "leaves the scanned root")
+			if len(ds) != 1 || ds[0].Pos != (model.Pos{File: "file_outside/main.tf", Line: 3, Col: 12}) {
+				t.Errorf("diagnostics = %v", st.Diagnostics)
+			}
+			p := st.Policies[0].Doc.Document
+			if p.Kind != model.Symbolic || p.Source == "" {
+				t.Errorf("policy = %#v, want a symbol", p)
+			}
+		}},
+		{"module outside the root is refused", "module_outside", load.Options{}, func(t *testing.T, st *model.Stack) {
+			if ds := diagsMatching(st, model.DiagError, "leaves the scanned root"); len(ds) != 1 {
+				t.Errorf("diagnostics = %v", st.Diagnostics)
+			}
+		}},
+		{"registry module is unresolved, not fetched", "registry_module", load.Options{}, func(t *testing.T, st *model.Stack) {
+			if ds := diagsMatching(st, model.DiagInfo, `"terraform-aws-modules/lambda/aws" is not a local path`); len(ds) != 1 {
+				t.Errorf("diagnostics = %v", st.Diagnostics)
+			}
+			tv := st.ResourcePolicies[0].TargetValues[0]
+			want := &model.Value{Kind: model.Symbolic, Str: "${module.lambda.lambda_function_name}", Source: "module.lambda.lambda_function_name",
+				Unresolved: true, Pos: model.Pos{File: "registry_module/main.tf", Line: 8, Col: 19}}
+			if d := cmp.Diff(want, tv); d != "" {
+				t.Errorf("target (-want +got):\n%s", d)
+			}
+		}},
+		{"variables: symbolic without default", "variables", load.Options{}, func(t *testing.T, st *model.Stack) {
+			f := st.Functions[0]
+			want := &model.Value{Kind: model.String, Str: "orders-${var.stage}", Unresolved: true, Source: "var.stage",
+				Pos: model.Pos{File: "variables/main.tf", Line: 13, Col: 19}}
+			if d := cmp.Diff(want, f.Name); d != "" {
+				t.Errorf("name (-want +got):\n%s", d)
+			}
+			if n, ok := f.MemorySize.AsInt(); !ok || n != 128 {
+				t.Errorf("memory = %#v", f.MemorySize)
+			}
+			var enabled *model.Parameter
+			for _, p := range st.Parameters {
+				if p.ID == "enabled" {
+					enabled = p
+				}
+			}
+			if enabled == nil || enabled.Value.Kind != model.Symbolic || enabled.Value.Source != "var.enabled" {
+				t.Errorf("enabled = %#v", enabled)
+			}
+		}},
+		{"variables: --param overrides", "variables", load.Options{Params: map[string]string{"stage": "prod", "memory": "1024"}}, func(t *testing.T, st *model.Stack) {
+			f := st.Functions[0]
+			if f.Name.Str != "orders-prod" || f.Name.Unresolved {
+				t.Errorf("name = %#v", f.Name)
+			}
+			if n, ok := f.MemorySize.AsInt(); !ok || n != 1024 {
+				t.Errorf("memory = %#v", f.MemorySize)
+			}
+		}},
+		{"tfvars and var files", "var_files", load.Options{VarFiles: []string{"var_files/prod.tfvars"}}, func(t *testing.T, st *model.Stack) {
+			if got := st.Stores[0].Name.Str; got != "orders-staging" {
+				t.Errorf("table name = %q, want orders-staging", got)
+			}
+		}},
+		{"var file outside the root", "var_files", load.Options{VarFiles: []string{"../../x.tfvars"}}, func(t *testing.T, st *model.Stack) {
+			if ds := diagsMatching(st, model.DiagError, "leaves the scanned root"); len(ds) != 1 {
+				t.Errorf("diagnostics = %v", st.Diagnostics)
+			}
+		}},
+		{"policy document rendered as IAM JSON", "policy_document", load.Options{}, func(t *testing.T, st *model.Stack) {
+			rp := st.ResourcePolicies[0]
+			want := `{"Version":"2012-10-17","Statement":[` +
+				`{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::public/*"],"Principal":"*"},` +
+				`{"Sid":"Write","Effect":"Allow","NotAction":["iam:*"],"Resource":[{"$unresolved":"aws_s3_bucket.b.arn"},"${aws_s3_bucket.b.arn}/*"],` +
+				`"Principal":{"AWS":["arn:aws:iam::111122223333:root"],"Service":["lambda.amazonaws.com"]},` +
+				`"Condition":{"StringEquals":{"aws:SourceAccount":["111122223333"]},"Bool":{"aws:SecureTransport":["true"]}}}]}`
+			if d := cmp.Diff(want, jsonOf(t, rp.Doc.Document)); d != "" {
+				t.Errorf("document (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff([]string{"aws_s3_bucket.b"}, rp.Targets); d != "" {
+				t.Errorf("targets (-want +got):\n%s", d)
+			}
+			res := rp.Doc.Document.Path("Statement").Items[1].Get("Resource").Items[1]
+			if !res.Unresolved || cmp.Diff([]string{"aws_s3_bucket.b"}, res.Refs) != "" {
+				t.Errorf("resource = %#v, want refs to the bucket", res)
+			}
+		}},
+		{"lambda permission synthesized", "lambda_permission", load.Options{}, func(t *testing.T, st *model.Stack) {
+			rp := st.ResourcePolicies[0]
+			want := `{"Version":"2012-10-17","Statement":[{"Sid":"AllowEvents","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},` +
+				`"Action":"lambda:InvokeFunction","Resource":{"$unresolved":"aws_lambda_function.fn.arn"},` +
+				`"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:events:eu-west-1:123456789012:rule/nightly"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}}]}`
+			if d := cmp.Diff(want, jsonOf(t, rp.Doc.Document)); d != "" {
+				t.Errorf("document (-want +got):\n%s", d)
+			}
+			if rp.Kind != model.RPLambdaPermission || cmp.Diff([]string{"aws_lambda_function.fn"}, rp.Targets) != "" {
+				t.Errorf("policy = %+v", rp)
+			}
+		}},
+		{"functions", "functions", load.Options{}, func(t *testing.T, st *model.Stack) {
+			p := st.Stores[0]
+			if got := p.Name.Str; got != "/app/ENV" {
+				t.Errorf("name = %q", got)
+			}
+			want := `{"coalesced":"fallback","conc":["x","y","z","w"],"contains":true,"count":3,"distinct":["alpha","beta"],` +
+				`"flat":[1,2,3],"joined":"x-y-z","keys":["a","b"],"looked":"4","memory":512,"merged":{"a":"1","b":"3","c":"4"},` +
+				`"missing":"none","replaced":"a_b_c","second":"y","set":["a","b"],"str":"42","tried":"default"}`
+			if d := cmp.Diff(want, p.Attr(model.AttrParameterValue).Str); d != "" {
+				t.Errorf("value (-want +got):\n%s", d)
+			}
+		}},
+		{"undecidable count is one symbolic instance", "unknown_count", load.Options{}, func(t *testing.T, st *model.Stack) {
+			if len(st.Stores) != 1 || st.Stores[0].ID != "aws_sqs_queue.q" {
+				t.Fatalf("stores = %v", st.Stores)
+			}
+			if n := st.Stores[0].Name; n.Kind != model.Symbolic || n.Source != "count.index" {
+				t.Errorf("name = %#v", n)
+			}
+			if ds := diagsMatching(st, model.DiagInfo, "cannot be decided statically"); len(ds) != 1 {
+				t.Errorf("diagnostics = %v", st.Diagnostics)
+			}
+		}},
+		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
+			if n := st.Stores[0].Name; !n.Unresolved {
+				t.Errorf("name = %#v, want unresolved", n)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.check(t, mustLoad(t, tc.dir, tc.opts))
+		})
+	}
+}
+
+func TestLoadCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	root, err := load.OpenRoot("testdata", "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	_, err = Load(ctx, load.Unit{Path: "sameapp", Root: root, Files: []load.File{{Path: "sameapp/main.tf", Data: []byte(`resource "aws_sqs_queue" "q" {}`)}}}, load.Options{})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
