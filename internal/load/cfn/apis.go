@@ -121,36 +121,7 @@ func (t *Template) restMethod(r *RawResource) {
 	if apiID == "" {
 		ep.ID = r.ID
 	}
-	ep.Auth = model.Auth{Pos: r.Pos}
-	at := p.Get("AuthorizationType")
-	if at.IsSet() {
-		ep.Auth.Pos = at.Pos
-	}
-	switch strings.ToUpper(at.String()) {
-	case "", "NONE":
-		ep.Auth.Type = model.AuthNone
-	case "AWS_IAM":
-		ep.Auth.Type = model.AuthIAM
-	case "COGNITO_USER_POOLS":
-		ep.Auth.Type = model.AuthCognito
-		ep.Auth.Scopes = p.Get("AuthorizationScopes").AsStrings()
-	case "CUSTOM":
-		ep.Auth.Type = model.AuthLambda
-	default:
-		ep.Auth.Type = model.AuthUnknown
-	}
-	if id := t.RefTo(p.Get("AuthorizerId"), "AWS::ApiGateway::Authorizer"); id != "" {
-		ep.Auth.Authorizer = id
-		if a := t.findAuthorizer(api, id); a != nil {
-			ep.Auth.Type = a.Type
-		}
-	}
-	if b, _ := p.Get("ApiKeyRequired").AsBool(); b {
-		ep.Auth.APIKeyRequired = true
-		if ep.Auth.Type == model.AuthNone {
-			ep.Auth.Type = model.AuthAPIKey
-		}
-	}
+	ep.Auth = t.routeAuth(r, api, "AWS::ApiGateway::Authorizer")
 	integ := p.Get("Integration")
 	ep.Target = integ.Get("Uri")
 	ep.Function = t.FunctionRef(integ.Get("Uri"))
@@ -168,33 +139,7 @@ func (t *Template) httpRoute(r *RawResource) {
 		method, path = "", key
 	}
 	ep := &model.EntryPoint{ID: apiID + " " + key, Pos: r.Pos, Kind: model.EntryRoute, API: apiID, Method: method, Path: path, Event: r.ID}
-	ep.Auth = model.Auth{Pos: r.Pos}
-	at := p.Get("AuthorizationType")
-	if at.IsSet() {
-		ep.Auth.Pos = at.Pos
-	}
-	switch strings.ToUpper(at.String()) {
-	case "", "NONE":
-		ep.Auth.Type = model.AuthNone
-	case "AWS_IAM":
-		ep.Auth.Type = model.AuthIAM
-	case "JWT":
-		ep.Auth.Type = model.AuthJWT
-	case "CUSTOM":
-		ep.Auth.Type = model.AuthLambda
-	default:
-		ep.Auth.Type = model.AuthUnknown
-	}
-	ep.Auth.Scopes = p.Get("AuthorizationScopes").AsStrings()
-	if id := t.RefTo(p.Get("AuthorizerId"), "AWS::ApiGatewayV2::Authorizer"); id != "" {
-		ep.Auth.Authorizer = id
-		if a := t.findAuthorizer(api, id); a != nil {
-			ep.Auth.Type = a.Type
-		}
-	}
-	if b, _ := p.Get("ApiKeyRequired").AsBool(); b {
-		ep.Auth.APIKeyRequired = true
-	}
+	ep.Auth = t.routeAuth(r, api, "AWS::ApiGatewayV2::Authorizer")
 	target := p.Get("Target")
 	ep.Target = target
 	if iid := t.RefTo(target, "AWS::ApiGatewayV2::Integration"); iid != "" {
@@ -205,6 +150,43 @@ func (t *Template) httpRoute(r *RawResource) {
 		ep.CORS = api.CORS
 	}
 	t.Stack.EntryPoints = append(t.Stack.EntryPoints, ep)
+}
+
+// routeAuth reads a REST method's or HTTP/WebSocket route's effective auth:
+// AuthorizationType, the authorizer it names (whose type wins), scopes, and
+// ApiKeyRequired (an API key alone is not authentication).
+func (t *Template) routeAuth(r *RawResource, api *model.API, authorizerType string) model.Auth {
+	p := r.Properties
+	at := p.Get("AuthorizationType")
+	auth := model.Auth{Pos: at.PosOr(r.Pos)}
+	switch strings.ToUpper(at.String()) {
+	case "", "NONE":
+		auth.Type = model.AuthNone
+	case "AWS_IAM":
+		auth.Type = model.AuthIAM
+	case "COGNITO_USER_POOLS":
+		auth.Type = model.AuthCognito
+	case "JWT":
+		auth.Type = model.AuthJWT
+	case "CUSTOM":
+		auth.Type = model.AuthLambda
+	default:
+		auth.Type = model.AuthUnknown
+	}
+	auth.Scopes = p.Get("AuthorizationScopes").AsStrings()
+	if id := t.RefTo(p.Get("AuthorizerId"), authorizerType); id != "" {
+		auth.Authorizer = id
+		if a := t.findAuthorizer(api, id); a != nil {
+			auth.Type = a.Type
+		}
+	}
+	if b, _ := p.Get("ApiKeyRequired").AsBool(); b {
+		auth.APIKeyRequired = true
+		if auth.Type == model.AuthNone {
+			auth.Type = model.AuthAPIKey
+		}
+	}
+	return auth
 }
 
 func (t *Template) stage(r *RawResource) {
