@@ -625,6 +625,7 @@ func (b *builder) generatedStore(id string, kind model.StoreKind, typ string, na
 		st.Encryption = model.Encryption{Kind: model.EncryptionNone, Pos: pos}
 	}
 	b.st.Stores = append(b.st.Stores, st)
+	b.genStores[st] = true
 	b.st.Resources = append(b.st.Resources, &model.Resource{ID: id, Type: typ, Pos: pos, Generated: from})
 }
 

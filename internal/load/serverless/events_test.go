@@ -223,3 +223,36 @@ func TestPermissions(t *testing.T) {
 		})
 	}
 }
+
+// TestOverrides checks that resources redeclaring what the framework
+// generates (a bucket, a permission) replace the generated objects.
+func TestOverrides(t *testing.T) {
+	st := loadFixture(t, "events/override.yml", load.Options{})
+	var stores, rps, res []string
+	for _, s := range st.Stores {
+		stores = append(stores, s.ID+":"+s.Type)
+	}
+	for _, p := range st.ResourcePolicies {
+		rps = append(rps, p.ID+":"+strings.Join(p.Targets, ","))
+	}
+	for _, r := range st.Resources {
+		res = append(res, r.ID+":"+r.Generated)
+	}
+	if diff := cmp.Diff([]string{"S3BucketPhotos:AWS::S3::Bucket", "SNSTopicAlerts:AWS::SNS::Topic"}, stores); diff != "" {
+		t.Errorf("stores (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"ThumbLambdaPermissionAlertsSNS:thumb", "ThumbLambdaPermissionPhotosS3:thumb"}, rps); diff != "" {
+		t.Errorf("permissions (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"S3BucketPhotos:", "SNSTopicAlerts:thumb", "ThumbLambdaPermissionPhotosS3:"}, res); diff != "" {
+		t.Errorf("resources (-want +got):\n%s", diff)
+	}
+	if v := st.Store("S3BucketPhotos").Attr(model.AttrVersioning); v.String() != "Enabled" {
+		t.Errorf("declared bucket's versioning = %v", v)
+	}
+	for _, p := range st.ResourcePolicies {
+		if p.ID == "ThumbLambdaPermissionPhotosS3" && p.Doc.Document.Get("Statement").Items[0].Get("Condition") != nil {
+			t.Error("the declared permission (no condition) should replace the generated one")
+		}
+	}
+}

@@ -11,33 +11,45 @@ import (
 // resources section declares, and links triggers to their sources.
 func (b *builder) afterTranslate() {
 	st := b.st
-	// A resource that redeclares a generated bucket or topic wins.
-	seen := map[string]int{}
+	// A resource that redeclares a generated bucket or topic (to set its
+	// properties, as the framework documents) wins over the generated one.
+	declared := map[string]bool{}
 	for _, s := range st.Stores {
-		seen[s.ID]++
+		if !b.genStores[s] {
+			declared[s.ID] = true
+		}
 	}
 	var stores []*model.Store
 	for _, s := range st.Stores {
-		if seen[s.ID] > 1 && b.generated[s.ID] && s.Pos.File == b.file && st.ByID(s.ID) != nil && st.ByID(s.ID).Generated != "" {
-			seen[s.ID]--
+		if b.genStores[s] && declared[s.ID] {
 			continue
 		}
 		stores = append(stores, s)
 	}
 	st.Stores = stores
 	var res []*model.Resource
-	ids := map[string]int{}
 	for _, r := range st.Resources {
-		ids[r.ID]++
-	}
-	for _, r := range st.Resources {
-		if ids[r.ID] > 1 && r.Generated != "" {
-			ids[r.ID]--
+		if r.Generated != "" && declared[r.ID] {
 			continue
 		}
 		res = append(res, r)
 	}
 	st.Resources = res
+	// A permission declared under resources replaces the generated one.
+	rpDeclared := map[string]bool{}
+	for _, p := range st.ResourcePolicies {
+		if !b.genPolicies[p] {
+			rpDeclared[p.ID] = true
+		}
+	}
+	var rps []*model.ResourcePolicy
+	for _, p := range st.ResourcePolicies {
+		if b.genPolicies[p] && rpDeclared[p.ID] {
+			continue
+		}
+		rps = append(rps, p)
+	}
+	st.ResourcePolicies = rps
 	// A role declared under resources with a generated ID replaces ours.
 	roleIDs := map[string]int{}
 	for _, r := range st.Roles {

@@ -44,10 +44,12 @@ func (b *builder) permission(id, fnKey, principal string, pos model.Pos, sourceA
 		}
 		eq.Fields = append(eq.Fields, extra...)
 	}
-	b.st.ResourcePolicies = append(b.st.ResourcePolicies, &model.ResourcePolicy{
+	rp := &model.ResourcePolicy{
 		ID: id, Pos: pos, Kind: model.RPLambdaPermission, Targets: []string{fnKey}, TargetValues: []*model.Value{fnArn},
 		Doc: cfn.PolicyDocument(id, model.PolicyGenerated, doc),
-	})
+	}
+	b.genPolicies[rp] = true
+	b.st.ResourcePolicies = append(b.st.ResourcePolicies, rp)
 }
 
 // template builds a partly symbolic string: parts are literal text or

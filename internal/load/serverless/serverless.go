@@ -167,6 +167,10 @@ type builder struct {
 	// generated are the IDs of stores the events made (buckets, topics),
 	// which resources may redeclare.
 	generated map[string]bool
+	// genStores and genPolicies are the stores and permissions the
+	// loader generated, which declarations under resources replace.
+	genStores   map[*model.Store]bool
+	genPolicies map[*model.ResourcePolicy]bool
 }
 
 func (b *builder) diag(pos model.Pos, sev model.DiagSeverity, format string, args ...any) {
@@ -187,6 +191,8 @@ func (b *builder) functionKeys() {
 	b.fns = map[string]*model.Value{}
 	b.rename = map[string]string{}
 	b.generated = map[string]bool{}
+	b.genStores = map[*model.Store]bool{}
+	b.genPolicies = map[*model.ResourcePolicy]bool{}
 	fs := b.doc.Get("functions")
 	var maps []*model.Value
 	switch {
