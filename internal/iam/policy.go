@@ -28,6 +28,8 @@ type Policy struct {
 	// Source is where the document came from (inline, managed, …); "" for
 	// policies parsed from bytes.
 	Source model.PolicySource
+	// ID is the policy's Id element, if any.
+	ID string
 	// Version is the policy language version as written ("" when absent:
 	// AWS then uses 2008-10-17, where policy variables are not substituted).
 	Version    string
@@ -202,7 +204,9 @@ func parse(name string, doc *model.Value, allowString bool) (*Policy, error) {
 			if pol.Version != "2012-10-17" && pol.Version != "2008-10-17" && f.Value.IsResolved() {
 				p.errorf(f.Value.Pos, "unknown policy Version %q", pol.Version)
 			}
-		case "Id", "Statement":
+		case "Id":
+			pol.ID = f.Value.String()
+		case "Statement":
 		default:
 			p.errorf(f.KeyPos, "unknown policy element %q", f.Key)
 		}
