@@ -517,9 +517,12 @@ func (b *builder) functionURL(key string, u *model.Value) {
 	ep.Auth = model.Auth{Type: model.AuthNone, Pos: u.Pos}
 	if is(u, model.Map) {
 		if a := u.Get("authorizer"); a.IsSet() {
-			if strings.EqualFold(a.String(), "aws_iam") {
+			switch {
+			case strings.EqualFold(a.String(), "aws_iam"):
 				ep.Auth = model.Auth{Type: model.AuthIAM, Pos: a.Pos}
-			} else {
+			case strings.EqualFold(a.String(), "none"):
+				ep.Auth = model.Auth{Type: model.AuthNone, Pos: a.Pos}
+			default:
 				ep.Auth = model.Auth{Type: model.AuthUnknown, Pos: a.Pos}
 				b.diag(a.Pos, model.DiagWarning, "function %s: url authorizer %q is not none or aws_iam", key, a.String())
 			}

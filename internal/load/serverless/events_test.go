@@ -110,6 +110,7 @@ func TestEvents(t *testing.T) {
 			"WebsocketsApi $default | route | lambda(wsAuth) -> msg",
 		}},
 		{file: "events/url.yml", provider: model.AWS, entries: []string{
+			"explicit url | function-url | none -> explicit",
 			"open url | function-url | none -> open",
 			"signed url | function-url | iam -> signed",
 		}},
@@ -193,6 +194,7 @@ func TestPermissions(t *testing.T) {
 		want []string // "ID principal"
 	}{
 		{"events/url.yml", []string{
+			`ExplicitLambdaPermissionFnUrl "*" {"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}`,
 			`OpenLambdaPermissionFnUrl "*" {"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}`,
 			`SignedLambdaPermissionFnUrl "*" {"StringEquals":{"lambda:FunctionUrlAuthType":"AWS_IAM"}}`,
 		}},
