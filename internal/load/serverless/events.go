@@ -805,13 +805,42 @@ func (b *builder) kafkaEvent(e *event) {
 		tr.Events = []string{t}
 	}
 	tr.Filter = b.get(body, "filterPatterns")
+	// The role permissions the framework adds for Kafka sources.
+	if e.typ == "msk" && src.IsSet() {
+		e.af.extra = append(e.af.extra, statement(e.pos, []string{"kafka:DescribeCluster", "kafka:GetBootstrapBrokers"}, src))
+	}
+	var secrets []*model.Value
+	for _, f := range body.Get("accessConfigurations").Entries() {
+		for _, v := range f.Value.Elems() {
+			if strings.Contains(v.String(), ":secretsmanager:") || len(v.Refs) > 0 {
+				secrets = append(secrets, b.cfnValue(v))
+			}
+		}
+	}
+	if len(secrets) > 0 {
+		e.af.extra = append(e.af.extra, statement(e.pos, []string{"secretsmanager:GetSecretValue"}, secrets...))
+	}
+	e.af.extra = append(e.af.extra, statement(e.pos, networkActions, model.NewString("*", e.pos)))
 }
+
+// networkActions are what Lambda needs to reach a broker or cluster in a
+// VPC; the framework grants them on "*".
+var networkActions = []string{"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs",
+	"ec2:DeleteNetworkInterface", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups"}
 
 func (b *builder) mqEvent(e *event) {
 	body := e.body
-	tr := b.trigger(e, model.TriggerMQ, b.get(body, "arn"))
+	arn := b.get(body, "arn")
+	tr := b.trigger(e, model.TriggerMQ, arn)
 	if q := body.Get("queue").String(); q != "" {
 		tr.Events = []string{q}
 	}
 	tr.Filter = b.get(body, "filterPatterns")
+	if arn.IsSet() {
+		e.af.extra = append(e.af.extra, statement(e.pos, []string{"mq:DescribeBroker"}, arn))
+	}
+	if auth := b.get(body, "basicAuthArn"); auth.IsSet() {
+		e.af.extra = append(e.af.extra, statement(e.pos, []string{"secretsmanager:GetSecretValue"}, auth))
+	}
+	e.af.extra = append(e.af.extra, statement(e.pos, networkActions, model.NewString("*", e.pos)))
 }

@@ -323,3 +323,22 @@ func TestOddShapes(t *testing.T) {
 		}
 	}
 }
+
+func TestEventSourceStatements(t *testing.T) {
+	st := loadFixture(t, "events/misc.yml", load.Options{})
+	r := st.Role(DefaultRoleID)
+	if r == nil {
+		t.Fatal("no default role")
+	}
+	var doc []byte
+	for _, p := range r.Policies {
+		if p.Name == "serverless: event sources and destinations" {
+			doc, _ = p.Document.MarshalJSON()
+		}
+	}
+	for _, want := range []string{"kafka:DescribeCluster", "mq:DescribeBroker", "secretsmanager:GetSecretValue", "ec2:CreateNetworkInterface", "arn:aws:secretsmanager:us-east-1:1:secret:s"} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("event source statements lack %s: %s", want, doc)
+		}
+	}
+}
