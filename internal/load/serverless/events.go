@@ -787,11 +787,10 @@ func (b *builder) alexaEvent(e *event) {
 	if is(e.body, model.Map) {
 		app = b.get(e.body, "appId")
 	}
-	tr := b.trigger(e, model.TriggerAlexa, app)
+	b.trigger(e, model.TriggerAlexa, app)
 	if !app.IsSet() {
 		b.diag(e.pos, model.DiagWarning, "function %s: %s event without appId: any skill can invoke the function", e.af.key, e.typ)
 	}
-	_ = tr
 }
 
 func (b *builder) kafkaEvent(e *event) {
