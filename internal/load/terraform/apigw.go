@@ -168,7 +168,7 @@ func (t *translator) authByID(a *model.API, v *model.Value) string {
 
 // restPath builds a REST API resource's path by following parent_id.
 func (t *translator) restPath(v *model.Value, depth int) (string, bool) {
-	if depth > 64 {
+	if depth > 64 || v == nil {
 		return "", false
 	}
 	if strings.HasSuffix(v.Source, ".root_resource_id") {

@@ -218,9 +218,9 @@ func (t *translator) aws(in *instance) {
 	case "aws_cognito_user_pool":
 		s := t.store(in, model.StoreUserPool, p.Get("name"))
 		s.Encryption = model.Encryption{Kind: model.EncryptionAWSOwned, Pos: in.pos}
-		if lc := p.Get("lambda_config"); lc.IsSet() {
+		if lc := first(p.Get("lambda_config")); lc.IsSet() {
 			t.later(func() {
-				for _, f := range first(lc).Fields {
+				for _, f := range lc.Fields {
 					if fn := t.fnID(f.Value); fn != "" {
 						t.st.Triggers = append(t.st.Triggers, &model.Trigger{ID: in.addr + "/" + f.Key, Pos: f.KeyPos,
 							Kind: model.TriggerCognito, Function: fn, Source: in.addr, Event: f.Key})
@@ -471,7 +471,11 @@ func (t *translator) lambdaPermission(in *instance) {
 		f := t.fnOf(p.Get("function_name"))
 		resource := p.Get("function_name")
 		if f != nil {
-			resource = sym(f.ID+".arn", resource.Pos, f.ID)
+			rpos := pos
+			if resource != nil {
+				rpos = resource.Pos
+			}
+			resource = sym(f.ID+".arn", rpos, f.ID)
 		}
 		if q := p.Get("qualifier"); q.IsSet() && resource != nil {
 			resource = &model.Value{Kind: model.String, Str: resource.Str + ":" + q.Str, Pos: resource.Pos,
