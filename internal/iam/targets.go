@@ -1,0 +1,162 @@
+package iam
+
+import (
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// targetIndex maps resource patterns back to the stack's objects.
+type targetIndex struct {
+	objs []targetObj
+	ids  map[string]*targetObj
+}
+
+type targetObj struct {
+	id, kind, service string
+	// arns are the object's ARNs with unknown parts as ${…} symbols.
+	arns []string
+}
+
+// storeService gives the service prefix and ARN layout of a store kind;
+// NAME is replaced by the store's name (or ${ID} when unresolved).
+var storeARNs = map[model.StoreKind]struct {
+	service string
+	arns    []string
+}{
+	model.StoreTable:        {"dynamodb", []string{"arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/NAME", "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/NAME/${Sub}"}},
+	model.StoreBucket:       {"s3", []string{"arn:aws:s3:::NAME", "arn:aws:s3:::NAME/${Key}"}},
+	model.StoreQueue:        {"sqs", []string{"arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:NAME"}},
+	model.StoreTopic:        {"sns", []string{"arn:aws:sns:${AWS::Region}:${AWS::AccountId}:NAME"}},
+	model.StoreStream:       {"kinesis", []string{"arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/NAME"}},
+	model.StoreEventBus:     {"events", []string{"arn:aws:events:${AWS::Region}:${AWS::AccountId}:event-bus/NAME"}},
+	model.StoreStateMachine: {"states", []string{"arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:NAME"}},
+	model.StoreSecret:       {"secretsmanager", []string{"arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:NAME-${Suffix}"}},
+	model.StoreParameter:    {"ssm", []string{"arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/NAME"}},
+	model.StoreKey:          {"kms", []string{"arn:aws:kms:${AWS::Region}:${AWS::AccountId}:key/${KeyId}"}},
+	model.StoreLogGroup:     {"logs", []string{"arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:NAME", "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:NAME:${Stream}"}},
+	model.StoreUserPool:     {"cognito-idp", []string{"arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${PoolId}"}},
+}
+
+func newTargetIndex(stack *model.Stack) *targetIndex {
+	x := &targetIndex{ids: map[string]*targetObj{}}
+	if stack == nil {
+		return x
+	}
+	name := func(id string, v *model.Value) string {
+		if v.IsResolved() && v.Kind == model.String && v.Str != "" {
+			return v.Str
+		}
+		return "${" + id + "}"
+	}
+	for _, st := range stack.Stores {
+		layout, ok := storeARNs[st.Kind]
+		o := targetObj{id: st.ID, kind: string(st.Kind), service: layout.service}
+		if ok {
+			n := name(st.ID, st.Name)
+			if st.Kind == model.StoreParameter {
+				n = strings.TrimPrefix(n, "/")
+			}
+			for _, a := range layout.arns {
+				o.arns = append(o.arns, strings.ReplaceAll(a, "NAME", n))
+			}
+		}
+		x.objs = append(x.objs, o)
+	}
+	for _, fn := range stack.Functions {
+		n := name(fn.ID, fn.Name)
+		x.objs = append(x.objs, targetObj{id: fn.ID, kind: "function", service: "lambda", arns: []string{
+			"arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:" + n,
+			"arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:" + n + ":${Qualifier}",
+		}})
+	}
+	for _, r := range stack.Roles {
+		n := name(r.ID, r.Name)
+		x.objs = append(x.objs, targetObj{id: r.ID, kind: "role", service: "iam", arns: []string{"arn:aws:iam::${AWS::AccountId}:role/" + n, "arn:aws:iam::${AWS::AccountId}:role/${Path}/" + n}})
+	}
+	for i := range x.objs {
+		x.ids[x.objs[i].id] = &x.objs[i]
+	}
+	return x
+}
+
+// relatedService reports whether an action's service can act on objects of
+// the target's service.
+func relatedService(action, target string) bool {
+	if action == target {
+		return true
+	}
+	switch action {
+	case "s3-object-lambda":
+		return target == "s3"
+	case "dax":
+		return target == "dynamodb"
+	case "sts":
+		return target == "iam"
+	}
+	return false
+}
+
+// targets returns the objects the resource pattern covers for an action of
+// the given service.
+func (x *targetIndex) targets(service, resource string, rv *model.Value) []Target {
+	if x == nil || len(x.objs) == 0 {
+		return nil
+	}
+	var out []Target
+	seen := map[string]bool{}
+	// A reference in the policy names the object exactly.
+	if rv != nil {
+		for _, ref := range rv.AllRefs() {
+			id, _, _ := strings.Cut(ref, ".") // Table.Arn → Table
+			if o := x.ids[id]; o != nil && !seen[id] && relatedService(service, o.service) {
+				seen[id] = true
+				out = append(out, Target{ID: id, Kind: o.kind, Confidence: ConfidenceHigh})
+			}
+		}
+	}
+	if len(out) > 0 && onlyKnownSymbols(resource, seen) {
+		// Every symbol in the ARN is a referenced object or a pseudo
+		// parameter: the resource is exactly those objects.
+		return out
+	}
+	p := compileARN(resource, false)
+	for i := range x.objs {
+		o := &x.objs[i]
+		if seen[o.id] || !relatedService(service, o.service) {
+			continue
+		}
+		best := No
+		for _, a := range o.arns {
+			best = maxTri(best, p.match(a, true, nil))
+		}
+		if best == No {
+			continue
+		}
+		conf := ConfidenceMedium
+		switch {
+		case resource == "*" || strings.HasSuffix(resource, ":*") && strings.Count(resource, "*") > 2:
+			conf = ConfidenceLow
+		case best == Yes && !strings.Contains(resource, "*"):
+			conf = ConfidenceHigh
+		}
+		seen[o.id] = true
+		out = append(out, Target{ID: o.id, Kind: o.kind, Confidence: conf})
+	}
+	return out
+}
+
+// onlyKnownSymbols reports whether each ${…} in resource is a pseudo
+// parameter (AWS::Region) or one of the referenced objects.
+func onlyKnownSymbols(resource string, refs map[string]bool) bool {
+	for _, ph := range placeholders(resource) {
+		if strings.Contains(ph, "::") {
+			continue
+		}
+		id, _, _ := strings.Cut(ph, ".")
+		if !refs[id] {
+			return false
+		}
+	}
+	return true
+}
