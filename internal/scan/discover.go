@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/load/terraform"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -145,7 +146,4 @@ func sniffTemplate(data []byte) (isTemplate, isSAM bool) {
 }
 
 // sniffPlan reports whether JSON bytes look like `terraform show -json`.
-func sniffPlan(data []byte) bool {
-	return bytes.Contains(data, []byte(`"format_version"`)) &&
-		(bytes.Contains(data, []byte(`"planned_values"`)) || bytes.Contains(data, []byte(`"resource_changes"`)))
-}
+func sniffPlan(data []byte) bool { return terraform.IsPlan(data) }

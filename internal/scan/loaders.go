@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
@@ -28,5 +29,14 @@ func DefaultLoaders() map[model.Format]LoadFunc {
 		model.FormatSAM:            one(cfn.Load),
 		model.FormatServerless:     one(serverless.Load),
 		model.FormatTerraform:      terraform.Load,
+		model.FormatTerraformPlan:  one(loadPlan),
 	}
+}
+
+// loadPlan loads a `terraform show -json` plan file.
+func loadPlan(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, error) {
+	if len(u.Files) != 1 {
+		return nil, fmt.Errorf("terraform plan: want one file, got %d", len(u.Files))
+	}
+	return terraform.LoadPlan(ctx, u.Files[0], opts)
 }
