@@ -291,9 +291,9 @@ func (t *translator) storeOf(v *model.Value, types ...string) *model.Store {
 	if id := t.ref(v, types...); id != "" {
 		return t.st.Store(id)
 	}
-	if v.IsResolved() {
+	if v.IsSet() && v.Str != "" {
 		for _, s := range t.st.Stores {
-			if s.Name.IsResolved() && s.Name.Str == v.Str {
+			if s.Name.IsSet() && s.Name.Str == v.Str {
 				return s
 			}
 		}
@@ -349,7 +349,7 @@ func (t *translator) fnOf(v *model.Value) *model.Function {
 			return f
 		}
 	}
-	if v.IsResolved() {
+	if v.IsSet() && v.Str != "" {
 		name := v.Str
 		if i := strings.Index(name, ":function:"); i >= 0 {
 			name = name[i+len(":function:"):]
@@ -388,7 +388,7 @@ func (t *translator) lambda(in *instance) {
 	if vc := first(p.Get("vpc_config")); vc != nil {
 		f.VPC = &model.VPC{Pos: vc.Pos, SubnetIDs: vc.Get("subnet_ids"), SecurityGroups: vc.Get("security_group_ids")}
 	}
-	if f.Name.IsResolved() {
+	if f.Name.IsSet() && f.Name.Str != "" {
 		t.fnByName[f.Name.Str] = f
 	}
 	for _, tg := range f.Tags {
@@ -618,9 +618,9 @@ func (t *translator) roleOf(v *model.Value) *model.Role {
 	if id := t.ref(v, "aws_iam_role"); id != "" {
 		return t.st.Role(id)
 	}
-	if v.IsResolved() {
+	if v.IsSet() && v.Str != "" {
 		for _, r := range t.st.Roles {
-			if r.Name.IsResolved() && (r.Name.Str == v.Str || strings.HasSuffix(v.Str, ":role/"+r.Name.Str)) {
+			if r.Name.IsSet() && r.Name.Str != "" && (r.Name.Str == v.Str || strings.HasSuffix(v.Str, ":role/"+r.Name.Str)) {
 				return r
 			}
 		}
