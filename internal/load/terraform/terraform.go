@@ -77,6 +77,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.
 	}
 	st.Parameters = m.params
 	st.Outputs = m.outs
+	st.Suppressions = l.suppressions(files)
 	tr := newTranslator(st, l.insts, l.docs, l.diags)
 	tr.run()
 	st.Sort()

@@ -187,6 +187,17 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("diagnostics = %v", st.Diagnostics)
 			}
 		}},
+		{"nightlight:ignore comments", "suppressions", load.Options{}, func(t *testing.T, st *model.Stack) {
+			want := []model.Suppression{
+				{Pos: model.Pos{File: "suppressions/main.tf", Line: 2, Col: 1}, Rules: []string{"NL4003"}, Resource: `aws_s3_bucket.logs["a"]`, Reason: "public by design"},
+				{Pos: model.Pos{File: "suppressions/main.tf", Line: 2, Col: 1}, Rules: []string{"NL4003"}, Resource: `aws_s3_bucket.logs["b"]`, Reason: "public by design"},
+				{Pos: model.Pos{File: "suppressions/main.tf", Line: 8, Col: 3}, Rules: []string{"NL1001", "NL1002"}, Reason: "reviewed"},
+				{Pos: model.Pos{File: "suppressions/main.tf", Line: 10, Col: 3}, Reason: "legacy"},
+			}
+			if d := cmp.Diff(want, st.Suppressions); d != "" {
+				t.Errorf("suppressions (-want +got):\n%s", d)
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
