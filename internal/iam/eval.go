@@ -143,6 +143,8 @@ type Matched struct {
 	// Unknown is true for an unknown managed policy, which may grant
 	// anything.
 	Unknown bool `json:"unknown,omitempty"`
+	// Statement is the statement as written (nil for unknown policies).
+	Statement *model.Value `json:"statement,omitempty"`
 }
 
 // Decision is the result of evaluating a request.
@@ -354,7 +356,7 @@ func (m match) matched(k PolicyKind) Matched {
 }
 
 func matchedOf(s *Statement, k PolicyKind, t Tri) Matched {
-	return Matched{StatementRef: s.Ref(), Kind: k, Conditional: t != Yes}
+	return Matched{StatementRef: s.Ref(), Kind: k, Conditional: t != Yes, Statement: s.Raw}
 }
 
 // explain re-evaluates the conditional statements collecting the reasons;

@@ -68,7 +68,10 @@ type Statement struct {
 
 	// Raw is the statement as written.
 	Raw *model.Value
-	// symbolic is true when some part of the statement is unresolved.
+	// symbolic is true when the statement's structure is unknown (a
+	// symbolic Effect, a statement that is not an object): it may apply to
+	// anything. Symbolic actions and resources are matched precisely
+	// instead.
 	symbolic bool
 	// actionValues and resourceValues keep the written values for
 	// effective-permission analysis (their Refs name model objects).
@@ -296,9 +299,6 @@ func (p *parser) statement(v *model.Value) *Statement {
 					continue
 				}
 				sym := e.Kind == model.Symbolic
-				if sym {
-					s.symbolic = true
-				}
 				if !sym && e.String() != "*" && !strings.Contains(e.String(), ":") && !hasPlaceholder(e.String()) {
 					p.errorf(e.Pos, "action %q is not service:action", e.String())
 				}
@@ -318,9 +318,6 @@ func (p *parser) statement(v *model.Value) *Statement {
 					continue
 				}
 				sym := e.Kind == model.Symbolic
-				if sym || e.Unresolved {
-					s.symbolic = true
-				}
 				s.Resources = append(s.Resources, compileARN(e.String(), sym))
 				s.resourceValues = append(s.resourceValues, e)
 			}
