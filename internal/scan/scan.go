@@ -19,6 +19,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/secret"
 )
 
 // LoadFunc loads one unit (a file, or a Terraform module directory).
@@ -149,6 +150,9 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	if doc.App.Stacks == nil {
 		doc.App.Stacks = []*model.Stack{}
 	}
+	// Analysis (graph, rules) reads the values as written; everything after
+	// this point is output, which must never show a secret in full.
+	secret.New().RedactApp(doc.App)
 	return doc, nil
 }
 
