@@ -40,9 +40,9 @@ func (t *translator) apigw(in *instance) {
 			})
 		}
 	case "aws_api_gateway_method":
-		t.later(func() { t.restMethod(in) })
+		t.last(func() { t.restMethod(in) })
 	case "aws_apigatewayv2_route":
-		t.later(func() { t.httpRoute(in) })
+		t.last(func() { t.httpRoute(in) })
 	case "aws_api_gateway_authorizer", "aws_apigatewayv2_authorizer":
 		t.later(func() {
 			a := t.st.API(t.ref(p.Get("rest_api_id"), "aws_api_gateway_rest_api"))
@@ -231,9 +231,6 @@ func (t *translator) restMethod(in *instance) {
 			ep.Target = uri
 		}
 	}
-	if a != nil {
-		ep.Throttle = a.Throttle
-	}
 	t.st.EntryPoints = append(t.st.EntryPoints, ep)
 }
 
@@ -286,7 +283,6 @@ func (t *translator) httpRoute(in *instance) {
 	}
 	if a != nil {
 		ep.CORS = a.CORS
-		ep.Throttle = a.Throttle
 	}
 	t.st.EntryPoints = append(t.st.EntryPoints, ep)
 }

@@ -3,8 +3,26 @@ package terraform
 import (
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
+
+// markUnresolved sets Unresolved on every list and map that holds an
+// unresolved value, bottom-up.
+func markUnresolved(v *model.Value) bool {
+	if v == nil {
+		return false
+	}
+	u := v.Unresolved
+	for _, it := range v.Items {
+		u = markUnresolved(it) || u
+	}
+	for _, f := range v.Fields {
+		u = markUnresolved(f.Value) || u
+	}
+	v.Unresolved = u
+	return u
+}
 
 // aws translates one AWS resource instance.
 func (t *translator) aws(in *instance) {
@@ -187,6 +205,12 @@ func (t *translator) aws(in *instance) {
 				if !s.Attrs[model.AttrRotation].IsSet() {
 					s.SetAttr(model.AttrRotation, model.NewBool(true, in.pos))
 				}
+			}
+		})
+	case "aws_secretsmanager_secret_version":
+		t.later(func() {
+			if s := t.storeOf(p.Get("secret_id"), "aws_secretsmanager_secret"); s != nil {
+				s.SetAttr(model.AttrParameterValue, firstSet(p.Get("secret_string"), p.Get("secret_binary")))
 			}
 		})
 	case "aws_secretsmanager_secret_policy":
@@ -481,55 +505,15 @@ func (t *translator) lambdaPermission(in *instance) {
 			resource = &model.Value{Kind: model.String, Str: resource.Str + ":" + q.Str, Pos: resource.Pos,
 				Unresolved: resource.Unresolved || q.Unresolved, Source: resource.Source, Refs: model.SortedUnique(append(append([]string(nil), resource.Refs...), q.Refs...))}
 		}
-		principal := p.Get("principal")
-		var pv *model.Value
-		switch {
-		case principal.IsResolved() && principal.Str == "*":
-			pv = principal
-		case principal.IsResolved() && strings.HasSuffix(principal.Str, ".amazonaws.com"):
-			pv = model.NewMap([]model.Field{{Key: "Service", KeyPos: principal.Pos, Value: principal}}, principal.Pos)
-		case principal != nil:
-			pv = model.NewMap([]model.Field{{Key: "AWS", KeyPos: principal.Pos, Value: principal}}, principal.Pos)
+		// The same synthesized statement as AWS::Lambda::Permission, so that
+		// SAM and Terraform twins give the same policy.
+		doc := cfn.PermissionDoc(pos, p.Get("principal"), p.Get("action"), resource, p.Get("source_arn"),
+			p.Get("source_account"), p.Get("principal_org_id"), p.Get("function_url_auth_type"))
+		if sid := p.Get("statement_id"); sid.IsSet() {
+			stmt := doc.Get("Statement").Items[0]
+			stmt.Fields = append([]model.Field{{Key: "Sid", KeyPos: sid.Pos, Value: sid}}, stmt.Fields...)
 		}
-		stmt := model.NewMap(nil, pos)
-		add := func(k string, v *model.Value) {
-			if v != nil {
-				stmt.Fields = append(stmt.Fields, model.Field{Key: k, KeyPos: v.Pos, Value: v})
-				stmt.Unresolved = stmt.Unresolved || v.Unresolved
-			}
-		}
-		add("Sid", firstSet(p.Get("statement_id"), model.NewString(in.addr, pos)))
-		add("Effect", model.NewString("Allow", pos))
-		add("Principal", pv)
-		add("Action", firstSet(p.Get("action"), model.NewString("lambda:InvokeFunction", pos)))
-		add("Resource", resource)
-		cond := model.NewMap(nil, pos)
-		addCond := func(op, key string, v *model.Value) {
-			if !v.IsSet() {
-				return
-			}
-			m := cond.Get(op)
-			if m == nil {
-				m = model.NewMap(nil, v.Pos)
-				cond.Fields = append(cond.Fields, model.Field{Key: op, KeyPos: v.Pos, Value: m})
-			}
-			m.Fields = append(m.Fields, model.Field{Key: key, KeyPos: v.Pos, Value: v})
-			m.Unresolved = m.Unresolved || v.Unresolved
-			cond.Unresolved = cond.Unresolved || v.Unresolved
-		}
-		addCond("ArnLike", "AWS:SourceArn", p.Get("source_arn"))
-		addCond("StringEquals", "AWS:SourceAccount", p.Get("source_account"))
-		addCond("StringEquals", "aws:PrincipalOrgID", p.Get("principal_org_id"))
-		addCond("StringEquals", "lambda:FunctionUrlAuthType", p.Get("function_url_auth_type"))
-		addCond("StringEquals", "lambda:EventSourceToken", p.Get("event_source_token"))
-		if len(cond.Fields) > 0 {
-			add("Condition", cond)
-		}
-		doc := model.NewMap([]model.Field{
-			{Key: "Version", KeyPos: pos, Value: model.NewString("2012-10-17", pos)},
-			{Key: "Statement", KeyPos: pos, Value: &model.Value{Kind: model.List, Items: []*model.Value{stmt}, Pos: pos, Unresolved: stmt.Unresolved}},
-		}, pos)
-		doc.Unresolved = stmt.Unresolved
+		markUnresolved(doc)
 		rp := &model.ResourcePolicy{ID: in.addr, Pos: pos, Kind: model.RPLambdaPermission,
 			TargetValues: []*model.Value{p.Get("function_name")},
 			Doc:          &model.PolicyDoc{Name: in.addr, Pos: pos, Source: model.PolicyGenerated, Document: doc}}

@@ -156,7 +156,7 @@ func TestLoadScenarios(t *testing.T) {
 			rp := st.ResourcePolicies[0]
 			want := `{"Version":"2012-10-17","Statement":[{"Sid":"AllowEvents","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},` +
 				`"Action":"lambda:InvokeFunction","Resource":{"$unresolved":"aws_lambda_function.fn.arn"},` +
-				`"Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:events:eu-west-1:123456789012:rule/nightly"},"StringEquals":{"AWS:SourceAccount":"123456789012"}}}]}`
+				`"Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:events:eu-west-1:123456789012:rule/nightly"},"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}`
 			if d := cmp.Diff(want, jsonOf(t, rp.Doc.Document)); d != "" {
 				t.Errorf("document (-want +got):\n%s", d)
 			}

@@ -17,7 +17,10 @@ type translator struct {
 	docs  map[string]*model.Value
 	// pending are actions to run once every object exists (attachments,
 	// permissions, links by name).
-	pending  []func()
+	pending []func()
+	// final are actions that need every pending action done (routes copy
+	// their API's stage settings).
+	final    []func()
 	fnByName map[string]*model.Function
 }
 
@@ -52,6 +55,9 @@ func (t *translator) run() {
 	for i := 0; i < len(t.pending); i++ {
 		t.pending[i]()
 	}
+	for i := 0; i < len(t.final); i++ {
+		t.final[i]()
+	}
 	t.st.Provider = model.AWS
 	best := 0
 	for _, p := range []model.Provider{model.AWS, model.Google, model.Azure} {
@@ -62,6 +68,8 @@ func (t *translator) run() {
 }
 
 func (t *translator) later(fn func()) { t.pending = append(t.pending, fn) }
+
+func (t *translator) last(fn func()) { t.final = append(t.final, fn) }
 
 func tagsOf(v *model.Value) []model.Tag {
 	if v == nil || v.Kind != model.Map {
