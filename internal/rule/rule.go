@@ -1,0 +1,268 @@
+package rule
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// Doc is a rule's documentation, shown by `nightlight explain`, in
+// docs/rules.md and in SARIF rule help.
+type Doc struct {
+	// Description says what the rule looks for and why it matters, in a
+	// few sentences.
+	Description string
+	// Bad is a short template excerpt that triggers the rule; Good is the
+	// same excerpt fixed.
+	Bad  string
+	Good string
+	// Remediation says how to fix a finding, in one or two sentences. It
+	// is the default Finding.Remediation.
+	Remediation string
+}
+
+// Rule is one check: its identity, documentation and the function that
+// runs it. Rules are plain values kept in an explicit list
+// (internal/rules.All); there is no registry.
+type Rule struct {
+	// ID is "NL" and four digits; the first digit is the area: 1 attack
+	// surface, 2 data flow, 3 least privilege, 4 misconfiguration and
+	// secrets, 5 denial of wallet, 6 dependencies, 7 drift.
+	ID       string
+	Title    string
+	Category Category
+	// Severity and Confidence are the defaults of the rule's findings; a
+	// finding may set its own.
+	Severity   Severity
+	Confidence Confidence
+	Doc        Doc
+	// Run checks one stack and reports findings through p.Report. It
+	// returns an error only when it could not run at all.
+	Run func(ctx context.Context, p *Pass) error
+}
+
+var idRE = regexp.MustCompile(`^NL[1-7][0-9]{3}$`)
+
+// Validate checks that r is complete: a well-formed ID whose area matches,
+// a title, a known category and severity, and documentation.
+func (r *Rule) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(r.ID+": "+format, args...)) }
+	if !idRE.MatchString(r.ID) {
+		bad("ID must look like NL1001")
+	}
+	if r.Title == "" || strings.HasSuffix(r.Title, ".") {
+		bad("title must be set and not end with a period")
+	}
+	if !validCategory(r.Category) {
+		bad("unknown category %q", r.Category)
+	}
+	if r.Severity.Rank() < 0 {
+		bad("unknown severity %q", r.Severity)
+	}
+	switch r.Confidence {
+	case ConfidenceHigh, ConfidenceMedium, ConfidenceLow:
+	default:
+		bad("unknown confidence %q", r.Confidence)
+	}
+	if r.Doc.Description == "" || r.Doc.Bad == "" || r.Doc.Good == "" || r.Doc.Remediation == "" {
+		bad("documentation needs a description, a bad and a good example and a remediation")
+	}
+	if r.Run == nil {
+		bad("Run is nil")
+	}
+	return errors.Join(errs...)
+}
+
+// Categories lists every category in report order.
+func Categories() []Category {
+	return []Category{AttackSurface, DataFlow, IAM, Misconfig, Secrets, DenialOfWallet, Dependency, Code, Drift}
+}
+
+func validCategory(c Category) bool {
+	for _, k := range Categories() {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Severities lists the severities from most to least severe.
+func Severities() []Severity { return []Severity{Critical, High, Medium, Low, Info} }
+
+// Pass is what a rule sees while it checks one stack.
+type Pass struct {
+	// Rule is the rule being run.
+	Rule *Rule
+	// App is the whole application; Stack is the stack being checked.
+	App   *model.App
+	Stack *model.Stack
+	// Graph is the application graph, or nil when it was not built.
+	Graph *graph.Graph
+	// Now is the time the scan runs at, for rules that compare dates
+	// (runtime deprecation); tests fix it.
+	Now time.Time
+	// Facts holds shared, lazily computed analyses of the stack (policy
+	// statements, function reach) so that rules do not recompute them. It
+	// is never nil inside Run.
+	Facts *Facts
+
+	report func(Finding)
+}
+
+// Report records a finding. Fields left zero are filled from the rule:
+// Rule, Category, Severity, Confidence, Remediation, Stack, and File from
+// the stack.
+func (p *Pass) Report(f Finding) {
+	f.Rule = p.Rule.ID
+	if f.Category == "" {
+		f.Category = p.Rule.Category
+	}
+	if f.Severity == "" {
+		f.Severity = p.Rule.Severity
+	}
+	if f.Confidence == "" {
+		f.Confidence = p.Rule.Confidence
+	}
+	if f.Remediation == "" {
+		f.Remediation = p.Rule.Doc.Remediation
+	}
+	if f.Stack == "" && p.Stack != nil {
+		f.Stack = p.Stack.ID
+	}
+	if f.File == "" && p.Stack != nil {
+		f.File = p.Stack.File
+	}
+	if f.Path == nil {
+		f.Path = []string{}
+	}
+	p.report(f)
+}
+
+// Reportf reports a finding about resource at pos with a formatted message.
+func (p *Pass) Reportf(pos model.Pos, resource, format string, args ...any) {
+	f := Finding{Resource: resource, Message: fmt.Sprintf(format, args...)}
+	f.At(pos)
+	p.Report(f)
+}
+
+// Input is what Run checks.
+type Input struct {
+	App *model.App
+	// Graph is the application graph, or nil.
+	Graph *graph.Graph
+	// IAM is the IAM engine (action catalog and managed policies); nil
+	// means a new one. Pass one in to parse the catalog once per process.
+	IAM *iam.Analyzer
+	// Now is the scan's time; zero means time.Now().
+	Now time.Time
+}
+
+// Run runs rules over every stack of in.App and returns the findings,
+// deduplicated, fingerprinted and sorted by (file, line, rule, resource,
+// message). A rule that fails or panics does not stop the others; its error
+// is returned joined with the rest, together with every finding.
+func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
+	out := []Finding{}
+	if in.App == nil {
+		return out, nil
+	}
+	if in.Now.IsZero() {
+		in.Now = time.Now().UTC()
+	}
+	if in.IAM == nil {
+		in.IAM = iam.NewAnalyzer()
+	}
+	var errs []error
+	for _, st := range in.App.Stacks {
+		facts := NewFacts(st, in.IAM)
+		for _, r := range rules {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+			p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now,
+				report: func(f Finding) { out = append(out, f) }}
+			if err := runOne(ctx, r, p); err != nil {
+				errs = append(errs, fmt.Errorf("rule %s on %s: %w", r.ID, st.ID, err))
+			}
+		}
+	}
+	return Finish(out), errors.Join(errs...)
+}
+
+func runOne(ctx context.Context, r *Rule, p *Pass) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("internal error (please report it): %v", v)
+		}
+	}()
+	return r.Run(ctx, p)
+}
+
+// Finish fingerprints, deduplicates and sorts findings in place and
+// returns the result.
+func Finish(fs []Finding) []Finding {
+	for i := range fs {
+		if fs[i].Fingerprint == "" {
+			fs[i].Fingerprint = Fingerprint(fs[i])
+		}
+		if fs[i].Path == nil {
+			fs[i].Path = []string{}
+		}
+	}
+	Sort(fs)
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 && f.Fingerprint == fs[i-1].Fingerprint && f.Line == fs[i-1].Line {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Sort orders findings by file, line, rule, resource, message, column.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		switch {
+		case a.File != b.File:
+			return a.File < b.File
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.Rule != b.Rule:
+			return a.Rule < b.Rule
+		case a.Resource != b.Resource:
+			return a.Resource < b.Resource
+		case a.Message != b.Message:
+			return a.Message < b.Message
+		}
+		return a.Col < b.Col
+	})
+}
+
+var digitsRE = regexp.MustCompile(`[0-9][0-9.,]*`)
+
+// Fingerprint identifies a finding across runs: a hash of the rule, file,
+// resource and message with numbers blanked (so that a moved line or a
+// changed price does not make an old finding new). Two findings of one
+// rule on one resource with the same message share a fingerprint.
+func Fingerprint(f Finding) string {
+	h := sha256.New()
+	for _, s := range []string{f.Rule, f.File, f.Resource, digitsRE.ReplaceAllString(f.Message, "#")} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}

@@ -1,0 +1,242 @@
+package rule
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// Ignore is a suppression from the configuration file: findings of Rule
+// (all rules when empty) on Resource (any when empty) in files matching
+// Path (a path.Match pattern; any when empty) are dropped until Expires
+// (never when zero). Reason is mandatory in the config file.
+type Ignore struct {
+	Rule     string    `json:"rule,omitempty" yaml:"rule,omitempty"`
+	Resource string    `json:"resource,omitempty" yaml:"resource,omitempty"`
+	Path     string    `json:"path,omitempty" yaml:"path,omitempty"`
+	Reason   string    `json:"reason" yaml:"reason"`
+	Expires  time.Time `json:"expires,omitzero" yaml:"expires,omitempty"`
+}
+
+func (ig Ignore) matches(f Finding, now time.Time) bool {
+	if !ig.Expires.IsZero() && !now.Before(ig.Expires) {
+		return false
+	}
+	if ig.Rule != "" && !strings.EqualFold(ig.Rule, f.Rule) {
+		return false
+	}
+	if ig.Resource != "" && ig.Resource != f.Resource {
+		return false
+	}
+	if ig.Path != "" {
+		if ok, _ := path.Match(ig.Path, f.File); !ok && ig.Path != f.File && !strings.HasPrefix(f.File, strings.TrimSuffix(ig.Path, "/")+"/") {
+			return false
+		}
+	}
+	return true
+}
+
+// Suppressed is a finding dropped by a suppression, with the reason.
+type Suppressed struct {
+	Finding Finding `json:"finding"`
+	// Kind is "inline", "metadata" or "config".
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+}
+
+// Suppress removes the findings that an inline `# nightlight:ignore`
+// comment, a resource's Metadata or a config ignore applies to, and
+// returns the rest and the suppressed ones. An inline comment applies to
+// findings on its line and, when it annotates a resource's key, to every
+// finding on that resource. Ignores whose Expires is before now no longer
+// apply.
+func Suppress(fs []Finding, app *model.App, ignores []Ignore, now time.Time) (kept []Finding, dropped []Suppressed) {
+	type lineKey struct {
+		file string
+		line int
+	}
+	type resKey struct{ stack, res string }
+	byLine := map[lineKey]model.Suppression{}
+	type sup struct {
+		model.Suppression
+		kind string
+	}
+	byRes := map[resKey][]sup{}
+	if app != nil {
+		for _, st := range app.Stacks {
+			resAt := map[lineKey]string{}
+			for _, r := range st.Resources {
+				resAt[lineKey{r.Pos.File, r.Pos.Line}] = r.ID
+			}
+			for _, s := range st.Suppressions {
+				switch {
+				case s.Resource != "":
+					byRes[resKey{st.ID, s.Resource}] = append(byRes[resKey{st.ID, s.Resource}], sup{s, "metadata"})
+				default:
+					k := lineKey{s.Pos.File, s.Pos.Line}
+					byLine[k] = s
+					if id, ok := resAt[k]; ok {
+						byRes[resKey{st.ID, id}] = append(byRes[resKey{st.ID, id}], sup{s, "inline"})
+					}
+				}
+			}
+		}
+	}
+	covers := func(s model.Suppression, rule string) bool {
+		if len(s.Rules) == 0 {
+			return true
+		}
+		for _, r := range s.Rules {
+			if strings.EqualFold(r, rule) {
+				return true
+			}
+		}
+		return false
+	}
+	kept = fs[:0:0]
+	for _, f := range fs {
+		if s, ok := byLine[lineKey{f.File, f.Line}]; ok && covers(s, f.Rule) {
+			dropped = append(dropped, Suppressed{Finding: f, Kind: "inline", Reason: s.Reason})
+			continue
+		}
+		hit := false
+		for _, s := range byRes[resKey{f.Stack, f.Resource}] {
+			if covers(s.Suppression, f.Rule) {
+				dropped = append(dropped, Suppressed{Finding: f, Kind: s.kind, Reason: s.Reason})
+				hit = true
+				break
+			}
+		}
+		if hit {
+			continue
+		}
+		for _, ig := range ignores {
+			if ig.matches(f, now) {
+				dropped = append(dropped, Suppressed{Finding: f, Kind: "config", Reason: ig.Reason})
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			kept = append(kept, f)
+		}
+	}
+	return kept, dropped
+}
+
+// Filter keeps the findings at or above minimum severity (all when
+// minimum is "") whose rule matches one of rules (all when empty). A rule
+// pattern is an ID ("NL3001"), a prefix ending in "*" ("NL3*") or a
+// category name ("iam").
+func Filter(fs []Finding, minimum Severity, rules []string) []Finding {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if minimum != "" && f.Severity.Rank() < minimum.Rank() {
+			continue
+		}
+		if len(rules) > 0 && !matchRule(f, rules) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func matchRule(f Finding, pats []string) bool {
+	for _, p := range pats {
+		p = strings.TrimSpace(p)
+		switch {
+		case strings.EqualFold(p, f.Rule), strings.EqualFold(p, string(f.Category)):
+			return true
+		case strings.HasSuffix(p, "*") && strings.HasPrefix(strings.ToUpper(f.Rule), strings.ToUpper(strings.TrimSuffix(p, "*"))):
+			return true
+		}
+	}
+	return false
+}
+
+// Baseline is a set of accepted findings, keyed by fingerprint, written
+// by --write-baseline and read by --baseline so that only new findings
+// fail the build.
+type Baseline struct {
+	Version  int             `json:"version"`
+	Findings []BaselineEntry `json:"findings"`
+}
+
+// BaselineEntry is one accepted finding. Only Fingerprint is used for
+// matching; the rest helps a reviewer read the file.
+type BaselineEntry struct {
+	Fingerprint string `json:"fingerprint"`
+	Rule        string `json:"rule"`
+	File        string `json:"file"`
+	Resource    string `json:"resource"`
+	Message     string `json:"message"`
+}
+
+// NewBaseline returns the baseline of fs, sorted by fingerprint.
+func NewBaseline(fs []Finding) *Baseline {
+	b := &Baseline{Version: 1, Findings: []BaselineEntry{}}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		fp := f.Fingerprint
+		if fp == "" {
+			fp = Fingerprint(f)
+		}
+		if seen[fp] {
+			continue
+		}
+		seen[fp] = true
+		b.Findings = append(b.Findings, BaselineEntry{Fingerprint: fp, Rule: f.Rule, File: f.File, Resource: f.Resource, Message: f.Message})
+	}
+	sort.Slice(b.Findings, func(i, j int) bool { return b.Findings[i].Fingerprint < b.Findings[j].Fingerprint })
+	return b
+}
+
+// WriteBaseline writes b as indented JSON.
+func WriteBaseline(w io.Writer, b *Baseline) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(b); err != nil {
+		return fmt.Errorf("write baseline: %w", err)
+	}
+	return nil
+}
+
+// ReadBaseline reads a baseline written by WriteBaseline.
+func ReadBaseline(r io.Reader) (*Baseline, error) {
+	var b Baseline
+	if err := json.NewDecoder(r).Decode(&b); err != nil {
+		return nil, fmt.Errorf("read baseline: %w", err)
+	}
+	if b.Version != 1 {
+		return nil, fmt.Errorf("read baseline: unsupported version %d", b.Version)
+	}
+	return &b, nil
+}
+
+// New returns the findings of fs that are not in the baseline.
+func (b *Baseline) New(fs []Finding) []Finding {
+	known := map[string]bool{}
+	if b != nil {
+		for _, e := range b.Findings {
+			known[e.Fingerprint] = true
+		}
+	}
+	out := fs[:0:0]
+	for _, f := range fs {
+		fp := f.Fingerprint
+		if fp == "" {
+			fp = Fingerprint(f)
+		}
+		if !known[fp] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
