@@ -20,6 +20,9 @@ func (t *translator) apigw(in *instance) {
 			t.st.ResourcePolicies = append(t.st.ResourcePolicies, &model.ResourcePolicy{ID: in.addr + "/policy", Pos: pol.Pos, Kind: model.RPAPI, Targets: []string{in.addr}, Doc: a.Policy})
 		}
 		t.st.APIs = append(t.st.APIs, a)
+		if body := p.Get("body"); body.IsSet() {
+			t.last(func() { t.openAPIRoutes(a, body) })
+		}
 	case "aws_apigatewayv2_api":
 		kind := model.APIHTTP
 		if strings.EqualFold(p.Get("protocol_type").String(), "WEBSOCKET") {
@@ -31,6 +34,9 @@ func (t *translator) apigw(in *instance) {
 				AllowMethods: c.Get("allow_methods"), AllowHeaders: c.Get("allow_headers")}
 		}
 		t.st.APIs = append(t.st.APIs, a)
+		if body := p.Get("body"); body.IsSet() {
+			t.last(func() { t.openAPIRoutes(a, body) })
+		}
 		if target := p.Get("target"); target.IsSet() {
 			// Quick create: a $default route to the target, without auth.
 			t.later(func() {

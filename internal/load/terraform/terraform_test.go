@@ -198,6 +198,24 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("suppressions (-want +got):\n%s", d)
 			}
 		}},
+		{"OpenAPI bodies give routes", "openapi", load.Options{}, func(t *testing.T, st *model.Stack) {
+			type route struct {
+				ID, Method, Path, Function string
+				Auth                       model.AuthType
+			}
+			var got []route
+			for _, ep := range st.EntryPoints {
+				got = append(got, route{ep.ID, ep.Method, ep.Path, ep.Function, ep.Auth.Type})
+			}
+			want := []route{
+				{"aws_api_gateway_rest_api.api GET /orders", "GET", "/orders", "aws_lambda_function.orders", model.AuthIAM},
+				{"aws_api_gateway_rest_api.api POST /orders", "POST", "/orders", "aws_lambda_function.orders", model.AuthAPIKey},
+				{"aws_apigatewayv2_api.http GET /health", "GET", "/health", "aws_lambda_function.orders", model.AuthNone},
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("routes (-want +got):\n%s", d)
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
