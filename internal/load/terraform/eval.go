@@ -48,17 +48,23 @@ type loader struct {
 	fatal     error
 	// texts holds the contents of every parsed file, for source excerpts.
 	texts map[string][]byte
+	// parsed caches the parsed files of each module directory.
+	parsed map[string]parsedDir
+	// dirFiles caches the files read for each child module directory.
+	dirFiles map[string]map[string][]byte
 }
 
 func newLoader(ctx context.Context, root *load.Root, opts load.Options) *loader {
 	return &loader{
-		ctx:   ctx,
-		opts:  opts,
-		lim:   opts.Limits.WithDefaults(),
-		root:  root,
-		ph:    map[string]symMark{},
-		docs:  map[string]*model.Value{},
-		texts: map[string][]byte{},
+		ctx:      ctx,
+		opts:     opts,
+		lim:      opts.Limits.WithDefaults(),
+		root:     root,
+		ph:       map[string]symMark{},
+		docs:     map[string]*model.Value{},
+		texts:    map[string][]byte{},
+		parsed:   map[string]parsedDir{},
+		dirFiles: map[string]map[string][]byte{},
 	}
 }
 
@@ -947,6 +953,9 @@ func (m *module) unresolvedModule(addr, name string) cty.Value {
 
 // moduleFiles reads the .tf files of a child module directory.
 func (l *loader) moduleFiles(dir string) (map[string][]byte, error) {
+	if files, ok := l.dirFiles[dir]; ok {
+		return files, nil
+	}
 	if l.root == nil {
 		return nil, fmt.Errorf("no file access")
 	}
@@ -967,6 +976,7 @@ func (l *loader) moduleFiles(dir string) (map[string][]byte, error) {
 		}
 		files[p] = data
 	}
+	l.dirFiles[dir] = files
 	return files, nil
 }
 

@@ -101,6 +101,30 @@ func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth 
 		attrRefs: map[string]map[string]bool{},
 		relAttrs: map[string]bool{},
 	}
+	bodies, err := l.parseFiles(files, dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, body := range bodies {
+		m.index(body)
+	}
+	m.funcs = l.functions(m, bodies)
+	return m, nil
+}
+
+// parseFiles parses the files of a module directory, once per Load: a
+// module called several times (count, for_each, several examples of one
+// module) is parsed once.
+func (l *loader) parseFiles(files map[string][]byte, dir string) ([]*hclsyntax.Body, error) {
+	if p, ok := l.parsed[dir]; ok {
+		return p.bodies, p.err
+	}
+	bodies, err := l.parseFilesUncached(files)
+	l.parsed[dir] = parsedDir{bodies: bodies, err: err}
+	return bodies, err
+}
+
+func (l *loader) parseFilesUncached(files map[string][]byte) ([]*hclsyntax.Body, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
@@ -131,11 +155,12 @@ func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth 
 		}
 		bodies = append(bodies, body)
 	}
-	for _, body := range bodies {
-		m.index(body)
-	}
-	m.funcs = l.functions(m, bodies)
-	return m, nil
+	return bodies, nil
+}
+
+type parsedDir struct {
+	bodies []*hclsyntax.Body
+	err    error
 }
 
 // index records the top-level blocks of one file.
