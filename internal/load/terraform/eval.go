@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -524,16 +523,6 @@ func (l *loader) readVarFile(p string, out map[string]cty.Value) {
 			out[name] = v
 		}
 	}
-}
-
-// parseJSONFile checks a .tf.json file's syntax. Its contents are not
-// evaluated yet: a diagnostic says so.
-func (l *loader) parseJSONFile(name string, data []byte) (*hclsyntax.Body, error) {
-	if _, diags := hcljson.Parse(data, name); diags.HasErrors() {
-		return nil, diagError(diags)
-	}
-	l.diag(model.DiagWarning, model.Pos{File: name}, "Terraform JSON configuration (.tf.json) is not evaluated; its resources are missing from the model")
-	return nil, nil
 }
 
 // expansion is one instance of a counted or for_each'd block.

@@ -135,12 +135,12 @@ func (l *loader) parseFilesUncached(files map[string][]byte) ([]*hclsyntax.Body,
 		data := files[name]
 		l.texts[name] = data
 		if strings.HasSuffix(name, ".tf.json") {
-			if b, err := l.parseJSONFile(name, data); err != nil {
+			conv, err := jsonToHCL(name, data, l.lim.MaxDepth)
+			if err != nil {
 				return nil, err
-			} else if b != nil {
-				bodies = append(bodies, b)
 			}
-			continue
+			data = conv
+			l.texts[name] = data
 		}
 		if err := checkDepth(name, data, l.lim.MaxDepth); err != nil {
 			return nil, err

@@ -216,6 +216,22 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("routes (-want +got):\n%s", d)
 			}
 		}},
+		{"Terraform JSON configuration", "tfjson", load.Options{}, func(t *testing.T, st *model.Stack) {
+			f := st.Function("aws_lambda_function.fn")
+			if f == nil {
+				t.Fatalf("functions = %v", st.Functions)
+			}
+			if f.Name.Str != "fn-dev" || f.Role != "aws_iam_role.fn" || f.Pos != (model.Pos{File: "tfjson/main.tf.json", Line: 13, Col: 1}) {
+				t.Errorf("function = %s role %q at %s", f.Name.Str, f.Role, f.Pos)
+			}
+			if d := cmp.Diff([]string{"STAGE=dev", "LITERAL=${not_interpolated}"}, []string{
+				f.Environment[0].Name + "=" + f.Environment[0].Value.Str, f.Environment[1].Name + "=" + f.Environment[1].Value.Str}); d != "" {
+				t.Errorf("environment (-want +got):\n%s", d)
+			}
+			if r := st.Role("aws_iam_role.fn"); r == nil || r.Trust.Document.Path("Statement") == nil {
+				t.Errorf("role trust = %#v", r)
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
