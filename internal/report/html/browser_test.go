@@ -188,7 +188,7 @@ func checkCommon(t *testing.T, r e2eResult, v *view) {
 	if r.NodeCount != len(v.Nodes) || r.EdgeCount != len(v.Edges) {
 		t.Errorf("%s: rendered %d nodes and %d edges, graph has %d and %d", r.Name, r.NodeCount, r.EdgeCount, len(v.Nodes), len(v.Edges))
 	}
-	var ids []string
+	ids := []string{}
 	for _, n := range v.Nodes {
 		ids = append(ids, n.ID)
 	}
@@ -210,6 +210,7 @@ func TestBrowser(t *testing.T) {
 			Severity: string(rule.High), Search: "orders", Entry: idPostOrders, Class: "pii", Zoom: true, Tables: true, Screenshots: art},
 		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Overview: true, Click: "app#entry-point:GET /items/000", Focus: true,
 			Severity: string(rule.Critical), Screenshots: art},
+		{Name: "empty", File: writeReport(t, art, "empty", &report.Document{}), Screenshots: art},
 	}
 	results := runE2E(t, chromium, dir, pages)
 
@@ -295,6 +296,14 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("clicking the GET /orders row highlights (-want +got):\n%s", diff)
 		}
 		t.Logf("small: first render %.0f ms, load %.0f ms; screenshots %q", r.FirstRenderMs, r.LoadMs, r.Screenshots)
+	})
+
+	t.Run("empty", func(t *testing.T) {
+		r, ok := results["empty"]
+		if !ok {
+			t.Fatal("no result")
+		}
+		checkCommon(t, r, buildView(&report.Document{}))
 	})
 
 	t.Run("500-functions", func(t *testing.T) {

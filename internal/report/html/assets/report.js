@@ -223,6 +223,11 @@
       nodeEls[n.id] = g; gn.appendChild(g);
     });
     view.appendChild(ge); view.appendChild(gn); svg.appendChild(view);
+    if (!Object.keys(lay.at).length) {
+      var msg = sel('text', { 'class': 'empty-graph', x: 0, y: 16 });
+      msg.textContent = nodes.length ? 'No node matches the filters.' : 'The graph is empty: no principal, entry point, function or store was found.';
+      view.appendChild(msg);
+    }
     drawMini(); applyHighlight(); applySearch(); applyFindingFilter(); fit();
     timings.layout = t1 - t0; timings.draw = performance.now() - t1;
     var shown = Object.keys(lay.at).length;
@@ -276,6 +281,7 @@
     // The rightmost 80 pixels are left to the minimap.
     var r = svg.getBoundingClientRect(), W = (r.width || 800) - 80, H = r.height || 600;
     var s = Math.min(1.6, (W - 2 * PAD) / lay.w, (H - 2 * PAD) / lay.h);
+    if (!Object.keys(lay.at).length) { state.s = 1; state.tx = PAD; state.ty = PAD; setView(); return; }
     if (all !== true && s < FAR) { s = Math.max(FAR, Math.min(1, (W - 2 * PAD) / lay.w)); state.ty = PAD; }
     else { state.ty = (H - lay.h * s) / 2; }
     state.s = s; state.tx = Math.max(PAD, (W - lay.w * s) / 2);
