@@ -13,12 +13,13 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
-// FuzzLoadHCL feeds arbitrary HCL to Load as a one-file module: it must
+// FuzzLoadHCL feeds arbitrary HCL (or, when it starts with '{', Terraform
+// JSON) to Load as a one-file module: it must
 // never panic, must finish, and must report bad input as a positioned
 // *load.Error.
 func FuzzLoadHCL(f *testing.F) {
 	_ = filepath.WalkDir("testdata", func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".tf") {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")) {
 			if data, err := os.ReadFile(p); err == nil {
 				f.Add(data)
 			}
@@ -38,7 +39,11 @@ func FuzzLoadHCL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		u := load.Unit{Format: model.FormatTerraform, Path: "fuzz", Root: root, Files: []load.File{{Path: "fuzz/main.tf", Data: data}}}
+		name := "fuzz/main.tf"
+		if len(data) > 0 && data[0] == '{' {
+			name += ".json" // the .tf.json path
+		}
+		u := load.Unit{Format: model.FormatTerraform, Path: "fuzz", Root: root, Files: []load.File{{Path: name, Data: data}}}
 		var stacks []*model.Stack
 		var err error
 		done := make(chan struct{})
