@@ -4,6 +4,23 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1003"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1004"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1006"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1007"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1008"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1009"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1010"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1011"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3001"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3003"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3004"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3006"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3007"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3008"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -12,5 +29,22 @@ func All() []*rule.Rule {
 	return []*rule.Rule{
 		nl1001.Rule(),
 		nl1002.Rule(),
+		nl1003.Rule(),
+		nl1004.Rule(),
+		nl1005.Rule(),
+		nl1006.Rule(),
+		nl1007.Rule(),
+		nl1008.Rule(),
+		nl1009.Rule(),
+		nl1010.Rule(),
+		nl1011.Rule(),
+		nl3001.Rule(),
+		nl3002.Rule(),
+		nl3003.Rule(),
+		nl3004.Rule(),
+		nl3005.Rule(),
+		nl3006.Rule(),
+		nl3007.Rule(),
+		nl3008.Rule(),
 	}
 }

@@ -59,7 +59,10 @@ func Run(t *testing.T, dir string, r *rule.Rule) {
 				t.Errorf("rule error: %v", err)
 			}
 			fs, _ = rule.Suppress(fs, app, nil, time.Now())
-			wants := Wants(ar)
+			wants, err := Wants(ar)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(wants) > 0 {
 				pos++
 			} else {
@@ -86,11 +89,12 @@ type Want struct {
 	raw  string
 }
 
-var wantRE = regexp.MustCompile(`#\s*want((?:\s+"(?:[^"\\]|\\.)*")+)\s*$`)
-var quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+var wantRE = regexp.MustCompile("#\\s*want((?:\\s+(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`))+)\\s*$")
+var quotedRE = regexp.MustCompile("\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`")
 
 // Wants collects the `# want "re"...` comments of the archive's files.
-func Wants(ar *txtar.Archive) []Want {
+// Each expectation is a Go string literal, interpreted or raw.
+func Wants(ar *txtar.Archive) ([]Want, error) {
 	var out []Want
 	for _, f := range ar.Files {
 		for i, line := range strings.Split(string(f.Data), "\n") {
@@ -101,13 +105,17 @@ func Wants(ar *txtar.Archive) []Want {
 			for _, q := range quotedRE.FindAllString(m[1], -1) {
 				s, err := strconv.Unquote(q)
 				if err != nil {
-					s = strings.Trim(q, `"`)
+					return nil, fmt.Errorf("%s:%d: want %s: %w", f.Name, i+1, q, err)
 				}
-				out = append(out, Want{File: f.Name, Line: i + 1, RE: regexp.MustCompile(s), raw: s})
+				re, err := regexp.Compile(s)
+				if err != nil {
+					return nil, fmt.Errorf("%s:%d: want %s: %w", f.Name, i+1, q, err)
+				}
+				out = append(out, Want{File: f.Name, Line: i + 1, RE: re, raw: s})
 			}
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Check fails t for every finding no want expects and every want no

@@ -4,10 +4,14 @@
 package kit
 
 import (
+	"context"
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
 // restricting are condition keys that pin a `*` principal to a known
@@ -167,3 +171,109 @@ func Prop(st *model.Stack, id string, keys ...string) *model.Value {
 
 // IsAWS reports whether the stack deploys to AWS.
 func IsAWS(st *model.Stack) bool { return st.Provider == "" || st.Provider == model.AWS }
+
+// RoleFlag is an IAM engine flag of a role, with the functions using the
+// role.
+type RoleFlag struct {
+	iam.Flag
+	// Role is the role's model ID, or its ARN when outside the stack.
+	Role string
+	// Functions use the role, sorted.
+	Functions []string
+	// Pos is where to report: the statement when it is in the stack's
+	// file, else the policy reference or the role.
+	Pos model.Pos
+	// Managed is true when the statement comes from an AWS managed policy.
+	Managed bool
+}
+
+// Flags returns the flags of kind k over the stack's functions, one per
+// (role, statement, message), in a stable order.
+func Flags(ctx context.Context, p *rule.Pass, k iam.FlagKind) []RoleFlag {
+	an := p.Facts.IAM(ctx)
+	if an == nil {
+		return nil
+	}
+	var out []RoleFlag
+	idx := map[string]int{}
+	for _, e := range an.Functions {
+		for _, f := range e.Flags {
+			if f.Kind != k {
+				continue
+			}
+			role := e.Role
+			if role == "" {
+				role = e.RoleARN
+			}
+			key := role + "\x00" + f.Message + "\x00" + f.Statement.File + fmt.Sprint(f.Statement.Line)
+			if i, ok := idx[key]; ok {
+				out[i].Functions = append(out[i].Functions, e.Function)
+				continue
+			}
+			rf := RoleFlag{Flag: f, Role: role, Functions: []string{e.Function}, Pos: f.Pos}
+			rf.Managed = managedPolicy(f.Statement.Policy)
+			if rf.Pos.File != p.Stack.File || rf.Pos.Line == 0 {
+				rf.Pos = rolePos(p.Stack, e, f.Statement.Policy)
+			}
+			idx[key] = len(out)
+			out = append(out, rf)
+		}
+	}
+	for i := range out {
+		sort.Strings(out[i].Functions)
+	}
+	return out
+}
+
+func managedPolicy(name string) bool {
+	return strings.Contains(name, ":iam::aws:policy/")
+}
+
+// rolePos finds where the role of e references the named policy, else the
+// role or function.
+func rolePos(st *model.Stack, e *iam.Effective, policy string) model.Pos {
+	if r := st.Role(e.Role); r != nil {
+		for _, d := range r.Policies {
+			if d.Name == policy && d.Pos.IsValid() {
+				return d.Pos
+			}
+		}
+		if r.Pos.IsValid() {
+			return r.Pos
+		}
+	}
+	if fn := st.Function(e.Function); fn != nil {
+		return fn.Pos
+	}
+	return model.Pos{File: st.File}
+}
+
+// Who describes the functions using a role for messages: "function Fn"
+// or "functions A, B".
+func Who(fns []string) string {
+	if len(fns) == 1 {
+		return "function " + fns[0]
+	}
+	return "functions " + strings.Join(fns, ", ")
+}
+
+// Confidence maps an IAM engine confidence to a finding confidence.
+func Confidence(c string) rule.Confidence {
+	switch c {
+	case iam.ConfidenceLow:
+		return rule.ConfidenceLow
+	case iam.ConfidenceMedium:
+		return rule.ConfidenceMedium
+	}
+	return rule.ConfidenceHigh
+}
+
+// ReportFlag reports f with message msg under the role.
+func ReportFlag(p *rule.Pass, f RoleFlag, msg string) {
+	res := f.Role
+	if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
+		res = f.Functions[0]
+	}
+	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
+		Confidence: Confidence(f.Flag.Confidence), Message: msg})
+}

@@ -1,0 +1,76 @@
+// Package nl1010 is rule NL1010: Queue, topic or event bus policy allows anyone.
+//
+// It reports SQS queue, SNS topic and EventBridge bus policies that allow
+// Principal "*" without a condition pinning the caller.
+package nl1010
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
+)
+
+// Rule returns NL1010.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL1010",
+		Title:      "Queue, topic or event bus policy allows anyone",
+		Category:   rule.AttackSurface,
+		Severity:   rule.High,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "A queue, topic or event bus policy that allows Principal \"*\" without a condition lets any AWS account send messages into your application (or read them). Those messages then trigger your functions: an unauthenticated entry point that does not show up in the API inventory.",
+			Bad: `Statement:
+  - Effect: Allow
+    Principal: "*"
+    Action: sqs:SendMessage
+    Resource: !GetAtt Queue.Arn`,
+			Good: `Statement:
+  - Effect: Allow
+    Principal: {Service: sns.amazonaws.com}
+    Action: sqs:SendMessage
+    Resource: !GetAtt Queue.Arn
+    Condition:
+      ArnEquals: {aws:SourceArn: !Ref Topic}`,
+			Remediation: "Name the principals that may use the queue, topic or bus, or add an aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID condition.",
+		},
+		Run: run,
+	}
+}
+
+var kinds = map[model.ResourcePolicyKind]bool{model.RPQueue: true, model.RPTopic: true, model.RPEventBus: true}
+
+func noun(k model.ResourcePolicyKind) string {
+	switch k {
+	case model.RPQueue:
+		return "queue"
+	case model.RPTopic:
+		return "topic"
+	}
+	return "event bus"
+}
+
+func run(ctx context.Context, p *rule.Pass) error {
+	for _, rp := range p.Stack.ResourcePolicies {
+		if !kinds[rp.Kind] {
+			continue
+		}
+		for _, s := range kit.PublicStatements(rp.Doc) {
+			target := rp.ID
+			if len(rp.Targets) > 0 {
+				target = strings.Join(rp.Targets, ", ")
+			}
+			p.Report(rule.Finding{
+				Resource: target,
+				File:     kit.PolicyPos(s, rp.Doc).File, Line: kit.PolicyPos(s, rp.Doc).Line,
+				Message: fmt.Sprintf("the %s policy %s lets anyone (Principal \"*\", no condition on the caller) %s on %s", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target),
+				Path:    []string{"internet", target},
+			})
+		}
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+// Package nl3003 is rule NL3003: Data actions allowed on every resource.
+//
+// It reports data actions (reads and writes) granted on Resource "*"
+// although they can be limited to resource ARNs.
+package nl3003
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
+)
+
+// Rule returns NL3003.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL3003",
+		Title:      "Data actions allowed on every resource",
+		Category:   rule.IAM,
+		Severity:   rule.Medium,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own.",
+			Bad: `- Effect: Allow
+  Action: [s3:GetObject, s3:PutObject]
+  Resource: "*"`,
+			Good: `- Effect: Allow
+  Action: [s3:GetObject, s3:PutObject]
+  Resource: !Sub "${Uploads.Arn}/*"`,
+			Remediation: "Scope the statement to the ARNs of the resources the function uses.",
+		},
+		Run: run,
+	}
+}
+
+func run(ctx context.Context, p *rule.Pass) error {
+	for _, f := range kit.Flags(ctx, p, iam.FlagWildcardResource) {
+		if f.Managed || !keep(f) {
+			continue
+		}
+		kit.ReportFlag(p, f, fmt.Sprintf("%s has %s: it can touch every such resource in the account, not only its own", kit.Who(f.Functions), f.Message))
+	}
+	return nil
+}
+
+func keep(f kit.RoleFlag) bool { return true }
