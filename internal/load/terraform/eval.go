@@ -850,12 +850,13 @@ func (m *module) moduleCall(name string) cty.Value {
 	}
 	addr := m.prefix + "module." + name
 	src := ""
+	pos := rangePos(&b.TypeRange)
 	if a, ok := b.Body.Attributes["source"]; ok {
+		pos = exprPos(a.Expr)
 		if v := m.eval(a.Expr, nil); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
 			src = v.AsString()
 		}
 	}
-	pos := rangePos(&b.TypeRange)
 	if !isLocalSource(src) {
 		m.l.diag(model.DiagInfo, pos, "module %s: source %q is not a local path; not fetched, its outputs are unresolved", addr, src)
 		return m.unresolvedModule(addr, name)

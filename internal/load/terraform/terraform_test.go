@@ -232,6 +232,21 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("role trust = %#v", r)
 			}
 		}},
+		{"mixed providers: the dominant one, nothing dropped", "mixed", load.Options{}, func(t *testing.T, st *model.Stack) {
+			if st.Provider != model.Google {
+				t.Errorf("provider = %s, want google", st.Provider)
+			}
+			var ids []string
+			for _, s := range st.Stores {
+				ids = append(ids, s.ID+"="+s.Name.Str)
+			}
+			if d := cmp.Diff([]string{"aws_s3_bucket.backup[0]=backup-0", "aws_s3_bucket.backup[1]=backup-1"}, ids); d != "" {
+				t.Errorf("stores (-want +got):\n%s", d)
+			}
+			if len(st.Functions) != 2 || len(st.Resources) != 4 {
+				t.Errorf("%d functions, %d resources", len(st.Functions), len(st.Resources))
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
