@@ -95,7 +95,9 @@ type Condition struct {
 	set      setOp
 	ifExists bool
 	bad      string // why the condition cannot be evaluated ("" when fine)
-	symbolic bool   // some value is unresolved
+	// literalVars: policy variables are text (Version 2008-10-17).
+	literalVars bool
+	symbolic    bool // some value is unresolved
 
 	strs  []string
 	pats  []arnPattern // ARN and StringLike values, and strings with placeholders
@@ -354,6 +356,10 @@ func (c *Condition) eval(r *evalState) Tri {
 // matchOne reports whether the context value v matches any of the
 // condition's values, ignoring negation.
 func (c *Condition) matchOne(r *evalState, v string) Tri {
+	vars := r.varLookup
+	if c.literalVars {
+		vars = literalVar
+	}
 	if c.symbolic && c.op != opStringEquals && c.op != opStringNotEquals && c.op != opStringLike && c.op != opStringNotLike &&
 		c.op != opArnEquals && c.op != opArnLike && c.op != opArnNotEquals && c.op != opArnNotLike &&
 		c.op != opStringEqualsIgnoreCase && c.op != opStringNotEqualsIgnoreCase {
@@ -369,7 +375,7 @@ func (c *Condition) matchOne(r *evalState, v string) Tri {
 			case p.sym:
 				res = maxTri(res, Maybe)
 			case p.ph || hasPlaceholder(v):
-				res = maxTri(res, matchUnits(splitUnits(s, false, false, r.varLookup), splitUnits(v, false, false, nil), fold))
+				res = maxTri(res, matchUnits(splitUnits(s, false, false, vars), splitUnits(v, false, false, nil), fold))
 			case fold && strings.EqualFold(s, v), !fold && s == v:
 				return Yes
 			}
@@ -383,7 +389,7 @@ func (c *Condition) matchOne(r *evalState, v string) Tri {
 			case p.sym:
 				res = maxTri(res, Maybe)
 			case p.ph || hasPlaceholder(v):
-				res = maxTri(res, matchUnits(splitUnits(p.raw, true, false, r.varLookup), splitUnits(v, false, false, nil), false))
+				res = maxTri(res, matchUnits(splitUnits(p.raw, true, false, vars), splitUnits(v, false, false, nil), false))
 			case glob(p.raw, v):
 				return Yes
 			}
@@ -393,7 +399,7 @@ func (c *Condition) matchOne(r *evalState, v string) Tri {
 		res := No
 		ph := hasPlaceholder(v)
 		for i := range c.pats {
-			res = maxTri(res, c.pats[i].match(v, ph, r.varLookup))
+			res = maxTri(res, c.pats[i].match(v, ph, vars))
 			if res == Yes {
 				return Yes
 			}

@@ -403,7 +403,14 @@ type arnPattern struct {
 	// symbols): matched by the symbolic matcher.
 	ph  bool
 	sym bool // the whole value is symbolic
+	// literalVars is set in policies without Version 2012-10-17, where AWS
+	// does not substitute policy variables: ${aws:username} is text.
+	literalVars bool
 }
+
+// literalVar resolves a policy variable to its own text (policy language
+// version 2008-10-17).
+func literalVar(name string) (string, bool) { return "${" + name + "}", true }
 
 func compileARN(raw string, symbolic bool) arnPattern {
 	p := arnPattern{raw: raw, sym: symbolic, ph: hasPlaceholder(raw)}
@@ -431,6 +438,9 @@ func (p *arnPattern) match(s string, subjPh bool, vars func(string) (string, boo
 		return Maybe
 	}
 	if p.ph || subjPh {
+		if p.literalVars {
+			vars = literalVar
+		}
 		return matchUnits(splitUnits(p.raw, true, true, vars), splitUnits(s, false, true, nil), false)
 	}
 	if !p.arn {

@@ -151,6 +151,8 @@ func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 type parser struct {
 	errs []error
+	// literalVars is set when the policy's Version is not 2012-10-17.
+	literalVars bool
 }
 
 func (p *parser) errorf(pos model.Pos, format string, args ...any) {
@@ -214,6 +216,7 @@ func parse(name string, doc *model.Value, allowString bool) (*Policy, error) {
 			p.errorf(f.KeyPos, "unknown policy element %q", f.Key)
 		}
 	}
+	p.literalVars = pol.Version != "2012-10-17"
 	st := doc.Get("Statement")
 	if st == nil {
 		p.errorf(doc.Pos, "policy has no Statement")
@@ -318,7 +321,9 @@ func (p *parser) statement(v *model.Value) *Statement {
 					continue
 				}
 				sym := e.Kind == model.Symbolic
-				s.Resources = append(s.Resources, compileARN(e.String(), sym))
+				r := compileARN(e.String(), sym)
+				r.literalVars = p.literalVars
+				s.Resources = append(s.Resources, r)
 				s.resourceValues = append(s.resourceValues, e)
 			}
 		case "Principal", "NotPrincipal":
@@ -330,6 +335,9 @@ func (p *parser) statement(v *model.Value) *Statement {
 			s.Principals = p.principals(val)
 		case "Condition":
 			s.Conditions = p.conditions(val)
+			for _, c := range s.Conditions {
+				c.literalVars = p.literalVars
+			}
 		default:
 			p.errorf(f.KeyPos, "unknown statement element %q", f.Key)
 		}
