@@ -58,11 +58,19 @@ func (t *translator) run() {
 	for i := 0; i < len(t.final); i++ {
 		t.final[i]()
 	}
+	// The dominant provider is the one with the most functions, then the
+	// most resources.
+	fns := map[model.Provider]int{}
+	for _, f := range t.st.Functions {
+		if in := t.byID[f.ID]; in != nil {
+			fns[providerOf(in.typ)]++
+		}
+	}
 	t.st.Provider = model.AWS
 	best := 0
 	for _, p := range []model.Provider{model.AWS, model.Google, model.Azure} {
-		if counts[p] > best {
-			t.st.Provider, best = p, counts[p]
+		if score := fns[p]*1_000_000 + counts[p]; score > best {
+			t.st.Provider, best = p, score
 		}
 	}
 }
@@ -256,4 +264,14 @@ func boolOf(v *model.Value) (bool, bool) { return v.AsBool() }
 
 func sym(src string, pos model.Pos, ref string) *model.Value {
 	return model.NewSymbol(src, pos, ref)
+}
+
+func providerOf(typ string) model.Provider {
+	switch {
+	case strings.HasPrefix(typ, "google_"):
+		return model.Google
+	case strings.HasPrefix(typ, "azurerm_"):
+		return model.Azure
+	}
+	return model.AWS
 }
