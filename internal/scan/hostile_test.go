@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/report/html"
 )
 
 // hostileCase is one hostile input: files written below the scan root and
@@ -186,20 +188,31 @@ func TestDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
-	render := func() []byte {
+	writers := map[string]func(io.Writer, *report.Document) error{
+		"json": report.WriteJSON,
+		"html": html.Write,
+	}
+	render := func() map[string][]byte {
 		doc, err := Run(context.Background(), Options{Paths: []string{corpus}, Loaders: DefaultLoaders(), Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var buf bytes.Buffer
-		if err := report.WriteJSON(&buf, doc); err != nil {
-			t.Fatal(err)
+		out := map[string][]byte{}
+		for name, w := range writers {
+			var buf bytes.Buffer
+			if err := w(&buf, doc); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out[name] = buf.Bytes()
 		}
-		return buf.Bytes()
+		return out
 	}
 	a, b := render(), render()
-	if !bytes.Equal(a, b) {
-		t.Fatalf("two scans of the corpus differ (%d vs %d bytes)", len(a), len(b))
+	for name := range writers {
+		if !bytes.Equal(a[name], b[name]) {
+			t.Errorf("two %s reports of the corpus differ (%d vs %d bytes)", name, len(a[name]), len(b[name]))
+			continue
+		}
+		t.Logf("corpus %s report: %d bytes, identical across runs", name, len(a[name]))
 	}
-	t.Logf("corpus JSON report: %d bytes, identical across runs", len(a))
 }
