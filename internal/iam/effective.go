@@ -184,7 +184,9 @@ type SharedRole struct {
 	Functions []string `json:"functions"`
 }
 
-// Analysis is the IAM analysis of one stack.
+// Analysis is the IAM analysis of one stack. Functions sharing a role
+// share their Grants, Services and Escalations slices: treat an Analysis
+// as read-only.
 type Analysis struct {
 	Stack string `json:"stack"`
 	// Functions holds one entry per function, sorted by function ID.
@@ -234,6 +236,11 @@ func (a *Analyzer) Analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 		}
 		byRole[key] = append(byRole[key], fn.ID)
 		base, ok := roleCache[key]
+		if !ok && stack.Provider != "" && stack.Provider != model.AWS {
+			base = &Effective{Role: fn.Role} // IAM analysis is AWS-only
+			roleCache[key] = base
+			ok = true
+		}
 		if !ok {
 			base = a.roleEffective(ctx, stack, fn)
 			roleCache[key] = base

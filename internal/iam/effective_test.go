@@ -219,3 +219,34 @@ func BenchmarkAnalyzeAdmin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeStack analyzes a generated stack of 100 functions, each
+// with its own role (an inline policy on its own table, the basic
+// execution role, one SAM-style read policy) and 50 tables.
+func BenchmarkAnalyzeStack(b *testing.B) {
+	st := &model.Stack{ID: "gen.yaml", Provider: model.AWS}
+	for i := 0; i < 50; i++ {
+		st.Stores = append(st.Stores, &model.Store{ID: "Table" + itoa(i), Kind: model.StoreTable, Name: str("table-" + itoa(i))})
+	}
+	for i := 0; i < 100; i++ {
+		id := "Fn" + itoa(i)
+		doc := value(b, "gen.yaml", `{"Version":"2012-10-17","Statement":[
+{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:Query"],"Resource":"arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table`+itoa(i%50)+`}"},
+{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::assets-`+itoa(i)+`/*"},
+{"Effect":"Allow","Action":["sqs:SendMessage"],"Resource":"*"}]}`)
+		st.Functions = append(st.Functions, &model.Function{ID: id, Role: id + "Role"})
+		st.Roles = append(st.Roles, &model.Role{ID: id + "Role", Policies: []*model.PolicyDoc{
+			{Name: "inline", Document: doc},
+			{Name: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+		}})
+	}
+	a := NewAnalyzer()
+	_ = a.Catalog.Err()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		an, err := a.Analyze(context.Background(), st)
+		if err != nil || len(an.Functions) != 100 {
+			b.Fatal(err)
+		}
+	}
+}

@@ -10,6 +10,9 @@ import (
 type targetIndex struct {
 	objs []targetObj
 	ids  map[string]*targetObj
+	// cache holds pattern-matching results by service and resource (for
+	// resources without references).
+	cache map[string][]Target
 }
 
 type targetObj struct {
@@ -39,7 +42,7 @@ var storeARNs = map[model.StoreKind]struct {
 }
 
 func newTargetIndex(stack *model.Stack) *targetIndex {
-	x := &targetIndex{ids: map[string]*targetObj{}}
+	x := &targetIndex{ids: map[string]*targetObj{}, cache: map[string][]Target{}}
 	if stack == nil {
 		return x
 	}
@@ -120,6 +123,13 @@ func (x *targetIndex) targets(service, resource string, rv *model.Value) []Targe
 		// parameter: the resource is exactly those objects.
 		return out
 	}
+	ck := ""
+	if len(out) == 0 {
+		ck = service + "\x00" + resource
+		if t, ok := x.cache[ck]; ok {
+			return t
+		}
+	}
 	p := compileARN(resource, false)
 	for i := range x.objs {
 		o := &x.objs[i]
@@ -142,6 +152,9 @@ func (x *targetIndex) targets(service, resource string, rv *model.Value) []Targe
 		}
 		seen[o.id] = true
 		out = append(out, Target{ID: o.id, Kind: o.kind, Confidence: conf})
+	}
+	if ck != "" {
+		x.cache[ck] = out
 	}
 	return out
 }
