@@ -1,7 +1,9 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -86,5 +88,27 @@ func TestCorpus(t *testing.T) {
 	t.Logf("corpus: %d/%d module directories loaded without error (%.1f%%); %d functions, %d entry points, %d roles", ok, len(units), pct, fns, eps, roles)
 	if pct < 98 {
 		t.Errorf("only %.1f%% of corpus modules loaded", pct)
+	}
+}
+
+// TestCorpusDeterministic loads every corpus module twice and requires
+// byte-identical models.
+func TestCorpusDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	_, units := corpusUnits(t)
+	for _, u := range units {
+		var out [2][]byte
+		for i := range out {
+			stacks, err := Load(context.Background(), u, load.Options{})
+			if err != nil {
+				break
+			}
+			out[i], _ = json.Marshal(stacks)
+		}
+		if !bytes.Equal(out[0], out[1]) {
+			t.Errorf("%s: two loads differ", u.Path)
+		}
 	}
 }

@@ -889,11 +889,11 @@ func (m *module) moduleCall(name string) cty.Value {
 			return m.unresolvedModule(addr, name)
 		}
 		child.inputs = map[string]cty.Value{}
-		for an, a := range b.Body.Attributes {
-			if metaArgs[an] {
+		for _, a := range sortedAttrs(b.Body) {
+			if metaArgs[a.Name] {
 				continue
 			}
-			child.inputs[an] = m.eval(a.Expr, e.sc)
+			child.inputs[a.Name] = m.eval(a.Expr, e.sc)
 		}
 		child.run()
 		v := cty.ObjectVal(child.outVals)
@@ -1040,4 +1040,16 @@ func (m *module) traversalPlaceholder(expr hclsyntax.Expression) (cty.Value, boo
 		src = m.prefix + src
 	}
 	return m.l.placeholder(src, addr), true
+}
+
+// sortedAttrs returns a body's attributes in source order, so that
+// evaluation (and where a reference cycle is cut) does not depend on map
+// order.
+func sortedAttrs(b *hclsyntax.Body) []*hclsyntax.Attribute {
+	out := make([]*hclsyntax.Attribute, 0, len(b.Attributes))
+	for _, a := range b.Attributes {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
+	return out
 }

@@ -25,7 +25,13 @@ type translator struct {
 }
 
 func newTranslator(st *model.Stack, insts []*instance, docs map[string]*model.Value, diags []model.Diagnostic) *translator {
+	// Evaluation order can follow map order (module arguments); sort so that
+	// the output does not.
+	diags = append([]model.Diagnostic(nil), diags...)
+	sort.SliceStable(diags, func(i, j int) bool { return diags[i].Message < diags[j].Message })
 	st.Diagnostics = append(st.Diagnostics, diags...)
+	insts = append([]*instance(nil), insts...)
+	sort.SliceStable(insts, func(i, j int) bool { return insts[i].addr < insts[j].addr })
 	t := &translator{st: st, insts: insts, byID: map[string]*instance{}, docs: docs, fnByName: map[string]*model.Function{}}
 	for _, in := range insts {
 		t.byID[in.addr] = in
