@@ -451,6 +451,28 @@ func decisionTable() []decisionCase {
 		decisionCase{name: "sym/deny-symbolic-other-service", identity: []string{allowAll, `{"Effect":"Deny","Action":"*","Resource":"arn:aws:s3:::${SecretBucket}/*"}`}, action: "sqs:SendMessage", res: queue, want: "allow"},
 	)
 
+	// Session policies and SCPs.
+	fullAccess := `{"Effect":"Allow","Action":"*","Resource":"*"}`
+	cases = append(cases,
+		decisionCase{name: "session/limits", identity: []string{allowAll}, session: al("sqs:*", "*"), want: "implicit-deny"},
+		decisionCase{name: "session/within", identity: []string{allowAll}, session: al("s3:Get*", "*"), want: "allow"},
+		decisionCase{name: "session/does-not-grant", identity: []string{al("sqs:*", "*")}, session: allowAll, want: "implicit-deny"},
+		decisionCase{name: "session/deny", identity: []string{allowAll}, session: `[` + allowAll + `,` + dn("s3:GetObject", "*") + `]`, want: "explicit-deny"},
+		decisionCase{name: "session/and-boundary", identity: []string{allowAll}, boundary: al("s3:*", "*"), session: al("s3:GetObject", "arn:aws:s3:::other/*"), want: "implicit-deny"},
+		decisionCase{name: "session/resource-policy-session-arn-not-limited", principal: mySess, session: al("sqs:*", "*"), resource: []string{`{"Effect":"Allow","Principal":{"AWS":"` + mySess + `"},"Action":"s3:GetObject","Resource":"*"}`}, want: "allow"},
+		decisionCase{name: "session/resource-policy-role-arn-limited", principal: mySess, session: al("sqs:*", "*"), resource: []string{`{"Effect":"Allow","Principal":{"AWS":"` + me + `"},"Action":"s3:GetObject","Resource":"*"}`}, want: "implicit-deny"},
+		decisionCase{name: "scp/full-access", identity: []string{allowAll}, scps: []string{fullAccess}, want: "allow"},
+		decisionCase{name: "scp/deny-list", identity: []string{allowAll}, scps: []string{`[` + fullAccess + `,` + dn("s3:*", "*") + `]`}, want: "explicit-deny"},
+		decisionCase{name: "scp/allow-list-miss", identity: []string{allowAll}, scps: []string{al("sqs:*", "*")}, want: "implicit-deny"},
+		decisionCase{name: "scp/every-level-must-allow", identity: []string{allowAll}, scps: []string{fullAccess, al("sqs:*", "*")}, want: "implicit-deny"},
+		decisionCase{name: "scp/every-level-allows", identity: []string{allowAll}, scps: []string{fullAccess, al("s3:*", "*")}, want: "allow"},
+		decisionCase{name: "scp/does-not-grant", scps: []string{fullAccess}, want: "implicit-deny"},
+		decisionCase{name: "scp/limits-resource-policy-grant", scps: []string{al("sqs:*", "*")}, resource: []string{`{"Effect":"Allow","Principal":{"AWS":"` + me + `"},"Action":"s3:GetObject","Resource":"*"}`}, want: "implicit-deny"},
+		decisionCase{name: "scp/region-condition-unknown", identity: []string{allowAll}, scps: []string{fullAccess, `[` + fullAccess + `,{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}}]`}, want: "allow?"},
+		decisionCase{name: "scp/region-condition-known", identity: []string{allowAll}, ctx: []string{"aws:RequestedRegion=us-east-1"}, scps: []string{fullAccess, `[` + fullAccess + `,{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":["eu-west-1"]}}}]`}, want: "explicit-deny"},
+		decisionCase{name: "scp/deny-only-level-denies-implicitly", identity: []string{allowAll}, scps: []string{fullAccess, dn("sqs:*", "*")}, want: "implicit-deny"},
+	)
+
 	// Parser edge cases.
 	cases = append(cases,
 		decisionCase{name: "parse/version-2008", identity: []string{`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, want: "allow"},

@@ -27,6 +27,8 @@ type decisionCase struct {
 	identity  []string // policies: full documents or statements (wrapped)
 	boundary  string
 	resource  []string
+	session   string
+	scps      []string
 	principal string // default me
 	action    string
 	res       string
@@ -71,6 +73,12 @@ func (tc decisionCase) run(t testing.TB) Decision {
 	}
 	if tc.boundary != "" {
 		ps.Boundary = mustParse(t, "boundary", tc.boundary)
+	}
+	if tc.session != "" {
+		ps.Session = mustParse(t, "session", tc.session)
+	}
+	for i, s := range tc.scps {
+		ps.SCPs = append(ps.SCPs, mustParse(t, "scp"+itoa(i), s))
 	}
 	for i, s := range tc.resource {
 		ps.Resource = append(ps.Resource, mustParse(t, "rp"+itoa(i), s))

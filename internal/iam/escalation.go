@@ -150,7 +150,7 @@ func (ps *PolicySet) Escalations() []Escalation {
 // (reported as unknown grants, not as escalation).
 func onlyUnknown(d Decision) bool {
 	for _, m := range d.Matched {
-		if !m.Unknown && m.Kind != KindBoundary {
+		if !m.Unknown && (m.Kind == KindIdentity || m.Kind == KindResource) {
 			return false
 		}
 	}

@@ -111,6 +111,13 @@ type PolicySet struct {
 	Boundary *Policy
 	// Resource are the resource's resource-based policies.
 	Resource []*Policy
+	// Session is a session policy passed when the role was assumed; nil
+	// means none. It limits like a boundary.
+	Session *Policy
+	// SCPs are service control policies, one per level of the
+	// organization (root, OU, account): every level must allow, and a deny
+	// at any level denies.
+	SCPs []*Policy
 }
 
 // Outcome is the final decision.
@@ -131,6 +138,8 @@ const (
 	KindIdentity PolicyKind = "identity"
 	KindResource PolicyKind = "resource"
 	KindBoundary PolicyKind = "boundary"
+	KindSession  PolicyKind = "session"
+	KindSCP      PolicyKind = "scp"
 )
 
 // Matched is a statement that took part in a decision.
@@ -240,29 +249,16 @@ func (ps *PolicySet) Evaluate(req *Request) Decision {
 			allowID = append(allowID, match{st: s, t: t})
 		}
 	}
-	// Permissions boundary.
-	if b := ps.Boundary; b != nil {
-		bound = No
-		if b.Unknown {
-			bound = Maybe
-			allowBound = append(allowBound, match{pol: b, t: Maybe})
-		}
-		for _, s := range b.Statements {
-			t := s.applies(&st, false)
-			if t == No {
-				continue
-			}
-			if s.Effect == Deny {
-				if t == Yes {
-					d.Matched = append(d.Matched, matchedOf(s, KindBoundary, Yes))
-				} else {
-					denyMaybe = append(denyMaybe, s)
-				}
-				continue
-			}
-			bound = maxTri(bound, t)
-			allowBound = append(allowBound, match{st: s, t: t})
-		}
+	// Permissions boundary, session policy, SCPs: each must allow.
+	if ps.Boundary != nil {
+		bound = st.gate(ps.Boundary, KindBoundary, &d, &denyMaybe, &allowBound)
+	}
+	if ps.Session != nil {
+		bound = minTri(bound, st.gate(ps.Session, KindSession, &d, &denyMaybe, &allowBound))
+	}
+	scp := Yes
+	for _, p := range ps.SCPs {
+		scp = minTri(scp, st.gate(p, KindSCP, &d, &denyMaybe, &allowBound))
 	}
 	// Resource policies.
 	for _, p := range ps.Resource {
@@ -314,6 +310,7 @@ func (ps *PolicySet) Evaluate(req *Request) Decision {
 	default:
 		total = maxTri(viaID, resDirect)
 	}
+	total = minTri(total, scp)
 	if total == No {
 		d.Outcome = OutcomeImplicitDeny
 		return d
@@ -323,11 +320,9 @@ func (ps *PolicySet) Evaluate(req *Request) Decision {
 		for _, m := range allowID {
 			d.Matched = append(d.Matched, m.matched(KindIdentity))
 		}
-		if ps.Boundary != nil {
-			for _, m := range allowBound {
-				d.Matched = append(d.Matched, m.matched(KindBoundary))
-			}
-		}
+	}
+	for _, m := range allowBound {
+		d.Matched = append(d.Matched, m.matched(m.kind))
 	}
 	if resAny != No && (d.CrossAccount || resDirect != No) {
 		for _, m := range allowRes {
@@ -343,9 +338,38 @@ func (ps *PolicySet) Evaluate(req *Request) Decision {
 
 // match is an applicable allow statement (or unknown policy).
 type match struct {
-	st  *Statement
-	pol *Policy
-	t   Tri
+	st   *Statement
+	pol  *Policy
+	t    Tri
+	kind PolicyKind // for gates
+}
+
+// gate evaluates a policy that must also allow (a permissions boundary, a
+// session policy, one level of SCPs), recording its explicit denies in d,
+// its possible denies in denyMaybe and its allows in allows.
+func (st *evalState) gate(p *Policy, kind PolicyKind, d *Decision, denyMaybe *[]*Statement, allows *[]match) Tri {
+	t := No
+	if p.Unknown {
+		t = Maybe
+		*allows = append(*allows, match{pol: p, t: Maybe, kind: kind})
+	}
+	for _, s := range p.Statements {
+		a := s.applies(st, false)
+		if a == No {
+			continue
+		}
+		if s.Effect == Deny {
+			if a == Yes {
+				d.Matched = append(d.Matched, matchedOf(s, kind, Yes))
+			} else {
+				*denyMaybe = append(*denyMaybe, s)
+			}
+			continue
+		}
+		t = maxTri(t, a)
+		*allows = append(*allows, match{st: s, t: a, kind: kind})
+	}
+	return t
 }
 
 func (m match) matched(k PolicyKind) Matched {
@@ -392,6 +416,10 @@ func (st *evalState) explain(ps *PolicySet, denyMaybe []*Statement) []string {
 		collect(p, false)
 	}
 	collect(ps.Boundary, false)
+	collect(ps.Session, false)
+	for _, p := range ps.SCPs {
+		collect(p, false)
+	}
 	for _, p := range ps.Resource {
 		collect(p, true)
 	}
