@@ -1,0 +1,186 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// sarifLevel maps a severity to a SARIF result level.
+func sarifLevel(s rule.Severity) string {
+	switch s {
+	case rule.Critical, rule.High:
+		return "error"
+	case rule.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// securitySeverity is the CVSS-like score GitHub code scanning reads from
+// a rule's "security-severity" property to rank alerts.
+func securitySeverity(s rule.Severity) string {
+	switch s {
+	case rule.Critical:
+		return "9.5"
+	case rule.High:
+		return "8.0"
+	case rule.Medium:
+		return "5.5"
+	case rule.Low:
+		return "3.0"
+	}
+	return "1.0"
+}
+
+// FingerprintKey is the partialFingerprints key nightlight's fingerprints
+// are published under in SARIF.
+const FingerprintKey = "nightlight/v1"
+
+// WriteSARIF writes doc's findings as a SARIF 2.1.0 log for GitHub code
+// scanning and other SARIF consumers. rules is the rule set that ran: the
+// run's rule table lists every one of them, sorted by ID (plus any rule a
+// finding names that is not in rules), and each result points into it by
+// ruleIndex. Output is deterministic.
+func WriteSARIF(w io.Writer, doc *Document, rules []*rule.Rule) error {
+	log, err := sarif.New(sarif.Version210, true)
+	if err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	driver := sarif.NewDriver(doc.Tool.Name)
+	driver.WithInformationURI("https://github.com/nightlight-sec/nightlight")
+	if doc.Tool.Version != "" {
+		driver.WithVersion(doc.Tool.Version)
+	}
+	run := sarif.NewRun(*sarif.NewTool(driver))
+	run.ColumnKind = "unicodeCodePoints"
+	run.WithLanguage("en-US").WithNewlineSequences([]string{"\r\n", "\n"})
+	driver.WithLanguage("en-US")
+
+	// The rule table: built once, sorted, indexed.
+	byID := map[string]*rule.Rule{}
+	for _, r := range rules {
+		byID[r.ID] = r
+	}
+	for _, f := range doc.Findings {
+		if _, ok := byID[f.Rule]; !ok {
+			byID[f.Rule] = &rule.Rule{ID: f.Rule, Title: f.Rule, Category: f.Category, Severity: f.Severity}
+		}
+	}
+	ids := make([]string, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	index := make(map[string]int, len(ids))
+	for i, id := range ids {
+		index[id] = i
+		r := byID[id]
+		d := sarif.NewRule(id).
+			WithName(ruleName(r.Title)).
+			WithShortDescription(sarif.NewMultiformatMessageString(r.Title)).
+			WithHelpURI("https://github.com/nightlight-sec/nightlight/blob/main/docs/rules.md#" + strings.ToLower(id)).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+		if r.Doc.Description != "" {
+			d.WithFullDescription(sarif.NewMultiformatMessageString(r.Doc.Description))
+			d.WithHelp(sarif.NewMultiformatMessageString(helpText(r)).WithMarkdown(helpMarkdown(r)))
+		}
+		pb := sarif.NewPropertyBag()
+		pb.Add("tags", []string{"security", string(r.Category)})
+		pb.Add("security-severity", securitySeverity(r.Severity))
+		pb.Add("precision", precision(r.Confidence))
+		d.WithProperties(pb.Properties)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, d)
+	}
+
+	run.Results = []*sarif.Result{}
+	for _, f := range doc.Findings {
+		res := sarif.NewRuleResult(f.Rule).
+			WithRuleIndex(index[f.Rule]).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(resultText(f)))
+		file := f.File
+		if file != "" {
+			region := sarif.NewRegion().WithStartLine(max(f.Line, 1))
+			if f.Col > 0 {
+				region.WithStartColumn(f.Col)
+			}
+			loc := sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(file).WithUriBaseId("%SRCROOT%")).
+				WithRegion(region)
+			l := sarif.NewLocationWithPhysicalLocation(loc)
+			if f.Resource != "" {
+				l.AddLogicalLocations(sarif.NewLogicalLocation().WithName(f.Resource).WithKind("resource"))
+			}
+			res.AddLocation(l)
+		}
+		fp := f.Fingerprint
+		if fp == "" {
+			fp = rule.Fingerprint(f)
+		}
+		res.PartialFingerprints = map[string]any{FingerprintKey: fp}
+		pb := sarif.NewPropertyBag()
+		pb.Add("severity", string(f.Severity))
+		pb.Add("confidence", string(f.Confidence))
+		pb.Add("category", string(f.Category))
+		if f.Resource != "" {
+			pb.Add("resource", f.Resource)
+		}
+		if len(f.Path) > 0 {
+			pb.Add("path", f.Path)
+		}
+		if f.CostPerHour > 0 {
+			pb.Add("costPerHour", f.CostPerHour)
+		}
+		res.Properties = pb.Properties
+		run.AddResult(res)
+	}
+	log.AddRun(run)
+	if err := log.PrettyWrite(w); err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
+}
+
+// ruleName turns a title into the PascalCase name SARIF viewers show.
+func ruleName(title string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
+func precision(c rule.Confidence) string {
+	switch c {
+	case rule.ConfidenceHigh:
+		return "high"
+	case rule.ConfidenceLow:
+		return "low"
+	}
+	return "medium"
+}
+
+func resultText(f rule.Finding) string {
+	s := f.Message
+	if f.Remediation != "" {
+		s += "\nFix: " + f.Remediation
+	}
+	return s
+}
+
+func helpText(r *rule.Rule) string {
+	return r.Doc.Description + "\n\nBad:\n" + r.Doc.Bad + "\n\nGood:\n" + r.Doc.Good + "\n\nFix: " + r.Doc.Remediation
+}
+
+func helpMarkdown(r *rule.Rule) string {
+	return r.Doc.Description + "\n\n**Bad**\n\n```yaml\n" + r.Doc.Bad + "\n```\n\n**Good**\n\n```yaml\n" + r.Doc.Good + "\n```\n\n**Fix:** " + r.Doc.Remediation
+}
