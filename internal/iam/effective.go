@@ -55,6 +55,8 @@ type Grant struct {
 	// Resource is the resource pattern as written ("*", an ARN pattern, a
 	// template with ${…} symbols).
 	Resource string `json:"resource"`
+	// Except lists the NotResource patterns excluded from Resource "*".
+	Except []string `json:"except,omitempty"`
 	// Targets are the model objects Resource covers.
 	Targets []Target `json:"targets,omitempty"`
 	// Conditional is true when the grant holds only under conditions
@@ -380,6 +382,13 @@ func (a *Analyzer) finish(ctx context.Context, stack *model.Stack, e *Effective)
 				}
 				for _, act := range actions {
 					a.addGrant(e, ps, idx, seen, act, r.raw, rv, s, 0)
+				}
+				if s.NotResource {
+					for i := range e.Grants {
+						if e.Grants[i].Statement == s.Ref() && e.Grants[i].Resource == "*" && e.Grants[i].Except == nil {
+							e.Grants[i].Except = s.ResourceStrings()
+						}
+					}
 				}
 			}
 		}

@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -248,5 +249,31 @@ func BenchmarkAnalyzeStack(b *testing.B) {
 		if err != nil || len(an.Functions) != 100 {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestAnalyzeDeterministic(t *testing.T) {
+	var outs []string
+	for i := 0; i < 3; i++ {
+		an, err := Analyze(context.Background(), testStack(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(an)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, string(b))
+	}
+	if outs[0] != outs[1] || outs[1] != outs[2] {
+		t.Error("Analyze output differs between runs")
+	}
+}
+
+func TestNotResourceGrant(t *testing.T) {
+	ps := &PolicySet{Identity: []*Policy{mustParse(t, "p", `{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}`)}}
+	e := NewAnalyzer().EffectiveOf(context.Background(), ps)
+	if len(e.Grants) != 1 || e.Grants[0].Resource != "*" || !cmp.Equal(e.Grants[0].Except, []string{"arn:aws:s3:::secret/*"}) {
+		t.Errorf("grants = %+v", e.Grants)
 	}
 }
