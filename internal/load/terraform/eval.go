@@ -97,17 +97,24 @@ type module struct {
 	calls     map[string]*hclsyntax.Block
 	callOrder []string
 	outputs   []*hclsyntax.Block
-	// inputs are a child module's arguments (nil for the root module).
-	inputs   map[string]cty.Value
-	tfvars   map[string]cty.Value
-	attrRefs map[string]map[string]bool // attribute -> used as a collection
-	relAttrs map[string]bool
-	cache    map[string]cty.Value
-	busy     map[string]bool
-	funcs    map[string]function.Function
-	params   []*model.Parameter
-	outs     []*model.Output
-	outVals  map[string]cty.Value
+	// inputs are a child module's arguments (nil for the root module) when
+	// evaluated eagerly (count/for_each calls); argExprs are the arguments
+	// of a plain call, evaluated in parent when first used.
+	inputs    map[string]cty.Value
+	parent    *module
+	argExprs  map[string]hclsyntax.Expression
+	children  map[string]*module
+	outByName map[string]*hclsyntax.Block
+	ran       bool
+	tfvars    map[string]cty.Value
+	attrRefs  map[string]map[string]bool // attribute -> used as a collection
+	relAttrs  map[string]bool
+	cache     map[string]cty.Value
+	busy      map[string]bool
+	funcs     map[string]function.Function
+	params    []*model.Parameter
+	outs      []*model.Output
+	outVals   map[string]cty.Value
 }
 
 // scope holds the names bound inside a block: count, each, dynamic block
@@ -258,7 +265,13 @@ func (m *module) varsFor(expr hclsyntax.Expression, sc *scope) map[string]cty.Va
 				put(m.lookup(root+"."+n), root, n)
 			}
 		case "module":
-			if n := attrName(t, 1); n != "" {
+			n := attrName(t, 1)
+			if n == "" {
+				continue
+			}
+			if out := attrName(t, 2); out != "" && m.plainCall(n) {
+				put(m.lookup("module."+n+"."+out), root, n, out)
+			} else {
 				put(m.lookup("module."+n), root, n)
 			}
 		case "data":
@@ -371,7 +384,20 @@ func (m *module) compute(key string) cty.Value {
 		}
 		return m.eval(a.Expr, nil)
 	case "module":
+		if call, out, ok := strings.Cut(name, "."); ok {
+			return m.moduleOutput(call, out)
+		}
 		return m.moduleCall(name)
+	case "output":
+		b := m.outByName[name]
+		if b == nil {
+			return unknown(m.prefix+"output."+name, "")
+		}
+		a, ok := b.Body.Attributes["value"]
+		if !ok {
+			return cty.NullVal(cty.DynamicPseudoType)
+		}
+		return m.eval(a.Expr, nil)
 	}
 	rb, ok := m.blocks[key]
 	if !ok {
@@ -408,6 +434,9 @@ func (m *module) variable(name string) cty.Value {
 	case m.isRoot && m.tfvars != nil && m.tfvars[name] != cty.NilVal:
 		v = m.tfvars[name]
 		src = "tfvars"
+	case !m.isRoot && m.argExprs[name] != nil:
+		v = m.parent.eval(m.argExprs[name], nil)
+		src = "argument"
 	case !m.isRoot && m.inputs != nil && m.inputs[name] != cty.NilVal:
 		v = m.inputs[name]
 		src = "argument"
@@ -849,34 +878,16 @@ func (m *module) moduleCall(name string) cty.Value {
 		return unknown("module."+name, "")
 	}
 	addr := m.prefix + "module." + name
-	src := ""
-	pos := rangePos(&b.TypeRange)
-	if a, ok := b.Body.Attributes["source"]; ok {
-		pos = exprPos(a.Expr)
-		if v := m.eval(a.Expr, nil); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-			src = v.AsString()
+	if m.plainCall(name) {
+		c := m.childOf(name)
+		if c == nil {
+			return m.unresolvedModule(addr, name)
 		}
+		c.run()
+		return cty.ObjectVal(c.outVals)
 	}
-	if !isLocalSource(src) {
-		m.l.diag(model.DiagInfo, pos, "module %s: source %q is not a local path; not fetched, its outputs are unresolved", addr, src)
-		return m.unresolvedModule(addr, name)
-	}
-	if m.depth+1 > maxModuleDepth {
-		m.l.diag(model.DiagWarning, pos, "module %s: nested deeper than %d modules; not followed", addr, maxModuleDepth)
-		return m.unresolvedModule(addr, name)
-	}
-	dir, err := m.l.resolve(m.dir, src)
-	if err != nil {
-		m.l.diag(model.DiagError, pos, "module %s: source %q: %v", addr, src, err)
-		return m.unresolvedModule(addr, name)
-	}
-	files, err := m.l.moduleFiles(dir)
-	if err != nil {
-		sev := model.DiagWarning
-		if errors.Is(err, load.ErrOutsideRoot) {
-			sev = model.DiagError
-		}
-		m.l.diag(sev, pos, "module %s: source %q not read: %v", addr, src, err)
+	dir, files, pos, ok := m.moduleSource(name)
+	if !ok {
 		return m.unresolvedModule(addr, name)
 	}
 	exps, shape := m.expand(b.Body, addr, pos)
@@ -916,6 +927,93 @@ func (m *module) moduleCall(name string) cty.Value {
 		return vals[0]
 	}
 	return unknown(addr, "")
+}
+
+// plainCall reports whether module call name exists and has neither count
+// nor for_each: its outputs can then be evaluated one by one.
+func (m *module) plainCall(name string) bool {
+	b := m.calls[name]
+	return b != nil && b.Body.Attributes["count"] == nil && b.Body.Attributes["for_each"] == nil
+}
+
+// moduleSource resolves and reads the source of module call name,
+// reporting why when it is not followed.
+func (m *module) moduleSource(name string) (dir string, files map[string][]byte, pos model.Pos, ok bool) {
+	b := m.calls[name]
+	addr := m.prefix + "module." + name
+	src := ""
+	pos = rangePos(&b.TypeRange)
+	if a, ok := b.Body.Attributes["source"]; ok {
+		pos = exprPos(a.Expr)
+		if v := m.eval(a.Expr, nil); v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+			src = v.AsString()
+		}
+	}
+	if !isLocalSource(src) {
+		m.l.diag(model.DiagInfo, pos, "module %s: source %q is not a local path; not fetched, its outputs are unresolved", addr, src)
+		return "", nil, pos, false
+	}
+	if m.depth+1 > maxModuleDepth {
+		m.l.diag(model.DiagWarning, pos, "module %s: nested deeper than %d modules; not followed", addr, maxModuleDepth)
+		return "", nil, pos, false
+	}
+	dir, err := m.l.resolve(m.dir, src)
+	if err != nil {
+		m.l.diag(model.DiagError, pos, "module %s: source %q: %v", addr, src, err)
+		return "", nil, pos, false
+	}
+	files, err = m.l.moduleFiles(dir)
+	if err != nil {
+		sev := model.DiagWarning
+		if errors.Is(err, load.ErrOutsideRoot) {
+			sev = model.DiagError
+		}
+		m.l.diag(sev, pos, "module %s: source %q not read: %v", addr, src, err)
+		return "", nil, pos, false
+	}
+	return dir, files, pos, true
+}
+
+// childOf returns the module instance of plain call name, created on first
+// use with its arguments evaluated when the child first needs them, or nil
+// when the call is not followed.
+func (m *module) childOf(name string) *module {
+	if c, ok := m.children[name]; ok {
+		return c
+	}
+	m.children[name] = nil
+	dir, files, _, ok := m.moduleSource(name)
+	if !ok {
+		return nil
+	}
+	addr := m.prefix + "module." + name
+	c, err := m.l.parseModule(files, dir, addr+".", m.depth+1)
+	if err != nil {
+		m.l.diag(model.DiagError, load.PosOf(err), "module %s: %v", addr, errMsg(err))
+		return nil
+	}
+	c.parent = m
+	c.argExprs = map[string]hclsyntax.Expression{}
+	for an, a := range m.calls[name].Body.Attributes {
+		if !metaArgs[an] {
+			c.argExprs[an] = a.Expr
+		}
+	}
+	m.children[name] = c
+	return c
+}
+
+// moduleOutput returns one output of a plain module call.
+func (m *module) moduleOutput(call, out string) cty.Value {
+	addr := m.prefix + "module." + call
+	c := m.childOf(call)
+	if c == nil {
+		if m.attrRefs["module."+call][out] || collectionAttr(out) {
+			return unknown(addr+"."+out, "")
+		}
+		return m.l.placeholder(addr+"."+out, "")
+	}
+	return c.lookup("output." + out)
 }
 
 func errMsg(err error) string {
@@ -972,6 +1070,10 @@ func (l *loader) moduleFiles(dir string) (map[string][]byte, error) {
 
 // run evaluates every resource, module call and output of the module.
 func (m *module) run() {
+	if m.ran {
+		return
+	}
+	m.ran = true
 	for _, key := range m.order {
 		if m.l.stopped() {
 			return
@@ -1001,7 +1103,7 @@ func (m *module) run() {
 		if !ok {
 			continue
 		}
-		v := m.eval(a.Expr, nil)
+		v := m.lookup("output." + b.Labels[0])
 		m.outVals[b.Labels[0]] = v
 		if m.isRoot {
 			m.outs = append(m.outs, &model.Output{ID: b.Labels[0], Pos: rangePos(&b.TypeRange), Value: m.conv(v, a.Expr, exprPos(a.Expr))})

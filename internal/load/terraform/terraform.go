@@ -88,18 +88,20 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.
 // top-level blocks. files maps display paths to contents.
 func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth int) (*module, error) {
 	m := &module{
-		l:        l,
-		dir:      dir,
-		prefix:   prefix,
-		depth:    depth,
-		vars:     map[string]*hclsyntax.Block{},
-		locals:   map[string]*hclsyntax.Attribute{},
-		blocks:   map[string]*rblock{},
-		calls:    map[string]*hclsyntax.Block{},
-		cache:    map[string]cty.Value{},
-		busy:     map[string]bool{},
-		attrRefs: map[string]map[string]bool{},
-		relAttrs: map[string]bool{},
+		l:         l,
+		dir:       dir,
+		prefix:    prefix,
+		depth:     depth,
+		vars:      map[string]*hclsyntax.Block{},
+		locals:    map[string]*hclsyntax.Attribute{},
+		blocks:    map[string]*rblock{},
+		calls:     map[string]*hclsyntax.Block{},
+		cache:     map[string]cty.Value{},
+		busy:      map[string]bool{},
+		attrRefs:  map[string]map[string]bool{},
+		relAttrs:  map[string]bool{},
+		children:  map[string]*module{},
+		outByName: map[string]*hclsyntax.Block{},
 	}
 	bodies, err := l.parseFiles(files, dir)
 	if err != nil {
@@ -198,6 +200,7 @@ func (m *module) index(body *hclsyntax.Body) {
 		case "output":
 			if len(b.Labels) == 1 {
 				m.outputs = append(m.outputs, b)
+				m.outByName[b.Labels[0]] = b
 			}
 		}
 	}

@@ -247,6 +247,24 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("%d functions, %d resources", len(st.Functions), len(st.Resources))
 			}
 		}},
+		{"modules referring to each other's outputs", "module_cross", load.Options{}, func(t *testing.T, st *model.Stack) {
+			f := st.Function("module.fn.aws_lambda_function.this")
+			if f == nil || f.Role != "module.fn.aws_iam_role.this" {
+				t.Fatalf("function = %+v", f)
+			}
+			q := f.Environment[0].Value
+			if d := cmp.Diff([]string{"module.queue.aws_sqs_queue.this"}, q.Refs); d != "" {
+				t.Errorf("QUEUE refs (-want +got):\n%s", d)
+			}
+			rp := st.ResourcePolicies[0]
+			principal := rp.Doc.Document.Path("Statement").Items[0].Path("Principal", "AWS")
+			if d := cmp.Diff([]string{"module.fn.aws_iam_role.this"}, principal.Refs); d != "" {
+				t.Errorf("principal refs (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff([]string{"module.queue.aws_sqs_queue.this"}, rp.Targets); d != "" {
+				t.Errorf("targets (-want +got):\n%s", d)
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
