@@ -123,3 +123,34 @@ func FuzzMatchAction(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEvaluate evaluates arbitrary requests (actions, resources and context
+// values, with placeholders) against the table's policies: no panic, a
+// valid outcome, and a conditional outcome only for allow.
+func FuzzEvaluate(f *testing.F) {
+	cases := decisionTable()
+	for i, tc := range cases {
+		f.Add(uint16(i), tc.action, tc.res, "aws:username", "alice")
+	}
+	f.Add(uint16(0), "s3:${Verb}", "arn:aws:s3:::${B}/*", "aws:SourceIp", "10.0.0.1")
+	f.Fuzz(func(t *testing.T, idx uint16, action, resource, key, val string) {
+		if len(action) > 200 || len(resource) > 300 || len(key) > 100 || len(val) > 200 {
+			return
+		}
+		tc := cases[int(idx)%len(cases)]
+		tc.action, tc.res = action, resource
+		if tc.action == "" {
+			tc.action = "s3:GetObject"
+		}
+		tc.ctx = append(tc.ctx[:len(tc.ctx):len(tc.ctx)], key+"="+val)
+		d := tc.run(t)
+		switch d.Outcome {
+		case OutcomeAllow, OutcomeExplicitDeny, OutcomeImplicitDeny:
+		default:
+			t.Fatalf("bad outcome %q", d.Outcome)
+		}
+		if d.Conditional && d.Outcome != OutcomeAllow {
+			t.Fatalf("conditional %s", d.Outcome)
+		}
+	})
+}
