@@ -291,3 +291,27 @@ func TestLoadCanceled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestLoadWithoutRoot loads a module with no file access: local modules and
+// file() become diagnostics and symbols, not failures.
+func TestLoadWithoutRoot(t *testing.T) {
+	u := load.Unit{Format: model.FormatTerraform, Path: "app", Files: []load.File{{Path: "app/main.tf", Data: []byte(`
+module "q" {
+  source = "./modules/q"
+}
+resource "aws_iam_policy" "p" {
+  policy = file("policy.json")
+}
+`)}}}
+	stacks, err := Load(context.Background(), u, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := stacks[0]
+	if len(st.Diagnostics) != 2 {
+		t.Errorf("diagnostics = %v", st.Diagnostics)
+	}
+	if d := st.Policies[0].Doc.Document; d.Kind != model.Symbolic {
+		t.Errorf("policy = %#v", d)
+	}
+}
