@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 func TestExpose(t *testing.T) {
@@ -29,5 +31,34 @@ func TestExpose(t *testing.T) {
 				t.Errorf("services (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+func TestResourcePolicies(t *testing.T) {
+	st := &model.Stack{ResourcePolicies: []*model.ResourcePolicy{
+		{ID: "BucketPolicy", Kind: model.RPBucket, Targets: []string{"Site"}, Doc: &model.PolicyDoc{Name: "BucketPolicy", Source: model.PolicyResource,
+			Document: value(t, "t.yaml", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::site/*"}]}`)}},
+		{ID: "FnPermission", Kind: model.RPLambdaPermission, Targets: []string{"Fn"}, Doc: &model.PolicyDoc{Source: model.PolicyGenerated,
+			Document: value(t, "t.yaml", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"apigateway.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*"}]}`)}},
+		{ID: "Outside", Kind: model.RPOther, Doc: &model.PolicyDoc{Name: "Outside"}},
+	}}
+	got, errs := NewAnalyzer().ResourcePolicies(st)
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	names := map[string][]string{}
+	for k, ps := range got {
+		for _, p := range ps {
+			names[k] = append(names[k], p.Name)
+		}
+	}
+	if d := cmp.Diff(map[string][]string{"Site": {"BucketPolicy"}, "Fn": {"FnPermission"}, "": {"Outside"}}, names); d != "" {
+		t.Errorf("policies by target (-want +got):\n%s", d)
+	}
+	if e := Expose(got["Site"], "s3:GetObject", "arn:aws:s3:::site/index.html", ""); summary(e.Anonymous) != "allow" {
+		t.Errorf("site bucket not public: %+v", e.Anonymous)
+	}
+	if !got[""][0].Unknown {
+		t.Error("a policy without document must be unknown")
 	}
 }
