@@ -594,7 +594,26 @@ func (t *translator) attach(r *model.Role, arn *model.Value, attachment string) 
 		}
 	}
 	name := arn.String()
+	if n := t.managedPolicyName(arn); n != "" {
+		name = n
+	}
 	r.Policies = append(r.Policies, &model.PolicyDoc{Name: name, Pos: arn.Pos, Source: model.PolicyManaged, Ref: attachment})
+}
+
+// managedPolicyName returns the name a data "aws_iam_policy" looks a
+// managed policy up by, when arn is that data source's arn.
+func (t *translator) managedPolicyName(arn *model.Value) string {
+	if arn == nil || arn.Kind != model.Symbolic || !strings.HasPrefix(arn.Source, "data.aws_iam_policy.") && !strings.Contains(arn.Source, ".data.aws_iam_policy.") {
+		return ""
+	}
+	addr := strings.TrimSuffix(arn.Source, ".arn")
+	if addr == arn.Source {
+		return ""
+	}
+	if n := t.data[addr].Get("name"); n.IsResolved() {
+		return n.Str
+	}
+	return ""
 }
 
 // roleOf returns the role v refers to, by reference or by name.

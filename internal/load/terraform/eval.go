@@ -47,6 +47,8 @@ type loader struct {
 	fatal     error
 	// texts holds the contents of every parsed file, for source excerpts.
 	texts map[string][]byte
+	// data holds the arguments of data source instances by address.
+	data map[string]*model.Value
 	// parsed caches the parsed files of each module directory.
 	parsed map[string]parsedDir
 	// dirFiles caches the files read for each child module directory.
@@ -63,6 +65,7 @@ func newLoader(ctx context.Context, root *load.Root, opts load.Options) *loader 
 		docs:     map[string]*model.Value{},
 		texts:    map[string][]byte{},
 		parsed:   map[string]parsedDir{},
+		data:     map[string]*model.Value{},
 		dirFiles: map[string]map[string][]byte{},
 	}
 }
@@ -696,6 +699,8 @@ func (m *module) resource(rb *rblock) cty.Value {
 			m.l.insts = append(m.l.insts, &instance{
 				addr: iaddr, typ: rb.typ, data: rb.data, pos: rangePos(&rb.b.TypeRange), props: props,
 			})
+		} else {
+			m.l.data[iaddr] = props
 		}
 		if m.l.stopped() {
 			break

@@ -79,6 +79,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.
 	st.Outputs = m.outs
 	st.Suppressions = l.suppressions(files)
 	tr := newTranslator(st, l.insts, l.docs, l.diags)
+	tr.data = l.data
 	tr.run()
 	st.Sort()
 	return []*model.Stack{st}, nil

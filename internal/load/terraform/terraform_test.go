@@ -114,6 +114,11 @@ func TestLoadScenarios(t *testing.T) {
 			if enabled == nil || enabled.Value.Kind != model.Symbolic || enabled.Value.Source != "var.enabled" {
 				t.Errorf("enabled = %#v", enabled)
 			}
+			// A managed policy looked up by name is attached by that name.
+			if r := st.Role("aws_iam_role.fn"); r == nil || len(r.Policies) != 1 || r.Policies[0].Name != "AWSLambdaBasicExecutionRole" ||
+				r.Policies[0].Source != model.PolicyManaged {
+				t.Errorf("role = %+v", r)
+			}
 		}},
 		{"variables: --param overrides", "variables", load.Options{Params: map[string]string{"stage": "prod", "memory": "1024"}}, func(t *testing.T, st *model.Stack) {
 			f := st.Functions[0]

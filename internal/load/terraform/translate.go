@@ -22,6 +22,8 @@ type translator struct {
 	// their API's stage settings).
 	final    []func()
 	fnByName map[string]*model.Function
+	// data holds data source arguments by address (HCL only).
+	data map[string]*model.Value
 }
 
 func newTranslator(st *model.Stack, insts []*instance, docs map[string]*model.Value, diags []model.Diagnostic) *translator {

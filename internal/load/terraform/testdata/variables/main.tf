@@ -16,3 +16,17 @@ resource "aws_lambda_function" "fn" {
   handler       = "index.handler"
   runtime       = "nodejs20.x"
 }
+
+data "aws_iam_policy" "basic" {
+  name = "AWSLambdaBasicExecutionRole"
+}
+
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy_attachment" "basic" {
+  role       = aws_iam_role.fn.name
+  policy_arn = data.aws_iam_policy.basic.arn
+}
