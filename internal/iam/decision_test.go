@@ -168,3 +168,26 @@ func TestDecisionTable(t *testing.T) {
 		})
 	}
 }
+
+// TestDecisionTableCoversOperators checks that every condition operator,
+// and its IfExists, ForAllValues: and ForAnyValue: forms for at least one
+// operator, appear in the table.
+func TestDecisionTableCoversOperators(t *testing.T) {
+	var all strings.Builder
+	for _, tc := range decisionTable() {
+		for _, s := range append(append(tc.identity, tc.resource...), tc.boundary) {
+			all.WriteString(s)
+		}
+	}
+	text := all.String()
+	for _, op := range Operators() {
+		if !strings.Contains(text, `"`+op+`"`) && !strings.Contains(text, `"`+op+`IfExists"`) && !strings.Contains(text, `:`+op+`"`) {
+			t.Errorf("operator %s is not in the decision table", op)
+		}
+	}
+	for _, form := range []string{"IfExists\"", "\"ForAllValues:", "\"ForAnyValue:"} {
+		if !strings.Contains(text, form) {
+			t.Errorf("%s forms are not in the decision table", form)
+		}
+	}
+}

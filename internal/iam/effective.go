@@ -224,6 +224,9 @@ func (a *Analyzer) Analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 	if err := a.Catalog.Err(); err != nil {
 		return nil, fmt.Errorf("iam: %w", err)
 	}
+	if stack == nil {
+		return &Analysis{}, nil
+	}
 	v, _ := a.Catalog.Version()
 	an := &Analysis{Stack: stack.ID, CatalogVersion: v}
 	byRole := map[string][]string{}
