@@ -21,6 +21,15 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3006"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3007"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3008"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4003"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4004"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4006"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4007"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4008"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4009"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -46,5 +55,14 @@ func All() []*rule.Rule {
 		nl3006.Rule(),
 		nl3007.Rule(),
 		nl3008.Rule(),
+		nl4001.Rule(),
+		nl4002.Rule(),
+		nl4003.Rule(),
+		nl4004.Rule(),
+		nl4005.Rule(),
+		nl4006.Rule(),
+		nl4007.Rule(),
+		nl4008.Rule(),
+		nl4009.Rule(),
 	}
 }
