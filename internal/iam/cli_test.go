@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
+	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 func TestParseContext(t *testing.T) {
@@ -127,5 +128,45 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("errors (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestParseStringDocument covers policies written as JSON strings
+// (Terraform's jsonencode, CloudFormation PolicyDocument strings).
+func TestParseStringDocument(t *testing.T) {
+	v := &model.Value{Kind: model.String, Str: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}`, Pos: model.Pos{File: "main.tf", Line: 7}}
+	p, err := Parse("aws_iam_role_policy.x", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Pos.Line != 7 || len(p.Statements) != 1 {
+		t.Fatalf("policy = %+v", p)
+	}
+	if d := (&PolicySet{Identity: []*Policy{p}}).Evaluate(&Request{Action: "sqs:SendMessage", Resource: "arn:aws:sqs:us-east-1:1:q"}); d.Outcome != OutcomeAllow {
+		t.Errorf("decision = %+v", d)
+	}
+	bad := &model.Value{Kind: model.String, Str: `not json`, Pos: model.Pos{File: "main.tf", Line: 9}}
+	p, err = Parse("x", bad)
+	if err == nil || !p.Unknown {
+		t.Errorf("a non-JSON string must give an unknown policy and an error: %v %+v", err, p)
+	}
+}
+
+// TestAnalyzeConcurrent runs one Analyzer from several goroutines (run
+// with -race).
+func TestAnalyzeConcurrent(t *testing.T) {
+	a := NewAnalyzer()
+	done := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		st := testStack(t)
+		go func() {
+			_, err := a.Analyze(context.Background(), st)
+			done <- err
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
