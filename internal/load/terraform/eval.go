@@ -42,6 +42,7 @@ type loader struct {
 	// to the positioned document.
 	docs      map[string]*model.Value
 	steps     int
+	iters     int
 	nInst     int
 	tmplDepth int
 	fatal     error

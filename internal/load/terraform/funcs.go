@@ -87,6 +87,10 @@ func (l *loader) functions(m *module, bodies []*hclsyntax.Body) map[string]funct
 		"basename":   strFunc(func(s string) (string, error) { return pathBase(s), nil }),
 		"dirname":    strFunc(func(s string) (string, error) { return pathDir(s), nil }),
 	}
+	for _, name := range []string{"jsonencode", "flatten", "concat", "merge", "join", "distinct", "toset", "tolist", "tomap", "setunion", "keys", "values", "sort"} {
+		fs[name] = l.bounded(fs[name])
+	}
+	fs[iterFunc] = l.iterCounter()
 	fs["templatefile"] = l.templateFileFunc(m, fs)
 	for _, body := range bodies {
 		_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
@@ -409,6 +413,7 @@ func (l *loader) templateFileFunc(m *module, fs map[string]function.Function) fu
 			if diags.HasErrors() {
 				return cty.NilVal, diagError(diags)
 			}
+			l.guardLoops(expr)
 			vars := map[string]cty.Value{}
 			if v := args[1]; v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
 				vars = v.AsValueMap()

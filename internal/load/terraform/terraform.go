@@ -156,6 +156,7 @@ func (l *loader) parseFilesUncached(files map[string][]byte) ([]*hclsyntax.Body,
 		if !ok {
 			continue
 		}
+		l.guardLoops(body)
 		bodies = append(bodies, body)
 	}
 	return bodies, nil

@@ -270,6 +270,14 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("targets (-want +got):\n%s", d)
 			}
 		}},
+		{"nested loops over large collections stop", "loop_bomb", load.Options{}, func(t *testing.T, st *model.Stack) {
+			if ds := diagsMatching(st, model.DiagWarning, "iterate over more than"); len(ds) != 1 {
+				t.Errorf("diagnostics = %v", st.Diagnostics)
+			}
+			if n := st.Stores[0].Name; !n.Unresolved {
+				t.Errorf("name = %#v, want unresolved", n)
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
