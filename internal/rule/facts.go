@@ -8,6 +8,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/secret"
 )
 
 // Facts are analyses of one stack that several rules share: parsed policy
@@ -19,7 +20,10 @@ type Facts struct {
 	// shared across stacks.
 	Catalog  *catalog.Catalog
 	Analyzer *iam.Analyzer
+	// Detector finds secrets in strings (shared across stacks).
+	Detector *secret.Detector
 
+	memo     map[string]any
 	iamOnce  sync.Once
 	iam      *iam.Analysis
 	once     sync.Once
@@ -41,7 +45,7 @@ func NewFacts(st *model.Stack, a *iam.Analyzer) *Facts {
 	if a == nil {
 		a = iam.NewAnalyzer()
 	}
-	return &Facts{Stack: st, Catalog: a.Catalog, Analyzer: a}
+	return &Facts{Stack: st, Catalog: a.Catalog, Analyzer: a, Detector: secret.New()}
 }
 
 func (f *Facts) init() {
@@ -61,6 +65,20 @@ func (f *Facts) init() {
 			}
 		}
 	})
+}
+
+// Memo returns the value computed by compute for key, computing it on
+// the first call only, so that rules share work on the stack.
+func (f *Facts) Memo(key string, compute func() any) any {
+	if v, ok := f.memo[key]; ok {
+		return v
+	}
+	if f.memo == nil {
+		f.memo = map[string]any{}
+	}
+	v := compute()
+	f.memo[key] = v
+	return v
 }
 
 // Policies returns the parsed identity policies of the role with ID role.

@@ -14,6 +14,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/secret"
 )
 
 // Doc is a rule's documentation, shown by `nightlight explain`, in
@@ -184,9 +185,11 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 	if in.IAM == nil {
 		in.IAM = iam.NewAnalyzer()
 	}
+	det := secret.New()
 	var errs []error
 	for _, st := range in.App.Stacks {
 		facts := NewFacts(st, in.IAM)
+		facts.Detector = det
 		for _, r := range rules {
 			if err := ctx.Err(); err != nil {
 				return out, err

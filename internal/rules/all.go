@@ -30,6 +30,14 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4007"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4008"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4009"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4102"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4103"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4104"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4105"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4106"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4107"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4108"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -64,5 +72,13 @@ func All() []*rule.Rule {
 		nl4007.Rule(),
 		nl4008.Rule(),
 		nl4009.Rule(),
+		nl4101.Rule(),
+		nl4102.Rule(),
+		nl4103.Rule(),
+		nl4104.Rule(),
+		nl4105.Rule(),
+		nl4106.Rule(),
+		nl4107.Rule(),
+		nl4108.Rule(),
 	}
 }

@@ -1,0 +1,149 @@
+package kit
+
+import (
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/secret"
+)
+
+// SiteKind says where a string that may hold a secret sits.
+type SiteKind string
+
+// Kinds of secret sites.
+const (
+	SiteEnv      SiteKind = "env"      // a function's environment variable
+	SiteProperty SiteKind = "property" // any other resource property
+	SiteParam    SiteKind = "param"    // a parameter or variable default
+	SiteCode     SiteKind = "code"     // a function's inline code
+	SiteSSM      SiteKind = "ssm"      // an SSM parameter's value
+)
+
+// Site is a string value where a secret may hide.
+type Site struct {
+	Kind SiteKind
+	// Where describes the place for messages ("environment variable
+	// DB_PASSWORD of function Api").
+	Where    string
+	Resource string
+	// Name is the variable, parameter or property name the value is
+	// stored under.
+	Name  string
+	Value *model.Value
+}
+
+// Found is a secret found at a site.
+type Found struct {
+	Site
+	secret.Match
+	// Pos is where the secret is (the line inside inline code).
+	Pos model.Pos
+	// Masked is the secret shown safely (a prefix and "…").
+	Masked string
+}
+
+// Secrets returns the secrets in the stack's strings, each site once:
+// inline code, SSM parameter values, parameter defaults, environment
+// variables, then every other resource property.
+func Secrets(st *model.Stack, d *secret.Detector) []Found {
+	var out []Found
+	seen := map[*model.Value]bool{}
+	add := func(s Site) {
+		v := s.Value
+		if v == nil || seen[v] {
+			return
+		}
+		seen[v] = true
+		if !v.IsResolved() || v.Kind != model.String {
+			return
+		}
+		for _, m := range d.Find(s.Name, v.Str) {
+			f := Found{Site: s, Match: m, Masked: secret.Mask(v.Str[m.Start:m.End])}
+			f.Pos = v.Pos
+			if strings.Contains(strings.TrimRight(v.Str, "\n"), "\n") {
+				// A block scalar: its text starts on the line after the key.
+				f.Pos.Line += 1 + strings.Count(v.Str[:m.Start], "\n")
+				f.Pos.Col = 0
+			}
+			out = append(out, f)
+		}
+	}
+	for _, fn := range st.Functions {
+		add(Site{Kind: SiteCode, Where: "the inline code of function " + fn.ID, Resource: fn.ID, Name: "", Value: fn.InlineCode})
+	}
+	for _, s := range st.Stores {
+		if s.Kind == model.StoreParameter {
+			add(Site{Kind: SiteSSM, Where: "parameter store value " + s.ID, Resource: s.ID, Name: s.Name.String(), Value: s.Attr(model.AttrParameterValue)})
+		}
+	}
+	for _, p := range st.Parameters {
+		add(Site{Kind: SiteParam, Where: "the default of parameter " + p.ID, Resource: p.ID, Name: p.ID, Value: p.Default})
+	}
+	for _, fn := range st.Functions {
+		for _, e := range fn.Environment {
+			add(Site{Kind: SiteEnv, Where: "environment variable " + e.Name + " of function " + fn.ID, Resource: fn.ID, Name: e.Name, Value: e.Value})
+		}
+	}
+	for _, r := range st.Resources {
+		walkStrings(r.Properties, "", func(path, key string, v *model.Value) {
+			add(Site{Kind: SiteProperty, Where: "property " + path + " of " + r.ID, Resource: r.ID, Name: key, Value: v})
+		})
+	}
+	return out
+}
+
+func walkStrings(v *model.Value, path string, fn func(path, key string, v *model.Value)) {
+	if v == nil {
+		return
+	}
+	switch v.Kind {
+	case model.String:
+		key := path
+		if i := strings.LastIndexByte(path, '.'); i >= 0 {
+			key = path[i+1:]
+		}
+		fn(path, key, v)
+	case model.Map:
+		for _, f := range v.Fields {
+			p := f.Key
+			if path != "" {
+				p = path + "." + f.Key
+			}
+			walkStrings(f.Value, p, fn)
+		}
+	case model.List:
+		for _, it := range v.Items {
+			walkStrings(it, path, fn)
+		}
+	}
+}
+
+// Describe names a secret kind for messages.
+func Describe(k secret.Kind) string {
+	switch k {
+	case secret.AWSAccessKeyID:
+		return "an AWS access key ID"
+	case secret.AWSSecretAccessKey:
+		return "an AWS secret access key"
+	case secret.PrivateKey:
+		return "a private key"
+	case secret.Token:
+		return "an API token"
+	case secret.JWT:
+		return "a signed JSON Web Token"
+	case secret.URLPassword:
+		return "a password inside a URL"
+	case secret.Password:
+		return "a hard-coded password or key"
+	case secret.HighEntropy:
+		return "a random-looking string that may be a credential"
+	}
+	return "a secret"
+}
+
+// StackSecrets returns Secrets for the pass's stack, computed once per
+// stack and shared by the secret rules.
+func StackSecrets(p *rule.Pass) []Found {
+	return p.Facts.Memo("kit.secrets", func() any { return Secrets(p.Stack, p.Facts.Detector) }).([]Found)
+}
