@@ -277,3 +277,26 @@ func TestNotResourceGrant(t *testing.T) {
 		t.Errorf("grants = %+v", e.Grants)
 	}
 }
+
+func TestBroadResource(t *testing.T) {
+	for r, want := range map[string]bool{
+		"*":                            true,
+		"arn:aws:s3:::*":               true,
+		"arn:aws:s3:::*/*":             true,
+		"arn:aws:s3:::bucket/*":        false,
+		"arn:aws:dynamodb:*:*:table/*": true,
+		"arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*": true,
+		"arn:aws:dynamodb:*:111111111111:table/Orders":              false,
+		"arn:aws:dynamodb:*:111111111111:table/*":                   true,
+		"arn:aws:logs:*:*:log-group:*":                              true,
+		"arn:aws:logs:*:*:log-group:/aws/lambda/*":                  false,
+		"arn:aws:lambda:*:*:function:*":                             true,
+		"arn:aws:sqs:*:*:*":                                         true,
+		"arn:*":                                                     true,
+		"arn:aws:secretsmanager:*:*:secret:prod/*":                  false,
+	} {
+		if got := broadResource(r); got != want {
+			t.Errorf("broadResource(%q) = %v, want %v", r, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package iam
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
@@ -82,8 +83,8 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 	}
 	for _, g := range e.Grants {
 		act := a.Catalog.Lookup(g.Action)
-		if g.Resource == "*" && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) {
-			add(key{FlagWildcardResource, g.Statement, "*"}, g.Action, g.Conditional)
+		if broadResource(g.Resource) && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) {
+			add(key{FlagWildcardResource, g.Statement, g.Resource}, g.Action, g.Conditional)
 		}
 		if g.Access == catalog.PermissionsManagement {
 			add(key{FlagPermissionsManagement, g.Statement, g.Resource}, g.Action, g.Conditional)
@@ -104,7 +105,7 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 		f := Flag{Kind: k.kind, Statement: k.st, Pos: refPos(k.st), Resource: k.res, Actions: acts, Confidence: confOf(condGroups[k])}
 		switch k.kind {
 		case FlagWildcardResource:
-			f.Message = "Resource \"*\" on data actions that support resource ARNs: " + text
+			f.Message = "Resource " + strconv.Quote(k.res) + " (every resource) on data actions that support resource ARNs: " + text
 		case FlagPermissionsManagement:
 			f.Message = "permissions-management actions on " + k.res + ": " + text
 		case FlagReadFunctionCode:
@@ -161,4 +162,36 @@ func sortFlags(fs []Flag) {
 		}
 		return fs[i].Message < fs[j].Message
 	})
+}
+
+// broadResource reports whether a resource pattern covers every resource of
+// its type: "*", "arn:aws:s3:::*", "arn:aws:dynamodb:*:*:table/*",
+// "arn:aws:logs:*:*:log-group:*".
+func broadResource(r string) bool {
+	if r == "*" {
+		return true
+	}
+	// Pseudo parameters name this account and region: as broad as "*"
+	// for the question asked here. Other symbols name something specific.
+	for _, ph := range placeholders(r) {
+		with := "x"
+		if strings.HasPrefix(ph, "AWS::") {
+			with = "*"
+		}
+		r = strings.Replace(r, "${"+ph+"}", with, 1)
+	}
+	p := compileARN(r, false)
+	if !p.arn || len(p.segs) < 6 {
+		return p.arn && strings.HasSuffix(r, "*") && len(p.segs) <= 3
+	}
+	// Region and account do not narrow much (a function's own account is
+	// the usual literal): only the resource part decides.
+	res := p.segs[5]
+	if p.segs[2] == "s3" {
+		return res == "*" || res == "*/*"
+	}
+	if i := strings.IndexAny(res, "/:"); i > 0 && !strings.ContainsAny(res[:i], "*?$") {
+		res = res[i+1:]
+	}
+	return res == "*"
 }
