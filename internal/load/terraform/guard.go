@@ -11,8 +11,8 @@ import (
 )
 
 // iterFunc is the name of the function that guardLoops wraps around the
-// collection of every for expression (and %{for} directive); it is not a
-// valid identifier, so no input can call it.
+// collection of every for expression (and %{for} directive). An input
+// calling it by name gets its argument back.
 const iterFunc = "nightlight::iter"
 
 // guardLoops makes the collection of every for expression in body go
