@@ -105,7 +105,7 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 		f := Flag{Kind: k.kind, Statement: k.st, Pos: refPos(k.st), Resource: k.res, Actions: acts, Confidence: confOf(condGroups[k])}
 		switch k.kind {
 		case FlagWildcardResource:
-			f.Message = "Resource " + strconv.Quote(k.res) + " (every resource) on data actions that support resource ARNs: " + text
+			f.Message = "Resource " + strconv.Quote(k.res) + " on data actions that support resource ARNs: " + text
 		case FlagPermissionsManagement:
 			f.Message = "permissions-management actions on " + k.res + ": " + text
 		case FlagReadFunctionCode:
