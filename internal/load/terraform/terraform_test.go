@@ -142,7 +142,7 @@ func TestLoadScenarios(t *testing.T) {
 		{"policy document rendered as IAM JSON", "policy_document", load.Options{}, func(t *testing.T, st *model.Stack) {
 			rp := st.ResourcePolicies[0]
 			want := `{"Version":"2012-10-17","Statement":[` +
-				`{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::public/*"],"Principal":"*"},` +
+				`{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::public/*","arn:aws:s3:::home/${aws:username}/*"],"Principal":"*"},` +
 				`{"Sid":"Write","Effect":"Allow","NotAction":["iam:*"],"Resource":[{"$unresolved":"aws_s3_bucket.b.arn"},"${aws_s3_bucket.b.arn}/*"],` +
 				`"Principal":{"AWS":["arn:aws:iam::111122223333:root"],"Service":["lambda.amazonaws.com"]},` +
 				`"Condition":{"StringEquals":{"aws:SourceAccount":["111122223333"]},"Bool":{"aws:SecureTransport":["true"]}}}]}`
@@ -151,6 +151,10 @@ func TestLoadScenarios(t *testing.T) {
 			}
 			if d := cmp.Diff([]string{"aws_s3_bucket.b"}, rp.Targets); d != "" {
 				t.Errorf("targets (-want +got):\n%s", d)
+			}
+			// An IAM policy variable is text, not an unknown value.
+			if v := rp.Doc.Document.Path("Statement").Items[0].Get("Resource").Items[1]; !v.IsResolved() {
+				t.Errorf("policy variable = %#v, want resolved", v)
 			}
 			res := rp.Doc.Document.Path("Statement").Items[1].Get("Resource").Items[1]
 			if !res.Unresolved || cmp.Diff([]string{"aws_s3_bucket.b"}, res.Refs) != "" {

@@ -2,7 +2,7 @@ data "aws_iam_policy_document" "base" {
   statement {
     sid       = "Read"
     actions   = ["s3:GetObject"]
-    resources = ["arn:aws:s3:::public/*"]
+    resources = ["arn:aws:s3:::public/*", "arn:aws:s3:::home/$${aws:username}/*"]
     principals {
       type        = "*"
       identifiers = ["*"]
