@@ -48,6 +48,8 @@ type loader struct {
 	fatal     error
 	// texts holds the contents of every parsed file, for source excerpts.
 	texts map[string][]byte
+	// fileOrigin maps the text file() returned to the file it came from.
+	fileOrigin map[string]string
 	// data holds the arguments of data source instances by address.
 	data map[string]*model.Value
 	// parsed caches the parsed files of each module directory.
@@ -58,16 +60,17 @@ type loader struct {
 
 func newLoader(ctx context.Context, root *load.Root, opts load.Options) *loader {
 	return &loader{
-		ctx:      ctx,
-		opts:     opts,
-		lim:      opts.Limits.WithDefaults(),
-		root:     root,
-		ph:       map[string]symMark{},
-		docs:     map[string]*model.Value{},
-		texts:    map[string][]byte{},
-		parsed:   map[string]parsedDir{},
-		data:     map[string]*model.Value{},
-		dirFiles: map[string]map[string][]byte{},
+		ctx:        ctx,
+		opts:       opts,
+		lim:        opts.Limits.WithDefaults(),
+		root:       root,
+		ph:         map[string]symMark{},
+		docs:       map[string]*model.Value{},
+		texts:      map[string][]byte{},
+		parsed:     map[string]parsedDir{},
+		data:       map[string]*model.Value{},
+		fileOrigin: map[string]string{},
+		dirFiles:   map[string]map[string][]byte{},
 	}
 }
 

@@ -374,6 +374,9 @@ func (l *loader) fileFunc(m *module) function.Function {
 			if err != nil {
 				return cty.NilVal, err
 			}
+			if rel, err := l.resolveFile(args[0].AsString()); err == nil {
+				l.fileOrigin[string(data)] = rel
+			}
 			return cty.StringVal(string(data)), nil
 		},
 	})

@@ -282,6 +282,17 @@ func TestLoadScenarios(t *testing.T) {
 				t.Errorf("name = %#v, want unresolved", n)
 			}
 		}},
+		{"heredoc policies keep their lines", "heredoc", load.Options{}, func(t *testing.T, st *model.Stack) {
+			r := st.Role("aws_iam_role.r")
+			stmt := r.Trust.Document.Path("Statement").Items[0]
+			if want := (model.Pos{File: "heredoc/main.tf", Line: 7}); stmt.Pos != want {
+				t.Errorf("trust statement at %s, want %s", stmt.Pos, want)
+			}
+			res := r.Policies[0].Document.Path("Statement").Items[0].Get("Resource")
+			if res.Pos.Line != 25 || cmp.Diff([]string{"aws_s3_bucket.b"}, res.Refs) != "" {
+				t.Errorf("resource = %#v", res)
+			}
+		}},
 		{"cyclic locals terminate", "cycle", load.Options{}, func(t *testing.T, st *model.Stack) {
 			if n := st.Stores[0].Name; !n.Unresolved {
 				t.Errorf("name = %#v, want unresolved", n)
@@ -292,6 +303,23 @@ func TestLoadScenarios(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.check(t, mustLoad(t, tc.dir, tc.opts))
 		})
+	}
+}
+
+// TestFilePolicyPositions checks that a policy read with file() points
+// into the policy file.
+func TestFilePolicyPositions(t *testing.T) {
+	st := mustLoad(t, "aws_app", load.Options{})
+	r := st.Role("aws_iam_role.api")
+	var doc *model.Value
+	for _, p := range r.Policies {
+		if p.Name == "read-secret" {
+			doc = p.Document
+		}
+	}
+	stmt := doc.Path("Statement").Items[0]
+	if want := (model.Pos{File: "aws_app/policies/read-secret.json", Line: 4}); stmt.Pos != want {
+		t.Errorf("statement at %s, want %s", stmt.Pos, want)
 	}
 }
 

@@ -477,10 +477,6 @@ func overlayPos(v *model.Value, expr hclsyntax.Expression, depth int) {
 // noteJSON remembers the positioned structure of a jsonencode(…) attribute
 // so that a policy decoded from its text points at the lines that wrote it.
 func (m *module) noteJSON(v cty.Value, expr hclsyntax.Expression) {
-	call, ok := unwrap(expr).(*hclsyntax.FunctionCallExpr)
-	if !ok || call.Name != "jsonencode" || len(call.Args) != 1 {
-		return
-	}
 	v, _ = v.Unmark()
 	if !v.IsKnown() || v.IsNull() || v.Type() != cty.String {
 		return
@@ -489,10 +485,84 @@ func (m *module) noteJSON(v cty.Value, expr hclsyntax.Expression) {
 	if _, seen := m.l.docs[s]; seen {
 		return
 	}
-	d, ok := m.l.jsonValue(s, exprPos(call.Args[0]))
-	if !ok {
+	t := strings.TrimSpace(s)
+	if t == "" || (t[0] != '{' && t[0] != '[') {
 		return
 	}
-	overlayPos(d, call.Args[0], 0)
-	m.l.docs[s] = d
+	switch e := unwrap(expr).(type) {
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "jsonencode" && len(e.Args) == 1 {
+			if d, ok := m.l.jsonValue(s, exprPos(e.Args[0])); ok {
+				overlayPos(d, e.Args[0], 0)
+				m.l.docs[s] = d
+			}
+			return
+		}
+	case *hclsyntax.TemplateExpr:
+		// A heredoc: the text starts on the line after <<EOF.
+		if src := m.srcText(e); strings.HasPrefix(src, "<<") {
+			r := e.Range()
+			if d, ok := m.l.jsonValueLines(s, r.Filename, r.Start.Line+1); ok {
+				m.l.docs[s] = d
+			}
+			return
+		}
+	}
+	// Text read by file() or templatefile(): positions in that file.
+	if f, ok := m.l.fileOrigin[s]; ok {
+		if d, ok := m.l.jsonValueLines(s, f, 1); ok {
+			m.l.docs[s] = d
+		}
+	}
+}
+
+// jsonValueLines decodes JSON text that starts on line first of file,
+// giving each value the line it is on.
+func (l *loader) jsonValueLines(s, file string, first int) (*model.Value, bool) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	n, err := readJNode(dec, lineStarts([]byte(s)), 0, l.lim.MaxDepth)
+	if err != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, false // trailing data: not one JSON value
+	}
+	return l.fromJNode(n, file, first-1, 0), true
+}
+
+func (l *loader) fromJNode(n *jnode, file string, base, depth int) *model.Value {
+	pos := model.Pos{File: file, Line: base + n.line}
+	if depth > l.lim.MaxDepth {
+		return model.NewSymbol("value too deep", pos)
+	}
+	switch n.kind {
+	case 's':
+		return l.stringValue(n.lit, pos)
+	case 'l':
+		switch n.lit {
+		case "null":
+			return &model.Value{Kind: model.Null, Pos: pos}
+		case "true", "false":
+			return model.NewBool(n.lit == "true", pos)
+		}
+		return model.NewNumber(n.lit, pos)
+	case '[':
+		out := model.NewList(nil, pos)
+		for _, it := range n.items {
+			v := l.fromJNode(it, file, base, depth+1)
+			out.Items = append(out.Items, v)
+			out.Unresolved = out.Unresolved || v.Unresolved
+		}
+		return out
+	}
+	out := model.NewMap(nil, pos)
+	for i, k := range n.keys {
+		v := l.fromJNode(n.vals[i], file, base, depth+1)
+		kp := model.Pos{File: file, Line: base + n.keyAt[i]}
+		v.Pos = kp
+		out.Fields = append(out.Fields, model.Field{Key: k, KeyPos: kp, Value: v})
+		out.Unresolved = out.Unresolved || v.Unresolved
+	}
+	return out
 }
