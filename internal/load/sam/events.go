@@ -65,7 +65,6 @@ var managedFor = map[string]string{
 
 func (x *translator) functionEvent(e *event, role *model.Role) {
 	p := e.props
-	fnArn := getAtt(e.fn, "Arn", e.pos)
 	switch e.typ {
 	case "Api":
 		x.apiEvent(e, model.APIRest)
@@ -104,31 +103,18 @@ func (x *translator) functionEvent(e *event, role *model.Role) {
 		x.pollTrigger(e, model.TriggerDocumentDB, p.Get("Cluster"), role)
 		if role != nil {
 			x.sourceAccessPolicy(role, e, []string{"rds:DescribeDBClusterParameters", "rds:DescribeDBClusterParameterGroups",
-				"rds:DescribeDBSubnetGroups", "rds:DescribeDBClusters", "rds:DescribeDBClusterParameters"}, p.Get("Cluster"))
+				"rds:DescribeDBSubnetGroups", "rds:DescribeDBClusters"}, p.Get("Cluster"))
 		}
 	case "SNS":
 		topic := p.Get("Topic")
-		tr := x.trigger(e, model.TriggerSNS, topic)
-		tr.Filter = p.Get("FilterPolicy")
 		if sq := p.Get("SqsSubscription"); sq.IsSet() {
 			if b, ok := sq.AsBool(); !ok || b {
-				// SAM puts a queue between the topic and the function.
-				if sq.Kind == model.Map {
-					tr.OnFailure = nil
-					tr.BatchSize = sq.Get("BatchSize")
-					tr.Enabled = sq.Get("Enabled")
-				} else {
-					qid := e.id() + "Queue"
-					x.addGenerated(qid, "AWS::SQS::Queue", e.fn, e.pos, nil)
-					x.st.Stores = append(x.st.Stores, &model.Store{ID: qid, Pos: e.pos, Kind: model.StoreQueue, Type: "AWS::SQS::Queue",
-						Encryption: model.Encryption{Kind: model.EncryptionAWSOwned, Pos: e.pos}})
-				}
-				if role != nil {
-					role.Policies = append(role.Policies, cfn.ManagedPolicy(managedARN("AWSLambdaSQSQueueExecutionRole", sq.Pos)))
-				}
+				x.snsViaQueue(e, topic, sq, role)
 				break
 			}
 		}
+		tr := x.trigger(e, model.TriggerSNS, topic)
+		tr.Filter = p.Get("FilterPolicy")
 		x.permission(e.id()+"Permission", e.fn, "sns.amazonaws.com", e.pos, topic, nil)
 	case "Schedule":
 		tr := x.trigger(e, model.TriggerSchedule, nil)
@@ -182,7 +168,37 @@ func (x *translator) functionEvent(e *event, role *model.Role) {
 	default:
 		x.t.Warnf(e.pos, "%s: event %s has an unknown type %s", e.owner, e.name, e.typ)
 	}
-	_ = fnArn
+}
+
+// snsViaQueue translates an SNS event with SqsSubscription: SAM subscribes
+// a queue (its own <Fn><Event>Queue, or the one given) to the topic and
+// polls it, so the function's trigger is that queue.
+func (x *translator) snsViaQueue(e *event, topic, sq *model.Value, role *model.Role) {
+	var queueArn *model.Value
+	qid := ""
+	if sq.Kind == model.Map && sq.Has("QueueArn") {
+		queueArn = sq.Get("QueueArn")
+		qid = x.t.RefTo(queueArn)
+	} else {
+		qid = e.id() + "Queue"
+		queueArn = getAtt(qid, "Arn", sq.Pos)
+		x.addGenerated(qid, "AWS::SQS::Queue", e.fn, sq.Pos, nil)
+		x.st.Stores = append(x.st.Stores, &model.Store{ID: qid, Pos: sq.Pos, Kind: model.StoreQueue, Type: "AWS::SQS::Queue",
+			Encryption: model.Encryption{Kind: model.EncryptionAWSOwned, Pos: sq.Pos}})
+	}
+	x.addGenerated(e.id()+"Subscription", "AWS::SNS::Subscription", e.fn, e.pos,
+		fields(e.pos, "Protocol", model.NewString("sqs", e.pos), "TopicArn", topic, "Endpoint", queueArn, "FilterPolicy", e.props.Get("FilterPolicy")))
+	x.addGenerated(e.id()+"EventSourceMapping", "AWS::Lambda::EventSourceMapping", e.fn, e.pos, nil)
+	tr := &model.Trigger{ID: e.id(), Pos: e.pos, Kind: model.TriggerSQS, Function: e.fn, Source: qid, SourceValue: queueArn,
+		Filter: e.props.Get("FilterPolicy"), Event: e.name}
+	if sq.Kind == model.Map {
+		tr.BatchSize = sq.Get("BatchSize")
+		tr.Enabled = sq.Get("Enabled")
+	}
+	x.st.Triggers = append(x.st.Triggers, tr)
+	if role != nil {
+		role.Policies = append(role.Policies, cfn.ManagedPolicy(managedARN("AWSLambdaSQSQueueExecutionRole", sq.Pos)))
+	}
 }
 
 func skillCondition(skill *model.Value) []model.Field {
