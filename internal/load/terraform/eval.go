@@ -676,6 +676,10 @@ func (m *module) resource(rb *rblock) cty.Value {
 				attrs[k] = v
 			}
 		}
+		if rb.data && rb.typ == "google_iam_policy" {
+			js := marshalDoc(googlePolicyData(props))
+			attrs["policy_data"] = cty.StringVal(js)
+		}
 		if rb.data && rb.typ == "aws_iam_policy_document" {
 			doc := m.l.renderPolicyDocument(props, rangePos(&rb.b.TypeRange))
 			js := marshalDoc(doc)

@@ -353,6 +353,8 @@ func (t *translator) azure(in *instance) {
 		t.st.Roles = append(t.st.Roles, &model.Role{ID: in.addr, Pos: in.pos, Name: p.Get("name")})
 	case "azurerm_role_assignment":
 		t.later(func() { t.azureRoleAssignment(in) })
+	case "azurerm_function_app_function":
+		t.later(func() { t.azureFunctionConfig(in) })
 	}
 }
 
@@ -438,4 +440,83 @@ func (t *translator) azureRoleAssignment(in *instance) {
 	}, pos)
 	r.Policies = append(r.Policies, &model.PolicyDoc{Name: role.String(), Pos: pos, Source: model.PolicyManaged, Ref: in.addr,
 		Document: model.NewMap([]model.Field{{Key: "Statement", KeyPos: pos, Value: model.NewList([]*model.Value{stmt}, pos)}}, pos)})
+}
+
+// googlePolicyData renders a data "google_iam_policy" as the policy JSON
+// Google uses: {"bindings":[{"role":…,"members":[…]}]}.
+func googlePolicyData(props *model.Value) *model.Value {
+	var bindings []*model.Value
+	for _, b := range props.Get("binding").Elems() {
+		f := []model.Field{{Key: "role", KeyPos: b.Pos, Value: b.Get("role")}, {Key: "members", KeyPos: b.Pos, Value: b.Get("members")}}
+		if c := first(b.Get("condition")); c != nil {
+			f = append(f, model.Field{Key: "condition", KeyPos: c.Pos, Value: c})
+		}
+		bindings = append(bindings, model.NewMap(f, b.Pos))
+	}
+	return model.NewMap([]model.Field{{Key: "bindings", KeyPos: props.Pos, Value: model.NewList(bindings, props.Pos)}}, props.Pos)
+}
+
+// azureFunctionConfig translates an azurerm_function_app_function: its
+// config_json bindings give HTTP routes with their auth level and the
+// timer, queue and blob triggers.
+func (t *translator) azureFunctionConfig(in *instance) {
+	p := in.props
+	appID := ""
+	for _, r := range p.Get("function_app_id").AllRefs() {
+		if t.st.Function(r) != nil {
+			appID = r
+		}
+	}
+	if appID == "" {
+		return
+	}
+	cfg := t.structured(p.Get("config_json"))
+	name := p.Get("name").String()
+	for i, b := range cfg.Get("bindings").Elems() {
+		if strings.EqualFold(b.Get("direction").String(), "out") {
+			continue
+		}
+		id := in.addr + "/" + itoa(i)
+		switch strings.ToLower(b.Get("type").String()) {
+		case "httptrigger":
+			route := b.Get("route").String()
+			if route == "" {
+				route = name
+			}
+			auth := model.Auth{Type: model.AuthKey, Pos: b.Pos}
+			if lvl := b.Get("authLevel"); strings.EqualFold(lvl.String(), "anonymous") {
+				auth = model.Auth{Type: model.AuthNone, Pos: lvl.Pos}
+			}
+			methods := strs(b.Get("methods"))
+			if len(methods) == 0 {
+				methods = []string{"ANY"}
+			}
+			t.dropGeneric(appID + "/http")
+			for _, m := range methods {
+				t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: id + " " + strings.ToUpper(m), Pos: b.Pos, Kind: model.EntryRoute,
+					API: appID + "/http", Method: strings.ToUpper(m), Path: "/api/" + strings.TrimPrefix(route, "/"), Function: appID, Auth: auth, Event: name})
+			}
+		case "timertrigger":
+			t.st.Triggers = append(t.st.Triggers, &model.Trigger{ID: id, Pos: b.Pos, Kind: model.TriggerTimer, Function: appID, Schedule: b.Get("schedule"), Event: name})
+		case "queuetrigger", "servicebustrigger":
+			t.st.Triggers = append(t.st.Triggers, &model.Trigger{ID: id, Pos: b.Pos, Kind: model.TriggerQueue, Function: appID,
+				SourceValue: firstSet(b.Get("queueName"), b.Get("topicName")), Event: name})
+		case "blobtrigger":
+			t.st.Triggers = append(t.st.Triggers, &model.Trigger{ID: id, Pos: b.Pos, Kind: model.TriggerBlob, Function: appID, SourceValue: b.Get("path"), Event: name})
+		case "eventhubtrigger", "eventgridtrigger", "cosmosdbtrigger":
+			t.st.Triggers = append(t.st.Triggers, &model.Trigger{ID: id, Pos: b.Pos, Kind: model.TriggerOther, Function: appID, Event: name})
+		}
+	}
+}
+
+// dropGeneric removes the app-wide HTTP entry point id once the app's own
+// functions declare their routes.
+func (t *translator) dropGeneric(id string) {
+	eps := t.st.EntryPoints[:0]
+	for _, ep := range t.st.EntryPoints {
+		if ep.ID != id {
+			eps = append(eps, ep)
+		}
+	}
+	t.st.EntryPoints = eps
 }

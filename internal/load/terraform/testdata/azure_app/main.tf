@@ -98,3 +98,40 @@ resource "azurerm_windows_function_app" "admin" {
     login {}
   }
 }
+
+resource "azurerm_function_app_function" "orders" {
+  name            = "orders"
+  function_app_id = azurerm_linux_function_app.api.id
+  language        = "Python"
+  config_json = jsonencode({
+    bindings = [
+      {
+        authLevel = "anonymous"
+        direction = "in"
+        methods   = ["get", "post"]
+        name      = "req"
+        type      = "httpTrigger"
+        route     = "orders/{id?}"
+      },
+      {
+        direction = "out"
+        name      = "$return"
+        type      = "http"
+      },
+    ]
+  })
+}
+
+resource "azurerm_function_app_function" "cleanup" {
+  name            = "cleanup"
+  function_app_id = azurerm_linux_function_app.api.id
+  language        = "Python"
+  config_json = jsonencode({
+    bindings = [{
+      direction = "in"
+      name      = "timer"
+      type      = "timerTrigger"
+      schedule  = "0 0 * * * *"
+    }]
+  })
+}

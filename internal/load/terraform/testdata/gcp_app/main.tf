@@ -120,3 +120,16 @@ resource "google_cloud_run_v2_service_iam_binding" "web_invokers" {
   role     = "roles/run.invoker"
   members  = ["allAuthenticatedUsers"]
 }
+
+data "google_iam_policy" "admins" {
+  binding {
+    role    = "roles/cloudfunctions.invoker"
+    members = ["allUsers"]
+  }
+}
+
+resource "google_cloudfunctions2_function_iam_policy" "processor" {
+  cloud_function = google_cloudfunctions2_function.processor.name
+  location       = "europe-west1"
+  policy_data    = data.google_iam_policy.admins.policy_data
+}
