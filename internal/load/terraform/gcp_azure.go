@@ -491,6 +491,11 @@ func (t *translator) azureFunctionConfig(in *instance) {
 			if len(methods) == 0 {
 				methods = []string{"ANY"}
 			}
+			for _, ep := range t.st.EntryPoints {
+				if ep.ID == appID+"/http" && ep.Auth.Type == model.AuthJWT {
+					auth = ep.Auth // App Service authentication in front of every function
+				}
+			}
 			t.dropGeneric(appID + "/http")
 			for _, m := range methods {
 				t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: id + " " + strings.ToUpper(m), Pos: b.Pos, Kind: model.EntryRoute,
