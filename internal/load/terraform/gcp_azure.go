@@ -413,6 +413,7 @@ func (t *translator) azureFunction(in *instance) {
 			auth = model.Auth{Type: model.AuthJWT, Pos: a.Pos}
 		}
 	}
+	t.appAuth[f.ID] = auth
 	t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: in.addr + "/http", Pos: in.pos, Kind: model.EntryRoute,
 		API: api.ID, Method: "ANY", Path: "/api/*", Function: f.ID, Auth: auth})
 }
@@ -491,10 +492,8 @@ func (t *translator) azureFunctionConfig(in *instance) {
 			if len(methods) == 0 {
 				methods = []string{"ANY"}
 			}
-			for _, ep := range t.st.EntryPoints {
-				if ep.ID == appID+"/http" && ep.Auth.Type == model.AuthJWT {
-					auth = ep.Auth // App Service authentication in front of every function
-				}
+			if a, ok := t.appAuth[appID]; ok && a.Type == model.AuthJWT {
+				auth = a // App Service authentication in front of every function
 			}
 			t.dropGeneric(appID + "/http")
 			for _, m := range methods {

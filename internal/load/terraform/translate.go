@@ -24,6 +24,8 @@ type translator struct {
 	fnByName map[string]*model.Function
 	// data holds data source arguments by address (HCL only).
 	data map[string]*model.Value
+	// appAuth is the app-wide authentication of Azure function apps.
+	appAuth map[string]model.Auth
 }
 
 func newTranslator(st *model.Stack, insts []*instance, docs map[string]*model.Value, diags []model.Diagnostic) *translator {
@@ -34,7 +36,7 @@ func newTranslator(st *model.Stack, insts []*instance, docs map[string]*model.Va
 	st.Diagnostics = append(st.Diagnostics, diags...)
 	insts = append([]*instance(nil), insts...)
 	sort.SliceStable(insts, func(i, j int) bool { return insts[i].addr < insts[j].addr })
-	t := &translator{st: st, insts: insts, byID: map[string]*instance{}, docs: docs, fnByName: map[string]*model.Function{}}
+	t := &translator{st: st, insts: insts, byID: map[string]*instance{}, docs: docs, fnByName: map[string]*model.Function{}, appAuth: map[string]model.Auth{}}
 	for _, in := range insts {
 		t.byID[in.addr] = in
 	}
