@@ -135,3 +135,18 @@ resource "azurerm_function_app_function" "cleanup" {
     }]
   })
 }
+
+resource "azurerm_function_app_function" "report" {
+  name            = "report"
+  function_app_id = azurerm_windows_function_app.admin.id
+  language        = "CSharp"
+  config_json = jsonencode({
+    bindings = [{
+      authLevel = "anonymous"
+      direction = "in"
+      name      = "req"
+      type      = "httpTrigger"
+      methods   = ["get"]
+    }]
+  })
+}
