@@ -16,7 +16,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -43,7 +42,7 @@ const maxModuleDepth = 16
 func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.Stack, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			stacks, err = nil, load.Errorf(model.Pos{File: u.Path}, "internal error loading terraform module: %v\n%s", r, debug.Stack())
+			stacks, err = nil, load.Errorf(model.Pos{File: u.Path}, "internal error loading terraform module: %v", r)
 		}
 	}()
 	l := newLoader(ctx, u.Root, opts)
