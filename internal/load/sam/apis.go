@@ -168,6 +168,11 @@ func (x *translator) readAuth(info *apiInfo) {
 			a.Type = model.AuthLambda
 			a.FunctionARN = d.Get("FunctionArn")
 			a.Function = x.t.FunctionRef(a.FunctionARN)
+			if a.Function != "" {
+				// SAM lets API Gateway invoke the authorizer function.
+				x.permission(api.ID+f.Key+"AuthorizerPermission", a.Function, "apigateway.amazonaws.com", f.KeyPos,
+					str(f.KeyPos, "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:", ref(api.ID, f.KeyPos), "/authorizers/*"), nil)
+			}
 			a.Identity = d.Get("Identity")
 			if h := d.Path("Identity", "Header"); h.IsSet() {
 				a.Identity = h

@@ -29,7 +29,12 @@ func TestDump(t *testing.T) {
 		}
 		fmt.Printf("RP %v\nGEN %v\nDIAG %v\n", rpIDs(l.st), generated(l.st), diags(l.st))
 		for _, a := range l.st.APIs {
-			fmt.Printf("API %s %s impl=%v default=%s key=%v auths=%d policy=%s\n", a.ID, a.Kind, a.Implicit, a.DefaultAuthorizer, a.APIKeyRequired, len(a.Authorizers), jsonOf(func() *model.Value { if a.Policy == nil { return nil }; return a.Policy.Document }()))
+			fmt.Printf("API %s %s impl=%v default=%s key=%v auths=%d policy=%s\n", a.ID, a.Kind, a.Implicit, a.DefaultAuthorizer, a.APIKeyRequired, len(a.Authorizers), jsonOf(func() *model.Value {
+				if a.Policy == nil {
+					return nil
+				}
+				return a.Policy.Document
+			}()))
 		}
 	}
 }

@@ -37,7 +37,7 @@ func loadArchive(t *testing.T, name string) map[string]loaded {
 // trig is the part of a trigger the tests compare.
 type trig struct {
 	ID, Kind, Function, Source, Value, Filter, Schedule, Enabled, Batch, OnFailure string
-	Events                                                                       []string
+	Events                                                                         []string
 }
 
 func triggers(st *model.Stack) []trig {
