@@ -98,6 +98,8 @@ func TestGolden(t *testing.T) {
 	}{
 		{"report.sarif", func(b *bytes.Buffer, d *Document) error { return WriteSARIF(b, d, sampleRules()) }},
 		{"report.json", func(b *bytes.Buffer, d *Document) error { return WriteJSON(b, d) }},
+		{"report.junit.xml", func(b *bytes.Buffer, d *Document) error { return WriteJUnit(b, d, JUnitOptions{FailOn: rule.Medium}) }},
+		{"report.md", func(b *bytes.Buffer, d *Document) error { return WriteMarkdown(b, d, MarkdownOptions{}) }},
 		{"report.txt", func(b *bytes.Buffer, d *Document) error { return WriteText(b, d, TextOptions{}) }},
 		{"report-color.txt", func(b *bytes.Buffer, d *Document) error { return WriteText(b, d, TextOptions{Color: true}) }},
 	}

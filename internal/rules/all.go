@@ -38,6 +38,11 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4106"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4107"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4108"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5001"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5003"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5004"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5005"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -80,5 +85,10 @@ func All() []*rule.Rule {
 		nl4106.Rule(),
 		nl4107.Rule(),
 		nl4108.Rule(),
+		nl5001.Rule(),
+		nl5002.Rule(),
+		nl5003.Rule(),
+		nl5004.Rule(),
+		nl5005.Rule(),
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/cost"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -276,4 +277,27 @@ func ReportFlag(p *rule.Pass, f RoleFlag, msg string) {
 	}
 	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
 		Confidence: Confidence(f.Flag.Confidence), Message: msg})
+}
+
+// CostModel returns the denial-of-wallet model of the pass's stack, with
+// downstream writes taken from the IAM engine (stores a function's policy
+// names exactly).
+func CostModel(ctx context.Context, p *rule.Pass) *cost.Model {
+	return p.Facts.Memo("kit.cost", func() any {
+		return &cost.Model{Stack: p.Stack, Prices: cost.DefaultPrices(), Writes: func(fn *model.Function) []*model.Store {
+			var out []*model.Store
+			for _, a := range p.Facts.Access(ctx, fn) {
+				if a.Write && a.Exact {
+					out = append(out, a.Store)
+				}
+			}
+			return out
+		}}
+	}).(*cost.Model)
+}
+
+// Public reports whether an entry point can be called without real
+// authentication (anonymous or API key only).
+func Public(ep *model.EntryPoint) bool {
+	return ep.Auth.Type == model.AuthNone || ep.Auth.Type == model.AuthAPIKey
 }

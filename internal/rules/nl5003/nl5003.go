@@ -1,0 +1,75 @@
+// Package nl5003 is rule NL5003: Function triggers itself (recursive loop).
+//
+// It reports functions allowed to write to the bucket, queue, topic, table
+// stream, Kinesis stream or event bus that triggers them. S3 key
+// prefix/suffix filters are compared with the key pattern the function may
+// write, and EventBridge rules that match only AWS service events are
+// skipped.
+package nl5003
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/nightlight-sec/nightlight/internal/cost"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
+)
+
+// Rule returns NL5003.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL5003",
+		Title:      "Function triggers itself (recursive loop)",
+		Category:   rule.DenialOfWallet,
+		Severity:   rule.High,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "A function that writes to the source that triggers it — a thumbnailer writing into its upload bucket, a handler re-queuing to its own queue — can invoke itself forever. Each loop iteration is billed, at the function's full concurrency, until someone notices; AWS's recursion detection covers only some services and stops loops only after several iterations. nightlight compares S3 notification prefix/suffix filters with the object keys the policy lets the function write, so a function that reads incoming/ and writes processed/ is not reported.",
+			Bad: `Events:
+  Upload: {Type: S3, Properties: {Bucket: !Ref Images, Events: s3:ObjectCreated:*}}
+Policies:
+  - S3CrudPolicy: {BucketName: !Ref Images}`,
+			Good: `Events:
+  Upload:
+    Type: S3
+    Properties:
+      Bucket: !Ref Images
+      Events: s3:ObjectCreated:*
+      Filter: {S3Key: {Rules: [{Name: prefix, Value: incoming/}]}}
+Policies:
+  - Statement:
+      - Effect: Allow
+        Action: s3:PutObject
+        Resource: !Sub "arn:aws:s3:::${Images}/thumbnails/*"`,
+			Remediation: "Write to a different bucket/queue/topic, or separate input and output with a key prefix filter on the trigger and a matching Resource in the policy; set reserved concurrency as a circuit breaker.",
+		},
+		Run: run,
+	}
+}
+
+func run(ctx context.Context, p *rule.Pass) error {
+	m := kit.CostModel(ctx, p)
+	for _, fd := range kit.Feeds(ctx, p) {
+		if fd.Trigger.Function != fd.Fn.ID {
+			continue
+		}
+		ep := &model.EntryPoint{ID: fd.Trigger.ID, Kind: model.EntryFunctionURL, Function: fd.Fn.ID}
+		e := m.EntryPoint(ctx, ep)
+		src := p.Stack.Store(fd.Trigger.Source)
+		kind := string(fd.Trigger.Kind)
+		if src != nil {
+			kind = string(src.Kind)
+		}
+		f := rule.Finding{Resource: fd.Fn.ID, Confidence: fd.Confidence, CostPerHour: e.PerHour,
+			Message: fmt.Sprintf("function %s can write to %s %s (%s on %s), which triggers %s again: a recursive loop that runs until stopped, costing up to $%s per hour", fd.Fn.ID, kind, fd.Trigger.Source, fd.Action, fd.Resource, fd.Fn.ID, cost.Money(e.PerHour)),
+			Path:    []string{fd.Fn.ID, fd.Trigger.Source, fd.Fn.ID}}
+		f.At(fd.Pos)
+		if f.File != p.Stack.File {
+			f.At(fd.Trigger.Pos)
+		}
+		p.Report(f)
+	}
+	return nil
+}
