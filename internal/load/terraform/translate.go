@@ -153,21 +153,6 @@ func (t *translator) ref(v *model.Value, types ...string) string {
 	return ""
 }
 
-// refs returns every instance v refers to whose type is one of types.
-func (t *translator) refs(v *model.Value, types ...string) []string {
-	var out []string
-	for _, r := range v.AllRefs() {
-		if in, ok := t.byID[r]; ok {
-			for _, ty := range types {
-				if in.typ == ty {
-					out = append(out, r)
-				}
-			}
-		}
-	}
-	return out
-}
-
 // doc returns a policy document from an attribute: JSON text (from
 // jsonencode, a heredoc, an aws_iam_policy_document) or a map.
 func (t *translator) doc(v *model.Value) *model.Value {
