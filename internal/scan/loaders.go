@@ -6,6 +6,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
 	"github.com/nightlight-sec/nightlight/internal/load/terraform"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -26,7 +27,7 @@ func one(fn func(context.Context, load.Unit, load.Options) (*model.Stack, error)
 func DefaultLoaders() map[model.Format]LoadFunc {
 	return map[model.Format]LoadFunc{
 		model.FormatCloudFormation: one(cfn.Load),
-		model.FormatSAM:            one(cfn.Load),
+		model.FormatSAM:            one(sam.Load),
 		model.FormatServerless:     one(serverless.Load),
 		model.FormatTerraform:      terraform.Load,
 		model.FormatTerraformPlan:  one(loadPlan),
