@@ -19,6 +19,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/secret"
 )
 
@@ -48,6 +49,9 @@ type Options struct {
 	Progress Progress
 	// Workers bounds parallel loading (0: the number of CPUs).
 	Workers int
+	// Rules selects and filters the rules run over the app (the zero value
+	// runs every rule); see rules.Analyze.
+	Rules rules.Options
 }
 
 // unit is a loadable unit with its display path and format.
@@ -149,6 +153,12 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })
 	if doc.App.Stacks == nil {
 		doc.App.Stacks = []*model.Stack{}
+	}
+	if _, err := rules.Analyze(ctx, doc, opts.Rules); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		log.Warn("rules failed", "error", err)
 	}
 	// Analysis (graph, rules) reads the values as written; everything after
 	// this point is output, which must never show a secret in full.
