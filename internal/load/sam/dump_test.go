@@ -38,3 +38,13 @@ func TestDump(t *testing.T) {
 		}
 	}
 }
+
+func TestDumpJSON(t *testing.T) {
+	name := os.Getenv("DUMPJSON")
+	if name == "" {
+		t.Skip()
+	}
+	for f, l := range loadArchive(t, name) {
+		fmt.Printf("=== %s err=%v\n%s\n", f, l.err, marshal(t, l.st))
+	}
+}

@@ -97,13 +97,24 @@ func (x *translator) setRole(f *model.Function, role *model.Value) {
 			f.Role = id
 			return
 		}
-		if x.st.Role(id) != nil || strings.HasSuffix(id, "Role") && x.t.Resource(strings.TrimSuffix(id, "Role")) != nil {
+		if x.st.Role(id) != nil || x.isGeneratedRole(id) {
 			// Another function's or state machine's generated role.
 			f.Role = id
 			return
 		}
 	}
 	f.RoleARN = role
+}
+
+// isGeneratedRole reports whether id is the implicit role SAM generates
+// for a function or state machine that sets no Role.
+func (x *translator) isGeneratedRole(id string) bool {
+	owner, ok := strings.CutSuffix(id, "Role")
+	if !ok {
+		return false
+	}
+	r := x.t.Resource(owner)
+	return r != nil && (r.Type == "AWS::Serverless::Function" || r.Type == "AWS::Serverless::StateMachine") && !r.Properties.Has("Role")
 }
 
 // Managed policies whose ARN has a path (SAM resolves names to ARNs).

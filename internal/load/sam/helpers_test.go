@@ -2,6 +2,7 @@ package sam
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -118,4 +119,35 @@ func routes(st *model.Stack) []route {
 			Auth: string(ep.Auth.Type), Authorizer: ep.Auth.Authorizer, APIKey: ep.Auth.APIKeyRequired, Scopes: ep.Auth.Scopes})
 	}
 	return out
+}
+
+// compact renders v as JSON without positions, for comparing model
+// objects in tests.
+func compact(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x any
+	if err := json.Unmarshal(b, &x); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(any) any
+	strip = func(v any) any {
+		switch v := v.(type) {
+		case map[string]any:
+			delete(v, "pos")
+			for k, e := range v {
+				v[k] = strip(e)
+			}
+		case []any:
+			for i, e := range v {
+				v[i] = strip(e)
+			}
+		}
+		return v
+	}
+	out, _ := json.Marshal(strip(x))
+	return string(out)
 }
