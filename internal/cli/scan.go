@@ -29,6 +29,7 @@ type scanFlags struct {
 	noColor  bool
 	maxBytes int64
 	maxDepth int
+	rules    ruleFlags
 }
 
 func (f *scanFlags) register(cmd *cobra.Command, formats string) {
@@ -42,6 +43,7 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
 	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
+	f.rules.register(cmd)
 }
 
 // options turns the flags into scan options.
@@ -94,9 +96,15 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err != nil {
 				return err
 			}
+			if opts.Rules, err = f.rules.options(); err != nil {
+				return err
+			}
 			doc, err := scan.Run(cmd.Context(), opts)
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
+			}
+			if err := f.rules.writeBaseline(doc); err != nil {
+				return err
 			}
 			if err := writeReport(env, &f, doc, name == "inventory"); err != nil {
 				return err
@@ -119,7 +127,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			return nil
 		},
 	}
-	f.register(cmd, "text, json, html")
+	f.register(cmd, "text, json, html, sarif, junit, markdown")
 	return cmd
 }
 
@@ -135,8 +143,10 @@ func writeReport(env *Env, f *scanFlags, doc *report.Document, inventory bool) e
 		err = report.WriteJSON(&buf, doc)
 	case "html":
 		err = html.Write(&buf, doc)
+	case "sarif", "junit", "markdown":
+		err = writeRulesFormat(&buf, f, doc)
 	default:
-		return usageError("--format %q: want one of text, json, html", f.format)
+		return usageError("--format %q: want one of text, json, html, sarif, junit, markdown", f.format)
 	}
 	if err != nil {
 		return &exitError{code: ExitError, err: err}

@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
+)
+
+// rulesCommand lists the rules: ID, severity, category and title.
+func rulesCommand(env *Env) *cobra.Command {
+	var category string
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List the rules nightlight checks",
+		Long: `Rules lists every rule with its ID, default severity, category and title.
+Run 'nightlight explain ID' for a rule's documentation.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE")
+			n := 0
+			for _, r := range rules.All() {
+				if category != "" && !strings.EqualFold(string(r.Category), category) {
+					continue
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Title)
+				n++
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if n == 0 {
+				return usageError("--category %q: no rules; categories are %s", category, categoryNames())
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&category, "category", "", "only rules of this category ("+categoryNames()+")")
+	return cmd
+}
+
+func categoryNames() string {
+	var names []string
+	for _, c := range rule.Categories() {
+		names = append(names, string(c))
+	}
+	return strings.Join(names, ", ")
+}
+
+// explainCommand prints a rule's documentation.
+func explainCommand(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain RULE",
+		Short: "Explain a rule: what it finds, a bad and a good example, the fix",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r := rules.ByID(rules.All(), args[0])
+			if r == nil {
+				return usageError("no rule %q; run 'nightlight rules' for the list", args[0])
+			}
+			_, err := fmt.Fprint(env.Stdout, rules.Explain(r))
+			return err
+		},
+	}
+}
+
+// ruleFlags are the scan flags that select rules and findings.
+type ruleFlags struct {
+	severity    string
+	only        []string
+	baseline    string
+	baselineOut string
+}
+
+func (r *ruleFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&r.severity, "severity", "", "report only findings at or above this severity (info, low, medium, high, critical)")
+	fl.StringSliceVar(&r.only, "rule", nil, "report only these rules: IDs (NL1001), prefixes (NL3*) or categories (iam); repeatable or comma-separated")
+	fl.StringVar(&r.baseline, "baseline", "", "report only findings that are not in this baseline file (see --write-baseline)")
+	fl.StringVar(&r.baselineOut, "write-baseline", "", "write the findings of this scan to FILE as a baseline")
+}
+
+// options turns the flags into rule options.
+func (r *ruleFlags) options() (rules.Options, error) {
+	var o rules.Options
+	if r.severity != "" {
+		s := rule.Severity(strings.ToLower(r.severity))
+		if s.Rank() < 0 {
+			return o, usageError("--severity %q: want one of info, low, medium, high, critical", r.severity)
+		}
+		o.MinSeverity = s
+	}
+	o.Only = r.only
+	if r.baseline != "" {
+		f, err := os.Open(r.baseline)
+		if err != nil {
+			return o, &exitError{code: ExitError, err: fmt.Errorf("--baseline: %w", err)}
+		}
+		defer f.Close()
+		if o.Baseline, err = rule.ReadBaseline(f); err != nil {
+			return o, &exitError{code: ExitError, err: fmt.Errorf("--baseline %s: %w", r.baseline, err)}
+		}
+	}
+	return o, nil
+}
+
+// writeBaseline writes the scan's findings to --write-baseline, if set.
+func (r *ruleFlags) writeBaseline(doc *report.Document) error {
+	if r.baselineOut == "" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := rule.WriteBaseline(&buf, rule.NewBaseline(doc.Findings)); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if err := os.WriteFile(r.baselineOut, buf.Bytes(), 0o644); err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("--write-baseline: %w", err)}
+	}
+	return nil
+}
+
+// writeRulesFormat writes the SARIF, JUnit and Markdown reports.
+func writeRulesFormat(w io.Writer, f *scanFlags, doc *report.Document) error {
+	switch f.format {
+	case "sarif":
+		return report.WriteSARIF(w, doc, rules.All())
+	case "junit":
+		threshold := rule.Severity("")
+		if t := rule.Severity(strings.ToLower(f.failOn)); t.Rank() >= 0 {
+			threshold = t
+		}
+		return report.WriteJUnit(w, doc, report.JUnitOptions{FailOn: threshold})
+	case "markdown":
+		return report.WriteMarkdown(w, doc, report.MarkdownOptions{})
+	}
+	return fmt.Errorf("unknown format %q", f.format)
+}
