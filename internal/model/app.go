@@ -58,6 +58,10 @@ type Stack struct {
 	Stores           []*Store          `json:"stores,omitempty"`
 	ResourcePolicies []*ResourcePolicy `json:"resourcePolicies,omitempty"`
 	Outputs          []*Output         `json:"outputs,omitempty"`
+	// Includes lists the display paths of other files and directories whose
+	// content this stack takes in (Terraform local child modules), so that a
+	// scan does not also report them as stacks of their own.
+	Includes []string `json:"includes,omitempty"`
 	// Diagnostics are problems the loader found that did not stop it:
 	// unresolvable references, unknown intrinsics inside a value, files
 	// referenced but not read, …

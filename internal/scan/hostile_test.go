@@ -216,3 +216,22 @@ func TestDeterministic(t *testing.T) {
 		t.Logf("corpus %s report: %d bytes, identical across runs", name, len(a[name]))
 	}
 }
+
+// TestChildModuleNotScannedTwice: a local module another module calls is
+// part of its caller's stack, not a stack of its own.
+func TestChildModuleNotScannedTwice(t *testing.T) {
+	root := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(root, "modules", "queue"), 0o755))
+	must(t, os.WriteFile(filepath.Join(root, "main.tf"), []byte("module \"q\" {\n  source = \"./modules/queue\"\n}\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(root, "modules", "queue", "main.tf"), []byte("resource \"aws_sqs_queue\" \"q\" {\n  name = \"jobs\"\n}\n"), 0o644))
+	doc, err := Run(context.Background(), Options{Paths: []string{root}, Loaders: DefaultLoaders()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Inputs) != 2 {
+		t.Errorf("inputs = %d, want both module directories listed", len(doc.Inputs))
+	}
+	if len(doc.App.Stacks) != 1 || len(doc.App.Stacks[0].Stores) != 1 {
+		t.Fatalf("want one stack holding the child's queue, got %d stacks", len(doc.App.Stacks))
+	}
+}

@@ -129,8 +129,22 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	if len(opts.Paths) > 0 {
 		doc.App.Root = opts.Paths[0]
 	}
+	// A Terraform module another module calls as a local child is part of
+	// its caller's stack; do not report it a second time on its own.
+	included := map[string]bool{}
+	for _, r := range results {
+		for _, st := range r.stacks {
+			for _, p := range st.Includes {
+				included[p] = true
+			}
+		}
+	}
 	doc.Inputs = []report.Input{}
 	for i, u := range units {
+		if u.Format == model.FormatTerraform && included[u.Path] && results[i].err == nil {
+			log.Debug("module loaded as a child of another", "path", u.Path)
+			results[i].stacks = nil
+		}
 		in := report.Input{Path: u.Path, Format: u.Format}
 		if r := results[i]; r.err != nil {
 			in.Error = r.err.Error()

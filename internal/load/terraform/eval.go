@@ -33,8 +33,10 @@ type loader struct {
 	lim     load.Limits
 	root    *load.Root
 	rootDir string
-	diags   []model.Diagnostic
-	insts   []*instance
+	// includes are the local child-module directories loaded.
+	includes []string
+	diags    []model.Diagnostic
+	insts    []*instance
 	// ph maps placeholder text (${aws_iam_role.r.arn}) to what it stands
 	// for, so that strings containing it become symbolic values.
 	ph map[string]symMark

@@ -76,6 +76,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.
 	}
 	st.Parameters = m.params
 	st.Outputs = m.outs
+	st.Includes = model.SortedUnique(l.includes)
 	st.Suppressions = l.suppressions(files)
 	tr := newTranslator(st, l.insts, l.docs, l.diags)
 	tr.data = l.data
@@ -87,6 +88,9 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.
 // parseModule parses the files of one module directory and indexes its
 // top-level blocks. files maps display paths to contents.
 func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth int) (*module, error) {
+	if depth > 0 {
+		l.includes = append(l.includes, dir)
+	}
 	m := &module{
 		l:         l,
 		dir:       dir,
