@@ -30,6 +30,13 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4007"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4008"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4009"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4010"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4011"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4012"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4013"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4014"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4015"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4016"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4102"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4103"
@@ -77,6 +84,13 @@ func All() []*rule.Rule {
 		nl4007.Rule(),
 		nl4008.Rule(),
 		nl4009.Rule(),
+		nl4010.Rule(),
+		nl4011.Rule(),
+		nl4012.Rule(),
+		nl4013.Rule(),
+		nl4014.Rule(),
+		nl4015.Rule(),
+		nl4016.Rule(),
 		nl4101.Rule(),
 		nl4102.Rule(),
 		nl4103.Rule(),

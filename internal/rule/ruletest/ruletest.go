@@ -11,6 +11,7 @@
 package ruletest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
 	"github.com/nightlight-sec/nightlight/internal/load/terraform"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -225,5 +227,9 @@ func LoadDir(ctx context.Context, dir string, ar *txtar.Archive) (*model.App, er
 
 // LoadTemplate loads a CloudFormation or SAM template.
 func LoadTemplate(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, error) {
+	if bytes.Contains(u.Files[0].Data, []byte(cfn.SAMTransform)) {
+		u.Format = model.FormatSAM
+		return sam.Load(ctx, u, opts)
+	}
 	return cfn.Load(ctx, u, opts)
 }
