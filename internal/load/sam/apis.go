@@ -1,9 +1,11 @@
 package sam
 
 import (
+	"path"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -108,10 +110,10 @@ func (x *translator) newHTTPAPI(id string, pos model.Pos, p *model.Value, implic
 // applies the API's default authorizer to every operation that declares
 // no security of its own.
 func (x *translator) definition(info *apiInfo, p *model.Value) {
-	if uri := p.Get("DefinitionUri"); uri.IsSet() && !p.Has("DefinitionBody") {
-		x.t.Infof(uri.Pos, "API %s: DefinitionUri %s is not read; only routes declared by function events are known", info.api.ID, uri.String())
-	}
 	body := p.Get("DefinitionBody")
+	if uri := p.Get("DefinitionUri"); uri.IsSet() && !body.IsSet() {
+		body = x.readDefinition(info.api.ID, uri)
+	}
 	if body == nil || body.Kind != model.Map {
 		return
 	}
@@ -136,6 +138,38 @@ func (x *translator) definition(info *apiInfo, p *model.Value) {
 		ep.Auth = x.effectiveAuth(info, ep.Method, nil, ep.Pos)
 		ep.Auth.APIKeyRequired = ep.Auth.APIKeyRequired || api
 	}
+}
+
+// readDefinition reads an OpenAPI file named by DefinitionUri: a local
+// path below the scan root, resolved from the template's directory. An S3
+// location, or a file that cannot be read, is noted and skipped: only the
+// routes declared by events are then known.
+func (x *translator) readDefinition(api string, uri *model.Value) *model.Value {
+	s := uri.String()
+	if uri.Kind != model.String || uri.Unresolved || s == "" || strings.HasPrefix(s, "s3://") {
+		x.t.Infof(uri.Pos, "API %s: DefinitionUri %s is not read (not a local file); only routes declared by function events are known", api, describe(uri))
+		return nil
+	}
+	if x.root == nil {
+		x.t.Infof(uri.Pos, "API %s: DefinitionUri %s is not read (no file access); only routes declared by function events are known", api, s)
+		return nil
+	}
+	p, err := x.root.Resolve(path.Dir(x.t.File), s)
+	if err != nil {
+		x.t.Warnf(uri.Pos, "API %s: DefinitionUri %s: %v", api, s, err)
+		return nil
+	}
+	data, err := x.root.ReadFile(p)
+	if err != nil {
+		x.t.Warnf(uri.Pos, "API %s: DefinitionUri: %v", api, err)
+		return nil
+	}
+	doc, err := yamlv.Decode(p, data, x.limits)
+	if err != nil {
+		x.t.Warnf(uri.Pos, "API %s: DefinitionUri: %v", api, err)
+		return nil
+	}
+	return x.t.Resolve(doc.Root)
 }
 
 // readAuth reads an API's Auth block: its authorizers, default authorizer,
@@ -422,4 +456,13 @@ func (x *translator) route(info *apiInfo, method, path, fn string, target *model
 	}
 	x.st.EntryPoints = append(x.st.EntryPoints, ep)
 	return ep
+}
+
+// describe shows a value in a message: its text, or its JSON for a map.
+func describe(v *model.Value) string {
+	if s := v.String(); s != "" {
+		return s
+	}
+	b, _ := v.MarshalJSON()
+	return string(b)
 }

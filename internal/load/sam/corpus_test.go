@@ -11,6 +11,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 const corpusDir = "../../../../shared/corpus"
@@ -63,9 +64,16 @@ func samCorpus(tb testing.TB) []corpusFile {
 // failure must be positioned, and at least 99% must load with no error.
 func TestCorpus(t *testing.T) {
 	files := samCorpus(t)
+	// The corpus directory is the scan root, so DefinitionUri files that
+	// the samples ship are read.
+	root, err := load.OpenRoot(corpusDir, ".", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
 	clean := 0
 	for _, f := range files {
-		st, err := Load(context.Background(), load.Unit{Path: f.rel, Files: []load.File{{Path: f.rel, Data: f.data}}}, load.Options{})
+		st, err := Load(context.Background(), load.Unit{Path: f.rel, Root: root, Files: []load.File{{Path: f.rel, Data: f.data}}}, load.Options{})
 		if err != nil {
 			if !load.PosOf(err).IsValid() {
 				t.Errorf("%s: error without position: %v", f.rel, err)
@@ -78,6 +86,12 @@ func TestCorpus(t *testing.T) {
 		}
 		if st == nil {
 			t.Errorf("%s: no stack and no error", f.rel)
+			continue
+		}
+		for _, d := range st.Diagnostics {
+			if d.Severity == model.DiagWarning {
+				t.Logf("warning %s", d)
+			}
 		}
 		clean++
 	}

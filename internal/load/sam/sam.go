@@ -61,6 +61,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (st *model.Stack,
 	t.Stack.Suppressions = append(t.Stack.Suppressions, doc.Suppressions...)
 	t.Stack.Diagnostics = append(t.Stack.Diagnostics, doc.Warnings...)
 	x := newTranslator(t)
+	x.root, x.limits = u.Root, opts.Limits
 	if err := x.run(ctx); err != nil {
 		return t.Stack, err
 	}
@@ -85,6 +86,10 @@ type translator struct {
 	// that sources of any type have their roles.
 	connectors []connector
 	generated  map[string]bool
+	// root reads files the template refers to (DefinitionUri); nil means
+	// no file access.
+	root   *load.Root
+	limits load.Limits
 }
 
 type connector struct {
