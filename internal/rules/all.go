@@ -21,6 +21,14 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3006"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3007"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3008"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3009"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3010"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3011"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3012"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3013"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3014"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3015"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3016"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4003"
@@ -75,6 +83,14 @@ func All() []*rule.Rule {
 		nl3006.Rule(),
 		nl3007.Rule(),
 		nl3008.Rule(),
+		nl3009.Rule(),
+		nl3010.Rule(),
+		nl3011.Rule(),
+		nl3012.Rule(),
+		nl3013.Rule(),
+		nl3014.Rule(),
+		nl3015.Rule(),
+		nl3016.Rule(),
 		nl4001.Rule(),
 		nl4002.Rule(),
 		nl4003.Rule(),

@@ -1,0 +1,69 @@
+// Package nl3015 is rule NL3015: iam:PassRole on every role.
+//
+// It reports functions allowed iam:PassRole on Resource "*" without
+// conditions.
+package nl3015
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// Rule returns NL3015.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL3015",
+		Title:      "iam:PassRole on every role",
+		Category:   rule.IAM,
+		Severity:   rule.High,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "iam:PassRole lets a principal hand a role to a service (a new function, an EC2 instance, a Step Functions state machine). On \"*\", the function can pass any role in the account — including administrator roles — to any service that accepts one, a building block of most privilege-escalation paths.",
+			Bad: `- Effect: Allow
+  Action: iam:PassRole
+  Resource: "*"`,
+			Good: `- Effect: Allow
+  Action: iam:PassRole
+  Resource: !GetAtt WorkerRole.Arn
+  Condition: {StringEquals: {iam:PassedToService: states.amazonaws.com}}`,
+			Remediation: "Limit iam:PassRole to the role ARNs the function needs to pass and add an iam:PassedToService condition.",
+		},
+		Run: run,
+	}
+}
+
+const action = "iam:PassRole"
+
+func run(ctx context.Context, p *rule.Pass) error {
+	an := p.Facts.IAM(ctx)
+	if an == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, e := range an.Functions {
+		for _, g := range e.Grants {
+			if !strings.EqualFold(g.Action, action) || g.Resource != "*" || g.Conditional {
+				continue
+			}
+			key := e.Role + fmt.Sprint(g.Statement.Line)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			res := e.Role
+			if res == "" {
+				res = e.Function
+			}
+			pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
+			if pos.File != p.Stack.File {
+				pos = p.Stack.Function(e.Function).Pos
+			}
+			p.Reportf(pos, res, "function %s can pass any role in the account to any service (iam:PassRole on \"*\"), including roles more powerful than its own", e.Function)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+// Package nl3016 is rule NL3016: sts:AssumeRole on every role.
+//
+// It reports functions allowed sts:AssumeRole on Resource "*" without
+// conditions.
+package nl3016
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// Rule returns NL3016.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL3016",
+		Title:      "sts:AssumeRole on every role",
+		Category:   rule.IAM,
+		Severity:   rule.Medium,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "sts:AssumeRole on \"*\" lets the function become any role whose trust policy trusts its account — often far more roles than the one it needs, in this account and others.",
+			Bad: `- Effect: Allow
+  Action: sts:AssumeRole
+  Resource: "*"`,
+			Good: `- Effect: Allow
+  Action: sts:AssumeRole
+  Resource: arn:aws:iam::210987654321:role/reporting-reader`,
+			Remediation: "Name the roles the function needs to assume.",
+		},
+		Run: run,
+	}
+}
+
+const action = "sts:AssumeRole"
+
+func run(ctx context.Context, p *rule.Pass) error {
+	an := p.Facts.IAM(ctx)
+	if an == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, e := range an.Functions {
+		for _, g := range e.Grants {
+			if !strings.EqualFold(g.Action, action) || g.Resource != "*" || g.Conditional {
+				continue
+			}
+			key := e.Role + fmt.Sprint(g.Statement.Line)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			res := e.Role
+			if res == "" {
+				res = e.Function
+			}
+			pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
+			if pos.File != p.Stack.File {
+				pos = p.Stack.Function(e.Function).Pos
+			}
+			p.Reportf(pos, res, "function %s can assume any role that trusts its account (sts:AssumeRole on \"*\")", e.Function)
+		}
+	}
+	return nil
+}
