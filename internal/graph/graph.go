@@ -52,8 +52,16 @@ type Node struct {
 	Ref string `json:"ref,omitempty"`
 	// Classification is the data classification of a store.
 	Classification string `json:"classification,omitempty"`
-	// Auth is the effective auth of an entry point.
+	// Auth is the effective auth of an entry point (none, api-key, iam,
+	// cognito, jwt, lambda, …; ",private" is appended for private APIs)
+	// or of an authenticated principal.
 	Auth string `json:"auth,omitempty"`
+	// Group is a function's owner group, for trust boundaries.
+	Group string `json:"group,omitempty"`
+	// Flags are the notable permissions of a function (iam.FlagKind
+	// values: full-wildcard, privilege-escalation, secrets-read, …),
+	// sorted.
+	Flags []string `json:"flags,omitempty"`
 }
 
 // Edge is a directed, evidenced relation between two nodes.
@@ -73,9 +81,15 @@ type Edge struct {
 }
 
 // Graph is the application graph.
+//
+// Build returns a graph whose reachability index is ready; a graph built by
+// hand (or changed after Build) is indexed on the first query, which is
+// then not safe for concurrent use.
 type Graph struct {
 	Nodes []*Node `json:"nodes"`
 	Edges []*Edge `json:"edges"`
+
+	idx *Index
 }
 
 // Sort orders nodes by ID and edges by (from, to, kind, via), for

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nightlight-sec/nightlight/internal/graph"
+)
+
+// surfaceCommand is `nightlight surface PATH...`: the attack surface, one
+// row per entry point.
+func surfaceCommand(env *Env) *cobra.Command {
+	var f scanFlags
+	cmd := &cobra.Command{
+		Use:   "surface PATH...",
+		Short: "List every entry point, who can reach it, and its blast radius",
+		Long: `surface loads the templates under PATH and prints one row per entry point
+(API routes, WebSocket routes, function URLs, Lambda authorizers, and
+resource policies that open a function, queue, topic, bucket or key to
+everyone, to other accounts, or to an AWS service without
+aws:SourceArn/aws:SourceAccount): who can reach it — anonymous, API key
+only (an API key is not authentication), authenticated through a Cognito,
+JWT or Lambda authorizer, IAM-signed — the functions it invokes, and its
+blast radius: every store, secret and notable permission reachable from
+it, transitively.
+
+Rows are ordered most open first.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.format != "text" && f.format != "json" {
+				return usageError("--format %q: want text or json", f.format)
+			}
+			g, doc, err := loadGraph(cmd.Context(), env, &f, args)
+			if err != nil {
+				return err
+			}
+			rows := graph.Surface(g)
+			var buf bytes.Buffer
+			if f.format == "json" {
+				if rows == nil {
+					rows = []graph.SurfaceRow{}
+				}
+				enc := json.NewEncoder(&buf)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				err = enc.Encode(map[string]any{"surface": rows})
+			} else {
+				err = writeSurfaceText(&buf, g, rows)
+			}
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			if err := writeGraphOutput(env, &f, buf.Bytes()); err != nil {
+				return err
+			}
+			return graphInputStatus(env, doc, args)
+		},
+	}
+	f.register(cmd, "text, json")
+	return cmd
+}
+
+// writeSurfaceText writes the surface as an aligned table.
+func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENTRY POINT\tKIND\tACCESS\tLOCATION\tFUNCTIONS\tBLAST RADIUS")
+	open := 0
+	for _, r := range rows {
+		if r.Access.Anonymous() {
+			open++
+		}
+		var fns []string
+		for _, id := range r.Functions {
+			fns = append(fns, graphNodeName(g, id))
+		}
+		var blast []string
+		for _, id := range r.Reaches {
+			if !hasString(r.Functions, id) {
+				blast = append(blast, "fn "+graphNodeName(g, id))
+			}
+		}
+		for _, s := range r.Stores {
+			item := s.Name
+			if s.Classification != "" {
+				item += "[" + s.Classification + "]"
+			}
+			blast = append(blast, item+" ("+strings.Join(s.Access, "/")+")")
+		}
+		for _, d := range r.Dangerous {
+			id, flag, _ := strings.Cut(d, ": ")
+			blast = append(blast, flag+" via "+graphNodeName(g, id))
+		}
+		loc := ""
+		if r.File != "" {
+			loc = fmt.Sprintf("%s:%d", r.File, r.Line)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Kind, r.Describe(g), loc, dashIfEmpty(strings.Join(fns, ", ")), dashIfEmpty(strings.Join(blast, ", ")))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%d entry points, %d reachable by anyone (anonymous or API key only)\n", len(rows), open)
+	return nil
+}
+
+func graphNodeName(g *graph.Graph, id string) string {
+	if n := g.Node(id); n != nil {
+		return n.Name
+	}
+	return id
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func hasString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

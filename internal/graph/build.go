@@ -1,0 +1,717 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// Shared principal node IDs. Principals are not tied to a stack: the same
+// Internet reaches every stack's public routes.
+const (
+	PrincipalInternet   = "principal:internet"    // anonymous callers
+	PrincipalAPIKey     = "principal:api-key"     // anyone holding an API key (not authentication)
+	PrincipalIAM        = "principal:iam"         // callers signing with IAM credentials
+	PrincipalAnyAccount = "principal:any-account" // any AWS account
+	PrincipalUnknown    = "principal:unknown"     // auth nightlight could not decide statically
+)
+
+// Principal sub-kinds (Node.Sub of principal nodes).
+const (
+	SubAnonymous     = "anonymous"
+	SubAPIKey        = "api-key"
+	SubAuthenticated = "authenticated"
+	SubIAM           = "iam"
+	SubAccount       = "account"
+	SubService       = "service"
+	SubUnknown       = "unknown"
+)
+
+// Confidence levels of edges, as in findings.
+const (
+	ConfidenceHigh   = "high"
+	ConfidenceMedium = "medium"
+	ConfidenceLow    = "low"
+)
+
+// Options configure Build. The zero value is ready to use.
+type Options struct {
+	// Permissions gives the effective permissions of functions. Nil means
+	// IAMPermissions with a fresh iam.Analyzer.
+	Permissions Permissions
+	// Classify, when set, gives a store's data classification, overriding
+	// the one the loader read from tags when it returns non-empty (a flow
+	// policy's classifications, say).
+	Classify func(stack *model.Stack, st *model.Store) string
+	// Group, when set, gives a function's owner group (for trust
+	// boundaries), overriding Function.Group when it returns non-empty.
+	Group func(stack *model.Stack, fn *model.Function) string
+}
+
+// Permissions is what the graph needs from IAM analysis: the effective
+// permissions of the functions of a stack.
+type Permissions interface {
+	// Analyze returns the effective permissions of every function of the
+	// stack.
+	Analyze(ctx context.Context, stack *model.Stack) (*iam.Analysis, error)
+}
+
+// IAMPermissions returns the Permissions backed by the iam package's
+// analyzer (a nil analyzer means iam.NewAnalyzer()).
+func IAMPermissions(a *iam.Analyzer) Permissions {
+	if a == nil {
+		a = iam.NewAnalyzer()
+	}
+	return a
+}
+
+// ID returns the stable node ID of a model object: "<stack>#<kind>:<id>".
+func ID(stack string, kind NodeKind, id string) string {
+	return stack + "#" + string(kind) + ":" + id
+}
+
+// builder accumulates nodes and edges, merging duplicates.
+type builder struct {
+	ctx   context.Context
+	opts  Options
+	nodes map[string]*Node
+	edges map[edgeKey]*edgeAcc
+}
+
+type edgeKey struct {
+	from, to string
+	kind     EdgeKind
+}
+
+// edgeAcc merges the reasons for one (from, to, kind) edge.
+type edgeAcc struct {
+	edge  *Edge
+	vias  []string
+	conf  int
+	flags map[string]bool
+}
+
+// Build builds the application graph of every stack in app. It fails only
+// when ctx is cancelled; problems in the model (unparsable policies, unknown
+// references) lower the confidence of edges or leave them out.
+func Build(ctx context.Context, app *model.App, opts Options) (*Graph, error) {
+	if opts.Permissions == nil {
+		opts.Permissions = IAMPermissions(nil)
+	}
+	b := &builder{ctx: ctx, opts: opts, nodes: map[string]*Node{}, edges: map[edgeKey]*edgeAcc{}}
+	if app != nil {
+		for _, st := range app.Stacks {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if st == nil {
+				continue
+			}
+			if err := b.stack(st); err != nil {
+				return nil, fmt.Errorf("graph of %s: %w", st.ID, err)
+			}
+		}
+	}
+	g := &Graph{Nodes: make([]*Node, 0, len(b.nodes)), Edges: make([]*Edge, 0, len(b.edges))}
+	for _, n := range b.nodes {
+		g.Nodes = append(g.Nodes, n)
+	}
+	for _, e := range b.edges {
+		e.edge.Via = joinVias(e.vias)
+		e.edge.Confidence = confName(e.conf)
+		g.Edges = append(g.Edges, e.edge)
+	}
+	g.Sort()
+	g.idx = newIndex(g)
+	return g, nil
+}
+
+func confRank(c string) int {
+	switch c {
+	case ConfidenceHigh:
+		return 3
+	case ConfidenceMedium:
+		return 2
+	case ConfidenceLow:
+		return 1
+	}
+	return 0
+}
+
+func confName(r int) string {
+	switch r {
+	case 3:
+		return ConfidenceHigh
+	case 2:
+		return ConfidenceMedium
+	case 1:
+		return ConfidenceLow
+	}
+	return ""
+}
+
+func (b *builder) node(n *Node) *Node {
+	if old, ok := b.nodes[n.ID]; ok {
+		return old
+	}
+	b.nodes[n.ID] = n
+	return n
+}
+
+// edge adds or merges an edge; the evidence kept is the first one by
+// position, the confidence the highest.
+func (b *builder) edge(from, to string, kind EdgeKind, via string, pos model.Pos, conf string) {
+	if from == "" || to == "" || from == to && kind != EdgeInvokes {
+		return
+	}
+	k := edgeKey{from, to, kind}
+	acc, ok := b.edges[k]
+	if !ok {
+		acc = &edgeAcc{edge: &Edge{From: from, To: to, Kind: kind, Evidence: pos}}
+		b.edges[k] = acc
+	} else if pos.IsValid() && (!acc.edge.Evidence.IsValid() || posLess(pos, acc.edge.Evidence)) {
+		acc.edge.Evidence = pos
+	}
+	if via != "" {
+		acc.vias = append(acc.vias, via)
+	}
+	if r := confRank(conf); r > acc.conf {
+		acc.conf = r
+	}
+}
+
+func posLess(a, b model.Pos) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Col < b.Col
+}
+
+func principalNode(id, name, sub string) *Node {
+	return &Node{ID: id, Kind: NodePrincipal, Name: name, Sub: sub}
+}
+
+func (b *builder) internet() string {
+	return b.node(principalNode(PrincipalInternet, "Internet", SubAnonymous)).ID
+}
+
+func (b *builder) service(svc string) string {
+	return b.node(principalNode("principal:service:"+svc, svc, SubService)).ID
+}
+
+func (b *builder) account(acct string) string {
+	if acct == "*" || acct == "" {
+		return b.node(principalNode(PrincipalAnyAccount, "Any AWS account", SubAccount)).ID
+	}
+	return b.node(principalNode("principal:account:"+acct, "AWS account "+acct, SubAccount)).ID
+}
+
+func (b *builder) stack(st *model.Stack) error {
+	sid := st.ID
+	// Stores first: functions, entry points and triggers refer to them.
+	stores := map[string]*Node{}
+	for _, s := range st.Stores {
+		class := s.Classification
+		if b.opts.Classify != nil {
+			if c := b.opts.Classify(st, s); c != "" {
+				class = c
+			}
+		}
+		n := b.node(&Node{ID: ID(sid, NodeStore, s.ID), Kind: NodeStore, Name: s.ID, File: s.Pos.File, Line: s.Pos.Line,
+			Sub: string(s.Kind), Stack: sid, Ref: s.ID, Classification: class})
+		stores[s.ID] = n
+	}
+	for _, r := range st.Roles {
+		if r.External {
+			continue
+		}
+		b.node(&Node{ID: ID(sid, NodeRole, r.ID), Kind: NodeRole, Name: r.ID, File: r.Pos.File, Line: r.Pos.Line, Stack: sid, Ref: r.ID})
+	}
+	for _, fn := range st.Functions {
+		n := b.node(&Node{ID: ID(sid, NodeFunction, fn.ID), Kind: NodeFunction, Name: fn.ID, File: fn.Pos.File, Line: fn.Pos.Line,
+			Stack: sid, Ref: fn.ID, Sub: fn.Runtime.String()})
+		n.Group = fn.Group
+		if b.opts.Group != nil {
+			if g := b.opts.Group(st, fn); g != "" {
+				n.Group = g
+			}
+		}
+		if fn.Role != "" && st.Role(fn.Role) != nil && !st.Role(fn.Role).External {
+			pos := fn.Pos
+			if fn.RoleARN != nil {
+				pos = fn.RoleARN.PosOr(pos)
+			}
+			b.edge(n.ID, ID(sid, NodeRole, fn.Role), EdgeAssumes, "execution role", pos, ConfidenceHigh)
+		}
+	}
+	b.entryPoints(st)
+	b.triggers(st)
+	b.stateMachines(st)
+	b.trust(st)
+	b.resourcePolicies(st)
+	return b.permissions(st)
+}
+
+// authPrincipal returns the principal node that may call an entry point
+// with the given auth, and the edge's via text.
+func (b *builder) authPrincipal(sid string, ep *model.EntryPoint) (string, string) {
+	a := ep.Auth
+	switch a.Type {
+	case model.AuthNone, "":
+		if a.APIKeyRequired {
+			return b.node(principalNode(PrincipalAPIKey, "API key holders", SubAPIKey)).ID, "API key only"
+		}
+		return b.internet(), "no auth"
+	case model.AuthAPIKey:
+		return b.node(principalNode(PrincipalAPIKey, "API key holders", SubAPIKey)).ID, "API key only"
+	case model.AuthIAM:
+		return b.node(principalNode(PrincipalIAM, "IAM principals", SubIAM)).ID, "IAM (SigV4)"
+	case model.AuthUnknown:
+		return b.node(principalNode(PrincipalUnknown, "Undecided auth", SubUnknown)).ID, "auth unknown"
+	}
+	name := a.Authorizer
+	if name == "" {
+		name = string(a.Type)
+	}
+	scope := sid + "#" + ep.API + "/" + name
+	if ep.API == "" {
+		scope = sid + "#" + name
+	}
+	label := authLabel(a.Type) + " users (" + name + ")"
+	id := "principal:authenticated:" + scope
+	n := b.node(principalNode(id, label, SubAuthenticated))
+	n.Auth = string(a.Type)
+	return id, "authorizer " + name + " (" + string(a.Type) + ")"
+}
+
+func authLabel(t model.AuthType) string {
+	switch t {
+	case model.AuthCognito:
+		return "Cognito"
+	case model.AuthJWT:
+		return "JWT"
+	case model.AuthLambda:
+		return "Lambda-authorized"
+	case model.AuthMTLS:
+		return "mTLS"
+	case model.AuthKey:
+		return "Function-key"
+	}
+	return string(t)
+}
+
+func entrySub(st *model.Stack, ep *model.EntryPoint) string {
+	if ep.Kind == model.EntryRoute {
+		if api := st.API(ep.API); api != nil && api.Kind == model.APIWebSocket {
+			return "websocket-route"
+		}
+		return "api-route"
+	}
+	return string(ep.Kind)
+}
+
+func entryName(ep *model.EntryPoint) string {
+	if ep.Method != "" || ep.Path != "" {
+		return strings.TrimSpace(ep.Method + " " + ep.Path)
+	}
+	return ep.ID
+}
+
+func (b *builder) entryPoints(st *model.Stack) {
+	sid := st.ID
+	for _, ep := range st.EntryPoints {
+		auth := ep.Auth.Type
+		if auth == model.AuthNone && ep.Auth.APIKeyRequired {
+			auth = model.AuthAPIKey
+		}
+		if auth == "" {
+			auth = model.AuthNone
+		}
+		n := b.node(&Node{ID: ID(sid, NodeEntryPoint, ep.ID), Kind: NodeEntryPoint, Name: entryName(ep), File: ep.Pos.File, Line: ep.Pos.Line,
+			Sub: entrySub(st, ep), Stack: sid, Ref: ep.ID, Auth: string(auth)})
+		if api := st.API(ep.API); api != nil && strings.EqualFold(api.Endpoint.String(), "PRIVATE") {
+			// A private API is reachable only from inside a VPC, through
+			// its endpoint: no Internet edge.
+			n.Auth = string(auth) + ",private"
+			id := b.node(principalNode("principal:vpc", "VPC endpoint callers", "vpc")).ID
+			b.edge(id, n.ID, EdgeInvokes, "private API", api.Endpoint.PosOr(ep.Pos), ConfidenceHigh)
+		} else if !b.apiPolicyCloses(st, ep, auth) {
+			p, via := b.authPrincipal(sid, ep)
+			b.edge(p, n.ID, EdgeInvokes, via, ep.Auth.Pos, ConfidenceHigh)
+		}
+		b.authorizerEntry(st, ep)
+		via := "route " + entryName(ep)
+		switch ep.Kind {
+		case model.EntryFunctionURL:
+			via = "function URL"
+		case model.EntryALB:
+			via = "ALB target"
+		}
+		if ep.Function != "" && st.Function(ep.Function) != nil {
+			b.edge(n.ID, ID(sid, NodeFunction, ep.Function), EdgeInvokes, via, ep.Pos, ConfidenceHigh)
+		}
+		for _, ref := range ep.Target.AllRefs() {
+			if ref == ep.Function {
+				continue
+			}
+			if st.Store(ref) != nil {
+				b.edge(n.ID, ID(sid, NodeStore, ref), EdgeWrites, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceHigh)
+			} else if st.Function(ref) != nil {
+				b.edge(n.ID, ID(sid, NodeFunction, ref), EdgeInvokes, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceHigh)
+			}
+		}
+	}
+}
+
+// authorizerEntry makes a Lambda authorizer an entry point of its own: it
+// runs on every request, before anyone is authenticated, so anonymous
+// callers reach it whatever the route requires.
+func (b *builder) authorizerEntry(st *model.Stack, ep *model.EntryPoint) {
+	api := st.API(ep.API)
+	if api == nil || ep.Auth.Type != model.AuthLambda || strings.EqualFold(api.Endpoint.String(), "PRIVATE") {
+		return
+	}
+	name := ep.Auth.Authorizer
+	if name == "" {
+		name = api.DefaultAuthorizer
+	}
+	for _, a := range api.Authorizers {
+		if a.Name != name || a.Function == "" || st.Function(a.Function) == nil {
+			continue
+		}
+		id := ID(st.ID, NodeEntryPoint, "authorizer:"+api.ID+"/"+a.Name)
+		b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: "authorizer " + a.Name, File: a.Pos.File, Line: a.Pos.Line,
+			Sub: "authorizer", Stack: st.ID, Ref: api.ID + "/" + a.Name, Auth: string(model.AuthNone)})
+		b.edge(b.internet(), id, EdgeInvokes, "every request to "+api.ID, a.Pos, ConfidenceHigh)
+		b.edge(id, ID(st.ID, NodeFunction, a.Function), EdgeInvokes, "Lambda authorizer", a.Pos, ConfidenceHigh)
+	}
+}
+
+// triggerService is the AWS service that delivers events of a trigger kind
+// without a source in the stack.
+func triggerService(k model.TriggerKind) string {
+	switch k {
+	case model.TriggerSchedule, model.TriggerEventBridge:
+		return "events.amazonaws.com"
+	case model.TriggerS3:
+		return "s3.amazonaws.com"
+	case model.TriggerSNS:
+		return "sns.amazonaws.com"
+	case model.TriggerSQS:
+		return "sqs.amazonaws.com"
+	case model.TriggerCloudWatchLogs:
+		return "logs.amazonaws.com"
+	case model.TriggerCognito:
+		return "cognito-idp.amazonaws.com"
+	case model.TriggerIoT:
+		return "iot.amazonaws.com"
+	case model.TriggerAlexa:
+		return "alexa-appkit.amazon.com"
+	case model.TriggerKinesis:
+		return "kinesis.amazonaws.com"
+	case model.TriggerDynamoDB:
+		return "dynamodb.amazonaws.com"
+	case model.TriggerKafka:
+		return "kafka.amazonaws.com"
+	case model.TriggerMQ:
+		return "mq.amazonaws.com"
+	case model.TriggerStepFunctions:
+		return "states.amazonaws.com"
+	}
+	return string(k)
+}
+
+func (b *builder) triggers(st *model.Stack) {
+	sid := st.ID
+	for _, tr := range st.Triggers {
+		if st.Function(tr.Function) == nil {
+			continue
+		}
+		to := ID(sid, NodeFunction, tr.Function)
+		via := "trigger " + string(tr.Kind)
+		if tr.Event != "" {
+			via += " " + tr.Event
+		}
+		from := ""
+		switch {
+		case tr.Source != "" && st.Store(tr.Source) != nil:
+			from = ID(sid, NodeStore, tr.Source)
+		case tr.Source != "" && st.Function(tr.Source) != nil:
+			from = ID(sid, NodeFunction, tr.Source)
+		default:
+			for _, ref := range tr.SourceValue.AllRefs() {
+				if st.Store(ref) != nil {
+					from = ID(sid, NodeStore, ref)
+					break
+				}
+			}
+		}
+		if from == "" {
+			from = b.service(triggerService(tr.Kind))
+		}
+		b.edge(from, to, EdgeInvokes, via, tr.Pos, ConfidenceHigh)
+	}
+}
+
+func (b *builder) stateMachines(st *model.Stack) {
+	sid := st.ID
+	for _, s := range st.Stores {
+		if s.Kind != model.StoreStateMachine {
+			continue
+		}
+		def := s.Attr(model.AttrDefinition)
+		def.Walk(func(v *model.Value) bool {
+			for _, ref := range v.Refs {
+				if st.Function(ref) != nil {
+					b.edge(ID(sid, NodeStore, s.ID), ID(sid, NodeFunction, ref), EdgeInvokes, "state machine definition", v.PosOr(s.Pos), ConfidenceHigh)
+				} else if ref != s.ID && st.Store(ref) != nil {
+					b.edge(ID(sid, NodeStore, s.ID), ID(sid, NodeStore, ref), EdgeWrites, "state machine definition", v.PosOr(s.Pos), ConfidenceMedium)
+				}
+			}
+			return true
+		})
+	}
+}
+
+// trust adds assumes edges from the principals a role's trust policy
+// admits, except the Lambda service (the function → role edge says it).
+func (b *builder) trust(st *model.Stack) {
+	for _, r := range st.Roles {
+		if r.External || !r.Trust.Known() {
+			continue
+		}
+		pol, _ := iam.ParseDoc(r.Trust)
+		if pol == nil {
+			continue
+		}
+		to := ID(st.ID, NodeRole, r.ID)
+		for _, s := range pol.Statements {
+			if s.Effect != iam.Allow || s.NotPrincipal {
+				continue
+			}
+			for _, p := range s.Principals {
+				var from string
+				switch p.Type {
+				case iam.PrincipalService:
+					if p.Value == "lambda.amazonaws.com" || p.Value == "edgelambda.amazonaws.com" {
+						continue
+					}
+					from = b.service(p.Value)
+				case iam.PrincipalAny:
+					from = b.internet()
+				case iam.PrincipalAWS:
+					if p.Symbolic {
+						for _, ref := range p.Refs {
+							if st.Role(ref) != nil {
+								from = ID(st.ID, NodeRole, ref)
+							}
+						}
+						if from == "" {
+							continue
+						}
+					} else if p.Value == "*" {
+						from = b.account("*")
+					} else {
+						from = b.account(accountOf(p.Value))
+					}
+				case iam.PrincipalFederated:
+					from = b.node(principalNode("principal:federated:"+p.Value, p.Value, SubAuthenticated)).ID
+				default:
+					continue
+				}
+				b.edge(from, to, EdgeAssumes, "trust "+string(p.Type)+" "+p.Value, s.Pos, ConfidenceHigh)
+			}
+		}
+	}
+}
+
+// accountOf returns the account ID in an ARN or a bare account ID.
+func accountOf(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		parts := strings.SplitN(s, ":", 6)
+		if len(parts) > 4 && parts[4] != "" {
+			return parts[4]
+		}
+	}
+	return s
+}
+
+// permissions adds the edges effective IAM permissions create: reads,
+// writes, manages, invokes between functions and assumes of other roles.
+func (b *builder) permissions(st *model.Stack) error {
+	if len(st.Functions) == 0 || st.Provider != "" && st.Provider != model.AWS {
+		return nil
+	}
+	an, err := b.opts.Permissions.Analyze(b.ctx, st)
+	if err != nil {
+		if b.ctx.Err() != nil {
+			return err
+		}
+		return nil
+	}
+	if an == nil {
+		return nil
+	}
+	sid := st.ID
+	for _, fn := range st.Functions {
+		eff := an.Function(fn.ID)
+		if eff == nil {
+			continue
+		}
+		from := ID(sid, NodeFunction, fn.ID)
+		if n := b.nodes[from]; n != nil {
+			for _, f := range eff.Flags {
+				if f.Kind == iam.FlagSharedRole || f.Kind == iam.FlagUnknownAction {
+					continue
+				}
+				n.Flags = append(n.Flags, string(f.Kind))
+			}
+			n.Flags = model.SortedUnique(n.Flags)
+		}
+		envRefs := map[string]string{}
+		for _, ev := range fn.Environment {
+			for _, ref := range ev.Value.AllRefs() {
+				if _, ok := envRefs[ref]; !ok {
+					envRefs[ref] = ev.Name
+				}
+			}
+		}
+		for _, g := range eff.Grants {
+			for _, t := range g.Targets {
+				b.grantEdge(st, from, fn, g, t, envRefs)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g iam.Grant, t iam.Target, envRefs map[string]string) {
+	sid := st.ID
+	pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
+	conf := ConfidenceLow
+	switch t.Confidence {
+	case iam.ConfidenceHigh, iam.ConfidenceMedium:
+		conf = ConfidenceMedium
+	}
+	via := "policy " + g.Action
+	if env, ok := envRefs[t.ID]; ok {
+		if t.Confidence == iam.ConfidenceHigh {
+			conf = ConfidenceHigh
+		}
+		via += "\x00env " + env
+	}
+	if g.Conditional && conf == ConfidenceHigh {
+		conf = ConfidenceMedium
+	}
+	_, name, _ := strings.Cut(g.Action, ":")
+	switch t.Kind {
+	case "function":
+		if t.ID == fn.ID {
+			return
+		}
+		to := ID(sid, NodeFunction, t.ID)
+		switch {
+		case strings.EqualFold(name, "InvokeFunction") || strings.EqualFold(name, "InvokeAsync") || strings.EqualFold(name, "InvokeFunctionUrl"):
+			b.edge(from, to, EdgeInvokes, via, pos, conf)
+		case g.Access == catalog.PermissionsManagement || g.Access == catalog.Write && configWrite(name):
+			b.edge(from, to, EdgeManages, via, pos, conf)
+		}
+	case "role":
+		if st.Role(t.ID) == nil || st.Role(t.ID).External {
+			return
+		}
+		to := ID(sid, NodeRole, t.ID)
+		switch {
+		case strings.EqualFold(g.Action, "sts:AssumeRole"):
+			if t.ID != fn.Role {
+				b.edge(from, to, EdgeAssumes, via, pos, conf)
+			}
+		case g.Access == catalog.PermissionsManagement || strings.EqualFold(g.Action, "iam:PassRole"):
+			b.edge(from, to, EdgeManages, via, pos, conf)
+		}
+	default:
+		if st.Store(t.ID) == nil {
+			return
+		}
+		to := ID(sid, NodeStore, t.ID)
+		switch g.Access {
+		case catalog.Read, catalog.List:
+			b.edge(to, from, EdgeReads, via, pos, conf)
+		case catalog.Write:
+			if configWrite(name) {
+				b.edge(from, to, EdgeManages, via, pos, conf)
+			} else {
+				b.edge(from, to, EdgeWrites, via, pos, conf)
+			}
+		case catalog.PermissionsManagement:
+			b.edge(from, to, EdgeManages, via, pos, conf)
+		case catalog.UnknownLevel:
+			b.edge(from, to, EdgeWrites, via, pos, ConfidenceLow)
+		}
+	}
+}
+
+// configWrite reports whether a Write action changes a resource's
+// configuration or existence rather than its data: DeleteTable,
+// PutBucketPolicy, UpdateFunctionCode, SetQueueAttributes, …
+func configWrite(name string) bool {
+	for _, s := range []string{"Configuration", "Policy", "Attributes", "Permission", "Acl", "Encryption", "Lifecycle", "Replication", "Notification", "Cors", "Website", "Versioning", "Rotation"} {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	verb := false
+	for _, v := range []string{"Create", "Delete", "Update", "Disable", "Enable", "Schedule", "Cancel", "Purge"} {
+		if strings.HasPrefix(name, v) {
+			verb = true
+			break
+		}
+	}
+	if !verb {
+		return false
+	}
+	for _, s := range []string{"Table", "Bucket", "Queue", "Topic", "Function", "FunctionCode", "StateMachine", "Stream", "EventBus", "Key", "KeyDeletion", "Alias", "LogGroup", "Secret", "UserPool", "Layer", "Index", "Rule"} {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinVias merges the reasons for one edge: "policy a, b; env X; trigger".
+// A reason may hold several parts separated by NUL.
+func joinVias(vias []string) string {
+	var actions, other []string
+	for _, v := range vias {
+		for _, part := range strings.Split(v, "\x00") {
+			if a, ok := strings.CutPrefix(part, "policy "); ok {
+				actions = append(actions, a)
+			} else {
+				other = append(other, part)
+			}
+		}
+	}
+	var parts []string
+	if actions = model.SortedUnique(actions); len(actions) > 0 {
+		parts = append(parts, "policy "+strings.Join(actions, ", "))
+	}
+	return strings.Join(append(parts, model.SortedUnique(other)...), "; ")
+}
+
+// sortedKeys returns the keys of m, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

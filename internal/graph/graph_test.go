@@ -1,0 +1,209 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// loadApp loads testdata templates (plain CloudFormation) into an app.
+func loadApp(t testing.TB, files ...string) *model.App {
+	t.Helper()
+	app := &model.App{Root: "testdata"}
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := cfn.Load(context.Background(), load.Unit{Format: model.FormatCloudFormation, Path: f, Files: []load.File{{Path: f, Data: data}}}, load.Options{})
+		if err != nil {
+			t.Fatalf("load %s: %v", f, err)
+		}
+		app.Stacks = append(app.Stacks, st)
+	}
+	return app
+}
+
+func build(t testing.TB, files ...string) *Graph {
+	t.Helper()
+	g, err := Build(context.Background(), loadApp(t, files...), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
+	}
+}
+
+func marshal(t *testing.T, v any) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	g := build(t, "shop.yaml")
+	golden(t, "shop.graph.json", marshal(t, g))
+	golden(t, "shop.surface.json", marshal(t, Surface(g)))
+}
+
+const shop = "shop.yaml#"
+
+func hasEdge(g *Graph, from, to string, kind EdgeKind) bool {
+	for _, e := range g.Edges {
+		if e.From == from && e.To == to && e.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPaths(t *testing.T) {
+	g := build(t, "shop.yaml")
+	tests := []struct {
+		name     string
+		from, to string
+		want     []string // nil: no path
+	}{
+		{"anonymous route reads the pii table", PrincipalInternet, shop + "store:OrdersTable",
+			[]string{PrincipalInternet, shop + "entry-point:ShopApi GET /orders", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"}},
+		{"cognito users write the table", "principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "store:OrdersTable",
+			[]string{"principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "entry-point:ShopApi POST /orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
+		{"queue write reaches the worker and the state machine's function", shop + "function:CreateOrderFunction", shop + "function:ShipFunction",
+			[]string{shop + "function:CreateOrderFunction", shop + "store:OrdersQueue", shop + "function:WorkerFunction", shop + "store:FulfilmentMachine", shop + "function:ShipFunction"}},
+		{"lambda:InvokeFunction makes a function edge", shop + "function:CreateOrderFunction", shop + "store:PaymentsSecret",
+			[]string{shop + "function:CreateOrderFunction", shop + "function:PayFunction", shop + "store:PaymentsSecret"}},
+		{"the anonymous authorizer reaches its secret", PrincipalInternet, shop + "function:AuthorizerFunction",
+			[]string{PrincipalInternet, shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "function:AuthorizerFunction"}},
+		{"the Internet does not reach the Cognito route's function", PrincipalInternet, shop + "function:CreateOrderFunction", nil},
+		{"reading a table does not invoke its stream consumer", shop + "function:ListOrdersFunction", shop + "function:StreamFunction", nil},
+		{"IAM-only admin function is not anonymous", PrincipalInternet, shop + "function:AdminFunction", nil},
+		{"confused deputy reaches the worker", "principal:service:s3.amazonaws.com", shop + "function:WorkerFunction",
+			[]string{"principal:service:s3.amazonaws.com", shop + "entry-point:policy:WorkerS3Permission", shop + "function:WorkerFunction"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := g.ShortestPath(tc.from, tc.to)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ShortestPath(%s, %s) (-want +got):\n%s", tc.from, tc.to, diff)
+			}
+			if tc.want != nil && len(g.PathEdges(got)) != len(got)-1 {
+				t.Errorf("PathEdges(%v) = %v", got, g.PathEdges(got))
+			}
+			c := g.Index().Closure()
+			if c.Reaches(tc.from, tc.to) != (tc.want != nil) {
+				t.Errorf("Closure.Reaches(%s, %s) = %v", tc.from, tc.to, !(tc.want != nil))
+			}
+		})
+	}
+}
+
+// TestNotPublic checks the false positives users complain about: a "*"
+// principal pinned by aws:SourceAccount, CloudFront origin access control,
+// a service restricted by aws:SourceArn, method-level authorizers.
+func TestNotPublic(t *testing.T) {
+	g := build(t, "shop.yaml")
+	for _, id := range []string{
+		shop + "entry-point:policy:ShipPermission",
+		shop + "entry-point:policy:OrdersQueuePolicy",
+		shop + "entry-point:policy:ReceiptsBucketPolicy",
+		shop + "entry-point:policy:StreamSnsPermission",
+		shop + "entry-point:policy:PayUrlPermission", // the function URL entry point says it
+		"principal:service:cloudfront.amazonaws.com",
+		"principal:service:sns.amazonaws.com",
+	} {
+		if g.Node(id) != nil {
+			t.Errorf("node %s exists; want none", id)
+		}
+	}
+	if hasEdge(g, PrincipalInternet, shop+"entry-point:ShopApi POST /orders", EdgeInvokes) {
+		t.Error("Internet invokes the Cognito-protected route")
+	}
+	for _, r := range Surface(g) {
+		want := map[string]Access{
+			"POST /orders":       AccessAuthenticated,
+			"POST /pay":          AccessAPIKey,
+			"GET /orders":        AccessAnonymous,
+			"AdminUrl":           AccessIAM,
+			"PayUrl":             AccessAnonymous,
+			"PartnerPermission":  AccessAccount,
+			"WorkerS3Permission": AccessConfused,
+			"AssetsBucketPolicy": AccessAnonymous,
+		}[r.Name]
+		if want != "" && r.Access != want {
+			t.Errorf("%s: access %q, want %q", r.Name, r.Access, want)
+		}
+	}
+}
+
+func TestReachableReaching(t *testing.T) {
+	g := build(t, "shop.yaml")
+	got := g.Reaching(shop + "store:PaymentsSecret")
+	want := []string{
+		"principal:api-key", "principal:authenticated:shop.yaml#HttpApi/JwtAuth", "principal:authenticated:shop.yaml#ShopApi/CognitoAuth",
+		PrincipalInternet, "principal:service:s3.amazonaws.com",
+		shop + "entry-point:HttpApi POST /v2/orders", shop + "entry-point:PayUrl", shop + "entry-point:ShopApi POST /orders",
+		shop + "entry-point:ShopApi POST /pay", shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "entry-point:policy:WorkerS3Permission",
+		shop + "function:AuthorizerFunction", shop + "function:CreateOrderFunction", shop + "function:PayFunction", shop + "function:ShipFunction",
+		shop + "function:StreamFunction", shop + "function:WorkerFunction", shop + "store:FulfilmentMachine", shop + "store:OrdersQueue", shop + "store:OrdersTable",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Reaching (-want +got):\n%s", diff)
+	}
+	// Reachable and the closure agree on every node.
+	c := g.Index().Closure()
+	for _, n := range g.Nodes {
+		r := g.Reachable(n.ID)
+		if c.Count(n.ID) != len(r) {
+			t.Errorf("%s: closure counts %d, Reachable %d %v", n.ID, c.Count(n.ID), len(r), r)
+		}
+		for _, to := range r {
+			if !c.Reaches(n.ID, to) {
+				t.Errorf("closure: %s does not reach %s", n.ID, to)
+			}
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a := marshal(t, build(t, "shop.yaml"))
+	for i := 0; i < 3; i++ {
+		if b := marshal(t, build(t, "shop.yaml")); !bytes.Equal(a, b) {
+			t.Fatal("graph output differs between runs")
+		}
+	}
+}

@@ -1,0 +1,278 @@
+package graph
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// outsider is the principal used to ask whether any AWS account may call.
+const outsider = "arn:aws:iam::999999999999:role/nightlight-outsider"
+
+// ownAccount stands for the stack's own account in requests.
+const ownAccount = "111111111111"
+
+// restrictingKeys are condition keys that pin a request to a known caller,
+// source or network: a statement conditioned on one of them does not open
+// the resource to everyone. (aws:Referer and aws:UserAgent are set by the
+// caller and restrict nothing.)
+var restrictingKeys = []string{
+	"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+	"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+	"aws:sourcevpc", "aws:sourcevpce", "aws:vpcsourceip", "aws:sourceip", "aws:principalservicename",
+	"aws:userid", "aws:username", "aws:principaltag", "lambda:functionurlauthtype",
+	"cloudfront:", "s3:datasourceaccount",
+}
+
+// absentForOutsiders are condition keys a caller from outside cannot carry
+// (or, for lambda:FunctionUrlAuthType, that only a function URL request
+// carries, which the function URL entry point already shows).
+var absentForOutsiders = []string{
+	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOwner", "aws:SourceOrgID", "aws:SourceOrgPaths",
+	"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:SourceVpc", "aws:SourceVpce", "aws:VpcSourceIp",
+	"lambda:FunctionUrlAuthType",
+}
+
+// probe is an action tried against a resource policy and the edge it
+// makes when allowed.
+type probe struct {
+	action string
+	kind   EdgeKind
+}
+
+// probes returns the actions worth asking a resource policy about.
+func probes(k model.ResourcePolicyKind) []probe {
+	switch k {
+	case model.RPLambdaPermission:
+		return []probe{{"lambda:InvokeFunction", EdgeInvokes}}
+	case model.RPBucket:
+		return []probe{{"s3:GetObject", EdgeReads}, {"s3:ListBucket", EdgeReads}, {"s3:PutObject", EdgeWrites}, {"s3:DeleteObject", EdgeWrites}, {"s3:PutBucketPolicy", EdgeManages}}
+	case model.RPQueue:
+		return []probe{{"sqs:ReceiveMessage", EdgeReads}, {"sqs:SendMessage", EdgeWrites}}
+	case model.RPTopic:
+		return []probe{{"sns:Subscribe", EdgeReads}, {"sns:Publish", EdgeWrites}}
+	case model.RPSecret:
+		return []probe{{"secretsmanager:GetSecretValue", EdgeReads}, {"secretsmanager:PutSecretValue", EdgeWrites}}
+	case model.RPKey:
+		return []probe{{"kms:Decrypt", EdgeReads}, {"kms:Encrypt", EdgeWrites}, {"kms:PutKeyPolicy", EdgeManages}}
+	case model.RPEventBus:
+		return []probe{{"events:PutEvents", EdgeWrites}}
+	}
+	return nil
+}
+
+// Exposure of a resource policy to one outside principal.
+type exposure struct {
+	principal string // node ID
+	via       string
+	pos       model.Pos
+	kinds     map[EdgeKind]bool
+	deputy    bool
+}
+
+// resourcePolicies turns resource policies that admit the Internet, other
+// accounts, or AWS services without a source condition (confused deputy)
+// into entry points.
+func (b *builder) resourcePolicies(st *model.Stack) {
+	for _, rp := range st.ResourcePolicies {
+		if rp.Kind == model.RPAPI || !rp.Doc.Known() || len(rp.Targets) == 0 {
+			continue
+		}
+		pol, _ := iam.ParseDoc(rp.Doc)
+		if pol == nil || len(pol.Statements) == 0 {
+			continue
+		}
+		exps := b.expose(rp, pol)
+		if len(exps) == 0 {
+			continue
+		}
+		id := ID(st.ID, NodeEntryPoint, "policy:"+rp.ID)
+		auth := "resource-policy"
+		for _, e := range exps {
+			switch {
+			case e.principal == PrincipalInternet:
+				auth = "none"
+			case e.deputy && auth != "none":
+				auth = "confused-deputy"
+			case auth == "resource-policy":
+				auth = "cross-account"
+			}
+		}
+		n := b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: rp.ID, File: rp.Pos.File, Line: rp.Pos.Line,
+			Sub: "resource-policy", Stack: st.ID, Ref: rp.ID, Auth: auth})
+		kinds := map[EdgeKind]bool{}
+		for _, e := range exps {
+			b.edge(e.principal, n.ID, EdgeInvokes, e.via, e.pos, ConfidenceHigh)
+			for k := range e.kinds {
+				kinds[k] = true
+			}
+		}
+		for _, t := range rp.Targets {
+			switch {
+			case st.Function(t) != nil:
+				b.edge(n.ID, ID(st.ID, NodeFunction, t), EdgeInvokes, string(rp.Kind), rp.Pos, ConfidenceHigh)
+			case st.Store(t) != nil:
+				to := ID(st.ID, NodeStore, t)
+				if kinds[EdgeReads] {
+					b.edge(to, n.ID, EdgeReads, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
+				}
+				if kinds[EdgeWrites] {
+					b.edge(n.ID, to, EdgeWrites, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
+				}
+				if kinds[EdgeManages] {
+					b.edge(n.ID, to, EdgeManages, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
+				}
+			}
+		}
+	}
+}
+
+// expose asks the IAM engine who from outside the policy admits.
+func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
+	ps := &iam.PolicySet{Resource: []*iam.Policy{pol}}
+	everything, _ := iam.ParseJSON("caller", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	withIdentity := &iam.PolicySet{Identity: []*iam.Policy{everything}, Resource: []*iam.Policy{pol}}
+	var resources []string
+	accounts := map[string]bool{}
+	services := map[string]bool{}
+	for _, s := range pol.Statements {
+		if s.Effect != iam.Allow {
+			continue
+		}
+		resources = append(resources, s.ResourceStrings()...)
+		if s.NotPrincipal {
+			continue
+		}
+		for _, p := range s.Principals {
+			switch {
+			case p.Type == iam.PrincipalService && !p.Symbolic:
+				services[p.Value] = true
+			case p.Type == iam.PrincipalAWS && !p.Symbolic && p.Value != "*":
+				if a := accountOf(p.Value); isAccountID(a) {
+					accounts[a] = true
+				}
+			}
+		}
+	}
+	resources = model.SortedUnique(resources)
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	outside := iam.Context{Absent: absentForOutsiders}
+	var out []exposure
+	try := func(principal, nodeID, via string, set *iam.PolicySet, deputy bool) {
+		e := exposure{principal: nodeID, via: via, kinds: map[EdgeKind]bool{}, deputy: deputy}
+		for _, pr := range probes(rp.Kind) {
+			for _, res := range resources {
+				req := &iam.Request{Principal: principal, Action: pr.action, Resource: res, ResourceAccount: ownAccount, Context: outside}
+				d := set.Evaluate(req)
+				if !open(d) {
+					continue
+				}
+				e.kinds[pr.kind] = true
+				for _, m := range d.Matched {
+					mp := model.Pos{File: m.File, Line: m.Line}
+					if m.Kind == iam.KindResource && mp.IsValid() && (!e.pos.IsValid() || posLess(mp, e.pos)) {
+						e.pos = mp
+					}
+				}
+			}
+		}
+		if len(e.kinds) > 0 {
+			if !e.pos.IsValid() {
+				e.pos = rp.Pos
+			}
+			out = append(out, e)
+		}
+	}
+	try("*", PrincipalInternet, "resource policy admits anyone", ps, false)
+	if len(out) == 0 {
+		try(outsider, PrincipalAnyAccount, "resource policy admits any AWS account", withIdentity, false)
+		if len(out) > 0 {
+			b.account("*")
+		}
+	}
+	if len(out) == 0 {
+		for _, a := range sortedKeys(accounts) {
+			if a == ownAccount {
+				continue
+			}
+			n := len(out)
+			try("arn:aws:iam::"+a+":root", "principal:account:"+a, "resource policy admits account "+a, withIdentity, false)
+			if len(out) > n {
+				b.account(a)
+			}
+		}
+	}
+	for _, svc := range sortedKeys(services) {
+		n := len(out)
+		try(svc, "principal:service:"+svc, "service "+svc+" without aws:SourceArn/aws:SourceAccount (confused deputy)", ps, true)
+		if len(out) > n {
+			b.service(svc)
+		}
+	}
+	return out
+}
+
+// open reports whether a decision lets an outside caller in: allowed, and
+// not only under a condition that pins the caller or its network.
+func open(d iam.Decision) bool {
+	if !d.Allowed() {
+		return false
+	}
+	if !d.Conditional {
+		return true
+	}
+	for _, c := range d.Conditions {
+		if strings.HasPrefix(c, "unless ") {
+			continue
+		}
+		lc := strings.ToLower(c)
+		for _, k := range restrictingKeys {
+			if strings.Contains(lc, k) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+func isAccountID(s string) bool { return accountRE.MatchString(s) }
+
+// apiPolicyCloses reports whether the resource policy of the route's API
+// keeps anonymous callers out of a route that has no auth of its own (a
+// policy allowing only a VPC endpoint, an IP range or named accounts).
+func (b *builder) apiPolicyCloses(st *model.Stack, ep *model.EntryPoint, auth model.AuthType) bool {
+	if auth != model.AuthNone && auth != model.AuthAPIKey {
+		return false
+	}
+	api := st.API(ep.API)
+	if api == nil || !api.Policy.Known() {
+		return false
+	}
+	pol, _ := iam.ParseDoc(api.Policy)
+	if pol == nil {
+		return false
+	}
+	var resources []string
+	for _, s := range pol.Statements {
+		resources = append(resources, s.ResourceStrings()...)
+	}
+	resources = model.SortedUnique(resources)
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	ps := &iam.PolicySet{Resource: []*iam.Policy{pol}}
+	for _, res := range resources {
+		d := ps.Evaluate(&iam.Request{Principal: "*", Action: "execute-api:Invoke", Resource: res, ResourceAccount: ownAccount,
+			Context: iam.Context{Absent: absentForOutsiders}})
+		if open(d) {
+			return false
+		}
+	}
+	return true
+}
