@@ -140,33 +140,45 @@ func (x *translator) definition(info *apiInfo, p *model.Value) {
 	}
 }
 
-// readDefinition reads an OpenAPI file named by DefinitionUri: a local
-// path below the scan root, resolved from the template's directory. An S3
-// location, or a file that cannot be read, is noted and skipped: only the
-// routes declared by events are then known.
+// readDefinition reads an OpenAPI file named by DefinitionUri.
 func (x *translator) readDefinition(api string, uri *model.Value) *model.Value {
+	body := x.readFile("API "+api, "DefinitionUri", uri)
+	if body == nil {
+		x.t.Infof(uri.Pos, "API %s: only routes declared by function events are known", api)
+	}
+	return body
+}
+
+// readFile reads and resolves a YAML or JSON file that a property names:
+// a local path below the scan root, resolved from the template's
+// directory. An S3 location, or a file that cannot be read, is noted and
+// yields nil.
+func (x *translator) readFile(what, prop string, uri *model.Value) *model.Value {
+	if !uri.IsSet() {
+		return nil
+	}
 	s := uri.String()
-	if uri.Kind != model.String || uri.Unresolved || s == "" || strings.HasPrefix(s, "s3://") {
-		x.t.Infof(uri.Pos, "API %s: DefinitionUri %s is not read (not a local file); only routes declared by function events are known", api, describe(uri))
+	if uri.Kind != model.String || uri.Unresolved || s == "" || strings.Contains(s, "://") {
+		x.t.Infof(uri.Pos, "%s: %s %s is not read (not a local file)", what, prop, describe(uri))
 		return nil
 	}
 	if x.root == nil {
-		x.t.Infof(uri.Pos, "API %s: DefinitionUri %s is not read (no file access); only routes declared by function events are known", api, s)
+		x.t.Infof(uri.Pos, "%s: %s %s is not read (no file access)", what, prop, s)
 		return nil
 	}
 	p, err := x.root.Resolve(path.Dir(x.t.File), s)
 	if err != nil {
-		x.t.Warnf(uri.Pos, "API %s: DefinitionUri %s: %v", api, s, err)
+		x.t.Warnf(uri.Pos, "%s: %s %s: %v", what, prop, s, err)
 		return nil
 	}
 	data, err := x.root.ReadFile(p)
 	if err != nil {
-		x.t.Warnf(uri.Pos, "API %s: DefinitionUri: %v", api, err)
+		x.t.Infof(uri.Pos, "%s: %s: %v", what, prop, err)
 		return nil
 	}
 	doc, err := yamlv.Decode(p, data, x.limits)
 	if err != nil {
-		x.t.Warnf(uri.Pos, "API %s: DefinitionUri: %v", api, err)
+		x.t.Warnf(uri.Pos, "%s: %s: %v", what, prop, err)
 		return nil
 	}
 	return x.t.Resolve(doc.Root)

@@ -44,8 +44,12 @@ func (x *translator) stateMachine(r *cfn.RawResource) {
 	def := p.Get("Definition")
 	if !def.IsSet() {
 		def = p.Get("DefinitionUri")
+		if body := x.readFile(r.ID, "DefinitionUri", def); body != nil {
+			def = body
+		}
 	}
 	if subs := p.Get("DefinitionSubstitutions"); subs.IsSet() && def.IsSet() {
+		def = substitute(def, subs)
 		c := *def
 		c.Refs = model.SortedUnique(append(append([]string{}, def.Refs...), subs.AllRefs()...))
 		def = &c
@@ -342,4 +346,53 @@ func connectorPrincipal(r *cfn.RawResource) string {
 		return "s3.amazonaws.com"
 	}
 	return ""
+}
+
+// substitute replaces the ${Name} placeholders of a state machine
+// definition with its DefinitionSubstitutions, keeping their references.
+func substitute(v, subs *model.Value) *model.Value {
+	if v == nil {
+		return nil
+	}
+	switch v.Kind {
+	case model.String:
+		if !strings.Contains(v.Str, "${") {
+			return v
+		}
+		out := *v
+		var refs []string
+		for _, f := range subs.Entries() {
+			ph := "${" + f.Key + "}"
+			if !strings.Contains(out.Str, ph) {
+				continue
+			}
+			out.Str = strings.ReplaceAll(out.Str, ph, f.Value.String())
+			refs = append(refs, f.Value.AllRefs()...)
+			if f.Value.Unresolved {
+				out.Unresolved = true
+				if out.Source == "" {
+					out.Source = "DefinitionSubstitutions " + f.Key
+				}
+			}
+		}
+		out.Refs = model.SortedUnique(append(append([]string{}, v.Refs...), refs...))
+		return &out
+	case model.List:
+		out := *v
+		out.Items = make([]*model.Value, len(v.Items))
+		for i, it := range v.Items {
+			out.Items[i] = substitute(it, subs)
+			out.Unresolved = out.Unresolved || out.Items[i].Unresolved
+		}
+		return &out
+	case model.Map:
+		out := *v
+		out.Fields = make([]model.Field, len(v.Fields))
+		for i, f := range v.Fields {
+			out.Fields[i] = model.Field{Key: f.Key, KeyPos: f.KeyPos, Value: substitute(f.Value, subs)}
+			out.Unresolved = out.Unresolved || (out.Fields[i].Value != nil && out.Fields[i].Value.Unresolved)
+		}
+		return &out
+	}
+	return v
 }
