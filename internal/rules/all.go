@@ -13,6 +13,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1009"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1010"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1011"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl2001"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl2002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3003"
@@ -58,6 +60,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5003"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5004"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl6001"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl6002"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -75,6 +79,8 @@ func All() []*rule.Rule {
 		nl1009.Rule(),
 		nl1010.Rule(),
 		nl1011.Rule(),
+		nl2001.Rule(),
+		nl2002.Rule(),
 		nl3001.Rule(),
 		nl3002.Rule(),
 		nl3003.Rule(),
@@ -120,5 +126,7 @@ func All() []*rule.Rule {
 		nl5003.Rule(),
 		nl5004.Rule(),
 		nl5005.Rule(),
+		nl6001.Rule(),
+		nl6002.Rule(),
 	}
 }
