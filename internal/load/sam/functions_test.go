@@ -25,6 +25,10 @@ func TestFunctions(t *testing.T) {
 		// ExternalRole is not a role SAM generates (External sets Role).
 		{"role.yaml", "Borrowed", `{"codeUri":"a/","handler":"a.h","id":"Borrowed","roleArn":{"$unresolved":"!GetAtt ExternalRole.Arn"},"runtime":"python3.12"}`},
 		{"intrinsics.yaml", "Fn", `{"codeUri":"a/","environment":[{"name":"IMPORTED","value":{"$unresolved":"!ImportValue shared-table-name"}},{"name":"SUBBED","value":"arn:${AWS::Partition}:s3:::prod-bucket/${Vpc}"},{"name":"ENCODED","value":"plain"},{"name":"AZ","value":{"$unresolved":"!Select"}},{"name":"CIDR","value":{"$unresolved":"!Select"}},{"name":"FIRST_SUBNET","value":"subnet-b"},{"name":"JSON","value":"{\"a\":1}"},{"name":"BOTH","value":"yes"}],"handler":"a.h","id":"Fn","memorySize":2048,"name":"orders-prod-a","role":"FnRole","runtime":"python3.12","timeout":30}`},
+		// Long (JSON) forms: Fn::Sub with a variable map, Fn::Join,
+		// Fn::If, Fn::Length, Fn::GetAtt list form, Fn::Split/Select,
+		// Fn::ImportValue over Fn::Sub, pseudo parameters.
+		{"intrinsics-long.json", "Fn", `{"codeUri":"a/","environment":[{"name":"REGION","value":{"$unresolved":"AWS::Region"}},{"name":"SPLIT","value":"b"},{"name":"IMPORT","value":{"$unresolved":"!ImportValue dev-table"}}],"handler":"a.h","id":"Fn","memorySize":3,"name":"orders-dev","role":"Exec","runtime":"python3.12","timeout":3}`},
 	} {
 		t.Run(tc.file+"/"+tc.fn, func(t *testing.T) {
 			l := got[tc.file]
@@ -39,6 +43,10 @@ func TestFunctions(t *testing.T) {
 				t.Errorf("function (-want +got):\n%s", diff)
 			}
 		})
+	}
+	// Fn::Transform AWS::Include in a DefinitionBody is noted, not fetched.
+	if d := got["intrinsics-long.json"].st.Diagnostics; len(d) != 1 || d[0].Message != "Fn::Transform AWS::Include s3://bucket/openapi.yaml is not expanded (nightlight does not fetch included files)" {
+		t.Errorf("diagnostics = %v", d)
 	}
 	if f := got["intrinsics.yaml"].st.Function("DevOnly"); f != nil {
 		t.Errorf("function DevOnly is created although its condition is false")
