@@ -47,6 +47,10 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4014"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4015"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4016"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4017"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4018"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4019"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4020"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4102"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4103"
@@ -113,6 +117,10 @@ func All() []*rule.Rule {
 		nl4014.Rule(),
 		nl4015.Rule(),
 		nl4016.Rule(),
+		nl4017.Rule(),
+		nl4018.Rule(),
+		nl4019.Rule(),
+		nl4020.Rule(),
 		nl4101.Rule(),
 		nl4102.Rule(),
 		nl4103.Rule(),
