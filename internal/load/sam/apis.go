@@ -423,6 +423,9 @@ func (x *translator) implicitAPI(kind model.APIKind, from string, pos model.Pos)
 	}
 	info.from = from
 	x.addGenerated(id, typ, from, pos, nil)
+	if kind == model.APIRest {
+		x.addGenerated(id+info.api.Stage.String()+"Stage", "AWS::ApiGateway::Stage", from, pos, nil)
+	}
 	return info
 }
 

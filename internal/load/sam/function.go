@@ -57,6 +57,17 @@ func (x *translator) function(r *cfn.RawResource) {
 
 	if alias := f.AutoPublishAlias; alias.IsSet() {
 		x.addGenerated(r.ID+"Alias"+alias.String(), "AWS::Lambda::Alias", r.ID, alias.Pos, nil)
+		x.addGenerated(r.ID+"Version", "AWS::Lambda::Version", r.ID, alias.Pos, nil)
+	}
+	if dp := f.DeploymentPreference; dp.IsSet() {
+		x.addGenerated(r.ID+"DeploymentGroup", "AWS::CodeDeploy::DeploymentGroup", r.ID, dp.Pos, nil)
+		x.addGenerated("ServerlessDeploymentApplication", "AWS::CodeDeploy::Application", r.ID, dp.Pos, nil)
+		if !dp.Has("Role") {
+			x.addGenerated("CodeDeployServiceRole", "AWS::IAM::Role", r.ID, dp.Pos, nil)
+		}
+	}
+	if eic.IsSet() {
+		x.addGenerated(r.ID+"EventInvokeConfig", "AWS::Lambda::EventInvokeConfig", r.ID, eic.Pos, nil)
 	}
 	if url := p.Get("FunctionUrlConfig"); url.IsSet() {
 		x.functionURL(r, url)

@@ -138,3 +138,38 @@ func TestOtherDiagnostics(t *testing.T) {
 		t.Errorf("unknown SAM resource dropped")
 	}
 }
+
+// TestImplicitRefs checks that plain resources find SAM's generated ones:
+// a usage plan and a WAF on the implicit API, a permission on
+// !Ref Function.Alias, and the generated alias, version, deployment group
+// and invoke config.
+func TestImplicitRefs(t *testing.T) {
+	l := loadArchive(t, "resources.txtar")["implicit-refs.yaml"]
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	api := l.st.API(ImplicitRestAPIID)
+	if api == nil || len(api.UsagePlans) != 1 || api.UsagePlans[0].ID != "Plan" || api.UsagePlans[0].Throttle.Rate.String() != "5" {
+		t.Errorf("usage plan on the implicit API: %+v", api)
+	}
+	if api.WAF.String() != "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/x/y" {
+		t.Errorf("WAF on the implicit API = %v", api.WAF)
+	}
+	if diff := cmp.Diff([]string{"AliasPermission→Fn", "FnGetPermission→Fn"}, rpIDs(l.st)); diff != "" {
+		t.Errorf("permissions (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{
+		"CodeDeployServiceRole:AWS::IAM::Role<-Fn",
+		"FnAliaslive:AWS::Lambda::Alias<-Fn",
+		"FnDeploymentGroup:AWS::CodeDeploy::DeploymentGroup<-Fn",
+		"FnEventInvokeConfig:AWS::Lambda::EventInvokeConfig<-Fn",
+		"FnGetPermission:AWS::Lambda::Permission<-Fn",
+		"FnRole:AWS::IAM::Role<-Fn",
+		"FnVersion:AWS::Lambda::Version<-Fn",
+		"ServerlessDeploymentApplication:AWS::CodeDeploy::Application<-Fn",
+		"ServerlessRestApi:AWS::ApiGateway::RestApi<-Fn",
+		"ServerlessRestApiProdStage:AWS::ApiGateway::Stage<-Fn",
+	}, generated(l.st)); diff != "" {
+		t.Errorf("generated (-want +got):\n%s", diff)
+	}
+}

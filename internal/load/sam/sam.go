@@ -226,6 +226,51 @@ func (x *translator) afterCFN() {
 	for _, c := range x.connectors {
 		x.connector(c)
 	}
+	x.implicitAPIRefs()
+}
+
+// implicitAPIRefs attaches to SAM's implicit APIs what plain resources say
+// about them (usage plans, WAF associations): cfn.Translate only finds
+// APIs declared in the template.
+func (x *translator) implicitAPIRefs() {
+	implicit := func(v *model.Value) *model.API {
+		for _, id := range v.AllRefs() {
+			if a := x.st.API(id); a != nil && a.Implicit {
+				return a
+			}
+		}
+		return nil
+	}
+	for _, r := range x.t.Resources {
+		if !r.Active {
+			continue
+		}
+		p := r.Properties
+		switch r.Type {
+		case "AWS::ApiGateway::UsagePlan":
+			for _, stg := range p.Get("ApiStages").Elems() {
+				api := implicit(stg.Get("ApiId"))
+				if api == nil {
+					continue
+				}
+				up := &model.UsagePlan{ID: r.ID, Pos: r.Pos}
+				if th := p.Get("Throttle"); th.IsSet() {
+					up.Throttle = &model.Throttle{Pos: th.Pos, Rate: th.Get("RateLimit"), Burst: th.Get("BurstLimit")}
+				}
+				if q := p.Get("Quota"); q.IsSet() {
+					if up.Throttle == nil {
+						up.Throttle = &model.Throttle{Pos: q.Pos}
+					}
+					up.Throttle.Quota, up.Throttle.QuotaPeriod = q.Get("Limit"), q.Get("Period")
+				}
+				api.UsagePlans = append(api.UsagePlans, up)
+			}
+		case "AWS::WAFv2::WebACLAssociation", "AWS::WAFRegional::WebACLAssociation":
+			if api := implicit(p.Get("ResourceArn")); api != nil {
+				api.WAF = p.Get("WebACLArn")
+			}
+		}
+	}
 }
 
 // readGlobals reads the Globals section.
