@@ -139,7 +139,7 @@ var policyTemplates = map[string]policyTemplate{
 			cond:      [3]string{"StringEquals", "elasticfilesystem:AccessPointArn", "{arn}:elasticfilesystem:{ra}:access-point/${AccessPoint}"}},
 	}},
 	"EKSDescribePolicy":                              {nil, []ptStatement{st(a("eks:DescribeCluster", "eks:ListClusters"), "*")}},
-	"ElasticMapReduceAddJobFlowsPolicy":              {[]string{"ClusterId"}, []ptStatement{st(a("elasticmapreduce:AddJobFlowSteps"), emrCluster)}},
+	"ElasticMapReduceAddJobFlowStepsPolicy":          {[]string{"ClusterId"}, []ptStatement{st(a("elasticmapreduce:AddJobFlowSteps"), emrCluster)}},
 	"ElasticMapReduceCancelStepsPolicy":              {[]string{"ClusterId"}, []ptStatement{st(a("elasticmapreduce:CancelSteps"), emrCluster)}},
 	"ElasticMapReduceModifyInstanceFleetPolicy":      {[]string{"ClusterId"}, []ptStatement{st(a("elasticmapreduce:ModifyInstanceFleet", "elasticmapreduce:ListInstanceFleets"), emrCluster)}},
 	"ElasticMapReduceModifyInstanceGroupsPolicy":     {[]string{"ClusterId"}, []ptStatement{st(a("elasticmapreduce:ModifyInstanceGroups", "elasticmapreduce:ListInstanceGroups"), emrCluster)}},
