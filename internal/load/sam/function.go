@@ -48,6 +48,18 @@ func (x *translator) function(r *cfn.RawResource) {
 	f.OnSuccess = destination(eic.Path("DestinationConfig", "OnSuccess"))
 	f.MaxRetries = eic.Get("MaximumRetryAttempts")
 	f.MaxEventAge = eic.Get("MaximumEventAgeInSeconds")
+	// Settings without a model field that rules may want: RecursiveLoop
+	// (Allow turns off Lambda's recursive-loop detection), ephemeral
+	// storage, SnapStart, logging and runtime management.
+	var settings []model.Field
+	for _, key := range []string{"RecursiveLoop", "EphemeralStorage", "SnapStart", "LoggingConfig", "RuntimeManagementConfig", "CodeSigningConfigArn", "FileSystemConfigs"} {
+		if v := p.Get(key); v.IsSet() {
+			settings = append(settings, model.Field{Key: key, KeyPos: v.Pos, Value: v})
+		}
+	}
+	if len(settings) > 0 {
+		f.Settings = model.NewMap(settings, r.Pos)
+	}
 	if lc := p.Path("LoggingConfig", "LogGroup"); lc.IsSet() {
 		if id := x.t.RefTo(lc, "AWS::Logs::LogGroup"); id != "" {
 			f.LogGroup = id

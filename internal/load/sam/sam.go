@@ -77,8 +77,8 @@ type translator struct {
 	st *model.Stack
 	// globals are the Globals sections by resource kind (Function, Api, …).
 	globals map[string]*model.Value
-	// funcs and machines are the functions and state machines by ID, with
-	// the role SAM made for them (nil when Role was given).
+	// implicitRole is the role SAM made for each function and state
+	// machine that sets no Role, by the function's or machine's ID.
 	implicitRole map[string]*model.Role
 	// apiAuth keeps each SAM API's Auth block, for its events' routes.
 	apiAuth map[string]*apiInfo
@@ -131,7 +131,9 @@ func (x *translator) run(ctx context.Context) error {
 	x.readGlobals()
 	var fns, apis, others []*cfn.RawResource
 	for _, r := range x.t.Resources {
-		x.embeddedConnectors(r)
+		if r.Active {
+			x.embeddedConnectors(r)
+		}
 		sec, ok := samTypes[r.Type]
 		if !ok {
 			if strings.HasPrefix(r.Type, "AWS::Serverless::") {

@@ -302,9 +302,6 @@ func (x *translator) policyTemplate(name string, pos model.Pos, args *model.Valu
 			res = append(res, expandARN(arnMacros.Replace(r), vals, pos, name))
 		}
 		stv := statement(pos, "Allow", s.actions, res...)
-		if len(res) > 1 {
-			stv = statement(pos, "Allow", s.actions, res...)
-		}
 		if s.cond[0] != "" {
 			cond := fields(pos, s.cond[0], fields(pos, s.cond[1], expandARN(arnMacros.Replace(s.cond[2]), vals, pos, name)))
 			stv.Fields = append(stv.Fields, model.Field{Key: "Condition", KeyPos: pos, Value: cond})
