@@ -37,7 +37,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagServiceWildcard) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s is allowed every action of a service: %s; this includes deleting data and changing its access policies", kit.Who(f.Functions), f.Message))
@@ -45,4 +45,4 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return true }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return true }

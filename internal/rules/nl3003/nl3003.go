@@ -37,12 +37,12 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagWildcardResource) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s has %s: it can touch every such resource in the account, not only its own", kit.Who(f.Functions), f.Message))
+		kit.ReportFlag(p, f, fmt.Sprintf("%s has Resource \"*\" on data actions that can be limited to specific resources (%s): it can touch every such resource in the account, not only its own", kit.Who(f.Functions), kit.Actions(f.Actions, 5)))
 	}
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return true }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return !kit.Broader(ctx, p, f) }

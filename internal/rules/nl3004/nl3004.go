@@ -7,6 +7,7 @@ package nl3004
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -35,7 +36,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagPermissionsManagement) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s can change permissions: %s", kit.Who(f.Functions), f.Message))
@@ -43,4 +44,6 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return true }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool {
+	return !kit.Broader(ctx, p, f) && (f.Resource == "*" || strings.HasSuffix(f.Resource, ":*"))
+}

@@ -38,7 +38,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagReadFunctionCode) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s %s: it can read the code (and any secrets in it) of those functions", kit.Who(f.Functions), f.Message))
@@ -46,4 +46,6 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return strings.Contains(f.Resource, "*") }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool {
+	return strings.Contains(f.Resource, "*")
+}

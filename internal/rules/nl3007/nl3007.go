@@ -39,7 +39,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagSecretsRead) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s %s: every secret that pattern covers leaks if the function is compromised", kit.Who(f.Functions), f.Message))
@@ -47,4 +47,6 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return strings.Contains(f.Resource, "*") }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool {
+	return strings.Contains(f.Resource, "*")
+}

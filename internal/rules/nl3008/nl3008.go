@@ -36,7 +36,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagKMSDecryptAny) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s can use kms:Decrypt on every key (Resource \"*\"): it can decrypt data protected by any key that trusts IAM policies", kit.Who(f.Functions)))
@@ -44,4 +44,4 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return true }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return true }

@@ -36,7 +36,7 @@ Admin: {Properties: {Role: !GetAtt AdminRole.Arn}}`,
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagSharedRole) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("role %s is shared by %s: each of them gets the permissions all of them need", f.Role, strings.Join(f.Functions, ", ")))
@@ -44,4 +44,4 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return len(f.Functions) > 1 }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return len(f.Functions) > 1 }

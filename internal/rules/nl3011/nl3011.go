@@ -35,7 +35,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.Flags(ctx, p, iam.FlagUnknownAction) {
-		if f.Managed || !keep(f) {
+		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s: IAM action %s names nothing (%s), so it grants nothing", kit.Who(f.Functions), f.Actions[0], strings.TrimPrefix(f.Message[strings.LastIndex(f.Message, ":")+1:], " ")))
@@ -43,4 +43,4 @@ func run(ctx context.Context, p *rule.Pass) error {
 	return nil
 }
 
-func keep(f kit.RoleFlag) bool { return len(f.Actions) > 0 }
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return len(f.Actions) > 0 }

@@ -18,7 +18,7 @@ func Rule() *rule.Rule {
 		ID:         "NL4011",
 		Title:      "Function logs kept forever",
 		Category:   rule.Misconfig,
-		Severity:   rule.Low,
+		Severity:   rule.Info,
 		Confidence: rule.ConfidenceHigh,
 		Doc: rule.Doc{
 			Description: "Lambda creates its log group on first invocation with retention \"never expire\" unless the template declares the log group (or LoggingConfig) with RetentionInDays. Logs pile up, cost grows, and any personal data or secrets logged by mistake are kept indefinitely.",

@@ -38,11 +38,11 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, f := range kit.StackSecrets(p) {
-		if !((f.Site.Kind == kit.SiteEnv || f.Site.Kind == kit.SiteProperty) && f.Match.Kind == secret.HighEntropy) {
+		if !((f.Site.Kind == kit.SiteEnv || f.Site.Kind == kit.SiteProperty) && f.Match.Kind == secret.HighEntropy && !kit.AWSSecretKey(f)) {
 			continue
 		}
 		p.Report(rule.Finding{Resource: f.Resource, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
-			Message: fmt.Sprintf("%s holds %s (%s) in clear text: anyone who can read the template, the stack or the function configuration can use it", f.Where, kit.Describe(f.Match.Kind), f.Masked)})
+			Message: fmt.Sprintf("%s holds %s (%s) in clear text: anyone who can read the template, the stack or the function configuration can use it", f.Where, kit.DescribeFound(f), f.Masked)})
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			continue
 		}
 		p.Report(rule.Finding{Resource: f.Resource, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
-			Message: fmt.Sprintf("%s holds %s (%s) in clear text: anyone who can read the template, the stack or the function configuration can use it", f.Where, kit.Describe(f.Match.Kind), f.Masked)})
+			Message: fmt.Sprintf("%s holds %s (%s) in clear text: anyone who can read the template, the stack or the function configuration can use it", f.Where, kit.DescribeFound(f), f.Masked)})
 	}
 	return nil
 }

@@ -301,3 +301,25 @@ func CostModel(ctx context.Context, p *rule.Pass) *cost.Model {
 func Public(ep *model.EntryPoint) bool {
 	return ep.Auth.Type == model.AuthNone || ep.Auth.Type == model.AuthAPIKey
 }
+
+// Broader reports whether the statement that granted f also carries a
+// full or service wildcard flag, which a more specific rule already
+// reports (NL3001, NL3002).
+func Broader(ctx context.Context, p *rule.Pass, f RoleFlag) bool {
+	for _, k := range []iam.FlagKind{iam.FlagFullWildcard, iam.FlagServiceWildcard} {
+		for _, o := range Flags(ctx, p, k) {
+			if o.Role == f.Role && o.Statement.Line == f.Statement.Line && o.Statement.File == f.Statement.File {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Actions lists up to n actions and says how many more there are.
+func Actions(acts []string, n int) string {
+	if len(acts) <= n {
+		return strings.Join(acts, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(acts[:n], ", "), len(acts)-n)
+}

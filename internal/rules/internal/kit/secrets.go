@@ -147,3 +147,35 @@ func Describe(k secret.Kind) string {
 func StackSecrets(p *rule.Pass) []Found {
 	return p.Facts.Memo("kit.secrets", func() any { return Secrets(p.Stack, p.Facts.Detector) }).([]Found)
 }
+
+// AWSSecretKey reports whether a found string is an AWS secret access key
+// recognised by the name it is stored under (AWS_SECRET_ACCESS_KEY) and
+// its shape (40 base64 characters), which the detector alone files as a
+// random string or a password.
+func AWSSecretKey(f Found) bool {
+	if f.Match.Kind == secret.AWSSecretAccessKey {
+		return true
+	}
+	n := strings.ToUpper(f.Name)
+	if !(strings.Contains(n, "SECRET") && (strings.Contains(n, "AWS") || strings.Contains(n, "ACCESS"))) {
+		return false
+	}
+	s := f.Value.Str[f.Match.Start:f.Match.End]
+	if len(s) != 40 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '/' || c == '+') {
+			return false
+		}
+	}
+	return true
+}
+
+// DescribeFound names what was found, for messages.
+func DescribeFound(f Found) string {
+	if AWSSecretKey(f) {
+		return Describe(secret.AWSSecretAccessKey)
+	}
+	return Describe(f.Match.Kind)
+}
