@@ -154,7 +154,11 @@ func (x *translator) functionEvent(e *event, role *model.Role) {
 		pool := p.Get("UserPool")
 		tr := x.trigger(e, model.TriggerCognito, pool)
 		tr.Events = p.Get("Trigger").AsStrings()
-		x.permission(e.id()+"Permission", e.fn, "cognito-idp.amazonaws.com", e.pos, getAtt(x.t.RefTo(pool), "Arn", e.pos), nil)
+		var poolArn *model.Value
+		if id := x.t.RefTo(pool); id != "" {
+			poolArn = getAtt(id, "Arn", e.pos)
+		}
+		x.permission(e.id()+"Permission", e.fn, "cognito-idp.amazonaws.com", e.pos, poolArn, nil)
 	case "IoTRule":
 		tr := x.trigger(e, model.TriggerIoT, nil)
 		tr.Filter = p.Get("Sql")

@@ -275,7 +275,7 @@ func (x *translator) addPolicies(role *model.Role, pols *model.Value, roleID str
 	items := pols.Elems()
 	for i, pol := range items {
 		name := roleID + "Policy" + strconv.Itoa(i)
-		switch pol.Kind {
+		switch kindOf(pol) {
 		case model.String:
 			role.Policies = append(role.Policies, x.managed(pol))
 		case model.Symbolic:
