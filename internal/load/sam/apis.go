@@ -19,6 +19,11 @@ type apiInfo struct {
 	defaultPos model.Pos
 	// preflightAuth is AddDefaultAuthorizerToCorsPreflight (default true).
 	preflightAuth bool
+	// methodSettings are a REST API's MethodSettings, for per-route
+	// throttling.
+	methodSettings *model.Value
+	// routeSettings are an HTTP API's RouteSettings by route key.
+	routeSettings *model.Value
 	// policy collects the resource policy statements: the API's own
 	// Auth.ResourcePolicy and those of its events.
 	policy    []*model.Value
@@ -64,12 +69,41 @@ func (x *translator) newRestAPI(id string, pos model.Pos, p *model.Value, implic
 			api.CORS = &model.CORS{Pos: c.Pos, AllowOrigins: c}
 		}
 	}
-	info := &apiInfo{api: api, auth: p.Get("Auth"), scopes: map[string][]string{}, preflightAuth: true}
+	info := &apiInfo{api: api, auth: p.Get("Auth"), scopes: map[string][]string{}, preflightAuth: true, methodSettings: p.Get("MethodSettings")}
 	x.readAuth(info)
 	x.st.APIs = append(x.st.APIs, api)
 	x.apiAuth[id] = info
 	x.definition(info, p)
 	return info
+}
+
+// routeThrottle is the throttling a REST stage's MethodSettings set for
+// one method: an entry whose ResourcePath (with / written ~1) and
+// HttpMethod match it.
+func routeThrottle(settings *model.Value, method, path string) *model.Throttle {
+	var th *model.Throttle
+	for _, ms := range settings.Elems() {
+		rp := strings.ReplaceAll(ms.Get("ResourcePath").String(), "~1", "/")
+		m := strings.ToUpper(ms.Get("HttpMethod").String())
+		if rp != path || (m != method && m != "*") {
+			continue
+		}
+		if ms.Has("ThrottlingRateLimit") || ms.Has("ThrottlingBurstLimit") {
+			th = &model.Throttle{Pos: ms.Pos, Rate: ms.Get("ThrottlingRateLimit"), Burst: ms.Get("ThrottlingBurstLimit")}
+		}
+	}
+	return th
+}
+
+// routeThrottle sets the route's own throttling from the API's
+// MethodSettings (REST) or RouteSettings (HTTP), when they name it.
+func (info *apiInfo) routeThrottle(ep *model.EntryPoint) {
+	if th := routeThrottle(info.methodSettings, ep.Method, ep.Path); th != nil {
+		ep.Throttle = th
+	}
+	if rs := info.routeSettings.Get(ep.Method + " " + ep.Path); rs.Has("ThrottlingRateLimit") || rs.Has("ThrottlingBurstLimit") {
+		ep.Throttle = &model.Throttle{Pos: rs.Pos, Rate: rs.Get("ThrottlingRateLimit"), Burst: rs.Get("ThrottlingBurstLimit")}
+	}
 }
 
 // httpAPI translates an AWS::Serverless::HttpApi.
@@ -98,7 +132,7 @@ func (x *translator) newHTTPAPI(id string, pos model.Pos, p *model.Value, implic
 			api.CORS = &model.CORS{Pos: c.Pos, AllowOrigins: model.NewString("*", c.Pos)}
 		}
 	}
-	info := &apiInfo{api: api, auth: p.Get("Auth"), scopes: map[string][]string{}, preflightAuth: true}
+	info := &apiInfo{api: api, auth: p.Get("Auth"), scopes: map[string][]string{}, preflightAuth: true, routeSettings: p.Get("RouteSettings")}
 	x.readAuth(info)
 	x.st.APIs = append(x.st.APIs, api)
 	x.apiAuth[id] = info
@@ -119,6 +153,12 @@ func (x *translator) definition(info *apiInfo, p *model.Value) {
 	}
 	n := len(x.st.EntryPoints)
 	x.t.OpenAPIRoutes(info.api, body)
+	for _, ep := range x.st.EntryPoints[n:] {
+		if ep.Throttle == nil {
+			ep.Throttle = info.api.Throttle
+		}
+		info.routeThrottle(ep)
+	}
 	if info.api.DefaultAuthorizer == "" || body.Has("security") {
 		return
 	}
@@ -461,6 +501,7 @@ func (x *translator) route(info *apiInfo, method, path, fn string, target *model
 	ep := &model.EntryPoint{ID: id, Pos: pos, Kind: model.EntryRoute, API: api.ID, Method: method, Path: path,
 		Function: fn, Target: target, Event: event, CORS: api.CORS, Throttle: api.Throttle}
 	ep.Auth = x.effectiveAuth(info, method, evAuth, pos)
+	info.routeThrottle(ep)
 	// An event's route replaces the same route from the DefinitionBody
 	// (SAM adds the event's integration and security to it).
 	for i, old := range x.st.EntryPoints {

@@ -122,6 +122,15 @@ func TestAuthAPIs(t *testing.T) {
 		t.Errorf("API key and usage plan = %+v", keyed)
 	}
 
+	// MethodSettings: "/*" throttles the stage, a ResourcePath one route.
+	throttles := map[string]string{}
+	for _, ep := range got["apikey.yaml"].st.EntryPoints {
+		throttles[ep.ID] = ep.Throttle.Rate.String() + "/" + ep.Throttle.Burst.String()
+	}
+	if diff := cmp.Diff(map[string]string{"Api GET /free": "100/200", "Api GET /keyed": "1/2"}, throttles); diff != "" {
+		t.Errorf("route throttles (-want +got):\n%s", diff)
+	}
+
 	pol := got["resource-policy.yaml"].st.API("Api")
 	if pol.Policy == nil || pol.Endpoint.String() != "PRIVATE" {
 		t.Fatalf("resource policy API = %+v", pol)

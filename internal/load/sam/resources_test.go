@@ -59,7 +59,7 @@ func TestResources(t *testing.T) {
 		{"HttpApi with Globals CORS, throttling, logs and a DefinitionBody", api, "httpapi-body.yaml", "Http",
 			`{"accessLog":{"DestinationArn":{"$unresolved":"!GetAtt Logs.Arn"},"Format":"$context.requestId"},"cors":{"allowOrigins":["*"]},"disableDefaultEndpoint":true,"id":"Http","kind":"http","stage":"live","throttle":{"burst":50,"rate":100}}`},
 		{"HttpApi route from the DefinitionBody", entry, "httpapi-body.yaml", "Http GET /legacy",
-			`{"api":"Http","auth":{"type":"none"},"cors":{"allowOrigins":["*"]},"function":"Fn","id":"Http GET /legacy","kind":"route","method":"GET","path":"/legacy","target":{"$unresolved":"!GetAtt Fn.Arn"}}`},
+			`{"api":"Http","auth":{"type":"none"},"cors":{"allowOrigins":["*"]},"function":"Fn","id":"Http GET /legacy","kind":"route","method":"GET","path":"/legacy","target":{"$unresolved":"!GetAtt Fn.Arn"},"throttle":{"rate":3}}`},
 		{"HttpApi event route with RouteSettings", entry, "httpapi-body.yaml", "Http GET /items",
 			`{"api":"Http","auth":{"type":"none"},"cors":{"allowOrigins":["*"]},"event":"Get","function":"Fn","id":"Http GET /items","kind":"route","method":"GET","path":"/items","target":{"$unresolved":"!GetAtt Fn.Arn"},"throttle":{"burst":5}}`},
 	} {
