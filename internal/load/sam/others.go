@@ -150,10 +150,19 @@ func (x *translator) graphQLAPI(r *cfn.RawResource) {
 		}
 	}
 	x.st.APIs = append(x.st.APIs, api)
-	// Data sources that are Lambda functions.
+	// Data sources: Lambda functions and DynamoDB tables.
 	lambdaDS := map[string]string{}
+	dsTarget := map[string]*model.Value{}
 	for _, f := range p.Path("DataSources", "Lambda").Entries() {
 		lambdaDS[f.Key] = x.t.FunctionRef(f.Value.Get("FunctionArn"))
+		dsTarget[f.Key] = f.Value.Get("FunctionArn")
+	}
+	for _, f := range p.Path("DataSources", "DynamoDb").Entries() {
+		if v := f.Value.Get("TableArn"); v.IsSet() {
+			dsTarget[f.Key] = v
+		} else {
+			dsTarget[f.Key] = f.Value.Get("TableName")
+		}
 	}
 	fnDS := map[string]string{}
 	for _, f := range p.Get("Functions").Entries() {
@@ -168,8 +177,12 @@ func (x *translator) graphQLAPI(r *cfn.RawResource) {
 				ep.Auth = model.Auth{Type: def.Type, Authorizer: def.Name, Pos: auth.Pos}
 			}
 			for _, step := range res.Value.Get("Pipeline").Elems() {
-				if fid := lambdaDS[fnDS[step.String()]]; fid != "" && ep.Function == "" {
+				ds := fnDS[step.String()]
+				if fid := lambdaDS[ds]; fid != "" && ep.Function == "" {
 					ep.Function = fid
+				}
+				if ep.Target == nil {
+					ep.Target = dsTarget[ds]
 				}
 			}
 			x.st.EntryPoints = append(x.st.EntryPoints, ep)
