@@ -2,6 +2,7 @@ package rule
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 
@@ -22,6 +23,9 @@ type Facts struct {
 	Analyzer *iam.Analyzer
 	// Detector finds secrets in strings (shared across stacks).
 	Detector *secret.Detector
+
+	// IAMErr is why the IAM analysis is missing, if it is.
+	IAMErr error
 
 	memo     map[string]any
 	iamOnce  sync.Once
@@ -145,7 +149,12 @@ func (f *Facts) IAM(ctx context.Context) *iam.Analysis {
 		if a == nil {
 			a = iam.NewAnalyzer()
 		}
-		f.iam, _ = a.Analyze(ctx, f.Stack)
+		defer func() {
+			if v := recover(); v != nil {
+				f.iam, f.IAMErr = nil, fmt.Errorf("iam analysis of %s: internal error: %v", f.Stack.ID, v)
+			}
+		}()
+		f.iam, f.IAMErr = a.Analyze(ctx, f.Stack)
 	})
 	return f.iam
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -207,7 +208,7 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 func runOne(ctx context.Context, r *Rule, p *Pass) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("internal error (please report it): %v", v)
+			err = fmt.Errorf("internal error (please report it): %v\n%s", v, debug.Stack())
 		}
 	}()
 	return r.Run(ctx, p)

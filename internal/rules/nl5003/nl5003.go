@@ -62,7 +62,11 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if src != nil {
 			kind = string(src.Kind)
 		}
-		f := rule.Finding{Resource: fd.Fn.ID, Confidence: fd.Confidence, CostPerHour: e.PerHour,
+		sev := rule.High
+		if fd.Confidence != rule.ConfidenceHigh {
+			sev = rule.Medium
+		}
+		f := rule.Finding{Resource: fd.Fn.ID, Severity: sev, Confidence: fd.Confidence, CostPerHour: e.PerHour,
 			Message: fmt.Sprintf("function %s can write to %s %s (%s on %s), which triggers %s again: a recursive loop that runs until stopped, costing up to $%s per hour", fd.Fn.ID, kind, fd.Trigger.Source, fd.Action, fd.Resource, fd.Fn.ID, cost.Money(e.PerHour)),
 			Path:    []string{fd.Fn.ID, fd.Trigger.Source, fd.Fn.ID}}
 		f.At(fd.Pos)

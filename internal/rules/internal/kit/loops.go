@@ -66,6 +66,9 @@ func feeds(ctx context.Context, p *rule.Pass) []Feed {
 				if tr.Kind == model.TriggerS3 && !s3KeyCompatible(g.Resource, tr.Filter) {
 					continue
 				}
+				if c := tcConf(g, tr.Source); c != iam.ConfidenceHigh && g.Resource != "*" && namesOther(g.Resource, tr.Source) {
+					continue // a pattern over another resource's symbolic name
+				}
 				if best < 0 || rank(g) > rank(e.Grants[best]) {
 					best = i
 				}
@@ -75,7 +78,10 @@ func feeds(ctx context.Context, p *rule.Pass) []Feed {
 			}
 			g := e.Grants[best]
 			conf := rule.ConfidenceHigh
-			if tcConf(g, tr.Source) != iam.ConfidenceHigh || g.Conditional || tr.Filter.IsSet() {
+			switch {
+			case tcConf(g, tr.Source) == iam.ConfidenceLow || g.Resource == "*":
+				conf = rule.ConfidenceLow
+			case tcConf(g, tr.Source) != iam.ConfidenceHigh || g.Conditional || tr.Filter.IsSet():
 				conf = rule.ConfidenceMedium
 			}
 			out = append(out, Feed{Fn: fn, Trigger: tr, Action: g.Action, Resource: g.Resource,
@@ -210,4 +216,13 @@ func s3Filter(f *model.Value) (prefix, suffix string) {
 		return true
 	})
 	return prefix, suffix
+}
+
+// namesOther reports whether a resource pattern refers (${ID…}) to model
+// objects but not to id.
+func namesOther(resource, id string) bool {
+	if !strings.Contains(resource, "${") {
+		return false
+	}
+	return !strings.Contains(resource, "${"+id+"}") && !strings.Contains(resource, "${"+id+".")
 }

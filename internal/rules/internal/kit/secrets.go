@@ -2,6 +2,7 @@ package kit
 
 import (
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"regexp"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -59,6 +60,9 @@ func Secrets(st *model.Stack, d *secret.Detector) []Found {
 			return
 		}
 		for _, m := range d.Find(s.Name, v.Str) {
+			if !plausible(s.Name, v.Str[m.Start:m.End], m) {
+				continue
+			}
 			f := Found{Site: s, Match: m, Masked: secret.Mask(v.Str[m.Start:m.End])}
 			f.Pos = v.Pos
 			if strings.Contains(strings.TrimRight(v.Str, "\n"), "\n") {
@@ -178,4 +182,20 @@ func DescribeFound(f Found) string {
 		return Describe(secret.AWSSecretAccessKey)
 	}
 	return Describe(f.Match.Kind)
+}
+
+var constantLike = regexp.MustCompile(`^(?:[A-Z][A-Z_]*|[a-z][a-z_\-]*)$`)
+var idName = regexp.MustCompile(`(?i)(id|arn|name)$`)
+
+// plausible drops guesses that are configuration rather than secrets: a
+// constant-like word under a secret-ish name (image_pull_credentials_type:
+// CODEBUILD) and random-looking identifiers (ClientId, RoleArn).
+func plausible(name, text string, m secret.Match) bool {
+	switch m.Kind {
+	case secret.Password:
+		return !constantLike.MatchString(text) && !idName.MatchString(name) && name != "SecretStringTemplate"
+	case secret.HighEntropy:
+		return !idName.MatchString(name)
+	}
+	return true
 }
