@@ -306,11 +306,13 @@ func (x *translator) connector(c connector) {
 			continue
 		}
 		if role == nil {
-			if typ == "AWS::Lambda::Function" && x.st.Function(did) != nil {
-				principal := connectorPrincipal(x.t.Resource(src))
-				if principal != "" {
-					x.permission(c.id+"WriteLambdaPermission", did, principal, c.pos, getAtt(src, "Arn", c.pos), nil)
-				}
+			principal := connectorPrincipal(x.t.Resource(src))
+			switch {
+			case principal == "" || !write:
+			case typ == "AWS::Lambda::Function" && x.st.Function(did) != nil:
+				x.permission(c.id+"WriteLambdaPermission", did, principal, c.pos, getAtt(src, "Arn", c.pos), nil)
+			case typ == "AWS::SQS::Queue" || typ == "AWS::SNS::Topic":
+				x.connectorResourcePolicy(c, did, typ, principal, src, arn, d.Pos)
 			}
 			continue
 		}
@@ -340,6 +342,33 @@ func (x *translator) connector(c connector) {
 	} else if role == nil && src != "" && x.t.Resource(src) == nil {
 		x.t.Warnf(c.pos, "connector %s: source %s is not in the template", c.id, src)
 	}
+}
+
+// connectorResourcePolicy is the queue or topic policy a connector from a
+// service (an EventBridge rule, an SNS topic) generates: the service may
+// send to the destination, from the source only.
+func (x *translator) connectorResourcePolicy(c connector, dest, typ, principal, src string, arn *model.Value, pos model.Pos) {
+	id, kind, action := c.id+"QueuePolicy", model.RPQueue, "sqs:SendMessage"
+	if typ == "AWS::SNS::Topic" {
+		id, kind, action = c.id+"TopicPolicy", model.RPTopic, "sns:Publish"
+	}
+	srcArn := getAtt(src, "Arn", pos)
+	if x.t.Resource(src) != nil && x.t.Resource(src).Type == "AWS::SNS::Topic" {
+		srcArn = ref(src, pos)
+	}
+	stmt := fields(pos, "Effect", model.NewString("Allow", pos), "Principal", fields(pos, "Service", model.NewString(principal, pos)),
+		"Action", model.NewString(action, pos), "Resource", arn,
+		"Condition", fields(pos, "ArnEquals", fields(pos, "aws:SourceArn", srcArn)))
+	rp := &model.ResourcePolicy{ID: id, Pos: pos, Kind: kind, TargetValues: []*model.Value{arn},
+		Doc: cfn.PolicyDocument(id, model.PolicyGenerated, policyDoc(pos, stmt))}
+	if dest != "" {
+		rp.Targets = []string{dest}
+		if st := x.st.Store(dest); st != nil && st.Policy == nil {
+			st.Policy = rp.Doc
+		}
+	}
+	x.st.ResourcePolicies = append(x.st.ResourcePolicies, rp)
+	x.addGenerated(id, map[model.ResourcePolicyKind]string{model.RPQueue: "AWS::SQS::QueuePolicy", model.RPTopic: "AWS::SNS::TopicPolicy"}[kind], c.id, pos, nil)
 }
 
 // connectorPrincipal is the service principal of a connector source that

@@ -108,8 +108,16 @@ func TestConnectors(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
-	if diff := cmp.Diff([]string{"ApiToFnWriteLambdaPermission→Fn"}, rpIDs(st)); diff != "" {
-		t.Errorf("connector from an API to a function is a Lambda permission (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"ApiToFnWriteLambdaPermission→Fn", "RuleToInboxQueuePolicy→Inbox"}, rpIDs(st)); diff != "" {
+		t.Errorf("connectors from services are resource policies (-want +got):\n%s", diff)
+	}
+	for _, rp := range st.ResourcePolicies {
+		if rp.ID == "RuleToInboxQueuePolicy" {
+			want := `{"Statement":[{"Action":"sqs:SendMessage","Condition":{"ArnEquals":{"aws:SourceArn":{"$unresolved":"!GetAtt Rule.Arn"}}},"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Resource":{"$unresolved":"!GetAtt Inbox.Arn"}}],"Version":"2012-10-17"}`
+			if diff := cmp.Diff(want, compact(t, rp.Doc.Document)); diff != "" {
+				t.Errorf("queue policy (-want +got):\n%s", diff)
+			}
+		}
 	}
 	if diff := cmp.Diff([]string{`warning: connector PlainToTopic: unknown permission "Delete" (want Read or Write)`}, diags(st)); diff != "" {
 		t.Errorf("diagnostics (-want +got):\n%s", diff)
