@@ -193,6 +193,21 @@ func (x *translator) snsViaQueue(e *event, topic, sq *model.Value, role *model.R
 	x.addGenerated(e.id()+"Subscription", "AWS::SNS::Subscription", e.fn, e.pos,
 		fields(e.pos, "Protocol", model.NewString("sqs", e.pos), "TopicArn", topic, "Endpoint", queueArn, "FilterPolicy", e.props.Get("FilterPolicy")))
 	x.addGenerated(e.id()+"EventSourceMapping", "AWS::Lambda::EventSourceMapping", e.fn, e.pos, nil)
+	// The queue policy SAM adds: the topic may send to the queue.
+	pid := e.id() + "QueuePolicy"
+	stmt := fields(e.pos, "Effect", model.NewString("Allow", e.pos), "Principal", fields(e.pos, "Service", model.NewString("sns.amazonaws.com", e.pos)),
+		"Action", model.NewString("sqs:SendMessage", e.pos), "Resource", queueArn,
+		"Condition", fields(e.pos, "ArnEquals", fields(e.pos, "aws:SourceArn", topic)))
+	rp := &model.ResourcePolicy{ID: pid, Pos: e.pos, Kind: model.RPQueue, TargetValues: []*model.Value{queueArn},
+		Doc: cfn.PolicyDocument(pid, model.PolicyGenerated, policyDoc(e.pos, stmt))}
+	if qid != "" {
+		rp.Targets = []string{qid}
+		if st := x.st.Store(qid); st != nil && st.Policy == nil {
+			st.Policy = rp.Doc
+		}
+	}
+	x.st.ResourcePolicies = append(x.st.ResourcePolicies, rp)
+	x.addGenerated(pid, "AWS::SQS::QueuePolicy", e.fn, e.pos, nil)
 	tr := &model.Trigger{ID: e.id(), Pos: e.pos, Kind: model.TriggerSQS, Function: e.fn, Source: qid, SourceValue: queueArn,
 		Filter: e.props.Get("FilterPolicy"), Event: e.name}
 	if sq.Kind == model.Map {

@@ -59,9 +59,9 @@ func TestEvents(t *testing.T) {
 				`FnBuffered sqs fn=Fn src=FnBufferedQueue value=${FnBufferedQueue.Arn}`,
 			},
 			policies: []string{basic, "managed:arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"},
-			perms:    []string{"FnAlertsPermission→Fn"},
+			perms:    []string{"FnAlertsPermission→Fn", "FnBufferedQueuePolicy→FnBufferedQueue"},
 			gen: []string{"FnAlertsPermission:AWS::Lambda::Permission<-Fn", "FnBufferedEventSourceMapping:AWS::Lambda::EventSourceMapping<-Fn",
-				"FnBufferedQueue:AWS::SQS::Queue<-Fn", "FnBufferedSubscription:AWS::SNS::Subscription<-Fn", "FnRole:AWS::IAM::Role<-Fn"},
+				"FnBufferedQueue:AWS::SQS::Queue<-Fn", "FnBufferedQueuePolicy:AWS::SQS::QueuePolicy<-Fn", "FnBufferedSubscription:AWS::SNS::Subscription<-Fn", "FnRole:AWS::IAM::Role<-Fn"},
 		},
 		{
 			file: "streams.yaml",
