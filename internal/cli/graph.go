@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/graphfmt"
@@ -40,7 +41,7 @@ highlighted. Roles are left out of dot and mermaid unless --roles is given.`,
 			default:
 				return usageError("--format %q: want one of json, dot, mermaid", f.format)
 			}
-			g, doc, err := loadGraph(cmd.Context(), env, &f, args)
+			g, doc, _, err := loadGraph(cmd.Context(), env, &f, args)
 			if err != nil {
 				return err
 			}
@@ -79,25 +80,30 @@ func setDefaultFormat(cmd *cobra.Command, f *scanFlags, def string) {
 	}
 }
 
-// loadGraph scans the paths and builds their graph (or takes the one the
-// scan built).
-func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*graph.Graph, *report.Document, error) {
+// loadGraph reads the configuration (--config, or nightlight.yaml in the
+// first scanned directory), scans the paths and builds their graph (or
+// takes the one the scan built).
+func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*graph.Graph, *report.Document, *config.Config, error) {
+	cfg, err := config.Find(f.config, args)
+	if err != nil {
+		return nil, nil, nil, &exitError{code: ExitError, err: err}
+	}
 	opts, err := f.options(env, args)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	doc, err := scan.Run(ctx, opts)
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, nil, &exitError{code: ExitError, err: err}
 	}
 	if doc.Graph != nil && len(doc.Graph.Nodes) > 0 {
-		return doc.Graph, doc, nil
+		return doc.Graph, doc, cfg, nil
 	}
-	g, err := graph.Build(ctx, doc.App, graph.Options{})
+	g, err := graph.Build(ctx, doc.App, graph.Options{Config: cfg})
 	if err != nil {
-		return nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, nil, &exitError{code: ExitError, err: err}
 	}
-	return g, doc, nil
+	return g, doc, cfg, nil
 }
 
 // writeGraphOutput writes out to stdout or --output.

@@ -29,28 +29,34 @@ JWT or Lambda authorizer, IAM-signed — the functions it invokes, and its
 blast radius: every store, secret and notable permission reachable from
 it, transitively.
 
-Rows are ordered most open first.`,
+Rows are ordered most open first. When a configuration file declares a
+flow policy (--config, or nightlight.yaml in the first scanned directory),
+the flows it denies are listed after the table with their full path.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.format != "text" && f.format != "json" {
 				return usageError("--format %q: want text or json", f.format)
 			}
-			g, doc, err := loadGraph(cmd.Context(), env, &f, args)
+			g, doc, cfg, err := loadGraph(cmd.Context(), env, &f, args)
 			if err != nil {
 				return err
 			}
 			rows := graph.Surface(g)
+			violations := graph.CheckFlows(g, cfg)
 			var buf bytes.Buffer
 			if f.format == "json" {
 				if rows == nil {
 					rows = []graph.SurfaceRow{}
 				}
+				if violations == nil {
+					violations = []graph.Violation{}
+				}
 				enc := json.NewEncoder(&buf)
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")
-				err = enc.Encode(map[string]any{"surface": rows})
+				err = enc.Encode(map[string]any{"surface": rows, "violations": violations})
 			} else {
-				err = writeSurfaceText(&buf, g, rows)
+				err = writeSurfaceText(&buf, g, rows, violations)
 			}
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
@@ -66,7 +72,7 @@ Rows are ordered most open first.`,
 }
 
 // writeSurfaceText writes the surface as an aligned table.
-func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow) error {
+func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow, violations []graph.Violation) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ENTRY POINT\tKIND\tACCESS\tLOCATION\tFUNCTIONS\tBLAST RADIUS")
 	open := 0
@@ -105,6 +111,16 @@ func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow) 
 		return err
 	}
 	fmt.Fprintf(w, "\n%d entry points, %d reachable by anyone (anonymous or API key only)\n", len(rows), open)
+	if len(violations) > 0 {
+		fmt.Fprintf(w, "\nFlow policy violations:\n")
+		for _, v := range violations {
+			var names []string
+			for _, id := range v.Path {
+				names = append(names, graphNodeName(g, id))
+			}
+			fmt.Fprintf(w, "  %s: %s [%s]\n    path: %s\n", v.Pos, v.Message, v.Rule, strings.Join(names, " -> "))
+		}
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -205,5 +206,44 @@ func TestDeterministic(t *testing.T) {
 		if b := marshal(t, build(t, "shop.yaml")); !bytes.Equal(a, b) {
 			t.Fatal("graph output differs between runs")
 		}
+	}
+}
+
+func TestCheckFlows(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("testdata", "shop.nightlight.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(context.Background(), loadApp(t, "shop.yaml"), Options{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := CheckFlows(g, cfg)
+	type row struct {
+		Rule string
+		Path []string
+	}
+	var got []row
+	for _, v := range vs {
+		got = append(got, row{v.Rule, v.Path})
+		if len(v.Steps) != len(v.Path)-1 {
+			t.Errorf("%s: %d steps for a path of %d", v.Rule, len(v.Steps), len(v.Path))
+		}
+	}
+	want := []row{
+		{"pii stays inside", []string{shop + "store:OrdersTable", shop + "function:ListOrdersFunction", shop + "entry-point:ShopApi GET /orders", PrincipalInternet}},
+		// pii → account: the partner account is allowed; nothing else.
+		{"deny #3", []string{"principal:authenticated:shop.yaml#HttpApi/JwtAuth", shop + "entry-point:HttpApi POST /v2/orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
+		{"deny #3", []string{"principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "entry-point:ShopApi POST /orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
+		{"deny #4", []string{PrincipalInternet, shop + "entry-point:PayUrl", shop + "function:PayFunction", shop + "store:PaymentsSecret"}},
+		{"boundary payments|orders", []string{shop + "function:CreateOrderFunction", shop + "function:PayFunction"}},
+		{"boundary payments|orders", []string{shop + "function:CreateOrderFunction", shop + "store:OrdersQueue", shop + "function:WorkerFunction", shop + "store:FulfilmentMachine", shop + "function:ShipFunction"}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CheckFlows (-want +got):\n%s", diff)
+	}
+	golden(t, "shop.flows.json", marshal(t, vs))
+	if CheckFlows(g, nil) != nil {
+		t.Error("nil policy has violations")
 	}
 }
