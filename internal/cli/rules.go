@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
@@ -89,9 +90,16 @@ func (r *ruleFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&r.baselineOut, "write-baseline", "", "write the findings of this scan to FILE as a baseline")
 }
 
-// options turns the flags into rule options.
-func (r *ruleFlags) options() (rules.Options, error) {
+// options turns the flags into rule options; the configuration file
+// (--config, or nightlight.yaml in the first scanned directory) supplies
+// ignores.
+func (r *ruleFlags) options(configFile string, paths []string) (rules.Options, error) {
 	var o rules.Options
+	cfg, err := config.Find(configFile, paths)
+	if err != nil {
+		return o, &exitError{code: ExitError, err: err}
+	}
+	o.Config = cfg
 	if r.severity != "" {
 		s := rule.Severity(strings.ToLower(r.severity))
 		if s.Rank() < 0 {

@@ -96,7 +96,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err != nil {
 				return err
 			}
-			if opts.Rules, err = f.rules.options(); err != nil {
+			if opts.Rules, err = f.rules.options(f.config, args); err != nil {
 				return err
 			}
 			doc, err := scan.Run(cmd.Context(), opts)

@@ -75,6 +75,8 @@ type Config struct {
 	Flows Flows `yaml:"flows"`
 	// Boundaries are trust boundaries between groups.
 	Boundaries []Boundary `yaml:"boundaries"`
+	// Ignore suppresses findings (see Ignore).
+	Ignore []Ignore `yaml:"ignore"`
 }
 
 // Classification gives stores a data classification.
@@ -337,7 +339,7 @@ func (p *parser) list(n *yaml.Node, what string, fn func(item *yaml.Node)) {
 }
 
 func (p *parser) config(n *yaml.Node, c *Config) {
-	p.fields(n, "configuration", []string{"version", "classifications", "groups", "flows", "boundaries"}, func(key string, v *yaml.Node) {
+	p.fields(n, "configuration", []string{"version", "classifications", "groups", "flows", "boundaries", "ignore"}, func(key string, v *yaml.Node) {
 		switch key {
 		case "version":
 			s := p.str(v, "version")
@@ -345,6 +347,8 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 				p.errorf(v, "unsupported version %q (want 1)", s)
 			}
 			c.Version = 1
+		case "ignore":
+			c.Ignore = p.ignores(v)
 		case "classifications":
 			p.list(v, "classifications", func(it *yaml.Node) {
 				cl := Classification{Pos: p.pos(it)}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -21,8 +22,11 @@ import (
 type Options struct {
 	// Rules to run; nil means All().
 	Rules []*rule.Rule
-	// Ignores are the config file's ignores.
+	// Ignores are suppressions given in code; Config's ignore section is
+	// added to them.
 	Ignores []rule.Ignore
+	// Config is the configuration file, or nil.
+	Config *config.Config
 	// Baseline, when set, drops findings it already holds.
 	Baseline *rule.Baseline
 	// MinSeverity drops findings below it ("" keeps all).
@@ -66,7 +70,7 @@ func Analyze(ctx context.Context, doc *report.Document, opts Options) (*Result, 
 	}
 	fs = rule.Finish(append(fs, doc.Findings...))
 	res := &Result{}
-	fs, res.Suppressed = rule.Suppress(fs, doc.App, opts.Ignores, opts.Now)
+	fs, res.Suppressed = rule.Suppress(fs, doc.App, append(opts.Ignores, Ignores(opts.Config)...), opts.Now)
 	n := len(fs)
 	fs = rule.Filter(fs, opts.MinSeverity, opts.Only)
 	res.Filtered = n - len(fs)
@@ -83,6 +87,18 @@ func Analyze(ctx context.Context, doc *report.Document, opts Options) (*Result, 
 		return res, fmt.Errorf("rules: %w", err)
 	}
 	return res, nil
+}
+
+// Ignores converts the configuration file's ignore section.
+func Ignores(c *config.Config) []rule.Ignore {
+	if c == nil {
+		return nil
+	}
+	out := make([]rule.Ignore, 0, len(c.Ignore))
+	for _, ig := range c.Ignore {
+		out = append(out, rule.Ignore{Rule: ig.Rule, Resource: ig.Resource, Path: ig.Path, Reason: ig.Reason, Expires: ig.Expires})
+	}
+	return out
 }
 
 // ByID returns the rule with the given ID (case-insensitive) from rs, or
