@@ -153,7 +153,8 @@ func (x *translator) definition(info *apiInfo, p *model.Value) {
 	}
 	n := len(x.st.EntryPoints)
 	x.t.OpenAPIRoutes(info.api, body)
-	for _, ep := range x.st.EntryPoints[n:] {
+	for i, ep := range x.st.EntryPoints[n:] {
+		x.routes[ep.ID] = n + i
 		if ep.Throttle == nil {
 			ep.Throttle = info.api.Throttle
 		}
@@ -504,12 +505,11 @@ func (x *translator) route(info *apiInfo, method, path, fn string, target *model
 	info.routeThrottle(ep)
 	// An event's route replaces the same route from the DefinitionBody
 	// (SAM adds the event's integration and security to it).
-	for i, old := range x.st.EntryPoints {
-		if old.ID == id {
-			x.st.EntryPoints[i] = ep
-			return ep
-		}
+	if i, ok := x.routes[id]; ok && i < len(x.st.EntryPoints) && x.st.EntryPoints[i].ID == id {
+		x.st.EntryPoints[i] = ep
+		return ep
 	}
+	x.routes[id] = len(x.st.EntryPoints)
 	x.st.EntryPoints = append(x.st.EntryPoints, ep)
 	return ep
 }

@@ -297,11 +297,10 @@ func (x *translator) sourceAccessPolicy(role *model.Role, e *event, describe []s
 // permission records the Lambda permission SAM generates for a push event
 // source: a one-statement resource policy on the function.
 func (x *translator) permission(id, fn, principal string, pos model.Pos, sourceArn, sourceAccount *model.Value, extra ...model.Field) {
-	for _, p := range x.st.ResourcePolicies {
-		if p.ID == id {
-			return
-		}
+	if x.permissions[id] {
+		return
 	}
+	x.permissions[id] = true
 	fnArn := getAtt(fn, "Arn", pos)
 	pr := model.NewString(principal, pos)
 	doc := cfn.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, nil)

@@ -192,8 +192,7 @@ func (x *translator) graphQLAPI(r *cfn.RawResource) {
 
 // embeddedConnectors queues the Connectors a resource declares beside its
 // Properties (SAM's embedded connector syntax): <Resource><Name>.
-func (x *translator) embeddedConnectors(r *cfn.RawResource) {
-	decl := x.t.Root.Path("Resources", r.ID, "Connectors")
+func (x *translator) embeddedConnectors(r *cfn.RawResource, decl *model.Value) {
 	for _, f := range decl.Entries() {
 		props := x.t.Resolve(f.Value.Get("Properties"))
 		id := r.ID + f.Key

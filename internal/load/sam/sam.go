@@ -86,6 +86,13 @@ type translator struct {
 	// that sources of any type have their roles.
 	connectors []connector
 	generated  map[string]bool
+	// resources indexes Stack.Resources by ID, routes the route entry
+	// points by ID (index in Stack.EntryPoints), permissions the
+	// generated resource policies: lookups stay constant-time on large
+	// templates.
+	resources   map[string]*model.Resource
+	routes      map[string]int
+	permissions map[string]bool
 	// root reads files the template refers to (DefinitionUri); nil means
 	// no file access.
 	root   *load.Root
@@ -101,13 +108,20 @@ type connector struct {
 }
 
 func newTranslator(t *cfn.Template) *translator {
-	return &translator{
+	x := &translator{
 		t: t, st: t.Stack,
 		globals:      map[string]*model.Value{},
 		implicitRole: map[string]*model.Role{},
 		apiAuth:      map[string]*apiInfo{},
 		generated:    map[string]bool{},
+		resources:    make(map[string]*model.Resource, len(t.Stack.Resources)),
+		routes:       map[string]int{},
+		permissions:  map[string]bool{},
 	}
+	for _, r := range t.Stack.Resources {
+		x.resources[r.ID] = r
+	}
+	return x
 }
 
 // samTypes maps SAM resource types to their Globals section.
@@ -130,9 +144,17 @@ var globalsSections = map[string]bool{"Function": true, "Api": true, "HttpApi": 
 func (x *translator) run(ctx context.Context) error {
 	x.readGlobals()
 	var fns, apis, others []*cfn.RawResource
+	// Embedded connectors sit beside Properties, which Parse does not
+	// keep: find them in the document once.
+	embedded := map[string]*model.Value{}
+	for _, f := range x.t.Root.Get("Resources").Entries() {
+		if c := f.Value.Get("Connectors"); c != nil {
+			embedded[f.Key] = c
+		}
+	}
 	for _, r := range x.t.Resources {
-		if r.Active {
-			x.embeddedConnectors(r)
+		if c := embedded[r.ID]; c != nil && r.Active {
+			x.embeddedConnectors(r, c)
 		}
 		sec, ok := samTypes[r.Type]
 		if !ok {
@@ -149,7 +171,7 @@ func (x *translator) run(ctx context.Context) error {
 		}
 		if g := x.globals[sec]; g != nil && sec != "" {
 			r.Properties = mergeGlobals(g, r.Properties)
-			if res := x.st.ByID(r.ID); res != nil {
+			if res := x.resources[r.ID]; res != nil {
 				res.Properties = r.Properties
 				res.Tags = cfn.Tags(r.Properties.Get("Tags"))
 			}
@@ -344,7 +366,7 @@ func (x *translator) addGenerated(id, typ, from string, pos model.Pos, props *mo
 	if x.generated[id] {
 		return
 	}
-	if r := x.st.ByID(id); r != nil {
+	if r := x.resources[id]; r != nil {
 		// The template declares a resource with this ID: CloudFormation
 		// would reject the duplicate; the declared one is kept.
 		if r.Generated == "" {
@@ -353,7 +375,9 @@ func (x *translator) addGenerated(id, typ, from string, pos model.Pos, props *mo
 		return
 	}
 	x.generated[id] = true
-	x.st.Resources = append(x.st.Resources, &model.Resource{ID: id, Type: typ, Pos: pos, Generated: from, Properties: props})
+	r := &model.Resource{ID: id, Type: typ, Pos: pos, Generated: from, Properties: props}
+	x.resources[id] = r
+	x.st.Resources = append(x.st.Resources, r)
 }
 
 // str builds a string that may hold ${…} placeholders: the parts' text is
