@@ -582,10 +582,9 @@ func (b *builder) permissions(st *model.Stack) error {
 		from := ID(sid, NodeFunction, fn.ID)
 		if n := b.nodes[from]; n != nil {
 			for _, f := range eff.Flags {
-				if f.Kind == iam.FlagSharedRole || f.Kind == iam.FlagUnknownAction {
-					continue
+				if dangerous(f) {
+					n.Flags = append(n.Flags, string(f.Kind))
 				}
-				n.Flags = append(n.Flags, string(f.Kind))
 			}
 			n.Flags = model.SortedUnique(n.Flags)
 		}
@@ -606,9 +605,28 @@ func (b *builder) permissions(st *model.Stack) error {
 	return nil
 }
 
+// dangerous reports whether a flag is worth showing in a blast radius:
+// not the informational ones (shared role, unknown grants, misspelt
+// actions), and not the log-writing wildcard every function's basic
+// execution role has.
+func dangerous(f iam.Flag) bool {
+	switch f.Kind {
+	case iam.FlagSharedRole, iam.FlagUnknownAction, iam.FlagUnknownGrants:
+		return false
+	case iam.FlagWildcardResource:
+		for _, a := range f.Actions {
+			if !strings.HasPrefix(strings.ToLower(a), "logs:") {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
 func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g iam.Grant, t iam.Target, envRefs map[string]string) {
 	sid := st.ID
-	pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
+	pos := b.statementPos(st, fn, g.Statement)
 	conf := ConfidenceLow
 	switch t.Confidence {
 	case iam.ConfidenceHigh, iam.ConfidenceMedium:
@@ -699,6 +717,31 @@ func configWrite(name string) bool {
 	return false
 }
 
+// maxViaActions bounds the actions listed in an edge's Via.
+const maxViaActions = 6
+
+// statementPos is the evidence for a grant: the statement when it is
+// written in the stack's own files, else where its policy is attached (a
+// managed policy or SAM policy template line), else the function.
+func (b *builder) statementPos(st *model.Stack, fn *model.Function, ref iam.StatementRef) model.Pos {
+	if ref.File != "" && (ref.File == st.File || ref.File == fn.Pos.File) {
+		return model.Pos{File: ref.File, Line: ref.Line}
+	}
+	if r := st.Role(fn.Role); r != nil {
+		for _, d := range r.Policies {
+			if d.Name == ref.Policy && d.Pos.IsValid() {
+				return d.Pos
+			}
+		}
+		for _, d := range r.Policies {
+			if ref.Policy != "" && strings.HasSuffix(d.Name, "/"+ref.Policy) && d.Pos.IsValid() {
+				return d.Pos
+			}
+		}
+	}
+	return fn.Pos
+}
+
 // joinVias merges the reasons for one edge: "policy a, b; env X; trigger".
 // A reason may hold several parts separated by NUL.
 func joinVias(vias []string) string {
@@ -713,7 +756,9 @@ func joinVias(vias []string) string {
 		}
 	}
 	var parts []string
-	if actions = model.SortedUnique(actions); len(actions) > 0 {
+	if actions = model.SortedUnique(actions); len(actions) > maxViaActions {
+		parts = append(parts, fmt.Sprintf("policy %s, … (%d actions)", strings.Join(actions[:maxViaActions], ", "), len(actions)))
+	} else if len(actions) > 0 {
 		parts = append(parts, "policy "+strings.Join(actions, ", "))
 	}
 	return strings.Join(append(parts, model.SortedUnique(other)...), "; ")
