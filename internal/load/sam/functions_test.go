@@ -1,6 +1,8 @@
 package sam
 
 import (
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -121,5 +123,29 @@ func TestImplicitRoles(t *testing.T) {
 				t.Errorf("table ARN = %#v", res)
 			}
 		}
+	}
+}
+
+// TestSuppressionsReachGeneratedResources checks that a function's
+// Metadata suppression also covers its generated role, which the template
+// cannot annotate.
+func TestSuppressionsReachGeneratedResources(t *testing.T) {
+	st := loadArchive(t, "functions.txtar")["all-properties.yaml"].st
+	var got []string
+	for _, s := range st.Suppressions {
+		got = append(got, s.Resource+":"+strings.Join(s.Rules, ",")+":"+s.Reason)
+	}
+	want := []string{
+		"Fn:NL3004:the function manages its own bucket ACLs",
+		"FnAliaslive:NL3004:the function manages its own bucket ACLs",
+		"FnDeploymentGroup:NL3004:the function manages its own bucket ACLs",
+		"FnEventInvokeConfig:NL3004:the function manages its own bucket ACLs",
+		"FnRole:NL3004:the function manages its own bucket ACLs",
+		"FnVersion:NL3004:the function manages its own bucket ACLs",
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("suppressions (-want +got):\n%s", diff)
 	}
 }

@@ -251,6 +251,33 @@ func (x *translator) afterCFN() {
 		x.connector(c)
 	}
 	x.implicitAPIRefs()
+	x.inheritSuppressions()
+}
+
+// inheritSuppressions extends a resource's Metadata suppressions to the
+// resources SAM generates from it: ignoring a rule on a function also
+// ignores it on the function's implicit role, permissions and URL, which
+// the template cannot annotate. Shared generated resources (the implicit
+// APIs) keep only their own suppressions.
+func (x *translator) inheritSuppressions() {
+	byFrom := map[string][]string{}
+	for _, r := range x.st.Resources {
+		// Only the resources that belong to one declaration (named after
+		// it: FnRole, FnUrl, FnGetPermission), not shared ones such as
+		// ServerlessRestApi.
+		if r.Generated != "" && strings.HasPrefix(r.ID, r.Generated) {
+			byFrom[r.Generated] = append(byFrom[r.Generated], r.ID)
+		}
+	}
+	var extra []model.Suppression
+	for _, s := range x.st.Suppressions {
+		for _, id := range byFrom[s.Resource] {
+			c := s
+			c.Resource = id
+			extra = append(extra, c)
+		}
+	}
+	x.st.Suppressions = append(x.st.Suppressions, extra...)
 }
 
 // implicitAPIRefs attaches to SAM's implicit APIs what plain resources say
