@@ -34,13 +34,13 @@ func sampleDoc() *Document {
 	fs := []rule.Finding{
 		{Rule: "NL1001", Category: rule.AttackSurface, Severity: rule.High, Confidence: rule.ConfidenceHigh, Resource: "OrdersApi",
 			File: "app/template.yaml", Line: 21, Col: 7, Message: "GET /orders can be called by anyone on the internet",
-			Remediation: "Attach an authorizer.", Path: []string{"internet", "app/template.yaml#entry-point:OrdersApi GET /orders", "app/template.yaml#function:ListOrders", "app/template.yaml#store:Orders"}, Stack: "app/template.yaml"},
+			Remediation: "Attach an authorizer.", Path: []string{"principal:internet", "app/template.yaml#entry-point:OrdersApi GET /orders", "app/template.yaml#function:ListOrders", "app/template.yaml#store:Orders"}, Stack: "app/template.yaml"},
 		{Rule: "NL3001", Category: rule.IAM, Severity: rule.Critical, Confidence: rule.ConfidenceHigh, Resource: "AdminRole",
 			File: "app/template.yaml", Line: 40, Message: `function Admin can perform every action ("*") <&>`, Remediation: "List the actions.", Path: []string{}, Stack: "app/template.yaml"},
 		{Rule: "NL4008", Category: rule.Misconfig, Severity: rule.Medium, Confidence: rule.ConfidenceHigh, Resource: "Legacy",
 			File: "svc/serverless.yml", Line: 9, Message: "runtime nodejs16.x is deprecated since 2024-06-12", Remediation: "Upgrade.", Path: []string{}, Stack: "svc/serverless.yml"},
 		{Rule: "NL5001", Category: rule.DenialOfWallet, Severity: rule.Medium, Confidence: rule.ConfidenceMedium, Resource: "OrdersApi",
-			File: "app/template.yaml", Line: 21, Message: "worst case $1234.56 per hour", Remediation: "Throttle.", Path: []string{"internet", "app/template.yaml#function:ListOrders"}, CostPerHour: 1234.56, Stack: "app/template.yaml"},
+			File: "app/template.yaml", Line: 21, Message: "worst case $1234.56 per hour", Remediation: "Throttle.", Path: []string{"principal:internet", "app/template.yaml#function:Unnamed"}, CostPerHour: 1234.56, Stack: "app/template.yaml"},
 		{Rule: "NL9999", Category: rule.Misconfig, Severity: rule.Info, Confidence: rule.ConfidenceLow, Resource: "X",
 			File: "", Line: 0, Message: "a finding without a position", Path: []string{}},
 	}
@@ -60,10 +60,10 @@ func sampleDoc() *Document {
 				{ID: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.NodeEntryPoint, Name: "GET /orders"},
 				{ID: "app/template.yaml#function:ListOrders", Kind: graph.NodeFunction, Name: "ListOrders"},
 				{ID: "app/template.yaml#store:Orders", Kind: graph.NodeStore, Name: "Orders", Sub: "table"},
-				{ID: "internet", Kind: graph.NodePrincipal, Name: "Internet"},
+				{ID: "principal:internet", Kind: graph.NodePrincipal, Name: "Internet"},
 			},
 			Edges: []*graph.Edge{
-				{From: "internet", To: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.EdgeInvokes},
+				{From: "principal:internet", To: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.EdgeInvokes},
 				{From: "app/template.yaml#entry-point:OrdersApi GET /orders", To: "app/template.yaml#function:ListOrders", Kind: graph.EdgeInvokes},
 				{From: "app/template.yaml#function:ListOrders", To: "app/template.yaml#store:Orders", Kind: graph.EdgeReads, Via: "policy dynamodb:Query"},
 			},

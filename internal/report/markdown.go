@@ -161,10 +161,10 @@ func mermaid(doc *Document, fs []rule.Finding, maxPaths int) string {
 			if gn.Sub != "" && gn.Kind == graph.NodeStore {
 				label += " (" + gn.Sub + ")"
 			}
-		} else if i := strings.LastIndex(n, ":"); i >= 0 && strings.Contains(n, "#") {
-			label = n[i+1:]
+		} else {
+			label = nodeLabel(n, nil)
 		}
-		if n == "internet" {
+		if strings.HasPrefix(n, "principal:") || n == "internet" {
 			shape = "circle"
 		}
 		label = strings.NewReplacer(`"`, "'", "\n", " ").Replace(label)

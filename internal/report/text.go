@@ -47,7 +47,7 @@ func WriteText(w io.Writer, doc *Document, opt TextOptions) error {
 		}
 		p("\n")
 	}
-	writeFindings(bw, doc.Findings, c)
+	writeFindings(bw, doc, c)
 	p("%d inputs, %d loaded, %d failed; %d stacks; %d findings\n", len(doc.Inputs), len(doc.Inputs)-failed, failed, len(doc.App.Stacks), len(doc.Findings))
 	return bw.Flush()
 }
@@ -181,13 +181,14 @@ func authLabel(a model.Auth) string {
 	return s
 }
 
-func writeFindings(w io.Writer, fs []rule.Finding, c func(string, string) string) {
+func writeFindings(w io.Writer, doc *Document, c func(string, string) string) {
+	fs := doc.Findings
 	if len(fs) == 0 {
 		return
 	}
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
-	sevs := []rule.Severity{rule.Critical, rule.High, rule.Medium, rule.Low, rule.Info}
-	for _, sev := range sevs {
+	names := nodeNames(doc)
+	for _, sev := range rule.Severities() {
 		var group []rule.Finding
 		for _, f := range fs {
 			if f.Severity == sev {
@@ -197,19 +198,74 @@ func writeFindings(w io.Writer, fs []rule.Finding, c func(string, string) string
 		if len(group) == 0 {
 			continue
 		}
-		p("%s\n", c(sevColor(sev), fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), len(group))))
+		p("%s\n", c(bold+";"+sevColor(sev), fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), len(group))))
 		for _, f := range group {
-			p("  %s %s:%d %s\n", c(bold, f.Rule), f.File, f.Line, f.Resource)
+			where := "-"
+			if f.File != "" {
+				where = fmt.Sprintf("%s:%d", f.File, f.Line)
+			}
+			conf := ""
+			if f.Confidence != "" && f.Confidence != rule.ConfidenceHigh {
+				conf = c(gray, " ("+string(f.Confidence)+" confidence)")
+			}
+			if sev == rule.Info {
+				// Informational findings take one line each.
+				p("  %s %s %s%s\n", c(bold, f.Rule), c(gray, where), f.Message, conf)
+				continue
+			}
+			p("  %s %s %s%s\n", c(bold, f.Rule), where, c(gray, f.Resource), conf)
 			p("      %s\n", f.Message)
 			if len(f.Path) > 0 {
-				p("      path: %s\n", strings.Join(f.Path, " -> "))
+				labels := make([]string, len(f.Path))
+				for i, id := range f.Path {
+					labels[i] = nodeLabel(id, names)
+				}
+				p("      %s %s\n", c(gray, "path:"), strings.Join(labels, c(gray, " → ")))
 			}
 			if f.Remediation != "" {
-				p("      fix: %s\n", f.Remediation)
+				p("      %s %s\n", c(gray, "fix:"), f.Remediation)
 			}
 		}
 		p("\n")
 	}
+	var parts []string
+	for _, sev := range rule.Severities() {
+		n := 0
+		for _, f := range fs {
+			if f.Severity == sev {
+				n++
+			}
+		}
+		if n > 0 {
+			parts = append(parts, c(sevColor(sev), fmt.Sprintf("%d %s", n, sev)))
+		}
+	}
+	p("%s %s\n\n", c(bold, fmt.Sprintf("%d findings:", len(fs))), strings.Join(parts, ", "))
+}
+
+// nodeNames maps graph node IDs to their display names.
+func nodeNames(doc *Document) map[string]string {
+	names := map[string]string{}
+	if doc.Graph != nil {
+		for _, n := range doc.Graph.Nodes {
+			names[n.ID] = n.Name
+		}
+	}
+	return names
+}
+
+// nodeLabel names a path element: the graph node's name, else the model
+// ID inside a "stack#kind:ID" node ID, else the principal's name.
+func nodeLabel(id string, names map[string]string) string {
+	if n := names[id]; n != "" {
+		return n
+	}
+	if i := strings.Index(id, "#"); i >= 0 {
+		if j := strings.Index(id[i:], ":"); j >= 0 {
+			return id[i+j+1:]
+		}
+	}
+	return strings.TrimPrefix(id, "principal:")
 }
 
 const (

@@ -67,15 +67,8 @@ func run(ctx context.Context, p *rule.Pass) error {
 			Resource: kit.Resource(ep),
 			File:     ep.Auth.Pos.File, Line: ep.Auth.Pos.Line, Col: ep.Auth.Pos.Col,
 			Message: fmt.Sprintf("%s can be called by anyone on the internet: no authorizer, IAM auth or API key protects it, so anyone can invoke %s", kit.EntryName(ep), target),
-			Path:    pathOf(ep),
+			Path:    kit.EntryPath(p, ep),
 		})
 	}
 	return nil
-}
-
-func pathOf(ep *model.EntryPoint) []string {
-	if ep.Function == "" {
-		return []string{"internet", ep.ID}
-	}
-	return []string{"internet", ep.ID, ep.Function}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL1002.
@@ -45,7 +46,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		f := rule.Finding{
 			Resource: ep.ID,
 			Message:  fmt.Sprintf("the function URL of %s has AuthType NONE: anyone on the internet can invoke %s directly", ep.Function, ep.Function),
-			Path:     []string{"internet", ep.ID, ep.Function},
+			Path:     kit.EntryPath(p, ep),
 		}
 		f.At(ep.Auth.Pos)
 		if !ep.Auth.Pos.IsValid() {

@@ -49,7 +49,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		f := rule.Finding{
 			Resource: ep.API,
 			Message:  fmt.Sprintf("WebSocket API %s accepts connections from anyone: its $connect route has no authorizer, and WebSocket routes are only authorized on connect", ep.API),
-			Path:     []string{"internet", ep.ID},
+			Path:     kit.EntryPath(p, ep),
 		}
 		f.At(ep.Auth.Pos)
 		p.Report(f)

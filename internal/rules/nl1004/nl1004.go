@@ -48,7 +48,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		f := rule.Finding{
 			Resource: kit.Resource(ep),
 			Message:  fmt.Sprintf("%s is protected only by an API key; API keys identify callers for usage plans but do not authenticate them", kit.EntryName(ep)),
-			Path:     []string{"internet", ep.ID},
+			Path:     kit.EntryPath(p, ep),
 		}
 		f.At(ep.Auth.Pos)
 		if !ep.Auth.Pos.IsValid() {

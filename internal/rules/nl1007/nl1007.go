@@ -60,7 +60,6 @@ func run(ctx context.Context, p *rule.Pass) error {
 			p.Report(rule.Finding{
 				Resource: rp.ID, File: pos.File, Line: pos.Line,
 				Message: fmt.Sprintf("permission %s lets any AWS account invoke %s (Principal \"*\" with no SourceArn, SourceAccount or PrincipalOrgID condition)", rp.ID, fn),
-				Path:    []string{"any-aws-account", rp.ID, fn},
 			})
 		}
 	}

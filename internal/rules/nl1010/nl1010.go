@@ -68,7 +68,6 @@ func run(ctx context.Context, p *rule.Pass) error {
 				Resource: target,
 				File:     kit.PolicyPos(s, rp.Doc).File, Line: kit.PolicyPos(s, rp.Doc).Line,
 				Message: fmt.Sprintf("the %s policy %s lets anyone (Principal \"*\", no condition on the caller) %s on %s", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target),
-				Path:    []string{"internet", target},
 			})
 		}
 	}

@@ -50,7 +50,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			}
 			f := rule.Finding{Resource: a.Store.ID,
 				Message: fmt.Sprintf("%s data in %s %s can be %s through %s, which anyone on the internet can call (via function %s, %s)", a.Store.Classification, a.Store.Kind, a.Store.ID, verbPast(verb), kit.EntryName(ep), fn.ID, a.Action),
-				Path:    []string{"internet", ep.ID, fn.ID, a.Store.ID}}
+				Path:    append(kit.EntryPath(p, ep), kit.StoreNode(p, a.Store.ID))}
 			f.At(ep.Auth.Pos)
 			if !ep.Auth.Pos.IsValid() {
 				f.At(ep.Pos)

@@ -48,7 +48,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		f := rule.Finding{Resource: to, Confidence: fd.Confidence,
 			Message: fmt.Sprintf("internet input reaches function %s: %s (public) lets %s write to %s, which triggers %s", to, kit.EntryName(ep), fd.Fn.ID, fd.Trigger.Source, to),
-			Path:    []string{"internet", ep.ID, fd.Fn.ID, fd.Trigger.Source, to}}
+			Path:    append(kit.EntryPath(p, ep), kit.StoreNode(p, fd.Trigger.Source), kit.FnNode(p, to))}
 		f.At(fd.Trigger.Pos)
 		p.Report(f)
 	}

@@ -63,7 +63,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		f := rule.Finding{Resource: kit.Resource(ep), Severity: sev, CostPerHour: e.PerHour,
 			Message: fmt.Sprintf("anyone can run up the bill through %s: %s (prices of %s)", kit.EntryName(ep), e.Summary(), cost.PriceDate),
-			Path:    []string{"internet", ep.ID, ep.Function}}
+			Path:    kit.EntryPath(p, ep)}
 		f.At(ep.Pos)
 		p.Report(f)
 	}

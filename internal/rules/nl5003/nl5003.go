@@ -68,7 +68,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		f := rule.Finding{Resource: fd.Fn.ID, Severity: sev, Confidence: fd.Confidence, CostPerHour: e.PerHour,
 			Message: fmt.Sprintf("function %s can write to %s %s (%s on %s), which triggers %s again: a recursive loop that runs until stopped, costing up to $%s per hour", fd.Fn.ID, kind, fd.Trigger.Source, fd.Action, fd.Resource, fd.Fn.ID, cost.Money(e.PerHour)),
-			Path:    []string{fd.Fn.ID, fd.Trigger.Source, fd.Fn.ID}}
+			Path:    []string{kit.FnNode(p, fd.Fn.ID), kit.StoreNode(p, fd.Trigger.Source), kit.FnNode(p, fd.Fn.ID)}}
 		f.At(fd.Pos)
 		if f.File != p.Stack.File {
 			f.At(fd.Trigger.Pos)

@@ -79,7 +79,7 @@ func report(p *rule.Pass, path []kit.Feed, done map[string]bool) {
 	var hops, ids []string
 	for _, fd := range path {
 		hops = append(hops, fmt.Sprintf("%s writes %s", fd.Fn.ID, fd.Trigger.Source))
-		ids = append(ids, fd.Fn.ID, fd.Trigger.Source)
+		ids = append(ids, kit.FnNode(p, fd.Fn.ID), kit.StoreNode(p, fd.Trigger.Source))
 	}
 	key := strings.Join(ids, ">")
 	if done[key] {
@@ -88,7 +88,7 @@ func report(p *rule.Pass, path []kit.Feed, done map[string]bool) {
 	done[key] = true
 	f := rule.Finding{Resource: path[0].Fn.ID, Confidence: path[0].Confidence,
 		Message: fmt.Sprintf("functions trigger each other in a cycle: %s, which triggers %s again; every event that enters the cycle runs until stopped", strings.Join(hops, ", "), path[0].Fn.ID),
-		Path:    append(ids, path[0].Fn.ID)}
+		Path:    append(ids, kit.FnNode(p, path[0].Fn.ID))}
 	f.At(path[0].Pos)
 	if f.File != p.Stack.File {
 		f.At(path[0].Fn.Pos)

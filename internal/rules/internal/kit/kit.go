@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/cost"
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -322,4 +323,36 @@ func Actions(acts []string, n int) string {
 		return strings.Join(acts, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(acts[:n], ", "), len(acts)-n)
+}
+
+// Graph node IDs for finding paths (see graph.ID), so that reports can
+// draw a finding's path on the application graph.
+
+// FnNode is the graph node ID of a function of the pass's stack.
+func FnNode(p *rule.Pass, id string) string { return graph.ID(p.Stack.ID, graph.NodeFunction, id) }
+
+// StoreNode is the graph node ID of a store of the pass's stack.
+func StoreNode(p *rule.Pass, id string) string { return graph.ID(p.Stack.ID, graph.NodeStore, id) }
+
+// EntryNode is the graph node ID of an entry point of the pass's stack.
+func EntryNode(p *rule.Pass, ep *model.EntryPoint) string {
+	return graph.ID(p.Stack.ID, graph.NodeEntryPoint, ep.ID)
+}
+
+// Caller is the graph principal that can call a public entry point:
+// anyone, or anyone holding an API key.
+func Caller(ep *model.EntryPoint) string {
+	if ep.Auth.Type == model.AuthAPIKey {
+		return graph.PrincipalAPIKey
+	}
+	return graph.PrincipalInternet
+}
+
+// EntryPath is the path caller → entry point → function (when it has one).
+func EntryPath(p *rule.Pass, ep *model.EntryPoint) []string {
+	out := []string{Caller(ep), EntryNode(p, ep)}
+	if ep.Function != "" {
+		out = append(out, FnNode(p, ep.Function))
+	}
+	return out
 }
