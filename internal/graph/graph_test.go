@@ -14,12 +14,14 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// loadApp loads testdata templates (plain CloudFormation) into an app.
+// loadApp loads testdata templates (CloudFormation, or SAM when the
+// template has the transform) into an app.
 func loadApp(t testing.TB, files ...string) *model.App {
 	t.Helper()
 	app := &model.App{Root: "testdata"}
@@ -28,7 +30,11 @@ func loadApp(t testing.TB, files ...string) *model.App {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := cfn.Load(context.Background(), load.Unit{Format: model.FormatCloudFormation, Path: f, Files: []load.File{{Path: f, Data: data}}}, load.Options{})
+		loader, format := cfn.Load, model.FormatCloudFormation
+		if bytes.Contains(data, []byte("Transform: AWS::Serverless-2016-10-31")) {
+			loader, format = sam.Load, model.FormatSAM
+		}
+		st, err := loader(context.Background(), load.Unit{Format: format, Path: f, Files: []load.File{{Path: f, Data: data}}}, load.Options{})
 		if err != nil {
 			t.Fatalf("load %s: %v", f, err)
 		}
@@ -80,6 +86,9 @@ func TestGolden(t *testing.T) {
 	g := build(t, "shop.yaml")
 	golden(t, "shop.graph.json", marshal(t, g))
 	golden(t, "shop.surface.json", marshal(t, Surface(g)))
+	g = build(t, "sam.yaml")
+	golden(t, "sam.graph.json", marshal(t, g))
+	golden(t, "sam.surface.json", marshal(t, Surface(g)))
 }
 
 const shop = "shop.yaml#"
@@ -245,5 +254,51 @@ func TestCheckFlows(t *testing.T) {
 	golden(t, "shop.flows.json", marshal(t, vs))
 	if CheckFlows(g, nil) != nil {
 		t.Error("nil policy has violations")
+	}
+}
+
+// TestSAMAuth checks SAM's auth inheritance as the graph sees it: the
+// API's default authorizer protects routes that name none, a method-level
+// "Authorizer: NONE" opens one, an API key alone is "API key only", and
+// private or IP-restricted APIs are not reachable from the Internet.
+func TestSAMAuth(t *testing.T) {
+	g := build(t, "sam.yaml")
+	want := map[string]Access{
+		"sam.yaml#entry-point:PublicApi GET /me":       AccessAuthenticated,
+		"sam.yaml#entry-point:PublicApi GET /health":   AccessAnonymous,
+		"sam.yaml#entry-point:PublicApi POST /webhook": AccessAPIKey,
+		"sam.yaml#entry-point:ItemsHttpApi GET /items": AccessAuthenticated,
+		"sam.yaml#entry-point:ItemsFunctionUrl":        AccessIAM,
+		"sam.yaml#entry-point:InternalApi POST /audit": AccessPrivate,
+		"sam.yaml#entry-point:PartnerApi POST /audit":  AccessRestricted,
+	}
+	got := map[string]Access{}
+	for _, r := range Surface(g) {
+		got[r.EntryPoint] = r.Access
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("access (-want +got):\n%s", diff)
+	}
+	for _, ep := range []string{"sam.yaml#entry-point:InternalApi POST /audit", "sam.yaml#entry-point:PartnerApi POST /audit"} {
+		if p := g.ShortestPath(PrincipalInternet, ep); p != nil {
+			t.Errorf("Internet reaches %s through %v", ep, p)
+		}
+	}
+	// ProfileFunction may invoke AuditFunction (LambdaInvokePolicy).
+	if p := g.ShortestPath(PrincipalInternet, "sam.yaml#function:AuditFunction"); len(p) != 4 || p[3] != "sam.yaml#function:AuditFunction" || p[2] != "sam.yaml#function:ProfileFunction" {
+		t.Errorf("Internet → AuditFunction = %v, want through ProfileFunction", p)
+	}
+	// The anonymous health check reaches the PII table and, through the
+	// queue and the bucket's S3 trigger, ThumbFunction.
+	for _, to := range []string{"sam.yaml#store:ProfilesTable", "sam.yaml#function:ThumbFunction"} {
+		if g.ShortestPath(PrincipalInternet, to) == nil {
+			t.Errorf("Internet does not reach %s", to)
+		}
+	}
+	if !hasEdge(g, "sam.yaml#store:Pipeline", "sam.yaml#function:JobFunction", EdgeInvokes) {
+		t.Error("no state machine → function edge")
+	}
+	if n := g.Node("sam.yaml#store:ProfilesTable"); n == nil || n.Classification != "pii" {
+		t.Errorf("ProfilesTable node = %+v, want classification pii", n)
 	}
 }

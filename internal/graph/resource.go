@@ -225,10 +225,10 @@ func open(d iam.Decision) bool {
 	if !d.Conditional {
 		return true
 	}
+	// A requirement ("aws:SourceArn ArnLike …") or a possible deny
+	// ("unless aws:SourceIp NotIpAddress …") on a key that pins the caller
+	// keeps the Internet out; one on aws:SecureTransport does not.
 	for _, c := range d.Conditions {
-		if strings.HasPrefix(c, "unless ") {
-			continue
-		}
 		lc := strings.ToLower(c)
 		for _, k := range restrictingKeys {
 			if strings.Contains(lc, k) {
