@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
@@ -167,6 +168,19 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })
 	if doc.App.Stacks == nil {
 		doc.App.Stacks = []*model.Stack{}
+	}
+	// One IAM engine serves the graph and the rules.
+	if opts.Rules.IAM == nil {
+		opts.Rules.IAM = iam.NewAnalyzer()
+	}
+	g, err := graph.Build(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.Rules.IAM), Config: opts.Rules.Config})
+	switch {
+	case err == nil:
+		doc.Graph = g
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	default:
+		log.Warn("graph failed", "error", err)
 	}
 	if _, err := rules.Analyze(ctx, doc, opts.Rules); err != nil {
 		if ctx.Err() != nil {
