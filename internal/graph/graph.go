@@ -2,6 +2,37 @@
 // entry points, functions, stores and roles as nodes; invocations, reads,
 // writes, management and role assumption as edges, each with the evidence
 // (file:line) that creates it.
+//
+//	Build(ctx, app, Options) (*Graph, error)   // nodes and edges, sorted
+//	Surface(g) []SurfaceRow                     // attack surface and blast radius
+//	CheckFlows(g, *config.Config) []Violation   // flow policy, with full paths
+//	g.Reachable(id), g.Reaching(id)             // what a node controls / what controls it
+//	g.ShortestPath(from, to), g.Paths(from, to, n), g.PathEdges(path)
+//	g.Index().Closure()                         // all-pairs reachability (bitsets)
+//
+// Node IDs are stable: "<stack>#<kind>:<model ID>" for objects of a stack
+// (entry points of resource policies are "…#entry-point:policy:<ID>", Lambda
+// authorizers "…#entry-point:authorizer:<API>/<name>"), and shared
+// principals are "principal:internet", "principal:api-key",
+// "principal:iam", "principal:any-account", "principal:account:<ID>",
+// "principal:service:<service>", "principal:authenticated:<stack>#<API>/<authorizer>".
+//
+// Entry points are API routes, function URLs, WebSocket routes, ALB targets,
+// Lambda authorizers (run before anyone is authenticated), and resource
+// policies that internal/iam finds open to anyone, to another account, or
+// to an AWS service without aws:SourceArn/aws:SourceAccount (confused
+// deputy). A "*" principal restricted by a condition on the caller's
+// account, organization, source or network is not open.
+//
+// Edges come from triggers, routes, state machine definitions, trust
+// policies, and effective IAM permissions (package iam): Read/List access
+// to a store is a reads edge store → function, Write a writes edge function
+// → store, permissions management and configuration writes (DeleteTable,
+// PutBucketPolicy, UpdateFunctionCode, …) a manages edge, and
+// lambda:InvokeFunction an invokes edge. Confidence is high when the
+// policy names the store and the function's environment refers to it,
+// medium when only the policy names it, low when only a wildcard covers
+// it.
 package graph
 
 import (

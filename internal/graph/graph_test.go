@@ -302,3 +302,21 @@ func TestSAMAuth(t *testing.T) {
 		t.Errorf("ProfilesTable node = %+v, want classification pii", n)
 	}
 }
+
+func TestPathsAll(t *testing.T) {
+	g := build(t, "shop.yaml")
+	got := g.Paths(PrincipalInternet, shop+"store:OrdersTable", 0)
+	want := [][]string{
+		{PrincipalInternet, shop + "entry-point:ShopApi GET /orders", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"},
+		{PrincipalInternet, shop + "entry-point:SocketApi $connect", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Paths (-want +got):\n%s", diff)
+	}
+	if got := g.Paths(PrincipalInternet, shop+"function:AdminFunction", 5); got != nil {
+		t.Errorf("Paths to an IAM-only function = %v", got)
+	}
+	if got := g.Paths("principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop+"store:PaymentsSecret", 1); len(got) != 1 || len(got[0]) != 5 {
+		t.Errorf("Paths limit 1 = %v", got)
+	}
+}

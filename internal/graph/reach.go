@@ -106,6 +106,14 @@ func (g *Graph) Reaching(to string) []string { return g.index().Reaching(to) }
 // included), or nil when to is not reachable from from.
 func (g *Graph) ShortestPath(from, to string) []string { return g.index().ShortestPath(from, to) }
 
+// Paths returns up to limit simple paths from → to (both included),
+// shortest first, then in node-ID order; paths longer than MaxPathLen
+// nodes are not explored. limit <= 0 means 16.
+func (g *Graph) Paths(from, to string, limit int) [][]string { return g.index().Paths(from, to, limit) }
+
+// MaxPathLen bounds the length (in nodes) of the paths Paths explores.
+const MaxPathLen = 12
+
 // PathEdges returns the edges along a path of node IDs (one per step).
 func (g *Graph) PathEdges(path []string) []*Edge { return g.index().PathEdges(path) }
 
@@ -235,6 +243,67 @@ func (ix *Index) ShortestPath(from, to string) []string {
 		}
 	}
 	return nil
+}
+
+// Paths is Graph.Paths on the index: iterative deepening over simple
+// paths, successors in ID order, so the answer is deterministic.
+func (ix *Index) Paths(from, to string, limit int) [][]string {
+	if limit <= 0 {
+		limit = 16
+	}
+	s, ok1 := ix.pos[from]
+	t, ok2 := ix.pos[to]
+	if !ok1 || !ok2 || s == t {
+		return nil
+	}
+	succ := func(u int32) []int32 {
+		out := append(append([]int32(nil), ix.ctl[u]...), ix.rd[u]...)
+		sort.Slice(out, func(i, j int) bool { return ix.ids[out[i]] < ix.ids[out[j]] })
+		return out
+	}
+	// Only nodes that can still reach t are worth entering.
+	useful := map[int32]bool{int32(t): true}
+	for _, id := range ix.Reaching(to) {
+		useful[int32(ix.pos[id])] = true
+	}
+	var out [][]string
+	onPath := make([]bool, len(ix.ids))
+	var path []int32
+	var walk func(u int32, depth int)
+	walk = func(u int32, depth int) {
+		if len(out) >= limit {
+			return
+		}
+		path = append(path, u)
+		onPath[u] = true
+		defer func() { path = path[:len(path)-1]; onPath[u] = false }()
+		if len(path) == depth {
+			if int(u) == t {
+				p := make([]string, len(path))
+				for i, v := range path {
+					p[i] = ix.ids[v]
+				}
+				out = append(out, p)
+			}
+			return
+		}
+		if int(u) == t {
+			return
+		}
+		for _, v := range succ(u) {
+			if onPath[v] || !useful[v] {
+				continue
+			}
+			if !contains(ix.ctl[u], v) && int(v) != t {
+				continue // read leaves end a path only at the target
+			}
+			walk(v, depth)
+		}
+	}
+	for depth := 2; depth <= MaxPathLen && len(out) < limit; depth++ {
+		walk(int32(s), depth)
+	}
+	return out
 }
 
 func contains(s []int32, v int32) bool {
