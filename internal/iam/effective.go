@@ -289,7 +289,7 @@ func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, fn *mo
 		if fn.RoleARN.IsSet() {
 			what = "the execution role " + fn.RoleARN.String() + " is defined outside the stack"
 		}
-		e.Unknown = append(e.Unknown, UnknownGrant{Policy: fn.RoleARN.String(), Reason: what, Pos: fn.RoleARN.Pos})
+		e.Unknown = append(e.Unknown, UnknownGrant{Policy: fn.RoleARN.String(), Reason: what, Pos: fn.RoleARN.PosOr(fn.Pos)})
 		if !fn.RoleARN.IsSet() {
 			e.Unknown[0].Pos = fn.Pos
 		}
