@@ -92,6 +92,7 @@ func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*gra
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	opts.Rules.Config = cfg
 	doc, err := scan.Run(ctx, opts)
 	if err != nil {
 		return nil, nil, nil, &exitError{code: ExitError, err: err}
