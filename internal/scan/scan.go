@@ -173,7 +173,7 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	if opts.Rules.IAM == nil {
 		opts.Rules.IAM = iam.NewAnalyzer()
 	}
-	g, err := graph.Build(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.Rules.IAM), Config: opts.Rules.Config})
+	g, err := buildGraph(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.Rules.IAM), Config: opts.Rules.Config})
 	switch {
 	case err == nil:
 		doc.Graph = g
@@ -315,4 +315,15 @@ func firstError(stacks []*model.Stack) string {
 		return first.String()
 	}
 	return fmt.Sprintf("%s (and %d more errors)", first, n-1)
+}
+
+// buildGraph builds the graph, turning a panic into an error so that a bug in
+// the analysis never takes the scan (and its report) down.
+func buildGraph(ctx context.Context, app *model.App, opts graph.Options) (g *graph.Graph, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, fmt.Errorf("internal error while building the graph (please report it): %v", r)
+		}
+	}()
+	return graph.Build(ctx, app, opts)
 }
