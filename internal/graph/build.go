@@ -574,6 +574,14 @@ func (b *builder) permissions(st *model.Stack) error {
 		return nil
 	}
 	sid := st.ID
+	// Physical names of stores, for environment values and inline code
+	// that name a store literally rather than by reference.
+	names := map[string]string{}
+	for _, s := range st.Stores {
+		if n := s.Name.String(); s.Name.IsResolved() && len(n) >= 4 {
+			names[s.ID] = n
+		}
+	}
 	for _, fn := range st.Functions {
 		eff := an.Function(fn.ID)
 		if eff == nil {
@@ -592,7 +600,21 @@ func (b *builder) permissions(st *model.Stack) error {
 		for _, ev := range fn.Environment {
 			for _, ref := range ev.Value.AllRefs() {
 				if _, ok := envRefs[ref]; !ok {
-					envRefs[ref] = ev.Name
+					envRefs[ref] = "env " + ev.Name
+				}
+			}
+			if ev.Value.IsResolved() {
+				for id, name := range names {
+					if _, ok := envRefs[id]; !ok && strings.Contains(ev.Value.String(), name) {
+						envRefs[id] = "env " + ev.Name
+					}
+				}
+			}
+		}
+		if code := fn.InlineCode.String(); code != "" {
+			for id, name := range names {
+				if _, ok := envRefs[id]; !ok && strings.Contains(code, name) {
+					envRefs[id] = "inline code"
 				}
 			}
 		}
@@ -624,6 +646,9 @@ func dangerous(f iam.Flag) bool {
 	return true
 }
 
+// grantEdge adds the edge one granted (action, target) makes. envRefs maps
+// the IDs of stores the function's environment or inline code names to the
+// reason ("env TABLE", "inline code").
 func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g iam.Grant, t iam.Target, envRefs map[string]string) {
 	sid := st.ID
 	pos := b.statementPos(st, fn, g.Statement)
@@ -637,7 +662,7 @@ func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g 
 		if t.Confidence == iam.ConfidenceHigh {
 			conf = ConfidenceHigh
 		}
-		via += "\x00env " + env
+		via += "\x00" + env
 	}
 	if g.Conditional && conf == ConfidenceHigh {
 		conf = ConfidenceMedium

@@ -320,3 +320,33 @@ func TestPathsAll(t *testing.T) {
 		t.Errorf("Paths limit 1 = %v", got)
 	}
 }
+
+func TestConfidence(t *testing.T) {
+	g := build(t, "literal.yaml")
+	tests := []struct {
+		from, to string
+		kind     EdgeKind
+		conf     string
+		via      string
+	}{
+		{"literal.yaml#function:Fn", "literal.yaml#store:Orders", EdgeWrites, ConfidenceHigh, "policy dynamodb:PutItem; env ORDERS"},
+		{"literal.yaml#function:Fn", "literal.yaml#store:Audit", EdgeWrites, ConfidenceHigh, "policy dynamodb:PutItem; inline code"},
+		// Query on "*": only the wildcard covers the tables.
+		{"literal.yaml#store:Audit", "literal.yaml#function:Fn", EdgeReads, ConfidenceLow, "policy dynamodb:Query; inline code"},
+	}
+	for _, tc := range tests {
+		var got *Edge
+		for _, e := range g.Edges {
+			if e.From == tc.from && e.To == tc.to && e.Kind == tc.kind {
+				got = e
+			}
+		}
+		if got == nil {
+			t.Errorf("no %s edge %s → %s", tc.kind, tc.from, tc.to)
+			continue
+		}
+		if got.Confidence != tc.conf || got.Via != tc.via {
+			t.Errorf("%s → %s: confidence %q via %q, want %q via %q", tc.from, tc.to, got.Confidence, got.Via, tc.conf, tc.via)
+		}
+	}
+}
