@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -115,6 +116,8 @@ type Pass struct {
 	// Now is the time the scan runs at, for rules that compare dates
 	// (runtime deprecation); tests fix it.
 	Now time.Time
+	// Config is the configuration file, or nil.
+	Config *config.Config
 	// Facts holds shared, lazily computed analyses of the stack (policy
 	// statements, function reach) so that rules do not recompute them. It
 	// is never nil inside Run.
@@ -169,6 +172,9 @@ type Input struct {
 	IAM *iam.Analyzer
 	// Now is the scan's time; zero means time.Now().
 	Now time.Time
+	// Config is the configuration file (flow policy, classifications), or
+	// nil.
+	Config *config.Config
 }
 
 // Run runs rules over every stack of in.App and returns the findings,
@@ -195,7 +201,7 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 			if err := ctx.Err(); err != nil {
 				return out, err
 			}
-			p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now,
+			p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now, Config: in.Config,
 				report: func(f Finding) { out = append(out, f) }}
 			if err := runOne(ctx, r, p); err != nil {
 				errs = append(errs, fmt.Errorf("rule %s on %s: %w", r.ID, st.ID, err))

@@ -15,6 +15,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1011"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl2003"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3003"
@@ -85,6 +86,7 @@ func All() []*rule.Rule {
 		nl1011.Rule(),
 		nl2001.Rule(),
 		nl2002.Rule(),
+		nl2003.Rule(),
 		nl3001.Rule(),
 		nl3002.Rule(),
 		nl3003.Rule(),

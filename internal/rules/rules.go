@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -64,7 +65,21 @@ func Analyze(ctx context.Context, doc *report.Document, opts Options) (*Result, 
 	if opts.Now.IsZero() {
 		opts.Now = time.Now().UTC()
 	}
-	fs, err := rule.Run(ctx, opts.Rules, rule.Input{App: doc.App, Graph: doc.Graph, IAM: opts.IAM, Now: opts.Now})
+	if opts.IAM == nil {
+		opts.IAM = iam.NewAnalyzer()
+	}
+	if doc.App != nil && (doc.Graph == nil || len(doc.Graph.Nodes) == 0) {
+		// The graph-based rules need the graph; build it when the caller
+		// has not, and keep it in the report.
+		g, gerr := buildGraph(ctx, doc, opts)
+		if gerr != nil && ctx.Err() != nil {
+			return nil, gerr
+		}
+		if g != nil {
+			doc.Graph = g
+		}
+	}
+	fs, err := rule.Run(ctx, opts.Rules, rule.Input{App: doc.App, Graph: doc.Graph, IAM: opts.IAM, Now: opts.Now, Config: opts.Config})
 	if err != nil && ctx.Err() != nil {
 		return nil, err
 	}
@@ -87,6 +102,18 @@ func Analyze(ctx context.Context, doc *report.Document, opts Options) (*Result, 
 		return res, fmt.Errorf("rules: %w", err)
 	}
 	return res, nil
+}
+
+// buildGraph builds the application graph, containing a panic in the
+// graph or IAM engine so that the rules that do not need the graph still
+// run.
+func buildGraph(ctx context.Context, doc *report.Document, opts Options) (g *graph.Graph, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			g, err = nil, fmt.Errorf("graph: internal error: %v", v)
+		}
+	}()
+	return graph.Build(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.IAM), Config: opts.Config})
 }
 
 // Ignores converts the configuration file's ignore section.

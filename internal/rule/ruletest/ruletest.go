@@ -26,6 +26,8 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
@@ -39,7 +41,8 @@ import (
 // Run runs r over every testdata/*.txtar app below dir and checks the
 // findings against the want comments. It fails when dir has no archive,
 // and requires at least one archive with a want (a positive case) and one
-// without findings (a negative case) unless the archives say otherwise.
+// without findings (a negative case). A nightlight.yaml in an archive is
+// the configuration file; the application graph is built as in a scan.
 func Run(t *testing.T, dir string, r *rule.Rule) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
@@ -56,7 +59,19 @@ func Run(t *testing.T, dir string, r *rule.Rule) {
 				t.Fatal(err)
 			}
 			app := LoadArchive(t, ar)
-			fs, err := rule.Run(context.Background(), []*rule.Rule{r}, rule.Input{App: app, IAM: an, Now: Now()})
+			var cfg *config.Config
+			for _, f := range ar.Files {
+				if f.Name == config.DefaultFile {
+					if cfg, err = config.Parse(f.Name, f.Data); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			g, err := graph.Build(context.Background(), app, graph.Options{Permissions: graph.IAMPermissions(an), Config: cfg})
+			if err != nil {
+				t.Fatalf("graph: %v", err)
+			}
+			fs, err := rule.Run(context.Background(), []*rule.Rule{r}, rule.Input{App: app, Graph: g, IAM: an, Now: Now(), Config: cfg})
 			if err != nil {
 				t.Errorf("rule error: %v", err)
 			}
@@ -196,6 +211,8 @@ func LoadDir(ctx context.Context, dir string, ar *txtar.Archive) (*model.App, er
 			var s *model.Stack
 			s, err = serverless.Load(ctx, u, opts)
 			st = append(st, s)
+		case f.Name == config.DefaultFile:
+			continue // the configuration file
 		case strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".json"):
 			u.Format = model.FormatCloudFormation
 			var s *model.Stack

@@ -1,0 +1,86 @@
+// Package nl2003 is rule NL2003: Data flow denied by the flow policy.
+//
+// It reports flows of the application graph that the configuration file's
+// flow policy denies (flows.deny, minus flows.allow) and reach across trust
+// boundaries, with the shortest path as evidence. Without a configuration
+// file it reports nothing.
+package nl2003
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// Rule returns NL2003.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL2003",
+		Title:      "Data flow denied by the flow policy",
+		Category:   rule.DataFlow,
+		Severity:   rule.High,
+		Confidence: rule.ConfidenceMedium,
+		Doc: rule.Doc{
+			Description: "The flow policy in nightlight.yaml states which data may not flow where (\"pii must not reach the internet\", \"nothing reachable anonymously may write the orders table\", \"payments and marketing functions must not reach each other\"). nightlight checks it on the application graph — invocations, triggers, reads and writes derived from the effective IAM permissions — and reports each violating flow with its shortest path.",
+			Bad: `# nightlight.yaml
+flows:
+  deny:
+    - {from: pii, to: internet, reason: PII is never served to anonymous callers}
+# and GET /orders (no auth) -> ListOrders -> reads UsersTable [pii]`,
+			Good:        `# GET /orders requires an authorizer, or ListOrders no longer reads UsersTable`,
+			Remediation: "Cut the path (authenticate the entry point, narrow the function\\u2019s permissions, move the data) or, if the flow is intended, add an allow rule with a reason to the flow policy.",
+		},
+		Run: run,
+	}
+}
+
+func run(ctx context.Context, p *rule.Pass) error {
+	if p.Config == nil || p.Graph == nil {
+		return nil
+	}
+	vs := p.Facts.Memo("nl2003", func() any { return graph.CheckFlows(p.Graph, p.Config) }).([]graph.Violation)
+	for _, v := range vs {
+		if stackOf(v.Path) != p.Stack.ID {
+			continue
+		}
+		f := rule.Finding{Resource: resourceOf(p, v), Message: fmt.Sprintf("flow policy %q: %s", v.Rule, v.Message), Path: v.Path}
+		f.At(evidence(p, v))
+		p.Report(f)
+	}
+	return nil
+}
+
+// stackOf returns the stack of the first model node on the path.
+func stackOf(path []string) string {
+	for _, id := range path {
+		if i := strings.Index(id, "#"); i > 0 {
+			return id[:i]
+		}
+	}
+	return ""
+}
+
+// resourceOf names the model object the flow starts from.
+func resourceOf(p *rule.Pass, v graph.Violation) string {
+	for _, id := range v.Path {
+		if n := p.Graph.Node(id); n != nil && n.Ref != "" {
+			return n.Ref
+		}
+	}
+	return ""
+}
+
+// evidence is where the first step of the path that is declared in this
+// stack's file is written (where the data leaves its source).
+func evidence(p *rule.Pass, v graph.Violation) model.Pos {
+	for _, st := range v.Steps {
+		if e := st.Evidence; e.File == p.Stack.File && e.Line > 0 {
+			return e
+		}
+	}
+	return model.Pos{File: p.Stack.File}
+}
