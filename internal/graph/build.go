@@ -270,6 +270,7 @@ func (b *builder) stack(st *model.Stack) error {
 	b.stateMachines(st)
 	b.trust(st)
 	b.resourcePolicies(st)
+	b.bucketACLs(st)
 	return b.permissions(st)
 }
 

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -348,5 +349,24 @@ func TestConfidence(t *testing.T) {
 		if got.Confidence != tc.conf || got.Via != tc.via {
 			t.Errorf("%s → %s: confidence %q via %q, want %q via %q", tc.from, tc.to, got.Confidence, got.Via, tc.conf, tc.via)
 		}
+	}
+}
+
+func TestBuckets(t *testing.T) {
+	g := build(t, "buckets.yaml")
+	got := map[string]string{}
+	for _, r := range Surface(g) {
+		var acc []string
+		for _, s := range r.Stores {
+			acc = append(acc, s.Name+":"+strings.Join(s.Access, "/"))
+		}
+		got[r.EntryPoint] = string(r.Access) + " " + strings.Join(acc, ",")
+	}
+	want := map[string]string{
+		"buckets.yaml#entry-point:acl:WebsiteBucket":       "anonymous WebsiteBucket:read",
+		"buckets.yaml#entry-point:policy:OpenBucketPolicy": "anonymous OpenBucket:read/write",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("public buckets (-want +got):\n%s", diff)
 	}
 }

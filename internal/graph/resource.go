@@ -85,6 +85,12 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 			continue
 		}
 		exps := b.expose(rp, pol)
+		if rp.Kind == model.RPBucket && publicBlocked(st, rp.Targets, model.AttrRestrictPublicBuckets, model.AttrBlockPublicPolicy) {
+			// S3 ignores public grants of bucket policies when the
+			// bucket restricts public buckets (and refuses to attach them
+			// when it blocks public policies).
+			exps = withoutPublic(exps)
+		}
 		if len(exps) == 0 {
 			continue
 		}
@@ -125,6 +131,80 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 					b.edge(n.ID, to, EdgeManages, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
 				}
 			}
+		}
+	}
+}
+
+// publicBlocked reports whether every target bucket sets one of the
+// public access block attributes to true.
+func publicBlocked(st *model.Stack, targets []string, attrs ...string) bool {
+	if len(targets) == 0 {
+		return false
+	}
+	for _, t := range targets {
+		s := st.Store(t)
+		if s == nil {
+			return false
+		}
+		blocked := false
+		for _, a := range attrs {
+			if v, ok := s.Attr(a).AsBool(); ok && v {
+				blocked = true
+			}
+		}
+		if !blocked {
+			return false
+		}
+	}
+	return true
+}
+
+// withoutPublic drops the Internet and any-account exposures.
+func withoutPublic(exps []exposure) []exposure {
+	var out []exposure
+	for _, e := range exps {
+		if e.principal != PrincipalInternet && e.principal != PrincipalAnyAccount {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// bucketACLs makes buckets whose canned ACL grants public access entry
+// points, unless the bucket's public access block ignores public ACLs.
+func (b *builder) bucketACLs(st *model.Stack) {
+	for _, s := range st.Stores {
+		if s.Kind != model.StoreBucket {
+			continue
+		}
+		acl := s.Attr(model.AttrACL)
+		norm := strings.ToLower(strings.ReplaceAll(acl.String(), "-", ""))
+		var principal, via string
+		write := false
+		switch norm {
+		case "publicread":
+			principal, via = b.internet(), "canned ACL "+acl.String()
+		case "publicreadwrite":
+			principal, via, write = b.internet(), "canned ACL "+acl.String(), true
+		case "authenticatedread":
+			principal, via = b.account("*"), "canned ACL "+acl.String()
+		default:
+			continue
+		}
+		if publicBlocked(st, []string{s.ID}, model.AttrIgnorePublicACLs) {
+			continue
+		}
+		id := ID(st.ID, NodeEntryPoint, "acl:"+s.ID)
+		auth := "none"
+		if principal == PrincipalAnyAccount {
+			auth = "cross-account"
+		}
+		n := b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: s.ID + " ACL", File: acl.Pos.File, Line: acl.Pos.Line,
+			Sub: "bucket-acl", Stack: st.ID, Ref: s.ID, Auth: auth})
+		b.edge(principal, n.ID, EdgeInvokes, via, acl.Pos, ConfidenceHigh)
+		b.edge(ID(st.ID, NodeStore, s.ID), n.ID, EdgeReads, via, acl.Pos, ConfidenceHigh)
+		if write {
+			b.edge(n.ID, ID(st.ID, NodeStore, s.ID), EdgeWrites, via, acl.Pos, ConfidenceHigh)
 		}
 	}
 }
