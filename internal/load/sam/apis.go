@@ -63,10 +63,10 @@ func (x *translator) newRestAPI(id string, pos model.Pos, p *model.Value, implic
 	}
 	if c := p.Get("Cors"); c.IsSet() {
 		if c.Kind == model.Map {
-			api.CORS = &model.CORS{Pos: c.Pos, AllowOrigins: c.Get("AllowOrigin"), AllowMethods: c.Get("AllowMethods"),
-				AllowHeaders: c.Get("AllowHeaders"), AllowCredentials: c.Get("AllowCredentials")}
+			api.CORS = &model.CORS{Pos: c.Pos, AllowOrigins: unquote(c.Get("AllowOrigin")), AllowMethods: unquote(c.Get("AllowMethods")),
+				AllowHeaders: unquote(c.Get("AllowHeaders")), AllowCredentials: c.Get("AllowCredentials")}
 		} else {
-			api.CORS = &model.CORS{Pos: c.Pos, AllowOrigins: c}
+			api.CORS = &model.CORS{Pos: c.Pos, AllowOrigins: unquote(c)}
 		}
 	}
 	info := &apiInfo{api: api, auth: p.Get("Auth"), scopes: map[string][]string{}, preflightAuth: true, methodSettings: p.Get("MethodSettings")}
@@ -521,4 +521,15 @@ func describe(v *model.Value) string {
 	}
 	b, _ := v.MarshalJSON()
 	return string(b)
+}
+
+// unquote removes the single quotes SAM requires around REST API CORS
+// header values ("'*'" allows every origin).
+func unquote(v *model.Value) *model.Value {
+	if v == nil || v.Kind != model.String || len(v.Str) < 2 || v.Str[0] != '\'' || v.Str[len(v.Str)-1] != '\'' {
+		return v
+	}
+	c := *v
+	c.Str = v.Str[1 : len(v.Str)-1]
+	return &c
 }
