@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -58,8 +59,14 @@ type Detector struct {
 	notHint  *regexp.Regexp
 }
 
-// New returns a detector with nightlight's patterns.
-func New() *Detector {
+// New returns a detector with nightlight's patterns. The patterns are
+// compiled once per process and shared: a Detector is immutable, so calling
+// New often is cheap.
+func New() *Detector { return shared() }
+
+var shared = sync.OnceValue(compile)
+
+func compile() *Detector {
 	return &Detector{
 		patterns: []pattern{
 			{kind: AWSAccessKeyID, re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b`)},
