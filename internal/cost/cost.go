@@ -102,25 +102,25 @@ type Estimate struct {
 
 // Summary is a one-line explanation of the figure for messages.
 func (e *Estimate) Summary() string {
-	s := fmt.Sprintf("up to $%s per hour: %s req/s (%s), %s", Money(e.PerHour), num(e.RPS), e.RPSLimit, fnPart(e))
-	var down []string
+	var parts []string
+	if e.RPSLimit == noThrottle {
+		parts = append(parts, "no request throttle")
+	} else {
+		parts = append(parts, fmt.Sprintf("%s requests/s allowed by the %s", num(e.RPS), e.RPSLimit))
+	}
+	if e.Concurrency > 0 {
+		parts = append(parts, fmt.Sprintf("%s concurrent runs allowed by the %s, each up to %gs × %g MB %s, ≈ %s invocations/s",
+			num(float64(e.Concurrency)), e.ConcurrencyLimit, e.TimeoutSeconds, e.MemoryMB, e.Arch, num(e.Invocations)))
+	}
 	for _, it := range e.Breakdown {
 		if strings.HasPrefix(it.What, "downstream") || strings.HasPrefix(it.What, "fan-out") {
-			down = append(down, fmt.Sprintf("%s $%s/h", it.What, Money(it.PerHour)))
+			parts = append(parts, fmt.Sprintf("%s $%s/h", it.What, Money(it.PerHour)))
 		}
 	}
-	if len(down) > 0 {
-		s += "; " + strings.Join(down, ", ")
-	}
-	return s
+	return fmt.Sprintf("up to $%s per hour (%s)", Money(e.PerHour), strings.Join(parts, "; "))
 }
 
-func fnPart(e *Estimate) string {
-	if e.Concurrency == 0 {
-		return "no function"
-	}
-	return fmt.Sprintf("%d concurrent × %gs × %g MB %s (%s)", e.Concurrency, e.TimeoutSeconds, e.MemoryMB, e.Arch, e.ConcurrencyLimit)
-}
+const noThrottle = "function URLs have no request throttle"
 
 // Money formats dollars with two decimals and thousands separators.
 func Money(v float64) string {
@@ -159,7 +159,7 @@ func (m *Model) EntryPoint(ctx context.Context, ep *model.EntryPoint) *Estimate 
 	rps, limit := float64(AccountRPS), "account default throttle"
 	bounded := false
 	if ep.Kind == model.EntryFunctionURL {
-		rps, limit = math.Inf(1), "function URLs have no request throttle"
+		rps, limit = math.Inf(1), noThrottle
 	}
 	for _, t := range []struct {
 		th   *model.Throttle

@@ -191,6 +191,11 @@ func (f *Facts) Access(ctx context.Context, fn *model.Function) []Access {
 				exact := t.Confidence == iam.ConfidenceHigh
 				switch g.Access {
 				case catalog.Read, catalog.List:
+					// Name the plainest read (GetItem rather than
+					// BatchGetItem) unless a write is already named.
+					if !a.Write && (!a.Read || len(g.Action) < len(a.Action)) {
+						a.Action = g.Action
+					}
 					a.Read = true
 				case catalog.Write, catalog.PermissionsManagement:
 					if !a.Write || (exact && !a.Exact) {

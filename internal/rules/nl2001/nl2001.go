@@ -20,7 +20,7 @@ func Rule() *rule.Rule {
 		Title:      "Anonymous entry point reaches classified data",
 		Category:   rule.DataFlow,
 		Severity:   rule.High,
-		Confidence: rule.ConfidenceMedium,
+		Confidence: rule.ConfidenceHigh,
 		Doc: rule.Doc{
 			Description: "When a function that anyone on the internet can call is allowed to read or write a store holding classified data, the data is one bug away from the internet: an injection, an IDOR or a missing check in the handler exposes it. This rule follows the path from each anonymous entry point through its function's permissions to stores tagged with a data classification.",
 			Bad:         `# GET /orders (no auth) -> ListOrders -> dynamodb:Query on Orders [confidential]`,

@@ -62,7 +62,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			sev = rule.Medium
 		}
 		f := rule.Finding{Resource: kit.Resource(ep), Severity: sev, CostPerHour: e.PerHour,
-			Message: fmt.Sprintf("anyone can run up the bill through %s: %s (prices of %s)", kit.EntryName(ep), e.Summary(), cost.PriceDate),
+			Message: fmt.Sprintf("anyone can run up the bill through %s: %s, at AWS prices of %s", kit.EntryName(ep), e.Summary(), cost.PriceDate),
 			Path:    kit.EntryPath(p, ep)}
 		f.At(ep.Pos)
 		p.Report(f)
