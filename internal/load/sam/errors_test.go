@@ -48,6 +48,7 @@ func TestErrors(t *testing.T) {
 		{"unknown-intrinsic.yaml", []string{"unknown-intrinsic.yaml:6:16: unknown YAML tag !Magic (not a CloudFormation intrinsic function)"}, nil, -1},
 		{"no-resources.yaml", []string{"no-resources.yaml:1:1: template has no Resources section"}, nil, 0},
 		{"not-a-map.yaml", []string{"not-a-map.yaml:1:1: template must be a mapping, got list"}, nil, -1},
+		{"role-clash.yaml", []string{"role-clash.yaml:6:3: resource FnRole has the logical ID SAM gives the execution role of function Fn (which sets no Role)"}, nil, 1},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			l := got[tc.file]
@@ -65,6 +66,9 @@ func TestErrors(t *testing.T) {
 			}
 			if l.st == nil {
 				t.Fatalf("no stack")
+			}
+			if tc.file == "role-clash.yaml" && (len(l.st.Roles) != 1 || l.st.Functions[0].Role != "FnRole") {
+				t.Errorf("roles = %d, function role = %q: want the declared role only", len(l.st.Roles), l.st.Functions[0].Role)
 			}
 			if len(l.st.Functions) != tc.functions {
 				t.Errorf("%d functions, want %d", len(l.st.Functions), tc.functions)

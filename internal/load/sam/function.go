@@ -91,6 +91,14 @@ func (x *translator) function(r *cfn.RawResource) {
 		}
 		return
 	}
+	if d := x.t.Resource(r.ID + "Role"); d != nil {
+		// CloudFormation would reject the duplicate logical ID.
+		x.t.Errorf(d.Pos, "resource %s has the logical ID SAM gives the execution role of function %s (which sets no Role)", d.ID, r.ID)
+		if d.Type == "AWS::IAM::Role" {
+			f.Role = d.ID
+		}
+		return
+	}
 	role := x.implicitLambdaRole(r, f)
 	x.implicitRole[r.ID] = role
 	f.Role = role.ID

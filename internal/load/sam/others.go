@@ -65,6 +65,10 @@ func (x *translator) stateMachine(r *cfn.RawResource) {
 		return
 	}
 	id := r.ID + "Role"
+	if d := x.t.Resource(id); d != nil {
+		x.t.Errorf(d.Pos, "resource %s has the logical ID SAM gives the execution role of state machine %s (which sets no Role)", d.ID, r.ID)
+		return
+	}
 	rl := &model.Role{ID: id, Pos: r.Pos, Implicit: true, Boundary: p.Get("PermissionsBoundary")}
 	rl.Trust = cfn.PolicyDocument(id+" trust policy", model.PolicyGenerated, trustDoc(r.Pos, "states.amazonaws.com"))
 	x.addPolicies(rl, p.Get("Policies"), id)
