@@ -269,6 +269,7 @@ func (b *builder) stack(st *model.Stack) error {
 	b.triggers(st)
 	b.stateMachines(st)
 	b.trust(st)
+	b.roleOwners(st)
 	b.resourcePolicies(st)
 	b.bucketACLs(st)
 	return b.permissions(st)
@@ -497,7 +498,11 @@ func (b *builder) stateMachines(st *model.Stack) {
 
 // trust adds assumes edges from the principals a role's trust policy
 // admits, except the Lambda service (the function → role edge says it).
+// Other accounts, any AWS principal and federated identities come through
+// an entry point ("…#entry-point:trust:<role>"): a trust policy is the
+// role's resource policy.
 func (b *builder) trust(st *model.Stack) {
+	everything, _ := iam.ParseJSON("caller", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
 	for _, r := range st.Roles {
 		if r.External || !r.Trust.Known() {
 			continue
@@ -507,41 +512,72 @@ func (b *builder) trust(st *model.Stack) {
 			continue
 		}
 		to := ID(st.ID, NodeRole, r.ID)
+		entry := func(from, auth, via string, pos model.Pos) {
+			id := ID(st.ID, NodeEntryPoint, "trust:"+r.ID)
+			b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: r.ID + " trust", File: r.Trust.Pos.File, Line: r.Trust.Pos.Line,
+				Sub: "role-trust", Stack: st.ID, Ref: r.ID, Auth: auth})
+			b.edge(from, id, EdgeInvokes, via, pos, ConfidenceHigh)
+			b.edge(id, to, EdgeAssumes, "sts:AssumeRole", r.Trust.Pos, ConfidenceHigh)
+		}
+		ps := &iam.PolicySet{Identity: []*iam.Policy{everything}, Resource: []*iam.Policy{pol}}
+		admits := func(principal string) bool {
+			d := ps.Evaluate(&iam.Request{Principal: principal, Action: "sts:AssumeRole", Resource: "arn:aws:iam::" + ownAccount + ":role/" + r.ID,
+				ResourceAccount: ownAccount, Context: iam.Context{Absent: absentForOutsiders}})
+			return open(d)
+		}
 		for _, s := range pol.Statements {
 			if s.Effect != iam.Allow || s.NotPrincipal {
 				continue
 			}
 			for _, p := range s.Principals {
-				var from string
-				switch p.Type {
-				case iam.PrincipalService:
+				via := "trust " + string(p.Type) + " " + p.Value
+				switch {
+				case p.Type == iam.PrincipalService:
 					if p.Value == "lambda.amazonaws.com" || p.Value == "edgelambda.amazonaws.com" {
 						continue
 					}
-					from = b.service(p.Value)
-				case iam.PrincipalAny:
-					from = b.internet()
-				case iam.PrincipalAWS:
-					if p.Symbolic {
-						for _, ref := range p.Refs {
-							if st.Role(ref) != nil {
-								from = ID(st.ID, NodeRole, ref)
-							}
-						}
-						if from == "" {
-							continue
-						}
-					} else if p.Value == "*" {
-						from = b.account("*")
-					} else {
-						from = b.account(accountOf(p.Value))
+					b.edge(b.service(p.Value), to, EdgeAssumes, via, s.Pos, ConfidenceHigh)
+				case p.Type == iam.PrincipalAny || p.Type == iam.PrincipalAWS && p.Value == "*":
+					if admits(outsider) {
+						entry(b.account("*"), "cross-account", via, s.Pos)
 					}
-				case iam.PrincipalFederated:
-					from = b.node(principalNode("principal:federated:"+p.Value, p.Value, SubAuthenticated)).ID
-				default:
-					continue
+				case p.Type == iam.PrincipalAWS && p.Symbolic:
+					for _, ref := range p.Refs {
+						if st.Role(ref) != nil && ref != r.ID {
+							b.edge(ID(st.ID, NodeRole, ref), to, EdgeAssumes, via, s.Pos, ConfidenceHigh)
+						}
+					}
+				case p.Type == iam.PrincipalAWS:
+					if a := accountOf(p.Value); isAccountID(a) && admits("arn:aws:iam::"+a+":root") {
+						entry(b.account(a), "cross-account", via, s.Pos)
+					}
+				case p.Type == iam.PrincipalFederated:
+					id := b.node(principalNode("principal:federated:"+p.Value, p.Value, SubAuthenticated)).ID
+					entry(id, "federated", via, s.Pos)
 				}
-				b.edge(from, to, EdgeAssumes, "trust "+string(p.Type)+" "+p.Value, s.Pos, ConfidenceHigh)
+			}
+		}
+	}
+}
+
+// roleOwners links stores that run with a role (state machines, …) to it:
+// the resource's RoleArn/Role property, or a role generated for it.
+func (b *builder) roleOwners(st *model.Stack) {
+	for _, s := range st.Stores {
+		from := ID(st.ID, NodeStore, s.ID)
+		if r := st.ByID(s.ID); r != nil {
+			for _, key := range []string{"RoleArn", "Role", "role_arn", "ExecutionRoleArn"} {
+				v := r.Properties.Get(key)
+				for _, ref := range v.AllRefs() {
+					if role := st.Role(ref); role != nil && !role.External {
+						b.edge(from, ID(st.ID, NodeRole, ref), EdgeAssumes, key, v.PosOr(r.Pos), ConfidenceHigh)
+					}
+				}
+			}
+		}
+		for _, r := range st.Resources {
+			if r.Generated == s.ID && st.Role(r.ID) != nil && !st.Role(r.ID).External {
+				b.edge(from, ID(st.ID, NodeRole, r.ID), EdgeAssumes, "generated role", r.Pos, ConfidenceHigh)
 			}
 		}
 	}
@@ -574,7 +610,46 @@ func (b *builder) permissions(st *model.Stack) error {
 	if an == nil {
 		return nil
 	}
-	sid := st.ID
+	b.grants(st, an, st.Functions, func(fn *model.Function) string { return ID(st.ID, NodeFunction, fn.ID) })
+	// Roles no function runs with (a state machine's, a role other
+	// accounts assume) act through their own node.
+	used := map[string]bool{}
+	for _, fn := range st.Functions {
+		used[fn.Role] = true
+	}
+	var pseudo []*model.Function
+	owner := map[string]string{}
+	for _, r := range st.Roles {
+		if used[r.ID] || r.External {
+			continue
+		}
+		fn := &model.Function{ID: "\x00role:" + r.ID, Pos: r.Pos, Role: r.ID}
+		pseudo = append(pseudo, fn)
+		owner[fn.ID] = ID(st.ID, NodeRole, r.ID)
+	}
+	if len(pseudo) == 0 {
+		return nil
+	}
+	// The stack's functions stay in (as targets of the roles' grants),
+	// without their roles, which were analyzed above.
+	rs := *st
+	rs.Functions = append([]*model.Function(nil), pseudo...)
+	for _, fn := range st.Functions {
+		c := *fn
+		c.Role, c.RoleARN = "", nil
+		rs.Functions = append(rs.Functions, &c)
+	}
+	ran, err := b.opts.Permissions.Analyze(b.ctx, &rs)
+	if err != nil || ran == nil {
+		return b.ctx.Err()
+	}
+	b.grants(&rs, ran, pseudo, func(fn *model.Function) string { return owner[fn.ID] })
+	return nil
+}
+
+// grants adds the edges of the effective permissions of fns, each acting
+// as the node node(fn).
+func (b *builder) grants(st *model.Stack, an *iam.Analysis, fns []*model.Function, node func(*model.Function) string) {
 	// Physical names of stores, for environment values and inline code
 	// that name a store literally rather than by reference.
 	names := map[string]string{}
@@ -583,12 +658,12 @@ func (b *builder) permissions(st *model.Stack) error {
 			names[s.ID] = n
 		}
 	}
-	for _, fn := range st.Functions {
+	for _, fn := range fns {
 		eff := an.Function(fn.ID)
 		if eff == nil {
 			continue
 		}
-		from := ID(sid, NodeFunction, fn.ID)
+		from := node(fn)
 		if n := b.nodes[from]; n != nil {
 			for _, f := range eff.Flags {
 				if dangerous(f) {
@@ -625,7 +700,6 @@ func (b *builder) permissions(st *model.Stack) error {
 			}
 		}
 	}
-	return nil
 }
 
 // dangerous reports whether a flag is worth showing in a blast radius:

@@ -123,6 +123,10 @@ func TestPaths(t *testing.T) {
 		{"the Internet does not reach the Cognito route's function", PrincipalInternet, shop + "function:CreateOrderFunction", nil},
 		{"reading a table does not invoke its stream consumer", shop + "function:ListOrdersFunction", shop + "function:StreamFunction", nil},
 		{"IAM-only admin function is not anonymous", PrincipalInternet, shop + "function:AdminFunction", nil},
+		{"a partner account assumes a role that reads the table", "principal:account:210987654321", shop + "store:OrdersTable",
+			[]string{"principal:account:210987654321", shop + "entry-point:trust:PartnerRole", shop + "role:PartnerRole", shop + "store:OrdersTable"}},
+		{"the state machine runs with its role", shop + "store:FulfilmentMachine", shop + "role:MachineRole",
+			[]string{shop + "store:FulfilmentMachine", shop + "role:MachineRole"}},
 		{"confused deputy reaches the worker", "principal:service:s3.amazonaws.com", shop + "function:WorkerFunction",
 			[]string{"principal:service:s3.amazonaws.com", shop + "entry-point:policy:WorkerS3Permission", shop + "function:WorkerFunction"}},
 	}
