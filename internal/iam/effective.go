@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/iam/managed"
@@ -19,6 +20,10 @@ import (
 type Analyzer struct {
 	Catalog *catalog.Catalog
 	Managed *managed.Set
+	// results remembers each stack's analysis (keyed by the stack's
+	// pointer), so that the graph and the rules share one computation. A
+	// stack must not change after it has been analyzed.
+	results sync.Map
 }
 
 // NewAnalyzer returns an analyzer over the embedded catalog and managed
@@ -221,6 +226,19 @@ func Analyze(ctx context.Context, stack *model.Stack) (*Analysis, error) {
 // the permissions boundary; resources mapped back to model objects; flags
 // and escalation paths.
 func (a *Analyzer) Analyze(ctx context.Context, stack *model.Stack) (*Analysis, error) {
+	if stack != nil {
+		if an, ok := a.results.Load(stack); ok {
+			return an.(*Analysis), nil
+		}
+	}
+	an, err := a.analyze(ctx, stack)
+	if err == nil && stack != nil {
+		a.results.Store(stack, an)
+	}
+	return an, err
+}
+
+func (a *Analyzer) analyze(ctx context.Context, stack *model.Stack) (*Analysis, error) {
 	if err := a.Catalog.Err(); err != nil {
 		return nil, fmt.Errorf("iam: %w", err)
 	}
