@@ -28,6 +28,7 @@ type Facts struct {
 	IAMErr error
 
 	memo     map[string]any
+	shared   *sharedMemo
 	iamOnce  sync.Once
 	iam      *iam.Analysis
 	once     sync.Once
@@ -83,6 +84,16 @@ func (f *Facts) Memo(key string, compute func() any) any {
 	v := compute()
 	f.memo[key] = v
 	return v
+}
+
+// Shared is Memo for values that cover the whole application rather
+// than this stack: they are computed once per Run and shared by every
+// stack's rules, safely across goroutines.
+func (f *Facts) Shared(key string, compute func() any) any {
+	if f.shared == nil {
+		f.shared = &sharedMemo{vals: map[string]*memoEntry{}}
+	}
+	return f.shared.get(key, compute)
 }
 
 // Policies returns the parsed identity policies of the role with ID role.

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
@@ -177,7 +179,8 @@ type Input struct {
 	Config *config.Config
 }
 
-// Run runs rules over every stack of in.App and returns the findings,
+// Run runs rules over every stack of in.App (stacks in parallel, the
+// rules of one stack in order) and returns the findings,
 // deduplicated, fingerprinted and sorted by (file, line, rule, resource,
 // message). A rule that fails or panics does not stop the others; its error
 // is returned joined with the rest, together with every finding.
@@ -193,22 +196,82 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 		in.IAM = iam.NewAnalyzer()
 	}
 	det := secret.New()
-	var errs []error
-	for _, st := range in.App.Stacks {
-		facts := NewFacts(st, in.IAM)
-		facts.Detector = det
-		for _, r := range rules {
-			if err := ctx.Err(); err != nil {
-				return out, err
+	if in.Graph != nil {
+		in.Graph.Index() // build the lazy index before the workers read it
+	}
+	shared := &sharedMemo{vals: map[string]*memoEntry{}}
+	type result struct {
+		fs   []Finding
+		errs []error
+	}
+	results := make([]result, len(in.App.Stacks))
+	workers := min(runtime.GOMAXPROCS(0), len(in.App.Stacks))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				st := in.App.Stacks[i]
+				res := &results[i]
+				facts := NewFacts(st, in.IAM)
+				facts.Detector = det
+				facts.shared = shared
+				for _, r := range rules {
+					if ctx.Err() != nil {
+						break
+					}
+					p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now, Config: in.Config,
+						report: func(f Finding) { res.fs = append(res.fs, f) }}
+					if err := runOne(ctx, r, p); err != nil {
+						res.errs = append(res.errs, fmt.Errorf("rule %s on %s: %w", r.ID, st.ID, err))
+					}
+				}
 			}
-			p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now, Config: in.Config,
-				report: func(f Finding) { out = append(out, f) }}
-			if err := runOne(ctx, r, p); err != nil {
-				errs = append(errs, fmt.Errorf("rule %s on %s: %w", r.ID, st.ID, err))
-			}
+		}()
+	}
+	for i := range in.App.Stacks {
+		if ctx.Err() != nil {
+			break
 		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		out = append(out, r.fs...)
+		errs = append(errs, r.errs...)
+	}
+	if err := ctx.Err(); err != nil {
+		return Finish(out), err
 	}
 	return Finish(out), errors.Join(errs...)
+}
+
+// sharedMemo holds values computed once per Run for all stacks (a flow
+// policy check over the whole graph, say). It is safe for concurrent use.
+type sharedMemo struct {
+	mu   sync.Mutex
+	vals map[string]*memoEntry
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
+func (m *sharedMemo) get(key string, compute func() any) any {
+	m.mu.Lock()
+	e := m.vals[key]
+	if e == nil {
+		e = &memoEntry{}
+		m.vals[key] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.v = compute() })
+	return e.v
 }
 
 func runOne(ctx context.Context, r *Rule, p *Pass) (err error) {

@@ -42,7 +42,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 	if p.Config == nil || p.Graph == nil {
 		return nil
 	}
-	vs := p.Facts.Memo("nl2003", func() any { return graph.CheckFlows(p.Graph, p.Config) }).([]graph.Violation)
+	vs := p.Facts.Shared("nl2003", func() any { return graph.CheckFlows(p.Graph, p.Config) }).([]graph.Violation)
 	for _, v := range vs {
 		if stackOf(v.Path) != p.Stack.ID {
 			continue
