@@ -378,7 +378,13 @@ func (b *builder) entryPoints(st *model.Stack) {
 				continue
 			}
 			if st.Store(ref) != nil {
+				// A direct service integration (API Gateway → SQS, an
+				// AppSync data source) may write the store and, for
+				// queries, read it back to the caller.
 				b.edge(n.ID, ID(sid, NodeStore, ref), EdgeWrites, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceHigh)
+				if k := st.Store(ref).Kind; k != model.StoreQueue && k != model.StoreTopic && k != model.StoreEventBus && k != model.StoreStream && k != model.StoreStateMachine {
+					b.edge(ID(sid, NodeStore, ref), n.ID, EdgeReads, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceMedium)
+				}
 			} else if st.Function(ref) != nil {
 				b.edge(n.ID, ID(sid, NodeFunction, ref), EdgeInvokes, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceHigh)
 			}

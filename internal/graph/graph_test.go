@@ -122,6 +122,8 @@ func TestPaths(t *testing.T) {
 			[]string{PrincipalInternet, shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "function:AuthorizerFunction"}},
 		{"the Internet does not reach the Cognito route's function", PrincipalInternet, shop + "function:CreateOrderFunction", nil},
 		{"reading a table does not invoke its stream consumer", shop + "function:ListOrdersFunction", shop + "function:StreamFunction", nil},
+		{"a service integration writes the queue directly", PrincipalInternet, shop + "function:WorkerFunction",
+			[]string{PrincipalInternet, shop + "entry-point:ShopApi POST /enqueue", shop + "store:OrdersQueue", shop + "function:WorkerFunction"}},
 		{"IAM-only admin function is not anonymous", PrincipalInternet, shop + "function:AdminFunction", nil},
 		{"a partner account assumes a role that reads the table", "principal:account:210987654321", shop + "store:OrdersTable",
 			[]string{"principal:account:210987654321", shop + "entry-point:trust:PartnerRole", shop + "role:PartnerRole", shop + "store:OrdersTable"}},
@@ -191,7 +193,7 @@ func TestReachableReaching(t *testing.T) {
 	want := []string{
 		"principal:api-key", "principal:authenticated:shop.yaml#HttpApi/JwtAuth", "principal:authenticated:shop.yaml#ShopApi/CognitoAuth",
 		PrincipalInternet, "principal:service:s3.amazonaws.com",
-		shop + "entry-point:HttpApi POST /v2/orders", shop + "entry-point:PayUrl", shop + "entry-point:ShopApi POST /orders",
+		shop + "entry-point:HttpApi POST /v2/orders", shop + "entry-point:PayUrl", shop + "entry-point:ShopApi POST /enqueue", shop + "entry-point:ShopApi POST /orders",
 		shop + "entry-point:ShopApi POST /pay", shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "entry-point:policy:WorkerS3Permission",
 		shop + "function:AuthorizerFunction", shop + "function:CreateOrderFunction", shop + "function:PayFunction", shop + "function:ShipFunction",
 		shop + "function:StreamFunction", shop + "function:WorkerFunction", shop + "store:FulfilmentMachine", shop + "store:OrdersQueue", shop + "store:OrdersTable",
