@@ -81,7 +81,8 @@ type Finding struct {
 	Stack string `json:"stack,omitempty"`
 	// Col is the column of the offending value, when known.
 	Col int `json:"col,omitempty"`
-	// Cost is the worst-case spend per hour for denial-of-wallet findings.
+	// CostPerHour is the worst-case spend in USD per hour, for
+	// denial-of-wallet findings (0 otherwise).
 	CostPerHour float64 `json:"costPerHour,omitempty"`
 	// Fingerprint identifies the finding across runs for baselines.
 	Fingerprint string `json:"fingerprint,omitempty"`
