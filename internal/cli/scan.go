@@ -1,10 +1,11 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -29,6 +30,7 @@ type scanFlags struct {
 	noColor  bool
 	maxBytes int64
 	maxDepth int
+	memLimit int64
 	rules    ruleFlags
 }
 
@@ -43,11 +45,20 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
 	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
+	fl.Int64Var(&f.memLimit, "memory-limit", defaultMemoryLimit, "soft memory limit in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT, when set, wins)")
 	f.rules.register(cmd)
 }
 
+// defaultMemoryLimit keeps a scan of a thousand templates under 200 MB of
+// resident memory at the cost of some garbage-collection time (see
+// docs/performance.md).
+const defaultMemoryLimit = 150 << 20
+
 // options turns the flags into scan options.
 func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
+	if f.memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(f.memLimit)
+	}
 	params := map[string]string{}
 	for _, p := range f.params {
 		k, v, ok := strings.Cut(p, "=")
@@ -132,34 +143,46 @@ when an input did not load, 2 on usage or fatal errors.`,
 }
 
 // writeReport renders doc in the chosen format to stdout or --output.
-func writeReport(env *Env, f *scanFlags, doc *report.Document, inventory bool) error {
-	var buf bytes.Buffer
-	var err error
+func writeReport(env *Env, f *scanFlags, doc *report.Document, inventory bool) (err error) {
+	var write func(io.Writer) error
 	switch f.format {
 	case "text":
 		color := !f.noColor && f.output == "" && env.IsTerminal != nil && env.IsTerminal(env.Stdout) && os.Getenv("NO_COLOR") == ""
-		err = report.WriteText(&buf, doc, report.TextOptions{Color: color, Inventory: true})
+		write = func(w io.Writer) error {
+			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: true})
+		}
 	case "json":
-		err = report.WriteJSON(&buf, doc)
+		write = func(w io.Writer) error { return report.WriteJSON(w, doc) }
 	case "html":
-		err = html.Write(&buf, doc)
+		write = func(w io.Writer) error { return html.Write(w, doc) }
 	case "sarif", "junit", "markdown":
-		err = writeRulesFormat(&buf, f, doc)
+		write = func(w io.Writer) error { return writeRulesFormat(w, f, doc) }
 	default:
 		return usageError("--format %q: want one of text, json, html, sarif, junit, markdown", f.format)
 	}
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	var w io.Writer = env.Stdout
+	// Reports are written straight to their destination: a large scan's
+	// report is never held in memory twice.
+	w := env.Stdout
 	if f.output != "" {
-		if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
+		file, err := os.Create(f.output)
+		if err != nil {
 			return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 		}
-		return nil
+		defer func() {
+			if cerr := file.Close(); cerr != nil && err == nil {
+				err = &exitError{code: ExitError, err: fmt.Errorf("write report: %w", cerr)}
+			}
+		}()
+		w = file
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := write(bw); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if err := bw.Flush(); err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
+	}
+	return nil
 }
 
 // parseThreshold reads --fail-on; "none" disables failing on findings.

@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -207,7 +208,19 @@ func TestDeterministic(t *testing.T) {
 		}
 		return out
 	}
+	// The streaming JSON writer gives exactly what encoding/json gives for
+	// the whole document.
+	whole := func(w io.Writer, doc *report.Document) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	writers["json-whole"] = whole
 	a, b := render(), render()
+	if !bytes.Equal(a["json"], a["json-whole"]) {
+		t.Errorf("streamed JSON (%d bytes) differs from encoding/json's (%d bytes)", len(a["json"]), len(a["json-whole"]))
+	}
 	for name := range writers {
 		if !bytes.Equal(a[name], b[name]) {
 			t.Errorf("two %s reports of the corpus differ (%d vs %d bytes)", name, len(a[name]), len(b[name]))
