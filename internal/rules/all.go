@@ -32,6 +32,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3014"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3015"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3016"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3017"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4003"
@@ -52,6 +53,9 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4018"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4019"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4020"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4021"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4022"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4023"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4102"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4103"
@@ -103,6 +107,7 @@ func All() []*rule.Rule {
 		nl3014.Rule(),
 		nl3015.Rule(),
 		nl3016.Rule(),
+		nl3017.Rule(),
 		nl4001.Rule(),
 		nl4002.Rule(),
 		nl4003.Rule(),
@@ -123,6 +128,9 @@ func All() []*rule.Rule {
 		nl4018.Rule(),
 		nl4019.Rule(),
 		nl4020.Rule(),
+		nl4021.Rule(),
+		nl4022.Rule(),
+		nl4023.Rule(),
 		nl4101.Rule(),
 		nl4102.Rule(),
 		nl4103.Rule(),

@@ -1,0 +1,43 @@
+// Package nl3017 is rule NL3017: Long-lived IAM user credentials in the template.
+//
+// It reports IAM users and access keys declared in a serverless
+// application’s template.
+package nl3017
+
+import (
+	"context"
+
+	"github.com/nightlight-sec/nightlight/internal/rule"
+)
+
+// Rule returns NL3017.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL3017",
+		Title:      "Long-lived IAM user credentials in the template",
+		Category:   rule.IAM,
+		Severity:   rule.Medium,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "Serverless functions get temporary credentials from their execution roles. An IAM user or access key declared in the template creates long-lived credentials that must be distributed, stored and rotated by hand, and often end up in environment variables or outputs.",
+			Bad: `DeployKey:
+  Type: AWS::IAM::AccessKey
+  Properties: {UserName: !Ref DeployUser}`,
+			Good:        `# no IAM user: give the caller a role to assume (OIDC for CI, IAM Identity Center for people)`,
+			Remediation: "Replace the user and key with a role that the caller assumes (OIDC federation for CI systems, roles for workloads).",
+		},
+		Run: run,
+	}
+}
+
+func run(ctx context.Context, p *rule.Pass) error {
+	for _, r := range p.Stack.Resources {
+		switch r.Type {
+		case "AWS::IAM::AccessKey", "aws_iam_access_key":
+			p.Reportf(r.Pos, r.ID, "%s creates a long-lived IAM access key; serverless workloads should use roles and temporary credentials", r.ID)
+		case "AWS::IAM::User", "aws_iam_user":
+			p.Reportf(r.Pos, r.ID, "%s creates an IAM user with long-lived credentials; use roles instead", r.ID)
+		}
+	}
+	return nil
+}
