@@ -1,13 +1,15 @@
 // Package nl1005 is rule NL1005: Authorizer defined but attached to nothing.
 //
-// It reports API authorizers that no route uses and that are not the API
-// default: a sign that the author believed routes were protected when they
-// are not.
+// It reports API Gateway authorizers that no route uses and that are not the
+// API default: a sign that the author believed routes were protected when
+// they are not. AppSync authorization modes apply to the whole API and are
+// not reported.
 package nl1005
 
 import (
 	"context"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -48,6 +50,11 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 	}
 	for _, api := range p.Stack.APIs {
+		switch api.Kind {
+		case model.APIRest, model.APIHTTP, model.APIWebSocket:
+		default:
+			continue // AppSync and ALB authorization modes apply to the whole API
+		}
 		for _, a := range api.Authorizers {
 			if used[api.ID+"\x00"+a.Name] || api.DefaultAuthorizer == a.Name {
 				continue
