@@ -376,3 +376,49 @@ func TestBuckets(t *testing.T) {
 		t.Errorf("public buckets (-want +got):\n%s", diff)
 	}
 }
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Build(ctx, loadApp(t, "shop.yaml"), Options{}); err == nil {
+		t.Error("Build with a cancelled context succeeded")
+	}
+	g, err := Build(context.Background(), nil, Options{})
+	if err != nil || len(g.Nodes) != 0 || Surface(g) != nil || g.Reachable("x") != nil || g.ShortestPath("a", "b") != nil {
+		t.Errorf("Build(nil app) = %+v, %v", g, err)
+	}
+}
+
+// FuzzBuild loads fuzzed templates and builds their graph: no panic, and
+// every edge joins two nodes.
+func FuzzBuild(f *testing.F) {
+	for _, name := range []string{"shop.yaml", "sam.yaml", "buckets.yaml", "literal.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	perms := IAMPermissions(nil)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		loader, format := cfn.Load, model.FormatCloudFormation
+		if bytes.Contains(data, []byte("AWS::Serverless")) {
+			loader, format = sam.Load, model.FormatSAM
+		}
+		st, _ := loader(context.Background(), load.Unit{Format: format, Path: "t.yaml", Files: []load.File{{Path: "t.yaml", Data: data}}}, load.Options{})
+		if st == nil {
+			return
+		}
+		g, err := Build(context.Background(), &model.App{Stacks: []*model.Stack{st}}, Options{Permissions: perms})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range g.Edges {
+			if g.Node(e.From) == nil || g.Node(e.To) == nil {
+				t.Fatalf("edge %s → %s joins a missing node", e.From, e.To)
+			}
+		}
+		Surface(g)
+		g.Index().Closure()
+	})
+}

@@ -268,6 +268,9 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 		}
 	}
 	try("*", PrincipalInternet, "resource policy admits anyone", ps, false)
+	if len(out) > 0 {
+		b.internet()
+	}
 	if len(out) == 0 {
 		try(outsider, PrincipalAnyAccount, "resource policy admits any AWS account", withIdentity, false)
 		if len(out) > 0 {
