@@ -422,3 +422,23 @@ func FuzzBuild(f *testing.F) {
 		g.Index().Closure()
 	})
 }
+
+// TestConcurrent: rules query one graph from several goroutines.
+func TestConcurrent(t *testing.T) {
+	g := build(t, "shop.yaml")
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			defer func() { done <- true }()
+			for _, n := range g.Nodes {
+				g.Reachable(n.ID)
+				g.Reaching(n.ID)
+			}
+			Surface(g)
+			g.Paths(PrincipalInternet, shop+"store:OrdersTable", 3)
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		<-done
+	}
+}
