@@ -68,6 +68,7 @@ the flows it denies are listed after the table with their full path.`,
 		},
 	}
 	f.register(cmd, "text, json")
+	hideFindingFlags(cmd)
 	return cmd
 }
 
