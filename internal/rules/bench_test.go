@@ -68,7 +68,22 @@ func loadCorpus(tb testing.TB, root *load.Root, files []string, tfDirs map[strin
 		}
 		stacks = append(stacks, sts...)
 	}
-	return stacks, n
+	// A local child module is reported inside its caller only, as in a scan.
+	included := map[string]bool{}
+	for _, st := range stacks {
+		for _, p := range st.Includes {
+			included[p] = true
+		}
+	}
+	kept := stacks[:0]
+	for _, st := range stacks {
+		if !included[st.ID] {
+			kept = append(kept, st)
+		} else {
+			n--
+		}
+	}
+	return kept, n
 }
 
 func corpusFiles(tb testing.TB) ([]string, map[string][]string) {
