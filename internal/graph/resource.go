@@ -70,6 +70,9 @@ type exposure struct {
 	pos       model.Pos
 	kinds     map[EdgeKind]bool
 	deputy    bool
+	// low is set when only principals nightlight cannot resolve admit
+	// the caller.
+	low bool
 }
 
 // resourcePolicies turns resource policies that admit the Internet, other
@@ -110,7 +113,11 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 			Sub: "resource-policy", Stack: st.ID, Ref: rp.ID, Auth: auth})
 		kinds := map[EdgeKind]bool{}
 		for _, e := range exps {
-			b.edge(e.principal, n.ID, EdgeInvokes, e.via, e.pos, ConfidenceHigh)
+			conf := ConfidenceHigh
+			if e.low {
+				conf = ConfidenceLow
+			}
+			b.edge(e.principal, n.ID, EdgeInvokes, e.via, e.pos, conf)
 			for k := range e.kinds {
 				kinds[k] = true
 			}
@@ -251,6 +258,12 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 				if !open(d) {
 					continue
 				}
+				switch symbolicPrincipals(pol, d, principal) {
+				case symbolsNameModel:
+					continue // a role or function of the stack, not an outsider
+				case symbolsUnknown:
+					e.low = true
+				}
 				e.kinds[pr.kind] = true
 				for _, m := range d.Matched {
 					mp := model.Pos{File: m.File, Line: m.Line}
@@ -297,6 +310,43 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 		}
 	}
 	return out
+}
+
+// Results of symbolicPrincipals.
+const (
+	symbolsNone      = iota // some allowing statement names its principal plainly
+	symbolsNameModel        // only symbols that refer to the stack's roles/functions
+	symbolsUnknown          // only symbols, some of unknown origin
+)
+
+// symbolicPrincipals tells whether the statements that allowed a request
+// admit it only through unresolved principals (a Terraform role ARN, a
+// !GetAtt of a role): such a principal is one definite identity, which
+// matched the probe only as "maybe".
+func symbolicPrincipals(pol *iam.Policy, d iam.Decision, probe string) int {
+	result := symbolsNone
+	for _, m := range d.Matched {
+		if m.Kind != iam.KindResource || m.Effect != iam.Allow || m.Index < 0 || m.Index >= len(pol.Statements) {
+			continue
+		}
+		st := pol.Statements[m.Index]
+		if !st.HasPrincipal || st.NotPrincipal {
+			return symbolsNone
+		}
+		for _, p := range st.Principals {
+			switch {
+			case !p.Symbolic && (p.Type == iam.PrincipalAny || p.Value == "*" || p.Value == probe || accountOf(p.Value) == accountOf(probe)):
+				return symbolsNone
+			case !p.Symbolic:
+				// Names someone else: it did not admit the probe.
+			case len(p.Refs) == 0:
+				result = symbolsUnknown
+			case result == symbolsNone:
+				result = symbolsNameModel
+			}
+		}
+	}
+	return result
 }
 
 // open reports whether a decision lets an outside caller in: allowed, and
