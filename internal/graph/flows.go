@@ -147,6 +147,10 @@ func newFlowChecker(g *Graph, policy *config.Config) *flowChecker {
 				add(e.To, e.From)
 			}
 		}
+		if e.Kind == EdgeAssumes && (from.Kind == NodeEntryPoint || from.Kind == NodePrincipal) {
+			// Whoever assumes a role gets what the role reads.
+			add(e.To, e.From)
+		}
 		if e.Kind == EdgeWrites || e.Kind == EdgeManages {
 			fc.writer[e.To] = append(fc.writer[e.To], e.From)
 		}

@@ -248,7 +248,9 @@ func TestCheckFlows(t *testing.T) {
 	}
 	want := []row{
 		{"pii stays inside", []string{shop + "store:OrdersTable", shop + "function:ListOrdersFunction", shop + "entry-point:ShopApi GET /orders", PrincipalInternet}},
-		// pii → account: the partner account is allowed; nothing else.
+		// pii → account: the partner account invoking PartnerFunction is
+		// allowed; the account that assumes PartnerRole is not.
+		{"deny #2", []string{shop + "store:OrdersTable", shop + "role:PartnerRole", shop + "entry-point:trust:PartnerRole", "principal:account:210987654321"}},
 		{"deny #3", []string{"principal:authenticated:shop.yaml#HttpApi/JwtAuth", shop + "entry-point:HttpApi POST /v2/orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
 		{"deny #3", []string{"principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "entry-point:ShopApi POST /orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
 		{"deny #4", []string{PrincipalInternet, shop + "entry-point:PayUrl", shop + "function:PayFunction", shop + "store:PaymentsSecret"}},
