@@ -211,7 +211,7 @@ func (fc *flowChecker) check(rule, kind string, sources, targets []string, pos m
 }
 
 // steps returns the edges along a path; a data step against an invokes
-// edge (a response) is that edge.
+// or assumes edge (a response, what a role reads) is that edge.
 func (fc *flowChecker) steps(kind string, path []string) []*Edge {
 	if kind != config.FlowData {
 		if es := fc.ix.PathEdges(path); es != nil {
@@ -222,7 +222,7 @@ func (fc *flowChecker) steps(kind string, path []string) []*Edge {
 	for i := 0; i+1 < len(path); i++ {
 		var found *Edge
 		for _, e := range fc.g.Edges {
-			if e.From == path[i] && e.To == path[i+1] || e.From == path[i+1] && e.To == path[i] && e.Kind == EdgeInvokes {
+			if e.From == path[i] && e.To == path[i+1] || e.From == path[i+1] && e.To == path[i] && (e.Kind == EdgeInvokes || e.Kind == EdgeAssumes) {
 				if found == nil || e.From == path[i] && found.From != path[i] {
 					found = e
 				}
