@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -31,6 +32,8 @@ type scanFlags struct {
 	maxBytes int64
 	maxDepth int
 	memLimit int64
+	varFiles []string
+	envFile  string
 	rules    ruleFlags
 }
 
@@ -41,6 +44,8 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
 	fl.StringVar(&f.config, "config", "", "configuration file (default: nightlight.yaml in the first scanned directory, if present)")
 	fl.StringArrayVarP(&f.params, "param", "p", nil, "template parameter / variable / option override NAME=VALUE (repeatable)")
+	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variable file inside the scanned directory, applied after terraform.tfvars (repeatable)")
+	fl.StringVar(&f.envFile, "env-file", "", "KEY=VALUE file that Serverless ${env:…} variables read (without it they stay unresolved; the process environment is never read)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr")
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
@@ -67,6 +72,17 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		}
 		params[k] = v
 	}
+	var envVars map[string]string
+	if f.envFile != "" {
+		var err error
+		if envVars, err = readEnvFile(f.envFile); err != nil {
+			return scan.Options{}, usageError("--env-file: %v", err)
+		}
+	}
+	var varFiles []string
+	for _, vf := range f.varFiles {
+		varFiles = append(varFiles, filepath.ToSlash(filepath.Clean(vf)))
+	}
 	var prog scan.Progress
 	if bar := progress.New(env.Stderr, f.quiet); bar.Enabled() {
 		prog = &barProgress{bar: bar}
@@ -77,7 +93,7 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		Loaders:  scan.DefaultLoaders(),
 		Tool:     report.Tool{Name: "nightlight", Version: Version},
 		Logger:   env.Logger,
-		Load: load.Options{Params: params, Limits: load.Limits{
+		Load: load.Options{Params: params, Env: envVars, VarFiles: varFiles, Limits: load.Limits{
 			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth,
 		}},
 	}, nil
@@ -225,4 +241,36 @@ func (p *barProgress) Loaded(done, total int) {
 	if done == total {
 		p.bar.Finish()
 	}
+}
+
+// readEnvFile reads KEY=VALUE lines (a .env file): blank lines and # comments
+// are skipped, an "export " prefix and matching quotes around the value are
+// removed.
+func readEnvFile(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > load.DefaultMaxFileBytes {
+		return nil, fmt.Errorf("%s: file is over the %d-byte limit", path, load.DefaultMaxFileBytes)
+	}
+	env := map[string]string{}
+	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		k, v, ok := strings.Cut(line, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%s:%d: want KEY=VALUE", path, i+1)
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		env[k] = v
+	}
+	return env, nil
 }
