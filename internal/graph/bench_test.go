@@ -110,6 +110,13 @@ func (c *cachedPermissions) Analyze(ctx context.Context, st *model.Stack) (*iam.
 // BenchmarkBuild measures building the graph of 1,000 functions and 3,000
 // stores: "total" with the IAM analysis, "graph" with the analysis done
 // beforehand.
+//
+// On the shared 2-core development machine (2026-11-23), with 5,201 nodes
+// and 5,400 edges: graph ≈ 34 ms/op (6.3 MB, 75k allocs); total 14–27 s/op,
+// almost all of it iam's mapping of grant resources to targets
+// (targetIndex.targets → arnPattern.match → splitUnits).
+// BenchmarkReachability: all-pairs closure ≈ 3.7 ms, one BFS per node
+// ≈ 36 ms, Surface ≈ 4 ms.
 func BenchmarkBuild(b *testing.B) {
 	app := genApp(1000, 3000)
 	b.Run("total", func(b *testing.B) {
