@@ -360,7 +360,15 @@ func (b *builder) entryPoints(st *model.Stack) {
 			b.edge(id, n.ID, EdgeInvokes, "private API", api.Endpoint.PosOr(ep.Pos), ConfidenceHigh)
 		} else if !b.apiPolicyCloses(st, ep, auth) {
 			p, via := b.authPrincipal(sid, ep)
-			b.edge(p, n.ID, EdgeInvokes, via, ep.Auth.Pos, ConfidenceHigh)
+			conf := ConfidenceHigh
+			if ep.Kind == model.EntryFunctionURL && auth == model.AuthNone && !urlPermitted(st, ep.Function) {
+				// Without a permission for "*" on lambda:InvokeFunctionUrl
+				// the URL answers 403, unless one is added outside the
+				// template.
+				conf = ConfidenceMedium
+				via += " (no public lambda:InvokeFunctionUrl permission in the template)"
+			}
+			b.edge(p, n.ID, EdgeInvokes, via, ep.Auth.Pos, conf)
 		}
 		b.authorizerEntry(st, ep)
 		via := "route " + entryName(ep)

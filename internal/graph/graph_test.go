@@ -447,3 +447,16 @@ func TestConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+func TestURLWithoutPermission(t *testing.T) {
+	g := build(t, "url.yaml")
+	for _, e := range g.Edges {
+		if e.From == PrincipalInternet && e.To == "url.yaml#entry-point:Url" {
+			if e.Confidence != ConfidenceMedium || !strings.Contains(e.Via, "no public lambda:InvokeFunctionUrl permission") {
+				t.Errorf("edge %+v: want medium confidence and the missing permission named", e)
+			}
+			return
+		}
+	}
+	t.Error("no Internet → Url edge")
+}

@@ -409,3 +409,35 @@ func (b *builder) apiPolicyCloses(st *model.Stack, ep *model.EntryPoint, auth mo
 	}
 	return true
 }
+
+// urlPermitted reports whether the stack grants anonymous callers
+// lambda:InvokeFunctionUrl on the function (as SAM's FunctionUrlConfig and
+// the console do), which a function URL with AuthType NONE needs.
+func urlPermitted(st *model.Stack, fn string) bool {
+	for _, rp := range st.ResourcePolicies {
+		if rp.Kind != model.RPLambdaPermission || !rp.Doc.Known() || !hasString(rp.Targets, fn) {
+			continue
+		}
+		pol, _ := iam.ParseDoc(rp.Doc)
+		if pol == nil {
+			continue
+		}
+		ctx := iam.Context{}
+		ctx.Set("lambda:FunctionUrlAuthType", "NONE")
+		d := (&iam.PolicySet{Resource: []*iam.Policy{pol}}).Evaluate(&iam.Request{Principal: "*", Action: "lambda:InvokeFunctionUrl",
+			Resource: "*", ResourceAccount: ownAccount, Context: ctx})
+		if d.Allowed() {
+			return true
+		}
+	}
+	return false
+}
+
+func hasString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
