@@ -49,7 +49,11 @@ type SurfaceRow struct {
 	Line       int    `json:"line,omitempty"`
 	// Access is the most open way in; Auth the entry point's own auth as
 	// the model has it; Principals the principal nodes that reach it.
-	Access     Access   `json:"access"`
+	Access Access `json:"access"`
+	// Confidence is the confidence of the edge that gives Access: medium
+	// or low when it rests on unresolved values or declarations that may
+	// be completed outside the template.
+	Confidence string   `json:"confidence,omitempty"`
 	Auth       string   `json:"auth,omitempty"`
 	Principals []string `json:"principals"`
 	// Functions are the functions the entry point invokes directly;
@@ -104,7 +108,7 @@ func Surface(g *Graph) []SurfaceRow {
 			}
 			row.Principals = append(row.Principals, p.ID)
 			if a := principalAccess(p); a.Rank() < row.Access.Rank() {
-				row.Access = a
+				row.Access, row.Confidence = a, e.Confidence
 			}
 		}
 		sort.Strings(row.Principals)
