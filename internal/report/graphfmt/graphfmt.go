@@ -88,8 +88,25 @@ func anonymous(n *graph.Node) bool {
 	return (a == "none" || a == "api-key") && !strings.Contains(n.Auth, "private")
 }
 
-// label is the text shown for a node.
-func label(n *graph.Node) string {
+// multiStack reports whether the nodes come from more than one stack, in
+// which case labels name their stack.
+func multiStack(nodes []*graph.Node) bool {
+	first := ""
+	for _, n := range nodes {
+		if n.Stack == "" {
+			continue
+		}
+		if first == "" {
+			first = n.Stack
+		} else if n.Stack != first {
+			return true
+		}
+	}
+	return false
+}
+
+// label is the text shown for a node; withStack appends its stack.
+func label(n *graph.Node, withStack bool) string {
 	s := n.Name
 	switch n.Kind {
 	case graph.NodeEntryPoint:
@@ -102,6 +119,9 @@ func label(n *graph.Node) string {
 			s += " " + n.Classification
 		}
 	}
+	if withStack && n.Stack != "" {
+		s += " · " + n.Stack
+	}
 	return s
 }
 
@@ -109,12 +129,13 @@ func label(n *graph.Node) string {
 func WriteDOT(w io.Writer, g *graph.Graph, opt Options) error {
 	bw := bufio.NewWriter(w)
 	nodes, edges, num := selected(g, opt)
+	multi := multiStack(nodes)
 	fmt.Fprintln(bw, "digraph nightlight {")
 	fmt.Fprintln(bw, "  rankdir=LR;")
 	fmt.Fprintln(bw, `  node [fontname="Helvetica", fontsize=10];`)
 	fmt.Fprintln(bw, `  edge [fontname="Helvetica", fontsize=9];`)
 	for _, n := range nodes {
-		attrs := []string{"label=" + dotQuote(label(n))}
+		attrs := []string{"label=" + dotQuote(label(n, multi))}
 		switch n.Kind {
 		case graph.NodePrincipal:
 			attrs = append(attrs, "shape=oval")
@@ -182,6 +203,7 @@ func dotQuote(s string) string {
 func WriteMermaid(w io.Writer, g *graph.Graph, opt Options) error {
 	bw := bufio.NewWriter(w)
 	nodes, edges, num := selected(g, opt)
+	multi := multiStack(nodes)
 	fmt.Fprintln(bw, "flowchart LR")
 	titles := []string{"Principals", "Entry points", "Functions", "Stores", "Roles"}
 	col := -1
@@ -196,7 +218,7 @@ func WriteMermaid(w io.Writer, g *graph.Graph, opt Options) error {
 			fmt.Fprintln(bw, "    direction TB")
 		}
 		id := fmt.Sprintf("n%d", num[n.ID])
-		text := mermaidText(label(n))
+		text := mermaidText(label(n, multi))
 		var shape string
 		switch n.Kind {
 		case graph.NodePrincipal:

@@ -91,3 +91,22 @@ func TestEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestMultiStackLabels(t *testing.T) {
+	g := small()
+	g.Nodes = append(g.Nodes, &graph.Node{ID: "other#function:List", Kind: graph.NodeFunction, Name: "List", Stack: "other"})
+	for _, n := range g.Nodes {
+		if n.Stack == "" && n.Kind != graph.NodePrincipal {
+			n.Stack = "app"
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteMermaid(&buf, g, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`["List · app"]`, `["List · other"]`, `(["Internet"])`} {
+		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+			t.Errorf("mermaid lacks %s:\n%s", want, buf.String())
+		}
+	}
+}
