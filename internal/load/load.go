@@ -15,6 +15,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -53,6 +54,32 @@ type Options struct {
 	// *.auto.tfvars; nil means none.
 	VarFiles []string
 	Limits   Limits
+	// Cache memoizes work that several units of one scan would repeat
+	// (parsing a Terraform module that many root modules call); nil
+	// memoizes nothing.
+	Cache *Cache
+}
+
+// Cache memoizes values by key for the duration of one scan. It is safe for
+// concurrent use: when two loaders ask for the same key at once, one builds
+// the value and the other waits for it. A nil *Cache builds every time.
+type Cache struct{ m sync.Map }
+
+type cacheEntry struct {
+	once sync.Once
+	v    any
+}
+
+// Do returns the value for key, calling build to make it the first time.
+// The value must not be modified by its users.
+func (c *Cache) Do(key string, build func() any) any {
+	if c == nil {
+		return build()
+	}
+	e, _ := c.m.LoadOrStore(key, &cacheEntry{})
+	ce := e.(*cacheEntry)
+	ce.once.Do(func() { ce.v = build() })
+	return ce.v
 }
 
 // Limits bound the work a hostile input can cause. The zero value of a

@@ -71,6 +71,9 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	}
 	log = log.With("component", "scan")
 	opts.Load.Limits = opts.Load.Limits.WithDefaults()
+	if opts.Load.Cache == nil {
+		opts.Load.Cache = &load.Cache{}
+	}
 	cands, err := discover(opts.Paths)
 	if err != nil {
 		return nil, err

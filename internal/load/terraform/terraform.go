@@ -125,12 +125,29 @@ func (l *loader) parseFiles(files map[string][]byte, dir string) ([]*hclsyntax.B
 	if p, ok := l.parsed[dir]; ok {
 		return p.bodies, p.err
 	}
-	bodies, err := l.parseFilesUncached(files)
-	l.parsed[dir] = parsedDir{bodies: bodies, err: err}
-	return bodies, err
+	// Parsed modules are shared across the units of a scan: many root
+	// modules may call the same local module. The syntax trees are only
+	// read after parsing, so sharing them is safe.
+	p := l.opts.Cache.Do("terraform-parse\x00"+dir, func() any {
+		texts := map[string][]byte{}
+		bodies, err := l.parseFilesUncached(files, texts)
+		return sharedParse{bodies: bodies, err: err, texts: texts}
+	}).(sharedParse)
+	for name, data := range p.texts {
+		l.texts[name] = data
+	}
+	l.parsed[dir] = parsedDir{bodies: p.bodies, err: p.err}
+	return p.bodies, p.err
 }
 
-func (l *loader) parseFilesUncached(files map[string][]byte) ([]*hclsyntax.Body, error) {
+// sharedParse is a module directory's parse, as cached for the whole scan.
+type sharedParse struct {
+	bodies []*hclsyntax.Body
+	err    error
+	texts  map[string][]byte
+}
+
+func (l *loader) parseFilesUncached(files map[string][]byte, texts map[string][]byte) ([]*hclsyntax.Body, error) {
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)
@@ -139,14 +156,14 @@ func (l *loader) parseFilesUncached(files map[string][]byte) ([]*hclsyntax.Body,
 	var bodies []*hclsyntax.Body
 	for _, name := range names {
 		data := files[name]
-		l.texts[name] = data
+		texts[name] = data
 		if strings.HasSuffix(name, ".tf.json") {
 			conv, err := jsonToHCL(name, data, l.lim.MaxDepth)
 			if err != nil {
 				return nil, err
 			}
 			data = conv
-			l.texts[name] = data
+			texts[name] = data
 		}
 		if err := checkDepth(name, data, l.lim.MaxDepth); err != nil {
 			return nil, err
