@@ -369,6 +369,9 @@ func (b *builder) entryPoints(st *model.Stack) {
 				via += " (no public lambda:InvokeFunctionUrl permission in the template)"
 			}
 			b.edge(p, n.ID, EdgeInvokes, via, ep.Auth.Pos, conf)
+			if auth == model.AuthIAM {
+				b.apiAccounts(st, ep, n.ID)
+			}
 		}
 		b.authorizerEntry(st, ep)
 		via := "route " + entryName(ep)

@@ -280,6 +280,7 @@ func TestSAMAuth(t *testing.T) {
 		"sam.yaml#entry-point:ItemsFunctionUrl":        AccessIAM,
 		"sam.yaml#entry-point:InternalApi POST /audit": AccessPrivate,
 		"sam.yaml#entry-point:PartnerApi POST /audit":  AccessRestricted,
+		"sam.yaml#entry-point:AdminApi GET /audit":     AccessAccount,
 	}
 	got := map[string]Access{}
 	for _, r := range Surface(g) {

@@ -441,3 +441,55 @@ func hasString(ss []string, s string) bool {
 	}
 	return false
 }
+
+// apiAccounts adds the other accounts an API's resource policy lets call
+// an IAM-authorized route (their own policies must allow it too, which
+// nightlight cannot see, so it assumes they do).
+func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry string) {
+	api := st.API(ep.API)
+	if api == nil || !api.Policy.Known() {
+		return
+	}
+	pol, _ := iam.ParseDoc(api.Policy)
+	if pol == nil {
+		return
+	}
+	everything, _ := iam.ParseJSON("caller", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	ps := &iam.PolicySet{Identity: []*iam.Policy{everything}, Resource: []*iam.Policy{pol}}
+	var resources []string
+	accounts := map[string]bool{"*": true}
+	for _, s := range pol.Statements {
+		resources = append(resources, s.ResourceStrings()...)
+		if s.Effect != iam.Allow || s.NotPrincipal {
+			continue
+		}
+		for _, p := range s.Principals {
+			if a := accountOf(p.Value); p.Type == iam.PrincipalAWS && !p.Symbolic && isAccountID(a) && a != ownAccount {
+				accounts[a] = true
+			}
+		}
+	}
+	resources = model.SortedUnique(resources)
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	for _, a := range sortedKeys(accounts) {
+		principal := "arn:aws:iam::" + a + ":root"
+		if a == "*" {
+			principal = outsider
+		}
+		for _, res := range resources {
+			d := ps.Evaluate(&iam.Request{Principal: principal, Action: "execute-api:Invoke", Resource: res, ResourceAccount: ownAccount,
+				Context: iam.Context{Absent: absentForOutsiders}})
+			if !open(d) || symbolicPrincipals(pol, d, principal) == symbolsNameModel {
+				continue
+			}
+			who := "account " + a
+			if a == "*" {
+				who = "any AWS account"
+			}
+			b.edge(b.account(a), entry, EdgeInvokes, "API resource policy admits "+who, api.Policy.Pos, ConfidenceHigh)
+			break
+		}
+	}
+}
