@@ -47,6 +47,9 @@ type Match struct {
 type pattern struct {
 	kind Kind
 	re   *regexp.Regexp
+	// pre is a cheap test that every match passes; strings that fail it
+	// are not given to the regular expression.
+	pre func(string) bool
 	// group is the submatch holding the secret (0: the whole match).
 	group int
 }
@@ -55,8 +58,42 @@ type pattern struct {
 // is immutable and safe for concurrent use.
 type Detector struct {
 	patterns []pattern
-	nameHint *regexp.Regexp
-	notHint  *regexp.Regexp
+}
+
+// nameHints are parts of names that hold secrets, matched against the name
+// lower-cased with "_" and "-" removed.
+var nameHints = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "privatekey", "clientsecret",
+	"credential", "authkey", "accesskey", "signingkey", "webhook", "dsn", "connstr", "connectionstr"}
+
+// notHintSuffixes and notHintParts mark names of references and settings
+// (SECRET_ARN, TOKEN_TABLE, PASSWORD_LENGTH), matched against the name
+// lower-cased.
+var (
+	notHintSuffixes = []string{"arn", "_name", "_id", "_path", "_url", "_uri"}
+	notHintParts    = []string{"_param", "_ttl", "_length", "_region", "_table", "_bucket", "_queue", "_topic", "_enabled", "_header"}
+)
+
+var squash = strings.NewReplacer("_", "", "-", "")
+
+func hinted(name string) bool {
+	lower := strings.ToLower(name)
+	for _, s := range notHintSuffixes {
+		if strings.HasSuffix(lower, s) {
+			return false
+		}
+	}
+	for _, s := range notHintParts {
+		if strings.Contains(lower, s) {
+			return false
+		}
+	}
+	squashed := squash.Replace(lower)
+	for _, h := range nameHints {
+		if strings.Contains(squashed, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // New returns a detector with nightlight's patterns. The patterns are
@@ -69,15 +106,13 @@ var shared = sync.OnceValue(compile)
 func compile() *Detector {
 	return &Detector{
 		patterns: []pattern{
-			{kind: AWSAccessKeyID, re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b`)},
-			{kind: PrivateKey, re: regexp.MustCompile(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)`)},
-			{kind: Token, re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,}|xox[abposr]-[A-Za-z0-9-]{10,}|sk_live_[0-9A-Za-z]{20,}|rk_live_[0-9A-Za-z]{20,}|AIza[0-9A-Za-z_\-]{35}|glpat-[0-9A-Za-z_\-]{20}|npm_[A-Za-z0-9]{36}|SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})`)},
-			{kind: JWT, re: regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}`)},
-			{kind: URLPassword, re: regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/\s@]+:([^@/\s$]{3,})@`), group: 1},
-			{kind: AWSSecretAccessKey, re: regexp.MustCompile(`(?i)aws.{0,20}secret.{0,20}[=:"'\s]+([A-Za-z0-9/+]{40})\b`), group: 1},
+			{kind: AWSAccessKeyID, pre: anyOf("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "APKA"), re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b`)},
+			{kind: PrivateKey, pre: anyOf("PRIVATE KEY-----"), re: regexp.MustCompile(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|$)`)},
+			{kind: Token, pre: anyOf("gh", "github_pat_", "xox", "_live_", "AIza", "glpat-", "npm_", "SG."), re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,}|xox[abposr]-[A-Za-z0-9-]{10,}|sk_live_[0-9A-Za-z]{20,}|rk_live_[0-9A-Za-z]{20,}|AIza[0-9A-Za-z_\-]{35}|glpat-[0-9A-Za-z_\-]{20}|npm_[A-Za-z0-9]{36}|SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})`)},
+			{kind: JWT, pre: anyOf("eyJ"), re: regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}`)},
+			{kind: URLPassword, pre: func(v string) bool { return strings.Contains(v, "://") && strings.Contains(v, "@") }, re: regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.\-]*://[^:/\s@]+:([^@/\s$]{3,})@`), group: 1},
+			{kind: AWSSecretAccessKey, pre: func(v string) bool { return len(v) >= 40 && containsFold(v, "secret") && containsFold(v, "aws") }, re: regexp.MustCompile(`(?i)aws.{0,20}secret.{0,20}[=:"'\s]+([A-Za-z0-9/+]{40})\b`), group: 1},
 		},
-		nameHint: regexp.MustCompile(`(?i)(passw(or)?d|pwd|secret|token|api[_\-]?key|apikey|private[_\-]?key|client[_\-]?secret|credential|auth[_\-]?key|access[_\-]?key|signing[_\-]?key|webhook|dsn|conn(ection)?[_\-]?str)`),
-		notHint:  regexp.MustCompile(`(?i)(_arn$|arn$|_name$|_id$|_path$|_param|_url$|_uri$|_ttl|_length|_region|_table|_bucket|_queue|_topic|_enabled|_header)`),
 	}
 }
 
@@ -90,6 +125,9 @@ func (d *Detector) Find(name, value string) []Match {
 	}
 	var out []Match
 	for _, p := range d.patterns {
+		if p.pre != nil && !p.pre(value) {
+			continue
+		}
 		for _, m := range p.re.FindAllStringSubmatchIndex(value, -1) {
 			s, e := m[2*p.group], m[2*p.group+1]
 			if s < 0 {
@@ -111,10 +149,43 @@ func (d *Detector) Find(name, value string) []Match {
 	return dedupe(out)
 }
 
+// anyOf returns a test that a string contains one of subs.
+func anyOf(subs ...string) func(string) bool {
+	return func(v string) bool {
+		for _, s := range subs {
+			if strings.Contains(v, s) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// containsFold reports whether sub (lower-case ASCII) occurs in s, ignoring
+// ASCII case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
+
 // byName flags a literal stored under a secret-like name, unless it looks
 // like a reference, a placeholder or configuration.
 func (d *Detector) byName(name, value string) (Kind, bool) {
-	if !d.nameHint.MatchString(name) || d.notHint.MatchString(name) {
+	if !hinted(name) {
 		return "", false
 	}
 	v := strings.TrimSpace(value)

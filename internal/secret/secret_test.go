@@ -116,3 +116,15 @@ func FuzzFind(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkFind(b *testing.B) {
+	d := New()
+	vals := []struct{ k, v string }{{"TABLE_NAME", "orders-prod"}, {"", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"},
+		{"Handler", "app.handler"}, {"LOG_LEVEL", "INFO"}, {"", "AKIAIOSFODNN7EXAMPLE"}, {"DB_PASSWORD", "hunter2hunter2"}}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, kv := range vals {
+			d.Find(kv.k, kv.v)
+		}
+	}
+}
