@@ -249,6 +249,8 @@ func (a *Analyzer) analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 	an := &Analysis{Stack: stack.ID, CatalogVersion: v}
 	byRole := map[string][]string{}
 	roleCache := map[string]*Effective{}
+	// One index maps ARNs back to the stack's objects for every function.
+	idx := newTargetIndex(stack)
 	for _, fn := range stack.Functions {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -265,7 +267,7 @@ func (a *Analyzer) analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 			ok = true
 		}
 		if !ok {
-			base = a.roleEffective(ctx, stack, fn)
+			base = a.roleEffective(ctx, stack, idx, fn)
 			roleCache[key] = base
 		}
 		e := *base
@@ -299,7 +301,7 @@ func (a *Analyzer) analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 }
 
 // roleEffective computes the effective permissions of fn's role.
-func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, fn *model.Function) *Effective {
+func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, idx *targetIndex, fn *model.Function) *Effective {
 	e := &Effective{Role: fn.Role, RoleARN: fn.RoleARN.String()}
 	role := stack.Role(fn.Role)
 	if role == nil {
@@ -311,7 +313,7 @@ func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, fn *mo
 		if !fn.RoleARN.IsSet() {
 			e.Unknown[0].Pos = fn.Pos
 		}
-		a.finish(ctx, stack, e)
+		a.finish(ctx, idx, e)
 		return e
 	}
 	if role.External {
@@ -338,7 +340,7 @@ func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, fn *mo
 		}
 		e.Boundary = p
 	}
-	a.finish(ctx, stack, e)
+	a.finish(ctx, idx, e)
 	return e
 }
 
@@ -368,15 +370,14 @@ func (a *Analyzer) ResolvePolicy(d *model.PolicyDoc) (*Policy, error) {
 // stack (the CLI's view of a single policy file).
 func (a *Analyzer) EffectiveOf(ctx context.Context, ps *PolicySet) *Effective {
 	e := &Effective{Policies: ps.Identity, Boundary: ps.Boundary}
-	a.finish(ctx, nil, e)
+	a.finish(ctx, newTargetIndex(nil), e)
 	return e
 }
 
 // finish computes grants, groups, flags and escalations from e.Policies
 // and e.Boundary.
-func (a *Analyzer) finish(ctx context.Context, stack *model.Stack, e *Effective) {
+func (a *Analyzer) finish(ctx context.Context, idx *targetIndex, e *Effective) {
 	ps := e.PolicySet()
-	idx := newTargetIndex(stack)
 	seen := map[string]int{}
 	for _, p := range e.Policies {
 		if p.Unknown {

@@ -427,6 +427,33 @@ func compileARN(raw string, symbolic bool) arnPattern {
 
 // match matches subject s. vars resolves policy variables from the request
 // context; subjPh says whether s has placeholders.
+// patternUnits splits the pattern for matching against subjects that hold
+// placeholders, with policy variables left unsubstituted; the result is
+// what match computes on each call, for callers that match one pattern
+// against many subjects.
+func (p *arnPattern) patternUnits() []unit {
+	var vars func(string) (string, bool)
+	if p.literalVars {
+		vars = literalVar
+	}
+	return splitUnits(p.raw, true, true, vars)
+}
+
+// matchSplit is match(s, true, nil) for a subject already split with
+// splitUnits(s, false, true, nil) and the pattern's patternUnits.
+func (p *arnPattern) matchSplit(pat []unit, s string, subj []unit) Tri {
+	if p.any {
+		return Yes
+	}
+	if p.sym {
+		if p.raw == s {
+			return Yes
+		}
+		return Maybe
+	}
+	return matchUnits(pat, subj, false)
+}
+
 func (p *arnPattern) match(s string, subjPh bool, vars func(string) (string, bool)) Tri {
 	if p.any {
 		return Yes

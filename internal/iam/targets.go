@@ -10,6 +10,8 @@ import (
 type targetIndex struct {
 	objs []targetObj
 	ids  map[string]*targetObj
+	// byService lists the objects (indexes into objs) of each service.
+	byService map[string][]int
 	// cache holds pattern-matching results by service and resource (for
 	// resources without references).
 	cache map[string][]Target
@@ -17,8 +19,10 @@ type targetIndex struct {
 
 type targetObj struct {
 	id, kind, service string
-	// arns are the object's ARNs with unknown parts as ${…} symbols.
-	arns []string
+	// arns are the object's ARNs with unknown parts as ${…} symbols, and
+	// units the same split for matching (once, not per lookup).
+	arns  []string
+	units [][]unit
 }
 
 // storeService gives the service prefix and ARN layout of a store kind;
@@ -77,10 +81,29 @@ func newTargetIndex(stack *model.Stack) *targetIndex {
 		n := name(r.ID, r.Name)
 		x.objs = append(x.objs, targetObj{id: r.ID, kind: "role", service: "iam", arns: []string{"arn:aws:iam::${AWS::AccountId}:role/" + n, "arn:aws:iam::${AWS::AccountId}:role/${Path}/" + n}})
 	}
+	x.byService = map[string][]int{}
 	for i := range x.objs {
+		for _, a := range x.objs[i].arns {
+			x.objs[i].units = append(x.objs[i].units, splitUnits(a, false, true, nil))
+		}
 		x.ids[x.objs[i].id] = &x.objs[i]
+		x.byService[x.objs[i].service] = append(x.byService[x.objs[i].service], i)
 	}
 	return x
+}
+
+// relatedServices lists the services whose objects an action of service can
+// act on (see relatedService).
+func relatedServices(service string) []string {
+	switch service {
+	case "s3-object-lambda":
+		return []string{service, "s3"}
+	case "dax":
+		return []string{service, "dynamodb"}
+	case "sts":
+		return []string{service, "iam"}
+	}
+	return []string{service}
 }
 
 // relatedService reports whether an action's service can act on objects of
@@ -131,27 +154,33 @@ func (x *targetIndex) targets(service, resource string, rv *model.Value) []Targe
 		}
 	}
 	p := compileARN(resource, false)
-	for i := range x.objs {
-		o := &x.objs[i]
-		if seen[o.id] || !relatedService(service, o.service) {
-			continue
+	var pat []unit
+	if !p.any && !p.sym {
+		pat = p.patternUnits()
+	}
+	for _, svc := range relatedServices(service) {
+		for _, i := range x.byService[svc] {
+			o := &x.objs[i]
+			if seen[o.id] {
+				continue
+			}
+			best := No
+			for k, a := range o.arns {
+				best = maxTri(best, p.matchSplit(pat, a, o.units[k]))
+			}
+			if best == No {
+				continue
+			}
+			conf := ConfidenceMedium
+			switch {
+			case resource == "*" || strings.HasSuffix(resource, ":*") && strings.Count(resource, "*") > 2:
+				conf = ConfidenceLow
+			case best == Yes && !strings.Contains(resource, "*"):
+				conf = ConfidenceHigh
+			}
+			seen[o.id] = true
+			out = append(out, Target{ID: o.id, Kind: o.kind, Confidence: conf})
 		}
-		best := No
-		for _, a := range o.arns {
-			best = maxTri(best, p.match(a, true, nil))
-		}
-		if best == No {
-			continue
-		}
-		conf := ConfidenceMedium
-		switch {
-		case resource == "*" || strings.HasSuffix(resource, ":*") && strings.Count(resource, "*") > 2:
-			conf = ConfidenceLow
-		case best == Yes && !strings.Contains(resource, "*"):
-			conf = ConfidenceHigh
-		}
-		seen[o.id] = true
-		out = append(out, Target{ID: o.id, Kind: o.kind, Confidence: conf})
 	}
 	if ck != "" {
 		x.cache[ck] = out
