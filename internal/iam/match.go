@@ -224,6 +224,22 @@ const maxSymbolicWork = 1 << 20
 // three-valued logic: placeholders on either side may stand for anything,
 // except that the same symbol on both sides matches exactly.
 func matchUnits(p, s []unit, fold bool) Tri {
+	// Both ends are anchored, and a literal can only meet a literal or be
+	// absorbed by a symbol: matching literal ends are stripped, and
+	// differing ones decide at once without the search below.
+	litEq := func(a, b unit) bool { return a.b == b.b || (fold && lower(a.b) == lower(b.b)) }
+	for len(p) > 0 && len(s) > 0 && p[0].kind == uLit && s[0].kind == uLit {
+		if !litEq(p[0], s[0]) {
+			return No
+		}
+		p, s = p[1:], s[1:]
+	}
+	for len(p) > 0 && len(s) > 0 && p[len(p)-1].kind == uLit && s[len(s)-1].kind == uLit {
+		if !litEq(p[len(p)-1], s[len(s)-1]) {
+			return No
+		}
+		p, s = p[:len(p)-1], s[:len(s)-1]
+	}
 	n, m := len(p), len(s)
 	if (n+1)*(m+1) > maxSymbolicWork {
 		return Maybe
