@@ -154,3 +154,24 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchUnitsEnds checks the literal-ends shortcut of matchUnits against
+// the full search, on patterns and subjects with symbols and variables.
+func FuzzMatchUnitsEnds(f *testing.F) {
+	f.Add("arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-17", "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders-42")
+	f.Add("arn:aws:s3:::${Bucket}/*", "arn:aws:s3:::${Bucket}/${Key}")
+	f.Add("arn:aws:s3:::b*", "arn:aws:s3:::${B}x")
+	f.Add("a${X}b", "ab")
+	f.Add("*b", "${S}")
+	f.Fuzz(func(t *testing.T, pattern, subject string) {
+		if len(pattern) > 120 || len(subject) > 120 {
+			return
+		}
+		for _, fold := range []bool{false, true} {
+			p, s := splitUnits(pattern, true, true, nil), splitUnits(subject, false, true, nil)
+			if got, want := matchUnits(p, s, fold), matchUnitsSearch(p, s, fold); got != want {
+				t.Fatalf("matchUnits(%q, %q, fold=%v) = %v, full search %v", pattern, subject, fold, got, want)
+			}
+		}
+	})
+}

@@ -240,6 +240,12 @@ func matchUnits(p, s []unit, fold bool) Tri {
 		}
 		p, s = p[:len(p)-1], s[:len(s)-1]
 	}
+	return matchUnitsSearch(p, s, fold)
+}
+
+// matchUnitsSearch matches pattern units p against subject units s by a
+// memoized search over both.
+func matchUnitsSearch(p, s []unit, fold bool) Tri {
 	n, m := len(p), len(s)
 	if (n+1)*(m+1) > maxSymbolicWork {
 		return Maybe
