@@ -14,6 +14,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
+	"github.com/nightlight-sec/nightlight/internal/rules"
 )
 
 // hostileCase is one hostile input: files written below the scan root and
@@ -192,6 +193,9 @@ func TestDeterministic(t *testing.T) {
 	writers := map[string]func(io.Writer, *report.Document) error{
 		"json": report.WriteJSON,
 		"html": html.Write,
+		"sarif": func(w io.Writer, doc *report.Document) error {
+			return report.WriteSARIF(w, doc, rules.All())
+		},
 	}
 	render := func() map[string][]byte {
 		doc, err := Run(context.Background(), Options{Paths: []string{corpus}, Loaders: DefaultLoaders(), Workers: 2})
