@@ -14,7 +14,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/graphfmt"
-	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // graphCommand is `nightlight graph PATH... --format json|dot|mermaid`.
@@ -104,9 +103,9 @@ func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*gra
 		return nil, nil, nil, err
 	}
 	opts.Rules.Config = cfg
-	doc, err := scan.Run(ctx, opts)
+	doc, err := f.run(ctx, opts)
 	if err != nil {
-		return nil, nil, nil, &exitError{code: ExitError, err: err}
+		return nil, nil, nil, err
 	}
 	if doc.Graph != nil && len(doc.Graph.Nodes) > 0 {
 		return doc.Graph, doc, cfg, nil

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +35,10 @@ type scanFlags struct {
 	maxBytes int64
 	maxDepth int
 	memLimit int64
+	maxNodes int
+	maxRes   int
+	maxSteps int
+	timeout  time.Duration
 	varFiles []string
 	envFile  string
 	rules    ruleFlags
@@ -50,6 +57,10 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
 	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
+	fl.IntVar(&f.maxNodes, "max-values", load.DefaultMaxNodes, "most values one file may expand to, YAML alias expansions included (aliases alone: a twentieth)")
+	fl.IntVar(&f.maxRes, "max-resources", load.DefaultMaxResources, "most resources one stack may declare, after count/for_each")
+	fl.IntVar(&f.maxSteps, "max-resolve-steps", load.DefaultMaxResolveSteps, "most intrinsic/variable resolution steps per file")
+	fl.DurationVar(&f.timeout, "timeout", 0, "give up the whole scan after this long (e.g. 2m; 0: no limit)")
 	fl.Int64Var(&f.memLimit, "memory-limit", defaultMemoryLimit, "soft memory limit in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT, when set, wins)")
 	f.rules.register(cmd)
 }
@@ -94,7 +105,8 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		Tool:     report.Tool{Name: "nightlight", Version: Version},
 		Logger:   env.Logger,
 		Load: load.Options{Params: params, Env: envVars, VarFiles: varFiles, Limits: load.Limits{
-			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth,
+			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth, MaxNodes: f.maxNodes,
+			MaxResources: f.maxRes, MaxResolveSteps: f.maxSteps,
 		}},
 	}, nil
 }
@@ -126,9 +138,9 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if opts.Rules, err = f.rules.options(f.config, args); err != nil {
 				return err
 			}
-			doc, err := scan.Run(cmd.Context(), opts)
+			doc, err := f.run(cmd.Context(), opts)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			if err := f.rules.writeBaseline(doc); err != nil {
 				return err
@@ -273,4 +285,21 @@ func readEnvFile(path string) (map[string]string, error) {
 		env[k] = v
 	}
 	return env, nil
+}
+
+// run runs the scan under --timeout, mapping failures to exit codes.
+func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*report.Document, error) {
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+	doc, err := scan.Run(ctx, opts)
+	switch {
+	case err == nil:
+		return doc, nil
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, &exitError{code: ExitError, err: fmt.Errorf("the scan took longer than --timeout %s; no report was written", f.timeout)}
+	}
+	return nil, &exitError{code: ExitError, err: err}
 }

@@ -281,14 +281,14 @@ func (r *Root) ReadFile(rel string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: is a directory", rel)
 	}
 	if st.Size() > r.maxSize {
-		return nil, fmt.Errorf("read %s: file is %d bytes, over the %d-byte limit", rel, st.Size(), r.maxSize)
+		return nil, Errorf(model.Pos{File: rel}, "file is %d bytes, over the %d-byte limit", st.Size(), r.maxSize)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, r.maxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", rel, err)
 	}
 	if int64(len(data)) > r.maxSize {
-		return nil, fmt.Errorf("read %s: file is over the %d-byte limit", rel, r.maxSize)
+		return nil, Errorf(model.Pos{File: rel}, "file is over the %d-byte limit", r.maxSize)
 	}
 	return data, nil
 }

@@ -249,7 +249,10 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 		data, rerr := root.ReadFile(c.display)
 		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}}
 		if rerr != nil {
-			u.err = fmt.Errorf("%s: %w", c.display, rerr)
+			u.err = rerr
+			if !load.PosOf(rerr).IsValid() {
+				u.err = fmt.Errorf("%s: %w", c.display, rerr)
+			}
 			if c.format == model.FormatCloudFormation && !c.explicit && !errors.Is(rerr, load.ErrOutsideRoot) {
 				// Not confirmed as a template yet: judge by the file's head
 				// whether this unreadable (e.g. oversized) file is ours.
