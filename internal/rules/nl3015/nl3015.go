@@ -6,11 +6,11 @@ package nl3015
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL3015.
@@ -39,31 +39,8 @@ func Rule() *rule.Rule {
 const action = "iam:PassRole"
 
 func run(ctx context.Context, p *rule.Pass) error {
-	an := p.Facts.IAM(ctx)
-	if an == nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	for _, e := range an.Functions {
-		for _, g := range e.Grants {
-			if !strings.EqualFold(g.Action, action) || g.Resource != "*" || g.Conditional {
-				continue
-			}
-			key := e.Role + fmt.Sprint(g.Statement.Line)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			res := e.Role
-			if res == "" {
-				res = e.Function
-			}
-			pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
-			if pos.File != p.Stack.File {
-				pos = p.Stack.Function(e.Function).Pos
-			}
-			p.Reportf(pos, res, "function %s can pass any role in the account to any service (iam:PassRole on \"*\"), including roles more powerful than its own", e.Function)
-		}
-	}
+	kit.UnconditionalOnAny(ctx, p, action, func(pos model.Pos, res string, e *iam.Effective) {
+		p.Reportf(pos, res, "function %s can pass any role in the account to any service (iam:PassRole on \"*\"), including roles more powerful than its own", e.Function)
+	})
 	return nil
 }

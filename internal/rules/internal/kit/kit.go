@@ -356,3 +356,37 @@ func EntryPath(p *rule.Pass, ep *model.EntryPoint) []string {
 	}
 	return out
 }
+
+// UnconditionalOnAny calls report once per role and statement that grants
+// action on Resource "*" with no condition, giving the position to report
+// (the statement, or the function when the statement is in another file),
+// the resource to name (the role, or the function without one) and the
+// function's effective permissions.
+func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report func(pos model.Pos, res string, e *iam.Effective)) {
+	an := p.Facts.IAM(ctx)
+	if an == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, e := range an.Functions {
+		for _, g := range e.Grants {
+			if !strings.EqualFold(g.Action, action) || g.Resource != "*" || g.Conditional {
+				continue
+			}
+			key := e.Role + fmt.Sprint(g.Statement.Line)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			res := e.Role
+			if res == "" {
+				res = e.Function
+			}
+			pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
+			if pos.File != p.Stack.File {
+				pos = p.Stack.Function(e.Function).Pos
+			}
+			report(pos, res, e)
+		}
+	}
+}
