@@ -6,8 +6,6 @@ package nl1010
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -55,21 +53,6 @@ func noun(k model.ResourcePolicyKind) string {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	for _, rp := range p.Stack.ResourcePolicies {
-		if !kinds[rp.Kind] {
-			continue
-		}
-		for _, s := range kit.PublicStatements(rp.Doc) {
-			target := rp.ID
-			if len(rp.Targets) > 0 {
-				target = strings.Join(rp.Targets, ", ")
-			}
-			p.Report(rule.Finding{
-				Resource: target,
-				File:     kit.PolicyPos(s, rp.Doc).File, Line: kit.PolicyPos(s, rp.Doc).Line,
-				Message: fmt.Sprintf("the %s policy %s lets anyone (Principal \"*\", no condition on the caller) %s on %s", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target),
-			})
-		}
-	}
+	kit.ReportPublicPolicies(p, kinds, noun)
 	return nil
 }

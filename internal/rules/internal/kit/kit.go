@@ -390,3 +390,26 @@ func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report
 		}
 	}
 }
+
+// ReportPublicPolicies reports each statement of the stack's resource
+// policies of the given kinds that lets anyone in (Principal "*" with no
+// condition on the caller); noun names a policy's kind in the message.
+func ReportPublicPolicies(p *rule.Pass, kinds map[model.ResourcePolicyKind]bool, noun func(model.ResourcePolicyKind) string) {
+	for _, rp := range p.Stack.ResourcePolicies {
+		if !kinds[rp.Kind] {
+			continue
+		}
+		for _, s := range PublicStatements(rp.Doc) {
+			target := rp.ID
+			if len(rp.Targets) > 0 {
+				target = strings.Join(rp.Targets, ", ")
+			}
+			pos := PolicyPos(s, rp.Doc)
+			p.Report(rule.Finding{
+				Resource: target,
+				File:     pos.File, Line: pos.Line,
+				Message: fmt.Sprintf("the %s policy %s lets anyone (Principal \"*\", no condition on the caller) %s on %s", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target),
+			})
+		}
+	}
+}
