@@ -190,17 +190,7 @@ func decodeJSON(s string, pos model.Pos, orig *model.Value) (*model.Value, bool)
 }
 
 func fromJSONRefs(x any, pos model.Pos, orig *model.Value, depth int) *model.Value {
-	if depth > 200 {
-		return model.NewSymbol("value too deep", pos)
-	}
-	switch x := x.(type) {
-	case nil:
-		return &model.Value{Kind: model.Null, Pos: pos}
-	case bool:
-		return model.NewBool(x, pos)
-	case json.Number:
-		return model.NewNumber(x.String(), pos)
-	case string:
+	return jsonValue(x, pos, depth, 200, func(x string, pos model.Pos) *model.Value {
 		if orig != nil && orig.Unresolved && strings.Contains(x, "${") {
 			if x == orig.Str {
 				return orig
@@ -214,29 +204,7 @@ func fromJSONRefs(x any, pos model.Pos, orig *model.Value, depth int) *model.Val
 			return &model.Value{Kind: model.String, Str: x, Pos: pos, Unresolved: true, Source: orig.Source, Refs: model.SortedUnique(refs)}
 		}
 		return model.NewString(x, pos)
-	case []any:
-		out := model.NewList(nil, pos)
-		for _, it := range x {
-			v := fromJSONRefs(it, pos, orig, depth+1)
-			out.Items = append(out.Items, v)
-			out.Unresolved = out.Unresolved || v.Unresolved
-		}
-		return out
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		out := model.NewMap(nil, pos)
-		for _, k := range keys {
-			v := fromJSONRefs(x[k], pos, orig, depth+1)
-			out.Fields = append(out.Fields, model.Field{Key: k, KeyPos: pos, Value: v})
-			out.Unresolved = out.Unresolved || v.Unresolved
-		}
-		return out
-	}
-	return model.NewSymbol("unsupported JSON value", pos)
+	})
 }
 
 // envVars turns a map value into environment variables.

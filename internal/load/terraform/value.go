@@ -213,7 +213,14 @@ func (l *loader) jsonValue(s string, pos model.Pos) (*model.Value, bool) {
 }
 
 func (l *loader) fromJSON(x any, pos model.Pos, depth int) *model.Value {
-	if depth > l.lim.MaxDepth {
+	return jsonValue(x, pos, depth, l.lim.MaxDepth, l.stringValue)
+}
+
+// jsonValue turns a decoded JSON value into a model value at pos, map keys
+// sorted; str converts each string (so that callers can keep placeholders
+// symbolic) and maxDepth bounds the nesting.
+func jsonValue(x any, pos model.Pos, depth, maxDepth int, str func(string, model.Pos) *model.Value) *model.Value {
+	if depth > maxDepth {
 		return model.NewSymbol("value too deep", pos)
 	}
 	switch x := x.(type) {
@@ -224,11 +231,11 @@ func (l *loader) fromJSON(x any, pos model.Pos, depth int) *model.Value {
 	case json.Number:
 		return model.NewNumber(x.String(), pos)
 	case string:
-		return l.stringValue(x, pos)
+		return str(x, pos)
 	case []any:
 		out := model.NewList(nil, pos)
 		for _, it := range x {
-			v := l.fromJSON(it, pos, depth+1)
+			v := jsonValue(it, pos, depth+1, maxDepth, str)
 			out.Items = append(out.Items, v)
 			out.Unresolved = out.Unresolved || v.Unresolved
 		}
@@ -241,7 +248,7 @@ func (l *loader) fromJSON(x any, pos model.Pos, depth int) *model.Value {
 		sort.Strings(keys)
 		out := model.NewMap(nil, pos)
 		for _, k := range keys {
-			v := l.fromJSON(x[k], pos, depth+1)
+			v := jsonValue(x[k], pos, depth+1, maxDepth, str)
 			out.Fields = append(out.Fields, model.Field{Key: k, KeyPos: pos, Value: v})
 			out.Unresolved = out.Unresolved || v.Unresolved
 		}
