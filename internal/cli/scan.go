@@ -145,7 +145,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err := f.rules.writeBaseline(doc); err != nil {
 				return err
 			}
-			if err := writeReport(env, &f, doc, name == "inventory"); err != nil {
+			if err := writeReport(env, &f, doc); err != nil {
 				return err
 			}
 			failed := 0
@@ -171,7 +171,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 }
 
 // writeReport renders doc in the chosen format to stdout or --output.
-func writeReport(env *Env, f *scanFlags, doc *report.Document, inventory bool) (err error) {
+func writeReport(env *Env, f *scanFlags, doc *report.Document) (err error) {
 	var write func(io.Writer) error
 	switch f.format {
 	case "text":

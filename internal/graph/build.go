@@ -95,10 +95,9 @@ type edgeKey struct {
 
 // edgeAcc merges the reasons for one (from, to, kind) edge.
 type edgeAcc struct {
-	edge  *Edge
-	vias  []string
-	conf  int
-	flags map[string]bool
+	edge *Edge
+	vias []string
+	conf int
 }
 
 // Build builds the application graph of every stack in app. It fails only

@@ -3,6 +3,7 @@ package cfn
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -200,7 +201,7 @@ func FuzzLoad(f *testing.F) {
 		st, err := Load(context.Background(), u, load.Options{Limits: load.Limits{MaxNodes: 100_000, MaxResolveSteps: 100_000}})
 		if err != nil && !load.PosOf(err).IsValid() {
 			var me *multiError
-			if !errorsAs(err, &me) {
+			if !errors.As(err, &me) {
 				t.Fatalf("error without position: %v", err)
 			}
 		}

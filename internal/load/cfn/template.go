@@ -17,7 +17,6 @@ package cfn
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -455,5 +454,3 @@ func (t *Template) checkCycles() {
 func (t *Template) Param(name string) *model.Value { return t.params[name] }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
