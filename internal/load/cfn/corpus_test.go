@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"bytes"
 	"context"
 	"io/fs"
 	"os"
@@ -32,11 +33,21 @@ func corpusTemplates(tb testing.TB) []string {
 		name := d.Name()
 		ext := filepath.Ext(name)
 		if !d.IsDir() && (strings.HasPrefix(name, "template.") && (ext == ".yaml" || ext == ".yml" || ext == ".json") || strings.HasSuffix(name, ".template.json")) {
-			files = append(files, p)
+			// Other tools name their templates template.json too (Azure
+			// ARM): only files that declare AWS resources are ours.
+			if data, err := os.ReadFile(p); err == nil && isAWSTemplate(data) {
+				files = append(files, p)
+			}
 		}
 		return nil
 	})
 	return files
+}
+
+// isAWSTemplate reports whether the bytes name an AWS template version, the
+// SAM transform or an AWS:: resource type.
+func isAWSTemplate(data []byte) bool {
+	return bytes.Contains(data, []byte("AWSTemplateFormatVersion")) || bytes.Contains(data, []byte("AWS::"))
 }
 
 // TestCorpusParse parses every corpus template: none may panic, and every
