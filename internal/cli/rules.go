@@ -26,36 +26,37 @@ func rulesCommand(env *Env) *cobra.Command {
 Run 'nightlight explain ID' for a rule's documentation.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			var list []*rule.Rule
+			for _, r := range rules.All() {
+				if category == "" || strings.EqualFold(string(r.Category), category) {
+					list = append(list, r)
+				}
+			}
+			if len(list) == 0 {
+				return usageError("--category %q: no rules%s; categories are %s", category, didYouMean(category, categoryList()), categoryNames())
+			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE")
-			n := 0
-			for _, r := range rules.All() {
-				if category != "" && !strings.EqualFold(string(r.Category), category) {
-					continue
-				}
+			for _, r := range list {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Title)
-				n++
 			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			if n == 0 {
-				return usageError("--category %q: no rules; categories are %s", category, categoryNames())
-			}
-			return nil
+			return tw.Flush()
 		},
 	}
 	cmd.Flags().StringVar(&category, "category", "", "only rules of this category ("+categoryNames()+")")
 	return cmd
 }
 
-func categoryNames() string {
+// categoryList returns the category names in report order.
+func categoryList() []string {
 	var names []string
 	for _, c := range rule.Categories() {
 		names = append(names, string(c))
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+func categoryNames() string { return strings.Join(categoryList(), ", ") }
 
 // explainCommand prints a rule's documentation.
 func explainCommand(env *Env) *cobra.Command {
@@ -66,7 +67,11 @@ func explainCommand(env *Env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r := rules.ByID(rules.All(), args[0])
 			if r == nil {
-				return usageError("no rule %q; run 'nightlight rules' for the list", args[0])
+				var ids []string
+				for _, r := range rules.All() {
+					ids = append(ids, r.ID)
+				}
+				return usageError("no rule %q%s; run 'nightlight rules' for the list", args[0], didYouMean(args[0], ids))
 			}
 			_, err := fmt.Fprint(env.Stdout, rules.Explain(r))
 			return err
@@ -106,6 +111,9 @@ func (r *ruleFlags) options(configFile string, paths []string) (rules.Options, e
 			return o, usageError("--severity %q: want one of info, low, medium, high, critical", r.severity)
 		}
 		o.MinSeverity = s
+	}
+	if err := checkRulePatterns(r.only, rules.All()); err != nil {
+		return o, err
 	}
 	o.Only = r.only
 	if r.baseline != "" {
