@@ -20,28 +20,30 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // scanFlags are the flags shared by commands that scan.
 type scanFlags struct {
-	format   string
-	output   string
-	failOn   string
-	config   string
-	params   []string
-	quiet    bool
-	noColor  bool
-	maxBytes int64
-	maxDepth int
-	memLimit int64
-	maxNodes int
-	maxRes   int
-	maxSteps int
-	timeout  time.Duration
-	varFiles []string
-	envFile  string
-	rules    ruleFlags
+	format    string
+	output    string
+	failOn    string
+	config    string
+	params    []string
+	quiet     bool
+	inventory bool
+	noColor   bool
+	maxBytes  int64
+	maxDepth  int
+	memLimit  int64
+	maxNodes  int
+	maxRes    int
+	maxSteps  int
+	timeout   time.Duration
+	varFiles  []string
+	envFile   string
+	rules     ruleFlags
 }
 
 func (f *scanFlags) register(cmd *cobra.Command, formats string) {
@@ -55,6 +57,7 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.StringVar(&f.envFile, "env-file", "", "KEY=VALUE file that Serverless ${env:…} variables read (without it they stay unresolved; the process environment is never read)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr")
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
+	fl.BoolVar(&f.inventory, "inventory", false, "text output: list each stack's functions, entry points, triggers, stores and roles after the findings")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
 	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
 	fl.IntVar(&f.maxNodes, "max-values", load.DefaultMaxNodes, "most values one file may expand to, YAML alias expansions included (aliases alone: a twentieth)")
@@ -167,6 +170,15 @@ when an input did not load, 2 on usage or fatal errors.`,
 		},
 	}
 	f.register(cmd, "text, json, html, sarif, junit, markdown")
+	if name == "inventory" {
+		// inventory is scan that lists the application first and foremost:
+		// the inventory is on and findings do not fail the command.
+		cmd.Short = "List each stack's functions, entry points, triggers, stores and roles (scan with --inventory --fail-on none)"
+		_ = cmd.Flags().Set("inventory", "true")
+		_ = cmd.Flags().Set("fail-on", "none")
+		cmd.Flags().Lookup("inventory").DefValue = "true"
+		cmd.Flags().Lookup("fail-on").DefValue = "none"
+	}
 	return cmd
 }
 
@@ -177,7 +189,7 @@ func writeReport(env *Env, f *scanFlags, doc *report.Document) (err error) {
 	case "text":
 		color := !f.noColor && f.output == "" && env.IsTerminal != nil && env.IsTerminal(env.Stdout) && os.Getenv("NO_COLOR") == ""
 		write = func(w io.Writer) error {
-			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: true})
+			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: f.inventory, Titles: report.RuleTitles(rules.All())})
 		}
 	case "json":
 		write = func(w io.Writer) error { return report.WriteJSON(w, doc) }

@@ -100,8 +100,19 @@ func TestGolden(t *testing.T) {
 		{"report.json", func(b *bytes.Buffer, d *Document) error { return WriteJSON(b, d) }},
 		{"report.junit.xml", func(b *bytes.Buffer, d *Document) error { return WriteJUnit(b, d, JUnitOptions{FailOn: rule.Medium}) }},
 		{"report.md", func(b *bytes.Buffer, d *Document) error { return WriteMarkdown(b, d, MarkdownOptions{}) }},
-		{"report.txt", func(b *bytes.Buffer, d *Document) error { return WriteText(b, d, TextOptions{}) }},
-		{"report-color.txt", func(b *bytes.Buffer, d *Document) error { return WriteText(b, d, TextOptions{Color: true}) }},
+		{"report.txt", func(b *bytes.Buffer, d *Document) error {
+			return WriteText(b, d, TextOptions{Titles: RuleTitles(sampleRules())})
+		}},
+		{"report-color.txt", func(b *bytes.Buffer, d *Document) error {
+			return WriteText(b, d, TextOptions{Color: true, Titles: RuleTitles(sampleRules())})
+		}},
+		{"report-multi.txt", func(b *bytes.Buffer, d *Document) error {
+			// Two stacks: the summary comes first, the inventory after
+			// the findings, and the counts of what was left out close it.
+			d.App.Stacks = append(d.App.Stacks, &model.Stack{ID: "svc/serverless.yml", File: "svc/serverless.yml", Format: model.FormatServerless, Provider: model.AWS,
+				Functions: []*model.Function{{ID: "module.very_long_terraform_module_name.aws_lambda_function.this[0]"}}})
+			return WriteText(b, d, TextOptions{Titles: RuleTitles(sampleRules()), Inventory: true, Suppressed: 3, Baselined: 1})
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -16,12 +17,20 @@ type TextOptions struct {
 	// Color enables ANSI colors (for terminals).
 	Color bool
 	// Inventory prints each stack's functions, entry points, stores and
-	// roles before the findings.
+	// roles after the findings.
 	Inventory bool
+	// Titles maps rule IDs to their titles, shown once per group of
+	// findings; a rule missing from it is shown by ID alone.
+	Titles map[string]string
+	// Suppressed and Baselined count the findings that suppressions and
+	// the baseline left out of the report; they are shown when not zero.
+	Suppressed, Baselined int
 }
 
-// WriteText writes a human-readable report: load errors, an inventory per
-// stack, then findings grouped by severity with their paths.
+// WriteText writes a human-readable report: a summary when the scan spans
+// several stacks, the findings grouped by severity and rule (the fix said
+// once per group), the inventory when asked for, then the inputs that did
+// not load, and a closing line of counts.
 func WriteText(w io.Writer, doc *Document, opt TextOptions) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
@@ -33,8 +42,16 @@ func WriteText(w io.Writer, doc *Document, opt TextOptions) error {
 			failed++
 		}
 	}
+	var stacks []*model.Stack
+	if doc.App != nil {
+		stacks = doc.App.Stacks
+	}
+	if len(stacks) > 1 {
+		writeSummary(bw, doc, opt, c)
+	}
+	writeFindings(bw, doc, opt, c)
 	if opt.Inventory {
-		for _, st := range doc.App.Stacks {
+		for _, st := range stacks {
 			writeStack(bw, st, c)
 		}
 	}
@@ -47,9 +64,115 @@ func WriteText(w io.Writer, doc *Document, opt TextOptions) error {
 		}
 		p("\n")
 	}
-	writeFindings(bw, doc, c)
-	p("%d inputs, %d loaded, %d failed; %d stacks; %d findings\n", len(doc.Inputs), len(doc.Inputs)-failed, failed, len(doc.App.Stacks), len(doc.Findings))
+	line := fmt.Sprintf("%s, %d loaded, %d failed; %s; %s", plural(len(doc.Inputs), "input"), len(doc.Inputs)-failed, failed,
+		plural(len(stacks), "stack"), plural(len(doc.Findings), "finding"))
+	if opt.Suppressed > 0 {
+		line += fmt.Sprintf(", %d suppressed", opt.Suppressed)
+	}
+	if opt.Baselined > 0 {
+		line += fmt.Sprintf(", %d in the baseline", opt.Baselined)
+	}
+	p("%s\n", line)
 	return bw.Flush()
+}
+
+// RuleTitles maps the IDs of rs to their titles, for TextOptions.Titles.
+func RuleTitles(rs []*rule.Rule) map[string]string {
+	m := make(map[string]string, len(rs))
+	for _, r := range rs {
+		m[r.ID] = r.Title
+	}
+	return m
+}
+
+// plural formats a count with its noun, in the plural unless n is 1
+// ("policy" becomes "policies").
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") && !strings.HasSuffix(noun, "ey") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// writeSummary writes the one-screen overview of a multi-stack scan: what
+// was scanned, findings by severity, and the stacks and rules with the most
+// findings.
+func writeSummary(w io.Writer, doc *Document, opt TextOptions, c func(string, string) string) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	var fns, eps, anon int
+	for _, st := range doc.App.Stacks {
+		fns += len(st.Functions)
+		eps += len(st.EntryPoints)
+		for _, ep := range st.EntryPoints {
+			if ep.Auth.Type == model.AuthNone {
+				anon++
+			}
+		}
+	}
+	p("%s\n", c(bold, "Summary"))
+	p("  scanned    %s, %s, %s, %s (%d anonymous)\n", plural(len(doc.Inputs), "input"), plural(len(doc.App.Stacks), "stack"),
+		plural(fns, "function"), plural(eps, "entry point"), anon)
+	p("  findings   %s\n", severityCounts(doc.Findings, c))
+	top := func(label string, key func(rule.Finding) string, name func(string) string) {
+		counts := map[string]int{}
+		for _, f := range doc.Findings {
+			if f.Severity.Rank() >= rule.Medium.Rank() {
+				counts[key(f)]++
+			}
+		}
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if counts[keys[i]] != counts[keys[j]] {
+				return counts[keys[i]] > counts[keys[j]]
+			}
+			return keys[i] < keys[j]
+		})
+		for i, k := range keys {
+			if i == 5 {
+				p("             … and %d more\n", len(keys)-5)
+				break
+			}
+			head := ""
+			if i == 0 {
+				head = label
+			}
+			p("  %-10s %5d  %s\n", head, counts[k], name(k))
+		}
+	}
+	top("stacks", func(f rule.Finding) string { return f.Stack }, func(s string) string { return s })
+	top("rules", func(f rule.Finding) string { return f.Rule }, func(id string) string {
+		if t := opt.Titles[id]; t != "" {
+			return id + " " + t
+		}
+		return id
+	})
+	p("  (stacks and rules counted by findings of medium severity and above)\n\n")
+}
+
+// severityCounts formats "2 critical, 6 high" for the findings.
+func severityCounts(fs []rule.Finding, c func(string, string) string) string {
+	var parts []string
+	for _, sev := range rule.Severities() {
+		n := 0
+		for _, f := range fs {
+			if f.Severity == sev {
+				n++
+			}
+		}
+		if n > 0 {
+			parts = append(parts, c(sevColor(sev), fmt.Sprintf("%d %s", n, sev)))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
@@ -62,6 +185,10 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 	p("%s\n", c(bold, title))
 	if len(st.Functions) > 0 {
 		p("  Functions (%d):\n", len(st.Functions))
+		fw := 0
+		for _, f := range st.Functions {
+			fw = max(fw, len(f.ID))
+		}
 		for _, f := range st.Functions {
 			var bits []string
 			if rt := f.Runtime.String(); rt != "" {
@@ -81,11 +208,14 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 			case f.RoleARN.IsSet():
 				bits = append(bits, "role "+f.RoleARN.String())
 			}
-			p("    %-32s %s\n", f.ID, strings.Join(bits, ", "))
+			p("    %s\n", strings.TrimRight(pad(f.ID, fw)+"  "+strings.Join(bits, ", "), " "))
 		}
 	}
 	if len(st.EntryPoints) > 0 {
 		p("  Entry points (%d):\n", len(st.EntryPoints))
+		type row struct{ name, auth, target string }
+		var rows []row
+		nw, aw := 0, 0
 		for _, ep := range st.EntryPoints {
 			name := ep.ID
 			if ep.Kind == model.EntryRoute && ep.Method != "" {
@@ -94,20 +224,27 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 					name += "  [" + ep.API + "]"
 				}
 			}
-			auth := authLabel(ep.Auth)
-			if ep.Auth.Type == model.AuthNone {
-				auth = c(red, auth)
-			}
 			target := ep.Function
 			if target == "" && ep.Target.IsSet() {
 				target = ep.Target.String()
 			}
-			p("    %-40s %-28s -> %s\n", name, auth, target)
+			rows = append(rows, row{name, authLabel(ep.Auth), target})
+			nw, aw = max(nw, len(name)), max(aw, len(authLabel(ep.Auth)))
+		}
+		for i, r := range rows {
+			// Pad before colouring: escape codes have no width.
+			auth := pad(r.auth, aw)
+			if st.EntryPoints[i].Auth.Type == model.AuthNone {
+				auth = c(red, auth)
+			}
+			p("    %s  %s  -> %s\n", pad(r.name, nw), auth, r.target)
 		}
 	}
 	if len(st.Triggers) > 0 {
 		p("  Triggers (%d):\n", len(st.Triggers))
-		for _, tr := range st.Triggers {
+		srcs := make([]string, len(st.Triggers))
+		kw, sw := 0, 0
+		for i, tr := range st.Triggers {
 			src := tr.Source
 			if src == "" {
 				src = tr.SourceValue.String()
@@ -115,11 +252,19 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 			if src == "" && tr.Schedule.IsSet() {
 				src = tr.Schedule.String()
 			}
-			p("    %-14s %-30s -> %s\n", tr.Kind, src, tr.Function)
+			srcs[i] = src
+			kw, sw = max(kw, len(tr.Kind)), max(sw, len(src))
+		}
+		for i, tr := range st.Triggers {
+			p("    %s  %s  -> %s\n", pad(string(tr.Kind), kw), pad(srcs[i], sw), tr.Function)
 		}
 	}
 	if len(st.Stores) > 0 {
 		p("  Stores (%d):\n", len(st.Stores))
+		iw, kw := 0, 0
+		for _, s := range st.Stores {
+			iw, kw = max(iw, len(s.ID)), max(kw, len(s.Kind))
+		}
 		for _, s := range st.Stores {
 			extra := ""
 			if s.Classification != "" {
@@ -129,22 +274,21 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 			if enc == "" {
 				enc = "unknown"
 			}
-			p("    %-32s %-13s encryption: %s%s\n", s.ID, s.Kind, enc, extra)
+			p("    %s  %s  encryption: %s%s\n", pad(s.ID, iw), pad(string(s.Kind), kw), enc, extra)
 		}
 	}
 	if len(st.Roles) > 0 {
 		p("  Roles (%d):\n", len(st.Roles))
+		rw := 0
 		for _, r := range st.Roles {
-			var names []string
-			for _, pd := range r.Policies {
-				names = append(names, pd.Name)
-			}
-			sort.Strings(names)
+			rw = max(rw, len(r.ID))
+		}
+		for _, r := range st.Roles {
 			kind := ""
 			if r.Implicit {
 				kind = " (implicit)"
 			}
-			p("    %-32s %d policies%s\n", r.ID, len(r.Policies), kind)
+			p("    %s  %s%s\n", pad(r.ID, rw), plural(len(r.Policies), "policy"), kind)
 		}
 	}
 	warn := 0
@@ -164,6 +308,14 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 	p("\n")
 }
 
+// pad right-pads s with spaces to width runes (a column of the inventory).
+func pad(s string, width int) string {
+	if n := utf8.RuneCountInString(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
+
 func authLabel(a model.Auth) string {
 	s := string(a.Type)
 	switch a.Type {
@@ -181,7 +333,7 @@ func authLabel(a model.Auth) string {
 	return s
 }
 
-func writeFindings(w io.Writer, doc *Document, c func(string, string) string) {
+func writeFindings(w io.Writer, doc *Document, opt TextOptions, c func(string, string) string) {
 	fs := doc.Findings
 	if len(fs) == 0 {
 		return
@@ -189,58 +341,71 @@ func writeFindings(w io.Writer, doc *Document, c func(string, string) string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	names := nodeNames(doc)
 	for _, sev := range rule.Severities() {
-		var group []rule.Finding
+		// Group the severity's findings by rule, in the order the rules
+		// first appear (findings are sorted by file and line).
+		groups := map[string][]rule.Finding{}
+		var order []string
+		n := 0
 		for _, f := range fs {
-			if f.Severity == sev {
-				group = append(group, f)
-			}
-		}
-		if len(group) == 0 {
-			continue
-		}
-		p("%s\n", c(bold+";"+sevColor(sev), fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), len(group))))
-		for _, f := range group {
-			where := "-"
-			if f.File != "" {
-				where = fmt.Sprintf("%s:%d", f.File, f.Line)
-			}
-			conf := ""
-			if f.Confidence != "" && f.Confidence != rule.ConfidenceHigh {
-				conf = c(gray, " ("+string(f.Confidence)+" confidence)")
-			}
-			if sev == rule.Info {
-				// Informational findings take one line each.
-				p("  %s %s %s%s\n", c(bold, f.Rule), c(gray, where), f.Message, conf)
+			if f.Severity != sev {
 				continue
 			}
-			p("  %s %s %s%s\n", c(bold, f.Rule), where, c(gray, f.Resource), conf)
-			p("      %s\n", f.Message)
-			if len(f.Path) > 0 {
-				labels := make([]string, len(f.Path))
-				for i, id := range f.Path {
-					labels[i] = nodeLabel(id, names)
-				}
-				p("      %s %s\n", c(gray, "path:"), strings.Join(labels, c(gray, " → ")))
+			if _, ok := groups[f.Rule]; !ok {
+				order = append(order, f.Rule)
 			}
-			if f.Remediation != "" {
-				p("      %s %s\n", c(gray, "fix:"), f.Remediation)
+			groups[f.Rule] = append(groups[f.Rule], f)
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		sort.SliceStable(order, func(i, j int) bool { return order[i] < order[j] })
+		p("%s\n", c(bold+";"+sevColor(sev), fmt.Sprintf("%s (%d)", strings.ToUpper(string(sev)), n)))
+		for _, id := range order {
+			group := groups[id]
+			head := id
+			if t := opt.Titles[id]; t != "" {
+				head += " " + t
+			}
+			if len(group) > 1 {
+				head += fmt.Sprintf(" (%d)", len(group))
+			}
+			p("  %s\n", c(bold, head))
+			fix := group[0].Remediation
+			if sev != rule.Info && fix != "" {
+				p("    %s %s\n", c(gray, "fix:"), fix)
+			}
+			for _, f := range group {
+				where := "-"
+				if f.File != "" {
+					where = fmt.Sprintf("%s:%d", f.File, f.Line)
+				}
+				conf := ""
+				if f.Confidence != "" && f.Confidence != rule.ConfidenceHigh {
+					conf = c(gray, " ("+string(f.Confidence)+" confidence)")
+				}
+				if sev == rule.Info {
+					// Informational findings take one line each.
+					p("    %s %s%s\n", c(gray, where), f.Message, conf)
+					continue
+				}
+				p("    %s %s%s\n", where, c(gray, f.Resource), conf)
+				p("        %s\n", f.Message)
+				if len(f.Path) > 0 {
+					labels := make([]string, len(f.Path))
+					for i, id := range f.Path {
+						labels[i] = nodeLabel(id, names)
+					}
+					p("        %s %s\n", c(gray, "path:"), strings.Join(labels, c(gray, " → ")))
+				}
+				if f.Remediation != "" && f.Remediation != fix {
+					p("        %s %s\n", c(gray, "fix:"), f.Remediation)
+				}
 			}
 		}
 		p("\n")
 	}
-	var parts []string
-	for _, sev := range rule.Severities() {
-		n := 0
-		for _, f := range fs {
-			if f.Severity == sev {
-				n++
-			}
-		}
-		if n > 0 {
-			parts = append(parts, c(sevColor(sev), fmt.Sprintf("%d %s", n, sev)))
-		}
-	}
-	p("%s %s\n\n", c(bold, fmt.Sprintf("%d findings:", len(fs))), strings.Join(parts, ", "))
+	p("%s %s\n\n", c(bold, plural(len(fs), "finding")+":"), severityCounts(fs, c))
 }
 
 // nodeNames maps graph node IDs to their display names.

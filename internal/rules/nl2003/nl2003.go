@@ -32,7 +32,7 @@ flows:
     - {from: pii, to: internet, reason: PII is never served to anonymous callers}
 # and GET /orders (no auth) -> ListOrders -> reads UsersTable [pii]`,
 			Good:        `# GET /orders requires an authorizer, or ListOrders no longer reads UsersTable`,
-			Remediation: "Cut the path (authenticate the entry point, narrow the function\\u2019s permissions, move the data) or, if the flow is intended, add an allow rule with a reason to the flow policy.",
+			Remediation: "Cut the path (authenticate the entry point, narrow the function’s permissions, move the data) or, if the flow is intended, add an allow rule with a reason to the flow policy.",
 		},
 		Run: run,
 	}
