@@ -266,6 +266,7 @@ func (b *builder) stack(st *model.Stack) error {
 	}
 	b.entryPoints(st)
 	b.triggers(st)
+	b.bindings(st)
 	b.stateMachines(st)
 	b.trust(st)
 	b.roleOwners(st)
@@ -489,6 +490,28 @@ func (b *builder) triggers(st *model.Stack) {
 			from = b.service(triggerService(tr.Kind))
 		}
 		b.edge(from, to, EdgeInvokes, via, tr.Pos, ConfidenceHigh)
+	}
+}
+
+// bindings adds the data flows functions declare as input and output
+// bindings: the platform moves the data, so no permission is involved.
+func (b *builder) bindings(st *model.Stack) {
+	sid := st.ID
+	for _, bd := range st.Bindings {
+		if st.Function(bd.Function) == nil || st.Store(bd.Store) == nil {
+			continue
+		}
+		fn, s := ID(sid, NodeFunction, bd.Function), ID(sid, NodeStore, bd.Store)
+		conf := ConfidenceHigh
+		if bd.Note != "" {
+			conf = ConfidenceMedium
+		}
+		via := bd.Type + " binding"
+		if bd.Access == model.AccessWrite {
+			b.edge(fn, s, EdgeWrites, via, bd.Pos, conf)
+		} else {
+			b.edge(s, fn, EdgeReads, via, bd.Pos, conf)
+		}
 	}
 }
 

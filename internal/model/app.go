@@ -12,6 +12,17 @@ const (
 	FormatServerless     Format = "serverless"
 	FormatTerraform      Format = "terraform"
 	FormatTerraformPlan  Format = "terraform-plan"
+	// FormatAzureFunctions is an Azure Functions project: host.json, one
+	// function.json per function or code-first registrations, and
+	// local.settings.json.
+	FormatAzureFunctions Format = "azure-functions"
+	// FormatARM is an Azure Resource Manager (ARM) JSON template.
+	FormatARM Format = "arm"
+	// FormatWskdeploy is an Apache OpenWhisk wskdeploy manifest.
+	FormatWskdeploy Format = "wskdeploy"
+	// FormatFirebase is a Firebase project (firebase.json and its
+	// functions source).
+	FormatFirebase Format = "firebase"
 )
 
 // Provider names the cloud a stack deploys to.
@@ -58,6 +69,9 @@ type Stack struct {
 	Stores           []*Store          `json:"stores,omitempty"`
 	ResourcePolicies []*ResourcePolicy `json:"resourcePolicies,omitempty"`
 	Outputs          []*Output         `json:"outputs,omitempty"`
+	// Bindings are data accesses functions declare outside any policy
+	// (Azure Functions input/output bindings, …).
+	Bindings []*Binding `json:"bindings,omitempty"`
 	// Includes lists the display paths of other files and directories whose
 	// content this stack takes in (Terraform local child modules), so that a
 	// scan does not also report them as stacks of their own.
@@ -215,6 +229,7 @@ func (s *Stack) Sort() {
 	sort.SliceStable(s.Stores, func(i, j int) bool { return s.Stores[i].ID < s.Stores[j].ID })
 	sort.SliceStable(s.ResourcePolicies, func(i, j int) bool { return s.ResourcePolicies[i].ID < s.ResourcePolicies[j].ID })
 	sort.SliceStable(s.Outputs, func(i, j int) bool { return s.Outputs[i].ID < s.Outputs[j].ID })
+	sort.SliceStable(s.Bindings, func(i, j int) bool { return s.Bindings[i].ID < s.Bindings[j].ID })
 	sort.SliceStable(s.Diagnostics, func(i, j int) bool { return lessPos(s.Diagnostics[i].Pos, s.Diagnostics[j].Pos) })
 	sort.SliceStable(s.Suppressions, func(i, j int) bool { return lessPos(s.Suppressions[i].Pos, s.Suppressions[j].Pos) })
 }

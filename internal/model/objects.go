@@ -520,3 +520,35 @@ type ResourcePolicy struct {
 	TargetValues []*Value   `json:"targetValues,omitempty"`
 	Doc          *PolicyDoc `json:"doc"`
 }
+
+// AccessKind says whether a declared data access reads or writes.
+type AccessKind string
+
+// Access kinds.
+const (
+	AccessRead  AccessKind = "read"
+	AccessWrite AccessKind = "write"
+)
+
+// Binding is a data access a function declares in its configuration rather
+// than through a permission: an Azure Functions input or output binding
+// (the platform reads or writes the store for the function with the
+// connection it names). Triggers are not bindings: they are Triggers.
+type Binding struct {
+	// ID is unique in the stack, e.g. "orders/outputQueue".
+	ID  string `json:"id"`
+	Pos Pos    `json:"pos"`
+	// Function is the ID of the function that declares the binding.
+	Function string     `json:"function"`
+	Access   AccessKind `json:"access"`
+	// Store is the ID of the store read or written.
+	Store string `json:"store"`
+	// Type is the binding type as written (queue, blob, cosmosDB, …).
+	Type string `json:"type"`
+	// Connection names the app setting that holds the connection, when
+	// the binding names one.
+	Connection *Value `json:"connection,omitempty"`
+	// Note explains a binding nightlight does not know (kept as a generic
+	// access).
+	Note string `json:"note,omitempty"`
+}

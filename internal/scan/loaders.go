@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/azure"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
@@ -31,6 +32,8 @@ func DefaultLoaders() map[model.Format]LoadFunc {
 		model.FormatServerless:     one(serverless.Load),
 		model.FormatTerraform:      terraform.Load,
 		model.FormatTerraformPlan:  one(loadPlan),
+		model.FormatAzureFunctions: one(azure.Load),
+		model.FormatARM:            one(azure.LoadARM),
 	}
 }
 

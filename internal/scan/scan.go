@@ -17,6 +17,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/azure"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -237,6 +238,15 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 	}
 	var units []unit
 	tf := map[string]int{} // root + module dir → index in units
+	// Azure Functions projects: a host.json directory, or (without one) the
+	// parent of function.json folders.
+	azHost := map[string]bool{}
+	for _, c := range cands {
+		if c.format == model.FormatAzureFunctions && path.Base(c.display) == "host.json" {
+			azHost[c.root+"\x00"+path.Dir(c.display)] = true
+		}
+	}
+	azProj := map[string]int{}
 	for _, c := range cands {
 		if c.err != nil {
 			units = append(units, unit{Unit: load.Unit{Format: c.format, Path: c.display}, err: c.err})
@@ -245,6 +255,22 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 		root, err := rootFor(c.root, c.shown)
 		if err != nil {
 			return nil, roots, err
+		}
+		if c.format == model.FormatAzureFunctions {
+			dir := path.Dir(c.display)
+			if path.Base(c.display) == "function.json" {
+				if azHost[c.root+"\x00"+path.Dir(dir)] || azHost[c.root+"\x00"+dir] {
+					continue // the project loads it
+				}
+				dir = path.Dir(dir)
+			}
+			key := c.root + "\x00" + dir
+			if _, ok := azProj[key]; ok {
+				continue
+			}
+			azProj[key] = len(units)
+			units = append(units, unit{Unit: load.Unit{Format: model.FormatAzureFunctions, Path: dir, Root: root}})
+			continue
 		}
 		data, rerr := root.ReadFile(c.display)
 		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}}
@@ -276,6 +302,8 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 			case isSAM:
 				u.Format = model.FormatSAM
 			case isTpl:
+			case azure.IsARM(data):
+				u.Format = model.FormatARM
 			case c.explicit:
 				u.err = fmt.Errorf("%s: not a CloudFormation/SAM template, Serverless file, Terraform file or plan", c.display)
 			default:
