@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -105,6 +106,9 @@ func (r *ruleFlags) options(configFile string, paths []string) (rules.Options, e
 		return o, &exitError{code: ExitError, err: err}
 	}
 	o.Config = cfg
+	if err := checkConfigIgnores(cfg, rules.All()); err != nil {
+		return o, err
+	}
 	if r.severity != "" {
 		s := rule.Severity(strings.ToLower(r.severity))
 		if s.Rank() < 0 {
@@ -159,4 +163,54 @@ func writeRulesFormat(w io.Writer, f *scanFlags, doc *report.Document) error {
 		return report.WriteMarkdown(w, doc, report.MarkdownOptions{})
 	}
 	return fmt.Errorf("unknown format %q", f.format)
+}
+
+// ruleIDs lists the IDs of rs, for suggestions.
+func ruleIDs(rs []*rule.Rule) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// checkConfigIgnores makes an ignore entry that names an unknown rule a
+// usage error (it would silently suppress nothing).
+func checkConfigIgnores(cfg *config.Config, rs []*rule.Rule) error {
+	if cfg == nil {
+		return nil
+	}
+	for _, ig := range cfg.Ignore {
+		if ig.Rule != "" && rules.ByID(rs, ig.Rule) == nil {
+			return usageError("%s: ignore names rule %q, which does not exist%s", ig.Pos, ig.Rule, didYouMean(ig.Rule, ruleIDs(rs)))
+		}
+	}
+	return nil
+}
+
+// warnIgnores warns about suppressions that suppress nothing: expired
+// config ignores and inline or Metadata ignores without a reason. An inline
+// ignore naming an unknown rule is a usage error.
+func warnIgnores(env *Env, cfg *config.Config, doc *report.Document, rs []*rule.Rule, now time.Time, quiet bool) error {
+	for _, p := range rule.CheckSuppressions(doc.App, func(id string) bool { return rules.ByID(rs, id) != nil }) {
+		if p.Rule != "" {
+			return usageError("%s: %s%s", p.Pos, p.Message, didYouMean(p.Rule, ruleIDs(rs)))
+		}
+		if !quiet {
+			fmt.Fprintf(env.Stderr, "warning: %s: %s\n", p.Pos, p.Message)
+		}
+	}
+	if cfg == nil || quiet {
+		return nil
+	}
+	for _, ig := range cfg.Ignore {
+		if !ig.Expires.IsZero() && !now.Before(ig.Expires) {
+			what := "all rules"
+			if ig.Rule != "" {
+				what = ig.Rule
+			}
+			fmt.Fprintf(env.Stderr, "warning: %s: the ignore of %s expired on %s and no longer suppresses anything (%s)\n", ig.Pos, what, ig.Expires.Format("2006-01-02"), ig.Reason)
+		}
+	}
+	return nil
 }

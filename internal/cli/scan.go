@@ -145,6 +145,9 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err != nil {
 				return err
 			}
+			if err := warnIgnores(env, opts.Rules.Config, doc, rules.All(), time.Now(), f.quiet); err != nil {
+				return err
+			}
 			if err := f.rules.writeBaseline(doc); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -65,12 +66,19 @@ func TestSuppress(t *testing.T) {
 	pos := func(line int) model.Pos { return model.Pos{File: "t.yaml", Line: line} }
 	app := &model.App{Stacks: []*model.Stack{{
 		ID: "t.yaml", File: "t.yaml",
-		Resources: []*model.Resource{{ID: "Bucket", Pos: pos(10)}, {ID: "Queue", Pos: pos(20)}},
+		Resources: []*model.Resource{
+			{ID: "Bucket", Pos: pos(10)}, {ID: "Queue", Pos: pos(20)},
+			// SAM's function and what it generates, all at the key's line.
+			{ID: "Fn", Pos: pos(50)}, {ID: "FnRole", Pos: pos(50), Generated: "Fn"}, {ID: "FnUrl", Pos: pos(50), Generated: "Fn"},
+			{ID: "Other", Pos: pos(60)},
+		},
 		Suppressions: []model.Suppression{
-			{Pos: pos(5), Rules: []string{"NL1001"}, Reason: "line"},   // a line
-			{Pos: pos(10), Rules: []string{"NL4003"}, Reason: "key"},   // a resource key
-			{Pos: pos(21), Resource: "Queue", Reason: "all of them"},   // Metadata, every rule
-			{Pos: pos(30), Rules: []string{"NL9999"}, Reason: "other"}, // nothing to suppress
+			{Pos: pos(5), Rules: []string{"NL1001"}, Reason: "line"},    // a line
+			{Pos: pos(10), Rules: []string{"NL4003"}, Reason: "key"},    // a resource key
+			{Pos: pos(21), Resource: "Queue", Reason: "all of them"},    // Metadata, every rule
+			{Pos: pos(30), Rules: []string{"NL9999"}, Reason: "other"},  // nothing to suppress
+			{Pos: pos(50), Rules: []string{"NL1002"}, Reason: "public"}, // the function key covers its URL
+			{Pos: pos(60), Rules: []string{"NL4011"}},                   // no reason: suppresses nothing
 		},
 	}}}
 	f := func(rule, res string, line int) Finding {
@@ -84,6 +92,8 @@ func TestSuppress(t *testing.T) {
 		f("NL4013", "Queue", 22),  // Metadata
 		f("NL5001", "Api", 40),    // config ignore
 		f("NL5002", "Api", 41),    // expired config ignore
+		f("NL1002", "FnUrl", 55),  // generated from the annotated function
+		f("NL4011", "Other", 60),  // ignore without a reason
 	}
 	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 	ignores := []Ignore{
@@ -98,10 +108,10 @@ func TestSuppress(t *testing.T) {
 	for _, s := range dropped {
 		d = append(d, s.Finding.Rule+"/"+s.Kind+"/"+s.Reason)
 	}
-	if diff := cmp.Diff([]string{"NL1002", "NL4004", "NL5002"}, k); diff != "" {
+	if diff := cmp.Diff([]string{"NL1002", "NL4004", "NL5002", "NL4011"}, k); diff != "" {
 		t.Errorf("kept (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"NL1001/inline/line", "NL4003/inline/key", "NL4013/metadata/all of them", "NL5001/config/budget alarm"}, d); diff != "" {
+	if diff := cmp.Diff([]string{"NL1001/inline/line", "NL4003/inline/key", "NL4013/metadata/all of them", "NL5001/config/budget alarm", "NL1002/inline/public"}, d); diff != "" {
 		t.Errorf("dropped (-want +got):\n%s", diff)
 	}
 }
@@ -172,5 +182,27 @@ func TestValidate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to mention %q", err, want)
 		}
+	}
+}
+
+func TestCheckSuppressions(t *testing.T) {
+	pos := func(line int) model.Pos { return model.Pos{File: "t.yaml", Line: line} }
+	app := &model.App{Stacks: []*model.Stack{{
+		ID: "t.yaml",
+		Suppressions: []model.Suppression{
+			{Pos: pos(9), Rules: []string{"NL1001"}, Reason: "fine"},
+			{Pos: pos(3), Rules: []string{"NL9999"}, Reason: "typo"},
+			{Pos: pos(5), Rules: []string{"NL1001"}},
+			{Pos: pos(7), Reason: "NL1OO1 letter O instead of zero"},
+			{Pos: pos(8), Reason: "all rules, on purpose"},
+		},
+	}}}
+	known := func(id string) bool { return id == "NL1001" }
+	var got []string
+	for _, p := range CheckSuppressions(app, known) {
+		got = append(got, fmt.Sprintf("%d %s", p.Pos.Line, p.Rule))
+	}
+	if diff := cmp.Diff([]string{"3 NL9999", "5 ", "7 NL1OO1"}, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }

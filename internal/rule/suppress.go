@@ -54,8 +54,10 @@ type Suppressed struct {
 // comment, a resource's Metadata or a config ignore applies to, and
 // returns the rest and the suppressed ones. An inline comment applies to
 // findings on its line and, when it annotates a resource's key, to every
-// finding on that resource. Ignores whose Expires is before now no longer
-// apply.
+// finding on that resource and on the resources generated from it (a SAM
+// function's URL, role and permissions). A suppression without a reason
+// suppresses nothing (CheckSuppressions says so); ignores whose Expires is
+// before now no longer apply.
 func Suppress(fs []Finding, app *model.App, ignores []Ignore, now time.Time) (kept []Finding, dropped []Suppressed) {
 	type lineKey struct {
 		file string
@@ -68,13 +70,23 @@ func Suppress(fs []Finding, app *model.App, ignores []Ignore, now time.Time) (ke
 		kind string
 	}
 	byRes := map[resKey][]sup{}
+	origin := map[resKey]string{}
 	if app != nil {
 		for _, st := range app.Stacks {
 			resAt := map[lineKey]string{}
 			for _, r := range st.Resources {
+				if r.Generated != "" && r.Generated != r.ID {
+					// Generated resources share their declaration's
+					// position; the key belongs to the declaration.
+					origin[resKey{st.ID, r.ID}] = r.Generated
+					continue
+				}
 				resAt[lineKey{r.Pos.File, r.Pos.Line}] = r.ID
 			}
 			for _, s := range st.Suppressions {
+				if strings.TrimSpace(s.Reason) == "" {
+					continue
+				}
 				switch {
 				case s.Resource != "":
 					byRes[resKey{st.ID, s.Resource}] = append(byRes[resKey{st.ID, s.Resource}], sup{s, "metadata"})
@@ -99,23 +111,35 @@ func Suppress(fs []Finding, app *model.App, ignores []Ignore, now time.Time) (ke
 		}
 		return false
 	}
+	// onResource finds a suppression of the finding's resource or of the
+	// declaration it was generated from (a few levels at most).
+	onResource := func(f Finding) (sup, bool) {
+		k := resKey{f.Stack, f.Resource}
+		for range 4 {
+			for _, s := range byRes[k] {
+				if covers(s.Suppression, f.Rule) {
+					return s, true
+				}
+			}
+			from, ok := origin[k]
+			if !ok {
+				break
+			}
+			k.res = from
+		}
+		return sup{}, false
+	}
 	kept = fs[:0:0]
 	for _, f := range fs {
 		if s, ok := byLine[lineKey{f.File, f.Line}]; ok && covers(s, f.Rule) {
 			dropped = append(dropped, Suppressed{Finding: f, Kind: "inline", Reason: s.Reason})
 			continue
 		}
-		hit := false
-		for _, s := range byRes[resKey{f.Stack, f.Resource}] {
-			if covers(s.Suppression, f.Rule) {
-				dropped = append(dropped, Suppressed{Finding: f, Kind: s.kind, Reason: s.Reason})
-				hit = true
-				break
-			}
-		}
-		if hit {
+		if s, ok := onResource(f); ok {
+			dropped = append(dropped, Suppressed{Finding: f, Kind: s.kind, Reason: s.Reason})
 			continue
 		}
+		hit := false
 		for _, ig := range ignores {
 			if ig.matches(f, now) {
 				dropped = append(dropped, Suppressed{Finding: f, Kind: "config", Reason: ig.Reason})
@@ -128,6 +152,65 @@ func Suppress(fs []Finding, app *model.App, ignores []Ignore, now time.Time) (ke
 		}
 	}
 	return kept, dropped
+}
+
+// SuppressionProblem is something wrong with an inline or Metadata
+// suppression: it names no known rule, or it gives no reason.
+type SuppressionProblem struct {
+	Pos model.Pos
+	// Rule is the unknown rule ID, or "" when the problem is a missing
+	// reason.
+	Rule    string
+	Message string
+}
+
+// CheckSuppressions returns the problems of app's inline and Metadata
+// suppressions, sorted by position: rule IDs that known does not accept
+// (a typo would otherwise suppress nothing, silently) and suppressions
+// without a reason (they suppress nothing).
+func CheckSuppressions(app *model.App, known func(id string) bool) []SuppressionProblem {
+	var out []SuppressionProblem
+	if app == nil {
+		return out
+	}
+	for _, st := range app.Stacks {
+		for _, s := range st.Suppressions {
+			if len(s.Rules) == 0 {
+				// "NL4O11 reason" parses as a reason for all rules; a
+				// first word shaped like a rule ID is a misspelt one.
+				if first, _, _ := strings.Cut(strings.TrimSpace(s.Reason), " "); looksLikeRuleID(first) {
+					out = append(out, SuppressionProblem{Pos: s.Pos, Rule: first, Message: fmt.Sprintf("nightlight:ignore names rule %s, which does not exist", first)})
+					continue
+				}
+			}
+			for _, id := range s.Rules {
+				if !known(id) {
+					out = append(out, SuppressionProblem{Pos: s.Pos, Rule: id, Message: fmt.Sprintf("nightlight:ignore names rule %s, which does not exist", id)})
+				}
+			}
+			if strings.TrimSpace(s.Reason) == "" {
+				what := "all rules"
+				if len(s.Rules) > 0 {
+					what = strings.Join(s.Rules, ", ")
+				}
+				out = append(out, SuppressionProblem{Pos: s.Pos, Message: fmt.Sprintf("nightlight:ignore of %s gives no reason, so it suppresses nothing: say why after the rule ID", what)})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i].Pos, out[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return out
+}
+
+// looksLikeRuleID reports whether s is shaped like a rule ID ("NL" and
+// four characters) without necessarily being a valid one.
+func looksLikeRuleID(s string) bool {
+	return len(s) == 6 && strings.EqualFold(s[:2], "NL")
 }
 
 // Filter keeps the findings at or above minimum severity (all when
