@@ -72,6 +72,10 @@ type Stack struct {
 	// Bindings are data accesses functions declare outside any policy
 	// (Azure Functions input/output bindings, …).
 	Bindings []*Binding `json:"bindings,omitempty"`
+	// UserPools and IdentityPools are the Cognito identity settings of the
+	// stack (see identity.go).
+	UserPools     []*UserPool     `json:"userPools,omitempty"`
+	IdentityPools []*IdentityPool `json:"identityPools,omitempty"`
 	// Includes lists the display paths of other files and directories whose
 	// content this stack takes in (Terraform local child modules), so that a
 	// scan does not also report them as stacks of their own.
@@ -230,6 +234,11 @@ func (s *Stack) Sort() {
 	sort.SliceStable(s.ResourcePolicies, func(i, j int) bool { return s.ResourcePolicies[i].ID < s.ResourcePolicies[j].ID })
 	sort.SliceStable(s.Outputs, func(i, j int) bool { return s.Outputs[i].ID < s.Outputs[j].ID })
 	sort.SliceStable(s.Bindings, func(i, j int) bool { return s.Bindings[i].ID < s.Bindings[j].ID })
+	sort.SliceStable(s.UserPools, func(i, j int) bool { return s.UserPools[i].ID < s.UserPools[j].ID })
+	sort.SliceStable(s.IdentityPools, func(i, j int) bool { return s.IdentityPools[i].ID < s.IdentityPools[j].ID })
+	for _, u := range s.UserPools {
+		sort.SliceStable(u.Clients, func(i, j int) bool { return u.Clients[i].ID < u.Clients[j].ID })
+	}
 	sort.SliceStable(s.Diagnostics, func(i, j int) bool { return lessPos(s.Diagnostics[i].Pos, s.Diagnostics[j].Pos) })
 	sort.SliceStable(s.Suppressions, func(i, j int) bool { return lessPos(s.Suppressions[i].Pos, s.Suppressions[j].Pos) })
 }

@@ -172,6 +172,7 @@ func (t *Template) store(r *RawResource, kind model.StoreKind) {
 		st.SetAttr(model.AttrRetentionDays, p.Get("RetentionInDays"))
 	case "AWS::Cognito::UserPool":
 		st.Name = p.Get("UserPoolName")
+		t.userPool(r)
 	case "AWS::RDS::DBCluster", "AWS::RDS::DBInstance", "AWS::DocDB::DBCluster", "AWS::Neptune::DBCluster":
 		st.Name = p.Get("DBClusterIdentifier")
 		st.Encryption = model.Encryption{Kind: model.EncryptionNone, Pos: r.Pos}

@@ -36,6 +36,8 @@ func (t *Template) Translate() {
 			t.restAPI(r)
 		case "AWS::ApiGatewayV2::Api":
 			t.httpAPI(r)
+		case "AWS::Cognito::IdentityPool":
+			t.identityPool(r)
 		default:
 			if kind, ok := storeKinds[r.Type]; ok {
 				t.store(r, kind)
@@ -91,6 +93,10 @@ func (t *Template) Translate() {
 			t.stage(r)
 		case "AWS::ApiGateway::UsagePlan":
 			t.usagePlan(r)
+		case "AWS::Cognito::UserPoolClient":
+			t.userPoolClient(r)
+		case "AWS::Cognito::IdentityPoolRoleAttachment":
+			t.identityPoolRoles(r)
 		case "AWS::WAFv2::WebACLAssociation", "AWS::WAFRegional::WebACLAssociation":
 			if a := t.Stack.API(t.RefTo(p.Get("ResourceArn"), "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::Serverless::Api", "AWS::ApiGateway::Stage")); a != nil {
 				a.WAF = p.Get("WebACLArn")

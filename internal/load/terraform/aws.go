@@ -239,7 +239,14 @@ func (t *translator) aws(in *instance) {
 		}
 	case "aws_kms_key_policy":
 		t.later(func() { t.resourcePolicy(in, model.RPKey, p.Get("key_id"), p.Get("policy"), "aws_kms_key") })
+	case "aws_cognito_user_pool_client":
+		t.userPoolClient(in)
+	case "aws_cognito_identity_pool":
+		t.identityPool(in)
+	case "aws_cognito_identity_pool_roles_attachment":
+		t.identityPoolRoles(in)
 	case "aws_cognito_user_pool":
+		t.userPool(in)
 		s := t.store(in, model.StoreUserPool, p.Get("name"))
 		s.Encryption = model.Encryption{Kind: model.EncryptionAWSOwned, Pos: in.pos}
 		if lc := first(p.Get("lambda_config")); lc.IsSet() {
