@@ -13,6 +13,10 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1009"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1010"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1011"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1020"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1021"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1022"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1023"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2003"
@@ -56,6 +60,9 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4021"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4022"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4023"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4024"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4025"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4026"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4102"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4103"
@@ -88,6 +95,10 @@ func All() []*rule.Rule {
 		nl1009.Rule(),
 		nl1010.Rule(),
 		nl1011.Rule(),
+		nl1020.Rule(),
+		nl1021.Rule(),
+		nl1022.Rule(),
+		nl1023.Rule(),
 		nl2001.Rule(),
 		nl2002.Rule(),
 		nl2003.Rule(),
@@ -131,6 +142,9 @@ func All() []*rule.Rule {
 		nl4021.Rule(),
 		nl4022.Rule(),
 		nl4023.Rule(),
+		nl4024.Rule(),
+		nl4025.Rule(),
+		nl4026.Rule(),
 		nl4101.Rule(),
 		nl4102.Rule(),
 		nl4103.Rule(),

@@ -458,6 +458,13 @@ func (b *builder) restAuthorizer(e *event, v *model.Value) *model.Authorizer {
 			az.Name = lastSegment(arn.String())
 		case len(id.AllRefs()) > 0:
 			az.Name = id.AllRefs()[0]
+			// authorizerId: !Ref X names an authorizer declared under
+			// resources: its user pools are those of the declaration.
+			if r := b.t.RefTo(id, "AWS::ApiGateway::Authorizer"); r != "" && !az.UserPools.IsSet() {
+				if res := b.t.Stack.ByID(r); res != nil {
+					az.UserPools = res.Properties.Get("ProviderARNs")
+				}
+			}
 		case id.IsSet():
 			az.Name = id.String()
 		default:

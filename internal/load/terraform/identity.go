@@ -25,7 +25,7 @@ func (t *translator) userPool(in *instance) {
 		if dev, _ := a.Get("developer_only_attribute").AsBool(); dev {
 			n = "dev:" + n
 		}
-		u.Attributes = append(u.Attributes, &model.UserAttribute{Name: n, Pos: a.PosOr(in.pos), Mutable: a.Get("mutable"), Custom: custom})
+		u.Attributes = append(u.Attributes, &model.UserAttribute{Name: n, Pos: name.PosOr(in.pos), Mutable: a.Get("mutable"), Custom: custom})
 	}
 	t.st.UserPools = append(t.st.UserPools, u)
 }
