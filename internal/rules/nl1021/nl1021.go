@@ -124,4 +124,3 @@ func run(ctx context.Context, p *rule.Pass) error {
 	}
 	return nil
 }
-

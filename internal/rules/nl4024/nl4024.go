@@ -75,4 +75,3 @@ func run(ctx context.Context, p *rule.Pass) error {
 	}
 	return nil
 }
-
