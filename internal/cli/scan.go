@@ -107,7 +107,7 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		Loaders:  scan.DefaultLoaders(),
 		Tool:     report.Tool{Name: "nightlight", Version: Version},
 		Logger:   env.Logger,
-		Load: load.Options{Params: params, Env: envVars, VarFiles: varFiles, Limits: load.Limits{
+		Load: load.Options{Params: params, ParamUse: &load.ParamUse{}, Env: envVars, VarFiles: varFiles, Limits: load.Limits{
 			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth, MaxNodes: f.maxNodes,
 			MaxResources: f.maxRes, MaxResolveSteps: f.maxSteps,
 		}},
@@ -312,9 +312,32 @@ func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*report.Documen
 	doc, err := scan.Run(ctx, opts)
 	switch {
 	case err == nil:
+		if err := checkParams(opts.Load); err != nil {
+			return nil, err
+		}
 		return doc, nil
 	case errors.Is(err, context.DeadlineExceeded):
 		return nil, &exitError{code: ExitError, err: fmt.Errorf("the scan took longer than --timeout %s; no report was written", f.timeout)}
 	}
 	return nil, &exitError{code: ExitError, err: err}
+}
+
+// checkParams makes a --param that no input looked up, or whose value its
+// parameter does not allow, a usage error: a misspelt name would otherwise
+// silently change nothing.
+func checkParams(o load.Options) error {
+	names := make([]string, 0, len(o.Params))
+	for k := range o.Params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if rej, ok := o.ParamUse.Rejected(k); ok {
+			return usageError("--param %s=%s: parameter %s (%s) allows only %s%s", k, o.Params[k], k, rej.Pos, strings.Join(rej.Allowed, ", "), didYouMean(o.Params[k], rej.Allowed))
+		}
+		if !o.ParamUse.LookedUp(k) {
+			return usageError("--param %s matches no template parameter, Serverless option or Terraform variable of the scanned inputs%s", k, didYouMean(k, o.ParamUse.Names()))
+		}
+	}
+	return nil
 }

@@ -20,8 +20,13 @@ func suggest(word string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	// Allow about one edit in three characters, at least one.
-	if best == "" || bestDist > max(1, len(word)/3) {
+	// Allow about one edit in three characters: one for short words, two
+	// from four characters on (a transposition is two edits).
+	limit := max(1, len(word)/3)
+	if len(word) >= 4 {
+		limit = max(2, limit)
+	}
+	if best == "" || bestDist > limit {
 		return ""
 	}
 	return best

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -58,6 +59,99 @@ type Options struct {
 	// (parsing a Terraform module that many root modules call); nil
 	// memoizes nothing.
 	Cache *Cache
+	// ParamUse records which Params the loaders looked up and which
+	// values they rejected, so that a misspelt --param is reported
+	// instead of silently changing nothing; nil records nothing.
+	ParamUse *ParamUse
+}
+
+// Param returns the override of the parameter, option or variable name
+// and records that a loader looked it up.
+func (o Options) Param(name string) (string, bool) {
+	o.ParamUse.lookedUp(name)
+	v, ok := o.Params[name]
+	return v, ok
+}
+
+// ParamUse records, across the loaders of one scan, the parameter names
+// looked up and the override values rejected. It is safe for concurrent
+// use; a nil *ParamUse records nothing.
+type ParamUse struct {
+	mu       sync.Mutex
+	names    map[string]bool
+	rejected map[string]ParamRejection
+}
+
+// ParamRejection says why an override does not fit its parameter.
+type ParamRejection struct {
+	// Pos is the parameter's declaration.
+	Pos model.Pos
+	// Allowed lists the values the parameter allows.
+	Allowed []string
+}
+
+func (u *ParamUse) lookedUp(name string) {
+	if u == nil {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.names == nil {
+		u.names = map[string]bool{}
+	}
+	u.names[name] = true
+}
+
+// Reject records that the override of name is not among the allowed
+// values of the parameter declared at pos.
+func (u *ParamUse) Reject(name string, pos model.Pos, allowed []string) {
+	if u == nil {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.rejected == nil {
+		u.rejected = map[string]ParamRejection{}
+	}
+	if _, ok := u.rejected[name]; !ok {
+		u.rejected[name] = ParamRejection{Pos: pos, Allowed: allowed}
+	}
+}
+
+// LookedUp reports whether a loader looked name up.
+func (u *ParamUse) LookedUp(name string) bool {
+	if u == nil {
+		return false
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.names[name]
+}
+
+// Names returns the names looked up, sorted (for suggestions).
+func (u *ParamUse) Names() []string {
+	if u == nil {
+		return nil
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	out := make([]string, 0, len(u.names))
+	for n := range u.names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Rejected returns the rejection of name's override, if any.
+func (u *ParamUse) Rejected(name string) (ParamRejection, bool) {
+	if u == nil {
+		return ParamRejection{}, false
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	r, ok := u.rejected[name]
+	return r, ok
 }
 
 // Cache memoizes values by key for the duration of one scan. It is safe for

@@ -59,7 +59,7 @@ func LoadARM(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack,
 	for _, p := range doc.Get("parameters").Entries() {
 		par := &model.Parameter{ID: p.Key, Pos: p.KeyPos, Type: p.Value.Get("type").String(), Default: p.Value.Get("defaultValue")}
 		par.Value = par.Default
-		if v, ok := opts.Params[p.Key]; ok {
+		if v, ok := opts.Param(p.Key); ok {
 			par.Value = model.NewString(v, p.KeyPos)
 		}
 		st.Parameters = append(st.Parameters, par)

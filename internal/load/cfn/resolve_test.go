@@ -73,7 +73,7 @@ func TestResolve(t *testing.T) {
 		{name: "ref ssm parameter", expr: "!Ref Secret", want: `{"$unresolved":"SSM parameter /app/secret"}`, unresolved: true},
 		{name: "ref resource", expr: "!Ref Table", want: `{"$unresolved":"!Ref Table"}`, unresolved: true, refs: []string{"Table"}},
 		{name: "ref pseudo", expr: "!Ref AWS::Region", want: `{"$unresolved":"AWS::Region"}`, unresolved: true},
-		{name: "ref pseudo override", expr: "!Ref AWS::Region", params: map[string]string{"AWS::Region": "eu-west-1"}, want: `{"$unresolved":"AWS::Region"}`, unresolved: true},
+		{name: "ref pseudo override", expr: "!Ref AWS::Region", params: map[string]string{"AWS::Region": "eu-west-1"}, want: `"eu-west-1"`},
 		{name: "long form ref", expr: `{"Ref": "Stage"}`, want: `"dev"`},
 		{name: "getatt", expr: "!GetAtt Fn.Arn", want: `{"$unresolved":"!GetAtt Fn.Arn"}`, unresolved: true, refs: []string{"Fn"}},
 		{name: "getatt long form", expr: `{"Fn::GetAtt": ["Fn", "Arn"]}`, want: `{"$unresolved":"!GetAtt Fn.Arn"}`, unresolved: true, refs: []string{"Fn"}},

@@ -205,7 +205,7 @@ func Parse(ctx context.Context, file string, root *model.Value, opts load.Option
 	if t.IsSAM() {
 		t.Stack.Format = model.FormatSAM
 	}
-	if err := t.parseParameters(root.Get("Parameters"), opts.Params); err != nil {
+	if err := t.parseParameters(root.Get("Parameters"), opts); err != nil {
 		return nil, err
 	}
 	t.mappings = root.Get("Mappings")
@@ -250,7 +250,16 @@ func Parse(ctx context.Context, file string, root *model.Value, opts load.Option
 	return t, nil
 }
 
-func (t *Template) parseParameters(ps *model.Value, overrides map[string]string) error {
+func (t *Template) parseParameters(ps *model.Value, opts load.Options) error {
+	// Pseudo parameters (AWS::Region, AWS::AccountId, …) take overrides
+	// too; without one they stay symbolic.
+	for name := range pseudoParams {
+		if v, ok := opts.Param(name); ok && name != "AWS::NoValue" {
+			val := model.NewString(v, model.Pos{File: t.File})
+			val.Source = "--param " + name
+			t.params[name] = val
+		}
+	}
 	if ps == nil || ps.Kind == model.Null {
 		return nil
 	}
@@ -271,9 +280,20 @@ func (t *Template) parseParameters(ps *model.Value, overrides map[string]string)
 			p.NoEcho = b
 		}
 		var val *model.Value
-		if s, ok := overrides[f.Key]; ok {
+		if s, ok := opts.Param(f.Key); ok {
 			val = model.NewString(s, f.KeyPos)
 			val.Source = "--param " + f.Key
+			if allowed := decl.Get("AllowedValues"); allowed.IsSet() {
+				var names []string
+				fits := false
+				for _, a := range allowed.Elems() {
+					names = append(names, a.String())
+					fits = fits || a.String() == s
+				}
+				if !fits && len(names) > 0 {
+					opts.ParamUse.Reject(f.Key, f.KeyPos, names)
+				}
+			}
 		} else if p.Default.IsSet() {
 			val = p.Default
 		}

@@ -479,11 +479,11 @@ func (r *resolver) alternative(alt, whole string, pos model.Pos) (v *model.Value
 	}
 	switch alt {
 	case "opt:stage":
-		if _, ok := r.opts.Params["stage"]; !ok {
+		if _, ok := r.opts.Param("stage"); !ok {
 			return nil, false, "stage", nil
 		}
 	case "opt:region":
-		if _, ok := r.opts.Params["region"]; !ok {
+		if _, ok := r.opts.Param("region"); !ok {
 			return nil, false, "region", nil
 		}
 	}
@@ -529,7 +529,7 @@ func (r *resolver) source(alt, whole string, pos model.Pos) (v *model.Value, fou
 		}
 		return v, found, err
 	case "opt":
-		if val, ok := r.opts.Params[rest]; ok {
+		if val, ok := r.opts.Param(rest); ok {
 			return model.NewString(val, pos), true, nil
 		}
 		return nil, false, nil
@@ -647,7 +647,7 @@ func (r *resolver) walk(start *model.Value, address, whole string, pos model.Pos
 // param resolves ${param:x}: a --param given by the user, then the
 // params section for the stage, then params.default.
 func (r *resolver) param(name, whole string, pos model.Pos) (*model.Value, bool, error) {
-	if val, ok := r.opts.Params[name]; ok && name != "stage" && name != "region" {
+	if val, ok := r.opts.Param(name); ok && name != "stage" && name != "region" {
 		return model.NewString(val, pos), true, nil
 	}
 	if !r.doc.Has("params") {
@@ -675,7 +675,7 @@ func (r *resolver) Stage(pos model.Pos) (*model.Value, error) {
 	if r.stage != nil {
 		return r.stage, nil
 	}
-	if val, ok := r.opts.Params["stage"]; ok {
+	if val, ok := r.opts.Param("stage"); ok {
 		r.stage = model.NewString(val, pos)
 		return r.stage, nil
 	}
@@ -703,7 +703,7 @@ func (r *resolver) Region(pos model.Pos) (*model.Value, error) {
 	if r.region != nil {
 		return r.region, nil
 	}
-	if val, ok := r.opts.Params["region"]; ok {
+	if val, ok := r.opts.Param("region"); ok {
 		r.region = model.NewString(val, pos)
 		return r.region, nil
 	}

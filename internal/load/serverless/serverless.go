@@ -342,7 +342,7 @@ func (b *builder) parseCFN(opts load.Options) error {
 	if len(opts.Params) > 0 {
 		copts.Params = map[string]string{}
 		for _, p := range sections["Parameters"] {
-			if v, ok := opts.Params[p.Key]; ok {
+			if v, ok := opts.Param(p.Key); ok {
 				copts.Params[p.Key] = v
 			}
 		}

@@ -437,8 +437,9 @@ func (m *module) variable(name string) cty.Value {
 	var v cty.Value
 	src := ""
 	switch {
-	case m.isRoot && m.l.opts.Params != nil && hasKey(m.l.opts.Params, name):
-		v = parseVarString(m.l.opts.Params[name], ty)
+	case m.isRoot && hasParam(m.l.opts, name):
+		s, _ := m.l.opts.Param(name)
+		v = parseVarString(s, ty)
 		src = "param"
 	case m.isRoot && m.tfvars != nil && m.tfvars[name] != cty.NilVal:
 		v = m.tfvars[name]
@@ -486,8 +487,6 @@ func (m *module) variable(name string) cty.Value {
 	}
 	return v
 }
-
-func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
 
 // parseVarString interprets a -var value: as a string for string
 // variables, as an HCL expression for other types (as Terraform does).
@@ -1169,4 +1168,11 @@ func sortedAttrs(b *hclsyntax.Body) []*hclsyntax.Attribute {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
 	return out
+}
+
+// hasParam reports whether --param overrides the root variable name,
+// recording the lookup.
+func hasParam(o load.Options, name string) bool {
+	_, ok := o.Param(name)
+	return ok
 }
