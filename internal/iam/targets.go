@@ -81,6 +81,21 @@ func newTargetIndex(stack *model.Stack) *targetIndex {
 		n := name(r.ID, r.Name)
 		x.objs = append(x.objs, targetObj{id: r.ID, kind: "role", service: "iam", arns: []string{"arn:aws:iam::${AWS::AccountId}:role/" + n, "arn:aws:iam::${AWS::AccountId}:role/${Path}/" + n}})
 	}
+	for _, u := range stack.Users {
+		n := name(u.ID, u.Name)
+		x.objs = append(x.objs, targetObj{id: u.ID, kind: "user", service: "iam", arns: []string{"arn:aws:iam::${AWS::AccountId}:user/" + n, "arn:aws:iam::${AWS::AccountId}:user/${Path}/" + n}})
+	}
+	for _, g := range stack.Groups {
+		n := name(g.ID, g.Name)
+		x.objs = append(x.objs, targetObj{id: g.ID, kind: "group", service: "iam", arns: []string{"arn:aws:iam::${AWS::AccountId}:group/" + n, "arn:aws:iam::${AWS::AccountId}:group/${Path}/" + n}})
+	}
+	for _, pol := range stack.Policies {
+		if !pol.Managed {
+			continue
+		}
+		n := name(pol.ID, pol.Name)
+		x.objs = append(x.objs, targetObj{id: pol.ID, kind: "policy", service: "iam", arns: []string{"arn:aws:iam::${AWS::AccountId}:policy/" + n, "arn:aws:iam::${AWS::AccountId}:policy/${Path}/" + n}})
+	}
 	x.byService = map[string][]int{}
 	for i := range x.objs {
 		for _, a := range x.objs[i].arns {

@@ -63,6 +63,8 @@ type Stack struct {
 	Functions        []*Function       `json:"functions,omitempty"`
 	Roles            []*Role           `json:"roles,omitempty"`
 	Policies         []*Policy         `json:"policies,omitempty"`
+	Users            []*User           `json:"users,omitempty"`
+	Groups           []*Group          `json:"groups,omitempty"`
 	APIs             []*API            `json:"apis,omitempty"`
 	EntryPoints      []*EntryPoint     `json:"entryPoints,omitempty"`
 	Triggers         []*Trigger        `json:"triggers,omitempty"`
@@ -199,6 +201,26 @@ func (s *Stack) Role(id string) *Role {
 	return nil
 }
 
+// User returns the user with the given ID, or nil.
+func (s *Stack) User(id string) *User {
+	for _, u := range s.Users {
+		if u.ID == id {
+			return u
+		}
+	}
+	return nil
+}
+
+// Group returns the group with the given ID, or nil.
+func (s *Stack) Group(id string) *Group {
+	for _, g := range s.Groups {
+		if g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
 // Store returns the store with the given ID, or nil.
 func (s *Stack) Store(id string) *Store {
 	for _, st := range s.Stores {
@@ -227,6 +249,8 @@ func (s *Stack) Sort() {
 	sort.SliceStable(s.Functions, func(i, j int) bool { return s.Functions[i].ID < s.Functions[j].ID })
 	sort.SliceStable(s.Roles, func(i, j int) bool { return s.Roles[i].ID < s.Roles[j].ID })
 	sort.SliceStable(s.Policies, func(i, j int) bool { return s.Policies[i].ID < s.Policies[j].ID })
+	sort.SliceStable(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
+	sort.SliceStable(s.Groups, func(i, j int) bool { return s.Groups[i].ID < s.Groups[j].ID })
 	sort.SliceStable(s.APIs, func(i, j int) bool { return s.APIs[i].ID < s.APIs[j].ID })
 	sort.SliceStable(s.EntryPoints, func(i, j int) bool { return s.EntryPoints[i].ID < s.EntryPoints[j].ID })
 	sort.SliceStable(s.Triggers, func(i, j int) bool { return s.Triggers[i].ID < s.Triggers[j].ID })

@@ -100,6 +100,51 @@ type Role struct {
 	Implicit bool `json:"implicit,omitempty"`
 	// External marks roles that live outside the stack (only an ARN).
 	External bool `json:"external,omitempty"`
+	// UsedBy lists what runs with or hands out the role besides the
+	// functions whose Role names it: instance profiles, Cognito identity
+	// pools, state machines, API integrations, CodeBuild projects,
+	// schedules, … Empty when nothing in the stack uses it.
+	UsedBy []RoleUse `json:"usedBy,omitempty"`
+}
+
+// RoleUse is one resource of the stack that uses a role.
+type RoleUse struct {
+	// ID is the using resource's ID and Type its type as written
+	// (AWS::IAM::InstanceProfile, aws_sfn_state_machine, …).
+	ID   string `json:"id"`
+	Type string `json:"type"`
+	// Kind says how the role is used: "instance-profile",
+	// "identity-pool-authenticated", "identity-pool-unauthenticated",
+	// "state-machine", "api-integration", "codebuild", "scheduler",
+	// "events-target", "cloudformation", or "other".
+	Kind string `json:"kind"`
+	Pos  Pos    `json:"pos"`
+}
+
+// User is an IAM user and the policies that apply to it, directly or
+// through its groups.
+type User struct {
+	ID   string `json:"id"`
+	Pos  Pos    `json:"pos"`
+	Name *Value `json:"name,omitempty"`
+	// Policies are the user's own identity policies (inline, managed,
+	// standalone attached); group policies stay on the groups.
+	Policies []*PolicyDoc `json:"policies,omitempty"`
+	// Groups are the IDs (or names, for groups outside the stack) of the
+	// groups the user belongs to.
+	Groups      []string   `json:"groups,omitempty"`
+	Boundary    *Value     `json:"boundary,omitempty"`
+	BoundaryDoc *PolicyDoc `json:"boundaryDoc,omitempty"`
+	// Console is true when the user has a login profile (password).
+	Console bool `json:"console,omitempty"`
+}
+
+// Group is an IAM group and its policies.
+type Group struct {
+	ID       string       `json:"id"`
+	Pos      Pos          `json:"pos"`
+	Name     *Value       `json:"name,omitempty"`
+	Policies []*PolicyDoc `json:"policies,omitempty"`
 }
 
 // PolicySource tells where a PolicyDoc came from.

@@ -69,6 +69,9 @@ type Template struct {
 	limits     load.Limits
 	steps      int
 	errs       []error
+	// afterGroups runs once the stack's groups are read (users' group
+	// memberships).
+	afterGroups []func()
 }
 
 // IsSAM reports whether the template declares the SAM transform.
@@ -167,6 +170,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, er
 	t.Stack.Suppressions = append(t.Stack.Suppressions, doc.Suppressions...)
 	t.Stack.Diagnostics = append(t.Stack.Diagnostics, doc.Warnings...)
 	t.Translate()
+	t.Stack.LinkRoleUses()
 	t.Stack.Sort()
 	return t.Stack, t.Err()
 }

@@ -32,6 +32,10 @@ func (t *Template) Translate() {
 			t.lambdaFunction(r)
 		case "AWS::IAM::Role":
 			t.iamRole(r)
+		case "AWS::IAM::User":
+			t.iamUser(r)
+		case "AWS::IAM::Group":
+			t.iamGroup(r)
 		case "AWS::ApiGateway::RestApi":
 			t.restAPI(r)
 		case "AWS::ApiGatewayV2::Api":
@@ -44,6 +48,10 @@ func (t *Template) Translate() {
 			}
 		}
 	}
+	for _, f := range t.afterGroups {
+		f()
+	}
+	t.afterGroups = nil
 	// Pass 2: what attaches to functions, roles, APIs and stores.
 	for _, r := range t.Resources {
 		if r.Handled || !r.Active {
@@ -53,6 +61,14 @@ func (t *Template) Translate() {
 		switch r.Type {
 		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
 			t.iamPolicy(r)
+		case "AWS::IAM::UserToGroupAddition":
+			r.Handled = true
+			g := t.groupRef(p.Get("GroupName"))
+			for _, uv := range p.Get("Users").Elems() {
+				if u := t.Stack.User(t.RefTo(uv, "AWS::IAM::User")); u != nil {
+					u.Groups = model.SortedUnique(append(u.Groups, g))
+				}
+			}
 		case "AWS::Lambda::Permission":
 			t.lambdaPermission(r)
 		case "AWS::Lambda::Url":
@@ -222,9 +238,87 @@ func (t *Template) iamPolicy(r *RawResource) {
 			pol.Roles = append(pol.Roles, rv.String())
 		}
 	}
-	pol.Users = p.Get("Users").AsStrings()
-	pol.Groups = p.Get("Groups").AsStrings()
+	for _, uv := range p.Get("Users").Elems() {
+		if u := t.Stack.User(t.RefTo(uv, "AWS::IAM::User")); u != nil {
+			pol.Users = append(pol.Users, u.ID)
+			if !pol.Managed || !hasDocRef(u.Policies, r.ID) {
+				u.Policies = append(u.Policies, pol.Doc)
+			}
+		} else {
+			pol.Users = append(pol.Users, uv.String())
+		}
+	}
+	for _, gv := range p.Get("Groups").Elems() {
+		if g := t.Stack.Group(t.RefTo(gv, "AWS::IAM::Group")); g != nil {
+			pol.Groups = append(pol.Groups, g.ID)
+			if !pol.Managed || !hasDocRef(g.Policies, r.ID) {
+				g.Policies = append(g.Policies, pol.Doc)
+			}
+		} else {
+			pol.Groups = append(pol.Groups, gv.String())
+		}
+	}
 	t.Stack.Policies = append(t.Stack.Policies, pol)
+}
+
+func hasDocRef(docs []*model.PolicyDoc, id string) bool {
+	for _, pd := range docs {
+		if pd.Ref == id {
+			return true
+		}
+	}
+	return false
+}
+
+// iamUser translates an AWS::IAM::User: its inline and managed policies,
+// groups (resolved after the groups are read), boundary and console login.
+func (t *Template) iamUser(r *RawResource) {
+	r.Handled = true
+	p := r.Properties
+	u := &model.User{ID: r.ID, Pos: r.Pos, Name: p.Get("UserName"), Boundary: p.Get("PermissionsBoundary"),
+		Console: p.Get("LoginProfile").IsSet()}
+	for _, pol := range p.Get("Policies").Elems() {
+		u.Policies = append(u.Policies, PolicyDocument(pol.Get("PolicyName").String(), model.PolicyInline, pol.Get("PolicyDocument")))
+	}
+	for _, arn := range p.Get("ManagedPolicyArns").Elems() {
+		u.Policies = append(u.Policies, t.managedRef(arn))
+	}
+	groups := p.Get("Groups").Elems()
+	t.Stack.Users = append(t.Stack.Users, u)
+	t.afterGroups = append(t.afterGroups, func() {
+		for _, gv := range groups {
+			u.Groups = append(u.Groups, t.groupRef(gv))
+		}
+		u.Groups = model.SortedUnique(u.Groups)
+	})
+}
+
+// groupRef returns the ID of the group v names (by reference or by
+// GroupName), or v as written for groups outside the stack.
+func (t *Template) groupRef(v *model.Value) string {
+	if id := t.RefTo(v, "AWS::IAM::Group"); id != "" {
+		return id
+	}
+	for _, g := range t.Stack.Groups {
+		if g.Name.IsResolved() && v.IsResolved() && g.Name.Str == v.String() {
+			return g.ID
+		}
+	}
+	return v.String()
+}
+
+// iamGroup translates an AWS::IAM::Group and its policies.
+func (t *Template) iamGroup(r *RawResource) {
+	r.Handled = true
+	p := r.Properties
+	g := &model.Group{ID: r.ID, Pos: r.Pos, Name: p.Get("GroupName")}
+	for _, pol := range p.Get("Policies").Elems() {
+		g.Policies = append(g.Policies, PolicyDocument(pol.Get("PolicyName").String(), model.PolicyInline, pol.Get("PolicyDocument")))
+	}
+	for _, arn := range p.Get("ManagedPolicyArns").Elems() {
+		g.Policies = append(g.Policies, t.managedRef(arn))
+	}
+	t.Stack.Groups = append(t.Stack.Groups, g)
 }
 
 func hasPolicyRef(role *model.Role, id string) bool {

@@ -67,6 +67,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (st *model.Stack,
 	}
 	t.Translate()
 	x.afterCFN()
+	t.Stack.LinkRoleUses()
 	t.Stack.Sort()
 	return t.Stack, t.Err()
 }

@@ -139,6 +139,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, er
 	b.afterTranslate()
 	renameStack(st, b.rename)
 	st.Diagnostics = append(st.Diagnostics, res.diags...)
+	st.LinkRoleUses()
 	st.Sort()
 	if err := b.t.Err(); err != nil {
 		return st, fmt.Errorf("serverless resources: %w", err)

@@ -73,6 +73,33 @@ func (t *translator) aws(in *instance) {
 	case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment":
 		t.later(func() { t.attachPolicy(in) })
 	case "aws_iam_role_policies_exclusive", "aws_iam_role_policy_attachments_exclusive":
+	case "aws_iam_user":
+		t.st.Users = append(t.st.Users, &model.User{ID: in.addr, Pos: in.pos, Name: p.Get("name"), Boundary: p.Get("permissions_boundary")})
+	case "aws_iam_group":
+		t.st.Groups = append(t.st.Groups, &model.Group{ID: in.addr, Pos: in.pos, Name: p.Get("name")})
+	case "aws_iam_user_login_profile":
+		t.later(func() {
+			if u := t.userOf(p.Get("user")); u != nil {
+				u.Console = true
+			}
+		})
+	case "aws_iam_group_membership":
+		t.later(func() {
+			g := t.groupID(p.Get("group"))
+			for _, uv := range p.Get("users").Elems() {
+				if u := t.userOf(uv); u != nil {
+					u.Groups = model.SortedUnique(append(u.Groups, g))
+				}
+			}
+		})
+	case "aws_iam_user_group_membership":
+		t.later(func() {
+			if u := t.userOf(p.Get("user")); u != nil {
+				for _, gv := range p.Get("groups").Elems() {
+					u.Groups = model.SortedUnique(append(u.Groups, t.groupID(gv)))
+				}
+			}
+		})
 	case "aws_s3_bucket":
 		t.bucket(in)
 	case "aws_s3_bucket_policy":
@@ -607,6 +634,65 @@ func (t *translator) attach(r *model.Role, arn *model.Value, attachment string) 
 	r.Policies = append(r.Policies, &model.PolicyDoc{Name: name, Pos: arn.Pos, Source: model.PolicyManaged, Ref: attachment})
 }
 
+// attachedDoc returns the policy document arn names: a copy of an
+// aws_iam_policy's document, or a managed policy reference.
+func (t *translator) attachedDoc(arn *model.Value, attachment string) *model.PolicyDoc {
+	if id := t.ref(arn, "aws_iam_policy"); id != "" {
+		for _, pol := range t.st.Policies {
+			if pol.ID == id {
+				d := *pol.Doc
+				return &d
+			}
+		}
+	}
+	name := arn.String()
+	if n := t.managedPolicyName(arn); n != "" {
+		name = n
+	}
+	return &model.PolicyDoc{Name: name, Pos: arn.Pos, Source: model.PolicyManaged, Ref: attachment}
+}
+
+// userOf returns the user v refers to, by reference or by name.
+func (t *translator) userOf(v *model.Value) *model.User {
+	if !v.IsSet() {
+		return nil
+	}
+	if id := t.ref(v, "aws_iam_user"); id != "" {
+		return t.st.User(id)
+	}
+	for _, u := range t.st.Users {
+		if u.Name.IsResolved() && v.IsResolved() && u.Name.Str == v.Str {
+			return u
+		}
+	}
+	return nil
+}
+
+// groupOf returns the group v refers to, by reference or by name.
+func (t *translator) groupOf(v *model.Value) *model.Group {
+	if !v.IsSet() {
+		return nil
+	}
+	if id := t.ref(v, "aws_iam_group"); id != "" {
+		return t.st.Group(id)
+	}
+	for _, g := range t.st.Groups {
+		if g.Name.IsResolved() && v.IsResolved() && g.Name.Str == v.Str {
+			return g
+		}
+	}
+	return nil
+}
+
+// groupID returns the ID of the group v names, or v as written for a
+// group outside the stack.
+func (t *translator) groupID(v *model.Value) string {
+	if g := t.groupOf(v); g != nil {
+		return g.ID
+	}
+	return v.String()
+}
+
 // managedPolicyName returns the name a data "aws_iam_policy" looks a
 // managed policy up by, when arn is that data source's arn.
 func (t *translator) managedPolicyName(arn *model.Value) string {
@@ -656,8 +742,16 @@ func (t *translator) inlinePolicy(in *instance) {
 			}
 		case "aws_iam_user_policy":
 			pol.Users = []string{firstNonEmpty(t.ref(p.Get("user")), p.Get("user").String())}
+			if u := t.userOf(p.Get("user")); u != nil {
+				d := *pol.Doc
+				u.Policies = append(u.Policies, &d)
+			}
 		case "aws_iam_group_policy":
 			pol.Groups = []string{firstNonEmpty(t.ref(p.Get("group")), p.Get("group").String())}
+			if g := t.groupOf(p.Get("group")); g != nil {
+				d := *pol.Doc
+				g.Policies = append(g.Policies, &d)
+			}
 		}
 	})
 }
@@ -689,6 +783,16 @@ func (t *translator) attachPolicy(in *instance) {
 	for _, rv := range roles {
 		if r := t.roleOf(rv); r != nil {
 			t.attach(r, arn, in.addr)
+		}
+	}
+	for _, u := range append(p.Get("users").Elems(), p.Get("user")) {
+		if usr := t.userOf(u); usr != nil {
+			usr.Policies = append(usr.Policies, t.attachedDoc(arn, in.addr))
+		}
+	}
+	for _, g := range append(p.Get("groups").Elems(), p.Get("group")) {
+		if grp := t.groupOf(g); grp != nil {
+			grp.Policies = append(grp.Policies, t.attachedDoc(arn, in.addr))
 		}
 	}
 	if pol == nil {

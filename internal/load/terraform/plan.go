@@ -122,6 +122,7 @@ func LoadPlan(ctx context.Context, f load.File, opts load.Options) (st *model.St
 	}
 	tr := newTranslator(st, insts, nil, p.diags)
 	tr.run()
+	st.LinkRoleUses()
 	st.Sort()
 	return st, nil
 }

@@ -81,6 +81,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.
 	tr := newTranslator(st, l.insts, l.docs, l.diags)
 	tr.data = l.data
 	tr.run()
+	st.LinkRoleUses()
 	st.Sort()
 	return []*model.Stack{st}, nil
 }

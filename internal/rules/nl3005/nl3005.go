@@ -1,8 +1,13 @@
-// Package nl3005 is rule NL3005: Function can escalate its privileges.
+// Package nl3005 is rule NL3005: Principal can escalate its privileges.
 //
-// It reports execution roles that allow a known privilege-escalation path
-// (iam:PassRole with lambda:CreateFunction, iam:PutRolePolicy,
-// iam:CreatePolicyVersion, …).
+// It reports, once per IAM principal of the application (a role whatever
+// uses it, a user, a group without members in the app, a customer-managed
+// policy attached to nothing), the privilege-escalation paths it holds
+// that reach something really stronger: administrator (it can grant
+// itself any permission), any role, user or function of the account (a
+// wildcard), or a specific more privileged principal of the app. A
+// principal that is already administrator gets no finding here (NL3001 or
+// NL3014 reports it).
 package nl3005
 
 import (
@@ -10,7 +15,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -19,32 +26,116 @@ import (
 func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL3005",
-		Title:      "Function can escalate its privileges",
+		Title:      "Principal can escalate its privileges",
 		Category:   rule.IAM,
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
 		Doc: rule.Doc{
-			Description: "Some combinations of permissions let a principal grant itself more: passing a more powerful role to a new function and invoking it, writing an inline policy on its own role, creating a new default policy version. A function with such a path effectively has the most powerful permissions reachable through it.",
+			Description: "Some permissions let a principal grant itself more: writing an inline policy on its own role, creating a new default version of a policy attached to it, passing a more powerful role to a new Lambda function and invoking it, replacing the code of a function that runs with a stronger role. nightlight checks the known escalation paths (iam:Put*/Attach*/CreatePolicyVersion/SetDefaultPolicyVersion/boundary, access keys and login profiles, AddUserToGroup, UpdateAssumeRolePolicy, iam:PassRole with Lambda, EC2, ECS, Glue, CloudFormation, Data Pipeline, CodeBuild, SageMaker, Step Functions, App Runner and Auto Scaling, lambda:UpdateFunctionCode and layer injection, glue:UpdateDevEndpoint, SageMaker presigned notebook URLs, SSM commands, EC2 Instance Connect, sts:AssumeRole) for every role, user, group and standalone policy, counts a path only where its action applies to the resource type (glue:* on one job is not glue:UpdateDevEndpoint) and where the target is really stronger, and reports each principal once with all its paths. Severity follows what is reachable: critical for administrator, high for any principal of a kind in the account, medium for a specific stronger principal of the app.",
 			Bad: `- Effect: Allow
   Action: [iam:PassRole, lambda:CreateFunction, lambda:InvokeFunction]
   Resource: "*"`,
 			Good: `- Effect: Allow
   Action: lambda:InvokeFunction
   Resource: !GetAtt Worker.Arn`,
-			Remediation: "Remove one step of the path (usually iam:PassRole on \"*\" or the iam:Put*/Attach* action), or scope iam:PassRole to a specific role with an iam:PassedToService condition.",
+			Remediation: "Remove one step of each path (usually iam:PassRole on \"*\" or the iam:Put*/Attach* action), scope iam:PassRole to the specific roles with an iam:PassedToService condition, and never let a principal write its own policies.",
 		},
 		Run: run,
 	}
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	for _, f := range kit.Flags(ctx, p, iam.FlagPrivilegeEscalation) {
-		if !keep(ctx, p, f) {
+	an := p.Facts.IAM(ctx)
+	if an == nil {
+		return nil
+	}
+	for _, a := range an.Principals {
+		if a.Reach == nil {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s can escalate its privileges: %s", kit.Who(f.Functions), strings.TrimPrefix(f.Message, "privilege escalation: ")))
+		if a.Kind == iam.GroupPrincipal && len(a.Members) > 0 {
+			continue // each member reports it, with its own paths
+		}
+		report(p, a)
 	}
 	return nil
 }
 
-func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return true }
+// maxListed bounds the paths spelled out in one message.
+const maxListed = 6
+
+func report(p *rule.Pass, a *iam.Actor) {
+	r := a.Reach
+	sev := rule.Critical
+	switch r.Level {
+	case iam.ReachAny:
+		sev = rule.High
+	case iam.ReachPrincipal:
+		sev = rule.Medium
+	}
+	conf := rule.ConfidenceHigh
+	if r.Conditional {
+		conf = rule.ConfidenceMedium
+	}
+	var list []string
+	for i, x := range r.Paths {
+		if i == maxListed {
+			list = append(list, fmt.Sprintf("and %d more", len(r.Paths)-maxListed))
+			break
+		}
+		list = append(list, fmt.Sprintf("(%d) %s", i+1, x))
+	}
+	who := a.Describe()
+	if a.Kind == iam.PolicyPrincipal {
+		who = "customer-managed policy " + a.ID + " (attached to nothing in the app) would let whoever holds it"
+	} else {
+		who += " can"
+	}
+	msg := fmt.Sprintf("%s reach %s: %s", who, r.Summary(), strings.Join(list, "; "))
+	if a.Kind == iam.PolicyPrincipal {
+		msg = strings.Replace(msg, " can reach ", " reach ", 1)
+	}
+	pos := a.Pos
+	for _, x := range r.Paths {
+		if x.Level != r.Level {
+			continue
+		}
+		for _, s := range x.Statements {
+			if s.File == p.Stack.File && s.Line > 0 {
+				pos = model.Pos{File: s.File, Line: s.Line}
+				break
+			}
+		}
+		if pos != a.Pos {
+			break
+		}
+	}
+	f := rule.Finding{Resource: a.ID, Severity: sev, Confidence: conf, Message: msg, Path: nodePath(p, a)}
+	f.At(pos)
+	p.Report(f)
+}
+
+// nodePath is the graph path of a principal: the functions using a role,
+// then the role, then the stronger principals of the app it reaches.
+func nodePath(p *rule.Pass, a *iam.Actor) []string {
+	var out []string
+	switch a.Kind {
+	case iam.RolePrincipal:
+		if len(a.Functions) > 0 {
+			out = append(out, kit.FnNode(p, a.Functions[0]))
+		}
+		out = append(out, graph.ID(p.Stack.ID, graph.NodeRole, a.ID))
+	default:
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, x := range a.Reach.Paths {
+		for _, t := range x.Targets {
+			if p.Stack.Role(t) != nil && !seen[t] {
+				seen[t] = true
+				out = append(out, graph.ID(p.Stack.ID, graph.NodeRole, t))
+			}
+		}
+	}
+	return out
+}
