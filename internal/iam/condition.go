@@ -281,6 +281,9 @@ func (c *Condition) eval(r *evalState) Tri {
 		return Maybe
 	}
 	vals, present, known := r.req.Context.lookup(c.Key, r.req)
+	if !known && c.sessionExpired() {
+		return No
+	}
 	if !known {
 		if r.collecting {
 			r.because(c.String())
@@ -504,4 +507,28 @@ func Operators() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// sessionEpoch is a date every session nightlight reasons about was
+// issued after (the action catalog's data is newer): a condition
+// requiring aws:TokenIssueTime or aws:CurrentTime to be before it can
+// never hold for a current session.
+func sessionEpoch() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// sessionExpired reports whether c is DateLessThan(Equals) on
+// aws:TokenIssueTime or aws:CurrentTime with every date before
+// sessionEpoch().
+func (c *Condition) sessionExpired() bool {
+	if c.op != opDateLessThan && c.op != opDateLessThanEquals || c.ifExists || c.set != setNone || len(c.dates) == 0 || len(c.dates) != len(c.Values) {
+		return false
+	}
+	if !equalFoldASCII(c.Key, "aws:TokenIssueTime") && !equalFoldASCII(c.Key, "aws:CurrentTime") {
+		return false
+	}
+	for _, d := range c.dates {
+		if !d.Before(sessionEpoch()) {
+			return false
+		}
+	}
+	return true
 }

@@ -139,7 +139,13 @@ func scopeOf(e *Effective, action string) grantScope {
 			continue
 		}
 		sc.statements = append(sc.statements, g.Statement)
+		wild := strings.ContainsAny(g.Resource, "*?")
 		for _, t := range g.Targets {
+			if t.Confidence == ConfidenceMedium && !wild {
+				// A literal ARN matched only through an unknown
+				// (generated) name: a different entity.
+				continue
+			}
 			if old, ok := sc.targets[t.ID]; !ok || confRank(t.Confidence) > confRank(old.Confidence) {
 				sc.targets[t.ID] = t
 			}
@@ -240,6 +246,9 @@ func (a *Analyzer) reach(stack *model.Stack, p *Actor, all []*Actor) *Reach {
 		if len(esc.Actions) == 0 {
 			continue
 		}
+		if esc.Path.ID == "iam-put-role-permissions-boundary" && e.Boundary == nil {
+			continue // no boundary to remove
+		}
 		sc := scopeOf(e, esc.Actions[0])
 		switch PathTarget(esc.Path) {
 		case TargetSelf:
@@ -306,7 +315,17 @@ func (a *Analyzer) reach(stack *model.Stack, p *Actor, all []*Actor) *Reach {
 				}
 			}
 			ids, admin := stronger(cands, roleP)
-			specific(esc, "role", ids, admin)
+			what := "role"
+			if len(ids) == 1 {
+				if t := trustOf(stack.Role(ids[0])); t != nil && t.ServiceOnly && len(t.Services) == 1 {
+					// Nobody assumes it directly: passing it is the way in.
+					ids[0] += ", which only " + t.Services[0] + " can assume"
+				}
+			}
+			specific(esc, what, ids, admin)
+			if len(ids) == 1 {
+				paths[len(paths)-1].Targets = []string{strings.SplitN(ids[0], ",", 2)[0]}
+			}
 			if sc.open {
 				add(esc, ReachAny, "any role in the account that "+esc.Path.PassedTo+" may assume", nil, !sc.fullyOpen)
 			}
