@@ -82,7 +82,10 @@ func (s *Stack) LinkRoleUses() {
 		return nil
 	}
 	for _, res := range s.Resources {
-		if notRoleUses[res.Type] || res.Properties == nil {
+		if notRoleUses[res.Type] || res.Properties == nil || s.Function(res.ID) != nil ||
+			strings.Contains(res.Type, "_iam_") || strings.Contains(res.Type, "role_assignment") {
+			// Grants to the identity (google_project_iam_member,
+			// azurerm_role_assignment) are not uses of it.
 			continue
 		}
 		kind, ok := roleUseKinds[res.Type]
