@@ -20,6 +20,8 @@ import (
 type Analyzer struct {
 	Catalog *catalog.Catalog
 	Managed *managed.Set
+	// fit caches each action's resource formats (see fit.go).
+	fit fitCache
 	// results remembers each stack's analysis (keyed by the stack's
 	// pointer), so that the graph and the rules share one computation. A
 	// stack must not change after it has been analyzed.
@@ -452,7 +454,7 @@ func (a *Analyzer) finish(ctx context.Context, idx *targetIndex, e *Effective) {
 		return x.Resource < y.Resource
 	})
 	e.Services = a.group(e.Grants)
-	e.Escalations = ps.Escalations()
+	e.Escalations = ps.escalations(a.escalationResources)
 	e.Flags = a.flags(e)
 }
 
@@ -511,6 +513,9 @@ func (a *Analyzer) statementProblems(e *Effective, s *Statement) {
 // is narrower).
 func (a *Analyzer) addGrant(e *Effective, ps *PolicySet, idx *targetIndex, seen map[string]int, act *catalog.Action, resource string, rv *model.Value, s *Statement, depth int) {
 	name := act.String()
+	if !a.fits(idx, act, resource) {
+		return // the action accepts no resource of the kind named: the grant is inert
+	}
 	d := ps.Evaluate(&Request{Action: name, Resource: resource})
 	switch {
 	case d.Outcome == OutcomeExplicitDeny:

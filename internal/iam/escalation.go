@@ -87,7 +87,24 @@ type Escalation struct {
 // path ID. Each step is decided by Evaluate on a symbolic resource, so
 // denies, boundaries, NotAction/NotResource and conditions
 // (iam:PassedToService) are honoured.
-func (ps *PolicySet) Escalations() []Escalation {
+func (ps *PolicySet) Escalations() []Escalation { return ps.escalations(nil) }
+
+// escalationResources returns the resources a step action is evaluated
+// on: every ARN format of the resource types it accepts (and "*" when it
+// can be called without one), so that a grant on an unrelated resource
+// (glue:UpdateDevEndpoint on a Glue job) is no escalation.
+func (a *Analyzer) escalationResources(action string) []string {
+	act := a.Catalog.Lookup(action)
+	if act == nil || a.fit.formats(a.Catalog, act).unknown {
+		return nil
+	}
+	return a.requestResources(act)
+}
+
+// escalations is Escalations with each step evaluated on the resources
+// resources returns for its action (nil resources, or a nil result: a
+// symbol standing for any resource).
+func (ps *PolicySet) escalations(resources func(action string) []string) []Escalation {
 	var out []Escalation
 	cache := map[string]Decision{}
 	decide := func(action, passedTo string, anyRes bool) Decision {
@@ -98,16 +115,27 @@ func (ps *PolicySet) Escalations() []Escalation {
 		if d, ok := cache[key]; ok {
 			return d
 		}
-		r := Request{Action: action, Resource: "${Resource}"}
+		targets := []string{"${Resource}"}
 		if anyRes {
-			r.Resource = "arn:aws:iam::${AWS::AccountId}:role/${AnyRole}"
+			targets = []string{"arn:aws:iam::${AWS::AccountId}:role/${AnyRole}"}
+		} else if resources != nil {
+			if rs := resources(action); len(rs) > 0 {
+				targets = rs
+			}
 		}
-		if passedTo != "" && strings.EqualFold(action, "iam:PassRole") {
-			r.Context.Set("iam:PassedToService", passedTo)
+		var best Decision
+		for i, res := range targets {
+			r := Request{Action: action, Resource: res}
+			if passedTo != "" && strings.EqualFold(action, "iam:PassRole") {
+				r.Context.Set("iam:PassedToService", passedTo)
+			}
+			d := ps.Evaluate(&r)
+			if i == 0 || (d.Allowed() && (!best.Allowed() || best.Conditional && !d.Conditional)) {
+				best = d
+			}
 		}
-		d := ps.Evaluate(&r)
-		cache[key] = d
-		return d
+		cache[key] = best
+		return best
 	}
 	for _, p := range EscalationPaths() {
 		e := Escalation{Path: p}

@@ -139,14 +139,24 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 }
 
 // hasResourceTypes reports whether the action can be limited to resource
-// ARNs (so Resource "*" is broader than needed).
+// ARNs (so Resource "*" is broader than needed): it requires a resource of
+// some type. The catalog marks a type required only when it is the one
+// choice: an action listing several types (s3:GetObject on an object or an
+// access point object) needs one of them, while an action with a single
+// optional type (cloudwatch:PutMetricData and its dataset) also runs without
+// a resource, which only Resource "*" allows.
 func hasResourceTypes(a *catalog.Action) bool {
+	n := 0
 	for _, r := range a.Resources {
-		if r.Type != "" {
+		if r.Type == "" {
+			continue
+		}
+		if r.Required {
 			return true
 		}
+		n++
 	}
-	return false
+	return n > 1
 }
 
 func sortFlags(fs []Flag) {

@@ -108,7 +108,10 @@ type unit struct {
 	kind  unitKind
 	b     byte   // uLit
 	name  string // uSym, uVar: the placeholder's content
-	colon bool   // uStar, uQ: may match ':' (in an ARN's resource part or a plain string)
+	colon bool   // uStar, uQ, uSym, uVar: may match ':' (in an ARN's resource part or a plain string)
+	// noSlash marks a uSym that stands for a name that cannot contain '/':
+	// the bucket name that starts an S3 ARN's resource part.
+	noSlash bool
 }
 
 type unitKind uint8
@@ -175,11 +178,18 @@ func splitUnits(s string, wild, arn bool, vars func(string) (string, bool)) []un
 			total -= strings.Count(ph, ":")
 		}
 	}
+	// In an S3 ARN, a symbol right after ":::" is a bucket name: it cannot
+	// absorb the '/' that starts an object key.
+	s3 := isARN && strings.HasPrefix(s, "arn:") && len(strings.SplitN(s, ":", 4)) == 4 && strings.SplitN(s, ":", 4)[2] == "s3"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c == '$' && i+1 < len(s) && s[i+1] == '{' {
 			if end := strings.IndexByte(s[i+2:], '}'); end >= 0 {
 				name := s[i+2 : i+2+end]
+				afterColon := i > 0 && s[i-1] == ':'
+				// Before an ARN's resource part a symbol is one part
+				// (a region, an account): it cannot absorb ':'.
+				symColon := !isARN || colons >= 5 || colons == total
 				i += 2 + end
 				switch classify(name) {
 				case phLiteral:
@@ -193,9 +203,9 @@ func splitUnits(s string, wild, arn bool, vars func(string) (string, bool)) []un
 							continue
 						}
 					}
-					out = append(out, unit{kind: uVar, name: name})
+					out = append(out, unit{kind: uVar, name: name, colon: symColon})
 				default:
-					out = append(out, unit{kind: uSym, name: name})
+					out = append(out, unit{kind: uSym, name: name, colon: symColon, noSlash: s3 && colons == 5 && afterColon})
 				}
 				continue
 			}
@@ -294,14 +304,19 @@ func matchUnitsSearch(p, s []unit, fold bool) Tri {
 					r = f(i+1, j+1)
 				}
 			case uSym, uVar:
-				if subjSym && su.name == pu.name && su.kind == pu.kind {
+				switch {
+				case subjSym && su.name == pu.name && su.kind == pu.kind:
 					// The same symbol on both sides is the same value.
 					r = f(i+1, j+1)
-				} else {
+				case (pu.noSlash && su.kind == uLit && su.b == '/') || (!pu.colon && su.kind == uLit && su.b == ':'):
+					r = minTri(Maybe, f(i+1, j)) // a bucket name ends before '/', an ARN part before ':'
+				default:
 					r = maxTri(r, maxTri(minTri(Maybe, f(i+1, j)), minTri(Maybe, f(i, j+1))))
 				}
 			case uLit:
 				switch {
+				case subjSym && ((su.noSlash && pu.b == '/') || (!su.colon && pu.b == ':')):
+					r = minTri(Maybe, f(i, j+1)) // a bucket name ends before '/', an ARN part before ':'
 				case subjSym:
 					r = maxTri(minTri(Maybe, f(i, j+1)), minTri(Maybe, f(i+1, j)))
 				case pu.b == su.b || (fold && lower(pu.b) == lower(su.b)):

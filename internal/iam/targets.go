@@ -10,6 +10,9 @@ import (
 type targetIndex struct {
 	objs []targetObj
 	ids  map[string]*targetObj
+	// types maps every resource ID of the stack to its type, to know the
+	// service of an ARN given as a reference.
+	types map[string]string
 	// byService lists the objects (indexes into objs) of each service.
 	byService map[string][]int
 	// cache holds pattern-matching results by service and resource (for
@@ -46,9 +49,12 @@ var storeARNs = map[model.StoreKind]struct {
 }
 
 func newTargetIndex(stack *model.Stack) *targetIndex {
-	x := &targetIndex{ids: map[string]*targetObj{}, cache: map[string][]Target{}}
+	x := &targetIndex{ids: map[string]*targetObj{}, cache: map[string][]Target{}, types: map[string]string{}}
 	if stack == nil {
 		return x
+	}
+	for _, r := range stack.Resources {
+		x.types[r.ID] = r.Type
 	}
 	name := func(id string, v *model.Value) string {
 		if v.IsResolved() && v.Kind == model.String && v.Str != "" {
