@@ -191,7 +191,11 @@ func (x *targetIndex) arnOf(resource string) string {
 	if o := x.ids[id]; o != nil && len(o.arns) > 0 && (attr == "Arn" || attr == "arn") {
 		return o.arns[0] + rest
 	}
-	if svc := serviceOfType(x.types[id]); svc != "" {
+	svc := serviceOfType(x.types[id])
+	if o := x.ids[id]; svc == "" && o != nil {
+		svc = o.service
+	}
+	if svc != "" {
 		return "arn:aws:" + svc + ":${AWS::Region}:${AWS::AccountId}:${" + name + "}" + rest
 	}
 	return resource

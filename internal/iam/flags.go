@@ -33,6 +33,15 @@ func listActions(actions []string) ([]string, string) {
 // flags derives the notable permissions of e.
 func (a *Analyzer) flags(e *Effective) []Flag {
 	var out []Flag
+	// granted records, per statement, the services it grants something of
+	// (a service wildcard on a resource of another service grants nothing).
+	granted := map[StatementRef]map[string]bool{}
+	for _, g := range e.Grants {
+		if granted[g.Statement] == nil {
+			granted[g.Statement] = map[string]bool{}
+		}
+		granted[g.Statement][g.Service] = true
+	}
 	// Statement-level wildcards.
 	for _, p := range e.Policies {
 		if p.Unknown {
@@ -58,7 +67,7 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 				case ap.any || ap.lowerRaw == "*:*":
 					out = append(out, Flag{Kind: FlagFullWildcard, Statement: s.Ref(), Pos: s.Pos, Confidence: confOf(cond), Resource: res,
 						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every action of every service on %s", ap.raw, res)})
-				case !ap.sym && !ap.svcGlob && ap.name == "*" && a.Catalog.Service(ap.svc) != nil:
+				case !ap.sym && !ap.svcGlob && ap.name == "*" && a.Catalog.Service(ap.svc) != nil && granted[s.Ref()][ap.svc]:
 					out = append(out, Flag{Kind: FlagServiceWildcard, Statement: s.Ref(), Pos: s.Pos, Confidence: confOf(cond), Resource: res,
 						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every %s action on %s", ap.raw, ap.svc, res)})
 				}

@@ -64,6 +64,12 @@ func newTargetIndex(stack *model.Stack) *targetIndex {
 	}
 	for _, st := range stack.Stores {
 		layout, ok := storeARNs[st.Kind]
+		if svc := serviceOfType(st.Type); svc != "" && svc != layout.service {
+			// A store of this kind from another service (a Firehose
+			// delivery stream is a stream, not a Kinesis stream): its
+			// service is known, its ARN layout is not.
+			layout.service, layout.arns, ok = svc, nil, false
+		}
 		o := targetObj{id: st.ID, kind: string(st.Kind), service: layout.service}
 		if ok {
 			n := name(st.ID, st.Name)
