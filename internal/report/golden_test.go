@@ -57,9 +57,9 @@ func sampleDoc() *Document {
 		}},
 		Graph: &graph.Graph{
 			Nodes: []*graph.Node{
-				{ID: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.NodeEntryPoint, Name: "GET /orders"},
-				{ID: "app/template.yaml#function:ListOrders", Kind: graph.NodeFunction, Name: "ListOrders"},
-				{ID: "app/template.yaml#store:Orders", Kind: graph.NodeStore, Name: "Orders", Sub: "table"},
+				{ID: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.NodeEntryPoint, Name: "GET /orders", File: "app/template.yaml", Line: 21},
+				{ID: "app/template.yaml#function:ListOrders", Kind: graph.NodeFunction, Name: "ListOrders", File: "app/template.yaml", Line: 30},
+				{ID: "app/template.yaml#store:Orders", Kind: graph.NodeStore, Name: "Orders", Sub: "table", File: "app/template.yaml", Line: 50},
 				{ID: "principal:internet", Kind: graph.NodePrincipal, Name: "Internet"},
 			},
 			Edges: []*graph.Edge{

@@ -74,6 +74,7 @@ func WriteJUnit(w io.Writer, doc *Document, opt JUnitOptions) error {
 				Error: &junitFailure{Message: in.Error, Type: "load-error", Text: in.Error}})
 		}
 	}
+	nodes := pathNodes(doc)
 	for _, f := range doc.Findings {
 		s := suite(f.File)
 		c := junitCase{
@@ -85,7 +86,7 @@ func WriteJUnit(w io.Writer, doc *Document, opt JUnitOptions) error {
 			var b strings.Builder
 			fmt.Fprintf(&b, "%s:%d: %s [%s, %s confidence]\n", f.File, f.Line, f.Message, f.Severity, f.Confidence)
 			if len(f.Path) > 0 {
-				fmt.Fprintf(&b, "path: %s\n", strings.Join(f.Path, " -> "))
+				fmt.Fprintf(&b, "path: %s\n", pathText(f.Path, nodes, " -> "))
 			}
 			if f.Remediation != "" {
 				fmt.Fprintf(&b, "fix: %s\n", f.Remediation)

@@ -61,6 +61,7 @@ func WriteMarkdown(w io.Writer, doc *Document, opt MarkdownOptions) error {
 	fs := append([]rule.Finding(nil), doc.Findings...)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity.Rank() > fs[j].Severity.Rank() })
 	if len(fs) > 0 {
+		nodes := pathNodes(doc)
 		p("| | Rule | Where | Finding |\n|---|---|---|---|\n")
 		for i, f := range fs {
 			if i == opt.MaxFindings {
@@ -74,7 +75,11 @@ func WriteMarkdown(w io.Writer, doc *Document, opt MarkdownOptions) error {
 			if f.Resource != "" {
 				where += " " + mdCell(f.Resource)
 			}
-			p("| %s %s | %s | %s | %s |\n", sevIcon[f.Severity], f.Severity, f.Rule, where, mdCell(f.Message))
+			msg := mdCell(f.Message)
+			if len(f.Path) > 0 {
+				msg += "<br>path: " + mdCell(pathText(f.Path, nodes, " → "))
+			}
+			p("| %s %s | %s | %s | %s |\n", sevIcon[f.Severity], f.Severity, f.Rule, where, msg)
 		}
 		p("\n")
 	}

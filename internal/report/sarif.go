@@ -99,6 +99,7 @@ func WriteSARIF(w io.Writer, doc *Document, rules []*rule.Rule) error {
 	}
 
 	run.Results = []*sarif.Result{}
+	nodes := pathNodes(doc)
 	for _, f := range doc.Findings {
 		res := sarif.NewRuleResult(f.Rule).
 			WithRuleIndex(index[f.Rule]).
@@ -118,6 +119,10 @@ func WriteSARIF(w io.Writer, doc *Document, rules []*rule.Rule) error {
 				l.AddLogicalLocations(sarif.NewLogicalLocation().WithName(f.Resource).WithKind("resource"))
 			}
 			res.AddLocation(l)
+		}
+		if flow, related := sarifPath(f, nodes); flow != nil {
+			res.AddCodeFlow(flow)
+			res.WithRelatedLocations(related)
 		}
 		fp := f.Fingerprint
 		if fp == "" {
@@ -146,6 +151,84 @@ func WriteSARIF(w io.Writer, doc *Document, rules []*rule.Rule) error {
 	}
 	_, err = io.WriteString(w, "\n")
 	return err
+}
+
+// pathNode is what a report knows of one element of a finding's path.
+type pathNode struct {
+	name string
+	file string
+	line int
+}
+
+// pathNodes indexes the graph's nodes by ID for the path writers.
+func pathNodes(doc *Document) map[string]pathNode {
+	m := map[string]pathNode{}
+	if doc.Graph == nil {
+		return m
+	}
+	for _, n := range doc.Graph.Nodes {
+		m[n.ID] = pathNode{name: n.Name, file: n.File, line: n.Line}
+	}
+	return m
+}
+
+// pathName names one element of a path: its graph node's name, else what
+// its ID says.
+func pathName(id string, nodes map[string]pathNode) string {
+	if n, ok := nodes[id]; ok && n.name != "" {
+		return n.name
+	}
+	return nodeLabel(id, nil)
+}
+
+// pathText names a path's elements, joined by sep.
+func pathText(path []string, nodes map[string]pathNode, sep string) string {
+	names := make([]string, len(path))
+	for i, id := range path {
+		names[i] = pathName(id, nodes)
+	}
+	return strings.Join(names, sep)
+}
+
+// sarifPath turns a finding's path into a code flow (one thread flow whose
+// steps are the path's elements, each at its declaration) and the related
+// locations GitHub shows beside the result. It returns nil when the path
+// is empty.
+func sarifPath(f rule.Finding, nodes map[string]pathNode) (*sarif.CodeFlow, []*sarif.Location) {
+	if len(f.Path) == 0 {
+		return nil, nil
+	}
+	var steps []*sarif.ThreadFlowLocation
+	var related []*sarif.Location
+	names := make([]string, len(f.Path))
+	for i, id := range f.Path {
+		n := nodes[id]
+		n.name = pathName(id, nodes)
+		names[i] = n.name
+		loc := sarif.NewLocation().WithMessage(sarif.NewTextMessage(n.name))
+		if n.file != "" {
+			region := sarif.NewRegion().WithStartLine(max(n.line, 1))
+			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(n.file).WithUriBaseId("%SRCROOT%")).
+				WithRegion(region))
+			related = append(related, sarif.NewLocation().
+				WithId(len(related)+1).
+				WithPhysicalLocation(loc.PhysicalLocation).
+				WithMessage(sarif.NewTextMessage(fmt.Sprintf("step %d of the path: %s", i+1, n.name))))
+		}
+		// The ends of the path (who reaches, what is reached) are what
+		// the finding is about; the steps between explain how.
+		importance := "important"
+		if i == 0 || i == len(f.Path)-1 {
+			importance = "essential"
+		}
+		step := sarif.NewThreadFlowLocation().WithLocation(loc).WithExecutionOrder(i + 1).WithImportance(importance)
+		steps = append(steps, step)
+	}
+	flow := sarif.NewCodeFlow().
+		WithMessage(sarif.NewTextMessage(strings.Join(names, " → "))).
+		WithThreadFlows([]*sarif.ThreadFlow{sarif.NewThreadFlow().WithLocations(steps)})
+	return flow, related
 }
 
 // ruleName turns a title into the PascalCase name SARIF viewers show.
