@@ -6,6 +6,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/azure"
+	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
@@ -34,6 +35,7 @@ func DefaultLoaders() map[model.Format]LoadFunc {
 		model.FormatTerraformPlan:  one(loadPlan),
 		model.FormatAzureFunctions: one(azure.Load),
 		model.FormatARM:            one(azure.LoadARM),
+		model.FormatWskdeploy:      one(openwhisk.Load),
 	}
 }
 

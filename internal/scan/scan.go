@@ -18,6 +18,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/azure"
+	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -304,6 +305,11 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 			case isTpl:
 			case azure.IsARM(data):
 				u.Format = model.FormatARM
+			case openwhisk.IsManifest(data):
+				if openwhisk.IsDeployment(c.display) {
+					continue // read by the manifest beside it
+				}
+				u.Format = model.FormatWskdeploy
 			case c.explicit:
 				u.err = fmt.Errorf("%s: not a CloudFormation/SAM template, Serverless file, Terraform file or plan", c.display)
 			default:
