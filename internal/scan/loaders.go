@@ -6,8 +6,8 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/azure"
-	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
 	"github.com/nightlight-sec/nightlight/internal/load/terraform"
