@@ -123,6 +123,8 @@ func formatByName(name string) model.Format {
 		return model.FormatServerless
 	case strings.HasSuffix(lower, ".tf") || strings.HasSuffix(lower, ".tf.json"):
 		return model.FormatTerraform
+	case lower == "firebase.json":
+		return model.FormatFirebase
 	case lower == "host.json" || lower == "function.json":
 		return model.FormatAzureFunctions // grouped into projects by buildUnits
 	}

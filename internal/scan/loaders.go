@@ -7,6 +7,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/azure"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/firebase"
 	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
@@ -36,6 +37,7 @@ func DefaultLoaders() map[model.Format]LoadFunc {
 		model.FormatAzureFunctions: one(azure.Load),
 		model.FormatARM:            one(azure.LoadARM),
 		model.FormatWskdeploy:      one(openwhisk.Load),
+		model.FormatFirebase:       one(firebase.Load),
 	}
 }
 

@@ -87,6 +87,7 @@ func TestNativeCorpus(t *testing.T) {
 		model.FormatAzureFunctions: 67,
 		model.FormatARM:            10,
 		model.FormatWskdeploy:      100, // of 101: tests/usecases/badyaml is invalid on purpose
+		model.FormatFirebase:       94,
 	}
 	for f, n := range floors {
 		if clean[f] < n {

@@ -305,7 +305,7 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 			case isTpl:
 			case azure.IsARM(data):
 				u.Format = model.FormatARM
-			case openwhisk.IsManifest(data):
+			case openwhisk.IsManifest(c.display, data):
 				if openwhisk.IsDeployment(c.display) {
 					continue // read by the manifest beside it
 				}

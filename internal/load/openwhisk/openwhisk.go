@@ -16,6 +16,7 @@
 package openwhisk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path"
@@ -32,13 +33,21 @@ import (
 const APIID = "WebActions"
 
 var rootRE = regexp.MustCompile(`(?m)^(project|packages|package):`)
-var partRE = regexp.MustCompile(`(?m)^\s+(actions|sequences|triggers|rules|apis|packages):`)
+var partRE = regexp.MustCompile(`(?m)^\s+(actions|sequences|triggers|rules|apis):`)
 
-// IsManifest reports whether YAML bytes look like a wskdeploy manifest or
-// deployment file: a project/packages/package root with actions,
-// sequences, triggers, rules, apis or packages below it.
-func IsManifest(data []byte) bool {
-	return rootRE.Match(data) && partRE.Match(data) && !strings.Contains(string(data), "AWSTemplateFormatVersion")
+// IsManifest reports whether the YAML file name holding data looks like a
+// wskdeploy manifest or deployment file: a project/packages/package root
+// in a file named manifest*, or such a root anywhere with actions,
+// sequences, triggers, rules or apis below it (not a pnpm lockfile, whose
+// root is packages: too).
+func IsManifest(name string, data []byte) bool {
+	if !rootRE.Match(data) {
+		return false
+	}
+	if n := strings.ToLower(path.Base(name)); strings.HasPrefix(n, "manifest") && !bytes.Contains(data, []byte("applications:")) {
+		return true // wskdeploy's own file name (not a Cloud Foundry manifest)
+	}
+	return partRE.Match(data) && !bytes.Contains(data, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(data, []byte("lockfileVersion"))
 }
 
 // IsDeployment reports whether name is a wskdeploy deployment file, whose

@@ -36,7 +36,7 @@ func loadFile(t *testing.T, p string, opts load.Options) (*model.Stack, error) {
 }
 
 func TestShop(t *testing.T) {
-	if !IsManifest(mustRead(t, "testdata/shop/manifest.yaml")) {
+	if !IsManifest("manifest.yaml", mustRead(t, "testdata/shop/manifest.yaml")) {
 		t.Fatal("IsManifest: false")
 	}
 	st, err := loadFile(t, "testdata/shop/manifest.yaml", load.Options{})
