@@ -17,6 +17,9 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1021"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1022"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1023"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1040"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1041"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1042"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl2003"
@@ -37,6 +40,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3015"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3016"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3017"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3040"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4003"
@@ -63,6 +68,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4024"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4025"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4026"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4060"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4061"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4102"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4103"
@@ -71,11 +78,13 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4106"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4107"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4108"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4120"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5003"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5004"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5010"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6002"
 )
@@ -99,6 +108,9 @@ func All() []*rule.Rule {
 		nl1021.Rule(),
 		nl1022.Rule(),
 		nl1023.Rule(),
+		nl1040.Rule(),
+		nl1041.Rule(),
+		nl1042.Rule(),
 		nl2001.Rule(),
 		nl2002.Rule(),
 		nl2003.Rule(),
@@ -119,6 +131,8 @@ func All() []*rule.Rule {
 		nl3015.Rule(),
 		nl3016.Rule(),
 		nl3017.Rule(),
+		nl3040.Rule(),
+		nl3041.Rule(),
 		nl4001.Rule(),
 		nl4002.Rule(),
 		nl4003.Rule(),
@@ -145,6 +159,8 @@ func All() []*rule.Rule {
 		nl4024.Rule(),
 		nl4025.Rule(),
 		nl4026.Rule(),
+		nl4060.Rule(),
+		nl4061.Rule(),
 		nl4101.Rule(),
 		nl4102.Rule(),
 		nl4103.Rule(),
@@ -153,11 +169,13 @@ func All() []*rule.Rule {
 		nl4106.Rule(),
 		nl4107.Rule(),
 		nl4108.Rule(),
+		nl4120.Rule(),
 		nl5001.Rule(),
 		nl5002.Rule(),
 		nl5003.Rule(),
 		nl5004.Rule(),
 		nl5005.Rule(),
+		nl5010.Rule(),
 		nl6001.Rule(),
 		nl6002.Rule(),
 	}

@@ -156,7 +156,8 @@ func (b *builder) codebase(ctx context.Context, cb *model.Value) {
 	if s := cb.Get("source"); s.IsSet() {
 		src = s.String()
 	}
-	dir, err := load.Clean(b.dir, src)
+	rel, err := load.Clean(".", src)
+	dir := path.Join(b.dir, rel)
 	if err != nil {
 		b.diag(cb.Get("source").PosOr(cb.Pos), model.DiagError, "functions source %q leaves the project: not read", src)
 		return
@@ -227,6 +228,7 @@ func (b *builder) rewrites(h *model.Value) {
 			if auth.Type == "" {
 				continue // not an HTTP function
 			}
+			auth.Pos = rw.Pos // the rewrite is what exposes this path
 			src := firstSet(rw.Get("source"), rw.Get("regex")).String()
 			b.st.EntryPoints = append(b.st.EntryPoints, &model.EntryPoint{ID: "hosting " + src + " -> " + target.ID, Pos: rw.Pos, Kind: model.EntryRoute,
 				API: "Hosting", Method: "ANY", Path: src, Function: target.ID, Auth: auth, Event: "hosting rewrite"})

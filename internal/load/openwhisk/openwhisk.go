@@ -207,6 +207,35 @@ func (b *builder) resolve(v *model.Value) *model.Value {
 	return &out
 }
 
+// resolveTree applies resolve to every string of a tree.
+func (b *builder) resolveTree(v *model.Value, depth int) *model.Value {
+	if v == nil || depth > 64 {
+		return v
+	}
+	switch v.Kind {
+	case model.String:
+		return b.resolve(v)
+	case model.List:
+		out := *v
+		out.Items = make([]*model.Value, len(v.Items))
+		for i, x := range v.Items {
+			out.Items[i] = b.resolveTree(x, depth+1)
+			out.Unresolved = out.Unresolved || out.Items[i].Unresolved
+		}
+		return &out
+	case model.Map:
+		out := *v
+		out.Fields = make([]model.Field, len(v.Fields))
+		for i, f := range v.Fields {
+			f.Value = b.resolveTree(f.Value, depth+1)
+			out.Fields[i] = f
+			out.Unresolved = out.Unresolved || f.Value.Unresolved
+		}
+		return &out
+	}
+	return v
+}
+
 var envRE = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*`)
 
 func (b *builder) name(key string) string {
@@ -266,7 +295,7 @@ func (b *builder) pkg(name string, pos model.Pos, p *model.Value) {
 	triggers := map[string]*model.Value{}
 	for _, t := range p.Get("triggers").Entries() {
 		triggers[b.name(t.Key)] = t.Value
-		b.st.Resources = append(b.st.Resources, &model.Resource{ID: "trigger " + b.name(t.Key), Type: "openwhisk:trigger", Pos: t.KeyPos, Properties: t.Value})
+		b.st.Resources = append(b.st.Resources, &model.Resource{ID: "trigger " + b.name(t.Key), Type: "openwhisk:trigger", Pos: t.KeyPos, Properties: b.resolveTree(t.Value, 0)})
 	}
 	for _, r := range p.Get("rules").Entries() {
 		b.rule(pkg, r, triggers)
@@ -315,7 +344,7 @@ func (b *builder) dependency(pkg string, d model.Field) {
 	b.st.Stores = append(b.st.Stores, s)
 	pb.store = s
 	// The binding's own credentials are default parameters too.
-	b.st.Resources = append(b.st.Resources, &model.Resource{ID: "binding " + d.Key, Type: "openwhisk:package-binding", Pos: d.KeyPos, Properties: d.Value})
+	b.st.Resources = append(b.st.Resources, &model.Resource{ID: "binding " + d.Key, Type: "openwhisk:package-binding", Pos: d.KeyPos, Properties: b.resolveTree(d.Value, 0)})
 }
 
 func isTrue(v *model.Value) bool {
@@ -517,6 +546,8 @@ func (b *builder) rule(pkg string, r model.Field, triggers map[string]*model.Val
 			case verb == "changes" || verb == "messageHubFeed" || verb == "kafkaFeed":
 				if pb, ok := b.bindings[dep]; ok && pb.store != nil {
 					tr.Source, tr.SourceValue = pb.store.ID, pb.store.Name
+					// The event carries the change or message to the action.
+					b.st.Bindings = append(b.st.Bindings, &model.Binding{ID: tr.ID, Pos: r.KeyPos, Function: to, Access: model.AccessRead, Store: pb.store.ID, Type: feed})
 				}
 				if verb != "changes" {
 					tr.Kind = model.TriggerKafka

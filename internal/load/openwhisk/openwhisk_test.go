@@ -127,8 +127,11 @@ func TestEnv(t *testing.T) {
 	if r == nil {
 		t.Fatal("no package binding resource")
 	}
-	if got := r.Properties.Path("inputs", "password").String(); got != "$CLOUDANT_PASSWORD" {
-		t.Errorf("binding resource keeps the value as written, got %q", got)
+	if got := r.Properties.Path("inputs", "password"); got.String() != "s3cret-value" || got.Unresolved {
+		t.Errorf("binding resource's password: got %v, want the --env-file value", got)
+	}
+	if got := r.Properties.Path("inputs", "username"); !got.Unresolved {
+		t.Errorf("binding resource's username: got %v, want a symbol", got)
 	}
 }
 

@@ -30,7 +30,10 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/azure"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/firebase"
+	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/load/sam"
 	"github.com/nightlight-sec/nightlight/internal/load/serverless"
 	"github.com/nightlight-sec/nightlight/internal/load/terraform"
@@ -198,6 +201,29 @@ func LoadDir(ctx context.Context, dir string, ar *txtar.Archive) (*model.App, er
 		var err error
 		u := load.Unit{Path: f.Name, Files: []load.File{{Path: f.Name, Data: f.Data}}, Root: root}
 		switch {
+		case base == "host.json":
+			// An Azure Functions project: the loader reads its folder.
+			u = load.Unit{Format: model.FormatAzureFunctions, Path: path.Dir(f.Name), Root: root}
+			var s *model.Stack
+			s, err = azure.Load(ctx, u, opts)
+			st = append(st, s)
+		case base == "function.json" || azure.IsSettingsFile(base) || base == "package.json" || openwhisk.IsDeployment(base):
+			continue // part of a project loaded through its root file
+		case base == "firebase.json":
+			u.Format = model.FormatFirebase
+			var s *model.Stack
+			s, err = firebase.Load(ctx, u, opts)
+			st = append(st, s)
+		case strings.HasSuffix(base, ".json") && azure.IsARM(f.Data):
+			u.Format = model.FormatARM
+			var s *model.Stack
+			s, err = azure.LoadARM(ctx, u, opts)
+			st = append(st, s)
+		case (strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) && openwhisk.IsManifest(f.Name, f.Data):
+			u.Format = model.FormatWskdeploy
+			var s *model.Stack
+			s, err = openwhisk.Load(ctx, u, opts)
+			st = append(st, s)
 		case strings.HasSuffix(base, ".tf"):
 			d := path.Dir(f.Name)
 			if tf[d] == nil {

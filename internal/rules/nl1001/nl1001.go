@@ -44,6 +44,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // Azure, Google and OpenWhisk have their own rules (NL1040-NL1042, NL5010)
+	}
 	for _, ep := range p.Stack.EntryPoints {
 		if ep.Kind != model.EntryRoute || ep.Auth.Type != model.AuthNone || kit.IsWebSocket(p.Stack, ep) {
 			continue

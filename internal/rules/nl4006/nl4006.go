@@ -12,6 +12,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4006.
@@ -42,6 +43,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // Lambda semantics; NL4060 covers other platforms' runtimes
+	}
 	byFn := map[string][]*model.Trigger{}
 	for _, tr := range p.Stack.Triggers {
 		if tr.Kind.Async() && tr.Function != "" {

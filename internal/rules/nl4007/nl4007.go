@@ -9,6 +9,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4007.
@@ -38,6 +39,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // Lambda semantics; NL4060 covers other platforms' runtimes
+	}
 	for _, tr := range p.Stack.Triggers {
 		if (tr.Kind != model.TriggerKinesis && tr.Kind != model.TriggerDynamoDB) || tr.OnFailure.IsSet() {
 			continue

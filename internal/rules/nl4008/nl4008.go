@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/runtimes"
 )
 
@@ -30,6 +31,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // Lambda semantics; NL4060 covers other platforms' runtimes
+	}
 	for _, fn := range p.Stack.Functions {
 		rt, ok := runtimes.Lookup(fn.Runtime.String())
 		if !ok || p.Now.Before(rt.Deprecated) {

@@ -41,6 +41,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if !((f.Site.Kind == kit.SiteEnv || f.Site.Kind == kit.SiteProperty) && f.Match.Kind == secret.HighEntropy && !kit.AWSSecretKey(f)) {
 			continue
 		}
+		if _, _, ok := kit.AzureConnectionKey(f.Value.String()); ok {
+			continue // NL4120 reports account keys in Azure connection strings
+		}
 		p.Report(rule.Finding{Resource: f.Resource, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
 			Message: fmt.Sprintf("%s holds %s (%s) in clear text: anyone who can read the template, the stack or the function configuration can use it", f.Where, kit.DescribeFound(f), f.Masked)})
 	}

@@ -48,6 +48,9 @@ Stage:
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // Azure, Google and OpenWhisk have their own rules (NL1040-NL1042, NL5010)
+	}
 	m := kit.CostModel(ctx, p)
 	for _, ep := range p.Stack.EntryPoints {
 		if !kit.Public(ep) || ep.Function == "" {

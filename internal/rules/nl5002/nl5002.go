@@ -39,6 +39,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // Azure, Google and OpenWhisk have their own rules (NL1040-NL1042, NL5010)
+	}
 	for _, api := range p.Stack.APIs {
 		if api.Throttle != nil && api.Throttle.Rate.IsSet() {
 			continue

@@ -1,0 +1,4 @@
+function main(params) {
+  return { body: "admin" };
+}
+exports.main = main;

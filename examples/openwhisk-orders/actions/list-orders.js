@@ -1,0 +1,4 @@
+function main(params) {
+  return { body: "list-orders" };
+}
+exports.main = main;

@@ -1,0 +1,4 @@
+function main(params) {
+  return { body: "report" };
+}
+exports.main = main;
