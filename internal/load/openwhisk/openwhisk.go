@@ -373,7 +373,10 @@ func (b *builder) action(pkg string, a model.Field, pkgIn []model.EnvVar, over *
 		f.PackageType = model.NewString("Image", d.Get("docker").Pos)
 	}
 	f.Handler = d.Get("main")
-	f.CodeURI = firstSet(d.Get("function"), d.Get("location"), d.Get("docker"))
+	f.CodeURI = firstSet(d.Get("function"), d.Get("location"))
+	if dk := d.Get("docker"); dk.IsSet() {
+		f.CodeURI = dk // the image runs; a function zip is handed to it
+	}
 	f.InlineCode = d.Get("code")
 	f.Timeout = d.Path("limits", "timeout")
 	f.MemorySize = firstSet(d.Path("limits", "memorySize"), d.Path("limits", "memory"))
