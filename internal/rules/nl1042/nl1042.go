@@ -27,7 +27,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Doc: rule.Doc{
-			Description: "A Cloud Function (or Cloud Run service) is public when roles/cloudfunctions.invoker or roles/run.invoker is granted to allUsers or allAuthenticatedUsers (any Google account), or when invoker IAM is disabled. The Firebase CLI makes HTTPS functions public unless `invoker` says otherwise, and callable (onCall) functions accept calls without a Firebase Auth token unless the handler rejects them. Functions behind Firebase Hosting rewrites inherit the function's invoker.",
+			Description: "A Cloud Function (or Cloud Run service) is public when roles/cloudfunctions.invoker or roles/run.invoker is granted to allUsers or allAuthenticatedUsers (any Google account), or when invoker IAM is disabled. The Firebase CLI makes HTTPS functions public unless `invoker` says otherwise, and callable (onCall) functions accept calls without a Firebase Auth token unless the handler rejects them. Functions behind Firebase Hosting rewrites inherit the function's invoker. Functions whose ingress settings allow internal traffic only (ALLOW_INTERNAL_ONLY) are not reported.",
 			Bad: `export const orders = onRequest({ invoker: "public" }, handler);
 
 resource "google_cloudfunctions2_function_iam_member" "public" {
@@ -53,6 +53,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 	for _, ep := range p.Stack.EntryPoints {
 		if ep.Kind != model.EntryRoute || ep.Auth.Type != model.AuthNone {
 			continue
+		}
+		if _, internal := kit.InternalOnly(p.Stack.Function(ep.Function)); internal {
+			continue // reachable only from inside the VPC network
 		}
 		var why string
 		switch {

@@ -74,6 +74,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 	}
 	byFn := map[string][]*model.EntryPoint{}
 	for _, ep := range p.Stack.EntryPoints {
+		if _, internal := kit.InternalOnly(p.Stack.Function(ep.Function)); internal {
+			continue
+		}
 		if ep.Auth.Type == model.AuthNone && ep.Function != "" && p.Stack.Function(ep.Function) != nil {
 			byFn[ep.Function] = append(byFn[ep.Function], ep)
 		}

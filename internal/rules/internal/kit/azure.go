@@ -3,6 +3,8 @@ package kit
 import (
 	"regexp"
 	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 // azureKeyRE finds a literal key in an Azure connection string: the key's
@@ -23,4 +25,22 @@ func AzureConnectionKey(s string) (name, key string, ok bool) {
 		return "", "", false
 	}
 	return m[1], m[2], true
+}
+
+// InternalOnly reports whether a Google function or Cloud Run service
+// accepts traffic only from inside its VPC network (ingress settings
+// ALLOW_INTERNAL_ONLY / INGRESS_TRAFFIC_INTERNAL_ONLY), so that an
+// allUsers invoker does not put it on the Internet, and the setting's
+// value.
+func InternalOnly(f *model.Function) (*model.Value, bool) {
+	if f == nil {
+		return nil, false
+	}
+	for _, k := range []string{"ingress_settings", "ingress"} {
+		v := f.Settings.Get(k)
+		if v.IsResolved() && strings.Contains(strings.ToUpper(v.String()), "INTERNAL_ONLY") {
+			return v, true
+		}
+	}
+	return nil, false
 }
