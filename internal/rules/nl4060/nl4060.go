@@ -39,7 +39,7 @@ var table = []entry{
 	{model.Azure, "host1", "2026-09-14", "Functions host 4.x (~4)"},
 	{model.Azure, "host2", "2022-12-13", "Functions host 4.x (~4)"},
 	{model.Azure, "host3", "2022-12-13", "Functions host 4.x (~4)"},
-	{model.Azure, "hostbeta", "2018-09-24", "Functions host 4.x (~4)"},
+	{model.Azure, "hostbeta", "2022-12-13", "Functions host 4.x (~4)"}, // "beta" ran the 2.x preview
 	{model.Azure, "dotnet31", "2022-12-13", ".NET 8 isolated"},
 	{model.Azure, "dotnet50", "2022-05-10", ".NET 8 isolated"},
 	{model.Azure, "dotnet60", "2024-11-12", ".NET 8 isolated"},
