@@ -8,9 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
-	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/report"
-	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // iamCommand is `nightlight iam PATH [--function NAME]` (effective
@@ -18,8 +15,8 @@ import (
 func iamCommand(env *Env) *cobra.Command {
 	var format, function string
 	cmd := &cobra.Command{
-		Use:   "iam PATH",
-		Short: "Show each function's effective IAM permissions and flags",
+		Use:   "iam PATH...",
+		Short: "Show every IAM principal and each function's effective permissions and flags",
 		Long: `iam loads the templates under PATH and prints, for each function, the
 permissions its execution role grants after explicit denies and the
 permissions boundary: actions grouped by service and access level, the
@@ -27,21 +24,19 @@ resources they reach (mapped to the tables, buckets, queues … of the
 template), and flags — wildcards, permissions management, privilege
 escalation paths, secrets and function-code reads, kms:Decrypt on *, roles
 shared by several functions, unknown managed policies and misspelled
-actions.`,
-		Args: cobra.ExactArgs(1),
+actions. Then every IAM principal of the app — roles whatever uses them
+(functions, instance profiles, identity pools, state machines, API
+integrations, CI), users with their groups, groups, and customer-managed
+policies attached to nothing — with who can assume a role, whether it is
+administrator, and the privilege-escalation paths it has.`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return usageError("--format %q: want text or json", format)
 			}
-			doc, err := scan.Run(cmd.Context(), scan.Options{
-				Paths:   args,
-				Loaders: scan.DefaultLoaders(),
-				Tool:    report.Tool{Name: "nightlight", Version: Version},
-				Logger:  env.Logger,
-				Load:    load.Options{},
-			})
+			doc, err := loadApp(cmd.Context(), env, args)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
 			}
 			an := iam.NewAnalyzer()
 			var out []*iam.Analysis
@@ -61,11 +56,6 @@ actions.`,
 				}
 				out = append(out, a)
 			}
-			for _, in := range doc.Inputs {
-				if in.Error != "" {
-					fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)
-				}
-			}
 			if !found {
 				return &exitError{code: ExitError, err: fmt.Errorf("no function %q in %s", function, args[0])}
 			}
@@ -82,12 +72,19 @@ actions.`,
 					return err
 				}
 			}
+			if function == "" {
+				for _, a := range out {
+					if err := writePrincipalsText(env.Stdout, a); err != nil {
+						return err
+					}
+				}
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json")
 	cmd.Flags().StringVar(&function, "function", "", "show only this function (its logical ID / key)")
-	cmd.AddCommand(iamEvalCommand(env))
+	cmd.AddCommand(iamEvalCommand(env), iamWhoCanCommand(env))
 	return cmd
 }
 

@@ -42,6 +42,7 @@ the flows it denies are listed after the table with their full path.`,
 				return err
 			}
 			rows := graph.Surface(g)
+			control := graph.ControlPlane(g)
 			violations := graph.CheckFlows(g, cfg)
 			var buf bytes.Buffer
 			if f.format == "json" {
@@ -54,9 +55,12 @@ the flows it denies are listed after the table with their full path.`,
 				enc := json.NewEncoder(&buf)
 				enc.SetEscapeHTML(false)
 				enc.SetIndent("", "  ")
-				err = enc.Encode(map[string]any{"surface": rows, "violations": violations})
+				err = enc.Encode(map[string]any{"surface": rows, "controlPlane": control, "violations": violations})
 			} else {
 				err = writeSurfaceText(&buf, g, rows, violations)
+				if err == nil {
+					writeControlPlaneText(&buf, g, control)
+				}
 			}
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
@@ -123,6 +127,39 @@ func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow, 
 		}
 	}
 	return nil
+}
+
+// writeControlPlaneText lists, per function, who in the app can change
+// it, download its code, read its configuration and environment, or
+// invoke it through IAM.
+func writeControlPlaneText(w *bytes.Buffer, g *graph.Graph, rows []graph.ControlRow) {
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nControl plane (who in the app can change or read each function):\n")
+	name := func(ids []string) string {
+		var out []string
+		for _, id := range ids {
+			n := g.Node(id)
+			if n == nil {
+				out = append(out, id)
+				continue
+			}
+			out = append(out, string(n.Kind)+" "+n.Name)
+		}
+		return strings.Join(out, ", ")
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "  %s (%s:%d)\n", r.Name, r.File, r.Line)
+		for _, x := range []struct {
+			what string
+			ids  []string
+		}{{"change code/config", r.Control}, {"download code", r.ReadCode}, {"read config/env", r.ReadConfig}, {"invoke (IAM)", r.Invoke}} {
+			if len(x.ids) > 0 {
+				fmt.Fprintf(w, "    %-18s %s\n", x.what+":", name(x.ids))
+			}
+		}
+	}
 }
 
 func graphNodeName(g *graph.Graph, id string) string {

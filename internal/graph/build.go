@@ -634,9 +634,12 @@ func accountOf(s string) string {
 }
 
 // permissions adds the edges effective IAM permissions create: reads,
-// writes, manages, invokes between functions and assumes of other roles.
+// writes, manages, invokes and control of functions, and assumes of other
+// roles, for every principal of the stack — functions (through their
+// roles), roles no function runs with (a state machine's, a CI role, an
+// identity pool's), and users.
 func (b *builder) permissions(st *model.Stack) error {
-	if len(st.Functions) == 0 || st.Provider != "" && st.Provider != model.AWS {
+	if st.Provider != "" && st.Provider != model.AWS || len(st.Functions) == 0 && len(st.Roles) == 0 && len(st.Users) == 0 {
 		return nil
 	}
 	an, err := b.opts.Permissions.Analyze(b.ctx, st)
@@ -649,69 +652,78 @@ func (b *builder) permissions(st *model.Stack) error {
 	if an == nil {
 		return nil
 	}
-	b.grants(st, an, st.Functions, func(fn *model.Function) string { return ID(st.ID, NodeFunction, fn.ID) })
-	// Roles no function runs with (a state machine's, a role other
-	// accounts assume) act through their own node.
-	used := map[string]bool{}
+	names := storeNames(st)
 	for _, fn := range st.Functions {
-		used[fn.Role] = true
-	}
-	var pseudo []*model.Function
-	owner := map[string]string{}
-	for _, r := range st.Roles {
-		if used[r.ID] || r.External {
-			continue
+		if eff := an.Function(fn.ID); eff != nil {
+			b.grants(st, actor{node: ID(st.ID, NodeFunction, fn.ID), fn: fn, role: fn.Role, pos: fn.Pos}, eff, names)
 		}
-		fn := &model.Function{ID: "\x00role:" + r.ID, Pos: r.Pos, Role: r.ID}
-		pseudo = append(pseudo, fn)
-		owner[fn.ID] = ID(st.ID, NodeRole, r.ID)
 	}
-	if len(pseudo) == 0 {
-		return nil
+	for _, a := range an.Principals {
+		var from string
+		switch a.Kind {
+		case iam.RolePrincipal:
+			if len(a.Functions) > 0 || st.Role(a.ID) == nil {
+				continue // acts through its functions
+			}
+			from = ID(st.ID, NodeRole, a.ID)
+			b.grants(st, actor{node: from, role: a.ID, pos: a.Pos}, a.Effective, names)
+		case iam.UserPrincipal:
+			from = b.node(&Node{ID: ID(st.ID, NodeUser, a.ID), Kind: NodeUser, Name: a.ID, File: a.Pos.File, Line: a.Pos.Line, Stack: st.ID, Ref: a.ID, Sub: "iam-user"}).ID
+			b.grants(st, actor{node: from, pos: a.Pos, docs: userDocs(st, a.ID)}, a.Effective, names)
+		}
 	}
-	// The stack's functions stay in (as targets of the roles' grants),
-	// without their roles, which were analyzed above.
-	rs := *st
-	rs.Functions = append([]*model.Function(nil), pseudo...)
-	for _, fn := range st.Functions {
-		c := *fn
-		c.Role, c.RoleARN = "", nil
-		rs.Functions = append(rs.Functions, &c)
-	}
-	ran, err := b.opts.Permissions.Analyze(b.ctx, &rs)
-	if err != nil || ran == nil {
-		return b.ctx.Err()
-	}
-	b.grants(&rs, ran, pseudo, func(fn *model.Function) string { return owner[fn.ID] })
 	return nil
 }
 
-// grants adds the edges of the effective permissions of fns, each acting
-// as the node node(fn).
-func (b *builder) grants(st *model.Stack, an *iam.Analysis, fns []*model.Function, node func(*model.Function) string) {
-	// Physical names of stores, for environment values and inline code
-	// that name a store literally rather than by reference.
+// actor is who acts through a set of effective permissions: a function
+// (through its role), a role, or a user.
+type actor struct {
+	node string
+	fn   *model.Function // nil for roles and users
+	role string          // the role's ID, for functions and roles
+	pos  model.Pos       // fallback evidence
+	docs []*model.PolicyDoc
+}
+
+func userDocs(st *model.Stack, id string) []*model.PolicyDoc {
+	u := st.User(id)
+	if u == nil {
+		return nil
+	}
+	docs := append([]*model.PolicyDoc(nil), u.Policies...)
+	for _, g := range u.Groups {
+		if grp := st.Group(g); grp != nil {
+			docs = append(docs, grp.Policies...)
+		}
+	}
+	return docs
+}
+
+// storeNames returns the physical names of stores, for environment
+// values and inline code that name a store literally rather than by
+// reference.
+func storeNames(st *model.Stack) map[string]string {
 	names := map[string]string{}
 	for _, s := range st.Stores {
 		if n := s.Name.String(); s.Name.IsResolved() && len(n) >= 4 {
 			names[s.ID] = n
 		}
 	}
-	for _, fn := range fns {
-		eff := an.Function(fn.ID)
-		if eff == nil {
-			continue
-		}
-		from := node(fn)
-		if n := b.nodes[from]; n != nil {
-			for _, f := range eff.Flags {
-				if dangerous(f) {
-					n.Flags = append(n.Flags, string(f.Kind))
-				}
+	return names
+}
+
+// grants adds the edges of the effective permissions eff of one actor.
+func (b *builder) grants(st *model.Stack, a actor, eff *iam.Effective, names map[string]string) {
+	if n := b.nodes[a.node]; n != nil {
+		for _, f := range eff.Flags {
+			if dangerous(f) {
+				n.Flags = append(n.Flags, string(f.Kind))
 			}
-			n.Flags = model.SortedUnique(n.Flags)
 		}
-		envRefs := map[string]string{}
+		n.Flags = model.SortedUnique(n.Flags)
+	}
+	envRefs := map[string]string{}
+	if fn := a.fn; fn != nil {
 		for _, ev := range fn.Environment {
 			for _, ref := range ev.Value.AllRefs() {
 				if _, ok := envRefs[ref]; !ok {
@@ -733,10 +745,10 @@ func (b *builder) grants(st *model.Stack, an *iam.Analysis, fns []*model.Functio
 				}
 			}
 		}
-		for _, g := range eff.Grants {
-			for _, t := range g.Targets {
-				b.grantEdge(st, from, fn, g, t, envRefs)
-			}
+	}
+	for _, g := range eff.Grants {
+		for _, t := range g.Targets {
+			b.grantEdge(st, a, g, t, envRefs)
 		}
 	}
 }
@@ -763,9 +775,10 @@ func dangerous(f iam.Flag) bool {
 // grantEdge adds the edge one granted (action, target) makes. envRefs maps
 // the IDs of stores the function's environment or inline code names to the
 // reason ("env TABLE", "inline code").
-func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g iam.Grant, t iam.Target, envRefs map[string]string) {
+func (b *builder) grantEdge(st *model.Stack, a actor, g iam.Grant, t iam.Target, envRefs map[string]string) {
 	sid := st.ID
-	pos := b.statementPos(st, fn, g.Statement)
+	from := a.node
+	pos := b.statementPos(st, a, g.Statement)
 	conf := ConfidenceLow
 	switch t.Confidence {
 	case iam.ConfidenceHigh, iam.ConfidenceMedium:
@@ -784,15 +797,12 @@ func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g 
 	_, name, _ := strings.Cut(g.Action, ":")
 	switch t.Kind {
 	case "function":
-		if t.ID == fn.ID {
+		if a.fn != nil && t.ID == a.fn.ID {
 			return
 		}
 		to := ID(sid, NodeFunction, t.ID)
-		switch {
-		case strings.EqualFold(name, "InvokeFunction") || strings.EqualFold(name, "InvokeAsync") || strings.EqualFold(name, "InvokeFunctionUrl"):
-			b.edge(from, to, EdgeInvokes, via, pos, conf)
-		case g.Access == catalog.PermissionsManagement || g.Access == catalog.Write && configWrite(name):
-			b.edge(from, to, EdgeManages, via, pos, conf)
+		if k := functionEdge(name, g.Access); k != "" {
+			b.edge(from, to, k, via, pos, conf)
 		}
 	case "role":
 		if st.Role(t.ID) == nil || st.Role(t.ID).External {
@@ -801,7 +811,7 @@ func (b *builder) grantEdge(st *model.Stack, from string, fn *model.Function, g 
 		to := ID(sid, NodeRole, t.ID)
 		switch {
 		case strings.EqualFold(g.Action, "sts:AssumeRole"):
-			if t.ID != fn.Role {
+			if t.ID != a.role {
 				b.edge(from, to, EdgeAssumes, via, pos, conf)
 			}
 		case g.Access == catalog.PermissionsManagement || strings.EqualFold(g.Action, "iam:PassRole"):
@@ -862,23 +872,45 @@ const maxViaActions = 6
 // statementPos is the evidence for a grant: the statement when it is
 // written in the stack's own files, else where its policy is attached (a
 // managed policy or SAM policy template line), else the function.
-func (b *builder) statementPos(st *model.Stack, fn *model.Function, ref iam.StatementRef) model.Pos {
-	if ref.File != "" && (ref.File == st.File || ref.File == fn.Pos.File) {
+func (b *builder) statementPos(st *model.Stack, a actor, ref iam.StatementRef) model.Pos {
+	if ref.File != "" && (ref.File == st.File || ref.File == a.pos.File) {
 		return model.Pos{File: ref.File, Line: ref.Line}
 	}
-	if r := st.Role(fn.Role); r != nil {
-		for _, d := range r.Policies {
-			if d.Name == ref.Policy && d.Pos.IsValid() {
-				return d.Pos
-			}
-		}
-		for _, d := range r.Policies {
-			if ref.Policy != "" && strings.HasSuffix(d.Name, "/"+ref.Policy) && d.Pos.IsValid() {
-				return d.Pos
-			}
+	docs := a.docs
+	if r := st.Role(a.role); r != nil {
+		docs = r.Policies
+	}
+	for _, d := range docs {
+		if d.Name == ref.Policy && d.Pos.IsValid() {
+			return d.Pos
 		}
 	}
-	return fn.Pos
+	for _, d := range docs {
+		if ref.Policy != "" && strings.HasSuffix(d.Name, "/"+ref.Policy) && d.Pos.IsValid() {
+			return d.Pos
+		}
+	}
+	return a.pos
+}
+
+// functionEdge returns the edge a granted Lambda action on a function
+// makes: invokes, reads-code (GetFunction returns a download URL for the
+// code), reads-config (the environment), controls (anything that changes
+// the function, its code, configuration, layers, resource policy, URL,
+// concurrency or aliases), or "" for actions that do none of these.
+func functionEdge(name string, access catalog.AccessLevel) EdgeKind {
+	switch strings.ToLower(name) {
+	case "invokefunction", "invokeasync", "invokefunctionurl", "invokewithresponsestream":
+		return EdgeInvokes
+	case "getfunction":
+		return EdgeReadsCode
+	case "getfunctionconfiguration":
+		return EdgeReadsConfig
+	}
+	if access == catalog.PermissionsManagement || access == catalog.Write {
+		return EdgeControls
+	}
+	return ""
 }
 
 // joinVias merges the reasons for one edge: "policy a, b; env X; trigger".

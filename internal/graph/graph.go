@@ -51,6 +51,7 @@ const (
 	NodeFunction   NodeKind = "function"
 	NodeStore      NodeKind = "store" // tables, buckets, queues, topics, secrets, …
 	NodeRole       NodeKind = "role"
+	NodeUser       NodeKind = "user" // an IAM user of the stack (its groups' policies included)
 )
 
 // EdgeKind is the kind of a graph edge.
@@ -63,6 +64,14 @@ const (
 	EdgeWrites  EdgeKind = "writes"  // function → store
 	EdgeManages EdgeKind = "manages" // function → resource it can reconfigure
 	EdgeAssumes EdgeKind = "assumes" // principal/function → role
+	// Control plane of functions: who can change a function (its code,
+	// configuration, environment, layers, resource policy, URL config,
+	// concurrency, aliases), download its code (lambda:GetFunction returns
+	// a pre-signed URL) or read its configuration and environment
+	// (lambda:GetFunctionConfiguration).
+	EdgeControls    EdgeKind = "controls"     // function/role/user → function
+	EdgeReadsCode   EdgeKind = "reads-code"   // function/role/user → function
+	EdgeReadsConfig EdgeKind = "reads-config" // function/role/user → function
 )
 
 // Node is a vertex of the graph. ID is unique in the graph and stable across

@@ -60,6 +60,16 @@ func newIndex(g *Graph) *Index {
 			}
 			continue
 		}
+		if e.Kind == EdgeReadsCode || e.Kind == EdgeReadsConfig {
+			// The principal (e.From) reads the function's code or
+			// configuration: a leaf, like a store read, not control.
+			ix.rd[f] = append(ix.rd[f], int32(t))
+			ix.rrd[t] = append(ix.rrd[t], int32(f))
+			if _, ok := ix.edge[[2]int32{int32(f), int32(t)}]; !ok {
+				ix.edge[[2]int32{int32(f), int32(t)}] = e
+			}
+			continue
+		}
 		ix.ctl[f] = append(ix.ctl[f], int32(t))
 		ix.rctl[t] = append(ix.rctl[t], int32(f))
 		if _, ok := ix.edge[[2]int32{int32(f), int32(t)}]; !ok {

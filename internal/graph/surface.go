@@ -3,6 +3,8 @@ package graph
 import (
 	"sort"
 	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 // Access says who can reach an entry point, weakest first in Rank order.
@@ -126,7 +128,7 @@ func Surface(g *Graph) []SurfaceRow {
 			u := queue[0]
 			queue = queue[1:]
 			for _, e := range out[u] {
-				if e.Kind != EdgeReads && !controlled[e.To] {
+				if e.Kind != EdgeReads && e.Kind != EdgeReadsCode && e.Kind != EdgeReadsConfig && !controlled[e.To] {
 					controlled[e.To] = true
 					queue = append(queue, e.To)
 				}
@@ -237,4 +239,74 @@ func (r SurfaceRow) Describe(g *Graph) string {
 		}
 	}
 	return s
+}
+
+// ControlRow is the control plane of one function: who in the app can
+// invoke it, change it, download its code or read its configuration
+// (environment included). Principal lists hold node IDs (functions acting
+// through their roles, roles, users), sorted.
+type ControlRow struct {
+	Function string `json:"function"`
+	Name     string `json:"name"`
+	Stack    string `json:"stack,omitempty"`
+	File     string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	// Invoke holds who may invoke it through IAM (entry points and
+	// triggers are in Surface); Control who may change it; ReadCode who
+	// may download its code; ReadConfig who may read its configuration
+	// and environment.
+	Invoke     []string `json:"invoke"`
+	Control    []string `json:"control"`
+	ReadCode   []string `json:"readCode"`
+	ReadConfig []string `json:"readConfig"`
+}
+
+// ControlPlane returns one row per function that some principal of the
+// app can invoke through IAM, change or read, sorted by node ID.
+func ControlPlane(g *Graph) []ControlRow {
+	byID := make(map[string]*Node, len(g.Nodes))
+	for _, n := range g.Nodes {
+		byID[n.ID] = n
+	}
+	rows := map[string]*ControlRow{}
+	for _, e := range g.Edges {
+		to := byID[e.To]
+		from := byID[e.From]
+		if to == nil || from == nil || to.Kind != NodeFunction {
+			continue
+		}
+		if from.Kind != NodeFunction && from.Kind != NodeRole && from.Kind != NodeUser {
+			continue
+		}
+		r := rows[to.ID]
+		if r == nil {
+			r = &ControlRow{Function: to.ID, Name: to.Name, Stack: to.Stack, File: to.File, Line: to.Line,
+				Invoke: []string{}, Control: []string{}, ReadCode: []string{}, ReadConfig: []string{}}
+		}
+		switch e.Kind {
+		case EdgeInvokes:
+			r.Invoke = append(r.Invoke, from.ID)
+		case EdgeControls:
+			r.Control = append(r.Control, from.ID)
+		case EdgeReadsCode:
+			r.ReadCode = append(r.ReadCode, from.ID)
+		case EdgeReadsConfig:
+			r.ReadConfig = append(r.ReadConfig, from.ID)
+		default:
+			continue
+		}
+		rows[to.ID] = r
+	}
+	out := make([]ControlRow, 0, len(rows))
+	for _, r := range rows {
+		for _, l := range []*[]string{&r.Invoke, &r.Control, &r.ReadCode, &r.ReadConfig} {
+			*l = model.SortedUnique(*l)
+			if *l == nil {
+				*l = []string{}
+			}
+		}
+		out = append(out, *r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Function < out[j].Function })
+	return out
 }

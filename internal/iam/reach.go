@@ -391,6 +391,7 @@ func (a *Analyzer) reach(stack *model.Stack, p *Actor, all []*Actor) *Reach {
 	if len(paths) == 0 {
 		return nil
 	}
+	paths = mergePaths(paths)
 	sort.SliceStable(paths, func(i, j int) bool {
 		if reachRank(paths[i].Level) != reachRank(paths[j].Level) {
 			return reachRank(paths[i].Level) > reachRank(paths[j].Level)
@@ -533,4 +534,31 @@ func (r *Reach) Summary() string {
 		return what + " through 1 path"
 	}
 	return fmt.Sprintf("%s through %d paths", what, n)
+}
+
+// mergePaths merges the entries of one path ID (a wildcard and the
+// specific principals it covers) into one, at the strongest level.
+func mergePaths(paths []ReachPath) []ReachPath {
+	var out []ReachPath
+	at := map[string]int{}
+	for _, x := range paths {
+		i, ok := at[x.ID]
+		if !ok {
+			at[x.ID] = len(out)
+			out = append(out, x)
+			continue
+		}
+		y := &out[i]
+		if reachRank(x.Level) > reachRank(y.Level) {
+			x.Reaches += "; " + y.Reaches
+			x.Targets = model.SortedUnique(append(x.Targets, y.Targets...))
+			x.Statements = append(x.Statements, y.Statements...)
+			*y = x
+			continue
+		}
+		y.Reaches += "; " + x.Reaches
+		y.Targets = model.SortedUnique(append(y.Targets, x.Targets...))
+		y.Conditional = y.Conditional && x.Conditional
+	}
+	return out
 }

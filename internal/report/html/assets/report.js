@@ -6,7 +6,7 @@
   var NS = 'http://www.w3.org/2000/svg';
   var SEV = ['info', 'low', 'medium', 'high', 'critical'];
   // Roles share the last column with stores: both are what functions reach.
-  var COL = { principal: 0, 'entry-point': 1, 'function': 2, store: 3, role: 3 };
+  var COL = { principal: 0, user: 0, 'entry-point': 1, 'function': 2, store: 3, role: 3 };
   var NODE_W = 200, NODE_H = 26, ROW = 34, COL_W = 290, PAD = 40, FAR = 0.45;
 
   var timings = { start: performance.now() };
@@ -162,7 +162,7 @@
     return sel('rect', { 'class': 'shape', width: w, height: h, rx: 4 });
   }
   function edgePath(a, b, k) {
-    var off = { reads: -4, writes: 4, manages: 7, assumes: -7 }[k] || 0;
+    var off = { reads: -4, writes: 4, manages: 7, assumes: -7, controls: 10, 'reads-code': -10, 'reads-config': -12 }[k] || 0;
     var x1, y1 = a.y + NODE_H / 2 + off, x2, y2 = b.y + NODE_H / 2 + off, dx;
     if (a.c < b.c) { x1 = a.x + NODE_W; x2 = b.x - 2; }
     else if (a.c > b.c) { x1 = a.x; x2 = b.x + NODE_W + 2; }
@@ -180,7 +180,7 @@
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
     nodeEls = Object.create(null); edgeEls = [];
     var defs = sel('defs', {});
-    ['invokes', 'reads', 'writes', 'manages', 'assumes'].forEach(function (k) {
+    ['invokes', 'reads', 'writes', 'manages', 'assumes', 'controls', 'reads-code', 'reads-config'].forEach(function (k) {
       var m = sel('marker', { id: 'arrow-' + k, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', 'class': 'm-' + k });
       m.appendChild(sel('path', { d: 'M0,0 L10,5 L0,10 z' }));
       defs.appendChild(m);
@@ -591,10 +591,10 @@
   }
   function legend() {
     var box = $('nl-legend');
-    [['principal', 'principal'], ['entry-point', 'entry point'], ['function', 'function'], ['store', 'store'], ['role', 'role']].forEach(function (k) {
+    [['principal', 'principal'], ['user', 'IAM user'], ['entry-point', 'entry point'], ['function', 'function'], ['store', 'store'], ['role', 'role']].forEach(function (k) {
       var s = el('span', 'lg'); s.appendChild(el('i', 'sw k-' + k[0])); s.appendChild(document.createTextNode(k[1])); box.appendChild(s);
     });
-    [['invokes'], ['reads'], ['writes'], ['manages'], ['assumes']].forEach(function (k) {
+    [['invokes'], ['reads'], ['writes'], ['manages'], ['assumes'], ['controls'], ['reads-code'], ['reads-config']].forEach(function (k) {
       var s = el('span', 'lg'); s.appendChild(el('i', 'ln e-' + k[0])); s.appendChild(document.createTextNode(k[0])); box.appendChild(s);
     });
     var a = el('span', 'lg'); a.appendChild(el('i', 'sw anon')); a.appendChild(document.createTextNode('public / classified')); box.appendChild(a);
