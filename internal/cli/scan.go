@@ -33,6 +33,7 @@ type scanFlags struct {
 	params    []string
 	quiet     bool
 	inventory bool
+	exclude   []string
 	noColor   bool
 	maxBytes  int64
 	maxDepth  int
@@ -57,6 +58,7 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.StringVar(&f.envFile, "env-file", "", "KEY=VALUE file that Serverless ${env:…} variables read (without it they stay unresolved; the process environment is never read)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr")
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
+	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and folders matching GLOB (relative to each scanned directory; a GLOB without '/' matches a name anywhere, * matches across '/'); repeatable")
 	fl.BoolVar(&f.inventory, "inventory", false, "text output: list each stack's functions, entry points, triggers, stores and roles after the findings")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
 	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
@@ -104,6 +106,7 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 	return scan.Options{
 		Progress: prog,
 		Paths:    paths,
+		Exclude:  f.exclude,
 		Loaders:  scan.DefaultLoaders(),
 		Tool:     report.Tool{Name: "nightlight", Version: Version},
 		Logger:   env.Logger,

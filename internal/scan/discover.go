@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/load/terraform"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -36,7 +37,7 @@ type candidate struct {
 // discover walks the given paths and returns candidate input files in a
 // deterministic order. Directories are walked recursively; symbolic links
 // are followed only when they stay inside the scanned root.
-func discover(paths []string) ([]candidate, error) {
+func discover(paths, exclude []string) ([]candidate, error) {
 	var out []candidate
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
@@ -55,7 +56,7 @@ func discover(paths []string) ([]candidate, error) {
 			out = append(out, c)
 			continue
 		}
-		found, err := walk(abs, p)
+		found, err := walk(abs, p, exclude)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +66,7 @@ func discover(paths []string) ([]candidate, error) {
 	return out, nil
 }
 
-func walk(root, shown string) ([]candidate, error) {
+func walk(root, shown string, exclude []string) ([]candidate, error) {
 	var out []candidate
 	shownRoot := filepath.ToSlash(filepath.Clean(shown))
 	realRoot, err := filepath.EvalSymlinks(root)
@@ -79,6 +80,12 @@ func walk(root, shown string) ([]candidate, error) {
 		if err != nil {
 			out = append(out, candidate{root: root, shown: shownRoot, rel: rel, display: display, err: err})
 			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if p != root && excluded(rel, exclude) {
+			if d.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
@@ -111,6 +118,28 @@ func walk(root, shown string) ([]candidate, error) {
 		return nil, fmt.Errorf("scan %s: %w", shown, err)
 	}
 	return out, nil
+}
+
+// excluded reports whether the root-relative slash path rel matches one of
+// the --exclude globs: a pattern with a '/' is matched against the whole
+// path, one without against each name in it; * matches any run of
+// characters (across '/' too) and ? one character.
+func excluded(rel string, patterns []string) bool {
+	for _, p := range patterns {
+		p = strings.TrimSuffix(strings.TrimPrefix(p, "./"), "/")
+		if strings.Contains(p, "/") {
+			if config.Glob(p, rel) {
+				return true
+			}
+			continue
+		}
+		for _, name := range strings.Split(rel, "/") {
+			if config.Glob(p, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // formatByName returns the format a file may hold judging by its name, or

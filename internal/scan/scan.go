@@ -39,6 +39,9 @@ type Progress interface {
 type Options struct {
 	// Paths are the files and directories to scan.
 	Paths []string
+	// Exclude are globs of files and folders (relative to each scanned
+	// directory) that discovery skips; see excluded.
+	Exclude []string
 	// Load holds parameter overrides, environment and limits for loaders.
 	Load load.Options
 	// Loaders maps each format to its loader; DefaultLoaders gives the
@@ -76,7 +79,7 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	if opts.Load.Cache == nil {
 		opts.Load.Cache = &load.Cache{}
 	}
-	cands, err := discover(opts.Paths)
+	cands, err := discover(opts.Paths, opts.Exclude)
 	if err != nil {
 		return nil, err
 	}
