@@ -40,6 +40,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3015"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3016"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3017"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3018"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3019"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3040"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
@@ -131,6 +133,8 @@ func All() []*rule.Rule {
 		nl3015.Rule(),
 		nl3016.Rule(),
 		nl3017.Rule(),
+		nl3018.Rule(),
+		nl3019.Rule(),
 		nl3040.Rule(),
 		nl3041.Rule(),
 		nl4001.Rule(),
