@@ -25,7 +25,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL3019",
 		Title:      "Secrets in a function's environment are readable by other principals",
-		Category:   rule.Secrets,
+		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Doc: rule.Doc{
