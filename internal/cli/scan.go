@@ -154,14 +154,18 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err := f.rules.writeBaseline(doc); err != nil {
 				return err
 			}
+			if f.rules.baselineOut != "" && !f.quiet {
+				fmt.Fprintf(env.Stderr, "nightlight: wrote %s to the baseline %s\n", report.Plural(len(doc.Findings), "finding"), f.rules.baselineOut)
+			}
 			if err := writeReport(env, &f, doc); err != nil {
 				return err
 			}
+			textOnStdout := f.format == "text" && f.output == ""
 			failed := 0
 			for _, in := range doc.Inputs {
 				if in.Error != "" {
 					failed++
-					if f.format != "text" || f.output != "" {
+					if !textOnStdout {
 						fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)
 					}
 				}
@@ -169,7 +173,18 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if len(doc.Inputs) == 0 {
 				return &exitError{code: ExitError, err: fmt.Errorf("no templates, serverless files or Terraform modules found in %s", strings.Join(args, ", "))}
 			}
-			if atOrAbove(doc.Findings, threshold) > 0 || failed > 0 {
+			if !textOnStdout && !f.quiet {
+				// The report went to a file or is machine-readable: say
+				// on stderr what it holds, so that an exit status of 1
+				// is never silent.
+				fmt.Fprintln(env.Stderr, scanSummary(doc, f.output))
+			}
+			if failed > 0 {
+				return withCode(ExitFindings)
+			}
+			if f.rules.baselineOut == "" && atOrAbove(doc.Findings, threshold) > 0 {
+				// Writing a baseline accepts today's findings: they do not
+				// fail the command.
 				return withCode(ExitFindings)
 			}
 			return nil
@@ -343,4 +358,25 @@ func checkParams(o load.Options) error {
 		}
 	}
 	return nil
+}
+
+// scanSummary is the one line on stderr that says what a report written
+// to a file or in a machine format holds.
+func scanSummary(doc *report.Document, output string) string {
+	s := doc.Summary
+	var sev []string
+	for _, v := range rule.Severities() {
+		if n := s.Findings[v]; n > 0 {
+			sev = append(sev, fmt.Sprintf("%d %s", n, v))
+		}
+	}
+	line := "nightlight: " + report.Plural(len(doc.Findings), "finding")
+	if len(sev) > 0 {
+		line += " (" + strings.Join(sev, ", ") + ")"
+	}
+	line += fmt.Sprintf("; %d suppressed, %d in the baseline; %s, %d did not load", s.Suppressed, s.Baselined, report.Plural(s.Inputs, "input"), s.Failed)
+	if output != "" {
+		line += "; report written to " + output
+	}
+	return line
 }

@@ -48,7 +48,14 @@ func WriteJSON(w io.Writer, doc *Document) error {
 	} else {
 		jw.list(1, len(doc.Findings), func(i int) any { return &doc.Findings[i] })
 	}
-	jw.raw("\n}\n")
+	if len(doc.Suppressed) > 0 {
+		jw.raw(",\n")
+		jw.key(1, "suppressed")
+		jw.list(1, len(doc.Suppressed), func(i int) any { return &doc.Suppressed[i] })
+	}
+	jw.raw(",\n")
+	jw.field(1, "summary", doc.Summary, true)
+	jw.raw("}\n")
 	if jw.err != nil {
 		return fmt.Errorf("write json report: %w", jw.err)
 	}

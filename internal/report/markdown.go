@@ -45,7 +45,7 @@ func WriteMarkdown(w io.Writer, doc *Document, opt MarkdownOptions) error {
 			failed++
 		}
 	}
-	p("%s scanned", plural(len(doc.Inputs), "input"))
+	p("%s scanned", Plural(len(doc.Inputs), "input"))
 	if failed > 0 {
 		p(", **%d did not load**", failed)
 	}

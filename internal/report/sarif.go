@@ -1,6 +1,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"sort"
@@ -145,12 +147,55 @@ func WriteSARIF(w io.Writer, doc *Document, rules []*rule.Rule) error {
 		res.Properties = pb.Properties
 		run.AddResult(res)
 	}
+	// Suppressed findings are results too, marked with the suppression and
+	// its justification, so that code scanning shows them as dismissed
+	// instead of as fixed.
+	for _, sup := range doc.Suppressed {
+		f := sup.Finding
+		res := sarif.NewRuleResult(f.Rule).
+			WithRuleIndex(index[f.Rule]).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(resultText(f)))
+		loc := sarif.NewLocation()
+		if f.File != "" {
+			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.File).WithUriBaseId("%SRCROOT%")).
+				WithRegion(sarif.NewRegion().WithStartLine(max(f.Line, 1))))
+			res.AddLocation(loc)
+		}
+		fp := f.Fingerprint
+		if fp == "" {
+			fp = rule.Fingerprint(f)
+		}
+		res.PartialFingerprints = map[string]any{FingerprintKey: fp}
+		res.Suppressions = []*sarif.Suppression{sarifSuppression(sup, fp, loc)}
+		run.AddResult(res)
+	}
 	log.AddRun(run)
 	if err := log.PrettyWrite(w); err != nil {
 		return fmt.Errorf("write sarif: %w", err)
 	}
 	_, err = io.WriteString(w, "\n")
 	return err
+}
+
+// sarifSuppression describes a suppression. go-sarif v2 writes every
+// optional field of a suppression, and null fails the schema, so each is
+// set: the status is "accepted", the location is the finding's, and the
+// GUID is derived from the finding's fingerprint (stable across runs).
+func sarifSuppression(s rule.Suppressed, fingerprint string, loc *sarif.Location) *sarif.Suppression {
+	kind := "inSource" // inline comments and template Metadata
+	if s.Kind == "config" {
+		kind = "external"
+	}
+	sum := sha256.Sum256([]byte("nightlight suppression " + fingerprint))
+	sum[6] = sum[6]&0x0f | 0x50 // version 5 (name-based)
+	sum[8] = sum[8]&0x3f | 0x80 // RFC 4122 variant
+	h := hex.EncodeToString(sum[:16])
+	guid := h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	status := "accepted"
+	justification := s.Kind + ": " + s.Reason
+	return &sarif.Suppression{Kind: kind, Status: &status, Location: loc, Guid: &guid, Justification: &justification}
 }
 
 // pathNode is what a report knows of one element of a finding's path.

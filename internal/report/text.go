@@ -22,9 +22,6 @@ type TextOptions struct {
 	// Titles maps rule IDs to their titles, shown once per group of
 	// findings; a rule missing from it is shown by ID alone.
 	Titles map[string]string
-	// Suppressed and Baselined count the findings that suppressions and
-	// the baseline left out of the report; they are shown when not zero.
-	Suppressed, Baselined int
 }
 
 // WriteText writes a human-readable report: a summary when the scan spans
@@ -64,13 +61,13 @@ func WriteText(w io.Writer, doc *Document, opt TextOptions) error {
 		}
 		p("\n")
 	}
-	line := fmt.Sprintf("%s, %d loaded, %d failed; %s; %s", plural(len(doc.Inputs), "input"), len(doc.Inputs)-failed, failed,
-		plural(len(stacks), "stack"), plural(len(doc.Findings), "finding"))
-	if opt.Suppressed > 0 {
-		line += fmt.Sprintf(", %d suppressed", opt.Suppressed)
+	line := fmt.Sprintf("%s, %d loaded, %d failed; %s; %s", Plural(len(doc.Inputs), "input"), len(doc.Inputs)-failed, failed,
+		Plural(len(stacks), "stack"), Plural(len(doc.Findings), "finding"))
+	if n := doc.Summary.Suppressed; n > 0 {
+		line += fmt.Sprintf(", %d suppressed", n)
 	}
-	if opt.Baselined > 0 {
-		line += fmt.Sprintf(", %d in the baseline", opt.Baselined)
+	if n := doc.Summary.Baselined; n > 0 {
+		line += fmt.Sprintf(", %d in the baseline", n)
 	}
 	p("%s\n", line)
 	return bw.Flush()
@@ -85,9 +82,9 @@ func RuleTitles(rs []*rule.Rule) map[string]string {
 	return m
 }
 
-// plural formats a count with its noun, in the plural unless n is 1
+// Plural formats a count with its noun, in the plural unless n is 1
 // ("policy" becomes "policies").
-func plural(n int, noun string) string {
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
@@ -113,8 +110,8 @@ func writeSummary(w io.Writer, doc *Document, opt TextOptions, c func(string, st
 		}
 	}
 	p("%s\n", c(bold, "Summary"))
-	p("  scanned    %s, %s, %s, %s (%d anonymous)\n", plural(len(doc.Inputs), "input"), plural(len(doc.App.Stacks), "stack"),
-		plural(fns, "function"), plural(eps, "entry point"), anon)
+	p("  scanned    %s, %s, %s, %s (%d anonymous)\n", Plural(len(doc.Inputs), "input"), Plural(len(doc.App.Stacks), "stack"),
+		Plural(fns, "function"), Plural(eps, "entry point"), anon)
 	p("  findings   %s\n", severityCounts(doc.Findings, c))
 	top := func(label string, key func(rule.Finding) string, name func(string) string) {
 		counts := map[string]int{}
@@ -288,7 +285,7 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 			if r.Implicit {
 				kind = " (implicit)"
 			}
-			p("    %s  %s%s\n", pad(r.ID, rw), plural(len(r.Policies), "policy"), kind)
+			p("    %s  %s%s\n", pad(r.ID, rw), Plural(len(r.Policies), "policy"), kind)
 		}
 	}
 	warn := 0
@@ -405,7 +402,7 @@ func writeFindings(w io.Writer, doc *Document, opt TextOptions, c func(string, s
 		}
 		p("\n")
 	}
-	p("%s %s\n\n", c(bold, plural(len(fs), "finding")+":"), severityCounts(fs, c))
+	p("%s %s\n\n", c(bold, Plural(len(fs), "finding")+":"), severityCounts(fs, c))
 }
 
 // nodeNames maps graph node IDs to their display names.

@@ -190,12 +190,19 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	default:
 		log.Warn("graph failed", "error", err)
 	}
-	if _, err := rules.Analyze(ctx, doc, opts.Rules); err != nil {
+	res, err := rules.Analyze(ctx, doc, opts.Rules)
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		log.Warn("rules failed", "error", err)
 	}
+	baselined := 0
+	if res != nil {
+		doc.Suppressed = res.Suppressed
+		baselined = res.Baselined
+	}
+	doc.Summarize(baselined)
 	// Analysis (graph, rules) reads the values as written; everything after
 	// this point is output, which must never show a secret in full.
 	secret.New().RedactApp(doc.App)
