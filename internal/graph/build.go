@@ -907,7 +907,7 @@ func functionEdge(name string, access catalog.AccessLevel) EdgeKind {
 	case "getfunctionconfiguration":
 		return EdgeReadsConfig
 	}
-	if access == catalog.PermissionsManagement || access == catalog.Write {
+	if iam.ControlAction("lambda:" + name) {
 		return EdgeControls
 	}
 	return ""

@@ -147,3 +147,26 @@ func statementAction(s *Statement, action string) bool {
 	}
 	return t != No
 }
+
+// controlActions are the Lambda actions that change a function: its code,
+// configuration (environment, layers, role), resource policy, URL,
+// concurrency, aliases, versions, destinations and code signing.
+// Run-time calls on a function (durable execution callbacks and
+// checkpoints) are not control.
+var controlActions = map[string]bool{
+	"updatefunctioncode": true, "updatefunctionconfiguration": true, "addpermission": true, "removepermission": true,
+	"createfunctionurlconfig": true, "updatefunctionurlconfig": true, "deletefunctionurlconfig": true,
+	"deletefunction": true, "putfunctionconcurrency": true, "deletefunctionconcurrency": true,
+	"createalias": true, "updatealias": true, "deletealias": true, "publishversion": true,
+	"putfunctioneventinvokeconfig": true, "updatefunctioneventinvokeconfig": true, "deletefunctioneventinvokeconfig": true,
+	"putfunctioncodesigningconfig": true, "deletefunctioncodesigningconfig": true, "putruntimemanagementconfig": true,
+	"putprovisionedconcurrencyconfig": true, "deleteprovisionedconcurrencyconfig": true, "putfunctionrecursionconfig": true,
+	"putfunctionscalingconfig": true, "createeventsourcemapping": true, "updateeventsourcemapping": true,
+}
+
+// ControlAction reports whether action ("lambda:UpdateFunctionCode")
+// changes a function (see controlActions).
+func ControlAction(action string) bool {
+	svc, name, _ := cutAction(action)
+	return strings.EqualFold(svc, "lambda") && controlActions[strings.ToLower(name)]
+}

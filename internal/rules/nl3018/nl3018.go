@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
-	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
@@ -93,7 +92,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		var pos model.Pos
 		cond := true
 		for _, g := range a.Effective.Grants {
-			if g.Service != "lambda" || g.Access != catalog.Write && g.Access != catalog.PermissionsManagement || strings.HasPrefix(strings.ToLower(g.Action), "lambda:invoke") {
+			if !iam.ControlAction(g.Action) {
 				continue
 			}
 			for _, t := range g.Targets {
