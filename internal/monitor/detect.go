@@ -68,6 +68,11 @@ type DesignFunction struct {
 	Role string
 	// Stores are the IDs of the stores the design connects the function to.
 	Stores []string
+	// Granted are the IAM actions the function's role is granted
+	// (expanded, sorted); GrantsUnknown is true when some of its
+	// permissions could not be read (a managed policy nightlight lacks).
+	Granted       []string
+	GrantsUnknown bool
 }
 
 // DesignStore is a store of the design.

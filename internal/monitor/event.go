@@ -227,8 +227,54 @@ type rawIdentity struct {
 	} `json:"sessionContext"`
 }
 
+// rawParams are the request parameters that name the resource of a call
+// (resourceKeys, in the same order). Values that are not strings are
+// ignored.
+type rawParams struct {
+	FunctionName, BucketName, TableName, QueueURL, TopicArn, SecretID, StateMachineArn,
+	StreamName, LogGroupName, KeyID, RoleName, UserName, PolicyArn, Name, TrailName,
+	SnapshotID, ImageID, DBSnapshotIdentifier, InstanceID, LayerName json.RawMessage
+}
+
+func (p *rawParams) resource() string {
+	for _, v := range []json.RawMessage{p.FunctionName, p.BucketName, p.TableName, p.QueueURL, p.TopicArn, p.SecretID, p.StateMachineArn,
+		p.StreamName, p.LogGroupName, p.KeyID, p.RoleName, p.UserName, p.PolicyArn, p.Name, p.TrailName,
+		p.SnapshotID, p.ImageID, p.DBSnapshotIdentifier, p.InstanceID, p.LayerName} {
+		if s := str(v); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// compact returns JSON without insignificant space (detections match
+// "key":value pairs in it).
+func compact(raw json.RawMessage) string {
+	if bytes.IndexAny(raw, " \t\r\n") < 0 {
+		return string(raw)
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return string(raw)
+	}
+	return buf.String()
+}
+
+// str returns a JSON string's value, or "" for anything else.
+func str(v json.RawMessage) string {
+	if len(v) < 2 || v[0] != '"' {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return ""
+	}
+	return s
+}
+
 // resourceKeys are the request parameters that name the resource of a call,
-// in order of preference. SQLResource mirrors them.
+// in order of preference (rawParams holds them). The Athena/Trino view
+// mirrors them.
 var resourceKeys = []string{
 	"functionName", "bucketName", "tableName", "queueUrl", "topicArn", "secretId", "stateMachineArn",
 	"streamName", "logGroupName", "keyId", "roleName", "userName", "policyArn", "name", "trailName",
@@ -319,21 +365,13 @@ func ParseRecord(raw []byte) (Event, error) {
 		}
 	}
 	if len(r.RequestParameters) > 0 && r.RequestParameters[0] == '{' {
-		var buf bytes.Buffer
-		if json.Compact(&buf, r.RequestParameters) == nil {
-			e.Request = buf.String()
-		}
-		var params map[string]json.RawMessage
+		e.Request = compact(r.RequestParameters)
+		var params rawParams
 		if json.Unmarshal(r.RequestParameters, &params) == nil {
 			if e.Resource == "" {
-				for _, k := range resourceKeys {
-					if s := stringField(params, k); s != "" {
-						e.Resource = s
-						break
-					}
-				}
+				e.Resource = params.resource()
 			}
-			e.TargetUser = stringField(params, "userName")
+			e.TargetUser = str(params.UserName)
 		}
 	}
 	e.MFAUsed = objectString(r.AdditionalEventData, "MFAUsed")
