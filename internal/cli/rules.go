@@ -37,9 +37,9 @@ Run 'nightlight explain ID' for a rule's documentation.`,
 				return usageError("--category %q: no rules%s; categories are %s", category, didYouMean(category, categoryList()), categoryNames())
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE")
+			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE\tPLATFORMS")
 			for _, r := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Title, r.PlatformNames())
 			}
 			return tw.Flush()
 		},

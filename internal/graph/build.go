@@ -352,7 +352,7 @@ func (b *builder) entryPoints(st *model.Stack) {
 		}
 		n := b.node(&Node{ID: ID(sid, NodeEntryPoint, ep.ID), Kind: NodeEntryPoint, Name: entryName(ep), File: ep.Pos.File, Line: ep.Pos.Line,
 			Sub: entrySub(st, ep), Stack: sid, Ref: ep.ID, Auth: string(auth)})
-		if api := st.API(ep.API); api != nil && strings.EqualFold(api.Endpoint.String(), "PRIVATE") {
+		if api := st.API(ep.API); api != nil && api.Private() {
 			// A private API is reachable only from inside a VPC, through
 			// its endpoint: no Internet edge.
 			n.Auth = string(auth) + ",private"
@@ -408,7 +408,7 @@ func (b *builder) entryPoints(st *model.Stack) {
 // callers reach it whatever the route requires.
 func (b *builder) authorizerEntry(st *model.Stack, ep *model.EntryPoint) {
 	api := st.API(ep.API)
-	if api == nil || ep.Auth.Type != model.AuthLambda || strings.EqualFold(api.Endpoint.String(), "PRIVATE") {
+	if api == nil || ep.Auth.Type != model.AuthLambda || api.Private() {
 		return
 	}
 	name := ep.Auth.Authorizer

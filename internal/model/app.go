@@ -34,7 +34,19 @@ const (
 	Azure     Provider = "azure"
 	Google    Provider = "google"
 	OpenWhisk Provider = "openwhisk"
+	// AnyProvider in a rule's platform list means the rule judges the
+	// model alone and applies to every provider.
+	AnyProvider Provider = "*"
 )
+
+// Platform returns the provider the stack deploys to, reading "" as AWS
+// (CloudFormation, SAM and AWS Terraform leave it empty or set it to AWS).
+func (s *Stack) Platform() Provider {
+	if s == nil || s.Provider == "" {
+		return AWS
+	}
+	return s.Provider
+}
 
 // App is everything nightlight loaded from one scan: one Stack per
 // deployable unit (a template, a serverless.yml, a Terraform root module).

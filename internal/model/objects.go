@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Function is a unit of compute: a Lambda function, an Azure Function, a
 // Google Cloud Function, an OpenWhisk action. Settings are *Value so that
 // rules can point at the line that set them; nil means "not set" (the
@@ -241,6 +243,22 @@ type API struct {
 	DisableDefaultEndpoint bool `json:"disableDefaultEndpoint,omitempty"`
 	// UsagePlans attached to the API.
 	UsagePlans []*UsagePlan `json:"usagePlans,omitempty"`
+}
+
+// Private reports whether the API has a PRIVATE endpoint (reachable only
+// through VPC interface endpoints), however the input wrote the endpoint
+// type: a string ("PRIVATE"), or a list (CloudFormation's
+// EndpointConfiguration.Types, Terraform's types = ["PRIVATE"]).
+func (a *API) Private() bool {
+	if a == nil {
+		return false
+	}
+	for _, v := range append([]*Value{a.Endpoint}, a.Endpoint.Elems()...) {
+		if v != nil && v.Kind == String && strings.EqualFold(strings.TrimSpace(v.Str), "PRIVATE") {
+			return true
+		}
+	}
+	return false
 }
 
 // AuthType is how a caller authenticates to an entry point.

@@ -50,7 +50,13 @@ type Rule struct {
 	// finding may set its own.
 	Severity   Severity
 	Confidence Confidence
-	Doc        Doc
+	// Platforms lists the providers the rule applies to
+	// ([]model.Provider{model.AWS} for a rule about Lambda, IAM or API
+	// Gateway; model.AnyProvider for one that judges only the generic
+	// model). The engine runs a rule only on stacks of these providers: it
+	// is the one place that decides, rules do not test the provider.
+	Platforms []model.Provider
+	Doc       Doc
 	// Run checks one stack and reports findings through p.Report. It
 	// returns an error only when it could not run at all.
 	Run func(ctx context.Context, p *Pass) error
@@ -80,6 +86,9 @@ func (r *Rule) Validate() error {
 	default:
 		bad("unknown confidence %q", r.Confidence)
 	}
+	if len(r.Platforms) == 0 {
+		bad("Platforms must list the providers the rule applies to (model.AnyProvider for all)")
+	}
 	if r.Doc.Description == "" || r.Doc.Bad == "" || r.Doc.Good == "" || r.Doc.Remediation == "" {
 		bad("documentation needs a description, a bad and a good example and a remediation")
 	}
@@ -87,6 +96,32 @@ func (r *Rule) Validate() error {
 		bad("Run is nil")
 	}
 	return errors.Join(errs...)
+}
+
+// AppliesTo reports whether the rule applies to stacks of provider p.
+func (r *Rule) AppliesTo(p model.Provider) bool {
+	if p == "" {
+		p = model.AWS
+	}
+	for _, q := range r.Platforms {
+		if q == p || q == model.AnyProvider {
+			return true
+		}
+	}
+	return false
+}
+
+// PlatformNames returns the rule's platforms for display: "any" or a
+// comma-separated list ("aws").
+func (r *Rule) PlatformNames() string {
+	var names []string
+	for _, q := range r.Platforms {
+		if q == model.AnyProvider {
+			return "any"
+		}
+		names = append(names, string(q))
+	}
+	return strings.Join(names, ",")
 }
 
 // Categories lists every category in report order.
@@ -221,6 +256,9 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 				for _, r := range rules {
 					if ctx.Err() != nil {
 						break
+					}
+					if !r.AppliesTo(st.Platform()) {
+						continue
 					}
 					p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now, Config: in.Config,
 						report: func(f Finding) { res.fs = append(res.fs, f) }}

@@ -12,7 +12,7 @@ import (
 func Explain(r *rule.Rule) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", r.ID, r.Title)
-	fmt.Fprintf(&b, "Category: %s   Severity: %s   Confidence: %s\n\n", r.Category, r.Severity, r.Confidence)
+	fmt.Fprintf(&b, "Category: %s   Severity: %s   Confidence: %s   Platforms: %s\n\n", r.Category, r.Severity, r.Confidence, r.PlatformNames())
 	b.WriteString(wrap(r.Doc.Description, 78) + "\n\n")
 	b.WriteString("Bad:\n" + indent(r.Doc.Bad) + "\n\n")
 	b.WriteString("Good:\n" + indent(r.Doc.Good) + "\n\n")
@@ -20,6 +20,27 @@ func Explain(r *rule.Rule) string {
 	fmt.Fprintf(&b, "Suppress one finding with a comment on its line or resource:\n    # nightlight:ignore %s reason\n", r.ID)
 	return b.String()
 }
+
+// SeverityModel is what each severity means; every rule's default
+// severity and every adjustment a rule makes to it follow it. It opens
+// docs/rules.md.
+const SeverityModel = `## Severity model
+
+| Severity | Meaning |
+|---|---|
+| critical | Exploitable now by an outsider (anyone on the internet, any AWS account) with high impact: account takeover, administrator access, every secret or every piece of data readable or writable. |
+| high | Exploitable by an outsider with limited impact, or by an insider or a compromised function with high impact (a reachable function that can escalate to administrator, a public route into classified data). |
+| medium | A weakness that needs another failure to matter (a compromised function, a leaked credential), or that costs money or data when it happens (no throttle on a public API, no dead-letter queue). |
+| low | Defence in depth and hygiene: missing encryption with a service key available, tracing, log retention, a runtime deprecated within months. |
+| info | Context for a reviewer, not a defect: permissions nightlight cannot see, expected patterns. |
+
+Each rule has a default severity (below). A finding may differ from it, and then says why in its message:
+**reachability** lowers an IAM finding by one level when no entry point reaches the functions using the role
+(only other AWS principals can start them) and keeps it when a public entry point reaches them; a finding that
+rests only on an inference (a shared role, an unresolved value) is lowered and carries a lower confidence; a cost
+finding grows with the worst-case spend it computes. ` + "`nightlight explain ID`" + ` shows the default and these rules.
+
+`
 
 // Markdown renders the documentation of rules as the docs/rules.md page.
 func Markdown(rs []*rule.Rule) string {
@@ -30,12 +51,13 @@ func Markdown(rs []*rule.Rule) string {
 	b.WriteString("Suppress a finding with `# nightlight:ignore ID reason` on its line or resource, with\n")
 	b.WriteString("`Metadata: {nightlight: {ignore: [{id: ID, reason: …}]}}` on a CloudFormation resource,\n")
 	b.WriteString("or with an `ignore` entry (reason required, optional expiry) in the configuration file.\n\n")
-	b.WriteString("| ID | Severity | Category | Title |\n|---|---|---|---|\n")
+	b.WriteString(SeverityModel)
+	b.WriteString("| ID | Severity | Category | Platforms | Title |\n|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Severity, r.Category, r.Title)
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Severity, r.Category, r.PlatformNames(), r.Title)
 	}
 	for _, r := range rs {
-		fmt.Fprintf(&b, "\n## %s\n\n**%s** · %s · severity %s · confidence %s\n\n", r.ID, r.Title, r.Category, r.Severity, r.Confidence)
+		fmt.Fprintf(&b, "\n## %s\n\n**%s** · %s · severity %s · confidence %s · platforms %s\n\n", r.ID, r.Title, r.Category, r.Severity, r.Confidence, r.PlatformNames())
 		b.WriteString(r.Doc.Description + "\n\n")
 		b.WriteString("Bad:\n\n```yaml\n" + r.Doc.Bad + "\n```\n\nGood:\n\n```yaml\n" + r.Doc.Good + "\n```\n\n")
 		b.WriteString("**Fix:** " + r.Doc.Remediation + "\n")

@@ -24,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "An API route with no authorization lets anyone who finds the URL invoke the function behind it. Routes get authentication from a default authorizer, a per-method authorizer, IAM (SigV4) or a Cognito/JWT authorizer; this rule reports the routes where none applies. CORS preflight (OPTIONS) routes, PRIVATE endpoint APIs and APIs whose resource policy restricts callers (aws:SourceVpce, aws:SourceIp, …) are skipped.",
 			Bad: `Route:
@@ -44,9 +45,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil // Azure, Google and OpenWhisk have their own rules (NL1040-NL1042, NL5010)
-	}
 	for _, ep := range p.Stack.EntryPoints {
 		if ep.Kind != model.EntryRoute || ep.Auth.Type != model.AuthNone || kit.IsWebSocket(p.Stack, ep) {
 			continue
@@ -55,10 +53,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			continue
 		}
 		if api := p.Stack.API(ep.API); api != nil {
-			if strings.EqualFold(api.Endpoint.String(), "PRIVATE") {
-				continue
-			}
-			if api.Policy.Known() && len(kit.PublicStatements(api.Policy)) == 0 {
+			if api.Private() || kit.PolicyRestrictsCallers(api.Policy) {
 				continue
 			}
 		}

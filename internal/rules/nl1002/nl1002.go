@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A function URL with AuthType NONE is a public HTTPS endpoint: anyone can invoke the function, with no throttling other than the function's concurrency. Use AWS_IAM and sign requests, or put the function behind an API with an authorizer.",
 			Bad: `Url:

@@ -22,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A WebSocket API checks authorization only when a client connects (the $connect route). With AuthorizationType NONE on $connect, anyone can open a connection and send messages to every route of the API.",
 			Bad: `Connect:

@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "API Gateway API keys are meant for usage plans and metering. They are sent in clear in a header, often embedded in web and mobile clients, and cannot be scoped to a user: AWS documents that they must not be used for authentication. A route whose only protection is an API key is effectively public to anyone who has seen one request.",
 			Bad: `Method:

@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "An authorizer that no route references and that is not the API's default authorizer protects nothing. This usually means the author meant to protect the API and forgot to attach the authorizer to the routes (or set it as the default), so the routes are open.",
 			Bad: `Authorizer:

@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "Allowing credentials (cookies, Authorization headers) together with a wildcard origin lets any web site make authenticated requests on behalf of a signed-in user and read the answers. Browsers refuse the literal combination, so implementations that echo the Origin header make it work — and make every site trusted.",
 			Bad: `CorsConfiguration:

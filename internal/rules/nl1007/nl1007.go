@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A Lambda permission with Principal \"*\" and no aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID condition lets any AWS account invoke the function directly through the Lambda API. Function URL permissions (lambda:InvokeFunctionUrl) are reported by NL1002 instead.",
 			Bad: `Permission:

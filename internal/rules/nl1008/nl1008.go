@@ -24,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A Lambda permission for a service principal such as s3.amazonaws.com without a SourceArn or SourceAccount lets that service invoke the function on behalf of any account: someone else's bucket notification can trigger your function (the \"confused deputy\" problem). S3 bucket ARNs carry no account ID, so S3 permissions need SourceAccount too.",
 			Bad: `Permission:

@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A bucket policy statement that allows Principal \"*\" without a condition on the caller (aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, …) makes the objects readable (or writable) by anyone on the internet, unless the account's public access block overrides it. Serving a site through CloudFront with origin access control uses the cloudfront.amazonaws.com service principal and an aws:SourceArn condition, which is not public.",
 			Bad: `Statement:
@@ -52,6 +53,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if !kinds[rp.Kind] {
 			continue
 		}
+		if blocked(p.Stack, rp) {
+			continue
+		}
 		for _, s := range kit.PublicStatements(rp.Doc) {
 			target := rp.ID
 			if len(rp.Targets) > 0 {
@@ -65,4 +69,21 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 	}
 	return nil
+}
+
+// blocked reports whether every bucket the policy governs has S3 Block
+// Public Access settings that neutralise a public policy: BlockPublicPolicy
+// (S3 refuses the policy) or RestrictPublicBuckets (only AWS services and
+// the owner account may use it).
+func blocked(st *model.Stack, rp *model.ResourcePolicy) bool {
+	if len(rp.Targets) == 0 {
+		return false
+	}
+	for _, id := range rp.Targets {
+		b := st.Store(id)
+		if b == nil || !(kit.Truthy(b.Attr(model.AttrBlockPublicPolicy)) || kit.Truthy(b.Attr(model.AttrRestrictPublicBuckets))) {
+			return false
+		}
+	}
+	return true
 }

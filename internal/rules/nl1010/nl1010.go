@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A queue, topic or event bus policy that allows Principal \"*\" without a condition lets any AWS account send messages into your application (or read them). Those messages then trigger your functions: an unauthenticated entry point that does not show up in the API inventory.",
 			Bad: `Statement:

@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A secret's resource policy or a KMS key policy that allows Principal \"*\" without a condition makes the secret readable, or the key usable, by any AWS account. For keys, the usual pattern is to trust the account root and let IAM policies decide.",
 			Bad: `KeyPolicy:

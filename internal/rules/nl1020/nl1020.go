@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -24,6 +25,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A Cognito user pool allows self sign-up unless AllowAdminCreateUserOnly is true. When an API authorizer accepts the pool's tokens, or an identity pool hands the pool's users AWS credentials, \"authenticated\" means \"anyone on the internet who signs up\": every route and grant behind it is open to strangers. That is right for a public consumer app, and wrong when the routes assume callers are staff, customers you onboarded or tenants you vetted.",
 			Bad: `UserPool:

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -25,6 +26,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Signed-in Cognito users can change their own attributes with UpdateUserAttributes and their access token. An app client without WriteAttributes lets them write every mutable attribute, so a custom attribute that the app reads to authorise requests (custom:role, custom:is_admin, custom:tenant_id) is a self-service privilege escalation: the next ID token carries the forged value. The rule judges by name, so an attribute named like a role that is not used for authorisation is a false positive; the confidence is medium.",
 			Bad: `Schema:

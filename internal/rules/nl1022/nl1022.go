@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -22,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "With AllowUnauthenticatedIdentities, a Cognito identity pool hands temporary AWS credentials of its unauthenticated role to anyone who knows the pool ID, which ships inside every web and mobile client. Whatever that role allows is allowed to the whole internet, signed with real AWS credentials that bypass API Gateway, its throttling and its authorizers. Guest access is sometimes intended (analytics, public maps); then the role must grant only that.",
 			Bad: `IdentityPool:

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -23,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "In the classic (basic) flow the client gets an OpenID token from the identity pool and calls sts:AssumeRoleWithWebIdentity itself. The client chooses the role: any role whose trust policy admits cognito-identity.amazonaws.com for this pool, not only the one the pool's role mapping would pick, and the enhanced flow's scope-down session policy (which removes services such as IAM and STS from unauthenticated credentials) does not apply.",
 			Bad: `IdentityPool:

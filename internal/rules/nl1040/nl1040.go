@@ -27,6 +27,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.Azure},
 		Doc: rule.Doc{
 			Description: "An HTTP trigger with authLevel anonymous runs the function for anyone who knows its URL: no function key, no admin key and, unless App Service Authentication (Easy Auth) is turned on for the app, no identity check. The default level is function, so anonymous is a deliberate choice that reviewers should see. Routes on OPTIONS only are skipped. Code-first registrations whose level is not a literal are reported by no rule (their auth is unknown).",
 			Bad: `{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req",

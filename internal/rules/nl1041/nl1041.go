@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.OpenWhisk},
 		Doc: rule.Doc{
 			Description: "A web action answers https://HOST/api/v1/web/NAMESPACE/PACKAGE/ACTION for anyone: OpenWhisk checks no credential unless the action is annotated require-whisk-auth (true: the namespace's API key; a string: a secret the caller sends in X-Require-Whisk-Auth). Routes declared under apis go through the API gateway, which needs no key unless one is configured outside the manifest. Every default parameter not marked final can also be overridden by the anonymous caller.",
 			Bad: `actions:

@@ -26,6 +26,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.Google},
 		Doc: rule.Doc{
 			Description: "A Cloud Function (or Cloud Run service) is public when roles/cloudfunctions.invoker or roles/run.invoker is granted to allUsers or allAuthenticatedUsers (any Google account), or when invoker IAM is disabled. The Firebase CLI makes HTTPS functions public unless `invoker` says otherwise, and callable (onCall) functions accept calls without a Firebase Auth token unless the handler rejects them. Functions behind Firebase Hosting rewrites inherit the function's invoker. Functions whose ingress settings allow internal traffic only (ALLOW_INTERNAL_ONLY) are not reported.",
 			Bad: `export const orders = onRequest({ invoker: "public" }, handler);

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DataFlow,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "When a function that anyone on the internet can call is allowed to read or write a store holding classified data, the data is one bug away from the internet: an injection, an IDOR or a missing check in the handler exposes it. This rule follows the path from each anonymous entry point through its function's permissions to stores tagged with a data classification.",
 			Bad:         `# GET /orders (no auth) -> ListOrders -> dynamodb:Query on Orders [confidential]`,
@@ -34,7 +36,7 @@ func Rule() *rule.Rule {
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, ep := range p.Stack.EntryPoints {
 		fn := p.Stack.Function(ep.Function)
-		if fn == nil || !kit.Public(ep) {
+		if fn == nil || !kit.Public(p.Stack, ep) {
 			continue
 		}
 		for _, a := range p.Facts.Access(ctx, fn) {

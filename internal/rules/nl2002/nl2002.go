@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DataFlow,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "Internal functions — queue workers, stream processors — are often written as if their input were trusted. When a function behind a public entry point writes to the queue or bucket that triggers them, internet input reaches them unfiltered, and they usually hold broader permissions than the public function.",
 			Bad:         `# POST /import (no auth) -> Importer -> sqs:SendMessage Jobs -> Worker (dynamodb:* on Orders)`,
@@ -36,7 +37,7 @@ func Rule() *rule.Rule {
 func run(ctx context.Context, p *rule.Pass) error {
 	public := map[string]*model.EntryPoint{}
 	for _, ep := range p.Stack.EntryPoints {
-		if kit.Public(ep) && ep.Function != "" && public[ep.Function] == nil {
+		if kit.Public(p.Stack, ep) && ep.Function != "" && public[ep.Function] == nil {
 			public[ep.Function] = ep
 		}
 	}

@@ -24,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DataFlow,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "The flow policy in nightlight.yaml states which data may not flow where (\"pii must not reach the internet\", \"nothing reachable anonymously may write the orders table\", \"payments and marketing functions must not reach each other\"). nightlight checks it on the application graph — invocations, triggers, reads and writes derived from the effective IAM permissions — and reports each violating flow with its shortest path.",
 			Bad: `# nightlight.yaml

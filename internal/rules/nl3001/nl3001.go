@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "An Allow statement with Action \"*\" gives the function every permission in the account (on the resources listed). Any code injection, vulnerable dependency or leaked credential in the function becomes full control of the account.",
 			Bad: `- Effect: Allow

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A \"service:*\" action grants every current and future action of the service, including destructive and permissions-management ones (s3:PutBucketPolicy, dynamodb:DeleteTable). Functions rarely need more than a handful of data actions.",
 			Bad: `- Effect: Allow

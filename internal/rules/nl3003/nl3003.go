@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own.",
 			Bad: `- Effect: Allow

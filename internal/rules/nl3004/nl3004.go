@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -22,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Permissions-management actions change who may do what: attaching policies, editing resource policies, granting Lambda permissions. A function allowed them can open the application (or the account) to anyone; very few functions need them.",
 			Bad: `- Effect: Allow

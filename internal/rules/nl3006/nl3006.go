@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -22,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "lambda:GetFunction returns a pre-signed URL to the function's deployment package, and with it any secrets or internal logic baked into the code. A function that can do this on \"*\" can read every function in the account.",
 			Bad: `- Effect: Allow

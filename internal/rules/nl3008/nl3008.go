@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -20,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "kms:Decrypt on \"*\" lets the function decrypt anything encrypted with any key whose key policy defers to IAM: other teams' data, encrypted environment variables of other functions, secrets. Limit decryption to the keys the function's data uses.",
 			Bad: `- Effect: Allow

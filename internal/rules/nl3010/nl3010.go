@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -23,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Info,
 		Confidence: rule.ConfidenceLow,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "When a function's role comes from outside the template, or a policy is a customer-managed policy referenced by ARN, nightlight cannot tell what the function may do; every IAM rule is then blind for that part. This finding makes the gap visible.",
 			Bad: `Fn:

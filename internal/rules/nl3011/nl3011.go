@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -23,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "IAM accepts actions that do not exist without complaint. A misspelled action grants nothing — so the function fails at run time, or someone \"fixes\" it with a wildcard — and a misspelled Deny protects nothing. nightlight checks every action against the IAM catalog.",
 			Bad:         `Action: [dynamodb:GetItems, s3:GetObjects]`,

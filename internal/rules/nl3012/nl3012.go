@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "\"Allow NotAction: iam:*\" reads like a restriction but grants everything else in every service, including actions that do not exist yet. It is almost always broader than intended.",
 			Bad: `- Effect: Allow

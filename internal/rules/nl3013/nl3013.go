@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -23,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A trust policy decides who can become the role. Principal \"*\" — or a whole other account — without a condition lets far more principals assume it than intended; for third-party accounts, AWS requires an sts:ExternalId to prevent the confused-deputy problem. Execution roles should trust only lambda.amazonaws.com.",
 			Bad: `AssumeRolePolicyDocument:

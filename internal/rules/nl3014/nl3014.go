@@ -22,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "AWS managed policies such as AdministratorAccess, PowerUserAccess or AmazonS3FullAccess grant every action of one or all services on every resource. They are convenient while prototyping and far more than a function needs; they also change when AWS adds actions.",
 			Bad: `ManagedPolicyArns:

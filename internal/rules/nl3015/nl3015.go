@@ -7,7 +7,6 @@ package nl3015
 import (
 	"context"
 
-	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -21,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "iam:PassRole lets a principal hand a role to a service (a new function, an EC2 instance, a Step Functions state machine). On \"*\", the function can pass any role in the account — including administrator roles — to any service that accepts one, a building block of most privilege-escalation paths.",
 			Bad: `- Effect: Allow
@@ -39,8 +39,8 @@ func Rule() *rule.Rule {
 const action = "iam:PassRole"
 
 func run(ctx context.Context, p *rule.Pass) error {
-	kit.UnconditionalOnAny(ctx, p, action, func(pos model.Pos, res string, e *iam.Effective) {
-		p.Reportf(pos, res, "function %s can pass any role in the account to any service (iam:PassRole on \"*\"), including roles more powerful than its own", e.Function)
+	kit.UnconditionalOnAny(ctx, p, action, func(pos model.Pos, res, who string) {
+		p.Reportf(pos, res, "%s can pass any role in the account to any service (iam:PassRole on \"*\"), including roles more powerful than its own", who)
 	})
 	return nil
 }

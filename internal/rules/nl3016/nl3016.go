@@ -7,7 +7,6 @@ package nl3016
 import (
 	"context"
 
-	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -21,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "sts:AssumeRole on \"*\" lets the function become any role whose trust policy trusts its account — often far more roles than the one it needs, in this account and others.",
 			Bad: `- Effect: Allow
@@ -38,8 +38,8 @@ func Rule() *rule.Rule {
 const action = "sts:AssumeRole"
 
 func run(ctx context.Context, p *rule.Pass) error {
-	kit.UnconditionalOnAny(ctx, p, action, func(pos model.Pos, res string, e *iam.Effective) {
-		p.Reportf(pos, res, "function %s can assume any role that trusts its account (sts:AssumeRole on \"*\")", e.Function)
+	kit.UnconditionalOnAny(ctx, p, action, func(pos model.Pos, res, who string) {
+		p.Reportf(pos, res, "%s can assume any role that trusts its account (sts:AssumeRole on \"*\")", who)
 	})
 	return nil
 }

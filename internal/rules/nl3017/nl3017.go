@@ -7,6 +7,7 @@ package nl3017
 import (
 	"context"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -18,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Serverless functions get temporary credentials from their execution roles. An IAM user or access key declared in the template creates long-lived credentials that must be distributed, stored and rotated by hand, and often end up in environment variables or outputs.",
 			Bad: `DeployKey:

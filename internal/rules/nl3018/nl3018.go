@@ -29,6 +29,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Whoever can call lambda:UpdateFunctionCode, UpdateFunctionConfiguration (environment, layers, role), AddPermission or CreateFunctionUrlConfig on a function owns it: they run their code with its role and its data, and can open it to the Internet. Only the deployment pipeline should hold these permissions. A function's own role, an identity pool's role handed to app users, an instance profile or an IAM user with long-lived keys that can change functions turns any compromise of it into control of those functions.",
 			Bad: `DeployUser:

@@ -28,6 +28,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "lambda:GetFunctionConfiguration (and lambda:GetFunction) return a function's environment variables in clear text. A secret written there is readable not only by the function but by every principal allowed these actions on it: other functions' roles, IAM users, identity-pool roles. nightlight lists who in the app can read the environment of each function that holds a secret.",
 			Bad: `Environment:

@@ -25,6 +25,7 @@ func Rule() *rule.Rule {
 		Category:   rule.IAM,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.Azure},
 		Doc: rule.Doc{
 			Description: "A function app's managed identity acts with every permission of its role assignments. Owner and User Access Administrator can grant any role to anyone (a compromised function takes over the scope); Contributor can change or delete every resource in it. Functions need data-plane roles on the resources they use (Storage Blob Data Contributor on one account, Azure Service Bus Data Receiver on one queue).",
 			Bad: `{"type": "Microsoft.Authorization/roleAssignments",

@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Most AWS data stores encrypt at rest by default, but some can be switched off (SqsManagedSseEnabled: false) or are unencrypted unless configured (Kinesis streams, ElastiCache, RDS without StorageEncrypted). Unencrypted data is readable from backups, snapshots and underlying storage, and fails most compliance baselines.",
 			Bad: `Queue:

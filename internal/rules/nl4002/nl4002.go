@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A store tagged as holding classified data (DataClassification: confidential, pii, …) encrypted with an AWS-owned or AWS-managed key cannot have its key access restricted, audited per use in CloudTrail or revoked. Customer-managed KMS keys give that control. Stores without a classification are not reported, so this rule does not flag every default-encrypted table.",
 			Bad: `Orders:

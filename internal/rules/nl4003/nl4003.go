@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A public canned ACL (PublicRead, PublicReadWrite, AuthenticatedRead) lets anyone — or any AWS account — list and read (or write) the bucket. ACLs are a legacy mechanism; AWS recommends disabling them with Object Ownership \"BucketOwnerEnforced\".",
 			Bad: `Bucket:

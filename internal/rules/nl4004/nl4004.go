@@ -22,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Since April 2023 new buckets block public access by default. A template that sets BlockPublicAcls, BlockPublicPolicy, IgnorePublicAcls or RestrictPublicBuckets to false removes that safety net, so a later ACL or bucket policy mistake makes the data public.",
 			Bad: `PublicAccessBlockConfiguration:

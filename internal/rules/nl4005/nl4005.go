@@ -9,7 +9,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4005.
@@ -20,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Unlike SQS and DynamoDB, SNS topics are not encrypted at rest unless KmsMasterKeyId is set. Messages held for retries are stored in clear.",
 			Bad: `Topic:
@@ -36,7 +36,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, st := range p.Stack.Stores {
-		if st.Kind == model.StoreTopic && st.Encryption.Kind == model.EncryptionNone && kit.IsAWS(p.Stack) {
+		if st.Kind == model.StoreTopic && st.Encryption.Kind == model.EncryptionNone {
 			p.Reportf(st.Encryption.Pos, st.ID, "SNS topic %s is not encrypted at rest (SNS does not encrypt unless KmsMasterKeyId is set)", st.ID)
 		}
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4006.
@@ -23,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Asynchronous invocations are retried twice and then dropped. Without a dead-letter queue or an on-failure destination, the events that failed — an upload that was never processed, an order event — are lost without a trace.",
 			Bad: `Fn:
@@ -43,9 +43,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil // Lambda semantics; NL4060 covers other platforms' runtimes
-	}
 	byFn := map[string][]*model.Trigger{}
 	for _, tr := range p.Stack.Triggers {
 		if tr.Kind.Async() && tr.Function != "" {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4007.
@@ -20,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A failing batch from a Kinesis or DynamoDB stream is retried until the records expire (24 hours to a year), blocking the shard the whole time; then the records are dropped. An on-failure destination (with MaximumRetryAttempts and BisectBatchOnFunctionError) keeps the stream moving and keeps the failed records.",
 			Bad: `Mapping:
@@ -39,9 +39,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil // Lambda semantics; NL4060 covers other platforms' runtimes
-	}
 	for _, tr := range p.Stack.Triggers {
 		if (tr.Kind != model.TriggerKinesis && tr.Kind != model.TriggerDynamoDB) || tr.OnFailure.IsSet() {
 			continue

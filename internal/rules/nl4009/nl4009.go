@@ -7,8 +7,8 @@ package nl4009
 import (
 	"context"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/runtimes"
 )
 
@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "AWS stops patching a Lambda runtime on its deprecation date, then blocks creating and later updating functions that use it. nightlight checks runtimes against a dated table (internal/rules/internal/runtimes, checked on 2026-11-22) of AWS's published deprecation dates. This rule gives six months of notice before NL4008 fires.",
 			Bad:         `Runtime: nodejs22.x   # deprecated 2027-04-30`,
@@ -31,9 +32,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil // Lambda semantics; NL4060 covers other platforms' runtimes
-	}
 	for _, fn := range p.Stack.Functions {
 		rt, ok := runtimes.Lookup(fn.Runtime.String())
 		if !ok || !p.Now.Before(rt.Deprecated) || rt.Deprecated.Sub(p.Now) > runtimes.SoonWindow {

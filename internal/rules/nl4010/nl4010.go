@@ -8,8 +8,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4010.
@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Without active tracing, a request that crosses API Gateway, several functions and data stores cannot be followed end to end, which slows down incident response — including investigating abuse of a public endpoint. Only functions invoked by an entry point or a trigger are reported.",
 			Bad: `Fn:
@@ -35,9 +36,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil
-	}
 	used := map[string]bool{}
 	for _, ep := range p.Stack.EntryPoints {
 		used[ep.Function] = true

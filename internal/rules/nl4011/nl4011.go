@@ -9,7 +9,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4011.
@@ -20,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Info,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Lambda creates its log group on first invocation with retention \"never expire\" unless the template declares the log group (or LoggingConfig) with RetentionInDays. Logs pile up, cost grows, and any personal data or secrets logged by mistake are kept indefinitely.",
 			Bad: `Fn:
@@ -36,9 +36,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil
-	}
 	for _, fn := range p.Stack.Functions {
 		if fn.LogRetention.IsSet() {
 			continue

@@ -7,8 +7,8 @@ package nl4012
 import (
 	"context"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4012.
@@ -19,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Access logs record who called which route, from where, with which result. Without them, abuse of a public API, credential stuffing or a denial-of-wallet attack cannot be investigated after the fact.",
 			Bad: `Api:
@@ -37,7 +38,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, api := range p.Stack.APIs {
-		if api.AccessLog.IsSet() || !kit.IsAWS(p.Stack) {
+		if api.AccessLog.IsSet() {
 			continue
 		}
 		routes := 0

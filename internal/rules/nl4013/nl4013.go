@@ -19,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "When a function keeps failing on a message, SQS redelivers it until the retention period ends (4 days by default): the poison message is retried — and billed — again and again, and then silently deleted. A redrive policy moves it to a dead-letter queue after a few attempts.",
 			Bad: `Jobs:

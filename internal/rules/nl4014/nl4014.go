@@ -9,7 +9,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4014.
@@ -20,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A secret that never rotates stays valid forever once leaked. Secrets Manager can rotate database credentials and other secrets on a schedule with a rotation function.",
 			Bad: `DbSecret:
@@ -45,7 +45,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 	}
 	for _, st := range p.Stack.Stores {
-		if st.Kind != model.StoreSecret || rotated[st.ID] || st.Attr(model.AttrRotation).IsSet() || !kit.IsAWS(p.Stack) {
+		if st.Kind != model.StoreSecret || rotated[st.ID] || st.Attr(model.AttrRotation).IsSet() {
 			continue
 		}
 		p.Reportf(st.Pos, st.ID, "secret %s is never rotated: once leaked, it stays valid", st.ID)

@@ -8,6 +8,7 @@ package nl4015
 import (
 	"context"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -19,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "DeploymentPreference (canary or linear deployments with alarms and rollback) works by shifting an alias between two published versions. Without AutoPublishAlias, SAM publishes no version, so every deployment replaces the code at once and the safety net the template seems to declare does not exist.",
 			Bad: `Fn:

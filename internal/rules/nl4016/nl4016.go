@@ -22,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Databases, caches, file systems and search domains usually live in private subnets. A function that talks to them from outside the VPC only works if they are reachable from the internet — which means they are exposed. Functions that only call public AWS APIs (DynamoDB, S3, SQS) do not need a VPC and are not reported.",
 			Bad: `Fn:

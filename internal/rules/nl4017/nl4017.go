@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Automatic rotation replaces a KMS key's backing material every year (or on the period you choose) without changing its ID or breaking decryption of old data. Without it, a key's material lives as long as the key, and many compliance baselines fail.",
 			Bad: `DataKey:

@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "API Gateway gives up on an integration after 29 seconds (by default). A function with a longer timeout keeps running after the caller has received a 504, billed for work nobody receives — and an attacker can trigger that on purpose. Long work belongs in an asynchronous flow.",
 			Bad: `Fn:

@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Lambda polls SQS and hides each message for the queue's visibility timeout. If the function can run longer than that, the message reappears and is processed a second time in parallel: duplicate side effects and doubled cost. AWS recommends a visibility timeout of at least six times the function timeout.",
 			Bad: `Jobs:

@@ -19,6 +19,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "S3 static website hosting serves objects over plain HTTP from a public bucket. CloudFront with origin access control serves the same content over HTTPS from a private bucket, with caching and WAF.",
 			Bad: `Site:

@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Point-in-time recovery lets you restore a table to any second of the last 35 days after a bad deployment, a buggy batch job or a malicious delete. Tables holding classified data should have it; unclassified tables are not reported.",
 			Bad: `Orders:
@@ -38,7 +39,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, st := range p.Stack.Stores {
-		if st.Kind != model.StoreTable || st.Classification == "" || kit.Truthy(st.Attr(model.AttrPointInTimeRecovery)) || !kit.IsAWS(p.Stack) {
+		if st.Kind != model.StoreTable || st.Classification == "" || kit.Truthy(st.Attr(model.AttrPointInTimeRecovery)) {
 			continue
 		}
 		p.Reportf(st.Attr(model.AttrPointInTimeRecovery).PosOr(st.Pos), st.ID, "table %s holds %s data but has no point-in-time recovery: a bad write or delete cannot be undone", st.ID, st.Classification)

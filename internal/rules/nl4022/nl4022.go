@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Without versioning, an overwritten or deleted object is gone: a compromised function with s3:PutObject can destroy classified data silently. Versioning (with a lifecycle rule for old versions) keeps it recoverable. Unclassified buckets are not reported.",
 			Bad: `Records:
@@ -39,7 +40,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, st := range p.Stack.Stores {
-		if st.Kind != model.StoreBucket || st.Classification == "" || !kit.IsAWS(p.Stack) {
+		if st.Kind != model.StoreBucket || st.Classification == "" {
 			continue
 		}
 		v := st.Attr(model.AttrVersioning)

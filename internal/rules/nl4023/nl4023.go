@@ -8,7 +8,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4023.
@@ -19,6 +18,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Without execution logging, failed or abused workflow executions leave no trace beyond the execution history (kept 90 days for standard workflows, not at all for express ones).",
 			Bad: `Flow:
@@ -37,7 +37,7 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, st := range p.Stack.Stores {
-		if st.Kind != model.StoreStateMachine || st.Attr(model.AttrLoggingConfig).IsSet() || !kit.IsAWS(p.Stack) {
+		if st.Kind != model.StoreStateMachine || st.Attr(model.AttrLoggingConfig).IsSet() {
 			continue
 		}
 		p.Reportf(st.Pos, st.ID, "state machine %s writes no execution logs", st.ID)

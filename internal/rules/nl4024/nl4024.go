@@ -22,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A user pool whose password policy accepts passwords shorter than 8 characters, or requires no uppercase letter, lowercase letter, number or symbol at all, lets users pick passwords that fall to guessing and credential stuffing. The Cognito default (8 characters and every class) is not reported.",
 			Bad: `Policies:

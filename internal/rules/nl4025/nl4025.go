@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -22,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "With MfaConfiguration OFF (the default), a stolen or guessed password is all it takes to sign in as a user of the pool. The rule reports pools whose tokens an API authorizer of the stack accepts or that an identity pool trusts; pools nothing in the stack relies on are left alone.",
 			Bad: `UserPool:

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -23,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Without ServerSideTokenCheck, an identity pool checks only the signature and expiry of a user pool ID token. A user you disabled, or whose session you revoked with GlobalSignOut or AdminUserGlobalSignOut, keeps getting AWS credentials until the token expires (up to a day). The check is off by default.",
 			Bad: `CognitoIdentityProviders:

@@ -92,6 +92,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.Azure, model.Google, model.OpenWhisk},
 		Doc: rule.Doc{
 			Description: "A function on a runtime past its end of support gets no security patches; Azure stops supporting the app, Google blocks deployments after decommission, and OpenWhisk runtime images stop being rebuilt once the language itself is end of life. Checked: Azure Functions host versions (~1, ~2, ~3) and language versions (FUNCTIONS_WORKER_RUNTIME with its version, linuxFxVersion, the .csproj target framework, azurerm application_stack), Google runtimes (nodejs18, python38, …) and OpenWhisk kinds (nodejs:10, python:2, …), against the dates in the rule's table (checked " + TableDate + ").",
 			Bad: `<TargetFramework>netcoreapp3.1</TargetFramework>

@@ -25,6 +25,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.Azure},
 		Doc: rule.Doc{
 			Description: "A function app answers plain HTTP unless httpsOnly is true (the default is false), so function keys and tokens sent by a misconfigured client cross the network in clear text. TLS 1.0 and 1.1 are deprecated protocols. ftpsState AllAllowed lets anyone with the publishing credentials deploy code over unencrypted FTP.",
 			Bad: `"properties": {"httpsOnly": false,

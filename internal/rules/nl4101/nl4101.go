@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "Long-lived AWS access keys in a template end up in source control, in the CloudFormation stack and in the function configuration, where anyone with read access can copy them. A Lambda function never needs them: its execution role provides temporary credentials.",
 			Bad: `Environment:

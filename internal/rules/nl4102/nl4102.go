@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -21,6 +22,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "A private key (TLS, SSH, JWT signing) written into a template is readable by everyone with access to the repository, the stack or the function configuration, and stays in their history.",
 			Bad: `Environment:

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -23,6 +24,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "A literal value under a name such as DB_PASSWORD or API_KEY is almost always a real credential. It is visible to anyone who can read the template or call lambda:GetFunctionConfiguration. Names that point to a secret (DB_PASSWORD_ARN, SECRET_NAME) and values that are references are not reported.",
 			Bad: `Environment:

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -22,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceLow,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "A long random-looking string (base64 or hex, high Shannon entropy) in an environment variable is often a credential in a format nightlight does not know. Review it; suppress the finding with a reason if it is an identifier or a hash.",
 			Bad: `Environment:

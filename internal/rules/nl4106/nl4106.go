@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -20,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "A parameter default is part of the template: a password or key given as a default is committed with it, and NoEcho does not hide the default in the template file. Pass secrets at deploy time or use dynamic references.",
 			Bad: `Parameters:

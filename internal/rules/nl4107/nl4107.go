@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -19,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "Inline code is stored in the template and shown by the Lambda console and lambda:GetFunction. A key or token in it leaks with the template.",
 			Bad: `Code:

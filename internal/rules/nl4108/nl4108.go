@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "SSM String parameters are not encrypted and are readable by anyone allowed ssm:GetParameter, and their value is written in the template. Secrets belong in SecureString parameters (created outside the template) or Secrets Manager.",
 			Bad: `DbPassword:

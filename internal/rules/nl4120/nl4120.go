@@ -28,6 +28,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
 			Description: "A storage account key or a Service Bus / Event Hubs shared access key in a connection string grants full access to the whole account or namespace, forever (until rotated). Committed in local.settings.json or written into a template's app settings, it is readable by everyone with the repository. Identity-based connections (AzureWebJobsStorage__accountName with a managed identity) or a Key Vault reference need no key in the settings.",
 			Bad: `"Values": {

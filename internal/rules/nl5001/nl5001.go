@@ -11,8 +11,10 @@ package nl5001
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/nightlight-sec/nightlight/internal/cost"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -25,6 +27,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DenialOfWallet,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Anyone can call a public entry point as fast as its throttles allow. If every call runs to the function's timeout, the bill grows with API requests, Lambda GB-seconds and everything the function writes downstream (queues, tables, topics) and the functions those writes trigger. nightlight computes that worst case from the template, using the account defaults (10,000 requests/s for API Gateway, 1,000 concurrent executions) where nothing tighter is set, and a dated price table (internal/cost).",
 			Bad: `Fn:
@@ -48,15 +51,39 @@ Stage:
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil // Azure, Google and OpenWhisk have their own rules (NL1040-NL1042, NL5010)
-	}
 	m := kit.CostModel(ctx, p)
+	// One finding per API (its public routes listed, the costliest
+	// described) and one per entry point outside an API (function URLs).
+	type group struct {
+		worst  *cost.Estimate
+		ep     *model.EntryPoint
+		routes []string
+	}
+	var order []string
+	groups := map[string]*group{}
 	for _, ep := range p.Stack.EntryPoints {
-		if !kit.Public(ep) || ep.Function == "" {
+		if !kit.Public(p.Stack, ep) || ep.Function == "" {
 			continue
 		}
 		e := m.EntryPoint(ctx, ep)
+		key := "ep:" + ep.ID
+		if ep.API != "" {
+			key = "api:" + ep.API
+		}
+		g := groups[key]
+		if g == nil {
+			g = &group{}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.routes = append(g.routes, kit.EntryName(ep))
+		if g.worst == nil || e.PerHour > g.worst.PerHour {
+			g.worst, g.ep = e, ep
+		}
+	}
+	for _, key := range order {
+		g := groups[key]
+		e, ep := g.worst, g.ep
 		sev := rule.Low
 		switch {
 		case e.PerHour >= 100:
@@ -64,10 +91,21 @@ func run(ctx context.Context, p *rule.Pass) error {
 		case e.PerHour >= 10:
 			sev = rule.Medium
 		}
-		f := rule.Finding{Resource: kit.Resource(ep), Severity: sev, CostPerHour: e.PerHour,
-			Message: fmt.Sprintf("anyone can run up the bill through %s: %s, at AWS prices of %s", kit.EntryName(ep), e.Summary(), cost.PriceDate),
-			Path:    kit.EntryPath(p, ep)}
-		f.At(ep.Pos)
+		msg := fmt.Sprintf("anyone can run up the bill through %s: %s, at AWS prices of %s", kit.EntryName(ep), e.Summary(), cost.PriceDate)
+		if len(g.routes) > 1 {
+			sort.Strings(g.routes)
+			msg = fmt.Sprintf("anyone can run up the bill through API %s (%d public routes: %s); the costliest, %s: %s, at AWS prices of %s",
+				ep.API, len(g.routes), kit.Actions(g.routes, 8), kit.EntryName(ep), e.Summary(), cost.PriceDate)
+		}
+		f := rule.Finding{Resource: kit.Resource(ep), Severity: sev, CostPerHour: e.PerHour, Message: msg, Path: kit.EntryPath(p, ep)}
+		if api := p.Stack.API(ep.API); api != nil && api.Kind == model.APIGraphQL {
+			f.Remediation = "Put a WAF web ACL with a rate-based rule on the AppSync API, limit query depth and resolver count, set reserved concurrency on the function and lower its timeout, and add AWS Budgets alarms."
+		}
+		pos := ep.Pos
+		if api := p.Stack.API(ep.API); api != nil && len(g.routes) > 1 && api.Pos.IsValid() {
+			pos = api.Pos
+		}
+		f.At(pos)
 		p.Report(f)
 	}
 	return nil

@@ -20,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DenialOfWallet,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "When one topic, bucket, bus or stream triggers several functions, every event is processed several times. That is often intended, but it multiplies the cost of any flood of events — and of any loop through the source — by the number of subscribers.",
 			Bad:         `# Orders topic subscribed by Email, Invoice, Analytics, Audit, Search …`,

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -22,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DenialOfWallet,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A cycle through several functions is a recursive loop that is harder to see than a function writing to its own trigger: each function looks fine alone. Every event that enters the cycle runs forever, multiplied by any fan-out on the way.",
 			Bad: `# A: Events SQS Requests; Policies SNSPublishMessagePolicy Results

@@ -57,6 +57,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DenialOfWallet,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.Azure, model.Google, model.OpenWhisk},
 		Doc: rule.Doc{
 			Description: "Anyone who can call a function can make the platform scale it out to its default ceiling and bill every instance-second. Without an explicit maximum the bill is bounded only by the platform default: 200 instances on Azure Consumption (about $17/hour at $0.000016/GB-s and 1.5 GB), 100 on Cloud Run functions (about $1.67/hour for 256 MiB instances), 1,000 concurrent activations on IBM Cloud Functions (about $15/hour at $0.000017/GB-s and 256 MB). Prices and defaults as published on " + PricesDate + "; an explicit ceiling silences the finding.",
 			Bad:         `export const api = onRequest({ invoker: "public" }, handler);`,

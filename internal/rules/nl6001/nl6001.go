@@ -9,6 +9,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -20,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Dependency,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A layer's code runs inside the function with its permissions and secrets. A layer published by another account can change with each version its owner publishes, and you cannot see what it contains from the template. Layers from well-known publishers still deserve a pinned version and a review.",
 			Bad: `Layers:

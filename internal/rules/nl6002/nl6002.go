@@ -8,6 +8,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -19,6 +20,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Dependency,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A tag like :latest can point to a different image tomorrow. Lambda resolves the tag when the function is created or updated, so what runs depends on when you deployed, and an overwritten tag can slip unreviewed code into the next deployment.",
 			Bad: `Code:

@@ -26,6 +26,9 @@ var restricting = []string{
 	"aws:sourceorgpaths", "aws:principalservicename", "aws:calledvia", "aws:viaawsservice",
 	"kms:callervia", "kms:calleraccount", "kms:viaservice", "lambda:functionurlauthtype",
 	"aws:securetransport",
+	// S3 access-point delegation: only access points of the account
+	// (which carry their own policies) may use the bucket.
+	"s3:dataaccesspointaccount", "s3:dataaccesspointarn",
 }
 
 // Restricted reports whether the statement has a condition that limits
@@ -171,9 +174,6 @@ func Prop(st *model.Stack, id string, keys ...string) *model.Value {
 	return r.Properties.Path(keys...)
 }
 
-// IsAWS reports whether the stack deploys to AWS.
-func IsAWS(st *model.Stack) bool { return st.Provider == "" || st.Provider == model.AWS }
-
 // RoleFlag is an IAM engine flag of a role, with the functions using the
 // role.
 type RoleFlag struct {
@@ -270,14 +270,51 @@ func Confidence(c string) rule.Confidence {
 	return rule.ConfidenceHigh
 }
 
-// ReportFlag reports f with message msg under the role.
+// ReportFlag reports f with message msg under the role, at the rule's
+// severity adjusted for reachability (see Reachability).
 func ReportFlag(p *rule.Pass, f RoleFlag, msg string) {
 	res := f.Role
 	if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
 		res = f.Functions[0]
 	}
-	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
-		Confidence: Confidence(f.Flag.Confidence), Message: msg})
+	sev, why := Reachability(p, p.Rule.Severity, f.Functions)
+	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev,
+		Confidence: Confidence(f.Flag.Confidence), Message: msg + why})
+}
+
+// Reachability adjusts the severity of a finding about the permissions of
+// fns by who can start them, as the severity model in docs/rules.md says:
+// when nothing in the application graph reaches any of them (no entry
+// point, trigger, store or other function), only principals of the account
+// can run them and the severity is one level lower; otherwise it stays.
+// why is "" or the reason to append to the message.
+func Reachability(p *rule.Pass, sev rule.Severity, fns []string) (rule.Severity, string) {
+	if p.Graph == nil || len(fns) == 0 {
+		return sev, ""
+	}
+	for _, fn := range fns {
+		if len(p.Graph.Reaching(FnNode(p, fn))) > 0 {
+			return sev, ""
+		}
+	}
+	lower := Lower(sev)
+	if lower == sev {
+		return sev, ""
+	}
+	return lower, fmt.Sprintf(" (severity lowered from %s: no entry point, trigger or other function reaches %s, so only principals of the account can run it)", sev, Who(fns))
+}
+
+// Lower returns the severity one level below s (info stays info).
+func Lower(s rule.Severity) rule.Severity {
+	switch s {
+	case rule.Critical:
+		return rule.High
+	case rule.High:
+		return rule.Medium
+	case rule.Medium:
+		return rule.Low
+	}
+	return rule.Info
 }
 
 // CostModel returns the denial-of-wallet model of the pass's stack, with
@@ -297,10 +334,56 @@ func CostModel(ctx context.Context, p *rule.Pass) *cost.Model {
 	}).(*cost.Model)
 }
 
-// Public reports whether an entry point can be called without real
-// authentication (anonymous or API key only).
-func Public(ep *model.EntryPoint) bool {
-	return ep.Auth.Type == model.AuthNone || ep.Auth.Type == model.AuthAPIKey
+// Public reports whether anyone can call an entry point without real
+// authentication (anonymous, or an API key only). It reads the whole
+// exposure model, not only the route's own auth: a PRIVATE API (VPC
+// endpoints only) and an API whose resource policy pins or denies outside
+// callers are not public, and a WebSocket route is reached only through
+// the API's $connect route, whose authorization counts for every route.
+func Public(st *model.Stack, ep *model.EntryPoint) bool {
+	auth := ep.Auth.Type
+	if api := st.API(ep.API); api != nil {
+		if api.Private() || PolicyRestrictsCallers(api.Policy) {
+			return false
+		}
+		if api.Kind == model.APIWebSocket && ep.Path != "$connect" {
+			if c := ConnectRoute(st, api.ID); c != nil && c.Auth.Type != model.AuthNone && c.Auth.Type != model.AuthAPIKey {
+				auth = c.Auth.Type
+			}
+		}
+	}
+	return auth == model.AuthNone || auth == model.AuthAPIKey
+}
+
+// ConnectRoute returns the $connect route of a WebSocket API, or nil.
+func ConnectRoute(st *model.Stack, api string) *model.EntryPoint {
+	for _, ep := range st.EntryPoints {
+		if ep.API == api && ep.Path == "$connect" {
+			return ep
+		}
+	}
+	return nil
+}
+
+// PolicyRestrictsCallers reports whether a resource policy keeps the
+// anonymous internet out: no statement allows any principal without a
+// condition on the caller, or a Deny for any principal carries such a
+// condition (the usual "Deny unless aws:SourceVpce" and IP allow lists).
+// An unknown or absent policy restricts nothing.
+func PolicyRestrictsCallers(d *model.PolicyDoc) bool {
+	if !d.Known() {
+		return false
+	}
+	sts := Statements(d)
+	if len(sts) == 0 {
+		return false
+	}
+	for _, s := range sts {
+		if s.Effect == iam.Deny && AnyPrincipal(s) && Restricted(s) {
+			return true
+		}
+	}
+	return len(PublicStatements(d)) == 0
 }
 
 // Broader reports whether the statement that granted f also carries a
@@ -357,38 +440,66 @@ func EntryPath(p *rule.Pass, ep *model.EntryPoint) []string {
 	return out
 }
 
-// UnconditionalOnAny calls report once per role and statement that grants
-// action on Resource "*" with no condition, giving the position to report
-// (the statement, or the function when the statement is in another file),
-// the resource to name (the role, or the function without one) and the
-// function's effective permissions.
-func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report func(pos model.Pos, res string, e *iam.Effective)) {
+// UnconditionalOnAny calls report once per principal (a role, or the
+// function when its role is outside the stack) allowed action on Resource
+// "*" with no condition, giving the position to report (the first such
+// statement, or the function when the statement is in another file), the
+// resource to name (the role, or the function without one) and who uses it
+// ("function A" / "functions A, B"). A principal that already holds every
+// action on every resource is left out: a narrower finding says nothing
+// more than the administrator finding (NL3001, NL3014) does.
+func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report func(pos model.Pos, res, who string)) {
 	an := p.Facts.IAM(ctx)
 	if an == nil {
 		return
 	}
-	seen := map[string]bool{}
+	type hit struct {
+		pos model.Pos
+		fns []string
+	}
+	var order []string
+	hits := map[string]*hit{}
 	for _, e := range an.Functions {
+		if Admin(e) {
+			continue
+		}
 		for _, g := range e.Grants {
 			if !strings.EqualFold(g.Action, action) || g.Resource != "*" || g.Conditional {
 				continue
 			}
-			key := e.Role + fmt.Sprint(g.Statement.Line)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
 			res := e.Role
 			if res == "" {
 				res = e.Function
 			}
-			pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
-			if pos.File != p.Stack.File {
-				pos = p.Stack.Function(e.Function).Pos
+			h := hits[res]
+			if h == nil {
+				pos := model.Pos{File: g.Statement.File, Line: g.Statement.Line}
+				if pos.File != p.Stack.File {
+					pos = p.Stack.Function(e.Function).Pos
+				}
+				h = &hit{pos: pos}
+				hits[res] = h
+				order = append(order, res)
 			}
-			report(pos, res, e)
+			h.fns = append(h.fns, e.Function)
+			break
 		}
 	}
+	for _, res := range order {
+		h := hits[res]
+		report(h.pos, res, Who(model.SortedUnique(h.fns)))
+	}
+}
+
+// Admin reports whether the effective permissions allow every action on
+// every resource without condition (AdministratorAccess, Action "*").
+func Admin(e *iam.Effective) bool {
+	for _, f := range e.Flags {
+		if f.Kind == iam.FlagFullWildcard && f.Resource == "*" && f.Confidence == iam.ConfidenceHigh {
+			return true
+		}
+	}
+	return false
 }
 
 // ReportPublicPolicies reports each statement of the stack's resource
