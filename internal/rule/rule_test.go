@@ -15,7 +15,7 @@ import (
 )
 
 func testRule(id string, run func(ctx context.Context, p *Pass) error) *Rule {
-	return &Rule{ID: id, Title: "Test rule", Category: Misconfig, Severity: Medium, Confidence: ConfidenceHigh,
+	return &Rule{ID: id, Title: "Test rule", Category: Misconfig, Severity: Medium, Confidence: ConfidenceHigh, Platforms: []model.Provider{model.AnyProvider},
 		Doc: Doc{Description: "d", Bad: "b", Good: "g", Remediation: "fix it"}, Run: run}
 }
 
@@ -178,7 +178,7 @@ func TestValidate(t *testing.T) {
 	}
 	bad := &Rule{ID: "X1", Title: "Ends with a period.", Category: "nope", Severity: "urgent"}
 	err := bad.Validate()
-	for _, want := range []string{"ID must look like", "title", "unknown category", "unknown severity", "documentation", "Run is nil"} {
+	for _, want := range []string{"ID must look like", "title", "unknown category", "unknown severity", "Platforms must list", "documentation", "Run is nil"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to mention %q", err, want)
 		}
