@@ -16,8 +16,12 @@ type Function struct {
 	PackageType *Value `json:"packageType,omitempty"`
 	// CodeURI is where the code comes from (CodeUri, Code.S3Key, filename,
 	// image URI); InlineCode is code written in the template itself.
-	CodeURI       *Value   `json:"codeUri,omitempty"`
-	InlineCode    *Value   `json:"inlineCode,omitempty"`
+	CodeURI    *Value `json:"codeUri,omitempty"`
+	InlineCode *Value `json:"inlineCode,omitempty"`
+	// CodeSource is the local file or directory the deployment package is
+	// built from when the input says so apart from CodeURI (Terraform
+	// archive_file source_dir/source_file behind a function's filename).
+	CodeSource    *Value   `json:"codeSource,omitempty"`
 	MemorySize    *Value   `json:"memorySize,omitempty"`
 	Timeout       *Value   `json:"timeout,omitempty"`
 	Architectures *Value   `json:"architectures,omitempty"`
@@ -55,7 +59,9 @@ type Function struct {
 	Tags     []Tag  `json:"tags,omitempty"`
 	// Group is an optional owner/team label from tags or config, used for
 	// trust-boundary checks.
-	Group string `json:"group,omitempty"`
+	Group string `json:"group,omitempty"` // Code is what nightlight read from the function's handler source, or
+	// nil when it was not read (see model.Code).
+	Code *Code `json:"code,omitempty"`
 }
 
 // Defaults that apply when a Lambda function does not set a value.

@@ -42,7 +42,7 @@ type Doc struct {
 type Rule struct {
 	// ID is "NL" and four digits; the first digit is the area: 1 attack
 	// surface, 2 data flow, 3 least privilege, 4 misconfiguration and
-	// secrets, 5 denial of wallet, 6 dependencies, 7 drift.
+	// secrets, 5 denial of wallet, 6 dependencies, 7 handler code (NL70xx) and drift.
 	ID       string
 	Title    string
 	Category Category

@@ -89,6 +89,15 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5010"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7001"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7003"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7004"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7006"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7007"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7008"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7009"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -182,5 +191,14 @@ func All() []*rule.Rule {
 		nl5010.Rule(),
 		nl6001.Rule(),
 		nl6002.Rule(),
+		nl7001.Rule(),
+		nl7002.Rule(),
+		nl7003.Rule(),
+		nl7004.Rule(),
+		nl7005.Rule(),
+		nl7006.Rule(),
+		nl7007.Rule(),
+		nl7008.Rule(),
+		nl7009.Rule(),
 	}
 }

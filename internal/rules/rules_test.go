@@ -19,7 +19,7 @@ var areaCategories = map[byte][]rule.Category{
 	'4': {rule.Misconfig, rule.Secrets},
 	'5': {rule.DenialOfWallet},
 	'6': {rule.Dependency, rule.Code},
-	'7': {rule.Drift},
+	'7': {rule.Code, rule.Drift},
 }
 
 func TestAll(t *testing.T) {

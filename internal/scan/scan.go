@@ -14,6 +14,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/nightlight-sec/nightlight/internal/code"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
@@ -149,6 +150,7 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 		}
 	}
 	doc.Inputs = []report.Input{}
+	stackRoot := map[*model.Stack]*load.Root{}
 	for i, u := range units {
 		if u.Format == model.FormatTerraform && included[u.Path] && results[i].err == nil {
 			log.Debug("module loaded as a child of another", "path", u.Path)
@@ -168,9 +170,15 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 				continue
 			}
 			st.Sort()
+			stackRoot[st] = u.Root
 			doc.App.Stacks = append(doc.App.Stacks, st)
 		}
 		doc.Inputs = append(doc.Inputs, in)
+	}
+	// Handler code: found from the declarations, read through the same
+	// root sandbox; each source file read is an input of its own.
+	for _, in := range code.Analyze(ctx, doc.App, func(st *model.Stack) *load.Root { return stackRoot[st] }, code.Options{Logger: opts.Logger, Workers: opts.Workers}) {
+		doc.Inputs = append(doc.Inputs, report.Input{Path: in.Path, Format: in.Format, Error: in.Error})
 	}
 	sort.SliceStable(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].Path < doc.Inputs[j].Path })
 	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })

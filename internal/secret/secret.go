@@ -385,6 +385,15 @@ func (d *Detector) RedactApp(app *model.App) int {
 			}
 			redact("", f.InlineCode)
 			redact("", f.Settings)
+			if f.Code != nil {
+				for i := range f.Code.Strings {
+					cs := &f.Code.Strings[i]
+					if ms := d.Find(cs.Name, cs.Value); len(ms) > 0 {
+						cs.Value = Redact(cs.Value, ms)
+						n++
+					}
+				}
+			}
 		}
 		for _, p := range st.Parameters {
 			redact(p.ID, p.Default)

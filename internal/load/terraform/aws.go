@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"path"
+	"sort"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
@@ -446,6 +448,7 @@ func (t *translator) lambda(in *instance) {
 	if vc := first(p.Get("vpc_config")); vc != nil {
 		f.VPC = &model.VPC{Pos: vc.Pos, SubnetIDs: vc.Get("subnet_ids"), SecurityGroups: vc.Get("security_group_ids")}
 	}
+	f.CodeSource = t.archiveSource(p.Get("filename"))
 	if f.Name.IsSet() && f.Name.Str != "" {
 		t.fnByName[f.Name.Str] = f
 	}
@@ -968,4 +971,37 @@ func (t *translator) eventTarget(in *instance) {
 		tr.Enabled = firstSet(rp.Get("state"), rp.Get("is_enabled"))
 	}
 	t.st.Triggers = append(t.st.Triggers, tr)
+}
+
+// archiveSource returns the source_dir or source_file of the data
+// "archive_file" whose output_path is a function's filename, or nil.
+func (t *translator) archiveSource(filename *model.Value) *model.Value {
+	if filename == nil || len(t.data) == 0 {
+		return nil
+	}
+	addrs := make([]string, 0, len(t.data))
+	for a := range t.data {
+		if strings.HasPrefix(a, "data.archive_file.") || strings.Contains(a, ".data.archive_file.") {
+			addrs = append(addrs, a)
+		}
+	}
+	sort.Strings(addrs)
+	for _, a := range addrs {
+		d := t.data[a]
+		out := d.Get("output_path")
+		same := filename.IsResolved() && out.IsResolved() && path.Clean(out.Str) == path.Clean(filename.Str)
+		if !same && filename.Source != "" && strings.HasPrefix(filename.Source, a+".") {
+			same = true
+		}
+		if !same {
+			continue
+		}
+		if v := d.Get("source_dir"); v.IsSet() {
+			return v
+		}
+		if v := d.Get("source_file"); v.IsSet() {
+			return v
+		}
+	}
+	return nil
 }

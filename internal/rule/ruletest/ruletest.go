@@ -26,6 +26,7 @@ import (
 
 	"golang.org/x/tools/txtar"
 
+	"github.com/nightlight-sec/nightlight/internal/code"
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
@@ -265,6 +266,8 @@ func LoadDir(ctx context.Context, dir string, ar *txtar.Archive) (*model.App, er
 			st.Sort()
 		}
 	}
+	// Handler code the archive's functions point to, as a scan reads it.
+	code.Analyze(ctx, app, func(*model.Stack) *load.Root { return root }, code.Options{})
 	return app, nil
 }
 

@@ -1,0 +1,557 @@
+// Package code reads the handler source of an application's functions:
+// it finds each function's code from its declaration (SAM CodeUri and
+// Handler, CloudFormation ZipFile, serverless.yml handler, Terraform
+// archive_file sources), parses Python, JavaScript and TypeScript with
+// tree-sitter, follows local imports, and records on the model what the
+// code does: the third-party packages it imports, the flows of event data
+// an outsider controls into dangerous operations (taint analysis per
+// trigger type), the AWS SDK calls it makes and string constants that look
+// like credentials.
+//
+// Parsing needs cgo. A build without cgo compiles and says once that it
+// has no handler-code analysis; Available reports which build this is.
+//
+// The analysis never executes, installs or imports the code it reads, and
+// reads only through the scan root's sandbox (internal/load.Root).
+package code
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// Options configure the analysis.
+type Options struct {
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// Workers bounds parallel parsing (0: the number of CPUs).
+	Workers int
+}
+
+// Input is one source file the analysis read, for the report's inputs.
+type Input struct {
+	Path   string
+	Format model.Format
+	// Error says why the file was not analysed, or where it did not
+	// parse ("file:line:col: syntax error"); "" when it was analysed
+	// whole.
+	Error string
+}
+
+// Roots returns read access to the scan root a stack was loaded from, or
+// nil when its files cannot be read.
+type Roots func(st *model.Stack) *load.Root
+
+// maxFilesPerFunction bounds the local modules followed from one handler.
+const maxFilesPerFunction = 300
+
+// job is one function whose code was located.
+type job struct {
+	st   *model.Stack
+	fn   *model.Function
+	site *site
+	root *load.Root
+	// key of the entry file in the file table.
+	entry string
+}
+
+// fileJob is one file to parse.
+type fileJob struct {
+	key      string // display path, or "template#Function" for inline code
+	path     string
+	root     *load.Root
+	lang     model.Format
+	codeRoot string
+	inline   *site
+}
+
+// Analyze reads the handler code of every function in app, sets each
+// Function.Code, appends notes (missing handler files, syntax errors,
+// skipped files) to the stacks' diagnostics, and returns the source files
+// read, sorted by path. Problems with one file never stop the others.
+func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []Input {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "code")
+	if app == nil {
+		return nil
+	}
+	if !Available() {
+		for _, st := range app.Stacks {
+			if st != nil && len(st.Functions) > 0 {
+				log.Warn(errNoParser.Error())
+				break
+			}
+		}
+		return nil
+	}
+	// 1. Locate the code of each function.
+	var jobs []*job
+	for _, st := range app.Stacks {
+		if st == nil {
+			continue
+		}
+		root := roots(st)
+		for _, f := range st.Functions {
+			if ctx.Err() != nil {
+				return nil
+			}
+			var s *site
+			if root != nil || f.InlineCode.IsSet() {
+				s = locate(st, f, rootFS{root})
+			}
+			if s == nil {
+				continue
+			}
+			st.Diagnostics = append(st.Diagnostics, s.notes...)
+			if s.entry == "" && s.inline == nil {
+				continue
+			}
+			j := &job{st: st, fn: f, site: s, root: root, entry: s.entry}
+			if s.inline != nil {
+				j.entry = s.inlineFile + "#" + f.ID
+			}
+			jobs = append(jobs, j)
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	// 2. Parse every file reachable from the entries, each once.
+	files := parseAll(ctx, jobs, opts.Workers, log)
+	// 3. Analyse each function over the parsed files.
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	codes := make([]*model.Code, len(jobs))
+	notes := make([][]model.Diagnostic, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				codes[i], notes[i] = analyseJob(ctx, jobs[i], files)
+			}
+		}()
+	}
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, j := range jobs {
+		if codes[i] != nil {
+			j.fn.Code = codes[i]
+		}
+		j.st.Diagnostics = append(j.st.Diagnostics, notes[i]...)
+	}
+	// 4. Notes and inputs, per file.
+	noted := map[string]bool{}
+	var inputs []Input
+	for _, j := range jobs {
+		for _, p := range fileList(j, files) {
+			fi := files[p]
+			if fi == nil || noted[p] {
+				continue
+			}
+			noted[p] = true
+			if fi.py2Line > 0 {
+				j.st.Diagnostics = append(j.st.Diagnostics, model.Diagnostic{Pos: model.Pos{File: fi.posFile, Line: fi.py2Line}, Severity: model.DiagWarning,
+					Message: "handler source: Python 2 syntax (a print or exec statement): no Lambda runtime runs Python 2; analysed as far as the syntax allows"})
+			}
+			msg := fileProblem(fi)
+			if msg != "" {
+				sev := model.DiagWarning
+				if fi.skipped != "" {
+					sev = model.DiagInfo
+				}
+				pos := model.Pos{File: fi.posFile}
+				if len(fi.errs) > 0 {
+					pos = model.Pos{File: fi.posFile, Line: fi.errs[0].line + fi.lineBase, Col: fi.errs[0].col}
+				}
+				j.st.Diagnostics = append(j.st.Diagnostics, model.Diagnostic{Pos: pos, Severity: sev, Message: "handler source: " + msg})
+			}
+			if fi.lineBase > 0 {
+				continue // inline code: the template is listed already
+			}
+			in := Input{Path: fi.path, Format: fi.lang}
+			if msg != "" {
+				in.Error = model.Pos{File: fi.path, Line: pos0(fi).Line, Col: pos0(fi).Col}.String() + ": " + msg
+			}
+			inputs = append(inputs, in)
+		}
+	}
+	sort.Slice(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
+	for _, st := range app.Stacks {
+		if st != nil {
+			st.Sort()
+		}
+	}
+	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files))
+	return inputs
+}
+
+func pos0(fi *fileInfo) model.Pos {
+	if len(fi.errs) > 0 {
+		return model.Pos{Line: fi.errs[0].line, Col: fi.errs[0].col}
+	}
+	return model.Pos{}
+}
+
+// fileProblem describes why a file was not (fully) analysed, or "".
+func fileProblem(fi *fileInfo) string {
+	switch {
+	case fi.err != "":
+		return fi.err
+	case fi.skipped != "":
+		return fi.skipped
+	case len(fi.errs) > 0:
+		lines := []string{}
+		seen := map[int]bool{}
+		for _, e := range fi.errs {
+			if !seen[e.line] && len(lines) < 5 {
+				seen[e.line] = true
+				lines = append(lines, itoa(e.line+fi.lineBase))
+			}
+		}
+		msg := "syntax error"
+		if len(seen) > 1 || len(fi.errs) > 1 {
+			msg = "syntax errors"
+		}
+		msg += " on line " + strings.Join(lines, ", ")
+		if len(fi.errs) > len(lines) {
+			msg += " and more"
+		}
+		if fi.lang == model.FormatPython && looksPython2(fi.src) {
+			msg += " (this looks like Python 2, which no Lambda runtime supports)"
+		}
+		return msg + "; analysed the rest"
+	}
+	return ""
+}
+
+// looksPython2 spots Python 2 syntax: print statements and
+// `except E, e:` clauses.
+func looksPython2(src []byte) bool {
+	for _, line := range strings.Split(string(src), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "print ") && !strings.HasPrefix(t, "print (") || strings.HasPrefix(t, "print \"") ||
+			strings.HasPrefix(t, "except ") && strings.Contains(t, ", ") && strings.HasSuffix(t, ":") {
+			return true
+		}
+	}
+	return false
+}
+
+// fileList returns the files analysed for j: its entry and the local
+// modules reachable from it, sorted.
+func fileList(j *job, files map[string]*fileInfo) []string {
+	seen := map[string]bool{}
+	var order []string
+	queue := []string{j.entry}
+	for len(queue) > 0 && len(order) < maxFilesPerFunction {
+		p := queue[0]
+		queue = queue[1:]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		fi := files[p]
+		if fi == nil {
+			continue
+		}
+		order = append(order, p)
+		for _, im := range fi.imports {
+			if im.local != "" && !seen[im.local] {
+				queue = append(queue, im.local)
+			}
+		}
+	}
+	sort.Strings(order)
+	return order
+}
+
+// parseAll parses the entry files of jobs and, round by round, the local
+// modules they import, each file once, in parallel.
+func parseAll(ctx context.Context, jobs []*job, workers int, log *slog.Logger) map[string]*fileInfo {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	files := map[string]*fileInfo{}
+	var round []fileJob
+	queued := map[string]bool{}
+	for _, j := range jobs {
+		if queued[j.entry] {
+			continue
+		}
+		queued[j.entry] = true
+		fj := fileJob{key: j.entry, path: j.site.entry, root: j.root, lang: j.site.lang, codeRoot: j.site.codeRoot}
+		if fj.codeRoot == "" {
+			fj.codeRoot = path.Dir(j.site.entry)
+		}
+		if j.site.inline != nil {
+			fj.inline = j.site
+		}
+		round = append(round, fj)
+	}
+	for depth := 0; len(round) > 0 && depth < 20; depth++ {
+		out := make([]*fileInfo, len(round))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < min(workers, len(round)); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p, err := newParser()
+				if err != nil {
+					for i := range next {
+						out[i] = &fileInfo{path: round[i].path, lang: round[i].lang, posFile: round[i].path, err: err.Error()}
+					}
+					return
+				}
+				defer p.close()
+				for i := range next {
+					out[i] = readAndParse(p, round[i])
+				}
+			}()
+		}
+		for i := range round {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		var nextRound []fileJob
+		for i, fj := range round {
+			fi := out[i]
+			if fi == nil {
+				continue
+			}
+			files[fj.key] = fi
+			for _, im := range fi.imports {
+				if im.local != "" && !queued[im.local] && len(queued) < maxFilesPerFunction*len(jobs) {
+					queued[im.local] = true
+					nextRound = append(nextRound, fileJob{key: im.local, path: im.local, root: fj.root, lang: langOfFile(im.local), codeRoot: fj.codeRoot})
+				}
+			}
+		}
+		round = nextRound
+	}
+	return files
+}
+
+// readAndParse reads, parses and indexes one file, resolving its local
+// imports. It never panics: a parser crash becomes the file's error.
+func readAndParse(p parser, fj fileJob) (fi *fileInfo) {
+	fi = &fileInfo{path: fj.path, lang: fj.lang, posFile: fj.path}
+	defer func() {
+		if r := recover(); r != nil {
+			fi.err = fmt.Sprintf("internal error while analysing (please report it): %v", r)
+			fi.root = nil
+		}
+	}()
+	var data []byte
+	if fj.inline != nil {
+		data = fj.inline.inline
+		fi.path = fj.key
+		fi.posFile = fj.inline.inlineFile
+		fi.lineBase = fj.inline.inlineLine - 1
+	} else {
+		var err error
+		data, err = fj.root.ReadFile(fj.path)
+		if err != nil {
+			fi.err = "cannot read: " + err.Error()
+			return fi
+		}
+	}
+	src, skip := prepare(data)
+	if skip != "" {
+		fi.skipped = skip
+		return fi
+	}
+	fi.src = src
+	lang := fi.lang
+	if lang == "" {
+		lang = model.FormatJavaScript
+	}
+	if lang == model.FormatJavaScript && strings.HasSuffix(fi.path, ".ts") {
+		lang = model.FormatTypeScript
+	}
+	fi.lang = lang
+	pt, err := p.parse(lang, src)
+	if err != nil {
+		fi.err = err.Error()
+		return fi
+	}
+	fi.root, fi.errs = pt.root, pt.errs
+	if pt.capped {
+		fi.skipped = "analysed partly: the syntax tree is larger than " + itoa(maxNodes) + " nodes"
+	}
+	fi.index()
+	if fj.inline == nil {
+		resolveImports(fi, fj)
+	}
+	return fi
+}
+
+// resolveImports sets the local file of each import that names one.
+func resolveImports(fi *fileInfo, fj fileJob) {
+	fs := rootFS{fj.root}
+	exists := func(p string) bool { ok, _ := isFile(fs, p); return ok }
+	for i := range fi.imports {
+		im := &fi.imports[i]
+		if fi.lang == model.FormatPython {
+			if im.level == 0 && isStdlib(fi.lang, im.module) {
+				continue
+			}
+			members := []string{""}
+			for _, n := range im.names {
+				if n.member != "" {
+					members = append(members, n.member)
+				}
+			}
+		found:
+			for _, m := range members {
+				for _, c := range resolvePy(fi.path, fj.codeRoot, *im, m) {
+					if exists(c) && !vendored(fs, c, im.module) {
+						im.local = c
+						break found
+					}
+				}
+			}
+			continue
+		}
+		if !isLocalSpec(im.module) {
+			continue
+		}
+		for _, c := range resolveJS(fi.path, im.module) {
+			if langOfFile(c) != "" && exists(c) {
+				im.local = c
+				break
+			}
+		}
+	}
+}
+
+// vendored reports whether a Python module found in the code directory is
+// an installed third-party package (pip install -t . leaves a
+// NAME-VERSION.dist-info folder beside it).
+func vendored(fs fsys, file, module string) bool {
+	top := strings.Split(module, ".")[0]
+	if top == "" {
+		return false
+	}
+	dir := path.Dir(file)
+	for d := dir; d != "." && d != "/" && d != ""; d = path.Dir(d) {
+		if path.Base(d) == top {
+			es, err := fs.ReadDir(path.Dir(d))
+			if err != nil {
+				return false
+			}
+			for _, e := range es {
+				n := strings.ToLower(e.name)
+				if strings.HasPrefix(n, strings.ToLower(top)+"-") && (strings.HasSuffix(n, ".dist-info") || strings.HasSuffix(n, ".egg-info")) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return strings.Contains(file, "/site-packages/") || strings.Contains(file, "/node_modules/")
+}
+
+// analyseJob builds the Code of one function.
+func analyseJob(ctx context.Context, j *job, files map[string]*fileInfo) (c *model.Code, notes []model.Diagnostic) {
+	entry := files[j.entry]
+	if entry == nil || entry.err != "" || (entry.root == nil && entry.skipped != "") {
+		return nil, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c = nil
+			notes = append(notes, model.Diagnostic{Pos: model.Pos{File: entry.posFile}, Severity: model.DiagWarning,
+				Message: fmt.Sprintf("function %s: internal error while analysing its code (please report it): %v", j.fn.ID, r)})
+		}
+	}()
+	c = &model.Code{Language: entry.lang, Entry: entry.posFile, Handler: j.site.handler}
+	if entry.lineBase == 0 {
+		c.Entry = entry.path
+	}
+	list := fileList(j, files)
+	imports := map[string]model.Import{}
+	for _, p := range list {
+		fi := files[p]
+		if fi.lineBase == 0 {
+			c.Files = append(c.Files, fi.path)
+		}
+		if fi.root == nil || len(fi.errs) > 0 || fi.skipped != "" {
+			c.Partial = true
+		}
+		for _, im := range fi.imports {
+			if im.local != "" || im.level > 0 || im.module == "" || isStdlib(fi.lang, im.module) {
+				continue
+			}
+			var imp model.Import
+			if fi.lang == model.FormatPython {
+				imp = model.Import{Ecosystem: "PyPI", Package: strings.Split(im.module, ".")[0], Module: im.module, Pos: im.pos}
+			} else {
+				if isLocalSpec(im.module) || strings.HasPrefix(im.module, "/") {
+					continue
+				}
+				imp = model.Import{Ecosystem: "npm", Package: npmPackage(im.module), Module: im.module, Pos: im.pos}
+			}
+			k := imp.Ecosystem + "\x00" + imp.Package
+			if old, ok := imports[k]; !ok || lessPos(imp.Pos, old.Pos) {
+				imports[k] = imp
+			}
+		}
+	}
+	sort.Strings(c.Files)
+	for _, imp := range imports {
+		c.Imports = append(c.Imports, imp)
+	}
+	sort.Slice(c.Imports, func(a, b int) bool {
+		if c.Imports[a].Ecosystem != c.Imports[b].Ecosystem {
+			return c.Imports[a].Ecosystem < c.Imports[b].Ecosystem
+		}
+		return c.Imports[a].Package < c.Imports[b].Package
+	})
+	if h := entry.handlerNode(j.site.handler); h != nil {
+		c.HandlerPos = entry.pos(h)
+	} else if j.site.handler != "" {
+		c.Partial = true
+		notes = append(notes, model.Diagnostic{Pos: j.fn.Handler.PosOr(j.fn.Pos), Severity: model.DiagWarning,
+			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", j.fn.ID, j.site.handler, c.Entry)})
+	}
+	analyseFlows(ctx, c, j, entry, files)
+	return c, notes
+}
+
+func lessPos(a, b model.Pos) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Col < b.Col
+}

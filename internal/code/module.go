@@ -1,0 +1,607 @@
+package code
+
+import (
+	"bytes"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// fileInfo is one parsed source file and what the analyses need from it.
+// It is built once per file per scan, whatever number of functions share
+// the file, and is read-only afterwards.
+type fileInfo struct {
+	path string
+	lang model.Format
+	src  []byte
+	root *node
+	// lineBase is added to line numbers (inline code sits inside a
+	// template); posFile is the file positions name.
+	lineBase int
+	posFile  string
+	// err is why the file was not analysed at all; errs are syntax errors
+	// in a file that was analysed as far as it parsed.
+	err  string
+	errs []syntaxError
+	// skipped is a note for files deliberately not analysed (minified,
+	// generated, too large, binary).
+	skipped string
+	// py2Line is the first line of Python 2 syntax (print or exec
+	// statements), which tree-sitter accepts; 0 when none.
+	py2Line int
+	// imports in source order.
+	imports []importRef
+	// funcs are the module's top-level functions by name; exports maps an
+	// exported name to the local function it names (JS).
+	funcs   map[string]*node
+	exports map[string]string
+	// classes are top-level classes' methods by "Class.method".
+	body []*node // top-level statements
+}
+
+// importRef is one import statement's target.
+type importRef struct {
+	module string // as written: "os.path", "./util", "@aws-sdk/client-s3"
+	level  int    // Python relative import level (number of leading dots)
+	// names binds local names to imported members: local → member ("" for
+	// the module itself, "*" for a namespace/default import).
+	names []importName
+	pos   model.Pos
+	// local is the display path of the local file the import resolves to,
+	// or "" for a third-party or standard module.
+	local string
+}
+
+type importName struct {
+	// local is the name bound in the importing file; member the imported
+	// member ("" for the module itself); qual the qualified name the
+	// analyses match calls against ("subprocess.run", "child_process").
+	local, member, qual string
+}
+
+// pos returns the position of n in the file.
+func (fi *fileInfo) pos(n *node) model.Pos {
+	if n == nil {
+		return model.Pos{File: fi.posFile}
+	}
+	p := model.Pos{File: fi.posFile, Line: n.line + fi.lineBase, Col: n.col}
+	if fi.lineBase > 0 {
+		p.Col = 0 // inline code: columns are those of the template's block
+	}
+	return p
+}
+
+// text returns the source text of n.
+func (fi *fileInfo) text(n *node) string {
+	if n == nil || n.start < 0 || n.end > len(fi.src) || n.start > n.end {
+		return ""
+	}
+	return string(fi.src[n.start:n.end])
+}
+
+// Limits on what is analysed.
+const (
+	// maxSourceBytes bounds one source file; larger files are skipped
+	// with a note (bundles, generated code).
+	maxSourceBytes = 2 << 20
+	// maxLineBytes marks minified code: a file with a line this long
+	// (and few lines) is skipped.
+	maxLineBytes = 5000
+)
+
+// prepare checks raw file content before parsing: binary content,
+// minified or generated code, and strips a UTF-8 BOM (CRLF needs nothing:
+// the parsers accept it). It returns the text to parse, or a reason to
+// skip the file.
+func prepare(data []byte) ([]byte, string) {
+	if len(data) > maxSourceBytes {
+		return nil, "skipped: " + itoa(len(data)) + " bytes is over the " + itoa(maxSourceBytes) + "-byte limit for handler source (a bundle or generated file?)"
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	head := data
+	if len(head) > 8000 {
+		head = head[:8000]
+	}
+	if bytes.IndexByte(head, 0) >= 0 || !utf8.Valid(trimPartialRune(head)) {
+		return nil, "skipped: binary content, not source text"
+	}
+	lines := bytes.Count(data, []byte("\n")) + 1
+	longest, cur := 0, 0
+	for _, b := range data {
+		if b == '\n' {
+			cur = 0
+			continue
+		}
+		cur++
+		if cur > longest {
+			longest = cur
+		}
+	}
+	if longest > maxLineBytes && len(data)/lines > 500 {
+		return nil, "skipped: minified or generated code (a line of " + itoa(longest) + " characters)"
+	}
+	if bytes.Contains(head, []byte("@generated")) || bytes.Contains(head, []byte("DO NOT EDIT")) && bytes.Contains(head, []byte("Code generated")) {
+		return nil, "skipped: generated code"
+	}
+	return data, ""
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence cut at the end of a
+// head read.
+func trimPartialRune(b []byte) []byte {
+	for i := 0; i < 3 && len(b) > 0; i++ {
+		r, _ := utf8.DecodeLastRune(b)
+		if r != utf8.RuneError {
+			return b
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// index fills the file's imports, functions and exports from its tree.
+func (fi *fileInfo) index() {
+	fi.funcs = map[string]*node{}
+	fi.exports = map[string]string{}
+	if fi.root == nil {
+		return
+	}
+	fi.body = fi.root.namedKids()
+	if fi.lang == model.FormatPython {
+		fi.indexPython()
+	} else {
+		fi.indexJS()
+	}
+}
+
+func (fi *fileInfo) indexPython() {
+	var find func(n *node, depth int)
+	find = func(n *node, depth int) {
+		if fi.py2Line > 0 || depth > 100 {
+			return
+		}
+		if n.typ == "print_statement" || n.typ == "exec_statement" {
+			fi.py2Line = n.line + fi.lineBase
+			return
+		}
+		for _, k := range n.kids {
+			find(k, depth+1)
+		}
+	}
+	find(fi.root, 0)
+	var walk func(stmts []*node, top bool)
+	walk = func(stmts []*node, top bool) {
+		for _, s := range stmts {
+			switch s.typ {
+			case "import_statement", "import_from_statement":
+				fi.pythonImportStmt(s)
+			case "function_definition":
+				if top {
+					fi.funcs[fi.text(s.child("name"))] = s
+				}
+			case "decorated_definition":
+				if d := s.child("definition"); d != nil {
+					walk([]*node{d}, top)
+				}
+			case "class_definition":
+				if top {
+					cls := fi.text(s.child("name"))
+					for _, m := range s.child("body").namedKids() {
+						if m.typ == "decorated_definition" {
+							m = m.child("definition")
+						}
+						if m != nil && m.typ == "function_definition" {
+							fi.funcs[cls+"."+fi.text(m.child("name"))] = m
+						}
+					}
+				}
+			case "if_statement", "try_statement", "with_statement":
+				// Imports inside try/except ImportError or if TYPE_CHECKING.
+				for _, k := range s.namedKids() {
+					if k.typ == "block" {
+						walk(k.namedKids(), false)
+					} else {
+						for _, kk := range k.namedKids() {
+							if kk.typ == "block" {
+								walk(kk.namedKids(), false)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	walk(fi.body, true)
+	// Imports inside function bodies.
+	names := make([]string, 0, len(fi.funcs))
+	for name := range fi.funcs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fi.nestedImports(fi.funcs[name].child("body"))
+	}
+	sort.SliceStable(fi.imports, func(i, j int) bool { return fi.imports[i].pos.Line < fi.imports[j].pos.Line })
+}
+
+// nestedImports records Python imports written inside a function body.
+func (fi *fileInfo) nestedImports(b *node) {
+	if b == nil {
+		return
+	}
+	var stmts []*node
+	var find func(n *node, depth int)
+	find = func(n *node, depth int) {
+		if depth > 50 {
+			return
+		}
+		for _, k := range n.kids {
+			switch k.typ {
+			case "import_statement", "import_from_statement":
+				stmts = append(stmts, k)
+			case "function_definition", "class_definition":
+			default:
+				find(k, depth+1)
+			}
+		}
+	}
+	find(b, 0)
+	for _, st := range stmts {
+		fi.pythonImportStmt(st)
+	}
+}
+
+// pythonImportStmt records one import statement.
+func (fi *fileInfo) pythonImportStmt(s *node) {
+	switch s.typ {
+	case "import_statement":
+		for _, k := range s.namedKids() {
+			switch k.typ {
+			case "dotted_name":
+				m := fi.text(k)
+				top := strings.Split(m, ".")[0]
+				fi.imports = append(fi.imports, importRef{module: m, names: []importName{{local: top, qual: top}}, pos: fi.pos(s)})
+			case "aliased_import":
+				m := fi.text(k.child("name"))
+				fi.imports = append(fi.imports, importRef{module: m, names: []importName{{local: fi.text(k.child("alias")), qual: m}}, pos: fi.pos(s)})
+			}
+		}
+	case "import_from_statement":
+		mn := s.child("module_name")
+		ref := importRef{pos: fi.pos(s)}
+		if mn != nil && mn.typ == "relative_import" {
+			t := fi.text(mn)
+			ref.level = len(t) - len(strings.TrimLeft(t, "."))
+			ref.module = strings.TrimLeft(t, ".")
+		} else {
+			ref.module = fi.text(mn)
+		}
+		for _, k := range s.kids {
+			if k.field != "name" {
+				if k.typ == "wildcard_import" {
+					ref.names = append(ref.names, importName{local: "*", member: "*", qual: ref.module})
+				}
+				continue
+			}
+			switch k.typ {
+			case "dotted_name":
+				n := fi.text(k)
+				ref.names = append(ref.names, importName{local: n, member: n, qual: ref.module + "." + n})
+			case "aliased_import":
+				n := fi.text(k.child("name"))
+				ref.names = append(ref.names, importName{local: fi.text(k.child("alias")), member: n, qual: ref.module + "." + n})
+			}
+		}
+		fi.imports = append(fi.imports, ref)
+	}
+}
+
+func (fi *fileInfo) indexJS() {
+	var visit func(n *node, depth int)
+	visit = func(n *node, depth int) {
+		if depth > 200 {
+			return
+		}
+		switch n.typ {
+		case "import_statement":
+			src := unquote(fi.text(n.child("source")))
+			ref := importRef{module: src, pos: fi.pos(n)}
+			if cl := firstOfType(n, "import_clause"); cl != nil {
+				for _, k := range cl.namedKids() {
+					switch k.typ {
+					case "identifier": // default import
+						ref.names = append(ref.names, importName{local: fi.text(k), member: "default", qual: jsQual(src)})
+					case "namespace_import":
+						if id := k.firstNamed(); id != nil {
+							ref.names = append(ref.names, importName{local: fi.text(id), qual: jsQual(src)})
+						}
+					case "named_imports":
+						for _, sp := range k.namedKids() {
+							if sp.typ != "import_specifier" {
+								continue
+							}
+							name := fi.text(sp.child("name"))
+							local := name
+							if a := sp.child("alias"); a != nil {
+								local = fi.text(a)
+							}
+							ref.names = append(ref.names, importName{local: local, member: name, qual: jsQual(src) + "." + name})
+						}
+					}
+				}
+			}
+			fi.imports = append(fi.imports, ref)
+			return
+		case "call_expression":
+			fn := n.child("function")
+			if fn != nil && (fi.text(fn) == "require" || fn.typ == "import") {
+				args := n.child("arguments").namedKids()
+				if len(args) == 1 && (args[0].typ == "string") {
+					fi.imports = append(fi.imports, importRef{module: unquote(fi.text(args[0])), pos: fi.pos(n)})
+				}
+			}
+		case "function_declaration", "generator_function_declaration":
+			if depth <= 2 {
+				fi.funcs[fi.text(n.child("name"))] = n
+			}
+		case "variable_declarator":
+			if depth <= 3 {
+				v := n.child("value")
+				if v != nil && (v.typ == "arrow_function" || v.typ == "function_expression" || v.typ == "function") {
+					fi.funcs[fi.text(n.child("name"))] = v
+				}
+			}
+		case "export_statement":
+			if d := n.child("declaration"); d != nil {
+				switch d.typ {
+				case "function_declaration", "generator_function_declaration":
+					name := fi.text(d.child("name"))
+					fi.exports[name] = name
+				case "lexical_declaration", "variable_declaration":
+					for _, vd := range d.namedKids() {
+						if vd.typ == "variable_declarator" {
+							name := fi.text(vd.child("name"))
+							fi.exports[name] = name
+						}
+					}
+				}
+			}
+			if cl := firstOfType(n, "export_clause"); cl != nil {
+				for _, sp := range cl.namedKids() {
+					name := fi.text(sp.child("name"))
+					alias := name
+					if a := sp.child("alias"); a != nil {
+						alias = fi.text(a)
+					}
+					fi.exports[alias] = name
+				}
+			}
+			if v := n.child("value"); v != nil { // export default
+				if v.typ == "identifier" {
+					fi.exports["default"] = fi.text(v)
+				} else if isFuncNode(v) {
+					fi.funcs["default"] = v
+					fi.exports["default"] = "default"
+				}
+			}
+		case "assignment_expression":
+			// exports.handler = …, module.exports.handler = …,
+			// module.exports = { handler, other: fn }.
+			left, right := n.child("left"), n.child("right")
+			lt := fi.text(left)
+			switch {
+			case strings.HasPrefix(lt, "exports.") || strings.HasPrefix(lt, "module.exports."):
+				name := lt[strings.LastIndex(lt, ".")+1:]
+				if isFuncNode(right) {
+					fi.funcs["exports."+name] = right
+					fi.exports[name] = "exports." + name
+				} else if right != nil && right.typ == "identifier" {
+					fi.exports[name] = fi.text(right)
+				}
+			case lt == "module.exports" && right != nil && right.typ == "object":
+				for _, p := range right.namedKids() {
+					switch p.typ {
+					case "shorthand_property_identifier":
+						fi.exports[fi.text(p)] = fi.text(p)
+					case "pair":
+						k := unquote(fi.text(p.child("key")))
+						v := p.child("value")
+						if v != nil && v.typ == "identifier" {
+							fi.exports[k] = fi.text(v)
+						} else if isFuncNode(v) {
+							fi.funcs["exports."+k] = v
+							fi.exports[k] = "exports." + k
+						}
+					case "method_definition":
+						k := fi.text(p.child("name"))
+						fi.funcs["exports."+k] = p
+						fi.exports[k] = "exports." + k
+					}
+				}
+			case lt == "module.exports" && right != nil && right.typ == "identifier":
+				fi.exports["default"] = fi.text(right)
+			}
+		}
+		for _, k := range n.kids {
+			if isFuncNode(k) && depth > 2 {
+				continue // imports and exports live at the top
+			}
+			visit(k, depth+1)
+		}
+	}
+	visit(fi.root, 0)
+	sort.SliceStable(fi.imports, func(i, j int) bool { return fi.imports[i].pos.Line < fi.imports[j].pos.Line })
+}
+
+func isFuncNode(n *node) bool {
+	if n == nil {
+		return false
+	}
+	switch n.typ {
+	case "arrow_function", "function_expression", "function", "function_declaration", "generator_function", "generator_function_declaration", "method_definition":
+		return true
+	}
+	return false
+}
+
+func firstOfType(n *node, typ string) *node {
+	for _, k := range n.kids {
+		if k.typ == typ {
+			return k
+		}
+	}
+	return nil
+}
+
+// unquote strips the quotes of a string literal's text.
+func unquote(s string) string {
+	if len(s) >= 2 {
+		switch s[0] {
+		case '"', '\'', '`':
+			if s[len(s)-1] == s[0] {
+				return s[1 : len(s)-1]
+			}
+		}
+	}
+	return s
+}
+
+// handlerNode returns the function node of the named handler in the file.
+func (fi *fileInfo) handlerNode(name string) *node {
+	if name == "" {
+		return nil
+	}
+	if fi.lang == model.FormatPython {
+		return fi.funcs[name]
+	}
+	if local, ok := fi.exports[name]; ok {
+		if fn := fi.funcs[local]; fn != nil {
+			return fn
+		}
+	}
+	if fn := fi.funcs["exports."+name]; fn != nil {
+		return fn
+	}
+	return fi.funcs[name]
+}
+
+// isStdlib reports whether a top-level module belongs to the language's
+// standard library (or the runtime, such as the AWS SDK preinstalled in
+// Lambda is NOT: it is a package like any other).
+func isStdlib(lang model.Format, mod string) bool {
+	if lang == model.FormatPython {
+		return pyStdlib[strings.Split(mod, ".")[0]]
+	}
+	m := strings.TrimPrefix(mod, "node:")
+	if i := strings.Index(m, "/"); i >= 0 {
+		m = m[:i]
+	}
+	return nodeBuiltins[m] || strings.HasPrefix(mod, "node:")
+}
+
+// npmPackage returns the npm package of a module specifier:
+// "@scope/name/sub" → "@scope/name", "lodash/merge" → "lodash".
+func npmPackage(mod string) string {
+	parts := strings.Split(mod, "/")
+	if strings.HasPrefix(mod, "@") && len(parts) >= 2 {
+		return parts[0] + "/" + parts[1]
+	}
+	return parts[0]
+}
+
+// isLocalSpec reports whether a JS module specifier names a local file.
+func isLocalSpec(s string) bool {
+	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".."
+}
+
+// resolveJS returns candidate paths for a local JS/TS import.
+func resolveJS(fromFile, spec string) []string {
+	base := path.Join(path.Dir(fromFile), spec)
+	ext := path.Ext(base)
+	var out []string
+	if ext != "" && langOfFile(base) != "" {
+		out = append(out, base)
+		// TypeScript imports written with .js for .ts sources.
+		stem := strings.TrimSuffix(base, ext)
+		out = append(out, stem+".ts", stem+".tsx", stem+".mts")
+	}
+	for _, e := range []string{".js", ".ts", ".mjs", ".cjs", ".tsx", ".jsx", ".mts", ".cts"} {
+		out = append(out, base+e)
+	}
+	for _, e := range []string{"/index.js", "/index.ts", "/index.mjs"} {
+		out = append(out, base+e)
+	}
+	return out
+}
+
+// resolvePy returns candidate paths for a Python import from fromFile,
+// looked up relative to the importing file's package (relative imports)
+// or to the code root and the importing file's directory (absolute
+// imports of local modules, as Lambda puts the code root on sys.path).
+func resolvePy(fromFile, codeRoot string, ref importRef, member string) []string {
+	var bases []string
+	mod := strings.ReplaceAll(ref.module, ".", "/")
+	if ref.level > 0 {
+		d := path.Dir(fromFile)
+		for i := 1; i < ref.level; i++ {
+			d = path.Dir(d)
+		}
+		bases = append(bases, d)
+	} else {
+		bases = append(bases, codeRoot)
+		if dir := path.Dir(fromFile); dir != codeRoot {
+			bases = append(bases, dir)
+		}
+	}
+	var out []string
+	for _, b := range bases {
+		p := path.Join(b, mod)
+		if mod == "" {
+			p = b
+		}
+		if member != "" && member != "*" {
+			// from pkg import module
+			out = append(out, path.Join(p, member)+".py", path.Join(p, member, "__init__.py"))
+		}
+		out = append(out, p+".py", path.Join(p, "__init__.py"))
+	}
+	return out
+}
+
+// jsQual normalises a JS module specifier for matching: "node:fs" and
+// "fs" are the same module, "fs/promises" is fs.promises.
+func jsQual(spec string) string {
+	spec = strings.TrimPrefix(spec, "node:")
+	switch spec {
+	case "fs/promises":
+		return "fs.promises"
+	case "child_process/promises":
+		return "child_process"
+	}
+	return spec
+}

@@ -1,0 +1,9 @@
+//go:build !cgo
+
+package code
+
+// Available reports whether this build can parse handler code: it cannot,
+// as it was built without cgo.
+func Available() bool { return false }
+
+func newParser() (parser, error) { return nil, errNoParser }

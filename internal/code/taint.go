@@ -1,0 +1,797 @@
+package code
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// taint is data an outsider controls (or an error's stack trace) and the
+// way it travelled.
+type taint struct {
+	source  string
+	trigger string
+	stack   bool // an error's stack trace, not event data
+	steps   []model.FlowStep
+	unsure  bool // passed through something the analysis cannot follow
+	built   bool // went through string building (concatenation, format, interpolation)
+	safePre bool // the value's leading text is a constant scheme://host/ (an URL whose host is fixed)
+}
+
+func (t *taint) with(step model.FlowStep) *taint {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	if n := len(t.steps); n == 0 || t.steps[n-1] != step {
+		if n >= maxSteps {
+			c.steps = append(append([]model.FlowStep(nil), t.steps[:maxSteps-1]...), step)
+		} else {
+			c.steps = append(append([]model.FlowStep(nil), t.steps...), step)
+		}
+	}
+	return &c
+}
+
+const maxSteps = 12
+
+// val is the abstract value of an expression.
+type val struct {
+	t *taint
+	// evt is the path of a part of the event object that is not itself a
+	// source (event, event.Records[*], record.s3), nil otherwise.
+	evt []string
+	// qual is the qualified name of a module or module member
+	// ("subprocess", "os.path.join", "child_process.exec").
+	qual string
+	// client is an AWS SDK client, resource or table handle.
+	client *sdkClient
+	// env is the environment variable the value was read from.
+	env string
+	// str is a constant string's value (isStr true).
+	str   string
+	isStr bool
+	// obj marks an object/dict literal (not a string).
+	obj bool
+	// fn is a local function the value names.
+	fn *fnRef
+	// exc marks a caught exception object.
+	exc bool
+}
+
+type fnRef struct {
+	file *fileInfo
+	n    *node
+}
+
+// sdkClient is an AWS SDK handle: a boto3 client/resource/Table, a JS SDK
+// v2 service object, a v3 client or command.
+type sdkClient struct {
+	service string // IAM prefix
+	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command"
+	env     string // environment variable naming the resource (Table(os.environ["T"]))
+	op      string // v3 command's operation
+	params  *node  // v3 command's parameter object
+	pfile   *fileInfo
+}
+
+func join(a, b val) val {
+	switch {
+	case a.t == nil:
+		a.t = b.t
+	case b.t != nil && a.t.stack && !b.t.stack:
+		a.t = b.t // event data wins over a stack trace for the sinks
+	}
+	if a.client == nil {
+		a.client = b.client
+	}
+	if a.qual == "" {
+		a.qual = b.qual
+	}
+	if a.env == "" {
+		a.env = b.env
+	}
+	if a.fn == nil {
+		a.fn = b.fn
+	}
+	if a.evt == nil {
+		a.evt = b.evt
+	}
+	a.exc = a.exc || b.exc
+	return a
+}
+
+// scope is a function's local variables, chained to the module's globals.
+type scope struct {
+	vars   map[string]val
+	parent *scope
+}
+
+func (s *scope) get(name string) (val, bool) {
+	for c := s; c != nil; c = c.parent {
+		if v, ok := c.vars[name]; ok {
+			return v, true
+		}
+	}
+	return val{}, false
+}
+
+// analysis is the state of one function's analysis.
+type analysis struct {
+	ctx      context.Context
+	code     *model.Code
+	job      *job
+	files    map[string]*fileInfo
+	triggers []triggerCtx
+	envStore map[string]string // environment variable → store ID
+	globals  map[*fileInfo]*scope
+	flows    map[string]model.Flow
+	calls    map[string]model.SDKCall
+	strs     map[string]model.CodeString
+	budget   int
+	api      bool // the function answers HTTP requests
+}
+
+// triggerCtx is one kind of event the function receives.
+type triggerCtx struct {
+	name string // "route", "function-url", "s3", "sqs", …
+	kind string // "api", "s3", "sqs", "sns", "eventbridge", "kinesis", "dynamodb", "cognito", "none"
+}
+
+// analyseFlows runs the taint and SDK analyses for one function and fills
+// c.Flows, c.Calls and c.Strings.
+func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, files map[string]*fileInfo) {
+	a := &analysis{ctx: ctx, code: c, job: j, files: files, globals: map[*fileInfo]*scope{}, flows: map[string]model.Flow{},
+		calls: map[string]model.SDKCall{}, strs: map[string]model.CodeString{}, budget: 200_000}
+	a.triggers = triggersOf(j.st, j.fn)
+	for _, t := range a.triggers {
+		if t.kind == "api" {
+			a.api = true
+		}
+	}
+	a.envStore = map[string]string{}
+	for _, e := range j.fn.Environment {
+		for _, r := range e.Value.AllRefs() {
+			if j.st.Store(r) != nil {
+				a.envStore[e.Name] = r
+				break
+			}
+		}
+		if _, ok := a.envStore[e.Name]; !ok && e.Value.IsResolved() {
+			for _, s := range j.st.Stores {
+				if s.Name.IsResolved() && s.Name.Str == e.Value.Str {
+					a.envStore[e.Name] = s.ID
+				}
+			}
+		}
+	}
+	// Module-level code of every file runs at import: clients, constants.
+	for _, p := range fileList(j, files) {
+		fi := files[p]
+		if fi.root != nil {
+			a.moduleScope(fi)
+		}
+	}
+	if h := entry.handlerNode(j.site.handler); h != nil {
+		params := paramNames(entry, h)
+		fs := &scope{vars: map[string]val{}, parent: a.moduleScope(entry)}
+		if len(params) > 0 {
+			if params[0] != "" {
+				fs.vars[params[0]] = val{evt: []string{}}
+			} else {
+				// A destructured event: ({ body, headers }) => …
+				a.bind(entry, paramTarget(h), val{evt: []string{}}, fs, h)
+			}
+		}
+		if len(params) > 2 && entry.lang != model.FormatPython {
+			fs.vars[params[2]] = val{qual: "$callback"}
+		}
+		a.runFunc(entry, h, fs, 0, true)
+	}
+	for _, f := range a.flows {
+		c.Flows = append(c.Flows, f)
+	}
+	sort.Slice(c.Flows, func(x, y int) bool {
+		px, py := c.Flows[x].SinkPos(), c.Flows[y].SinkPos()
+		if px != py {
+			return lessPos(px, py)
+		}
+		return c.Flows[x].Kind < c.Flows[y].Kind
+	})
+	for _, k := range a.calls {
+		c.Calls = append(c.Calls, k)
+	}
+	sort.Slice(c.Calls, func(x, y int) bool {
+		if c.Calls[x].Pos != c.Calls[y].Pos {
+			return lessPos(c.Calls[x].Pos, c.Calls[y].Pos)
+		}
+		return c.Calls[x].Operation < c.Calls[y].Operation
+	})
+	for _, s := range a.strs {
+		c.Strings = append(c.Strings, s)
+	}
+	sort.Slice(c.Strings, func(x, y int) bool { return lessPos(c.Strings[x].Pos, c.Strings[y].Pos) })
+}
+
+// triggersOf lists the kinds of events that invoke f.
+func triggersOf(st *model.Stack, f *model.Function) []triggerCtx {
+	var out []triggerCtx
+	seen := map[string]bool{}
+	add := func(name, kind string) {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, triggerCtx{name: name, kind: kind})
+		}
+	}
+	for _, e := range st.EntryPoints {
+		if e.Function != f.ID {
+			continue
+		}
+		switch e.Kind {
+		case model.EntryRoute, model.EntryFunctionURL, model.EntryALB, model.EntryWebAction:
+			add(string(e.Kind), "api")
+		}
+	}
+	for _, t := range st.Triggers {
+		if t.Function != f.ID {
+			continue
+		}
+		switch t.Kind {
+		case model.TriggerS3, model.TriggerSQS, model.TriggerSNS, model.TriggerEventBridge, model.TriggerKinesis,
+			model.TriggerDynamoDB, model.TriggerCognito, model.TriggerKafka, model.TriggerMQ:
+			add(string(t.Kind), string(t.Kind))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// sourceRule is an event path that carries data an outsider controls.
+type sourceRule struct {
+	kind string
+	path []string // "*" matches any list index
+	desc string
+}
+
+var sourceRules = []sourceRule{
+	{"api", []string{"body"}, "request body"},
+	{"api", []string{"queryStringParameters"}, "query string"},
+	{"api", []string{"multiValueQueryStringParameters"}, "query string"},
+	{"api", []string{"rawQueryString"}, "query string"},
+	{"api", []string{"pathParameters"}, "path parameters"},
+	{"api", []string{"path"}, "request path"},
+	{"api", []string{"rawPath"}, "request path"},
+	{"api", []string{"headers"}, "request headers"},
+	{"api", []string{"multiValueHeaders"}, "request headers"},
+	{"api", []string{"cookies"}, "cookies"},
+	{"api", []string{"__ow_body"}, "request body"},
+	{"api", []string{"__ow_query"}, "query string"},
+	{"api", []string{"__ow_headers"}, "request headers"},
+	{"s3", []string{"Records", "*", "s3", "object", "key"}, "S3 object key"},
+	{"sqs", []string{"Records", "*", "body"}, "SQS message body"},
+	{"sqs", []string{"Records", "*", "messageAttributes"}, "SQS message attributes"},
+	{"sns", []string{"Records", "*", "Sns", "Message"}, "SNS message"},
+	{"sns", []string{"Records", "*", "Sns", "Subject"}, "SNS message subject"},
+	{"sns", []string{"Records", "*", "Sns", "MessageAttributes"}, "SNS message attributes"},
+	{"eventbridge", []string{"detail"}, "EventBridge event detail"},
+	{"kinesis", []string{"Records", "*", "kinesis", "data"}, "Kinesis record data"},
+	{"dynamodb", []string{"Records", "*", "dynamodb", "NewImage"}, "DynamoDB stream record"},
+	{"dynamodb", []string{"Records", "*", "dynamodb", "OldImage"}, "DynamoDB stream record"},
+	{"dynamodb", []string{"Records", "*", "dynamodb", "Keys"}, "DynamoDB stream record"},
+	{"cognito", []string{"request", "userAttributes"}, "Cognito user attributes"},
+	{"cognito", []string{"request", "validationData"}, "Cognito validation data"},
+	{"cognito", []string{"request", "clientMetadata"}, "Cognito client metadata"},
+	{"cognito", []string{"userName"}, "Cognito user name"},
+	{"kafka", []string{"records", "*", "*", "value"}, "Kafka record value"},
+	{"mq", []string{"messages", "*", "data"}, "MQ message data"},
+}
+
+// eventSource returns the source an event path reaches for the
+// function's triggers: matched (the path is a source or below one), or
+// prefix (the path may still reach one).
+func (a *analysis) eventSource(p []string) (src string, trig string, prefix bool) {
+	for _, tc := range a.triggers {
+		for _, r := range sourceRules {
+			if r.kind != tc.kind {
+				continue
+			}
+			n := min(len(p), len(r.path))
+			ok := true
+			for i := 0; i < n; i++ {
+				if r.path[i] != "*" && p[i] != "*" && r.path[i] != p[i] {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			if len(p) >= len(r.path) {
+				return r.desc + " (event." + strings.Join(p[:len(r.path)], ".") + ")", tc.name, false
+			}
+			prefix = true
+		}
+	}
+	return "", "", prefix
+}
+
+// extend returns the value of field name of v (an attribute or subscript).
+func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
+	switch {
+	case v.t != nil:
+		return val{t: v.t}
+	case v.evt != nil:
+		p := append(append([]string(nil), v.evt...), name)
+		if len(p) > 12 {
+			return val{}
+		}
+		src, trig, prefix := a.eventSource(p)
+		if src != "" {
+			return val{t: &taint{source: src, trigger: trig, steps: []model.FlowStep{{Pos: fi.pos(at), Note: "source: " + src}}}}
+		}
+		if prefix {
+			return val{evt: p}
+		}
+		return val{}
+	case strings.HasPrefix(v.qual, "$local:"):
+		if lf := a.files[strings.TrimPrefix(v.qual, "$local:")]; lf != nil {
+			if fn := lf.handlerNode(name); fn != nil {
+				return val{fn: &fnRef{file: lf, n: fn}}
+			}
+		}
+		return val{}
+	case strings.HasPrefix(v.qual, "$"):
+		return val{}
+	case v.qual != "":
+		return val{qual: v.qual + "." + name}
+	case v.exc && name == "stack":
+		return val{t: &taint{source: "error stack trace", stack: true, steps: []model.FlowStep{{Pos: fi.pos(at), Note: "source: error stack trace"}}}}
+	case v.client != nil:
+		return val{client: v.client, qual: "$method:" + name}
+	}
+	return val{}
+}
+
+// paramNames returns the names of a function's parameters in order.
+func paramNames(fi *fileInfo, fn *node) []string {
+	ps := fn.child("parameters")
+	if ps == nil {
+		if p := fn.child("parameter"); p != nil { // x => …
+			return []string{fi.text(p)}
+		}
+		return nil
+	}
+	var out []string
+	for _, p := range ps.namedKids() {
+		switch p.typ {
+		case "identifier":
+			out = append(out, fi.text(p))
+		case "typed_parameter", "default_parameter", "typed_default_parameter":
+			if n := p.child("name"); n != nil {
+				out = append(out, fi.text(n))
+			} else if n := p.firstNamed(); n != nil {
+				out = append(out, fi.text(n))
+			}
+		case "required_parameter", "optional_parameter":
+			pat := p.child("pattern")
+			if pat != nil && pat.typ == "identifier" {
+				out = append(out, fi.text(pat))
+			} else {
+				out = append(out, "")
+			}
+		case "assignment_pattern":
+			out = append(out, fi.text(p.child("left")))
+		case "comment":
+		default:
+			out = append(out, "")
+		}
+	}
+	return out
+}
+
+// moduleScope returns the global scope of a file, running its top-level
+// statements the first time.
+func (a *analysis) moduleScope(fi *fileInfo) *scope {
+	if s := a.globals[fi]; s != nil {
+		return s
+	}
+	s := &scope{vars: map[string]val{}}
+	a.globals[fi] = s
+	for _, im := range fi.imports {
+		for _, n := range im.names {
+			if n.local == "*" || n.local == "" {
+				continue
+			}
+			if im.local != "" {
+				if lf := a.files[im.local]; lf != nil && n.member != "" {
+					if fn := lf.handlerNode(n.member); fn != nil {
+						s.vars[n.local] = val{fn: &fnRef{file: lf, n: fn}}
+						continue
+					}
+				}
+				s.vars[n.local] = val{qual: "$local:" + im.local}
+				continue
+			}
+			s.vars[n.local] = val{qual: n.qual}
+		}
+	}
+	for name, fn := range fi.funcs {
+		if !strings.Contains(name, ".") {
+			s.vars[name] = val{fn: &fnRef{file: fi, n: fn}}
+		}
+	}
+	ret := val{}
+	a.block(fi, fi.body, s, 0, false, &ret)
+	return s
+}
+
+// runFunc analyses a function body with the parameters bound in s and
+// returns the join of its return values.
+func (a *analysis) runFunc(fi *fileInfo, fn *node, s *scope, depth int, handler bool) val {
+	body := fn.child("body")
+	if body == nil {
+		return val{}
+	}
+	ret := val{}
+	if body.typ != "block" && body.typ != "statement_block" {
+		// An arrow function with an expression body.
+		ret = a.eval(fi, body, s, depth)
+		if handler {
+			a.checkResponse(fi, body, ret)
+		}
+		return ret
+	}
+	for pass := 0; pass < 2; pass++ {
+		a.block(fi, body.namedKids(), s, depth, handler, &ret)
+	}
+	return ret
+}
+
+// block runs statements in order.
+func (a *analysis) block(fi *fileInfo, stmts []*node, s *scope, depth int, handler bool, ret *val) {
+	for _, st := range stmts {
+		if a.budget <= 0 || a.ctx.Err() != nil {
+			a.code.Partial = true
+			return
+		}
+		a.stmt(fi, st, s, depth, handler, ret)
+	}
+}
+
+func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
+	a.budget--
+	switch n.typ {
+	case "expression_statement":
+		for _, k := range n.namedKids() {
+			a.eval(fi, k, s, depth)
+		}
+	case "return_statement":
+		var v val
+		for _, k := range n.namedKids() {
+			v = join(v, a.eval(fi, k, s, depth))
+			if handler {
+				a.checkResponse(fi, k, v)
+			}
+		}
+		*ret = join(*ret, v)
+	case "lexical_declaration", "variable_declaration":
+		for _, d := range n.namedKids() {
+			if d.typ == "variable_declarator" {
+				if v := d.child("value"); v != nil {
+					a.noteString(fi, fi.text(d.child("name")), v)
+					a.bind(fi, d.child("name"), a.eval(fi, v, s, depth), s, v)
+				}
+			}
+		}
+	case "if_statement":
+		cond := n.child("condition")
+		a.eval(fi, cond, s, depth)
+		guard := a.allowList(fi, cond, s)
+		cons := n.child("consequence")
+		if guard.name != "" && !guard.negated {
+			// if x in ALLOWED: … — x is clean inside.
+			inner := &scope{vars: map[string]val{guard.name: {}}, parent: s}
+			a.body(fi, cons, inner, depth, handler, ret)
+		} else {
+			a.body(fi, cons, s, depth, handler, ret)
+		}
+		if guard.name != "" && guard.negated && exits(cons) {
+			// if x not in ALLOWED: return — x is clean afterwards.
+			s.vars[guard.name] = val{}
+		}
+		for _, k := range n.kids {
+			if k.field == "alternative" || k.typ == "elif_clause" || k.typ == "else_clause" {
+				a.body(fi, k, s, depth, handler, ret)
+			}
+		}
+	case "for_statement", "for_in_statement", "async_for_statement":
+		left, right := n.child("left"), n.child("right")
+		rv := a.eval(fi, right, s, depth)
+		ev := a.elem(fi, rv, right)
+		for pass := 0; pass < 2; pass++ {
+			a.bind(fi, left, ev, s, left)
+			a.body(fi, n.child("body"), s, depth, handler, ret)
+		}
+	case "while_statement", "do_statement":
+		a.eval(fi, n.child("condition"), s, depth)
+		for pass := 0; pass < 2; pass++ {
+			a.body(fi, n.child("body"), s, depth, handler, ret)
+		}
+	case "try_statement":
+		for _, k := range n.namedKids() {
+			switch k.typ {
+			case "block", "statement_block":
+				a.body(fi, k, s, depth, handler, ret)
+			case "except_clause", "except_group_clause":
+				for _, kk := range k.namedKids() {
+					if kk.typ == "as_pattern" {
+						if al := kk.child("alias"); al != nil {
+							s.vars[strings.TrimSpace(fi.text(al))] = val{exc: true}
+						}
+					}
+					if kk.typ == "block" {
+						a.body(fi, kk, s, depth, handler, ret)
+					}
+				}
+			case "catch_clause":
+				if p := k.child("parameter"); p != nil {
+					s.vars[fi.text(p)] = val{exc: true}
+				}
+				a.body(fi, k.child("body"), s, depth, handler, ret)
+			case "finally_clause", "else_clause":
+				a.body(fi, k, s, depth, handler, ret)
+			}
+		}
+	case "with_statement":
+		for _, k := range n.namedKids() {
+			if k.typ == "with_clause" {
+				for _, it := range k.namedKids() {
+					v := it.child("value")
+					if v == nil {
+						v = it.firstNamed()
+					}
+					if v != nil && v.typ == "as_pattern" {
+						x := a.eval(fi, v.firstNamed(), s, depth)
+						if al := v.child("alias"); al != nil {
+							a.bind(fi, al.firstNamed(), x, s, al)
+						}
+					} else if v != nil {
+						a.eval(fi, v, s, depth)
+					}
+				}
+			}
+		}
+		a.body(fi, n.child("body"), s, depth, handler, ret)
+	case "block", "statement_block", "else_clause", "elif_clause", "finally_clause":
+		a.body(fi, n, s, depth, handler, ret)
+	case "export_statement":
+		if d := n.child("declaration"); d != nil {
+			a.stmt(fi, d, s, depth, handler, ret)
+		}
+	case "decorated_definition", "function_definition", "class_definition", "function_declaration", "import_statement", "import_from_statement":
+	case "exec_statement": // Python 2
+		if k := n.firstNamed(); k != nil {
+			a.report(fi, n, model.FlowEval, a.eval(fi, k, s, depth).t, "exec statement")
+		}
+	case "raise_statement", "throw_statement", "assert_statement", "delete_statement", "global_statement":
+		for _, k := range n.namedKids() {
+			a.eval(fi, k, s, depth)
+		}
+	default:
+		// Python assignments are expression statements; anything else
+		// (match, labelled statements) is evaluated for its calls.
+		for _, k := range n.namedKids() {
+			if strings.HasSuffix(k.typ, "statement") || k.typ == "block" || k.typ == "statement_block" {
+				a.stmt(fi, k, s, depth, handler, ret)
+			} else {
+				a.eval(fi, k, s, depth)
+			}
+		}
+	}
+}
+
+// body runs a block-like node (a block, an else clause, a single
+// statement).
+func (a *analysis) body(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
+	if n == nil {
+		return
+	}
+	switch n.typ {
+	case "block", "statement_block", "else_clause", "elif_clause", "finally_clause":
+		for _, k := range n.namedKids() {
+			if k.field == "condition" {
+				a.eval(fi, k, s, depth)
+				continue
+			}
+			if k.typ == "block" || k.typ == "statement_block" {
+				a.body(fi, k, s, depth, handler, ret)
+				continue
+			}
+			a.stmt(fi, k, s, depth, handler, ret)
+		}
+	default:
+		a.stmt(fi, n, s, depth, handler, ret)
+	}
+}
+
+// exits reports whether a block ends by leaving the function (return,
+// raise, throw, continue).
+func exits(n *node) bool {
+	if n == nil {
+		return false
+	}
+	ks := n.namedKids()
+	if len(ks) == 0 {
+		return n.typ == "return_statement" || n.typ == "raise_statement" || n.typ == "throw_statement"
+	}
+	last := ks[len(ks)-1]
+	switch last.typ {
+	case "return_statement", "raise_statement", "throw_statement", "continue_statement", "break_statement":
+		return true
+	case "block", "statement_block":
+		return exits(last)
+	}
+	return false
+}
+
+// guard is an allow-list test on a variable.
+type guard struct {
+	name    string
+	negated bool
+}
+
+// allowList recognises `x in ALLOWED`, `x not in ALLOWED`,
+// `ALLOWED.includes(x)`, `!ALLOWED.has(x)` and `x == "literal"` tests.
+func (a *analysis) allowList(fi *fileInfo, cond *node, s *scope) guard {
+	if cond == nil {
+		return guard{}
+	}
+	for cond.typ == "parenthesized_expression" && cond.firstNamed() != nil {
+		cond = cond.firstNamed()
+	}
+	switch cond.typ {
+	case "not_operator":
+		g := a.allowList(fi, cond.child("argument"), s)
+		g.negated = !g.negated
+		return g
+	case "unary_expression":
+		if cond.hasToken("!") {
+			g := a.allowList(fi, cond.child("argument"), s)
+			g.negated = !g.negated
+			return g
+		}
+	case "comparison_operator":
+		ks := cond.namedKids()
+		if len(ks) == 2 && ks[0].typ == "identifier" {
+			if cond.hasToken("in") || cond.hasToken("not in") {
+				return guard{name: fi.text(ks[0]), negated: cond.hasToken("not in")}
+			}
+			if cond.hasToken("==") && ks[1].typ == "string" {
+				return guard{name: fi.text(ks[0])}
+			}
+			if cond.hasToken("!=") && ks[1].typ == "string" {
+				return guard{name: fi.text(ks[0]), negated: true}
+			}
+		}
+	case "binary_expression":
+		l, r := cond.child("left"), cond.child("right")
+		if l != nil && l.typ == "identifier" && r != nil && r.typ == "string" {
+			if cond.hasToken("===") || cond.hasToken("==") {
+				return guard{name: fi.text(l)}
+			}
+			if cond.hasToken("!==") || cond.hasToken("!=") {
+				return guard{name: fi.text(l), negated: true}
+			}
+		}
+	case "call_expression":
+		fn := cond.child("function")
+		args := cond.child("arguments").namedKids()
+		if fn != nil && fn.typ == "member_expression" && len(args) == 1 && args[0].typ == "identifier" {
+			switch fi.text(fn.child("property")) {
+			case "includes", "has":
+				return guard{name: fi.text(args[0])}
+			}
+		}
+	}
+	return guard{}
+}
+
+// bind assigns v to a target: a name, a tuple/array pattern, an object
+// pattern (destructuring), an attribute or subscript (which taints the
+// object).
+func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
+	if target == nil {
+		return
+	}
+	if v.t != nil {
+		v.t = v.t.with(model.FlowStep{Pos: fi.pos(at), Note: "assigned to " + short(fi.text(target))})
+	}
+	switch target.typ {
+	case "identifier", "shorthand_property_identifier_pattern":
+		s.vars[fi.text(target)] = v
+	case "pattern_list", "tuple_pattern", "list_pattern", "array_pattern", "expression_list":
+		for _, k := range target.namedKids() {
+			ev := v
+			if v.evt != nil {
+				ev = val{evt: append(append([]string(nil), v.evt...), "*")}
+			}
+			ev.obj = false
+			a.bind(fi, k, ev, s, at)
+		}
+	case "object_pattern":
+		for _, p := range target.namedKids() {
+			switch p.typ {
+			case "shorthand_property_identifier_pattern":
+				name := fi.text(p)
+				s.vars[name] = a.extend(v, name, fi, p)
+			case "pair_pattern":
+				key := unquote(fi.text(p.child("key")))
+				a.bind(fi, p.child("value"), a.extend(v, key, fi, p), s, p)
+			case "object_assignment_pattern":
+				l := p.child("left")
+				name := fi.text(l)
+				s.vars[name] = a.extend(v, name, fi, p)
+			case "rest_pattern":
+				a.bind(fi, p.firstNamed(), v, s, p)
+			}
+		}
+	case "assignment_pattern":
+		a.bind(fi, target.child("left"), v, s, at)
+	case "subscript", "subscript_expression", "attribute", "member_expression":
+		// obj[k] = tainted taints obj (dicts and objects built up key by
+		// key).
+		obj := target.child("value")
+		if obj == nil {
+			obj = target.child("object")
+		}
+		if obj != nil && obj.typ == "identifier" && v.t != nil {
+			name := fi.text(obj)
+			old, _ := s.get(name)
+			nv := join(old, v)
+			if _, local := s.vars[name]; local || s.parent == nil {
+				s.vars[name] = nv
+			} else {
+				s.vars[name] = nv
+			}
+		}
+	case "parenthesized_expression", "parenthesized_pattern":
+		a.bind(fi, target.firstNamed(), v, s, at)
+	}
+}
+
+// elem returns the value of an element of a collection v (a for loop's
+// variable).
+func (a *analysis) elem(fi *fileInfo, v val, at *node) val {
+	switch {
+	case v.t != nil:
+		return val{t: v.t}
+	case v.evt != nil:
+		return a.extend(v, "*", fi, at)
+	}
+	return val{}
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return s
+}
+
+var hostPrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}$]+[/?#]`)
+
+// taintedString marks the taint of a built string, with the constant
+// leading text lead (the text before the first interpolated part).
+func builtString(t *taint, lead string, fi *fileInfo, at *node, how string) *taint {
+	if t == nil {
+		return nil
+	}
+	c := t.with(model.FlowStep{Pos: fi.pos(at), Note: how})
+	c.built = true
+	c.safePre = hostPrefix.MatchString(lead) || strings.HasPrefix(lead, "/") && !strings.HasPrefix(lead, "//")
+	return c
+}
