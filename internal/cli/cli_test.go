@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/nightlight-sec/nightlight/internal/code"
 )
 
 var update = flag.Bool("update", false, "rewrite testscript golden files (cmp targets) from actual output")
@@ -25,6 +28,12 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Condition: func(cond string) (bool, error) {
+			if cond == "cgo" { // handler-code analysis is in this build
+				return code.Available(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			// Scripts may refer to the repository's examples and the
 			// shared corpus.

@@ -4,10 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/code"
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
+	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // iamCommand is `nightlight iam PATH [--function NAME]` (effective
@@ -84,7 +90,61 @@ administrator, and the privilege-escalation paths it has.`,
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json")
 	cmd.Flags().StringVar(&function, "function", "", "show only this function (its logical ID / key)")
-	cmd.AddCommand(iamEvalCommand(env), iamWhoCanCommand(env))
+	cmd.AddCommand(iamEvalCommand(env), iamWhoCanCommand(env), iamProposeCommand(env))
+	return cmd
+}
+
+// iamProposeCommand is `nightlight iam propose PATH...`: the policy each
+// function's handler code needs, from the AWS SDK calls it makes.
+func iamProposeCommand(env *Env) *cobra.Command {
+	var function string
+	cmd := &cobra.Command{
+		Use:   "propose PATH...",
+		Short: "Print the IAM policy each function's code needs (from its AWS SDK calls)",
+		Long: `propose reads the handler code of each function under PATH, finds the AWS
+SDK calls it makes (boto3 clients, resources and tables; AWS SDK for
+JavaScript v2 and v3) and the resources they name through environment
+variables the template links (TABLE_NAME: !Ref Orders), and prints, as JSON,
+the least-privilege policy that code needs: one statement per resource,
+written the way the template refers to it. Functions whose code nightlight
+could not read are left out; notes say where the proposal is incomplete.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !code.Available() {
+				return &exitError{code: ExitError, err: fmt.Errorf("this build has no handler-code analysis (built without cgo)")}
+			}
+			doc, err := scan.Run(cmd.Context(), scan.Options{
+				Paths:   args,
+				Loaders: scan.DefaultLoaders(),
+				Tool:    report.Tool{Name: "nightlight", Version: Version},
+				Logger:  env.Logger,
+				Rules:   rules.Options{Rules: []*rule.Rule{}}, // no rule needs to run
+			})
+			if err != nil {
+				return &exitError{code: ExitError, err: err}
+			}
+			ps := code.Propose(doc.App)
+			if function != "" {
+				var keep []code.Proposal
+				for _, p := range ps {
+					if p.Function == function {
+						keep = append(keep, p)
+					}
+				}
+				if keep == nil {
+					return &exitError{code: ExitError, err: fmt.Errorf("no function %q with readable code in %s", function, strings.Join(args, " "))}
+				}
+				ps = keep
+			}
+			if ps == nil {
+				ps = []code.Proposal{}
+			}
+			enc := json.NewEncoder(env.Stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(map[string]any{"functions": ps})
+		},
+	}
+	cmd.Flags().StringVar(&function, "function", "", "only this function (its logical ID / key)")
 	return cmd
 }
 

@@ -334,6 +334,7 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 		case "comment":
 		default:
 			v := a.eval(fi, k, s, depth)
+			a.noteString(fi, "", k)
 			if k.typ == "dictionary" || k.typ == "object" {
 				v.obj = true
 			}

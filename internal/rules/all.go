@@ -98,6 +98,9 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl7007"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl7008"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl7009"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7010"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7011"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl7012"
 )
 
 // All returns every rule, ordered by ID. The list is explicit: adding a
@@ -200,5 +203,8 @@ func All() []*rule.Rule {
 		nl7007.Rule(),
 		nl7008.Rule(),
 		nl7009.Rule(),
+		nl7010.Rule(),
+		nl7011.Rule(),
+		nl7012.Rule(),
 	}
 }
