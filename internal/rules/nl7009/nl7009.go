@@ -17,6 +17,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7009",
 		Title:      "Object written to S3 with a public ACL",
+		Platforms:  []model.Provider{model.AWS},
 		Category:   rule.Code,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,

@@ -7,6 +7,7 @@ package nl7010
 
 import (
 	"context"
+	"github.com/nightlight-sec/nightlight/internal/model"
 
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -17,6 +18,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7010",
 		Title:      "Credential hard-coded in handler code",
+		Platforms:  []model.Provider{model.AWS},
 		Category:   rule.Code,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,

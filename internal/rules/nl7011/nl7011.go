@@ -19,6 +19,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7011",
 		Title:      "Code calls an AWS action its role does not grant",
+		Platforms:  []model.Provider{model.AWS},
 		Category:   rule.Code,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceMedium,

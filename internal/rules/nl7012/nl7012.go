@@ -19,6 +19,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7012",
 		Title:      "Role grants actions the code never calls",
+		Platforms:  []model.Provider{model.AWS},
 		Category:   rule.Code,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceMedium,
