@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -51,17 +50,8 @@ func fixPackageLock(data []byte, out *Parsed) {
 		return
 	}
 	drop := map[string]string{}
-	keys := make([]string, 0, len(l.Packages))
-	for key := range l.Packages {
-		keys = append(keys, key)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		p := l.Packages[key]
+	for key, p := range l.Packages {
 		if key == "" {
-			continue
-		}
-		if _, done := drop[key]; done {
 			continue
 		}
 		i := strings.LastIndex(key, "node_modules/")
@@ -69,9 +59,7 @@ func fixPackageLock(data []byte, out *Parsed) {
 		case p.Link && i >= 0:
 			drop[key[i+len("node_modules/"):]] = "a linked local package (" + p.Resolved + ")"
 		case i < 0 && p.Name != "":
-			if _, ok := drop[p.Name]; !ok {
-				drop[p.Name] = "a local package (" + key + ")"
-			}
+			drop[p.Name] = "a local package (" + key + ")"
 		}
 	}
 	for name, d := range l.Dependencies {
