@@ -15,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/progress"
 	"github.com/nightlight-sec/nightlight/internal/report"
@@ -45,7 +44,6 @@ type scanFlags struct {
 	timeout   time.Duration
 	varFiles  []string
 	envFile   string
-	vulnDB    string
 	rules     ruleFlags
 }
 
@@ -69,7 +67,6 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.IntVar(&f.maxSteps, "max-resolve-steps", load.DefaultMaxResolveSteps, "most intrinsic/variable resolution steps per file")
 	fl.DurationVar(&f.timeout, "timeout", 0, "give up the whole scan after this long (e.g. 2m; 0: no limit)")
 	fl.Int64Var(&f.memLimit, "memory-limit", defaultMemoryLimit, "soft memory limit in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT, when set, wins)")
-	fl.StringVar(&f.vulnDB, "vuln-db", deps.DefaultDir(), "offline OSV database directory (DIR/<Ecosystem>/all.zip; filled by `nightlight db update`); \"\" checks no dependency for advisories")
 	f.rules.register(cmd)
 }
 
@@ -106,12 +103,7 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 	if bar := progress.New(env.Stderr, f.quiet); bar.Enabled() {
 		prog = &barProgress{bar: bar}
 	}
-	var db *deps.DB
-	if f.vulnDB != "" {
-		db = deps.OpenDB(f.vulnDB)
-	}
 	return scan.Options{
-		VulnDB:   db,
 		Progress: prog,
 		Paths:    paths,
 		Exclude:  f.exclude,

@@ -55,9 +55,6 @@ type App struct {
 	// several were given).
 	Root   string   `json:"root"`
 	Stacks []*Stack `json:"stacks"`
-	// VulnDB describes the offline vulnerability database the dependency
-	// analysis used, or is nil when it had none (or found no dependency).
-	VulnDB *VulnDB `json:"vulnDb,omitempty"`
 }
 
 // Stack is one deployable unit and the typed objects declared in it. IDs of
