@@ -12,8 +12,8 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
-	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/graphfmt"
+	"github.com/nightlight-sec/nightlight/internal/result"
 )
 
 // graphCommand is `nightlight graph PATH... --format json|dot|mermaid`.
@@ -93,7 +93,7 @@ func setDefaultFormat(cmd *cobra.Command, f *scanFlags, def string) {
 // loadGraph reads the configuration (--config, or nightlight.yaml in the
 // first scanned directory), scans the paths and builds their graph (or
 // takes the one the scan built).
-func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*graph.Graph, *report.Document, *config.Config, error) {
+func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*graph.Graph, *result.Document, *config.Config, error) {
 	cfg, err := config.Find(f.config, args)
 	if err != nil {
 		return nil, nil, nil, &exitError{code: ExitError, err: err}
@@ -131,7 +131,7 @@ func writeGraphOutput(env *Env, f *scanFlags, out []byte) error {
 
 // graphInputStatus reports inputs that did not load on stderr: exit 1 when one
 // did not, 2 when there was nothing to load.
-func graphInputStatus(env *Env, doc *report.Document, args []string) error {
+func graphInputStatus(env *Env, doc *result.Document, args []string) error {
 	if len(doc.Inputs) == 0 {
 		return &exitError{code: ExitError, err: fmt.Errorf("no templates, serverless files or Terraform modules found in %s", strings.Join(args, ", "))}
 	}

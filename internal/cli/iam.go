@@ -10,7 +10,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/code"
 	"github.com/nightlight-sec/nightlight/internal/iam"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/scan"
@@ -116,7 +116,7 @@ could not read are left out; notes say where the proposal is incomplete.`,
 			doc, err := scan.Run(cmd.Context(), scan.Options{
 				Paths:   args,
 				Loaders: scan.DefaultLoaders(),
-				Tool:    report.Tool{Name: "nightlight", Version: Version},
+				Tool:    result.Tool{Name: "nightlight", Version: Version},
 				Logger:  env.Logger,
 				Rules:   rules.Options{Rules: []*rule.Rule{}}, // no rule needs to run
 			})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
 )
@@ -134,7 +135,7 @@ func (r *ruleFlags) options(configFile string, paths []string) (rules.Options, e
 }
 
 // writeBaseline writes the scan's findings to --write-baseline, if set.
-func (r *ruleFlags) writeBaseline(doc *report.Document) error {
+func (r *ruleFlags) writeBaseline(doc *result.Document) error {
 	if r.baselineOut == "" {
 		return nil
 	}
@@ -149,7 +150,7 @@ func (r *ruleFlags) writeBaseline(doc *report.Document) error {
 }
 
 // writeRulesFormat writes the SARIF, JUnit and Markdown reports.
-func writeRulesFormat(w io.Writer, f *scanFlags, doc *report.Document) error {
+func writeRulesFormat(w io.Writer, f *scanFlags, doc *result.Document) error {
 	switch f.format {
 	case "sarif":
 		return report.WriteSARIF(w, doc, rules.All())
@@ -191,7 +192,7 @@ func checkConfigIgnores(cfg *config.Config, rs []*rule.Rule) error {
 // warnIgnores warns about suppressions that suppress nothing: expired
 // config ignores and inline or Metadata ignores without a reason. An inline
 // ignore naming an unknown rule is a usage error.
-func warnIgnores(env *Env, cfg *config.Config, doc *report.Document, rs []*rule.Rule, now time.Time, quiet bool) error {
+func warnIgnores(env *Env, cfg *config.Config, doc *result.Document, rs []*rule.Rule, now time.Time, quiet bool) error {
 	for _, p := range rule.CheckSuppressions(doc.App, func(id string) bool { return rules.ByID(rs, id) != nil }) {
 		if p.Rule != "" {
 			return usageError("%s: %s%s", p.Pos, p.Message, didYouMean(p.Rule, ruleIDs(rs)))

@@ -19,6 +19,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/progress"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/scan"
@@ -108,7 +109,7 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		Paths:    paths,
 		Exclude:  f.exclude,
 		Loaders:  scan.DefaultLoaders(),
-		Tool:     report.Tool{Name: "nightlight", Version: Version},
+		Tool:     result.Tool{Name: "nightlight", Version: Version},
 		Logger:   env.Logger,
 		Load: load.Options{Params: params, ParamUse: &load.ParamUse{}, Env: envVars, VarFiles: varFiles, Limits: load.Limits{
 			MaxFileBytes: f.maxBytes, MaxDepth: f.maxDepth, MaxNodes: f.maxNodes,
@@ -204,7 +205,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 }
 
 // writeReport renders doc in the chosen format to stdout or --output.
-func writeReport(env *Env, f *scanFlags, doc *report.Document) (err error) {
+func writeReport(env *Env, f *scanFlags, doc *result.Document) (err error) {
 	var write func(io.Writer) error
 	switch f.format {
 	case "text":
@@ -321,7 +322,7 @@ func readEnvFile(path string) (map[string]string, error) {
 }
 
 // run runs the scan under --timeout, mapping failures to exit codes.
-func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*report.Document, error) {
+func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*result.Document, error) {
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
@@ -362,7 +363,7 @@ func checkParams(o load.Options) error {
 
 // scanSummary is the one line on stderr that says what a report written
 // to a file or in a machine format holds.
-func scanSummary(doc *report.Document, output string) string {
+func scanSummary(doc *result.Document, output string) string {
 	s := doc.Summary
 	var sev []string
 	for _, v := range rule.Severities() {

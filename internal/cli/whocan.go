@@ -11,17 +11,17 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // loadApp loads the templates under paths for the iam commands and
 // prints input errors on stderr.
-func loadApp(ctx context.Context, env *Env, paths []string) (*report.Document, error) {
+func loadApp(ctx context.Context, env *Env, paths []string) (*result.Document, error) {
 	doc, err := scan.Run(ctx, scan.Options{
 		Paths:   paths,
 		Loaders: scan.DefaultLoaders(),
-		Tool:    report.Tool{Name: "nightlight", Version: Version},
+		Tool:    result.Tool{Name: "nightlight", Version: Version},
 		Logger:  env.Logger,
 		Load:    load.Options{},
 	})
@@ -95,7 +95,7 @@ ARN. Example:
 	return cmd
 }
 
-func writeWhoCanText(w io.Writer, doc *report.Document, rs []*iam.WhoCanResult) error {
+func writeWhoCanText(w io.Writer, doc *result.Document, rs []*iam.WhoCanResult) error {
 	var b strings.Builder
 	n := 0
 	for i, r := range rs {

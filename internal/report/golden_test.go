@@ -12,6 +12,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -30,7 +31,7 @@ func sampleRules() []*rule.Rule {
 
 // sampleDoc is a report document with findings of every severity, a path
 // and a cost, and one input that failed to load.
-func sampleDoc() *Document {
+func sampleDoc() *result.Document {
 	fs := []rule.Finding{
 		{Rule: "NL1001", Category: rule.AttackSurface, Severity: rule.High, Confidence: rule.ConfidenceHigh, Resource: "OrdersApi",
 			File: "app/template.yaml", Line: 21, Col: 7, Message: "GET /orders can be called by anyone on the internet",
@@ -45,9 +46,9 @@ func sampleDoc() *Document {
 			File: "", Line: 0, Message: "a finding without a position", Path: []string{}},
 	}
 	fs = rule.Finish(fs)
-	d := &Document{
-		Tool: Tool{Name: "nightlight", Version: "0.1.0-test"},
-		Inputs: []Input{
+	d := &result.Document{
+		Tool: result.Tool{Name: "nightlight", Version: "0.1.0-test"},
+		Inputs: []result.Input{
 			{Path: "app/template.yaml", Format: model.FormatSAM},
 			{Path: "bad.yaml", Format: model.FormatCloudFormation, Error: "bad.yaml:3:1: invalid YAML"},
 			{Path: "svc/serverless.yml", Format: model.FormatServerless},
@@ -101,19 +102,21 @@ func golden(t *testing.T, name string, got []byte) {
 func TestGolden(t *testing.T) {
 	cases := []struct {
 		name  string
-		write func(*bytes.Buffer, *Document) error
+		write func(*bytes.Buffer, *result.Document) error
 	}{
-		{"report.sarif", func(b *bytes.Buffer, d *Document) error { return WriteSARIF(b, d, sampleRules()) }},
-		{"report.json", func(b *bytes.Buffer, d *Document) error { return WriteJSON(b, d) }},
-		{"report.junit.xml", func(b *bytes.Buffer, d *Document) error { return WriteJUnit(b, d, JUnitOptions{FailOn: rule.Medium}) }},
-		{"report.md", func(b *bytes.Buffer, d *Document) error { return WriteMarkdown(b, d, MarkdownOptions{}) }},
-		{"report.txt", func(b *bytes.Buffer, d *Document) error {
+		{"report.sarif", func(b *bytes.Buffer, d *result.Document) error { return WriteSARIF(b, d, sampleRules()) }},
+		{"report.json", func(b *bytes.Buffer, d *result.Document) error { return WriteJSON(b, d) }},
+		{"report.junit.xml", func(b *bytes.Buffer, d *result.Document) error {
+			return WriteJUnit(b, d, JUnitOptions{FailOn: rule.Medium})
+		}},
+		{"report.md", func(b *bytes.Buffer, d *result.Document) error { return WriteMarkdown(b, d, MarkdownOptions{}) }},
+		{"report.txt", func(b *bytes.Buffer, d *result.Document) error {
 			return WriteText(b, d, TextOptions{Titles: RuleTitles(sampleRules())})
 		}},
-		{"report-color.txt", func(b *bytes.Buffer, d *Document) error {
+		{"report-color.txt", func(b *bytes.Buffer, d *result.Document) error {
 			return WriteText(b, d, TextOptions{Color: true, Titles: RuleTitles(sampleRules())})
 		}},
-		{"report-multi.txt", func(b *bytes.Buffer, d *Document) error {
+		{"report-multi.txt", func(b *bytes.Buffer, d *result.Document) error {
 			// Two stacks: the summary comes first, the inventory after
 			// the findings, and the counts of what was left out close it.
 			d.App.Stacks = append(d.App.Stacks, &model.Stack{ID: "svc/serverless.yml", File: "svc/serverless.yml", Format: model.FormatServerless, Provider: model.AWS,

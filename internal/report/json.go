@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"io"
 	"strings"
 )
@@ -17,7 +18,7 @@ import (
 // that writing the report of a large scan needs memory for one element, not
 // for the whole text twice over. The bytes are those json.MarshalIndent
 // would give with "  " indentation and no HTML escaping.
-func WriteJSON(w io.Writer, doc *Document) error {
+func WriteJSON(w io.Writer, doc *result.Document) error {
 	jw := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	jw.raw("{\n")
 	jw.field(1, "tool", doc.Tool, false)

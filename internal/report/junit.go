@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -54,7 +55,7 @@ type JUnitOptions struct {
 // reports: one test suite per input file, one failing test case per
 // finding (at or above opt.FailOn), an error case per input that did not
 // load, and a passing case for a clean input.
-func WriteJUnit(w io.Writer, doc *Document, opt JUnitOptions) error {
+func WriteJUnit(w io.Writer, doc *result.Document, opt JUnitOptions) error {
 	byFile := map[string]*junitSuite{}
 	suite := func(name string) *junitSuite {
 		if name == "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -28,7 +29,7 @@ var sevIcon = map[rule.Severity]string{
 // severity, a table of findings (most severe first), and a Mermaid
 // flowchart of the paths the findings involve (entry point → function →
 // store).
-func WriteMarkdown(w io.Writer, doc *Document, opt MarkdownOptions) error {
+func WriteMarkdown(w io.Writer, doc *result.Document, opt MarkdownOptions) error {
 	if opt.MaxFindings <= 0 {
 		opt.MaxFindings = 50
 	}
@@ -115,7 +116,7 @@ func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
 // mermaid draws the paths of the findings as a flowchart. Node IDs are
 // numbered in order of first appearance, so the chart is deterministic.
-func mermaid(doc *Document, fs []rule.Finding, maxPaths int) string {
+func mermaid(doc *result.Document, fs []rule.Finding, maxPaths int) string {
 	nodes := map[string]*graph.Node{}
 	if doc.Graph != nil {
 		for _, n := range doc.Graph.Nodes {

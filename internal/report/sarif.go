@@ -10,6 +10,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -49,7 +50,7 @@ const FingerprintKey = "nightlight/v1"
 // run's rule table lists every one of them, sorted by ID (plus any rule a
 // finding names that is not in rules), and each result points into it by
 // ruleIndex. Output is deterministic.
-func WriteSARIF(w io.Writer, doc *Document, rules []*rule.Rule) error {
+func WriteSARIF(w io.Writer, doc *result.Document, rules []*rule.Rule) error {
 	log, err := sarif.New(sarif.Version210, true)
 	if err != nil {
 		return fmt.Errorf("write sarif: %w", err)
@@ -206,7 +207,7 @@ type pathNode struct {
 }
 
 // pathNodes indexes the graph's nodes by ID for the path writers.
-func pathNodes(doc *Document) map[string]pathNode {
+func pathNodes(doc *result.Document) map[string]pathNode {
 	m := map[string]pathNode{}
 	if doc.Graph == nil {
 		return m

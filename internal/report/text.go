@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -28,7 +29,7 @@ type TextOptions struct {
 // several stacks, the findings grouped by severity and rule (the fix said
 // once per group), the inventory when asked for, then the inputs that did
 // not load, and a closing line of counts.
-func WriteText(w io.Writer, doc *Document, opt TextOptions) error {
+func WriteText(w io.Writer, doc *result.Document, opt TextOptions) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	c := colorizer(opt.Color)
@@ -97,7 +98,7 @@ func Plural(n int, noun string) string {
 // writeSummary writes the one-screen overview of a multi-stack scan: what
 // was scanned, findings by severity, and the stacks and rules with the most
 // findings.
-func writeSummary(w io.Writer, doc *Document, opt TextOptions, c func(string, string) string) {
+func writeSummary(w io.Writer, doc *result.Document, opt TextOptions, c func(string, string) string) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	var fns, eps, anon int
 	for _, st := range doc.App.Stacks {
@@ -330,7 +331,7 @@ func authLabel(a model.Auth) string {
 	return s
 }
 
-func writeFindings(w io.Writer, doc *Document, opt TextOptions, c func(string, string) string) {
+func writeFindings(w io.Writer, doc *result.Document, opt TextOptions, c func(string, string) string) {
 	fs := doc.Findings
 	if len(fs) == 0 {
 		return
@@ -406,7 +407,7 @@ func writeFindings(w io.Writer, doc *Document, opt TextOptions, c func(string, s
 }
 
 // nodeNames maps graph node IDs to their display names.
-func nodeNames(doc *Document) map[string]string {
+func nodeNames(doc *result.Document) map[string]string {
 	names := map[string]string{}
 	if doc.Graph != nil {
 		for _, n := range doc.Graph.Nodes {

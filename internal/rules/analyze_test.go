@@ -9,7 +9,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rule/ruletest"
 	"github.com/nightlight-sec/nightlight/internal/rules"
@@ -57,7 +57,7 @@ func TestAnalyze(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := &report.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
+			doc := &result.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
 			tc.opts.Now = now
 			res, err := rules.Analyze(context.Background(), doc, tc.opts)
 			if err != nil {
@@ -75,12 +75,12 @@ func TestAnalyze(t *testing.T) {
 		})
 	}
 	t.Run("baseline", func(t *testing.T) {
-		doc := &report.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
+		doc := &result.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
 		if _, err := rules.Analyze(context.Background(), doc, rules.Options{Now: now}); err != nil {
 			t.Fatal(err)
 		}
 		base := rule.NewBaseline(doc.Findings)
-		doc2 := &report.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
+		doc2 := &result.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
 		res, err := rules.Analyze(context.Background(), doc2, rules.Options{Now: now, Baseline: base})
 		if err != nil {
 			t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -58,7 +58,7 @@ type Result struct {
 // and the baseline, sorted and fingerprinted. Findings already in doc are
 // kept (and filtered the same way). A rule that fails does not stop the
 // others; the error says which failed.
-func Analyze(ctx context.Context, doc *report.Document, opts Options) (*Result, error) {
+func Analyze(ctx context.Context, doc *result.Document, opts Options) (*Result, error) {
 	if opts.Rules == nil {
 		opts.Rules = All()
 	}
@@ -107,7 +107,7 @@ func Analyze(ctx context.Context, doc *report.Document, opts Options) (*Result, 
 // buildGraph builds the application graph, containing a panic in the
 // graph or IAM engine so that the rules that do not need the graph still
 // run.
-func buildGraph(ctx context.Context, doc *report.Document, opts Options) (g *graph.Graph, err error) {
+func buildGraph(ctx context.Context, doc *result.Document, opts Options) (g *graph.Graph, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			g, err = nil, fmt.Errorf("graph: internal error: %v", v)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 )
 
 // The same small app is written three times, once per format: GET /orders on
@@ -26,7 +26,7 @@ var sameApp = map[string]string{
 // canon names a graph node the same way whatever the format: functions and
 // stores by their deployed name (the IDs differ: Orders, orders,
 // aws_lambda_function.orders), entry points by method and path.
-func canon(doc *report.Document) func(id string) string {
+func canon(doc *result.Document) func(id string) string {
 	nodes := map[string]*graph.Node{}
 	for _, n := range doc.Graph.Nodes {
 		nodes[n.ID] = n
@@ -66,7 +66,7 @@ func canon(doc *report.Document) func(id string) string {
 // flows returns the app's invocation and data-flow edges in canonical form.
 // Roles and the edges to them are left out: SAM makes a role per function,
 // Terraform declares them, and the roles' names differ.
-func flows(t *testing.T, doc *report.Document) []string {
+func flows(t *testing.T, doc *result.Document) []string {
 	t.Helper()
 	name := canon(doc)
 	var out []string
@@ -87,7 +87,7 @@ func flows(t *testing.T, doc *report.Document) []string {
 }
 
 // surface returns the attack surface in canonical form.
-func surface(t *testing.T, doc *report.Document) []string {
+func surface(t *testing.T, doc *result.Document) []string {
 	t.Helper()
 	name := canon(doc)
 	var out []string

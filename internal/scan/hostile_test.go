@@ -14,6 +14,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rules"
 )
 
@@ -190,10 +191,10 @@ func TestDeterministic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
-	writers := map[string]func(io.Writer, *report.Document) error{
+	writers := map[string]func(io.Writer, *result.Document) error{
 		"json": report.WriteJSON,
 		"html": html.Write,
-		"sarif": func(w io.Writer, doc *report.Document) error {
+		"sarif": func(w io.Writer, doc *result.Document) error {
 			return report.WriteSARIF(w, doc, rules.All())
 		},
 	}
@@ -214,7 +215,7 @@ func TestDeterministic(t *testing.T) {
 	}
 	// The streaming JSON writer gives exactly what encoding/json gives for
 	// the whole document.
-	whole := func(w io.Writer, doc *report.Document) error {
+	whole := func(w io.Writer, doc *result.Document) error {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")

@@ -11,7 +11,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 )
 
 // The same app as sameApp, written natively for Azure Functions, Apache
@@ -42,7 +42,7 @@ func family(k string) string {
 // consumer's acknowledgement of the message that triggered it (SQS and
 // Azure queues delete a delivered message, which IAM calls a write; Pub/Sub
 // push and Message Hub feeds do not).
-func portable(t *testing.T, doc *report.Document) (flows, surface []string) {
+func portable(t *testing.T, doc *result.Document) (flows, surface []string) {
 	t.Helper()
 	strict := canon(doc)
 	nodes := map[string]*graph.Node{}
@@ -101,7 +101,7 @@ func portable(t *testing.T, doc *report.Document) (flows, surface []string) {
 	return compact(flows), surface
 }
 
-func scanClean(t *testing.T, dir string) *report.Document {
+func scanClean(t *testing.T, dir string) *result.Document {
 	t.Helper()
 	doc, err := Run(context.Background(), Options{Paths: []string{dir}, Loaders: DefaultLoaders()})
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/load/azure"
 	"github.com/nightlight-sec/nightlight/internal/load/openwhisk"
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -49,7 +49,7 @@ type Options struct {
 	// standard set. A format without a loader is reported as unsupported.
 	Loaders map[model.Format]LoadFunc
 	// Tool names the program, for the report.
-	Tool report.Tool
+	Tool result.Tool
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
 	// Progress, when set, is told about progress.
@@ -70,7 +70,7 @@ type unit struct {
 // Run scans opts.Paths and returns the report document. It returns an error
 // only when the scan cannot start (a path does not exist); problems with
 // individual inputs are recorded in the document's inputs.
-func Run(ctx context.Context, opts Options) (*report.Document, error) {
+func Run(ctx context.Context, opts Options) (*result.Document, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -95,11 +95,11 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	}
 	log.Debug("discovered inputs", "candidates", len(cands), "units", len(units))
 
-	type result struct {
+	type loaded struct {
 		stacks []*model.Stack
 		err    error
 	}
-	results := make([]result, len(units))
+	results := make([]loaded, len(units))
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -135,7 +135,7 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 		return nil, err
 	}
 
-	doc := &report.Document{Tool: opts.Tool, App: &model.App{}, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
+	doc := &result.Document{Tool: opts.Tool, App: &model.App{}, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
 	if len(opts.Paths) > 0 {
 		doc.App.Root = opts.Paths[0]
 	}
@@ -149,14 +149,14 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 			}
 		}
 	}
-	doc.Inputs = []report.Input{}
+	doc.Inputs = []result.Input{}
 	stackRoot := map[*model.Stack]*load.Root{}
 	for i, u := range units {
 		if u.Format == model.FormatTerraform && included[u.Path] && results[i].err == nil {
 			log.Debug("module loaded as a child of another", "path", u.Path)
 			results[i].stacks = nil
 		}
-		in := report.Input{Path: u.Path, Format: u.Format}
+		in := result.Input{Path: u.Path, Format: u.Format}
 		if r := results[i]; r.err != nil {
 			in.Error = r.err.Error()
 			log.Debug("input did not load", "path", u.Path, "error", r.err)
@@ -178,7 +178,7 @@ func Run(ctx context.Context, opts Options) (*report.Document, error) {
 	// Handler code: found from the declarations, read through the same
 	// root sandbox; each source file read is an input of its own.
 	for _, in := range code.Analyze(ctx, doc.App, func(st *model.Stack) *load.Root { return stackRoot[st] }, code.Options{Logger: opts.Logger, Workers: opts.Workers}) {
-		doc.Inputs = append(doc.Inputs, report.Input{Path: in.Path, Format: in.Format, Error: in.Error})
+		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
 	}
 	sort.SliceStable(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].Path < doc.Inputs[j].Path })
 	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -130,7 +130,7 @@ func artifactDir(t *testing.T) string {
 	return dir
 }
 
-func writeReport(t *testing.T, dir, name string, doc *report.Document) string {
+func writeReport(t *testing.T, dir, name string, doc *result.Document) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Write(&b, doc); err != nil {
@@ -210,7 +210,7 @@ func TestBrowser(t *testing.T) {
 			Severity: string(rule.High), Search: "orders", Entry: idPostOrders, Class: "pii", Zoom: true, Tables: true, Screenshots: art},
 		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Overview: true, Click: "app#entry-point:GET /items/000", Focus: true,
 			Severity: string(rule.Critical), Screenshots: art},
-		{Name: "empty", File: writeReport(t, art, "empty", &report.Document{}), Screenshots: art},
+		{Name: "empty", File: writeReport(t, art, "empty", &result.Document{}), Screenshots: art},
 	}
 	results := runE2E(t, chromium, dir, pages)
 
@@ -303,7 +303,7 @@ func TestBrowser(t *testing.T) {
 		if !ok {
 			t.Fatal("no result")
 		}
-		checkCommon(t, r, buildView(&report.Document{}))
+		checkCommon(t, r, buildView(&result.Document{}))
 	})
 
 	t.Run("500-functions", func(t *testing.T) {
@@ -376,7 +376,7 @@ func checkSeverityFilter(t *testing.T, r e2eResult, v *view, min rule.Severity) 
 }
 
 // edgeIndex is the index, as the page numbers edges, of the edge from → to.
-func edgeIndex(doc *report.Document, from, to string) string {
+func edgeIndex(doc *result.Document, from, to string) string {
 	for i, e := range buildView(doc).Edges {
 		if e.From == from && e.To == to {
 			return fmt.Sprint(i)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -28,7 +28,7 @@ const (
 // smallDoc is a hand-made report: the Internet calls an open route that
 // reads a PII table; Cognito users call a route whose function writes the
 // table and a queue, whose consumer writes a bucket.
-func smallDoc() *report.Document {
+func smallDoc() *result.Document {
 	n := func(id string, kind graph.NodeKind, name, sub string, line int) *graph.Node {
 		node := &graph.Node{ID: id, Kind: kind, Name: name, Sub: sub}
 		if kind != graph.NodePrincipal {
@@ -72,9 +72,9 @@ func smallDoc() *report.Document {
 	e(idProcess, idBucket, graph.EdgeWrites, "policy s3:PutObject", 62)
 	e(idProcess, idTable, graph.EdgeManages, "policy dynamodb:*", 63)
 	e(idList, idRole, graph.EdgeAssumes, "Role", 31)
-	return &report.Document{
-		Tool:   report.Tool{Name: "nightlight", Version: "test"},
-		Inputs: []report.Input{{Path: "template.yaml", Format: model.FormatSAM}, {Path: "broken.yaml", Format: model.FormatCloudFormation, Error: "broken.yaml:3:1: mapping values are not allowed"}},
+	return &result.Document{
+		Tool:   result.Tool{Name: "nightlight", Version: "test"},
+		Inputs: []result.Input{{Path: "template.yaml", Format: model.FormatSAM}, {Path: "broken.yaml", Format: model.FormatCloudFormation, Error: "broken.yaml:3:1: mapping values are not allowed"}},
 		App:    &model.App{Root: "examples/orders"},
 		Graph:  g,
 		Findings: []rule.Finding{
@@ -99,7 +99,7 @@ func smallDoc() *report.Document {
 // bigDoc is a generated app of n functions, each behind its own route (every
 // fifth one open to the Internet), writing and reading n/12+1 stores, and a
 // role per ten functions.
-func bigDoc(n int) *report.Document {
+func bigDoc(n int) *result.Document {
 	g := &graph.Graph{}
 	add := func(node *graph.Node) { g.Nodes = append(g.Nodes, node) }
 	edge := func(from, to string, kind graph.EdgeKind, via string, line int) {
@@ -150,7 +150,7 @@ func bigDoc(n int) *report.Document {
 				File: "template.yaml", Line: 20 * i, Message: "No throttling.", CostPerHour: float64(i) + 0.5, Path: []string{from, route, fn}})
 		}
 	}
-	return &report.Document{Tool: report.Tool{Name: "nightlight", Version: "test"}, App: &model.App{Root: fmt.Sprintf("generated/%d-functions", n)},
+	return &result.Document{Tool: result.Tool{Name: "nightlight", Version: "test"}, App: &model.App{Root: fmt.Sprintf("generated/%d-functions", n)},
 		Graph: g, Findings: findings}
 }
 

@@ -25,7 +25,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
@@ -41,9 +41,9 @@ const DataElementID = "nl-data"
 
 // Write writes doc as one self-contained HTML page to w. A nil graph or an
 // empty document gives a page that says there is nothing to show.
-func Write(w io.Writer, doc *report.Document) error {
+func Write(w io.Writer, doc *result.Document) error {
 	if doc == nil {
-		doc = &report.Document{}
+		doc = &result.Document{}
 	}
 	data, err := marshalView(buildView(doc))
 	if err != nil {
@@ -128,10 +128,10 @@ const body = `<header class="bar">
 <noscript><p>This report draws its graph with JavaScript; the data is in the script block with id "nl-data".</p></noscript>
 `
 
-// view is the data the page renders, derived from a report.Document and
+// view is the data the page renders, derived from a result.Document and
 // sorted for byte-identical output.
 type view struct {
-	Tool     report.Tool   `json:"tool"`
+	Tool     result.Tool   `json:"tool"`
 	Root     string        `json:"root"`
 	Inputs   []viewInput   `json:"inputs"`
 	Nodes    []viewNode    `json:"nodes"`
@@ -224,7 +224,7 @@ func isClassified(c string) bool {
 	return true
 }
 
-func buildView(doc *report.Document) *view {
+func buildView(doc *result.Document) *view {
 	v := &view{Tool: doc.Tool, Inputs: []viewInput{}, Nodes: []viewNode{}, Edges: []viewEdge{},
 		Findings: []viewFinding{}, Surface: []surfaceRow{}}
 	if doc.App != nil {

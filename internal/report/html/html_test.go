@@ -15,13 +15,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nightlight-sec/nightlight/internal/graph"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
-func render(t *testing.T, doc *report.Document) []byte {
+func render(t *testing.T, doc *result.Document) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Write(&b, doc); err != nil {
@@ -204,7 +204,7 @@ func TestHostileValuesAreEscaped(t *testing.T) {
 }
 
 func TestEmptyDocument(t *testing.T) {
-	for _, doc := range []*report.Document{nil, {}, {Graph: &graph.Graph{}}} {
+	for _, doc := range []*result.Document{nil, {}, {Graph: &graph.Graph{}}} {
 		page := render(t, doc)
 		var v view
 		if err := json.Unmarshal(embeddedData(t, page), &v); err != nil {

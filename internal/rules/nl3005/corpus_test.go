@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
@@ -51,7 +51,7 @@ func TestCorpusAdminRolesOneFinding(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("no corpus template attaches AdministratorAccess")
 	}
-	doc, err := scan.Run(context.Background(), scan.Options{Paths: files, Loaders: scan.DefaultLoaders(), Tool: report.Tool{Name: "nightlight"}})
+	doc, err := scan.Run(context.Background(), scan.Options{Paths: files, Loaders: scan.DefaultLoaders(), Tool: result.Tool{Name: "nightlight"}})
 	if err != nil {
 		t.Fatal(err)
 	}
