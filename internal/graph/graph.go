@@ -117,7 +117,7 @@ type Edge struct {
 	// Confidence is "high" when the declaration is explicit (a trigger, a
 	// policy naming the resource and the function's environment naming it
 	// too) and "medium"/"low" when inferred from wildcards.
-	Confidence string `json:"confidence,omitempty"`
+	Confidence model.Confidence `json:"confidence,omitempty"`
 }
 
 // Graph is the application graph.

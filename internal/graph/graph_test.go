@@ -336,13 +336,13 @@ func TestConfidence(t *testing.T) {
 	tests := []struct {
 		from, to string
 		kind     EdgeKind
-		conf     string
+		conf     model.Confidence
 		via      string
 	}{
-		{"literal.yaml#function:Fn", "literal.yaml#store:Orders", EdgeWrites, ConfidenceHigh, "policy dynamodb:PutItem; env ORDERS"},
-		{"literal.yaml#function:Fn", "literal.yaml#store:Audit", EdgeWrites, ConfidenceHigh, "policy dynamodb:PutItem; inline code"},
+		{"literal.yaml#function:Fn", "literal.yaml#store:Orders", EdgeWrites, model.ConfidenceHigh, "policy dynamodb:PutItem; env ORDERS"},
+		{"literal.yaml#function:Fn", "literal.yaml#store:Audit", EdgeWrites, model.ConfidenceHigh, "policy dynamodb:PutItem; inline code"},
 		// Query on "*": only the wildcard covers the tables.
-		{"literal.yaml#store:Audit", "literal.yaml#function:Fn", EdgeReads, ConfidenceLow, "policy dynamodb:Query; inline code"},
+		{"literal.yaml#store:Audit", "literal.yaml#function:Fn", EdgeReads, model.ConfidenceLow, "policy dynamodb:Query; inline code"},
 	}
 	for _, tc := range tests {
 		var got *Edge
@@ -453,7 +453,7 @@ func TestURLWithoutPermission(t *testing.T) {
 	g := build(t, "url.yaml")
 	for _, e := range g.Edges {
 		if e.From == PrincipalInternet && e.To == "url.yaml#entry-point:Url" {
-			if e.Confidence != ConfidenceMedium || !strings.Contains(e.Via, "no public lambda:InvokeFunctionUrl permission") {
+			if e.Confidence != model.ConfidenceMedium || !strings.Contains(e.Via, "no public lambda:InvokeFunctionUrl permission") {
 				t.Errorf("edge %+v: want medium confidence and the missing permission named", e)
 			}
 			return

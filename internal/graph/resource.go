@@ -113,9 +113,9 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 			Sub: "resource-policy", Stack: st.ID, Ref: rp.ID, Auth: auth})
 		kinds := map[EdgeKind]bool{}
 		for _, e := range exps {
-			conf := ConfidenceHigh
+			conf := model.ConfidenceHigh
 			if e.low {
-				conf = ConfidenceLow
+				conf = model.ConfidenceLow
 			}
 			b.edge(e.principal, n.ID, EdgeInvokes, e.via, e.pos, conf)
 			for k := range e.kinds {
@@ -125,17 +125,17 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 		for _, t := range rp.Targets {
 			switch {
 			case st.Function(t) != nil:
-				b.edge(n.ID, ID(st.ID, NodeFunction, t), EdgeInvokes, string(rp.Kind), rp.Pos, ConfidenceHigh)
+				b.edge(n.ID, ID(st.ID, NodeFunction, t), EdgeInvokes, string(rp.Kind), rp.Pos, model.ConfidenceHigh)
 			case st.Store(t) != nil:
 				to := ID(st.ID, NodeStore, t)
 				if kinds[EdgeReads] {
-					b.edge(to, n.ID, EdgeReads, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
+					b.edge(to, n.ID, EdgeReads, string(rp.Kind)+" policy", rp.Pos, model.ConfidenceHigh)
 				}
 				if kinds[EdgeWrites] {
-					b.edge(n.ID, to, EdgeWrites, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
+					b.edge(n.ID, to, EdgeWrites, string(rp.Kind)+" policy", rp.Pos, model.ConfidenceHigh)
 				}
 				if kinds[EdgeManages] {
-					b.edge(n.ID, to, EdgeManages, string(rp.Kind)+" policy", rp.Pos, ConfidenceHigh)
+					b.edge(n.ID, to, EdgeManages, string(rp.Kind)+" policy", rp.Pos, model.ConfidenceHigh)
 				}
 			}
 		}
@@ -208,10 +208,10 @@ func (b *builder) bucketACLs(st *model.Stack) {
 		}
 		n := b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: s.ID + " ACL", File: acl.Pos.File, Line: acl.Pos.Line,
 			Sub: "bucket-acl", Stack: st.ID, Ref: s.ID, Auth: auth})
-		b.edge(principal, n.ID, EdgeInvokes, via, acl.Pos, ConfidenceHigh)
-		b.edge(ID(st.ID, NodeStore, s.ID), n.ID, EdgeReads, via, acl.Pos, ConfidenceHigh)
+		b.edge(principal, n.ID, EdgeInvokes, via, acl.Pos, model.ConfidenceHigh)
+		b.edge(ID(st.ID, NodeStore, s.ID), n.ID, EdgeReads, via, acl.Pos, model.ConfidenceHigh)
 		if write {
-			b.edge(n.ID, ID(st.ID, NodeStore, s.ID), EdgeWrites, via, acl.Pos, ConfidenceHigh)
+			b.edge(n.ID, ID(st.ID, NodeStore, s.ID), EdgeWrites, via, acl.Pos, model.ConfidenceHigh)
 		}
 	}
 }
@@ -488,7 +488,7 @@ func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry strin
 			if a == "*" {
 				who = "any AWS account"
 			}
-			b.edge(b.account(a), entry, EdgeInvokes, "API resource policy admits "+who, api.Policy.Pos, ConfidenceHigh)
+			b.edge(b.account(a), entry, EdgeInvokes, "API resource policy admits "+who, api.Policy.Pos, model.ConfidenceHigh)
 			break
 		}
 	}

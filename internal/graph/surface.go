@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"sort"
 	"strings"
 
@@ -55,9 +56,9 @@ type SurfaceRow struct {
 	// Confidence is the confidence of the edge that gives Access: medium
 	// or low when it rests on unresolved values or declarations that may
 	// be completed outside the template.
-	Confidence string   `json:"confidence,omitempty"`
-	Auth       string   `json:"auth,omitempty"`
-	Principals []string `json:"principals"`
+	Confidence model.Confidence `json:"confidence,omitempty"`
+	Auth       string           `json:"auth,omitempty"`
+	Principals []string         `json:"principals"`
 	// Functions are the functions the entry point invokes directly;
 	// Reaches every function reachable from it, those included.
 	Functions []string `json:"functions"`

@@ -34,13 +34,6 @@ func NewAnalyzer() *Analyzer {
 	return &Analyzer{Catalog: catalog.New(), Managed: managed.New()}
 }
 
-// Confidence of a grant's target or a flag, as in findings.
-const (
-	ConfidenceHigh   = "high"
-	ConfidenceMedium = "medium"
-	ConfidenceLow    = "low"
-)
-
 // Target is a model object a granted resource names.
 type Target struct {
 	// ID is the model ID (a store, function or role in the stack).
@@ -50,7 +43,7 @@ type Target struct {
 	// Confidence is high when the policy references the object (a !Ref,
 	// !GetAtt or the same name), medium when a pattern matches its
 	// partly-unknown ARN, low when only a wildcard covers it.
-	Confidence string `json:"confidence"`
+	Confidence model.Confidence `json:"confidence"`
 }
 
 // Grant is one (action, resource) pair a principal is allowed.
@@ -119,9 +112,9 @@ type Flag struct {
 	Escalation *Escalation `json:"escalation,omitempty"`
 	// Statement is where the permission is granted (the first one, for
 	// flags that combine several).
-	Statement  StatementRef `json:"statement"`
-	Pos        model.Pos    `json:"pos"`
-	Confidence string       `json:"confidence"`
+	Statement  StatementRef     `json:"statement"`
+	Pos        model.Pos        `json:"pos"`
+	Confidence model.Confidence `json:"confidence"`
 	// Functions lists the functions sharing the role (shared-role only).
 	Functions []string `json:"functions,omitempty"`
 }
@@ -294,7 +287,7 @@ func (a *Analyzer) analyze(ctx context.Context, stack *model.Stack) (*Analysis, 
 				if r := stack.Role(e.Role); r != nil {
 					pos = r.Pos
 				}
-				e.Flags = append(e.Flags, Flag{Kind: FlagSharedRole, Confidence: ConfidenceHigh, Pos: pos,
+				e.Flags = append(e.Flags, Flag{Kind: FlagSharedRole, Confidence: model.ConfidenceHigh, Pos: pos,
 					Message:   fmt.Sprintf("role %s is shared by %d functions: %s", name, len(fns), strings.Join(fns, ", ")),
 					Functions: fns})
 				sortFlags(e.Flags)

@@ -105,7 +105,7 @@ func TestAnalyze(t *testing.T) {
 		}
 		var ts []string
 		for _, x := range g.Targets {
-			ts = append(ts, x.ID+"/"+x.Confidence)
+			ts = append(ts, x.ID+"/"+string(x.Confidence))
 		}
 		got = append(got, gt{g.Action, g.Resource, strings.Join(ts, ",")})
 	}

@@ -15,11 +15,11 @@ const maxFlagActions = 25
 
 func refPos(r StatementRef) model.Pos { return model.Pos{File: r.File, Line: r.Line} }
 
-func confOf(conditional bool) string {
+func confOf(conditional bool) model.Confidence {
 	if conditional {
-		return ConfidenceMedium
+		return model.ConfidenceMedium
 	}
-	return ConfidenceHigh
+	return model.ConfidenceHigh
 }
 
 func listActions(actions []string) ([]string, string) {
@@ -136,11 +136,11 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 		out = append(out, f)
 	}
 	for _, u := range e.Unknown {
-		out = append(out, Flag{Kind: FlagUnknownGrants, Pos: u.Pos, Confidence: ConfidenceLow, Resource: u.Policy,
+		out = append(out, Flag{Kind: FlagUnknownGrants, Pos: u.Pos, Confidence: model.ConfidenceLow, Resource: u.Policy,
 			Message: "unknown permissions: " + u.Reason})
 	}
 	for _, p := range e.Problems {
-		out = append(out, Flag{Kind: FlagUnknownAction, Statement: p.Statement, Pos: refPos(p.Statement), Confidence: ConfidenceHigh,
+		out = append(out, Flag{Kind: FlagUnknownAction, Statement: p.Statement, Pos: refPos(p.Statement), Confidence: model.ConfidenceHigh,
 			Actions: []string{p.Action}, Message: fmt.Sprintf("action %q: %s", p.Action, p.Problem)})
 	}
 	sortFlags(out)

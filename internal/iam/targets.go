@@ -164,7 +164,7 @@ func (x *targetIndex) targets(service, resource string, rv *model.Value) []Targe
 			id, _, _ := strings.Cut(ref, ".") // Table.Arn → Table
 			if o := x.ids[id]; o != nil && !seen[id] && relatedService(service, o.service) {
 				seen[id] = true
-				out = append(out, Target{ID: id, Kind: o.kind, Confidence: ConfidenceHigh})
+				out = append(out, Target{ID: id, Kind: o.kind, Confidence: model.ConfidenceHigh})
 			}
 		}
 	}
@@ -198,12 +198,12 @@ func (x *targetIndex) targets(service, resource string, rv *model.Value) []Targe
 			if best == No {
 				continue
 			}
-			conf := ConfidenceMedium
+			conf := model.ConfidenceMedium
 			switch {
 			case resource == "*" || strings.HasSuffix(resource, ":*") && strings.Count(resource, "*") > 2:
-				conf = ConfidenceLow
+				conf = model.ConfidenceLow
 			case best == Yes && !strings.Contains(resource, "*"):
-				conf = ConfidenceHigh
+				conf = model.ConfidenceHigh
 			}
 			seen[o.id] = true
 			out = append(out, Target{ID: o.id, Kind: o.kind, Confidence: conf})

@@ -199,7 +199,7 @@ func (f *Facts) Access(ctx context.Context, fn *model.Function) []Access {
 					a = &Access{Store: st, Action: g.Action, Pos: model.Pos{File: g.Statement.File, Line: g.Statement.Line}}
 					byStore[st.ID] = a
 				}
-				exact := t.Confidence == iam.ConfidenceHigh
+				exact := t.Confidence == model.ConfidenceHigh
 				switch g.Access {
 				case catalog.Read, catalog.List:
 					// Name the plainest read (GetItem rather than

@@ -49,15 +49,16 @@ func (s Severity) Rank() int {
 	return -1
 }
 
-// Confidence says how sure a finding is: high when every value involved was
-// resolved, lower when symbolic values were over-approximated.
-type Confidence string
+// Confidence says how sure a finding is. It is model.Confidence, the one
+// confidence type that the IAM engine and the graph use too; the
+// constants are repeated here so that rules read rule.ConfidenceHigh.
+type Confidence = model.Confidence
 
-// Confidence levels.
+// Confidence levels (model's).
 const (
-	ConfidenceHigh   Confidence = "high"
-	ConfidenceMedium Confidence = "medium"
-	ConfidenceLow    Confidence = "low"
+	ConfidenceHigh   = model.ConfidenceHigh
+	ConfidenceMedium = model.ConfidenceMedium
+	ConfidenceLow    = model.ConfidenceLow
 )
 
 // Finding is one result of one rule.

@@ -48,7 +48,7 @@ func TestIAMTargets(t *testing.T) {
 				}
 				for _, tg := range g.Targets {
 					if tg.Kind != "function" && tg.Kind != "role" {
-						seen[tg.ID+":"+tg.Confidence] = true
+						seen[tg.ID+":"+string(tg.Confidence)] = true
 					}
 				}
 			}

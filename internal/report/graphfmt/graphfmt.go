@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 // Options select what is drawn. The zero value draws principals, entry
@@ -173,7 +174,7 @@ func WriteDOT(w io.Writer, g *graph.Graph, opt Options) error {
 		case graph.EdgeAssumes:
 			style = "dotted"
 		}
-		if e.Confidence == graph.ConfidenceLow {
+		if e.Confidence == model.ConfidenceLow {
 			style = "dashed"
 		}
 		if style != "" {
@@ -246,7 +247,7 @@ func WriteMermaid(w io.Writer, g *graph.Graph, opt Options) error {
 	for _, e := range edges {
 		arrow := "-->"
 		switch {
-		case e.Confidence == graph.ConfidenceLow:
+		case e.Confidence == model.ConfidenceLow:
 			arrow = "-.->"
 		case e.Kind == graph.EdgeManages:
 			arrow = "==>"

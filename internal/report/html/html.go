@@ -290,7 +290,7 @@ func buildView(doc *result.Document) *view {
 			continue
 		}
 		v.Edges = append(v.Edges, viewEdge{From: e.From, To: e.To, Kind: string(e.Kind), Via: e.Via,
-			At: pos(e.Evidence.File, e.Evidence.Line, e.Evidence.Col), Confidence: e.Confidence})
+			At: pos(e.Evidence.File, e.Evidence.Line, e.Evidence.Col), Confidence: string(e.Confidence)})
 	}
 	v.Surface = surface(g, byID, anon)
 	return v

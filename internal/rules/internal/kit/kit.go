@@ -259,17 +259,6 @@ func Who(fns []string) string {
 	return "functions " + strings.Join(fns, ", ")
 }
 
-// Confidence maps an IAM engine confidence to a finding confidence.
-func Confidence(c string) rule.Confidence {
-	switch c {
-	case iam.ConfidenceLow:
-		return rule.ConfidenceLow
-	case iam.ConfidenceMedium:
-		return rule.ConfidenceMedium
-	}
-	return rule.ConfidenceHigh
-}
-
 // ReportFlag reports f with message msg under the role, at the rule's
 // severity adjusted for reachability (see Reachability).
 func ReportFlag(p *rule.Pass, f RoleFlag, msg string) {
@@ -279,7 +268,7 @@ func ReportFlag(p *rule.Pass, f RoleFlag, msg string) {
 	}
 	sev, why := Reachability(p, p.Rule.Severity, f.Functions)
 	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev,
-		Confidence: Confidence(f.Flag.Confidence), Message: msg + why})
+		Confidence: f.Flag.Confidence, Message: msg + why})
 }
 
 // Reachability adjusts the severity of a finding about the permissions of

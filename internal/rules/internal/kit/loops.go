@@ -66,7 +66,7 @@ func feeds(ctx context.Context, p *rule.Pass) []Feed {
 				if tr.Kind == model.TriggerS3 && !s3KeyCompatible(g.Resource, tr.Filter) {
 					continue
 				}
-				if c := tcConf(g, tr.Source); c != iam.ConfidenceHigh && g.Resource != "*" && namesOther(g.Resource, tr.Source) {
+				if c := tcConf(g, tr.Source); c != model.ConfidenceHigh && g.Resource != "*" && namesOther(g.Resource, tr.Source) {
 					continue // a pattern over another resource's symbolic name
 				}
 				if best < 0 || rank(g) > rank(e.Grants[best]) {
@@ -79,9 +79,9 @@ func feeds(ctx context.Context, p *rule.Pass) []Feed {
 			g := e.Grants[best]
 			conf := rule.ConfidenceHigh
 			switch {
-			case tcConf(g, tr.Source) == iam.ConfidenceLow || g.Resource == "*":
+			case tcConf(g, tr.Source) == model.ConfidenceLow || g.Resource == "*":
 				conf = rule.ConfidenceLow
-			case tcConf(g, tr.Source) != iam.ConfidenceHigh || g.Conditional || tr.Filter.IsSet():
+			case tcConf(g, tr.Source) != model.ConfidenceHigh || g.Conditional || tr.Filter.IsSet():
 				conf = rule.ConfidenceMedium
 			}
 			out = append(out, Feed{Fn: fn, Trigger: tr, Action: g.Action, Resource: g.Resource,
@@ -111,19 +111,19 @@ func targets(g iam.Grant, id string) bool {
 	return false
 }
 
-func tcConf(g iam.Grant, id string) string {
+func tcConf(g iam.Grant, id string) model.Confidence {
 	for _, t := range g.Targets {
 		if t.ID == id {
 			return t.Confidence
 		}
 	}
-	return iam.ConfidenceLow
+	return model.ConfidenceLow
 }
 
 func rank(g iam.Grant) int {
 	r := 0
 	for _, t := range g.Targets {
-		if t.Confidence == iam.ConfidenceHigh {
+		if t.Confidence == model.ConfidenceHigh {
 			r = 2
 		}
 	}
