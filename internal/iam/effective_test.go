@@ -166,7 +166,7 @@ func TestAnalyze(t *testing.T) {
 		if g.Action == "dynamodb:GetItem" {
 			var ts []string
 			for _, x := range g.Targets {
-				ts = append(ts, x.ID+"/"+x.Confidence)
+				ts = append(ts, x.ID+"/"+string(x.Confidence))
 			}
 			if d := cmp.Diff([]string{"OrdersTable/low", "UsersTable/low"}, ts); d != "" {
 				t.Errorf("dynamodb:GetItem on * targets (-want +got):\n%s", d)
