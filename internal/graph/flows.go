@@ -16,11 +16,11 @@ type Violation struct {
 	// Kind is the rule's flow kind (data, reach, write).
 	Kind string `json:"kind"`
 	// From and To are the node IDs the path joins.
-	From string `json:"from"`
-	To   string `json:"to"`
+	From NodeID `json:"from"`
+	To   NodeID `json:"to"`
 	// Path is the full path of node IDs, From first, To last; Steps the
 	// edges along it with their evidence.
-	Path  []string `json:"path"`
+	Path  []NodeID `json:"path"`
 	Steps []*Edge  `json:"steps"`
 	// Message says what flows where, and why it is denied.
 	Message string `json:"message"`
@@ -74,10 +74,10 @@ func CheckFlows(g *Graph, policy *config.Config) []Violation {
 		if a.Pos != b.Pos {
 			return posLess(a.Pos, b.Pos)
 		}
-		if a.From != b.From {
-			return a.From < b.From
+		if c := a.From.Compare(b.From); c != 0 {
+			return c < 0
 		}
-		return a.To < b.To
+		return a.To.Less(b.To)
 	})
 	return out
 }
@@ -93,7 +93,7 @@ func verb(kind string) string {
 }
 
 func describe(n *Node) string {
-	switch n.Kind {
+	switch n.ID.Kind {
 	case NodeStore:
 		s := n.Sub + " " + n.Name
 		if n.Classification != "" {
@@ -103,7 +103,7 @@ func describe(n *Node) string {
 	case NodePrincipal:
 		return n.Name
 	}
-	return strings.ReplaceAll(string(n.Kind), "-", " ") + " " + n.Name
+	return strings.ReplaceAll(string(n.ID.Kind), "-", " ") + " " + n.Name
 }
 
 // flowChecker holds the graph's data-flow adjacency and the policy.
@@ -111,23 +111,23 @@ type flowChecker struct {
 	g      *Graph
 	policy *config.Config
 	ix     *Index
-	byID   map[string]*Node
-	data   map[string][]string // data-flow successors, sorted
-	writer map[string][]string // nodes that write or manage a node
+	byID   map[NodeID]*Node
+	data   map[NodeID][]NodeID // data-flow successors, sorted
+	writer map[NodeID][]NodeID // nodes that write or manage a node
 	allow  []allowRule
 }
 
 type allowRule struct {
 	kind     string
-	from, to map[string]bool
+	from, to map[NodeID]bool
 }
 
 func newFlowChecker(g *Graph, policy *config.Config) *flowChecker {
-	fc := &flowChecker{g: g, policy: policy, ix: g.index(), byID: map[string]*Node{}, data: map[string][]string{}, writer: map[string][]string{}}
+	fc := &flowChecker{g: g, policy: policy, ix: g.index(), byID: map[NodeID]*Node{}, data: map[NodeID][]NodeID{}, writer: map[NodeID][]NodeID{}}
 	for _, n := range g.Nodes {
 		fc.byID[n.ID] = n
 	}
-	add := func(from, to string) { fc.data[from] = append(fc.data[from], to) }
+	add := func(from, to NodeID) { fc.data[from] = append(fc.data[from], to) }
 	for _, e := range g.Edges {
 		from, to := fc.byID[e.From], fc.byID[e.To]
 		if from == nil || to == nil {
@@ -142,12 +142,12 @@ func newFlowChecker(g *Graph, policy *config.Config) *flowChecker {
 			// entry points, entry points' functions, function-to-function
 			// calls. Event sources (store → function) get nothing back,
 			// nor does a Lambda authorizer's caller.
-			if from.Kind == NodePrincipal || from.Kind == NodeFunction ||
-				from.Kind == NodeEntryPoint && from.Sub != "authorizer" {
+			if from.ID.Kind == NodePrincipal || from.ID.Kind == NodeFunction ||
+				from.ID.Kind == NodeEntryPoint && from.Sub != "authorizer" {
 				add(e.To, e.From)
 			}
 		}
-		if e.Kind == EdgeAssumes && (from.Kind == NodeEntryPoint || from.Kind == NodePrincipal) {
+		if e.Kind == EdgeAssumes && (from.ID.Kind == NodeEntryPoint || from.ID.Kind == NodePrincipal) {
 			// Whoever assumes a role gets what the role reads.
 			add(e.To, e.From)
 		}
@@ -156,10 +156,10 @@ func newFlowChecker(g *Graph, policy *config.Config) *flowChecker {
 		}
 	}
 	for k, v := range fc.data {
-		fc.data[k] = model.SortedUnique(v)
+		fc.data[k] = sortedUniqueIDs(v)
 	}
 	for k, v := range fc.writer {
-		fc.writer[k] = model.SortedUnique(v)
+		fc.writer[k] = sortedUniqueIDs(v)
 	}
 	for _, r := range policy.Flows.Allow {
 		fc.allow = append(fc.allow, allowRule{kind: r.Kind, from: set(fc.sel(r.From)), to: set(fc.sel(r.To))})
@@ -167,15 +167,15 @@ func newFlowChecker(g *Graph, policy *config.Config) *flowChecker {
 	return fc
 }
 
-func set(ids []string) map[string]bool {
-	m := make(map[string]bool, len(ids))
+func set(ids []NodeID) map[NodeID]bool {
+	m := make(map[NodeID]bool, len(ids))
 	for _, id := range ids {
 		m[id] = true
 	}
 	return m
 }
 
-func (fc *flowChecker) allowed(kind, from, to string) bool {
+func (fc *flowChecker) allowed(kind string, from, to NodeID) bool {
 	for _, a := range fc.allow {
 		if (a.kind == kind || a.kind == "") && a.from[from] && a.to[to] {
 			return true
@@ -185,11 +185,11 @@ func (fc *flowChecker) allowed(kind, from, to string) bool {
 }
 
 // check finds, for every source, the shortest path to every target.
-func (fc *flowChecker) check(rule, kind string, sources, targets []string, pos model.Pos, msg func(from, to *Node) string) []Violation {
+func (fc *flowChecker) check(rule, kind string, sources, targets []NodeID, pos model.Pos, msg func(from, to *Node) string) []Violation {
 	tset := set(targets)
 	var out []Violation
 	for _, s := range sources {
-		var paths map[string][]string
+		var paths map[NodeID][]NodeID
 		switch kind {
 		case config.FlowReach:
 			paths = fc.reachPaths(s, tset)
@@ -198,7 +198,7 @@ func (fc *flowChecker) check(rule, kind string, sources, targets []string, pos m
 		default:
 			paths = fc.dataPaths(s, tset)
 		}
-		for _, t := range sortedKeys(paths) {
+		for _, t := range sortedIDKeys(paths) {
 			if t == s || fc.allowed(kind, s, t) {
 				continue
 			}
@@ -212,7 +212,7 @@ func (fc *flowChecker) check(rule, kind string, sources, targets []string, pos m
 
 // steps returns the edges along a path; a data step against an invokes
 // or assumes edge (a response, what a role reads) is that edge.
-func (fc *flowChecker) steps(kind string, path []string) []*Edge {
+func (fc *flowChecker) steps(kind string, path []NodeID) []*Edge {
 	if kind != config.FlowData {
 		if es := fc.ix.PathEdges(path); es != nil {
 			return es
@@ -237,10 +237,10 @@ func (fc *flowChecker) steps(kind string, path []string) []*Edge {
 
 // bfs runs a breadth-first search from s over succ and returns the
 // shortest path to every target reached.
-func bfs(s string, succ func(string) []string, targets map[string]bool) map[string][]string {
-	parent := map[string]string{s: s}
-	queue := []string{s}
-	out := map[string][]string{}
+func bfs(s NodeID, succ func(NodeID) []NodeID, targets map[NodeID]bool) map[NodeID][]NodeID {
+	parent := map[NodeID]NodeID{s: s}
+	queue := []NodeID{s}
+	out := map[NodeID][]NodeID{}
 	for len(queue) > 0 {
 		u := queue[0]
 		queue = queue[1:]
@@ -251,7 +251,7 @@ func bfs(s string, succ func(string) []string, targets map[string]bool) map[stri
 			parent[v] = u
 			queue = append(queue, v)
 			if targets[v] {
-				var p []string
+				var p []NodeID
 				for x := v; ; x = parent[x] {
 					p = append(p, x)
 					if x == s {
@@ -268,12 +268,12 @@ func bfs(s string, succ func(string) []string, targets map[string]bool) map[stri
 	return out
 }
 
-func (fc *flowChecker) dataPaths(s string, targets map[string]bool) map[string][]string {
-	return bfs(s, func(u string) []string { return fc.data[u] }, targets)
+func (fc *flowChecker) dataPaths(s NodeID, targets map[NodeID]bool) map[NodeID][]NodeID {
+	return bfs(s, func(u NodeID) []NodeID { return fc.data[u] }, targets)
 }
 
-func (fc *flowChecker) reachPaths(s string, targets map[string]bool) map[string][]string {
-	out := map[string][]string{}
+func (fc *flowChecker) reachPaths(s NodeID, targets map[NodeID]bool) map[NodeID][]NodeID {
+	out := map[NodeID][]NodeID{}
 	for t := range targets {
 		if p := fc.ix.ShortestPath(s, t); p != nil {
 			out[t] = p
@@ -283,19 +283,19 @@ func (fc *flowChecker) reachPaths(s string, targets map[string]bool) map[string]
 }
 
 // writePaths: s reaches (or is) a node that writes or manages the target.
-func (fc *flowChecker) writePaths(s string, targets map[string]bool) map[string][]string {
-	out := map[string][]string{}
-	for _, t := range sortedKeys(targets) {
-		var best []string
+func (fc *flowChecker) writePaths(s NodeID, targets map[NodeID]bool) map[NodeID][]NodeID {
+	out := map[NodeID][]NodeID{}
+	for _, t := range sortedIDKeys(targets) {
+		var best []NodeID
 		for _, w := range fc.writer[t] {
-			var p []string
+			var p []NodeID
 			if w == s {
-				p = []string{s}
+				p = []NodeID{s}
 			} else if p = fc.ix.ShortestPath(s, w); p == nil {
 				continue
 			}
 			if best == nil || len(p)+1 < len(best) {
-				best = append(append([]string(nil), p...), t)
+				best = append(append([]NodeID(nil), p...), t)
 			}
 		}
 		if best != nil {
@@ -306,9 +306,9 @@ func (fc *flowChecker) writePaths(s string, targets map[string]bool) map[string]
 }
 
 // sel resolves a selector to node IDs, sorted.
-func (fc *flowChecker) sel(s string) []string {
+func (fc *flowChecker) sel(s string) []NodeID {
 	kind, arg, hasKind := strings.Cut(s, ":")
-	var out []string
+	var out []NodeID
 	pick := func(ok func(n *Node) bool) {
 		for _, n := range fc.g.Nodes {
 			if ok(n) {
@@ -317,49 +317,49 @@ func (fc *flowChecker) sel(s string) []string {
 		}
 	}
 	matchRef := func(n *Node, glob string) bool {
-		return config.Glob(glob, n.Ref) || config.Glob(glob, n.Name) || strings.Contains(glob, "#") && config.Glob(glob, n.Stack+"#"+n.Ref)
+		return config.Glob(glob, n.Ref) || config.Glob(glob, n.Name) || strings.Contains(glob, "#") && config.Glob(glob, n.ID.Stack+"#"+n.Ref)
 	}
 	lower := strings.ToLower(s)
 	switch {
 	case lower == "internet" || lower == "anonymous":
-		out = []string{PrincipalInternet}
+		out = []NodeID{PrincipalInternet}
 	case lower == "api-key":
-		out = []string{PrincipalAPIKey}
+		out = []NodeID{PrincipalAPIKey}
 	case lower == "authenticated":
-		pick(func(n *Node) bool { return n.Kind == NodePrincipal && n.Sub == SubAuthenticated })
+		pick(func(n *Node) bool { return n.ID.Kind == NodePrincipal && n.Sub == SubAuthenticated })
 	case lower == "account" || lower == "accounts":
-		pick(func(n *Node) bool { return n.Kind == NodePrincipal && n.Sub == SubAccount })
+		pick(func(n *Node) bool { return n.ID.Kind == NodePrincipal && n.Sub == SubAccount })
 	case hasKind && kind == "principal":
-		pick(func(n *Node) bool { return n.Kind == NodePrincipal && config.Glob("principal:"+arg, n.ID) })
+		pick(func(n *Node) bool { return n.ID.Kind == NodePrincipal && config.Glob("principal:"+arg, n.ID.String()) })
 	case hasKind && kind == "function":
-		pick(func(n *Node) bool { return n.Kind == NodeFunction && matchRef(n, arg) })
+		pick(func(n *Node) bool { return n.ID.Kind == NodeFunction && matchRef(n, arg) })
 	case hasKind && kind == "store":
-		pick(func(n *Node) bool { return n.Kind == NodeStore && matchRef(n, arg) })
+		pick(func(n *Node) bool { return n.ID.Kind == NodeStore && matchRef(n, arg) })
 	case hasKind && kind == "group":
 		return fc.group(arg)
 	case hasKind && kind == "class":
-		pick(func(n *Node) bool { return n.Kind == NodeStore && strings.EqualFold(n.Classification, arg) })
+		pick(func(n *Node) bool { return n.ID.Kind == NodeStore && strings.EqualFold(n.Classification, arg) })
 	default:
-		pick(func(n *Node) bool { return n.Kind == NodeStore && strings.EqualFold(n.Classification, s) })
+		pick(func(n *Node) bool { return n.ID.Kind == NodeStore && strings.EqualFold(n.Classification, s) })
 		if len(out) == 0 {
-			pick(func(n *Node) bool { return n.Kind == NodeStore && matchRef(n, s) })
+			pick(func(n *Node) bool { return n.ID.Kind == NodeStore && matchRef(n, s) })
 		}
 		if len(out) == 0 {
-			pick(func(n *Node) bool { return n.Kind == NodeFunction && matchRef(n, s) })
+			pick(func(n *Node) bool { return n.ID.Kind == NodeFunction && matchRef(n, s) })
 		}
 		if len(out) == 0 {
 			return fc.group(s)
 		}
 	}
-	sort.Strings(out)
+	SortIDs(out)
 	return out
 }
 
 // group returns the function nodes of a group, sorted.
-func (fc *flowChecker) group(name string) []string {
-	var out []string
+func (fc *flowChecker) group(name string) []NodeID {
+	var out []NodeID
 	for _, n := range fc.g.Nodes {
-		if n.Kind == NodeFunction && n.Group == name {
+		if n.ID.Kind == NodeFunction && n.Group == name {
 			out = append(out, n.ID)
 		}
 	}

@@ -36,6 +36,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"sort"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -74,21 +75,20 @@ const (
 	EdgeReadsConfig EdgeKind = "reads-config" // function/role/user → function
 )
 
-// Node is a vertex of the graph. ID is unique in the graph and stable across
-// runs ("<stack>#<kind>:<model ID>").
+// Node is a vertex of the graph. ID is unique in the graph, stable across
+// runs, and says which stack, kind and model object the node stands for.
 type Node struct {
-	ID   string   `json:"id"`
-	Kind NodeKind `json:"kind"`
-	Name string   `json:"name"`
-	File string   `json:"file,omitempty"`
-	Line int      `json:"line,omitempty"`
-	// Sub refines Kind: the store kind (table, bucket…), the principal kind
-	// (anonymous, authenticated, account, service), the entry point kind.
+	ID   NodeID `json:"id"`
+	Name string `json:"name"`
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// Sub refines the kind: the store kind (table, bucket…), the principal
+	// kind (anonymous, authenticated, account, service), the entry point
+	// kind.
 	Sub string `json:"sub,omitempty"`
-	// Stack is the ID of the stack the node belongs to ("" for principals
-	// shared across stacks).
-	Stack string `json:"stack,omitempty"`
-	// Ref is the model ID of the object the node stands for.
+	// Ref is the model ID of the object the node is about: ID.Ref for
+	// functions, stores, roles and routes, the role of a trust entry point
+	// ("trust:<role>" in the ID), "" for principals.
 	Ref string `json:"ref,omitempty"`
 	// Classification is the data classification of a store.
 	Classification string `json:"classification,omitempty"`
@@ -104,10 +104,45 @@ type Node struct {
 	Flags []string `json:"flags,omitempty"`
 }
 
+// nodeJSON is a Node as the JSON report writes it (the contract's
+// "id","kind","name","file","line", then the details).
+type nodeJSON struct {
+	ID             NodeID   `json:"id"`
+	Kind           NodeKind `json:"kind"`
+	Name           string   `json:"name"`
+	File           string   `json:"file,omitempty"`
+	Line           int      `json:"line,omitempty"`
+	Sub            string   `json:"sub,omitempty"`
+	Stack          string   `json:"stack,omitempty"`
+	Ref            string   `json:"ref,omitempty"`
+	Classification string   `json:"classification,omitempty"`
+	Auth           string   `json:"auth,omitempty"`
+	Group          string   `json:"group,omitempty"`
+	Flags          []string `json:"flags,omitempty"`
+}
+
+// MarshalJSON writes the node with its kind, stack and model ref spelled
+// out beside the ID.
+func (n *Node) MarshalJSON() ([]byte, error) {
+	return json.Marshal(nodeJSON{ID: n.ID, Kind: n.ID.Kind, Name: n.Name, File: n.File, Line: n.Line, Sub: n.Sub,
+		Stack: n.ID.Stack, Ref: n.Ref, Classification: n.Classification, Auth: n.Auth, Group: n.Group, Flags: n.Flags})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (n *Node) UnmarshalJSON(b []byte) error {
+	var v nodeJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*n = Node{ID: v.ID, Name: v.Name, File: v.File, Line: v.Line, Sub: v.Sub, Ref: v.Ref, Classification: v.Classification,
+		Auth: v.Auth, Group: v.Group, Flags: v.Flags}
+	return nil
+}
+
 // Edge is a directed, evidenced relation between two nodes.
 type Edge struct {
-	From string   `json:"from"`
-	To   string   `json:"to"`
+	From NodeID   `json:"from"`
+	To   NodeID   `json:"to"`
 	Kind EdgeKind `json:"kind"`
 	// Via says what creates the edge: "trigger SQS", "policy dynamodb:PutItem",
 	// "env TABLE_NAME", "route GET /orders".
@@ -135,14 +170,14 @@ type Graph struct {
 // Sort orders nodes by ID and edges by (from, to, kind, via), for
 // deterministic output.
 func (g *Graph) Sort() {
-	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID < g.Nodes[j].ID })
+	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID.Less(g.Nodes[j].ID) })
 	sort.Slice(g.Edges, func(i, j int) bool {
 		a, b := g.Edges[i], g.Edges[j]
-		if a.From != b.From {
-			return a.From < b.From
+		if c := a.From.Compare(b.From); c != 0 {
+			return c < 0
 		}
-		if a.To != b.To {
-			return a.To < b.To
+		if c := a.To.Compare(b.To); c != 0 {
+			return c < 0
 		}
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind

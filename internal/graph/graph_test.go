@@ -92,11 +92,35 @@ func TestGolden(t *testing.T) {
 	golden(t, "sam.surface.json", marshal(t, Surface(g)))
 }
 
-const shop = "shop.yaml#"
+const (
+	shop = "shop.yaml#"
+	inet = "principal:internet"
+)
+
+// nid parses a node ID written as text, for tables.
+func nid(s string) NodeID {
+	id, err := ParseNodeID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// strs returns the text forms of ids (nil for nil).
+func strs(ids []NodeID) []string {
+	if ids == nil {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	return out
+}
 
 func hasEdge(g *Graph, from, to string, kind EdgeKind) bool {
 	for _, e := range g.Edges {
-		if e.From == from && e.To == to && e.Kind == kind {
+		if e.From.String() == from && e.To.String() == to && e.Kind == kind {
 			return true
 		}
 	}
@@ -110,21 +134,21 @@ func TestPaths(t *testing.T) {
 		from, to string
 		want     []string // nil: no path
 	}{
-		{"anonymous route reads the pii table", PrincipalInternet, shop + "store:OrdersTable",
-			[]string{PrincipalInternet, shop + "entry-point:ShopApi GET /orders", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"}},
+		{"anonymous route reads the pii table", inet, shop + "store:OrdersTable",
+			[]string{inet, shop + "entry-point:ShopApi GET /orders", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"}},
 		{"cognito users write the table", "principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "store:OrdersTable",
 			[]string{"principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "entry-point:ShopApi POST /orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
 		{"queue write reaches the worker and the state machine's function", shop + "function:CreateOrderFunction", shop + "function:ShipFunction",
 			[]string{shop + "function:CreateOrderFunction", shop + "store:OrdersQueue", shop + "function:WorkerFunction", shop + "store:FulfilmentMachine", shop + "function:ShipFunction"}},
 		{"lambda:InvokeFunction makes a function edge", shop + "function:CreateOrderFunction", shop + "store:PaymentsSecret",
 			[]string{shop + "function:CreateOrderFunction", shop + "function:PayFunction", shop + "store:PaymentsSecret"}},
-		{"the anonymous authorizer reaches its secret", PrincipalInternet, shop + "function:AuthorizerFunction",
-			[]string{PrincipalInternet, shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "function:AuthorizerFunction"}},
-		{"the Internet does not reach the Cognito route's function", PrincipalInternet, shop + "function:CreateOrderFunction", nil},
+		{"the anonymous authorizer reaches its secret", inet, shop + "function:AuthorizerFunction",
+			[]string{inet, shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "function:AuthorizerFunction"}},
+		{"the Internet does not reach the Cognito route's function", inet, shop + "function:CreateOrderFunction", nil},
 		{"reading a table does not invoke its stream consumer", shop + "function:ListOrdersFunction", shop + "function:StreamFunction", nil},
-		{"a service integration writes the queue directly", PrincipalInternet, shop + "function:WorkerFunction",
-			[]string{PrincipalInternet, shop + "entry-point:ShopApi POST /enqueue", shop + "store:OrdersQueue", shop + "function:WorkerFunction"}},
-		{"IAM-only admin function is not anonymous", PrincipalInternet, shop + "function:AdminFunction", nil},
+		{"a service integration writes the queue directly", inet, shop + "function:WorkerFunction",
+			[]string{inet, shop + "entry-point:ShopApi POST /enqueue", shop + "store:OrdersQueue", shop + "function:WorkerFunction"}},
+		{"IAM-only admin function is not anonymous", inet, shop + "function:AdminFunction", nil},
 		{"a partner account assumes a role that reads the table", "principal:account:210987654321", shop + "store:OrdersTable",
 			[]string{"principal:account:210987654321", shop + "entry-point:trust:PartnerRole", shop + "role:PartnerRole", shop + "store:OrdersTable"}},
 		{"the state machine runs with its role", shop + "store:FulfilmentMachine", shop + "role:MachineRole",
@@ -134,15 +158,16 @@ func TestPaths(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := g.ShortestPath(tc.from, tc.to)
+			path := g.ShortestPath(nid(tc.from), nid(tc.to))
+			got := strs(path)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ShortestPath(%s, %s) (-want +got):\n%s", tc.from, tc.to, diff)
 			}
-			if tc.want != nil && len(g.PathEdges(got)) != len(got)-1 {
-				t.Errorf("PathEdges(%v) = %v", got, g.PathEdges(got))
+			if tc.want != nil && len(g.PathEdges(path)) != len(got)-1 {
+				t.Errorf("PathEdges(%v) = %v", got, g.PathEdges(path))
 			}
 			c := g.Index().Closure()
-			if c.Reaches(tc.from, tc.to) != (tc.want != nil) {
+			if c.Reaches(nid(tc.from), nid(tc.to)) != (tc.want != nil) {
 				t.Errorf("Closure.Reaches(%s, %s) = %v", tc.from, tc.to, !(tc.want != nil))
 			}
 		})
@@ -163,11 +188,11 @@ func TestNotPublic(t *testing.T) {
 		"principal:service:cloudfront.amazonaws.com",
 		"principal:service:sns.amazonaws.com",
 	} {
-		if g.Node(id) != nil {
+		if g.Node(nid(id)) != nil {
 			t.Errorf("node %s exists; want none", id)
 		}
 	}
-	if hasEdge(g, PrincipalInternet, shop+"entry-point:ShopApi POST /orders", EdgeInvokes) {
+	if hasEdge(g, inet, shop+"entry-point:ShopApi POST /orders", EdgeInvokes) {
 		t.Error("Internet invokes the Cognito-protected route")
 	}
 	for _, r := range Surface(g) {
@@ -189,10 +214,10 @@ func TestNotPublic(t *testing.T) {
 
 func TestReachableReaching(t *testing.T) {
 	g := build(t, "shop.yaml")
-	got := g.Reaching(shop + "store:PaymentsSecret")
+	got := strs(g.Reaching(nid(shop + "store:PaymentsSecret")))
 	want := []string{
 		"principal:api-key", "principal:authenticated:shop.yaml#HttpApi/JwtAuth", "principal:authenticated:shop.yaml#ShopApi/CognitoAuth",
-		PrincipalInternet, "principal:service:s3.amazonaws.com",
+		inet, "principal:service:s3.amazonaws.com",
 		shop + "entry-point:HttpApi POST /v2/orders", shop + "entry-point:PayUrl", shop + "entry-point:ShopApi POST /enqueue", shop + "entry-point:ShopApi POST /orders",
 		shop + "entry-point:ShopApi POST /pay", shop + "entry-point:authorizer:ShopApi/TokenAuth", shop + "entry-point:policy:WorkerS3Permission",
 		shop + "function:AuthorizerFunction", shop + "function:CreateOrderFunction", shop + "function:PayFunction", shop + "function:ShipFunction",
@@ -241,19 +266,19 @@ func TestCheckFlows(t *testing.T) {
 	}
 	var got []row
 	for _, v := range vs {
-		got = append(got, row{v.Rule, v.Path})
+		got = append(got, row{v.Rule, strs(v.Path)})
 		if len(v.Steps) != len(v.Path)-1 {
 			t.Errorf("%s: %d steps for a path of %d", v.Rule, len(v.Steps), len(v.Path))
 		}
 	}
 	want := []row{
-		{"pii stays inside", []string{shop + "store:OrdersTable", shop + "function:ListOrdersFunction", shop + "entry-point:ShopApi GET /orders", PrincipalInternet}},
+		{"pii stays inside", []string{shop + "store:OrdersTable", shop + "function:ListOrdersFunction", shop + "entry-point:ShopApi GET /orders", inet}},
 		// pii → account: the partner account invoking PartnerFunction is
 		// allowed; the account that assumes PartnerRole is not.
 		{"deny #2", []string{shop + "store:OrdersTable", shop + "role:PartnerRole", shop + "entry-point:trust:PartnerRole", "principal:account:210987654321"}},
 		{"deny #3", []string{"principal:authenticated:shop.yaml#HttpApi/JwtAuth", shop + "entry-point:HttpApi POST /v2/orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
 		{"deny #3", []string{"principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop + "entry-point:ShopApi POST /orders", shop + "function:CreateOrderFunction", shop + "store:OrdersTable"}},
-		{"deny #4", []string{PrincipalInternet, shop + "entry-point:PayUrl", shop + "function:PayFunction", shop + "store:PaymentsSecret"}},
+		{"deny #4", []string{inet, shop + "entry-point:PayUrl", shop + "function:PayFunction", shop + "store:PaymentsSecret"}},
 		{"boundary payments|orders", []string{shop + "function:CreateOrderFunction", shop + "function:PayFunction"}},
 		{"boundary payments|orders", []string{shop + "function:CreateOrderFunction", shop + "store:OrdersQueue", shop + "function:WorkerFunction", shop + "store:FulfilmentMachine", shop + "function:ShipFunction"}},
 	}
@@ -284,49 +309,52 @@ func TestSAMAuth(t *testing.T) {
 	}
 	got := map[string]Access{}
 	for _, r := range Surface(g) {
-		got[r.EntryPoint] = r.Access
+		got[r.EntryPoint.String()] = r.Access
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("access (-want +got):\n%s", diff)
 	}
 	for _, ep := range []string{"sam.yaml#entry-point:InternalApi POST /audit", "sam.yaml#entry-point:PartnerApi POST /audit"} {
-		if p := g.ShortestPath(PrincipalInternet, ep); p != nil {
+		if p := g.ShortestPath(nid(inet), nid(ep)); p != nil {
 			t.Errorf("Internet reaches %s through %v", ep, p)
 		}
 	}
 	// ProfileFunction may invoke AuditFunction (LambdaInvokePolicy).
-	if p := g.ShortestPath(PrincipalInternet, "sam.yaml#function:AuditFunction"); len(p) != 4 || p[3] != "sam.yaml#function:AuditFunction" || p[2] != "sam.yaml#function:ProfileFunction" {
+	if p := strs(g.ShortestPath(nid(inet), nid("sam.yaml#function:AuditFunction"))); len(p) != 4 || p[3] != "sam.yaml#function:AuditFunction" || p[2] != "sam.yaml#function:ProfileFunction" {
 		t.Errorf("Internet → AuditFunction = %v, want through ProfileFunction", p)
 	}
 	// The anonymous health check reaches the PII table and, through the
 	// queue and the bucket's S3 trigger, ThumbFunction.
 	for _, to := range []string{"sam.yaml#store:ProfilesTable", "sam.yaml#function:ThumbFunction"} {
-		if g.ShortestPath(PrincipalInternet, to) == nil {
+		if g.ShortestPath(nid(inet), nid(to)) == nil {
 			t.Errorf("Internet does not reach %s", to)
 		}
 	}
 	if !hasEdge(g, "sam.yaml#store:Pipeline", "sam.yaml#function:JobFunction", EdgeInvokes) {
 		t.Error("no state machine → function edge")
 	}
-	if n := g.Node("sam.yaml#store:ProfilesTable"); n == nil || n.Classification != "pii" {
+	if n := g.Node(nid("sam.yaml#store:ProfilesTable")); n == nil || n.Classification != "pii" {
 		t.Errorf("ProfilesTable node = %+v, want classification pii", n)
 	}
 }
 
 func TestPathsAll(t *testing.T) {
 	g := build(t, "shop.yaml")
-	got := g.Paths(PrincipalInternet, shop+"store:OrdersTable", 0)
+	var got [][]string
+	for _, p := range g.Paths(nid(inet), nid(shop+"store:OrdersTable"), 0) {
+		got = append(got, strs(p))
+	}
 	want := [][]string{
-		{PrincipalInternet, shop + "entry-point:ShopApi GET /orders", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"},
-		{PrincipalInternet, shop + "entry-point:SocketApi $connect", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"},
+		{inet, shop + "entry-point:ShopApi GET /orders", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"},
+		{inet, shop + "entry-point:SocketApi $connect", shop + "function:ListOrdersFunction", shop + "store:OrdersTable"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Paths (-want +got):\n%s", diff)
 	}
-	if got := g.Paths(PrincipalInternet, shop+"function:AdminFunction", 5); got != nil {
+	if got := g.Paths(nid(inet), nid(shop+"function:AdminFunction"), 5); got != nil {
 		t.Errorf("Paths to an IAM-only function = %v", got)
 	}
-	if got := g.Paths("principal:authenticated:shop.yaml#ShopApi/CognitoAuth", shop+"store:PaymentsSecret", 1); len(got) != 1 || len(got[0]) != 5 {
+	if got := g.Paths(nid("principal:authenticated:shop.yaml#ShopApi/CognitoAuth"), nid(shop+"store:PaymentsSecret"), 1); len(got) != 1 || len(got[0]) != 5 {
 		t.Errorf("Paths limit 1 = %v", got)
 	}
 }
@@ -347,7 +375,7 @@ func TestConfidence(t *testing.T) {
 	for _, tc := range tests {
 		var got *Edge
 		for _, e := range g.Edges {
-			if e.From == tc.from && e.To == tc.to && e.Kind == tc.kind {
+			if e.From.String() == tc.from && e.To.String() == tc.to && e.Kind == tc.kind {
 				got = e
 			}
 		}
@@ -369,7 +397,7 @@ func TestBuckets(t *testing.T) {
 		for _, s := range r.Stores {
 			acc = append(acc, s.Name+":"+strings.Join(s.Access, "/"))
 		}
-		got[r.EntryPoint] = string(r.Access) + " " + strings.Join(acc, ",")
+		got[r.EntryPoint.String()] = string(r.Access) + " " + strings.Join(acc, ",")
 	}
 	want := map[string]string{
 		"buckets.yaml#entry-point:acl:WebsiteBucket":       "anonymous WebsiteBucket:read",
@@ -390,7 +418,7 @@ func TestCancelled(t *testing.T) {
 		t.Error("Build with a cancelled context succeeded")
 	}
 	g, err := Build(context.Background(), nil, Options{})
-	if err != nil || len(g.Nodes) != 0 || Surface(g) != nil || g.Reachable("x") != nil || g.ShortestPath("a", "b") != nil {
+	if err != nil || len(g.Nodes) != 0 || Surface(g) != nil || g.Reachable(nid("principal:x")) != nil || g.ShortestPath(nid("principal:a"), nid("principal:b")) != nil {
 		t.Errorf("Build(nil app) = %+v, %v", g, err)
 	}
 }
@@ -441,7 +469,7 @@ func TestConcurrent(t *testing.T) {
 				g.Reaching(n.ID)
 			}
 			Surface(g)
-			g.Paths(PrincipalInternet, shop+"store:OrdersTable", 3)
+			g.Paths(PrincipalInternet, nid(shop+"store:OrdersTable"), 3)
 		}()
 	}
 	for i := 0; i < 4; i++ {
@@ -452,7 +480,7 @@ func TestConcurrent(t *testing.T) {
 func TestURLWithoutPermission(t *testing.T) {
 	g := build(t, "url.yaml")
 	for _, e := range g.Edges {
-		if e.From == PrincipalInternet && e.To == "url.yaml#entry-point:Url" {
+		if e.From == PrincipalInternet && e.To.String() == "url.yaml#entry-point:Url" {
 			if e.Confidence != model.ConfidenceMedium || !strings.Contains(e.Via, "no public lambda:InvokeFunctionUrl permission") {
 				t.Errorf("edge %+v: want medium confidence and the missing permission named", e)
 			}

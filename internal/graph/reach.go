@@ -20,8 +20,10 @@ import (
 // Index holds a graph's adjacency for reachability queries. It is
 // immutable once built and safe for concurrent use.
 type Index struct {
-	ids  []string
-	pos  map[string]int
+	ids []NodeID
+	pos map[NodeID]int
+	// rank orders nodes by ID (rank[i] < rank[j] iff ids[i] sorts first).
+	rank []int32
 	ctl  [][]int32 // control successors
 	rd   [][]int32 // stores a node can read (leaves)
 	rctl [][]int32 // control predecessors
@@ -35,7 +37,7 @@ type Index struct {
 func NewIndex(g *Graph) *Index { return newIndex(g) }
 
 func newIndex(g *Graph) *Index {
-	ix := &Index{pos: make(map[string]int, len(g.Nodes)), edge: make(map[[2]int32]*Edge, len(g.Edges))}
+	ix := &Index{pos: make(map[NodeID]int, len(g.Nodes)), edge: make(map[[2]int32]*Edge, len(g.Edges))}
 	for _, n := range g.Nodes {
 		if _, ok := ix.pos[n.ID]; !ok {
 			ix.pos[n.ID] = len(ix.ids)
@@ -43,6 +45,15 @@ func newIndex(g *Graph) *Index {
 		}
 	}
 	n := len(ix.ids)
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return ix.ids[order[i]].Less(ix.ids[order[j]]) })
+	ix.rank = make([]int32, n)
+	for r, i := range order {
+		ix.rank[i] = int32(r)
+	}
 	ix.ctl, ix.rd = make([][]int32, n), make([][]int32, n)
 	ix.rctl, ix.rrd = make([][]int32, n), make([][]int32, n)
 	for _, e := range g.Edges {
@@ -91,8 +102,8 @@ func (g *Graph) index() *Index {
 func (g *Graph) Index() *Index { return g.index() }
 
 // Node returns the node with the given ID, or nil.
-func (g *Graph) Node(id string) *Node {
-	i := sort.Search(len(g.Nodes), func(i int) bool { return g.Nodes[i].ID >= id })
+func (g *Graph) Node(id NodeID) *Node {
+	i := sort.Search(len(g.Nodes), func(i int) bool { return g.Nodes[i].ID.Compare(id) >= 0 })
 	if i < len(g.Nodes) && g.Nodes[i].ID == id {
 		return g.Nodes[i]
 	}
@@ -107,28 +118,28 @@ func (g *Graph) Node(id string) *Node {
 // Reachable returns the IDs of the nodes an actor controlling from can
 // invoke, write, manage, assume or read, transitively, sorted. from itself
 // is included only when it lies on a cycle.
-func (g *Graph) Reachable(from string) []string { return g.index().Reachable(from) }
+func (g *Graph) Reachable(from NodeID) []NodeID { return g.index().Reachable(from) }
 
 // Reaching returns the IDs of the nodes from which to is reachable, sorted.
-func (g *Graph) Reaching(to string) []string { return g.index().Reaching(to) }
+func (g *Graph) Reaching(to NodeID) []NodeID { return g.index().Reaching(to) }
 
 // ShortestPath returns the node IDs of a shortest path from → to (both
 // included), or nil when to is not reachable from from.
-func (g *Graph) ShortestPath(from, to string) []string { return g.index().ShortestPath(from, to) }
+func (g *Graph) ShortestPath(from, to NodeID) []NodeID { return g.index().ShortestPath(from, to) }
 
 // Paths returns up to limit simple paths from → to (both included),
 // shortest first, then in node-ID order; paths longer than MaxPathLen
 // nodes are not explored. limit <= 0 means 16.
-func (g *Graph) Paths(from, to string, limit int) [][]string { return g.index().Paths(from, to, limit) }
+func (g *Graph) Paths(from, to NodeID, limit int) [][]NodeID { return g.index().Paths(from, to, limit) }
 
 // MaxPathLen bounds the length (in nodes) of the paths Paths explores.
 const MaxPathLen = 12
 
 // PathEdges returns the edges along a path of node IDs (one per step).
-func (g *Graph) PathEdges(path []string) []*Edge { return g.index().PathEdges(path) }
+func (g *Graph) PathEdges(path []NodeID) []*Edge { return g.index().PathEdges(path) }
 
 // Reachable is Graph.Reachable on the index.
-func (ix *Index) Reachable(from string) []string {
+func (ix *Index) Reachable(from NodeID) []NodeID {
 	s, ok := ix.pos[from]
 	if !ok {
 		return nil
@@ -162,7 +173,7 @@ func (ix *Index) Reachable(from string) []string {
 }
 
 // Reaching is Graph.Reaching on the index.
-func (ix *Index) Reaching(to string) []string {
+func (ix *Index) Reaching(to NodeID) []NodeID {
 	t, ok := ix.pos[to]
 	if !ok {
 		return nil
@@ -193,26 +204,26 @@ func (ix *Index) Reaching(to string) []string {
 	return ix.names(out)
 }
 
-func (ix *Index) names(is []int) []string {
-	out := make([]string, len(is))
+func (ix *Index) names(is []int) []NodeID {
+	sort.Slice(is, func(i, j int) bool { return ix.rank[is[i]] < ix.rank[is[j]] })
+	out := make([]NodeID, len(is))
 	for i, v := range is {
 		out[i] = ix.ids[v]
 	}
-	sort.Strings(out)
 	return out
 }
 
 // ShortestPath is Graph.ShortestPath on the index. Among shortest paths it
 // returns the one that is first by node ID at each step, so the answer is
 // deterministic.
-func (ix *Index) ShortestPath(from, to string) []string {
+func (ix *Index) ShortestPath(from, to NodeID) []NodeID {
 	s, ok1 := ix.pos[from]
 	t, ok2 := ix.pos[to]
 	if !ok1 || !ok2 {
 		return nil
 	}
 	if s == t {
-		return []string{from}
+		return []NodeID{from}
 	}
 	parent := make([]int32, len(ix.ids))
 	for i := range parent {
@@ -226,7 +237,7 @@ func (ix *Index) ShortestPath(from, to string) []string {
 		// Successors in ID order (ids are in graph order, sorted by ID
 		// for graphs from Build).
 		succ := append(append([]int32(nil), ix.ctl[u]...), ix.rd[u]...)
-		sort.Slice(succ, func(i, j int) bool { return ix.ids[succ[i]] < ix.ids[succ[j]] })
+		sort.Slice(succ, func(i, j int) bool { return ix.rank[succ[i]] < ix.rank[succ[j]] })
 		for _, v := range succ {
 			if parent[v] >= 0 {
 				continue
@@ -237,7 +248,7 @@ func (ix *Index) ShortestPath(from, to string) []string {
 			}
 			parent[v] = u
 			if int(v) == t {
-				var path []string
+				var path []NodeID
 				for x := int32(t); ; x = parent[x] {
 					path = append(path, ix.ids[x])
 					if int(x) == s {
@@ -257,7 +268,7 @@ func (ix *Index) ShortestPath(from, to string) []string {
 
 // Paths is Graph.Paths on the index: iterative deepening over simple
 // paths, successors in ID order, so the answer is deterministic.
-func (ix *Index) Paths(from, to string, limit int) [][]string {
+func (ix *Index) Paths(from, to NodeID, limit int) [][]NodeID {
 	if limit <= 0 {
 		limit = 16
 	}
@@ -268,7 +279,7 @@ func (ix *Index) Paths(from, to string, limit int) [][]string {
 	}
 	succ := func(u int32) []int32 {
 		out := append(append([]int32(nil), ix.ctl[u]...), ix.rd[u]...)
-		sort.Slice(out, func(i, j int) bool { return ix.ids[out[i]] < ix.ids[out[j]] })
+		sort.Slice(out, func(i, j int) bool { return ix.rank[out[i]] < ix.rank[out[j]] })
 		return out
 	}
 	// Only nodes that can still reach t are worth entering.
@@ -276,7 +287,7 @@ func (ix *Index) Paths(from, to string, limit int) [][]string {
 	for _, id := range ix.Reaching(to) {
 		useful[int32(ix.pos[id])] = true
 	}
-	var out [][]string
+	var out [][]NodeID
 	onPath := make([]bool, len(ix.ids))
 	var path []int32
 	var walk func(u int32, depth int)
@@ -289,7 +300,7 @@ func (ix *Index) Paths(from, to string, limit int) [][]string {
 		defer func() { path = path[:len(path)-1]; onPath[u] = false }()
 		if len(path) == depth {
 			if int(u) == t {
-				p := make([]string, len(path))
+				p := make([]NodeID, len(path))
 				for i, v := range path {
 					p[i] = ix.ids[v]
 				}
@@ -327,7 +338,7 @@ func contains(s []int32, v int32) bool {
 
 // PathEdges is Graph.PathEdges on the index. A step along a read (the
 // reader reaching the store) yields the reads edge store → reader.
-func (ix *Index) PathEdges(path []string) []*Edge {
+func (ix *Index) PathEdges(path []NodeID) []*Edge {
 	var out []*Edge
 	for i := 0; i+1 < len(path); i++ {
 		f, ok1 := ix.pos[path[i]]
@@ -411,7 +422,7 @@ func or(dst, src []uint64) {
 }
 
 // Reaches reports whether to is reachable from from.
-func (c *Closure) Reaches(from, to string) bool {
+func (c *Closure) Reaches(from, to NodeID) bool {
 	f, ok1 := c.ix.pos[from]
 	t, ok2 := c.ix.pos[to]
 	if !ok1 || !ok2 {
@@ -421,7 +432,7 @@ func (c *Closure) Reaches(from, to string) bool {
 }
 
 // Count returns how many nodes are reachable from from.
-func (c *Closure) Count(from string) int {
+func (c *Closure) Count(from NodeID) int {
 	f, ok := c.ix.pos[from]
 	if !ok {
 		return 0

@@ -65,7 +65,7 @@ func probes(k model.ResourcePolicyKind) []probe {
 
 // Exposure of a resource policy to one outside principal.
 type exposure struct {
-	principal string // node ID
+	principal NodeID
 	via       string
 	pos       model.Pos
 	kinds     map[EdgeKind]bool
@@ -109,8 +109,8 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 				auth = "cross-account"
 			}
 		}
-		n := b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: rp.ID, File: rp.Pos.File, Line: rp.Pos.Line,
-			Sub: "resource-policy", Stack: st.ID, Ref: rp.ID, Auth: auth})
+		n := b.node(&Node{ID: id, Name: rp.ID, File: rp.Pos.File, Line: rp.Pos.Line,
+			Sub: "resource-policy", Ref: rp.ID, Auth: auth})
 		kinds := map[EdgeKind]bool{}
 		for _, e := range exps {
 			conf := model.ConfidenceHigh
@@ -186,7 +186,8 @@ func (b *builder) bucketACLs(st *model.Stack) {
 		}
 		acl := s.Attr(model.AttrACL)
 		norm := strings.ToLower(strings.ReplaceAll(acl.String(), "-", ""))
-		var principal, via string
+		var principal NodeID
+		var via string
 		write := false
 		switch norm {
 		case "publicread":
@@ -206,8 +207,8 @@ func (b *builder) bucketACLs(st *model.Stack) {
 		if principal == PrincipalAnyAccount {
 			auth = "cross-account"
 		}
-		n := b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: s.ID + " ACL", File: acl.Pos.File, Line: acl.Pos.Line,
-			Sub: "bucket-acl", Stack: st.ID, Ref: s.ID, Auth: auth})
+		n := b.node(&Node{ID: id, Name: s.ID + " ACL", File: acl.Pos.File, Line: acl.Pos.Line,
+			Sub: "bucket-acl", Ref: s.ID, Auth: auth})
 		b.edge(principal, n.ID, EdgeInvokes, via, acl.Pos, model.ConfidenceHigh)
 		b.edge(ID(st.ID, NodeStore, s.ID), n.ID, EdgeReads, via, acl.Pos, model.ConfidenceHigh)
 		if write {
@@ -249,7 +250,7 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 	}
 	outside := iam.Context{Absent: absentForOutsiders}
 	var out []exposure
-	try := func(principal, nodeID, via string, set *iam.PolicySet, deputy bool) {
+	try := func(principal string, nodeID NodeID, via string, set *iam.PolicySet, deputy bool) {
 		e := exposure{principal: nodeID, via: via, kinds: map[EdgeKind]bool{}, deputy: deputy}
 		for _, pr := range probes(rp.Kind) {
 			for _, res := range resources {
@@ -296,7 +297,7 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 				continue
 			}
 			n := len(out)
-			try("arn:aws:iam::"+a+":root", "principal:account:"+a, "resource policy admits account "+a, withIdentity, false)
+			try("arn:aws:iam::"+a+":root", PrincipalID("account:"+a), "resource policy admits account "+a, withIdentity, false)
 			if len(out) > n {
 				b.account(a)
 			}
@@ -304,7 +305,7 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 	}
 	for _, svc := range sortedKeys(services) {
 		n := len(out)
-		try(svc, "principal:service:"+svc, "service "+svc+" without aws:SourceArn/aws:SourceAccount (confused deputy)", ps, true)
+		try(svc, PrincipalID("service:"+svc), "service "+svc+" without aws:SourceArn/aws:SourceAccount (confused deputy)", ps, true)
 		if len(out) > n {
 			b.service(svc)
 		}
@@ -445,7 +446,7 @@ func hasString(ss []string, s string) bool {
 // apiAccounts adds the other accounts an API's resource policy lets call
 // an IAM-authorized route (their own policies must allow it too, which
 // nightlight cannot see, so it assumes they do).
-func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry string) {
+func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry NodeID) {
 	api := st.API(ep.API)
 	if api == nil || !api.Policy.Known() {
 		return

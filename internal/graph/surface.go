@@ -44,7 +44,7 @@ func (a Access) Anonymous() bool { return a == AccessAnonymous || a == AccessAPI
 type SurfaceRow struct {
 	// EntryPoint is the entry point's node ID; Name, Kind (the node's Sub),
 	// Stack, File and Line describe it.
-	EntryPoint string `json:"entryPoint"`
+	EntryPoint NodeID `json:"entryPoint"`
 	Name       string `json:"name"`
 	Kind       string `json:"kind"`
 	Stack      string `json:"stack,omitempty"`
@@ -58,11 +58,11 @@ type SurfaceRow struct {
 	// be completed outside the template.
 	Confidence model.Confidence `json:"confidence,omitempty"`
 	Auth       string           `json:"auth,omitempty"`
-	Principals []string         `json:"principals"`
+	Principals []NodeID         `json:"principals"`
 	// Functions are the functions the entry point invokes directly;
 	// Reaches every function reachable from it, those included.
-	Functions []string `json:"functions"`
-	Reaches   []string `json:"reaches"`
+	Functions []NodeID `json:"functions"`
+	Reaches   []NodeID `json:"reaches"`
 	// Stores is the blast radius in data: every store reachable, with
 	// what can be done to it.
 	Stores []StoreReach `json:"stores"`
@@ -73,7 +73,7 @@ type SurfaceRow struct {
 
 // StoreReach is a store in an entry point's blast radius.
 type StoreReach struct {
-	ID             string `json:"id"`
+	ID             NodeID `json:"id"`
 	Name           string `json:"name"`
 	Kind           string `json:"kind"`
 	Classification string `json:"classification,omitempty"`
@@ -87,26 +87,26 @@ type StoreReach struct {
 // node ID.
 func Surface(g *Graph) []SurfaceRow {
 	ix := g.index()
-	byID := make(map[string]*Node, len(g.Nodes))
+	byID := make(map[NodeID]*Node, len(g.Nodes))
 	for _, n := range g.Nodes {
 		byID[n.ID] = n
 	}
-	in := map[string][]*Edge{}
-	out := map[string][]*Edge{}
+	in := map[NodeID][]*Edge{}
+	out := map[NodeID][]*Edge{}
 	for _, e := range g.Edges {
 		in[e.To] = append(in[e.To], e)
 		out[e.From] = append(out[e.From], e)
 	}
 	var rows []SurfaceRow
 	for _, n := range g.Nodes {
-		if n.Kind != NodeEntryPoint {
+		if n.ID.Kind != NodeEntryPoint {
 			continue
 		}
-		row := SurfaceRow{EntryPoint: n.ID, Name: n.Name, Kind: n.Sub, Stack: n.Stack, File: n.File, Line: n.Line, Auth: n.Auth,
-			Access: AccessRestricted, Principals: []string{}, Functions: []string{}, Reaches: []string{}, Stores: []StoreReach{}}
+		row := SurfaceRow{EntryPoint: n.ID, Name: n.Name, Kind: n.Sub, Stack: n.ID.Stack, File: n.File, Line: n.Line, Auth: n.Auth,
+			Access: AccessRestricted, Principals: []NodeID{}, Functions: []NodeID{}, Reaches: []NodeID{}, Stores: []StoreReach{}}
 		for _, e := range in[n.ID] {
 			p := byID[e.From]
-			if p == nil || p.Kind != NodePrincipal || e.Kind != EdgeInvokes {
+			if p == nil || p.ID.Kind != NodePrincipal || e.Kind != EdgeInvokes {
 				continue
 			}
 			row.Principals = append(row.Principals, p.ID)
@@ -114,17 +114,17 @@ func Surface(g *Graph) []SurfaceRow {
 				row.Access, row.Confidence = a, e.Confidence
 			}
 		}
-		sort.Strings(row.Principals)
+		SortIDs(row.Principals)
 		for _, e := range out[n.ID] {
-			if e.Kind == EdgeInvokes && byID[e.To] != nil && byID[e.To].Kind == NodeFunction {
+			if e.Kind == EdgeInvokes && byID[e.To] != nil && byID[e.To].ID.Kind == NodeFunction {
 				row.Functions = append(row.Functions, e.To)
 			}
 		}
-		sort.Strings(row.Functions)
+		SortIDs(row.Functions)
 		// Controlled nodes: the entry point and what its control edges
 		// reach; stores reached only by reading are leaves.
-		controlled := map[string]bool{n.ID: true}
-		queue := []string{n.ID}
+		controlled := map[NodeID]bool{n.ID: true}
+		queue := []NodeID{n.ID}
 		for len(queue) > 0 {
 			u := queue[0]
 			queue = queue[1:]
@@ -135,8 +135,8 @@ func Surface(g *Graph) []SurfaceRow {
 				}
 			}
 		}
-		access := map[string]map[string]bool{}
-		mark := func(store, what string) {
+		access := map[NodeID]map[string]bool{}
+		mark := func(store NodeID, what string) {
 			if access[store] == nil {
 				access[store] = map[string]bool{}
 			}
@@ -144,7 +144,7 @@ func Surface(g *Graph) []SurfaceRow {
 		}
 		for id := range controlled {
 			for _, e := range out[id] {
-				if s := byID[e.To]; s != nil && s.Kind == NodeStore {
+				if s := byID[e.To]; s != nil && s.ID.Kind == NodeStore {
 					switch e.Kind {
 					case EdgeWrites, EdgeInvokes:
 						mark(s.ID, "write")
@@ -154,7 +154,7 @@ func Surface(g *Graph) []SurfaceRow {
 				}
 			}
 			for _, e := range in[id] {
-				if s := byID[e.From]; s != nil && s.Kind == NodeStore && e.Kind == EdgeReads {
+				if s := byID[e.From]; s != nil && s.ID.Kind == NodeStore && e.Kind == EdgeReads {
 					mark(s.ID, "read")
 				}
 			}
@@ -164,11 +164,11 @@ func Surface(g *Graph) []SurfaceRow {
 			if m == nil {
 				continue
 			}
-			switch m.Kind {
+			switch m.ID.Kind {
 			case NodeFunction:
 				row.Reaches = append(row.Reaches, id)
 				for _, f := range m.Flags {
-					row.Dangerous = append(row.Dangerous, id+": "+f)
+					row.Dangerous = append(row.Dangerous, id.String()+": "+f)
 				}
 			case NodeStore:
 				sr := StoreReach{ID: id, Name: m.Name, Kind: m.Sub, Classification: m.Classification, Secret: secretKind(m.Sub)}
@@ -189,7 +189,7 @@ func Surface(g *Graph) []SurfaceRow {
 		if ri, rj := rows[i].Access.Rank(), rows[j].Access.Rank(); ri != rj {
 			return ri < rj
 		}
-		return rows[i].EntryPoint < rows[j].EntryPoint
+		return rows[i].EntryPoint.Less(rows[j].EntryPoint)
 	})
 	return rows
 }

@@ -141,7 +141,7 @@ func scopeOf(e *Effective, action string) grantScope {
 		sc.statements = append(sc.statements, g.Statement)
 		wild := strings.ContainsAny(g.Resource, "*?")
 		for _, t := range g.Targets {
-			if t.Confidence == ConfidenceMedium && !wild {
+			if t.Confidence == model.ConfidenceMedium && !wild {
 				// A literal ARN matched only through an unknown
 				// (generated) name: a different entity.
 				continue
@@ -162,11 +162,11 @@ func scopeOf(e *Effective, action string) grantScope {
 	return sc
 }
 
-func confRank(c string) int {
+func confRank(c model.Confidence) int {
 	switch c {
-	case ConfidenceHigh:
+	case model.ConfidenceHigh:
 		return 3
-	case ConfidenceMedium:
+	case model.ConfidenceMedium:
 		return 2
 	}
 	return 1

@@ -57,6 +57,19 @@ type App struct {
 	Stacks []*Stack `json:"stacks"`
 }
 
+// Stack returns the stack with the given ID, or nil.
+func (a *App) Stack(id string) *Stack {
+	if a == nil || id == "" {
+		return nil
+	}
+	for _, st := range a.Stacks {
+		if st != nil && st.ID == id {
+			return st
+		}
+	}
+	return nil
+}
+
 // Stack is one deployable unit and the typed objects declared in it. IDs of
 // objects are unique within a stack: CloudFormation logical IDs, Terraform
 // addresses, Serverless function keys.

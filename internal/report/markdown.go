@@ -117,16 +117,16 @@ func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
 // mermaid draws the paths of the findings as a flowchart. Node IDs are
 // numbered in order of first appearance, so the chart is deterministic.
 func mermaid(doc *result.Document, fs []rule.Finding, maxPaths int) string {
-	nodes := map[string]*graph.Node{}
+	nodes := map[graph.NodeID]*graph.Node{}
 	if doc.Graph != nil {
 		for _, n := range doc.Graph.Nodes {
 			nodes[n.ID] = n
 		}
 	}
-	ids := map[string]string{}
-	var order []string
-	edges := map[[2]string]bool{}
-	var edgeOrder [][2]string
+	ids := map[graph.NodeID]string{}
+	var order []graph.NodeID
+	edges := map[[2]graph.NodeID]bool{}
+	var edgeOrder [][2]graph.NodeID
 	paths := 0
 	for _, f := range fs {
 		if len(f.Path) < 2 || paths == maxPaths {
@@ -139,7 +139,7 @@ func mermaid(doc *result.Document, fs []rule.Finding, maxPaths int) string {
 				order = append(order, n)
 			}
 			if i > 0 {
-				e := [2]string{f.Path[i-1], n}
+				e := [2]graph.NodeID{f.Path[i-1], n}
 				if !edges[e] {
 					edges[e] = true
 					edgeOrder = append(edgeOrder, e)
@@ -153,10 +153,10 @@ func mermaid(doc *result.Document, fs []rule.Finding, maxPaths int) string {
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	for _, n := range order {
-		label, shape := n, "box"
+		label, shape := "", "box"
 		if gn := nodes[n]; gn != nil {
 			label = gn.Name
-			switch gn.Kind {
+			switch gn.ID.Kind {
 			case graph.NodePrincipal:
 				shape = "circle"
 			case graph.NodeStore:
@@ -164,13 +164,13 @@ func mermaid(doc *result.Document, fs []rule.Finding, maxPaths int) string {
 			case graph.NodeEntryPoint:
 				shape = "entry"
 			}
-			if gn.Sub != "" && gn.Kind == graph.NodeStore {
+			if gn.Sub != "" && gn.ID.Kind == graph.NodeStore {
 				label += " (" + gn.Sub + ")"
 			}
 		} else {
 			label = nodeLabel(n, nil)
 		}
-		if strings.HasPrefix(n, "principal:") || n == "internet" {
+		if n.Kind == graph.NodePrincipal {
 			shape = "circle"
 		}
 		label = strings.NewReplacer(`"`, "'", "\n", " ").Replace(label)

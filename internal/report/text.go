@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -407,8 +408,8 @@ func writeFindings(w io.Writer, doc *result.Document, opt TextOptions, c func(st
 }
 
 // nodeNames maps graph node IDs to their display names.
-func nodeNames(doc *result.Document) map[string]string {
-	names := map[string]string{}
+func nodeNames(doc *result.Document) map[graph.NodeID]string {
+	names := map[graph.NodeID]string{}
 	if doc.Graph != nil {
 		for _, n := range doc.Graph.Nodes {
 			names[n.ID] = n.Name
@@ -418,17 +419,12 @@ func nodeNames(doc *result.Document) map[string]string {
 }
 
 // nodeLabel names a path element: the graph node's name, else the model
-// ID inside a "stack#kind:ID" node ID, else the principal's name.
-func nodeLabel(id string, names map[string]string) string {
+// object or principal the ID names.
+func nodeLabel(id graph.NodeID, names map[graph.NodeID]string) string {
 	if n := names[id]; n != "" {
 		return n
 	}
-	if i := strings.Index(id, "#"); i >= 0 {
-		if j := strings.Index(id[i:], ":"); j >= 0 {
-			return id[i+j+1:]
-		}
-	}
-	return strings.TrimPrefix(id, "principal:")
+	return id.Ref
 }
 
 const (

@@ -2,10 +2,10 @@ package rule
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"sync"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -27,8 +27,8 @@ type Facts struct {
 	// IAMErr is why the IAM analysis is missing, if it is.
 	IAMErr error
 
-	memo     map[string]any
-	shared   *sharedMemo
+	memoOnce sync.Once
+	memo     *memo
 	iamOnce  sync.Once
 	iam      *iam.Analysis
 	once     sync.Once
@@ -72,28 +72,10 @@ func (f *Facts) init() {
 	})
 }
 
-// Memo returns the value computed by compute for key, computing it on
-// the first call only, so that rules share work on the stack.
-func (f *Facts) Memo(key string, compute func() any) any {
-	if v, ok := f.memo[key]; ok {
-		return v
-	}
-	if f.memo == nil {
-		f.memo = map[string]any{}
-	}
-	v := compute()
-	f.memo[key] = v
-	return v
-}
-
-// Shared is Memo for values that cover the whole application rather
-// than this stack: they are computed once per Run and shared by every
-// stack's rules, safely across goroutines.
-func (f *Facts) Shared(key string, compute func() any) any {
-	if f.shared == nil {
-		f.shared = &sharedMemo{vals: map[string]*memoEntry{}}
-	}
-	return f.shared.get(key, compute)
+// analyses returns the memo of the stack's per-stack analyses.
+func (f *Facts) analyses() *memo {
+	f.memoOnce.Do(func() { f.memo = newMemo() })
+	return f.memo
 }
 
 // Policies returns the parsed identity policies of the role with ID role.
@@ -160,12 +142,11 @@ func (f *Facts) IAM(ctx context.Context) *iam.Analysis {
 		if a == nil {
 			a = iam.NewAnalyzer()
 		}
-		defer func() {
-			if v := recover(); v != nil {
-				f.iam, f.IAMErr = nil, fmt.Errorf("iam analysis of %s: internal error: %v", f.Stack.ID, v)
-			}
-		}()
-		f.iam, f.IAMErr = a.Analyze(ctx, f.Stack)
+		f.IAMErr = conc.Safely("analysing the IAM of "+f.Stack.ID, func() error {
+			var err error
+			f.iam, err = a.Analyze(ctx, f.Stack)
+			return err
+		})
 	})
 	return f.iam
 }

@@ -2,7 +2,10 @@
 // reports, and running a list of rules over a loaded application.
 package rule
 
-import "github.com/nightlight-sec/nightlight/internal/model"
+import (
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
 
 // Category groups findings by the question they answer.
 type Category string
@@ -75,9 +78,10 @@ type Finding struct {
 	Message  string `json:"message"`
 	// Remediation says how to fix it.
 	Remediation string `json:"remediation"`
-	// Path is the chain of graph node IDs that makes the finding matter
+	// Path is the chain of graph nodes that makes the finding matter
 	// (entry point → function → store), empty when the finding is local.
-	Path []string `json:"path"`
+	// In JSON each node is its ID's text form.
+	Path []graph.NodeID `json:"path"`
 	// Stack is the ID of the stack the finding is in.
 	Stack string `json:"stack,omitempty"`
 	// Col is the column of the offending value, when known.

@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"runtime"
-	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
@@ -54,11 +53,16 @@ type Rule struct {
 	// ([]model.Provider{model.AWS} for a rule about Lambda, IAM or API
 	// Gateway; model.AnyProvider for one that judges only the generic
 	// model). The engine runs a rule only on stacks of these providers: it
-	// is the one place that decides, rules do not test the provider.
+	// is the one place that decides, rules do not test the provider. An
+	// AppScope rule runs when at least one stack is of these providers.
 	Platforms []model.Provider
 	Doc       Doc
-	// Run checks one stack and reports findings through p.Report. It
-	// returns an error only when it could not run at all.
+	// Scope says whether Run checks one stack (the zero value) or the
+	// whole application.
+	Scope Scope
+	// Run checks one stack (or the application, for AppScope) and
+	// reports findings through p.Report. It returns an error only when it
+	// could not run at all.
 	Run func(ctx context.Context, p *Pass) error
 }
 
@@ -94,6 +98,9 @@ func (r *Rule) Validate() error {
 	}
 	if r.Run == nil {
 		bad("Run is nil")
+	}
+	if r.Scope != StackScope && r.Scope != AppScope {
+		bad("unknown scope %d", r.Scope)
 	}
 	return errors.Join(errs...)
 }
@@ -141,11 +148,13 @@ func validCategory(c Category) bool {
 // Severities lists the severities from most to least severe.
 func Severities() []Severity { return []Severity{Critical, High, Medium, Low, Info} }
 
-// Pass is what a rule sees while it checks one stack.
+// Pass is what a rule sees while it checks one stack (or, for an AppScope
+// rule, the application).
 type Pass struct {
 	// Rule is the rule being run.
 	Rule *Rule
-	// App is the whole application; Stack is the stack being checked.
+	// App is the whole application; Stack is the stack being checked, nil
+	// for an AppScope rule.
 	App   *model.App
 	Stack *model.Stack
 	// Graph is the application graph, or nil when it was not built.
@@ -157,10 +166,28 @@ type Pass struct {
 	Config *config.Config
 	// Facts holds shared, lazily computed analyses of the stack (policy
 	// statements, function reach) so that rules do not recompute them. It
-	// is never nil inside Run.
+	// is never nil inside a StackScope rule's Run, and nil in an AppScope
+	// rule's (use StackFacts).
 	Facts *Facts
+	// IAM is the IAM engine shared by the run.
+	IAM *iam.Analyzer
 
 	report func(Finding)
+	shared *memo
+	facts  func(*model.Stack) *Facts
+}
+
+// StackFacts returns the facts of a stack of the application, for
+// AppScope rules that look into stacks; inside a StackScope rule it is
+// p.Facts for p.Stack.
+func (p *Pass) StackFacts(st *model.Stack) *Facts {
+	if p.Facts != nil && p.Facts.Stack == st {
+		return p.Facts
+	}
+	if p.facts != nil {
+		return p.facts(st)
+	}
+	return NewFacts(st, p.IAM)
 }
 
 // Report records a finding. Fields left zero are filled from the rule:
@@ -183,11 +210,14 @@ func (p *Pass) Report(f Finding) {
 	if f.Stack == "" && p.Stack != nil {
 		f.Stack = p.Stack.ID
 	}
+	if f.Stack == "" && p.Stack == nil {
+		f.Stack = stackOf(p.App, f)
+	}
 	if f.File == "" && p.Stack != nil {
 		f.File = p.Stack.File
 	}
 	if f.Path == nil {
-		f.Path = []string{}
+		f.Path = []graph.NodeID{}
 	}
 	p.report(f)
 }
@@ -214,11 +244,12 @@ type Input struct {
 	Config *config.Config
 }
 
-// Run runs rules over every stack of in.App (stacks in parallel, the
-// rules of one stack in order) and returns the findings,
-// deduplicated, fingerprinted and sorted by (file, line, rule, resource,
-// message). A rule that fails or panics does not stop the others; its error
-// is returned joined with the rest, together with every finding.
+// Run runs rules over in.App and returns the findings, deduplicated,
+// fingerprinted and sorted by (file, line, rule, resource, message):
+// StackScope rules over every stack (stacks in parallel, the rules of one
+// stack in order), then AppScope rules once. A rule that fails or panics
+// does not stop the others; its error is returned joined with the rest,
+// together with every finding.
 func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 	out := []Finding{}
 	if in.App == nil {
@@ -234,49 +265,64 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 	if in.Graph != nil {
 		in.Graph.Index() // build the lazy index before the workers read it
 	}
-	shared := &sharedMemo{vals: map[string]*memoEntry{}}
+	shared := newMemo()
+	var stackRules, appRules []*Rule
+	for _, r := range rules {
+		if r.Scope == AppScope {
+			appRules = append(appRules, r)
+		} else {
+			stackRules = append(stackRules, r)
+		}
+	}
 	type result struct {
 		fs   []Finding
 		errs []error
 	}
-	results := make([]result, len(in.App.Stacks))
-	workers := min(runtime.GOMAXPROCS(0), len(in.App.Stacks))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				st := in.App.Stacks[i]
-				res := &results[i]
-				facts := NewFacts(st, in.IAM)
-				facts.Detector = det
-				facts.shared = shared
-				for _, r := range rules {
-					if ctx.Err() != nil {
-						break
-					}
-					if !r.AppliesTo(st.Platform()) {
-						continue
-					}
-					p := &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: facts, Now: in.Now, Config: in.Config,
-						report: func(f Finding) { res.fs = append(res.fs, f) }}
-					if err := runOne(ctx, r, p); err != nil {
-						res.errs = append(res.errs, fmt.Errorf("rule %s on %s: %w", r.ID, st.ID, err))
+	facts := make([]*Facts, len(in.App.Stacks))
+	for i, st := range in.App.Stacks {
+		facts[i] = NewFacts(st, in.IAM)
+		facts[i].Detector = det
+	}
+	results := make([]result, len(in.App.Stacks)+1)
+	newPass := func(r *Rule, st *model.Stack, f *Facts, res *result) *Pass {
+		return &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: f, Now: in.Now, Config: in.Config, IAM: in.IAM,
+			shared: shared, report: func(f Finding) { res.fs = append(res.fs, f) },
+			facts: func(s *model.Stack) *Facts {
+				for i, x := range in.App.Stacks {
+					if x == s {
+						return facts[i]
 					}
 				}
-			}
-		}()
+				return NewFacts(s, in.IAM)
+			}}
 	}
-	for i := range in.App.Stacks {
+	conc.ForEach(ctx, len(in.App.Stacks), 0, func(i int) {
+		st := in.App.Stacks[i]
+		res := &results[i]
+		for _, r := range stackRules {
+			if ctx.Err() != nil {
+				return
+			}
+			if !r.AppliesTo(st.Platform()) {
+				continue
+			}
+			if err := runOne(ctx, r, newPass(r, st, facts[i], res)); err != nil {
+				res.errs = append(res.errs, fmt.Errorf("rule %s on %s: %w", r.ID, st.ID, err))
+			}
+		}
+	})
+	res := &results[len(in.App.Stacks)]
+	for _, r := range appRules {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- i
+		if !slices.ContainsFunc(in.App.Stacks, func(st *model.Stack) bool { return r.AppliesTo(st.Platform()) }) {
+			continue
+		}
+		if err := runOne(ctx, r, newPass(r, nil, nil, res)); err != nil {
+			res.errs = append(res.errs, fmt.Errorf("rule %s: %w", r.ID, err))
+		}
 	}
-	close(next)
-	wg.Wait()
 	var errs []error
 	for _, r := range results {
 		out = append(out, r.fs...)
@@ -288,37 +334,33 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 	return Finish(out), errors.Join(errs...)
 }
 
-// sharedMemo holds values computed once per Run for all stacks (a flow
-// policy check over the whole graph, say). It is safe for concurrent use.
-type sharedMemo struct {
-	mu   sync.Mutex
-	vals map[string]*memoEntry
-}
-
-type memoEntry struct {
-	once sync.Once
-	v    any
-}
-
-func (m *sharedMemo) get(key string, compute func() any) any {
-	m.mu.Lock()
-	e := m.vals[key]
-	if e == nil {
-		e = &memoEntry{}
-		m.vals[key] = e
-	}
-	m.mu.Unlock()
-	e.once.Do(func() { e.v = compute() })
-	return e.v
-}
-
-func runOne(ctx context.Context, r *Rule, p *Pass) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("internal error (please report it): %v\n%s", v, debug.Stack())
+// stackOf names the stack an app-wide finding is in: the stack of the
+// first node of its path that belongs to one, else the stack whose file
+// the finding is in.
+func stackOf(app *model.App, f Finding) string {
+	for _, id := range f.Path {
+		if id.Stack != "" {
+			return id.Stack
 		}
-	}()
-	return r.Run(ctx, p)
+	}
+	if app != nil {
+		for _, st := range app.Stacks {
+			if st != nil && st.File != "" && st.File == f.File {
+				return st.ID
+			}
+		}
+	}
+	return ""
+}
+
+// runOne runs one rule on one pass, containing a panic; the error of a
+// panic carries the stack, for the bug report it asks for.
+func runOne(ctx context.Context, r *Rule, p *Pass) error {
+	err := conc.Safely("running rule "+r.ID, func() error { return r.Run(ctx, p) })
+	if pe := (*conc.PanicError)(nil); errors.As(err, &pe) {
+		return fmt.Errorf("%w\n%s", err, pe.Stack)
+	}
+	return err
 }
 
 // Finish fingerprints, deduplicates and sorts findings in place and
@@ -329,7 +371,7 @@ func Finish(fs []Finding) []Finding {
 			fs[i].Fingerprint = Fingerprint(fs[i])
 		}
 		if fs[i].Path == nil {
-			fs[i].Path = []string{}
+			fs[i].Path = []graph.NodeID{}
 		}
 	}
 	Sort(fs)

@@ -26,8 +26,8 @@ var sameApp = map[string]string{
 // canon names a graph node the same way whatever the format: functions and
 // stores by their deployed name (the IDs differ: Orders, orders,
 // aws_lambda_function.orders), entry points by method and path.
-func canon(doc *result.Document) func(id string) string {
-	nodes := map[string]*graph.Node{}
+func canon(doc *result.Document) func(id graph.NodeID) string {
+	nodes := map[graph.NodeID]*graph.Node{}
 	for _, n := range doc.Graph.Nodes {
 		nodes[n.ID] = n
 	}
@@ -35,13 +35,13 @@ func canon(doc *result.Document) func(id string) string {
 	for _, st := range doc.App.Stacks {
 		stacks[st.ID] = st
 	}
-	return func(id string) string {
+	return func(id graph.NodeID) string {
 		n := nodes[id]
 		if n == nil {
-			return "?" + id
+			return "?" + id.String()
 		}
-		st := stacks[n.Stack]
-		switch n.Kind {
+		st := stacks[n.ID.Stack]
+		switch n.ID.Kind {
 		case graph.NodeFunction:
 			if f := st.Function(n.Ref); f != nil && f.Name.IsResolved() {
 				return "function:" + f.Name.String()
@@ -59,7 +59,7 @@ func canon(doc *result.Document) func(id string) string {
 		case graph.NodePrincipal:
 			return "principal:" + n.Name
 		}
-		return string(n.Kind) + ":" + n.Name
+		return string(n.ID.Kind) + ":" + n.Name
 	}
 }
 

@@ -38,21 +38,21 @@ func column(k graph.NodeKind) int {
 
 // selected returns the nodes and edges to draw, sorted: nodes by column
 // then ID, edges by (from, to, kind).
-func selected(g *graph.Graph, opt Options) ([]*graph.Node, []*graph.Edge, map[string]int) {
+func selected(g *graph.Graph, opt Options) ([]*graph.Node, []*graph.Edge, map[graph.NodeID]int) {
 	var nodes []*graph.Node
 	for _, n := range g.Nodes {
-		if n.Kind == graph.NodeRole && !opt.Roles {
+		if n.ID.Kind == graph.NodeRole && !opt.Roles {
 			continue
 		}
 		nodes = append(nodes, n)
 	}
 	sort.SliceStable(nodes, func(i, j int) bool {
-		if ci, cj := column(nodes[i].Kind), column(nodes[j].Kind); ci != cj {
+		if ci, cj := column(nodes[i].ID.Kind), column(nodes[j].ID.Kind); ci != cj {
 			return ci < cj
 		}
-		return nodes[i].ID < nodes[j].ID
+		return nodes[i].ID.Less(nodes[j].ID)
 	})
-	num := make(map[string]int, len(nodes))
+	num := make(map[graph.NodeID]int, len(nodes))
 	for i, n := range nodes {
 		num[n.ID] = i
 	}
@@ -68,11 +68,11 @@ func selected(g *graph.Graph, opt Options) ([]*graph.Node, []*graph.Edge, map[st
 	}
 	sort.SliceStable(edges, func(i, j int) bool {
 		a, b := edges[i], edges[j]
-		if a.From != b.From {
-			return a.From < b.From
+		if c := a.From.Compare(b.From); c != 0 {
+			return c < 0
 		}
-		if a.To != b.To {
-			return a.To < b.To
+		if c := a.To.Compare(b.To); c != 0 {
+			return c < 0
 		}
 		return a.Kind < b.Kind
 	})
@@ -82,7 +82,7 @@ func selected(g *graph.Graph, opt Options) ([]*graph.Node, []*graph.Edge, map[st
 // anonymous reports whether an entry point is open to anyone (no auth, or
 // an API key only).
 func anonymous(n *graph.Node) bool {
-	if n.Kind != graph.NodeEntryPoint {
+	if n.ID.Kind != graph.NodeEntryPoint {
 		return false
 	}
 	a, _, _ := strings.Cut(n.Auth, ",")
@@ -94,12 +94,12 @@ func anonymous(n *graph.Node) bool {
 func multiStack(nodes []*graph.Node) bool {
 	first := ""
 	for _, n := range nodes {
-		if n.Stack == "" {
+		if n.ID.Stack == "" {
 			continue
 		}
 		if first == "" {
-			first = n.Stack
-		} else if n.Stack != first {
+			first = n.ID.Stack
+		} else if n.ID.Stack != first {
 			return true
 		}
 	}
@@ -109,7 +109,7 @@ func multiStack(nodes []*graph.Node) bool {
 // label is the text shown for a node; withStack appends its stack.
 func label(n *graph.Node, withStack bool) string {
 	s := n.Name
-	switch n.Kind {
+	switch n.ID.Kind {
 	case graph.NodeEntryPoint:
 		if n.Auth != "" {
 			s += " (" + n.Auth + ")"
@@ -120,8 +120,8 @@ func label(n *graph.Node, withStack bool) string {
 			s += " " + n.Classification
 		}
 	}
-	if withStack && n.Stack != "" {
-		s += " · " + n.Stack
+	if withStack && n.ID.Stack != "" {
+		s += " · " + n.ID.Stack
 	}
 	return s
 }
@@ -137,7 +137,7 @@ func WriteDOT(w io.Writer, g *graph.Graph, opt Options) error {
 	fmt.Fprintln(bw, `  edge [fontname="Helvetica", fontsize=9];`)
 	for _, n := range nodes {
 		attrs := []string{"label=" + dotQuote(label(n, multi))}
-		switch n.Kind {
+		switch n.ID.Kind {
 		case graph.NodePrincipal:
 			attrs = append(attrs, "shape=oval")
 		case graph.NodeEntryPoint:
@@ -152,7 +152,7 @@ func WriteDOT(w io.Writer, g *graph.Graph, opt Options) error {
 		switch {
 		case n.ID == graph.PrincipalInternet || anonymous(n):
 			attrs = append(attrs, `style=filled`, `fillcolor="#f8d7da"`, `color="#b02a37"`)
-		case n.Kind == graph.NodeStore && n.Classification != "":
+		case n.ID.Kind == graph.NodeStore && n.Classification != "":
 			attrs = append(attrs, `style=filled`, `fillcolor="#fff3cd"`, `color="#997404"`)
 		}
 		if n.File != "" {
@@ -210,7 +210,7 @@ func WriteMermaid(w io.Writer, g *graph.Graph, opt Options) error {
 	col := -1
 	var anon, classified []string
 	for _, n := range nodes {
-		if c := column(n.Kind); c != col {
+		if c := column(n.ID.Kind); c != col {
 			if col >= 0 {
 				fmt.Fprintln(bw, "  end")
 			}
@@ -221,7 +221,7 @@ func WriteMermaid(w io.Writer, g *graph.Graph, opt Options) error {
 		id := fmt.Sprintf("n%d", num[n.ID])
 		text := mermaidText(label(n, multi))
 		var shape string
-		switch n.Kind {
+		switch n.ID.Kind {
 		case graph.NodePrincipal:
 			shape = "([" + text + "])"
 		case graph.NodeEntryPoint:
@@ -237,7 +237,7 @@ func WriteMermaid(w io.Writer, g *graph.Graph, opt Options) error {
 		switch {
 		case n.ID == graph.PrincipalInternet || anonymous(n):
 			anon = append(anon, id)
-		case n.Kind == graph.NodeStore && n.Classification != "":
+		case n.ID.Kind == graph.NodeStore && n.Classification != "":
 			classified = append(classified, id)
 		}
 	}

@@ -21,27 +21,27 @@ func small() *graph.Graph {
 	pos := func(line int) model.Pos { return model.Pos{File: "template.yaml", Line: line} }
 	return &graph.Graph{
 		Nodes: []*graph.Node{
-			{ID: "app#store:Orders", Kind: graph.NodeStore, Name: "Orders", Sub: "table", Classification: "pii", File: "template.yaml", Line: 80},
-			{ID: "app#store:Queue", Kind: graph.NodeStore, Name: "Queue", Sub: "queue", File: "template.yaml", Line: 90},
-			{ID: "app#function:List", Kind: graph.NodeFunction, Name: "List", File: "template.yaml", Line: 30},
-			{ID: "app#function:Create", Kind: graph.NodeFunction, Name: "Create", File: "template.yaml", Line: 40},
-			{ID: "app#function:Worker", Kind: graph.NodeFunction, Name: "Worker", File: "template.yaml", Line: 50},
-			{ID: "app#role:ListRole", Kind: graph.NodeRole, Name: "ListRole", File: "template.yaml", Line: 20},
-			{ID: "app#entry-point:GET /orders", Kind: graph.NodeEntryPoint, Name: `GET /orders/{id} "x"`, Sub: "api-route", Auth: "none"},
-			{ID: "app#entry-point:POST /orders", Kind: graph.NodeEntryPoint, Name: "POST /orders", Sub: "api-route", Auth: "cognito"},
-			{ID: graph.PrincipalInternet, Kind: graph.NodePrincipal, Name: "Internet", Sub: "anonymous"},
-			{ID: "principal:authenticated:app#Api/Cognito", Kind: graph.NodePrincipal, Name: "Cognito users (Cognito)", Sub: "authenticated"},
+			{ID: nid("app#store:Orders"), Name: "Orders", Sub: "table", Classification: "pii", File: "template.yaml", Line: 80},
+			{ID: nid("app#store:Queue"), Name: "Queue", Sub: "queue", File: "template.yaml", Line: 90},
+			{ID: nid("app#function:List"), Name: "List", File: "template.yaml", Line: 30},
+			{ID: nid("app#function:Create"), Name: "Create", File: "template.yaml", Line: 40},
+			{ID: nid("app#function:Worker"), Name: "Worker", File: "template.yaml", Line: 50},
+			{ID: nid("app#role:ListRole"), Name: "ListRole", File: "template.yaml", Line: 20},
+			{ID: nid("app#entry-point:GET /orders"), Name: `GET /orders/{id} "x"`, Sub: "api-route", Auth: "none"},
+			{ID: nid("app#entry-point:POST /orders"), Name: "POST /orders", Sub: "api-route", Auth: "cognito"},
+			{ID: graph.PrincipalInternet, Name: "Internet", Sub: "anonymous"},
+			{ID: nid("principal:authenticated:app#Api/Cognito"), Name: "Cognito users (Cognito)", Sub: "authenticated"},
 		},
 		Edges: []*graph.Edge{
-			{From: "app#store:Queue", To: "app#function:Worker", Kind: graph.EdgeInvokes, Via: "trigger sqs", Evidence: pos(55), Confidence: "high"},
-			{From: graph.PrincipalInternet, To: "app#entry-point:GET /orders", Kind: graph.EdgeInvokes, Via: "no auth", Evidence: pos(33), Confidence: "high"},
-			{From: "principal:authenticated:app#Api/Cognito", To: "app#entry-point:POST /orders", Kind: graph.EdgeInvokes, Evidence: pos(43), Confidence: "high"},
-			{From: "app#entry-point:GET /orders", To: "app#function:List", Kind: graph.EdgeInvokes, Evidence: pos(33), Confidence: "high"},
-			{From: "app#entry-point:POST /orders", To: "app#function:Create", Kind: graph.EdgeInvokes, Evidence: pos(43), Confidence: "high"},
-			{From: "app#store:Orders", To: "app#function:List", Kind: graph.EdgeReads, Via: "policy dynamodb:Query", Evidence: pos(25), Confidence: "high"},
-			{From: "app#function:Create", To: "app#store:Queue", Kind: graph.EdgeWrites, Via: "policy sqs:SendMessage", Evidence: pos(45), Confidence: "medium"},
-			{From: "app#function:Worker", To: "app#store:Orders", Kind: graph.EdgeManages, Via: "policy dynamodb:DeleteTable", Evidence: pos(52), Confidence: "low"},
-			{From: "app#function:List", To: "app#role:ListRole", Kind: graph.EdgeAssumes, Via: "execution role", Evidence: pos(31), Confidence: "high"},
+			{From: nid("app#store:Queue"), To: nid("app#function:Worker"), Kind: graph.EdgeInvokes, Via: "trigger sqs", Evidence: pos(55), Confidence: "high"},
+			{From: graph.PrincipalInternet, To: nid("app#entry-point:GET /orders"), Kind: graph.EdgeInvokes, Via: "no auth", Evidence: pos(33), Confidence: "high"},
+			{From: nid("principal:authenticated:app#Api/Cognito"), To: nid("app#entry-point:POST /orders"), Kind: graph.EdgeInvokes, Evidence: pos(43), Confidence: "high"},
+			{From: nid("app#entry-point:GET /orders"), To: nid("app#function:List"), Kind: graph.EdgeInvokes, Evidence: pos(33), Confidence: "high"},
+			{From: nid("app#entry-point:POST /orders"), To: nid("app#function:Create"), Kind: graph.EdgeInvokes, Evidence: pos(43), Confidence: "high"},
+			{From: nid("app#store:Orders"), To: nid("app#function:List"), Kind: graph.EdgeReads, Via: "policy dynamodb:Query", Evidence: pos(25), Confidence: "high"},
+			{From: nid("app#function:Create"), To: nid("app#store:Queue"), Kind: graph.EdgeWrites, Via: "policy sqs:SendMessage", Evidence: pos(45), Confidence: "medium"},
+			{From: nid("app#function:Worker"), To: nid("app#store:Orders"), Kind: graph.EdgeManages, Via: "policy dynamodb:DeleteTable", Evidence: pos(52), Confidence: "low"},
+			{From: nid("app#function:List"), To: nid("app#role:ListRole"), Kind: graph.EdgeAssumes, Via: "execution role", Evidence: pos(31), Confidence: "high"},
 		},
 	}
 }
@@ -94,12 +94,7 @@ func TestEmpty(t *testing.T) {
 
 func TestMultiStackLabels(t *testing.T) {
 	g := small()
-	g.Nodes = append(g.Nodes, &graph.Node{ID: "other#function:List", Kind: graph.NodeFunction, Name: "List", Stack: "other"})
-	for _, n := range g.Nodes {
-		if n.Stack == "" && n.Kind != graph.NodePrincipal {
-			n.Stack = "app"
-		}
-	}
+	g.Nodes = append(g.Nodes, &graph.Node{ID: nid("other#function:List"), Name: "List"})
 	var buf bytes.Buffer
 	if err := WriteMermaid(&buf, g, Options{}); err != nil {
 		t.Fatal(err)
@@ -109,4 +104,22 @@ func TestMultiStackLabels(t *testing.T) {
 			t.Errorf("mermaid lacks %s:\n%s", want, buf.String())
 		}
 	}
+}
+
+// nid parses a node ID written as text, for test tables.
+func nid(s string) graph.NodeID {
+	id, err := graph.ParseNodeID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// nids parses node IDs written as text.
+func nids(ss ...string) []graph.NodeID {
+	out := []graph.NodeID{}
+	for _, s := range ss {
+		out = append(out, nid(s))
+	}
+	return out
 }

@@ -12,8 +12,8 @@ import (
 
 // Node IDs of the small test document.
 const (
-	idInternet   = "#principal:internet"
-	idUsers      = "#principal:cognito-users"
+	idInternet   = "principal:internet"
+	idUsers      = "principal:cognito-users"
 	idGetOrders  = "app#entry-point:GET /orders"
 	idPostOrders = "app#entry-point:POST /orders"
 	idList       = "app#function:ListOrders"
@@ -30,9 +30,12 @@ const (
 // table and a queue, whose consumer writes a bucket.
 func smallDoc() *result.Document {
 	n := func(id string, kind graph.NodeKind, name, sub string, line int) *graph.Node {
-		node := &graph.Node{ID: id, Kind: kind, Name: name, Sub: sub}
+		node := &graph.Node{ID: nid(id), Name: name, Sub: sub}
+		if node.ID.Kind != kind {
+			panic(id + " is not a " + string(kind))
+		}
 		if kind != graph.NodePrincipal {
-			node.Stack, node.Ref, node.File, node.Line = "app", name, "template.yaml", line
+			node.Ref, node.File, node.Line = name, "template.yaml", line
 		}
 		return node
 	}
@@ -58,7 +61,7 @@ func smallDoc() *result.Document {
 		},
 	}
 	e := func(from, to string, kind graph.EdgeKind, via string, line int) {
-		g.Edges = append(g.Edges, &graph.Edge{From: from, To: to, Kind: kind, Via: via,
+		g.Edges = append(g.Edges, &graph.Edge{From: nid(from), To: nid(to), Kind: kind, Via: via,
 			Evidence: model.Pos{File: "template.yaml", Line: line, Col: 7}, Confidence: "high"})
 	}
 	e(idQueue, idProcess, graph.EdgeInvokes, "trigger SQS", 66)
@@ -82,16 +85,16 @@ func smallDoc() *result.Document {
 				File: "template.yaml", Line: 95, Message: "Bucket ReportsBucket has no versioning.", Remediation: "Enable VersioningConfiguration."},
 			{Rule: "NL0301", Category: rule.DenialOfWallet, Severity: rule.Low, Confidence: rule.ConfidenceMedium, Resource: "ProcessOrder",
 				File: "template.yaml", Line: 66, Message: "Queue consumer ProcessOrder has no reserved concurrency.", Remediation: "Set ReservedConcurrentExecutions.",
-				Path: []string{idQueue, idProcess}, CostPerHour: 3.2},
+				Path: nids(idQueue, idProcess), CostPerHour: 3.2},
 			{Rule: "NL0001", Category: rule.AttackSurface, Severity: rule.Critical, Confidence: rule.ConfidenceHigh, Resource: "ListOrders",
 				File: "template.yaml", Line: 40, Col: 9, Message: "Anyone on the Internet can read PII from OrdersTable through GET /orders.",
-				Remediation: "Add an authorizer to GET /orders.", Path: []string{idInternet, idGetOrders, idList, idTable}},
+				Remediation: "Add an authorizer to GET /orders.", Path: nids(idInternet, idGetOrders, idList, idTable)},
 			{Rule: "NL0300", Category: rule.DenialOfWallet, Severity: rule.Medium, Confidence: rule.ConfidenceHigh, Resource: "ListOrders",
 				File: "template.yaml", Line: 30, Message: "GET /orders has no throttling: worst case $42.50/hour.", Remediation: "Set a usage plan or reserved concurrency.",
-				Path: []string{idInternet, idGetOrders, idList}, CostPerHour: 42.5},
+				Path: nids(idInternet, idGetOrders, idList), CostPerHour: 42.5},
 			{Rule: "NL0102", Category: rule.IAM, Severity: rule.High, Confidence: rule.ConfidenceHigh, Resource: "CreateOrder",
 				File: "template.yaml", Line: 48, Message: "CreateOrder may call dynamodb:* on OrdersTable.", Remediation: "Grant only dynamodb:PutItem.",
-				Path: []string{idPostOrders, idCreate, idTable}},
+				Path: nids(idPostOrders, idCreate, idTable)},
 		},
 	}
 }
@@ -103,15 +106,15 @@ func bigDoc(n int) *result.Document {
 	g := &graph.Graph{}
 	add := func(node *graph.Node) { g.Nodes = append(g.Nodes, node) }
 	edge := func(from, to string, kind graph.EdgeKind, via string, line int) {
-		g.Edges = append(g.Edges, &graph.Edge{From: from, To: to, Kind: kind, Via: via, Evidence: model.Pos{File: "template.yaml", Line: line}})
+		g.Edges = append(g.Edges, &graph.Edge{From: nid(from), To: nid(to), Kind: kind, Via: via, Evidence: model.Pos{File: "template.yaml", Line: line}})
 	}
-	add(&graph.Node{ID: idInternet, Kind: graph.NodePrincipal, Name: "Internet", Sub: "anonymous"})
-	add(&graph.Node{ID: idUsers, Kind: graph.NodePrincipal, Name: "Cognito users", Sub: "authenticated"})
+	add(&graph.Node{ID: nid(idInternet), Name: "Internet", Sub: "anonymous"})
+	add(&graph.Node{ID: nid(idUsers), Name: "Cognito users", Sub: "authenticated"})
 	stores := n/12 + 1
 	for s := 0; s < stores; s++ {
 		sub := []string{"table", "bucket", "queue", "topic"}[s%4]
-		node := &graph.Node{ID: fmt.Sprintf("app#store:Store%03d", s), Kind: graph.NodeStore, Name: fmt.Sprintf("Store%03d", s),
-			Sub: sub, Stack: "app", Ref: fmt.Sprintf("Store%03d", s), File: "template.yaml", Line: 10000 + s}
+		node := &graph.Node{ID: nid(fmt.Sprintf("app#store:Store%03d", s)), Name: fmt.Sprintf("Store%03d", s),
+			Sub: sub, Ref: fmt.Sprintf("Store%03d", s), File: "template.yaml", Line: 10000 + s}
 		if s%3 == 0 {
 			node.Classification = "pii"
 		}
@@ -121,8 +124,8 @@ func bigDoc(n int) *result.Document {
 	for i := 0; i < n; i++ {
 		fn := fmt.Sprintf("app#function:Fn%03d", i)
 		route := fmt.Sprintf("app#entry-point:GET /items/%03d", i)
-		add(&graph.Node{ID: fn, Kind: graph.NodeFunction, Name: fmt.Sprintf("Fn%03d", i), Stack: "app", Ref: fmt.Sprintf("Fn%03d", i), File: "template.yaml", Line: 20 * i})
-		rn := &graph.Node{ID: route, Kind: graph.NodeEntryPoint, Name: fmt.Sprintf("GET /items/%03d", i), Sub: "api-route", Stack: "app", File: "template.yaml", Line: 20*i + 5, Auth: "cognito"}
+		add(&graph.Node{ID: nid(fn), Name: fmt.Sprintf("Fn%03d", i), Ref: fmt.Sprintf("Fn%03d", i), File: "template.yaml", Line: 20 * i})
+		rn := &graph.Node{ID: nid(route), Name: fmt.Sprintf("GET /items/%03d", i), Sub: "api-route", File: "template.yaml", Line: 20*i + 5, Auth: "cognito"}
 		from := idUsers
 		if i%5 == 0 {
 			rn.Auth, from = "none", idInternet
@@ -136,18 +139,18 @@ func bigDoc(n int) *result.Document {
 		edge(r, fn, graph.EdgeReads, "policy", 20*i+9)
 		if i%10 == 0 {
 			role := fmt.Sprintf("app#role:Role%03d", i/10)
-			add(&graph.Node{ID: role, Kind: graph.NodeRole, Name: fmt.Sprintf("Role%03d", i/10), Stack: "app", File: "template.yaml", Line: 20*i + 11})
+			add(&graph.Node{ID: nid(role), Name: fmt.Sprintf("Role%03d", i/10), File: "template.yaml", Line: 20*i + 11})
 			edge(fn, role, graph.EdgeAssumes, "Role", 20*i+11)
 		}
 		if i%5 == 0 {
 			sev := []rule.Severity{rule.Critical, rule.High, rule.Medium, rule.Low, rule.Info}[(i/5)%5]
 			findings = append(findings, rule.Finding{Rule: "NL0001", Category: rule.AttackSurface, Severity: sev, Resource: fmt.Sprintf("Fn%03d", i),
 				File: "template.yaml", Line: 20 * i, Message: fmt.Sprintf("GET /items/%03d is open to the Internet.", i),
-				Remediation: "Add an authorizer.", Path: []string{idInternet, route, fn, w}})
+				Remediation: "Add an authorizer.", Path: nids(idInternet, route, fn, w)})
 		}
 		if i%25 == 0 {
 			findings = append(findings, rule.Finding{Rule: "NL0300", Category: rule.DenialOfWallet, Severity: rule.Medium, Resource: fmt.Sprintf("Fn%03d", i),
-				File: "template.yaml", Line: 20 * i, Message: "No throttling.", CostPerHour: float64(i) + 0.5, Path: []string{from, route, fn}})
+				File: "template.yaml", Line: 20 * i, Message: "No throttling.", CostPerHour: float64(i) + 0.5, Path: nids(from, route, fn)})
 		}
 	}
 	return &result.Document{Tool: result.Tool{Name: "nightlight", Version: "test"}, App: &model.App{Root: fmt.Sprintf("generated/%d-functions", n)},
@@ -155,3 +158,21 @@ func bigDoc(n int) *result.Document {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// nid parses a node ID written as text, for test tables.
+func nid(s string) graph.NodeID {
+	id, err := graph.ParseNodeID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// nids parses node IDs written as text.
+func nids(ss ...string) []graph.NodeID {
+	out := []graph.NodeID{}
+	for _, s := range ss {
+		out = append(out, nid(s))
+	}
+	return out
+}

@@ -238,7 +238,7 @@ func buildView(doc *result.Document) *view {
 	g := sortedGraph(doc.Graph)
 	byID := make(map[string]*graph.Node, len(g.Nodes))
 	for _, n := range g.Nodes {
-		byID[n.ID] = n
+		byID[n.ID.String()] = n
 	}
 	anon := anonymous(g, byID)
 
@@ -248,7 +248,7 @@ func buildView(doc *result.Document) *view {
 	byRef := map[string][]string{}
 	for _, n := range g.Nodes {
 		if n.Ref != "" {
-			byRef[n.Ref] = append(byRef[n.Ref], n.ID)
+			byRef[n.Ref] = append(byRef[n.Ref], n.ID.String())
 		}
 	}
 	worst := map[string]rule.Severity{}
@@ -258,14 +258,15 @@ func buildView(doc *result.Document) *view {
 			Confidence: string(f.Confidence), Resource: f.Resource, At: pos(f.File, f.Line, f.Col),
 			Message: f.Message, Remediation: f.Remediation, CostPerHour: f.CostPerHour}
 		seen := map[string]bool{}
-		for _, id := range f.Path {
+		for _, nid := range f.Path {
+			id := nid.String()
 			if byID[id] != nil {
 				vf.Path = append(vf.Path, id)
 				seen[id] = true
 			}
 		}
 		for _, id := range byRef[f.Resource] {
-			if n := byID[id]; n != nil && (f.Stack == "" || n.Stack == "" || n.Stack == f.Stack) {
+			if n := byID[id]; n != nil && (f.Stack == "" || n.ID.Stack == "" || n.ID.Stack == f.Stack) {
 				seen[id] = true
 			}
 		}
@@ -280,16 +281,16 @@ func buildView(doc *result.Document) *view {
 	}
 
 	for _, n := range g.Nodes {
-		v.Nodes = append(v.Nodes, viewNode{ID: n.ID, Kind: string(n.Kind), Name: n.Name, Sub: n.Sub,
-			Stack: n.Stack, At: pos(n.File, n.Line, 0), Auth: n.Auth, Class: n.Classification,
-			Anon: anon[n.ID], Classified: n.Kind == graph.NodeStore && isClassified(n.Classification),
-			Severity: string(worst[n.ID])})
+		v.Nodes = append(v.Nodes, viewNode{ID: n.ID.String(), Kind: string(n.ID.Kind), Name: n.Name, Sub: n.Sub,
+			Stack: n.ID.Stack, At: pos(n.File, n.Line, 0), Auth: n.Auth, Class: n.Classification,
+			Anon: anon[n.ID.String()], Classified: n.ID.Kind == graph.NodeStore && isClassified(n.Classification),
+			Severity: string(worst[n.ID.String()])})
 	}
 	for _, e := range g.Edges {
-		if byID[e.From] == nil || byID[e.To] == nil {
+		if byID[e.From.String()] == nil || byID[e.To.String()] == nil {
 			continue
 		}
-		v.Edges = append(v.Edges, viewEdge{From: e.From, To: e.To, Kind: string(e.Kind), Via: e.Via,
+		v.Edges = append(v.Edges, viewEdge{From: e.From.String(), To: e.To.String(), Kind: string(e.Kind), Via: e.Via,
 			At: pos(e.Evidence.File, e.Evidence.Line, e.Evidence.Col), Confidence: string(e.Confidence)})
 	}
 	v.Surface = surface(g, byID, anon)
@@ -347,7 +348,7 @@ func findingLess(a, b *rule.Finding) bool {
 	if a.Message != b.Message {
 		return a.Message < b.Message
 	}
-	return strings.Join(a.Path, "\x00") < strings.Join(b.Path, "\x00")
+	return pathKey(a.Path) < pathKey(b.Path)
 }
 
 // anonymous marks the anonymous principals, and the entry points that have
@@ -355,15 +356,15 @@ func findingLess(a, b *rule.Finding) bool {
 func anonymous(g *graph.Graph, byID map[string]*graph.Node) map[string]bool {
 	anon := map[string]bool{}
 	for _, n := range g.Nodes {
-		if (n.Kind == graph.NodePrincipal && n.Sub == "anonymous") ||
-			(n.Kind == graph.NodeEntryPoint && strings.EqualFold(n.Auth, "none")) {
-			anon[n.ID] = true
+		if (n.ID.Kind == graph.NodePrincipal && n.Sub == "anonymous") ||
+			(n.ID.Kind == graph.NodeEntryPoint && strings.EqualFold(n.Auth, "none")) {
+			anon[n.ID.String()] = true
 		}
 	}
 	for _, e := range g.Edges {
-		from, to := byID[e.From], byID[e.To]
-		if from != nil && to != nil && anon[from.ID] && from.Kind == graph.NodePrincipal && to.Kind == graph.NodeEntryPoint {
-			anon[to.ID] = true
+		from, to := byID[e.From.String()], byID[e.To.String()]
+		if from != nil && to != nil && anon[from.ID.String()] && from.ID.Kind == graph.NodePrincipal && to.ID.Kind == graph.NodeEntryPoint {
+			anon[to.ID.String()] = true
 		}
 	}
 	return anon
@@ -381,7 +382,7 @@ type adjacency struct {
 func newAdjacency(g *graph.Graph) adjacency {
 	a := adjacency{down: map[string][]string{}, up: map[string][]string{}}
 	for _, e := range g.Edges {
-		from, to := e.From, e.To
+		from, to := e.From.String(), e.To.String()
 		if e.Kind == graph.EdgeReads {
 			from, to = to, from
 		}
@@ -432,26 +433,26 @@ func surface(g *graph.Graph, byID map[string]*graph.Node, anon map[string]bool) 
 	a := newAdjacency(g)
 	rows := []surfaceRow{}
 	for _, n := range g.Nodes {
-		if n.Kind != graph.NodeEntryPoint {
+		if n.ID.Kind != graph.NodeEntryPoint {
 			continue
 		}
 		auth := n.Auth
 		if auth == "" {
 			auth = "unknown"
 		}
-		r := surfaceRow{ID: n.ID, Name: n.Name, Sub: n.Sub, Auth: auth, Anon: anon[n.ID], At: pos(n.File, n.Line, 0)}
-		for id := range walk(a.up, n.ID) {
-			if m := byID[id]; m != nil && m.Kind == graph.NodePrincipal {
+		r := surfaceRow{ID: n.ID.String(), Name: n.Name, Sub: n.Sub, Auth: auth, Anon: anon[n.ID.String()], At: pos(n.File, n.Line, 0)}
+		for id := range walk(a.up, n.ID.String()) {
+			if m := byID[id]; m != nil && m.ID.Kind == graph.NodePrincipal {
 				r.Principals = append(r.Principals, id)
 			}
 		}
-		for id := range walk(a.down, n.ID) {
+		for id := range walk(a.down, n.ID.String()) {
 			m := byID[id]
 			switch {
 			case m == nil:
-			case m.Kind == graph.NodeFunction:
+			case m.ID.Kind == graph.NodeFunction:
 				r.Functions = append(r.Functions, id)
-			case m.Kind == graph.NodeStore:
+			case m.ID.Kind == graph.NodeStore:
 				r.Stores = append(r.Stores, id)
 				if isClassified(m.Classification) {
 					r.Classified++
@@ -464,4 +465,13 @@ func surface(g *graph.Graph, byID map[string]*graph.Node, anon map[string]bool) 
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// pathKey is a finding path as one comparable string.
+func pathKey(p []graph.NodeID) string {
+	parts := make([]string, len(p))
+	for i, id := range p {
+		parts[i] = id.String()
+	}
+	return strings.Join(parts, "\x00")
 }

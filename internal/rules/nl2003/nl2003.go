@@ -9,7 +9,6 @@ package nl2003
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -25,6 +24,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AnyProvider},
+		Scope:      rule.AppScope,
 		Doc: rule.Doc{
 			Description: "The flow policy in nightlight.yaml states which data may not flow where (\"pii must not reach the internet\", \"nothing reachable anonymously may write the orders table\", \"payments and marketing functions must not reach each other\"). nightlight checks it on the application graph — invocations, triggers, reads and writes derived from the effective IAM permissions — and reports each violating flow with its shortest path.",
 			Bad: `# nightlight.yaml
@@ -39,27 +39,29 @@ flows:
 	}
 }
 
+// run checks the flow policy once over the whole graph (flows cross
+// stacks) and reports each violation in the stack its path starts in.
 func run(ctx context.Context, p *rule.Pass) error {
 	if p.Config == nil || p.Graph == nil {
 		return nil
 	}
-	vs := p.Facts.Shared("nl2003", func() any { return graph.CheckFlows(p.Graph, p.Config) }).([]graph.Violation)
-	for _, v := range vs {
-		if stackOf(v.Path) != p.Stack.ID {
+	for _, v := range graph.CheckFlows(p.Graph, p.Config) {
+		st := p.App.Stack(stackOf(v.Path))
+		if st == nil {
 			continue
 		}
-		f := rule.Finding{Resource: resourceOf(p, v), Message: fmt.Sprintf("flow policy %q: %s", v.Rule, v.Message), Path: v.Path}
-		f.At(evidence(p, v))
+		f := rule.Finding{Resource: resourceOf(p, v), Message: fmt.Sprintf("flow policy %q: %s", v.Rule, v.Message), Path: v.Path, Stack: st.ID}
+		f.At(evidence(st, v))
 		p.Report(f)
 	}
 	return nil
 }
 
 // stackOf returns the stack of the first model node on the path.
-func stackOf(path []string) string {
+func stackOf(path []graph.NodeID) string {
 	for _, id := range path {
-		if i := strings.Index(id, "#"); i > 0 {
-			return id[:i]
+		if id.Stack != "" {
+			return id.Stack
 		}
 	}
 	return ""
@@ -75,13 +77,13 @@ func resourceOf(p *rule.Pass, v graph.Violation) string {
 	return ""
 }
 
-// evidence is where the first step of the path that is declared in this
+// evidence is where the first step of the path that is declared in the
 // stack's file is written (where the data leaves its source).
-func evidence(p *rule.Pass, v graph.Violation) model.Pos {
-	for _, st := range v.Steps {
-		if e := st.Evidence; e.File == p.Stack.File && e.Line > 0 {
+func evidence(st *model.Stack, v graph.Violation) model.Pos {
+	for _, step := range v.Steps {
+		if e := step.Evidence; e.File == st.File && e.Line > 0 {
 			return e
 		}
 	}
-	return model.Pos{File: p.Stack.File}
+	return model.Pos{File: st.File}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/cost"
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -69,7 +70,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		f := rule.Finding{Resource: fd.Fn.ID, Severity: sev, Confidence: fd.Confidence, CostPerHour: e.PerHour,
 			Message: fmt.Sprintf("function %s can write to %s %s (%s on %s), which triggers %s again: a recursive loop that runs until stopped, costing up to $%s per hour", fd.Fn.ID, kind, fd.Trigger.Source, fd.Action, fd.Resource, fd.Fn.ID, cost.Money(e.PerHour)),
-			Path:    []string{kit.FnNode(p, fd.Fn.ID), kit.StoreNode(p, fd.Trigger.Source), kit.FnNode(p, fd.Fn.ID)}}
+			Path:    []graph.NodeID{kit.FnNode(p, fd.Fn.ID), kit.StoreNode(p, fd.Trigger.Source), kit.FnNode(p, fd.Fn.ID)}}
 		f.At(fd.Pos)
 		if f.File != p.Stack.File {
 			f.At(fd.Trigger.Pos)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -78,12 +79,14 @@ func onPath(path []kit.Feed, id string) bool {
 // report reports the cycle once; cycles are found from their smallest
 // function ID.
 func report(p *rule.Pass, path []kit.Feed, done map[string]bool) {
-	var hops, ids []string
+	var hops, keys []string
+	var ids []graph.NodeID
 	for _, fd := range path {
 		hops = append(hops, fmt.Sprintf("%s writes %s", fd.Fn.ID, fd.Trigger.Source))
 		ids = append(ids, kit.FnNode(p, fd.Fn.ID), kit.StoreNode(p, fd.Trigger.Source))
+		keys = append(keys, fd.Fn.ID, fd.Trigger.Source)
 	}
-	key := strings.Join(ids, ">")
+	key := strings.Join(keys, ">")
 	if done[key] {
 		return
 	}

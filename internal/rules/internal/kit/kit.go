@@ -310,18 +310,24 @@ func Lower(s rule.Severity) rule.Severity {
 // downstream writes taken from the IAM engine (stores a function's policy
 // names exactly).
 func CostModel(ctx context.Context, p *rule.Pass) *cost.Model {
-	return p.Facts.Memo("kit.cost", func() any {
+	m, _ := rule.ResultOf(ctx, p, CostAnalysis)
+	return m
+}
+
+// CostAnalysis builds the stack's cost model once per stack.
+var CostAnalysis = &rule.Analysis[*cost.Model]{Name: "cost", PerStack: true,
+	Run: func(ctx context.Context, p *rule.Pass) (*cost.Model, error) {
+		facts := p.Facts
 		return &cost.Model{Stack: p.Stack, Prices: cost.DefaultPrices(), Writes: func(fn *model.Function) []*model.Store {
 			var out []*model.Store
-			for _, a := range p.Facts.Access(ctx, fn) {
+			for _, a := range facts.Access(ctx, fn) {
 				if a.Write && a.Exact {
 					out = append(out, a.Store)
 				}
 			}
 			return out
-		}}
-	}).(*cost.Model)
-}
+		}}, nil
+	}}
 
 // Public reports whether anyone can call an entry point without real
 // authentication (anonymous, or an API key only). It reads the whole
@@ -401,19 +407,23 @@ func Actions(acts []string, n int) string {
 // draw a finding's path on the application graph.
 
 // FnNode is the graph node ID of a function of the pass's stack.
-func FnNode(p *rule.Pass, id string) string { return graph.ID(p.Stack.ID, graph.NodeFunction, id) }
+func FnNode(p *rule.Pass, id string) graph.NodeID {
+	return graph.ID(p.Stack.ID, graph.NodeFunction, id)
+}
 
 // StoreNode is the graph node ID of a store of the pass's stack.
-func StoreNode(p *rule.Pass, id string) string { return graph.ID(p.Stack.ID, graph.NodeStore, id) }
+func StoreNode(p *rule.Pass, id string) graph.NodeID {
+	return graph.ID(p.Stack.ID, graph.NodeStore, id)
+}
 
 // EntryNode is the graph node ID of an entry point of the pass's stack.
-func EntryNode(p *rule.Pass, ep *model.EntryPoint) string {
+func EntryNode(p *rule.Pass, ep *model.EntryPoint) graph.NodeID {
 	return graph.ID(p.Stack.ID, graph.NodeEntryPoint, ep.ID)
 }
 
 // Caller is the graph principal that can call a public entry point:
 // anyone, or anyone holding an API key.
-func Caller(ep *model.EntryPoint) string {
+func Caller(ep *model.EntryPoint) graph.NodeID {
 	if ep.Auth.Type == model.AuthAPIKey {
 		return graph.PrincipalAPIKey
 	}
@@ -421,8 +431,8 @@ func Caller(ep *model.EntryPoint) string {
 }
 
 // EntryPath is the path caller → entry point → function (when it has one).
-func EntryPath(p *rule.Pass, ep *model.EntryPoint) []string {
-	out := []string{Caller(ep), EntryNode(p, ep)}
+func EntryPath(p *rule.Pass, ep *model.EntryPoint) []graph.NodeID {
+	out := []graph.NodeID{Caller(ep), EntryNode(p, ep)}
 	if ep.Function != "" {
 		out = append(out, FnNode(p, ep.Function))
 	}

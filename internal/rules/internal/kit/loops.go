@@ -40,8 +40,13 @@ var writeActions = map[model.TriggerKind][]string{
 // key prefix/suffix filters against the written key pattern and skipping
 // EventBridge rules that only match AWS service events.
 func Feeds(ctx context.Context, p *rule.Pass) []Feed {
-	return p.Facts.Memo("kit.feeds", func() any { return feeds(ctx, p) }).([]Feed)
+	fs, _ := rule.ResultOf(ctx, p, FeedsAnalysis)
+	return fs
 }
+
+// FeedsAnalysis computes Feeds once per stack.
+var FeedsAnalysis = &rule.Analysis[[]Feed]{Name: "feeds", PerStack: true,
+	Run: func(ctx context.Context, p *rule.Pass) ([]Feed, error) { return feeds(ctx, p), nil }}
 
 func feeds(ctx context.Context, p *rule.Pass) []Feed {
 	var out []Feed

@@ -1,11 +1,12 @@
 package kit
 
 import (
-	"github.com/nightlight-sec/nightlight/internal/rule"
+	"context"
 	"regexp"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/secret"
 )
 
@@ -146,10 +147,15 @@ func Describe(k secret.Kind) string {
 	return "a secret"
 }
 
+// SecretsAnalysis finds the secrets of a stack once for all secret rules.
+var SecretsAnalysis = &rule.Analysis[[]Found]{Name: "secrets", PerStack: true,
+	Run: func(_ context.Context, p *rule.Pass) ([]Found, error) { return Secrets(p.Stack, p.Facts.Detector), nil }}
+
 // StackSecrets returns Secrets for the pass's stack, computed once per
 // stack and shared by the secret rules.
 func StackSecrets(p *rule.Pass) []Found {
-	return p.Facts.Memo("kit.secrets", func() any { return Secrets(p.Stack, p.Facts.Detector) }).([]Found)
+	fs, _ := rule.ResultOf(context.Background(), p, SecretsAnalysis)
+	return fs
 }
 
 // AWSSecretKey reports whether a found string is an AWS secret access key
