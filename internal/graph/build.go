@@ -502,9 +502,9 @@ func (b *builder) bindings(st *model.Stack) {
 			continue
 		}
 		fn, s := ID(sid, NodeFunction, bd.Function), ID(sid, NodeStore, bd.Store)
-		conf := ConfidenceHigh
+		conf := model.ConfidenceHigh
 		if bd.Note != "" {
-			conf = ConfidenceMedium
+			conf = model.ConfidenceMedium
 		}
 		via := bd.Type + " binding"
 		if bd.Access == model.AccessWrite {

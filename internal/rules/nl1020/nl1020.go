@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -61,7 +62,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			continue
 		}
 		var what []string
-		var path []string
+		var path []graph.NodeID
 		if len(routes) > 0 {
 			names := make([]string, 0, len(routes))
 			for _, ep := range routes {

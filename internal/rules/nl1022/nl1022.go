@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -50,9 +51,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 			role = "role " + ip.UnauthenticatedRole
 		}
 		pos := ip.AllowUnauthenticated.PosOr(ip.Pos)
-		var path []string
+		var path []graph.NodeID
 		if ip.UnauthenticatedRole != "" {
-			path = []string{kit.RoleNode(p, ip.UnauthenticatedRole)}
+			path = []graph.NodeID{kit.RoleNode(p, ip.UnauthenticatedRole)}
 		}
 		p.Report(rule.Finding{
 			Resource: ip.ID, File: pos.File, Line: pos.Line, Path: path,

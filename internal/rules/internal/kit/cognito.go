@@ -57,4 +57,4 @@ func refersTo(v *model.Value, id string) bool {
 }
 
 // RoleNode is the graph node ID of a role of the pass's stack.
-func RoleNode(p *rule.Pass, id string) string { return graph.ID(p.Stack.ID, graph.NodeRole, id) }
+func RoleNode(p *rule.Pass, id string) graph.NodeID { return graph.ID(p.Stack.ID, graph.NodeRole, id) }
