@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/rulelist"
 )
 
 // TestDocsFresh fails when docs/rules.md does not match the rules.
@@ -13,6 +15,18 @@ func TestDocsFresh(t *testing.T) {
 	want := Markdown(All())
 	if err != nil || string(got) != want {
 		t.Fatalf("docs/rules.md is stale or missing; regenerate it with:\n\tgo generate ./internal/rules")
+	}
+}
+
+// TestListFresh fails when all.go does not list exactly the rule packages.
+func TestListFresh(t *testing.T) {
+	want, err := rulelist.Source(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("all.go")
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("internal/rules/all.go is stale or missing; regenerate it with:\n\t%s", rulelist.Command)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
+//go:generate go run ./genlist -o all.go
 //go:generate go run ./gendocs -o ../../docs/rules.md
 
 // Options tune Analyze. The zero value runs every rule and keeps every
