@@ -118,8 +118,8 @@ func report(p *rule.Pass, a *iam.Actor) {
 
 // nodePath is the graph path of a principal: the functions using a role,
 // then the role, then the stronger principals of the app it reaches.
-func nodePath(p *rule.Pass, a *iam.Actor) []string {
-	var out []string
+func nodePath(p *rule.Pass, a *iam.Actor) []graph.NodeID {
+	var out []graph.NodeID
 	switch a.Kind {
 	case iam.RolePrincipal:
 		if len(a.Functions) > 0 {
