@@ -45,11 +45,11 @@ func family(k string) string {
 func portable(t *testing.T, doc *result.Document) (flows, surface []string) {
 	t.Helper()
 	strict := canon(doc)
-	nodes := map[string]*graph.Node{}
+	nodes := map[graph.NodeID]*graph.Node{}
 	for _, n := range doc.Graph.Nodes {
 		nodes[n.ID] = n
 	}
-	name := func(id string) string {
+	name := func(id graph.NodeID) string {
 		s := strict(id)
 		switch {
 		case strings.HasPrefix(s, "entry:"):
@@ -60,10 +60,10 @@ func portable(t *testing.T, doc *result.Document) (flows, surface []string) {
 		}
 		return s
 	}
-	triggers := map[string]bool{} // "function store" pairs
+	triggers := map[[2]graph.NodeID]bool{} // (function, store) pairs
 	for _, e := range doc.Graph.Edges {
-		if e.Kind == graph.EdgeInvokes && nodes[e.From] != nil && nodes[e.From].Kind == graph.NodeStore {
-			triggers[e.To+" "+e.From] = true
+		if e.Kind == graph.EdgeInvokes && nodes[e.From] != nil && nodes[e.From].ID.Kind == graph.NodeStore {
+			triggers[[2]graph.NodeID{e.To, e.From}] = true
 		}
 	}
 	for _, e := range doc.Graph.Edges {
@@ -72,7 +72,7 @@ func portable(t *testing.T, doc *result.Document) (flows, surface []string) {
 		default:
 			continue
 		}
-		if e.Kind == graph.EdgeWrites && triggers[e.From+" "+e.To] {
+		if e.Kind == graph.EdgeWrites && triggers[[2]graph.NodeID{e.From, e.To}] {
 			continue
 		}
 		from, to := name(e.From), name(e.To)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -72,7 +73,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			}
 			p.Report(rule.Finding{Resource: f.ID, File: pd.Pos.File, Line: pd.Pos.Line, Col: pd.Pos.Col,
 				Message: fmt.Sprintf("function app %s runs with a managed identity that is %s of %s: it %s", f.ID, pd.Name, scope, why),
-				Path:    []string{kit.FnNode(p, f.ID)}})
+				Path:    []graph.NodeID{kit.FnNode(p, f.ID)}})
 		}
 	}
 	return nil

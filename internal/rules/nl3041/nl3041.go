@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -57,7 +58,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			p.Report(rule.Finding{Resource: f.ID, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
 				Severity: rule.Low, Confidence: rule.ConfidenceLow,
 				Message: fmt.Sprintf("function %s sets no service account: it runs as the project's default service account, which holds roles/editor unless the organisation policy removed that grant", f.ID),
-				Path:    []string{kit.FnNode(p, f.ID)}})
+				Path:    []graph.NodeID{kit.FnNode(p, f.ID)}})
 			continue
 		}
 		for _, pd := range r.Policies {
@@ -68,7 +69,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			}
 			p.Report(rule.Finding{Resource: f.ID, File: pd.Pos.File, Line: pd.Pos.Line, Col: pd.Pos.Col,
 				Message: fmt.Sprintf("function %s runs as service account %s, which holds %s on the project: code execution in the function controls the project", f.ID, r.ID, pd.Name),
-				Path:    []string{kit.FnNode(p, f.ID)}})
+				Path:    []graph.NodeID{kit.FnNode(p, f.ID)}})
 		}
 	}
 	return nil

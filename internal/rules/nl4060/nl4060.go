@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -207,7 +208,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		sort.Strings(h.fns)
 		p.Report(rule.Finding{Resource: h.fns[0], File: h.pos.File, Line: h.pos.Line, Col: h.pos.Col,
 			Message: fmt.Sprintf("%s of %s reached end of support on %s: move to %s", h.what, kit.Who(h.fns), h.e.end, h.e.next),
-			Path:    []string{kit.FnNode(p, h.fns[0])}})
+			Path:    []graph.NodeID{kit.FnNode(p, h.fns[0])}})
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -67,7 +68,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if !f.Settings.Has("httpsOnly") && !f.Settings.Has("https_only") && !f.Settings.Has("site_config") && p.Stack.Format != model.FormatARM {
 			continue
 		}
-		path := []string{kit.FnNode(p, f.ID)}
+		path := []graph.NodeID{kit.FnNode(p, f.ID)}
 		report := func(pos model.Pos, conf rule.Confidence, msg string) {
 			p.Report(rule.Finding{Resource: f.ID, File: pos.File, Line: pos.Line, Col: pos.Col, Confidence: conf, Message: msg, Path: path})
 		}

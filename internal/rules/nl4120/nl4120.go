@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -64,7 +65,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			}
 			p.Report(rule.Finding{Resource: f.ID, File: pos.File, Line: pos.Line, Col: pos.Col,
 				Message: fmt.Sprintf("%s %s holds a connection string with a literal %s (%s): whoever reads it has full access to the account", where, e.Name, name, secret.Mask(key)),
-				Path:    []string{kit.FnNode(p, f.ID)}})
+				Path:    []graph.NodeID{kit.FnNode(p, f.ID)}})
 		}
 	}
 	return nil
