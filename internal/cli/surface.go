@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -91,7 +92,7 @@ func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow, 
 		}
 		var blast []string
 		for _, id := range r.Reaches {
-			if !hasString(r.Functions, id) {
+			if !slices.Contains(r.Functions, id) {
 				blast = append(blast, "fn "+graphNodeName(g, id))
 			}
 		}
@@ -103,7 +104,8 @@ func writeSurfaceText(w *bytes.Buffer, g *graph.Graph, rows []graph.SurfaceRow, 
 			blast = append(blast, item+" ("+strings.Join(s.Access, "/")+")")
 		}
 		for _, d := range r.Dangerous {
-			id, flag, _ := strings.Cut(d, ": ")
+			text, flag, _ := strings.Cut(d, ": ")
+			id, _ := graph.ParseNodeID(text)
 			blast = append(blast, flag+" via "+graphNodeName(g, id))
 		}
 		loc := ""
@@ -137,15 +139,15 @@ func writeControlPlaneText(w *bytes.Buffer, g *graph.Graph, rows []graph.Control
 		return
 	}
 	fmt.Fprintf(w, "\nControl plane (who in the app can change or read each function):\n")
-	name := func(ids []string) string {
+	name := func(ids []graph.NodeID) string {
 		var out []string
 		for _, id := range ids {
 			n := g.Node(id)
 			if n == nil {
-				out = append(out, id)
+				out = append(out, id.String())
 				continue
 			}
-			out = append(out, string(n.Kind)+" "+n.Name)
+			out = append(out, string(n.ID.Kind)+" "+n.Name)
 		}
 		return strings.Join(out, ", ")
 	}
@@ -153,7 +155,7 @@ func writeControlPlaneText(w *bytes.Buffer, g *graph.Graph, rows []graph.Control
 		fmt.Fprintf(w, "  %s (%s:%d)\n", r.Name, r.File, r.Line)
 		for _, x := range []struct {
 			what string
-			ids  []string
+			ids  []graph.NodeID
 		}{{"change code/config", r.Control}, {"download code", r.ReadCode}, {"read config/env", r.ReadConfig}, {"invoke (IAM)", r.Invoke}} {
 			if len(x.ids) > 0 {
 				fmt.Fprintf(w, "    %-18s %s\n", x.what+":", name(x.ids))
@@ -162,11 +164,11 @@ func writeControlPlaneText(w *bytes.Buffer, g *graph.Graph, rows []graph.Control
 	}
 }
 
-func graphNodeName(g *graph.Graph, id string) string {
+func graphNodeName(g *graph.Graph, id graph.NodeID) string {
 	if n := g.Node(id); n != nil {
 		return n.Name
 	}
-	return id
+	return id.String()
 }
 
 func dashIfEmpty(s string) string {

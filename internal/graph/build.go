@@ -14,12 +14,12 @@ import (
 
 // Shared principal node IDs. Principals are not tied to a stack: the same
 // Internet reaches every stack's public routes.
-const (
-	PrincipalInternet   = "principal:internet"    // anonymous callers
-	PrincipalAPIKey     = "principal:api-key"     // anyone holding an API key (not authentication)
-	PrincipalIAM        = "principal:iam"         // callers signing with IAM credentials
-	PrincipalAnyAccount = "principal:any-account" // any AWS account
-	PrincipalUnknown    = "principal:unknown"     // auth nightlight could not decide statically
+var (
+	PrincipalInternet   = PrincipalID("internet")    // anonymous callers
+	PrincipalAPIKey     = PrincipalID("api-key")     // anyone holding an API key (not authentication)
+	PrincipalIAM        = PrincipalID("iam")         // callers signing with IAM credentials
+	PrincipalAnyAccount = PrincipalID("any-account") // any AWS account
+	PrincipalUnknown    = PrincipalID("unknown")     // auth nightlight could not decide statically
 )
 
 // Principal sub-kinds (Node.Sub of principal nodes).
@@ -31,13 +31,6 @@ const (
 	SubAccount       = "account"
 	SubService       = "service"
 	SubUnknown       = "unknown"
-)
-
-// Confidence levels of edges, as in findings.
-const (
-	ConfidenceHigh   = "high"
-	ConfidenceMedium = "medium"
-	ConfidenceLow    = "low"
 )
 
 // Options configure Build. The zero value is ready to use.
@@ -75,21 +68,19 @@ func IAMPermissions(a *iam.Analyzer) Permissions {
 	return a
 }
 
-// ID returns the stable node ID of a model object: "<stack>#<kind>:<id>".
-func ID(stack string, kind NodeKind, id string) string {
-	return stack + "#" + string(kind) + ":" + id
-}
+// ID returns the node ID of a model object (ModelID).
+func ID(stack string, kind NodeKind, id string) NodeID { return ModelID(stack, kind, id) }
 
 // builder accumulates nodes and edges, merging duplicates.
 type builder struct {
 	ctx   context.Context
 	opts  Options
-	nodes map[string]*Node
+	nodes map[NodeID]*Node
 	edges map[edgeKey]*edgeAcc
 }
 
 type edgeKey struct {
-	from, to string
+	from, to NodeID
 	kind     EdgeKind
 }
 
@@ -97,7 +88,7 @@ type edgeKey struct {
 type edgeAcc struct {
 	edge *Edge
 	vias []string
-	conf int
+	conf model.Confidence
 }
 
 // Build builds the application graph of every stack in app. It fails only
@@ -115,7 +106,7 @@ func Build(ctx context.Context, app *model.App, opts Options) (*Graph, error) {
 			opts.Group = opts.Config.Group
 		}
 	}
-	b := &builder{ctx: ctx, opts: opts, nodes: map[string]*Node{}, edges: map[edgeKey]*edgeAcc{}}
+	b := &builder{ctx: ctx, opts: opts, nodes: map[NodeID]*Node{}, edges: map[edgeKey]*edgeAcc{}}
 	if app != nil {
 		for _, st := range app.Stacks {
 			if err := ctx.Err(); err != nil {
@@ -135,36 +126,12 @@ func Build(ctx context.Context, app *model.App, opts Options) (*Graph, error) {
 	}
 	for _, e := range b.edges {
 		e.edge.Via = joinVias(e.vias)
-		e.edge.Confidence = confName(e.conf)
+		e.edge.Confidence = e.conf
 		g.Edges = append(g.Edges, e.edge)
 	}
 	g.Sort()
 	g.idx = newIndex(g)
 	return g, nil
-}
-
-func confRank(c string) int {
-	switch c {
-	case ConfidenceHigh:
-		return 3
-	case ConfidenceMedium:
-		return 2
-	case ConfidenceLow:
-		return 1
-	}
-	return 0
-}
-
-func confName(r int) string {
-	switch r {
-	case 3:
-		return ConfidenceHigh
-	case 2:
-		return ConfidenceMedium
-	case 1:
-		return ConfidenceLow
-	}
-	return ""
 }
 
 func (b *builder) node(n *Node) *Node {
@@ -177,8 +144,8 @@ func (b *builder) node(n *Node) *Node {
 
 // edge adds or merges an edge; the evidence kept is the first one by
 // position, the confidence the highest.
-func (b *builder) edge(from, to string, kind EdgeKind, via string, pos model.Pos, conf string) {
-	if from == "" || to == "" || from == to && kind != EdgeInvokes {
+func (b *builder) edge(from, to NodeID, kind EdgeKind, via string, pos model.Pos, conf model.Confidence) {
+	if from.IsZero() || to.IsZero() || from == to && kind != EdgeInvokes {
 		return
 	}
 	k := edgeKey{from, to, kind}
@@ -192,8 +159,8 @@ func (b *builder) edge(from, to string, kind EdgeKind, via string, pos model.Pos
 	if via != "" {
 		acc.vias = append(acc.vias, via)
 	}
-	if r := confRank(conf); r > acc.conf {
-		acc.conf = r
+	if conf.Rank() > acc.conf.Rank() {
+		acc.conf = conf
 	}
 }
 
@@ -207,23 +174,23 @@ func posLess(a, b model.Pos) bool {
 	return a.Col < b.Col
 }
 
-func principalNode(id, name, sub string) *Node {
-	return &Node{ID: id, Kind: NodePrincipal, Name: name, Sub: sub}
+func principalNode(id NodeID, name, sub string) *Node {
+	return &Node{ID: id, Name: name, Sub: sub}
 }
 
-func (b *builder) internet() string {
+func (b *builder) internet() NodeID {
 	return b.node(principalNode(PrincipalInternet, "Internet", SubAnonymous)).ID
 }
 
-func (b *builder) service(svc string) string {
-	return b.node(principalNode("principal:service:"+svc, svc, SubService)).ID
+func (b *builder) service(svc string) NodeID {
+	return b.node(principalNode(PrincipalID("service:"+svc), svc, SubService)).ID
 }
 
-func (b *builder) account(acct string) string {
+func (b *builder) account(acct string) NodeID {
 	if acct == "*" || acct == "" {
 		return b.node(principalNode(PrincipalAnyAccount, "Any AWS account", SubAccount)).ID
 	}
-	return b.node(principalNode("principal:account:"+acct, "AWS account "+acct, SubAccount)).ID
+	return b.node(principalNode(PrincipalID("account:"+acct), "AWS account "+acct, SubAccount)).ID
 }
 
 func (b *builder) stack(st *model.Stack) error {
@@ -237,19 +204,19 @@ func (b *builder) stack(st *model.Stack) error {
 				class = c
 			}
 		}
-		n := b.node(&Node{ID: ID(sid, NodeStore, s.ID), Kind: NodeStore, Name: s.ID, File: s.Pos.File, Line: s.Pos.Line,
-			Sub: string(s.Kind), Stack: sid, Ref: s.ID, Classification: class})
+		n := b.node(&Node{ID: ID(sid, NodeStore, s.ID), Name: s.ID, File: s.Pos.File, Line: s.Pos.Line,
+			Sub: string(s.Kind), Ref: s.ID, Classification: class})
 		stores[s.ID] = n
 	}
 	for _, r := range st.Roles {
 		if r.External {
 			continue
 		}
-		b.node(&Node{ID: ID(sid, NodeRole, r.ID), Kind: NodeRole, Name: r.ID, File: r.Pos.File, Line: r.Pos.Line, Stack: sid, Ref: r.ID})
+		b.node(&Node{ID: ID(sid, NodeRole, r.ID), Name: r.ID, File: r.Pos.File, Line: r.Pos.Line, Ref: r.ID})
 	}
 	for _, fn := range st.Functions {
-		n := b.node(&Node{ID: ID(sid, NodeFunction, fn.ID), Kind: NodeFunction, Name: fn.ID, File: fn.Pos.File, Line: fn.Pos.Line,
-			Stack: sid, Ref: fn.ID, Sub: fn.Runtime.String()})
+		n := b.node(&Node{ID: ID(sid, NodeFunction, fn.ID), Name: fn.ID, File: fn.Pos.File, Line: fn.Pos.Line,
+			Ref: fn.ID, Sub: fn.Runtime.String()})
 		n.Group = fn.Group
 		if b.opts.Group != nil {
 			if g := b.opts.Group(st, fn); g != "" {
@@ -261,7 +228,7 @@ func (b *builder) stack(st *model.Stack) error {
 			if fn.RoleARN != nil {
 				pos = fn.RoleARN.PosOr(pos)
 			}
-			b.edge(n.ID, ID(sid, NodeRole, fn.Role), EdgeAssumes, "execution role", pos, ConfidenceHigh)
+			b.edge(n.ID, ID(sid, NodeRole, fn.Role), EdgeAssumes, "execution role", pos, model.ConfidenceHigh)
 		}
 	}
 	b.entryPoints(st)
@@ -277,7 +244,7 @@ func (b *builder) stack(st *model.Stack) error {
 
 // authPrincipal returns the principal node that may call an entry point
 // with the given auth, and the edge's via text.
-func (b *builder) authPrincipal(sid string, ep *model.EntryPoint) (string, string) {
+func (b *builder) authPrincipal(sid string, ep *model.EntryPoint) (NodeID, string) {
 	a := ep.Auth
 	switch a.Type {
 	case model.AuthNone, "":
@@ -301,7 +268,7 @@ func (b *builder) authPrincipal(sid string, ep *model.EntryPoint) (string, strin
 		scope = sid + "#" + name
 	}
 	label := authLabel(a.Type) + " users (" + name + ")"
-	id := "principal:authenticated:" + scope
+	id := PrincipalID("authenticated:" + scope)
 	n := b.node(principalNode(id, label, SubAuthenticated))
 	n.Auth = string(a.Type)
 	return id, "authorizer " + name + " (" + string(a.Type) + ")"
@@ -350,22 +317,22 @@ func (b *builder) entryPoints(st *model.Stack) {
 		if auth == "" {
 			auth = model.AuthNone
 		}
-		n := b.node(&Node{ID: ID(sid, NodeEntryPoint, ep.ID), Kind: NodeEntryPoint, Name: entryName(ep), File: ep.Pos.File, Line: ep.Pos.Line,
-			Sub: entrySub(st, ep), Stack: sid, Ref: ep.ID, Auth: string(auth)})
+		n := b.node(&Node{ID: ID(sid, NodeEntryPoint, ep.ID), Name: entryName(ep), File: ep.Pos.File, Line: ep.Pos.Line,
+			Sub: entrySub(st, ep), Ref: ep.ID, Auth: string(auth)})
 		if api := st.API(ep.API); api != nil && api.Private() {
 			// A private API is reachable only from inside a VPC, through
 			// its endpoint: no Internet edge.
 			n.Auth = string(auth) + ",private"
-			id := b.node(principalNode("principal:vpc", "VPC endpoint callers", "vpc")).ID
-			b.edge(id, n.ID, EdgeInvokes, "private API", api.Endpoint.PosOr(ep.Pos), ConfidenceHigh)
+			id := b.node(principalNode(PrincipalID("vpc"), "VPC endpoint callers", "vpc")).ID
+			b.edge(id, n.ID, EdgeInvokes, "private API", api.Endpoint.PosOr(ep.Pos), model.ConfidenceHigh)
 		} else if !b.apiPolicyCloses(st, ep, auth) {
 			p, via := b.authPrincipal(sid, ep)
-			conf := ConfidenceHigh
+			conf := model.ConfidenceHigh
 			if ep.Kind == model.EntryFunctionURL && auth == model.AuthNone && !urlPermitted(st, ep.Function) {
 				// Without a permission for "*" on lambda:InvokeFunctionUrl
 				// the URL answers 403, unless one is added outside the
 				// template.
-				conf = ConfidenceMedium
+				conf = model.ConfidenceMedium
 				via += " (no public lambda:InvokeFunctionUrl permission in the template)"
 			}
 			b.edge(p, n.ID, EdgeInvokes, via, ep.Auth.Pos, conf)
@@ -382,7 +349,7 @@ func (b *builder) entryPoints(st *model.Stack) {
 			via = "ALB target"
 		}
 		if ep.Function != "" && st.Function(ep.Function) != nil {
-			b.edge(n.ID, ID(sid, NodeFunction, ep.Function), EdgeInvokes, via, ep.Pos, ConfidenceHigh)
+			b.edge(n.ID, ID(sid, NodeFunction, ep.Function), EdgeInvokes, via, ep.Pos, model.ConfidenceHigh)
 		}
 		for _, ref := range ep.Target.AllRefs() {
 			if ref == ep.Function {
@@ -392,12 +359,12 @@ func (b *builder) entryPoints(st *model.Stack) {
 				// A direct service integration (API Gateway → SQS, an
 				// AppSync data source) may write the store and, for
 				// queries, read it back to the caller.
-				b.edge(n.ID, ID(sid, NodeStore, ref), EdgeWrites, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceHigh)
+				b.edge(n.ID, ID(sid, NodeStore, ref), EdgeWrites, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), model.ConfidenceHigh)
 				if k := st.Store(ref).Kind; k != model.StoreQueue && k != model.StoreTopic && k != model.StoreEventBus && k != model.StoreStream && k != model.StoreStateMachine {
-					b.edge(ID(sid, NodeStore, ref), n.ID, EdgeReads, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceMedium)
+					b.edge(ID(sid, NodeStore, ref), n.ID, EdgeReads, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), model.ConfidenceMedium)
 				}
 			} else if st.Function(ref) != nil {
-				b.edge(n.ID, ID(sid, NodeFunction, ref), EdgeInvokes, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), ConfidenceHigh)
+				b.edge(n.ID, ID(sid, NodeFunction, ref), EdgeInvokes, "integration "+entryName(ep), ep.Target.PosOr(ep.Pos), model.ConfidenceHigh)
 			}
 		}
 	}
@@ -420,10 +387,10 @@ func (b *builder) authorizerEntry(st *model.Stack, ep *model.EntryPoint) {
 			continue
 		}
 		id := ID(st.ID, NodeEntryPoint, "authorizer:"+api.ID+"/"+a.Name)
-		b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: "authorizer " + a.Name, File: a.Pos.File, Line: a.Pos.Line,
-			Sub: "authorizer", Stack: st.ID, Ref: api.ID + "/" + a.Name, Auth: string(model.AuthNone)})
-		b.edge(b.internet(), id, EdgeInvokes, "every request to "+api.ID, a.Pos, ConfidenceHigh)
-		b.edge(id, ID(st.ID, NodeFunction, a.Function), EdgeInvokes, "Lambda authorizer", a.Pos, ConfidenceHigh)
+		b.node(&Node{ID: id, Name: "authorizer " + a.Name, File: a.Pos.File, Line: a.Pos.Line,
+			Sub: "authorizer", Ref: api.ID + "/" + a.Name, Auth: string(model.AuthNone)})
+		b.edge(b.internet(), id, EdgeInvokes, "every request to "+api.ID, a.Pos, model.ConfidenceHigh)
+		b.edge(id, ID(st.ID, NodeFunction, a.Function), EdgeInvokes, "Lambda authorizer", a.Pos, model.ConfidenceHigh)
 	}
 }
 
@@ -472,7 +439,7 @@ func (b *builder) triggers(st *model.Stack) {
 		if tr.Event != "" {
 			via += " " + tr.Event
 		}
-		from := ""
+		var from NodeID
 		switch {
 		case tr.Source != "" && st.Store(tr.Source) != nil:
 			from = ID(sid, NodeStore, tr.Source)
@@ -486,10 +453,10 @@ func (b *builder) triggers(st *model.Stack) {
 				}
 			}
 		}
-		if from == "" {
+		if from.IsZero() {
 			from = b.service(triggerService(tr.Kind))
 		}
-		b.edge(from, to, EdgeInvokes, via, tr.Pos, ConfidenceHigh)
+		b.edge(from, to, EdgeInvokes, via, tr.Pos, model.ConfidenceHigh)
 	}
 }
 
@@ -525,9 +492,9 @@ func (b *builder) stateMachines(st *model.Stack) {
 		def.Walk(func(v *model.Value) bool {
 			for _, ref := range v.Refs {
 				if st.Function(ref) != nil {
-					b.edge(ID(sid, NodeStore, s.ID), ID(sid, NodeFunction, ref), EdgeInvokes, "state machine definition", v.PosOr(s.Pos), ConfidenceHigh)
+					b.edge(ID(sid, NodeStore, s.ID), ID(sid, NodeFunction, ref), EdgeInvokes, "state machine definition", v.PosOr(s.Pos), model.ConfidenceHigh)
 				} else if ref != s.ID && st.Store(ref) != nil {
-					b.edge(ID(sid, NodeStore, s.ID), ID(sid, NodeStore, ref), EdgeWrites, "state machine definition", v.PosOr(s.Pos), ConfidenceMedium)
+					b.edge(ID(sid, NodeStore, s.ID), ID(sid, NodeStore, ref), EdgeWrites, "state machine definition", v.PosOr(s.Pos), model.ConfidenceMedium)
 				}
 			}
 			return true
@@ -551,12 +518,12 @@ func (b *builder) trust(st *model.Stack) {
 			continue
 		}
 		to := ID(st.ID, NodeRole, r.ID)
-		entry := func(from, auth, via string, pos model.Pos) {
+		entry := func(from NodeID, auth, via string, pos model.Pos) {
 			id := ID(st.ID, NodeEntryPoint, "trust:"+r.ID)
-			b.node(&Node{ID: id, Kind: NodeEntryPoint, Name: r.ID + " trust", File: r.Trust.Pos.File, Line: r.Trust.Pos.Line,
-				Sub: "role-trust", Stack: st.ID, Ref: r.ID, Auth: auth})
-			b.edge(from, id, EdgeInvokes, via, pos, ConfidenceHigh)
-			b.edge(id, to, EdgeAssumes, "sts:AssumeRole", r.Trust.Pos, ConfidenceHigh)
+			b.node(&Node{ID: id, Name: r.ID + " trust", File: r.Trust.Pos.File, Line: r.Trust.Pos.Line,
+				Sub: "role-trust", Ref: r.ID, Auth: auth})
+			b.edge(from, id, EdgeInvokes, via, pos, model.ConfidenceHigh)
+			b.edge(id, to, EdgeAssumes, "sts:AssumeRole", r.Trust.Pos, model.ConfidenceHigh)
 		}
 		ps := &iam.PolicySet{Identity: []*iam.Policy{everything}, Resource: []*iam.Policy{pol}}
 		admits := func(principal string) bool {
@@ -575,7 +542,7 @@ func (b *builder) trust(st *model.Stack) {
 					if p.Value == "lambda.amazonaws.com" || p.Value == "edgelambda.amazonaws.com" {
 						continue
 					}
-					b.edge(b.service(p.Value), to, EdgeAssumes, via, s.Pos, ConfidenceHigh)
+					b.edge(b.service(p.Value), to, EdgeAssumes, via, s.Pos, model.ConfidenceHigh)
 				case p.Type == iam.PrincipalAny || p.Type == iam.PrincipalAWS && p.Value == "*":
 					if admits(outsider) {
 						entry(b.account("*"), "cross-account", via, s.Pos)
@@ -583,7 +550,7 @@ func (b *builder) trust(st *model.Stack) {
 				case p.Type == iam.PrincipalAWS && p.Symbolic:
 					for _, ref := range p.Refs {
 						if st.Role(ref) != nil && ref != r.ID {
-							b.edge(ID(st.ID, NodeRole, ref), to, EdgeAssumes, via, s.Pos, ConfidenceHigh)
+							b.edge(ID(st.ID, NodeRole, ref), to, EdgeAssumes, via, s.Pos, model.ConfidenceHigh)
 						}
 					}
 				case p.Type == iam.PrincipalAWS:
@@ -591,7 +558,7 @@ func (b *builder) trust(st *model.Stack) {
 						entry(b.account(a), "cross-account", via, s.Pos)
 					}
 				case p.Type == iam.PrincipalFederated:
-					id := b.node(principalNode("principal:federated:"+p.Value, p.Value, SubAuthenticated)).ID
+					id := b.node(principalNode(PrincipalID("federated:"+p.Value), p.Value, SubAuthenticated)).ID
 					entry(id, "federated", via, s.Pos)
 				}
 			}
@@ -609,14 +576,14 @@ func (b *builder) roleOwners(st *model.Stack) {
 				v := r.Properties.Get(key)
 				for _, ref := range v.AllRefs() {
 					if role := st.Role(ref); role != nil && !role.External {
-						b.edge(from, ID(st.ID, NodeRole, ref), EdgeAssumes, key, v.PosOr(r.Pos), ConfidenceHigh)
+						b.edge(from, ID(st.ID, NodeRole, ref), EdgeAssumes, key, v.PosOr(r.Pos), model.ConfidenceHigh)
 					}
 				}
 			}
 		}
 		for _, r := range st.Resources {
 			if r.Generated == s.ID && st.Role(r.ID) != nil && !st.Role(r.ID).External {
-				b.edge(from, ID(st.ID, NodeRole, r.ID), EdgeAssumes, "generated role", r.Pos, ConfidenceHigh)
+				b.edge(from, ID(st.ID, NodeRole, r.ID), EdgeAssumes, "generated role", r.Pos, model.ConfidenceHigh)
 			}
 		}
 	}
@@ -659,7 +626,7 @@ func (b *builder) permissions(st *model.Stack) error {
 		}
 	}
 	for _, a := range an.Principals {
-		var from string
+		var from NodeID
 		switch a.Kind {
 		case iam.RolePrincipal:
 			if len(a.Functions) > 0 || st.Role(a.ID) == nil {
@@ -668,7 +635,7 @@ func (b *builder) permissions(st *model.Stack) error {
 			from = ID(st.ID, NodeRole, a.ID)
 			b.grants(st, actor{node: from, role: a.ID, pos: a.Pos}, a.Effective, names)
 		case iam.UserPrincipal:
-			from = b.node(&Node{ID: ID(st.ID, NodeUser, a.ID), Kind: NodeUser, Name: a.ID, File: a.Pos.File, Line: a.Pos.Line, Stack: st.ID, Ref: a.ID, Sub: "iam-user"}).ID
+			from = b.node(&Node{ID: ID(st.ID, NodeUser, a.ID), Name: a.ID, File: a.Pos.File, Line: a.Pos.Line, Ref: a.ID, Sub: "iam-user"}).ID
 			b.grants(st, actor{node: from, pos: a.Pos, docs: userDocs(st, a.ID)}, a.Effective, names)
 		}
 	}
@@ -678,7 +645,7 @@ func (b *builder) permissions(st *model.Stack) error {
 // actor is who acts through a set of effective permissions: a function
 // (through its role), a role, or a user.
 type actor struct {
-	node string
+	node NodeID
 	fn   *model.Function // nil for roles and users
 	role string          // the role's ID, for functions and roles
 	pos  model.Pos       // fallback evidence
@@ -779,20 +746,20 @@ func (b *builder) grantEdge(st *model.Stack, a actor, g iam.Grant, t iam.Target,
 	sid := st.ID
 	from := a.node
 	pos := b.statementPos(st, a, g.Statement)
-	conf := ConfidenceLow
+	conf := model.ConfidenceLow
 	switch t.Confidence {
-	case iam.ConfidenceHigh, iam.ConfidenceMedium:
-		conf = ConfidenceMedium
+	case model.ConfidenceHigh, model.ConfidenceMedium:
+		conf = model.ConfidenceMedium
 	}
 	via := "policy " + g.Action
 	if env, ok := envRefs[t.ID]; ok {
-		if t.Confidence == iam.ConfidenceHigh {
-			conf = ConfidenceHigh
+		if t.Confidence == model.ConfidenceHigh {
+			conf = model.ConfidenceHigh
 		}
 		via += "\x00" + env
 	}
-	if g.Conditional && conf == ConfidenceHigh {
-		conf = ConfidenceMedium
+	if g.Conditional && conf == model.ConfidenceHigh {
+		conf = model.ConfidenceMedium
 	}
 	_, name, _ := strings.Cut(g.Action, ":")
 	switch t.Kind {
@@ -834,7 +801,7 @@ func (b *builder) grantEdge(st *model.Stack, a actor, g iam.Grant, t iam.Target,
 		case catalog.PermissionsManagement:
 			b.edge(from, to, EdgeManages, via, pos, conf)
 		case catalog.UnknownLevel:
-			b.edge(from, to, EdgeWrites, via, pos, ConfidenceLow)
+			b.edge(from, to, EdgeWrites, via, pos, model.ConfidenceLow)
 		}
 	}
 }

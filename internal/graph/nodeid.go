@@ -110,7 +110,7 @@ func (id *NodeID) UnmarshalText(b []byte) error {
 	return nil
 }
 
-var nodeKinds = []NodeKind{NodePrincipal, NodeEntryPoint, NodeFunction, NodeStore, NodeRole}
+var nodeKinds = []NodeKind{NodePrincipal, NodeEntryPoint, NodeFunction, NodeStore, NodeRole, NodeUser}
 
 // ParseNodeID parses the text form of a node ID (as in a JSON report or a
 // baseline). "" is the zero ID.

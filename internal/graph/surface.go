@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"github.com/nightlight-sec/nightlight/internal/model"
 	"sort"
 	"strings"
 
@@ -247,7 +246,7 @@ func (r SurfaceRow) Describe(g *Graph) string {
 // (environment included). Principal lists hold node IDs (functions acting
 // through their roles, roles, users), sorted.
 type ControlRow struct {
-	Function string `json:"function"`
+	Function NodeID `json:"function"`
 	Name     string `json:"name"`
 	Stack    string `json:"stack,omitempty"`
 	File     string `json:"file,omitempty"`
@@ -256,33 +255,33 @@ type ControlRow struct {
 	// triggers are in Surface); Control who may change it; ReadCode who
 	// may download its code; ReadConfig who may read its configuration
 	// and environment.
-	Invoke     []string `json:"invoke"`
-	Control    []string `json:"control"`
-	ReadCode   []string `json:"readCode"`
-	ReadConfig []string `json:"readConfig"`
+	Invoke     []NodeID `json:"invoke"`
+	Control    []NodeID `json:"control"`
+	ReadCode   []NodeID `json:"readCode"`
+	ReadConfig []NodeID `json:"readConfig"`
 }
 
 // ControlPlane returns one row per function that some principal of the
 // app can invoke through IAM, change or read, sorted by node ID.
 func ControlPlane(g *Graph) []ControlRow {
-	byID := make(map[string]*Node, len(g.Nodes))
+	byID := make(map[NodeID]*Node, len(g.Nodes))
 	for _, n := range g.Nodes {
 		byID[n.ID] = n
 	}
-	rows := map[string]*ControlRow{}
+	rows := map[NodeID]*ControlRow{}
 	for _, e := range g.Edges {
 		to := byID[e.To]
 		from := byID[e.From]
-		if to == nil || from == nil || to.Kind != NodeFunction {
+		if to == nil || from == nil || to.ID.Kind != NodeFunction {
 			continue
 		}
-		if from.Kind != NodeFunction && from.Kind != NodeRole && from.Kind != NodeUser {
+		if from.ID.Kind != NodeFunction && from.ID.Kind != NodeRole && from.ID.Kind != NodeUser {
 			continue
 		}
 		r := rows[to.ID]
 		if r == nil {
-			r = &ControlRow{Function: to.ID, Name: to.Name, Stack: to.Stack, File: to.File, Line: to.Line,
-				Invoke: []string{}, Control: []string{}, ReadCode: []string{}, ReadConfig: []string{}}
+			r = &ControlRow{Function: to.ID, Name: to.Name, Stack: to.ID.Stack, File: to.File, Line: to.Line,
+				Invoke: []NodeID{}, Control: []NodeID{}, ReadCode: []NodeID{}, ReadConfig: []NodeID{}}
 		}
 		switch e.Kind {
 		case EdgeInvokes:
@@ -300,14 +299,14 @@ func ControlPlane(g *Graph) []ControlRow {
 	}
 	out := make([]ControlRow, 0, len(rows))
 	for _, r := range rows {
-		for _, l := range []*[]string{&r.Invoke, &r.Control, &r.ReadCode, &r.ReadConfig} {
-			*l = model.SortedUnique(*l)
+		for _, l := range []*[]NodeID{&r.Invoke, &r.Control, &r.ReadCode, &r.ReadConfig} {
+			*l = sortedUniqueIDs(*l)
 			if *l == nil {
-				*l = []string{}
+				*l = []NodeID{}
 			}
 		}
 		out = append(out, *r)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Function < out[j].Function })
+	sort.Slice(out, func(i, j int) bool { return out[i].Function.Less(out[j].Function) })
 	return out
 }
