@@ -35,15 +35,15 @@ func sampleDoc() *result.Document {
 	fs := []rule.Finding{
 		{Rule: "NL1001", Category: rule.AttackSurface, Severity: rule.High, Confidence: rule.ConfidenceHigh, Resource: "OrdersApi",
 			File: "app/template.yaml", Line: 21, Col: 7, Message: "GET /orders can be called by anyone on the internet",
-			Remediation: "Attach an authorizer.", Path: []string{"principal:internet", "app/template.yaml#entry-point:OrdersApi GET /orders", "app/template.yaml#function:ListOrders", "app/template.yaml#store:Orders"}, Stack: "app/template.yaml"},
+			Remediation: "Attach an authorizer.", Path: nids("principal:internet", "app/template.yaml#entry-point:OrdersApi GET /orders", "app/template.yaml#function:ListOrders", "app/template.yaml#store:Orders"), Stack: "app/template.yaml"},
 		{Rule: "NL3001", Category: rule.IAM, Severity: rule.Critical, Confidence: rule.ConfidenceHigh, Resource: "AdminRole",
-			File: "app/template.yaml", Line: 40, Message: `function Admin can perform every action ("*") <&>`, Remediation: "List the actions.", Path: []string{}, Stack: "app/template.yaml"},
+			File: "app/template.yaml", Line: 40, Message: `function Admin can perform every action ("*") <&>`, Remediation: "List the actions.", Path: nids(), Stack: "app/template.yaml"},
 		{Rule: "NL4008", Category: rule.Misconfig, Severity: rule.Medium, Confidence: rule.ConfidenceHigh, Resource: "Legacy",
-			File: "svc/serverless.yml", Line: 9, Message: "runtime nodejs16.x is deprecated since 2024-06-12", Remediation: "Upgrade.", Path: []string{}, Stack: "svc/serverless.yml"},
+			File: "svc/serverless.yml", Line: 9, Message: "runtime nodejs16.x is deprecated since 2024-06-12", Remediation: "Upgrade.", Path: nids(), Stack: "svc/serverless.yml"},
 		{Rule: "NL5001", Category: rule.DenialOfWallet, Severity: rule.Medium, Confidence: rule.ConfidenceMedium, Resource: "OrdersApi",
-			File: "app/template.yaml", Line: 21, Message: "worst case $1234.56 per hour", Remediation: "Throttle.", Path: []string{"principal:internet", "app/template.yaml#function:Unnamed"}, CostPerHour: 1234.56, Stack: "app/template.yaml"},
+			File: "app/template.yaml", Line: 21, Message: "worst case $1234.56 per hour", Remediation: "Throttle.", Path: nids("principal:internet", "app/template.yaml#function:Unnamed"), CostPerHour: 1234.56, Stack: "app/template.yaml"},
 		{Rule: "NL9999", Category: rule.Misconfig, Severity: rule.Info, Confidence: rule.ConfidenceLow, Resource: "X",
-			File: "", Line: 0, Message: "a finding without a position", Path: []string{}},
+			File: "", Line: 0, Message: "a finding without a position", Path: nids()},
 	}
 	fs = rule.Finish(fs)
 	d := &result.Document{
@@ -58,15 +58,15 @@ func sampleDoc() *result.Document {
 		}},
 		Graph: &graph.Graph{
 			Nodes: []*graph.Node{
-				{ID: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.NodeEntryPoint, Name: "GET /orders", File: "app/template.yaml", Line: 21},
-				{ID: "app/template.yaml#function:ListOrders", Kind: graph.NodeFunction, Name: "ListOrders", File: "app/template.yaml", Line: 30},
-				{ID: "app/template.yaml#store:Orders", Kind: graph.NodeStore, Name: "Orders", Sub: "table", File: "app/template.yaml", Line: 50},
-				{ID: "principal:internet", Kind: graph.NodePrincipal, Name: "Internet"},
+				{ID: nid("app/template.yaml#entry-point:OrdersApi GET /orders"), Name: "GET /orders", File: "app/template.yaml", Line: 21},
+				{ID: nid("app/template.yaml#function:ListOrders"), Name: "ListOrders", File: "app/template.yaml", Line: 30},
+				{ID: nid("app/template.yaml#store:Orders"), Name: "Orders", Sub: "table", File: "app/template.yaml", Line: 50},
+				{ID: nid("principal:internet"), Name: "Internet"},
 			},
 			Edges: []*graph.Edge{
-				{From: "principal:internet", To: "app/template.yaml#entry-point:OrdersApi GET /orders", Kind: graph.EdgeInvokes},
-				{From: "app/template.yaml#entry-point:OrdersApi GET /orders", To: "app/template.yaml#function:ListOrders", Kind: graph.EdgeInvokes},
-				{From: "app/template.yaml#function:ListOrders", To: "app/template.yaml#store:Orders", Kind: graph.EdgeReads, Via: "policy dynamodb:Query"},
+				{From: nid("principal:internet"), To: nid("app/template.yaml#entry-point:OrdersApi GET /orders"), Kind: graph.EdgeInvokes},
+				{From: nid("app/template.yaml#entry-point:OrdersApi GET /orders"), To: nid("app/template.yaml#function:ListOrders"), Kind: graph.EdgeInvokes},
+				{From: nid("app/template.yaml#function:ListOrders"), To: nid("app/template.yaml#store:Orders"), Kind: graph.EdgeReads, Via: "policy dynamodb:Query"},
 			},
 		},
 		Findings: fs,
@@ -170,4 +170,22 @@ func TestSARIFSchema(t *testing.T) {
 			t.Errorf("result %s: wrong ruleIndex", *res.RuleID)
 		}
 	}
+}
+
+// nid parses a node ID written as text, for test tables.
+func nid(s string) graph.NodeID {
+	id, err := graph.ParseNodeID(s)
+	if err != nil {
+		panic(err)
+	}
+	return id
+}
+
+// nids parses node IDs written as text.
+func nids(ss ...string) []graph.NodeID {
+	out := []graph.NodeID{}
+	for _, s := range ss {
+		out = append(out, nid(s))
+	}
+	return out
 }

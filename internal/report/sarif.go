@@ -10,6 +10,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
@@ -207,8 +208,8 @@ type pathNode struct {
 }
 
 // pathNodes indexes the graph's nodes by ID for the path writers.
-func pathNodes(doc *result.Document) map[string]pathNode {
-	m := map[string]pathNode{}
+func pathNodes(doc *result.Document) map[graph.NodeID]pathNode {
+	m := map[graph.NodeID]pathNode{}
 	if doc.Graph == nil {
 		return m
 	}
@@ -220,7 +221,7 @@ func pathNodes(doc *result.Document) map[string]pathNode {
 
 // pathName names one element of a path: its graph node's name, else what
 // its ID says.
-func pathName(id string, nodes map[string]pathNode) string {
+func pathName(id graph.NodeID, nodes map[graph.NodeID]pathNode) string {
 	if n, ok := nodes[id]; ok && n.name != "" {
 		return n.name
 	}
@@ -228,7 +229,7 @@ func pathName(id string, nodes map[string]pathNode) string {
 }
 
 // pathText names a path's elements, joined by sep.
-func pathText(path []string, nodes map[string]pathNode, sep string) string {
+func pathText(path []graph.NodeID, nodes map[graph.NodeID]pathNode, sep string) string {
 	names := make([]string, len(path))
 	for i, id := range path {
 		names[i] = pathName(id, nodes)
@@ -240,7 +241,7 @@ func pathText(path []string, nodes map[string]pathNode, sep string) string {
 // steps are the path's elements, each at its declaration) and the related
 // locations GitHub shows beside the result. It returns nil when the path
 // is empty.
-func sarifPath(f rule.Finding, nodes map[string]pathNode) (*sarif.CodeFlow, []*sarif.Location) {
+func sarifPath(f rule.Finding, nodes map[graph.NodeID]pathNode) (*sarif.CodeFlow, []*sarif.Location) {
 	if len(f.Path) == 0 {
 		return nil, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -91,7 +92,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		who := readers[fn]
 		sort.Strings(who)
 		f := pos[fn]
-		finding := rule.Finding{Resource: fn, Path: []string{kit.FnNode(p, fn)},
+		finding := rule.Finding{Resource: fn, Path: []graph.NodeID{kit.FnNode(p, fn)},
 			Message: fmt.Sprintf("the environment of function %s holds a secret (%s) that %d other principal(s) can read with lambda:GetFunctionConfiguration or lambda:GetFunction: %s",
 				fn, strings.Join(model.SortedUnique(secrets[fn]), ", "), len(who), strings.Join(who, "; "))}
 		finding.At(f.Pos)
