@@ -15,7 +15,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
@@ -87,7 +87,7 @@ func TestApps(t *testing.T) {
 	}
 }
 
-func summary(app *model.App, inputs []report.Input) string {
+func summary(app *model.App, inputs []result.Input) string {
 	var b strings.Builder
 	b.WriteString("inputs:\n")
 	for _, in := range inputs {

@@ -53,6 +53,9 @@ const (
 	NodeStore      NodeKind = "store" // tables, buckets, queues, topics, secrets, …
 	NodeRole       NodeKind = "role"
 	NodeUser       NodeKind = "user" // an IAM user of the stack (its groups' policies included)
+	// NodeStep is not a node of the graph: it is a step of a finding's
+	// path inside handler code ("file:line: note"), from StepID.
+	NodeStep NodeKind = "step"
 )
 
 // EdgeKind is the kind of a graph edge.

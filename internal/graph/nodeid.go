@@ -34,6 +34,10 @@ func ModelID(stack string, kind NodeKind, ref string) NodeID {
 // "service:sqs.amazonaws.com", …).
 func PrincipalID(ref string) NodeID { return NodeID{Kind: NodePrincipal, Ref: ref} }
 
+// StepID returns the path element of a step inside handler code (text is
+// "file:line: note"). It names no graph node; its text form is text.
+func StepID(text string) NodeID { return NodeID{Kind: NodeStep, Ref: text} }
+
 // IsZero reports whether id is the zero NodeID (no node).
 func (id NodeID) IsZero() bool { return id == NodeID{} }
 
@@ -41,6 +45,9 @@ func (id NodeID) IsZero() bool { return id == NodeID{} }
 func (id NodeID) String() string {
 	if id.IsZero() {
 		return ""
+	}
+	if id.Kind == NodeStep {
+		return id.Ref
 	}
 	if id.Stack == "" {
 		return string(id.Kind) + ":" + id.Ref
@@ -52,6 +59,9 @@ func (id NodeID) String() string {
 func (id NodeID) segs() [5]string {
 	if id.IsZero() {
 		return [5]string{}
+	}
+	if id.Kind == NodeStep {
+		return [5]string{"", "", "", "", id.Ref}
 	}
 	if id.Stack == "" {
 		return [5]string{"", "", string(id.Kind), ":", id.Ref}
@@ -100,11 +110,12 @@ func (id NodeID) Less(o NodeID) bool { return id.Compare(o) < 0 }
 // MarshalText writes the text form.
 func (id NodeID) MarshalText() ([]byte, error) { return []byte(id.String()), nil }
 
-// UnmarshalText parses the text form.
+// UnmarshalText parses the text form. Text that is not a node ID is a
+// step inside handler code (StepID): a finding's path holds both.
 func (id *NodeID) UnmarshalText(b []byte) error {
 	v, err := ParseNodeID(string(b))
 	if err != nil {
-		return err
+		v = StepID(string(b))
 	}
 	*id = v
 	return nil

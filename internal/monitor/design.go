@@ -69,14 +69,14 @@ func DesignOf(ctx context.Context, app *model.App, g *graph.Graph) Design {
 	if app == nil {
 		return d
 	}
-	connected := map[string]map[string]bool{} // function node → store model IDs
-	storeRef := map[string]string{}
+	connected := map[graph.NodeID]map[string]bool{} // function node → store model IDs
+	storeRef := map[graph.NodeID]string{}
 	public := map[string]bool{}
 	if g != nil {
-		kinds := map[string]*graph.Node{}
+		kinds := map[graph.NodeID]*graph.Node{}
 		for _, n := range g.Nodes {
 			kinds[n.ID] = n
-			if n.Kind == graph.NodeStore {
+			if n.ID.Kind == graph.NodeStore {
 				storeRef[n.ID] = n.Ref
 			}
 		}
@@ -87,14 +87,14 @@ func DesignOf(ctx context.Context, app *model.App, g *graph.Graph) Design {
 			}
 			var fn, store *graph.Node
 			switch {
-			case from.Kind == graph.NodeFunction && to.Kind == graph.NodeStore:
+			case from.ID.Kind == graph.NodeFunction && to.ID.Kind == graph.NodeStore:
 				fn, store = from, to
-			case from.Kind == graph.NodeStore && to.Kind == graph.NodeFunction:
+			case from.ID.Kind == graph.NodeStore && to.ID.Kind == graph.NodeFunction:
 				fn, store = to, from
-			case from.Kind == graph.NodeEntryPoint && to.Kind == graph.NodeStore,
-				from.Kind == graph.NodePrincipal && to.Kind == graph.NodeStore:
-				if from.Kind == graph.NodeEntryPoint || from.Sub == "anonymous" {
-					public[to.Stack+"\x00"+to.Ref] = true
+			case from.ID.Kind == graph.NodeEntryPoint && to.ID.Kind == graph.NodeStore,
+				from.ID.Kind == graph.NodePrincipal && to.ID.Kind == graph.NodeStore:
+				if from.ID.Kind == graph.NodeEntryPoint || from.Sub == "anonymous" {
+					public[to.ID.Stack+"\x00"+to.Ref] = true
 				}
 				continue
 			default:
@@ -106,9 +106,9 @@ func DesignOf(ctx context.Context, app *model.App, g *graph.Graph) Design {
 			connected[fn.ID][store.Ref] = true
 		}
 		for _, n := range g.Nodes {
-			// "…#entry-point:policy:<store ID>": a resource policy opens the store.
-			if n.Kind == graph.NodeEntryPoint && strings.Contains(n.ID, "#"+string(graph.NodeEntryPoint)+":policy:") {
-				public[n.Stack+"\x00"+n.ID[strings.LastIndex(n.ID, ":policy:")+len(":policy:"):]] = true
+			// Entry point "policy:<store ID>": a resource policy opens the store.
+			if store, ok := strings.CutPrefix(n.ID.Ref, "policy:"); ok && n.ID.Kind == graph.NodeEntryPoint {
+				public[n.ID.Stack+"\x00"+store] = true
 			}
 		}
 	}

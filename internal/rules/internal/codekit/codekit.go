@@ -6,6 +6,7 @@ package codekit
 import (
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
@@ -22,12 +23,12 @@ func Exposed(f *model.Flow) bool {
 
 // Steps renders a flow's steps as "file:line: note", source first, for a
 // finding's path.
-func Steps(f *model.Flow) []string {
-	out := make([]string, 0, len(f.Steps))
+func Steps(f *model.Flow) []graph.NodeID {
+	out := make([]graph.NodeID, 0, len(f.Steps))
 	for _, s := range f.Steps {
 		p := s.Pos
 		p.Col = 0
-		out = append(out, p.String()+": "+s.Note)
+		out = append(out, graph.StepID(p.String()+": "+s.Note))
 	}
 	return out
 }

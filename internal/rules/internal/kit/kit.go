@@ -494,7 +494,7 @@ func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report
 // every resource without condition (AdministratorAccess, Action "*").
 func Admin(e *iam.Effective) bool {
 	for _, f := range e.Flags {
-		if f.Kind == iam.FlagFullWildcard && f.Resource == "*" && f.Confidence == iam.ConfidenceHigh {
+		if f.Kind == iam.FlagFullWildcard && f.Resource == "*" && f.Confidence == model.ConfidenceHigh {
 			return true
 		}
 	}
