@@ -70,7 +70,7 @@ var nameHints = []string{"password", "passwd", "pwd", "secret", "token", "apikey
 // lower-cased.
 var (
 	notHintSuffixes = []string{"arn", "_name", "_id", "_path", "_url", "_uri"}
-	notHintParts    = []string{"_param", "_ttl", "_length", "_region", "_table", "_bucket", "_queue", "_topic", "_enabled", "_header"}
+	notHintParts    = []string{"_param", "_ttl", "_length", "_region", "_table", "_bucket", "_queue", "_topic", "_enabled", "_header", "permission", "_policy", "_type", "_version", "_rotation"}
 )
 
 var squash = strings.NewReplacer("_", "", "-", "")
@@ -195,13 +195,59 @@ func (d *Detector) byName(name, value string) (Kind, bool) {
 	lower := strings.ToLower(v)
 	switch {
 	case strings.HasPrefix(v, "${") || strings.HasPrefix(v, "{{resolve:") || strings.HasPrefix(lower, "arn:"),
+		strings.HasPrefix(lower, "@microsoft.keyvault("),
 		strings.HasPrefix(v, "/") || strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://"),
 		lower == "true" || lower == "false" || lower == "none" || lower == "null" || lower == "disabled" || lower == "enabled",
-		strings.Contains(lower, "changeme") || strings.Contains(lower, "placeholder") || strings.Contains(lower, "example") || strings.Contains(lower, "your-") || strings.Contains(lower, "your_") || strings.Contains(lower, "<") || strings.Contains(lower, "xxxx"),
+		Placeholder(v),
 		isNumber(v):
 		return "", false
 	}
 	return Password, true
+}
+
+// placeholderParts are pieces of text that mark a value as a stand-in for
+// the real secret ("xoxb-ENTER YOUR TOKEN HERE", "<api-key>", "changeme").
+var placeholderParts = []string{"changeme", "change_me", "change-me", "change me", "placeholder", "example", "your-", "your_", "your ",
+	"yourkey", "yourtoken", "yoursecret", "yourpassword", "<", ">", "xxxx", "****", "....", "enter ", "replace", "insert ", "here", "todo",
+	"tbd", "fixme", "dummy", "sample", "fake", "not-a-", "notreal", "not_real", "abc123", "123456", "qwerty", "foobar", "redacted"}
+
+// placeholderWords are words that, alone or combined with "my", "the",
+// "some", "test" and digits, make a value that names a secret instead of
+// being one ("MyAPIkey", "secret", "password123", "test-token").
+var placeholderWords = []string{"my", "the", "some", "test", "demo", "default", "dev", "local", "super", "very", "api", "key", "secret",
+	"password", "passwd", "pass", "pwd", "token", "auth", "access", "client", "private", "webhook", "value", "string", "bot", "app",
+	"admin", "user", "root", "db", "database", "foo", "bar", "baz", "abc", "xyz", "hello", "world"}
+
+// Placeholder reports whether a value stored under a secret-like name is a
+// stand-in for the real secret rather than one: a template hint ("ENTER
+// YOUR TOKEN HERE", "<api-key>"), a well-known dummy ("abc123",
+// "changeme") or a value made only of words that name a secret
+// ("MyAPIkey", "secret123", "test-password").
+func Placeholder(v string) bool {
+	lower := strings.ToLower(strings.TrimSpace(v))
+	for _, p := range placeholderParts {
+		if strings.Contains(lower, p) {
+			return true
+		}
+	}
+	rest := strings.Trim(squash.Replace(strings.ReplaceAll(lower, ".", "")), "0123456789!")
+	if rest == "" {
+		return false
+	}
+	for rest != "" {
+		found := false
+		for _, w := range placeholderWords {
+			if strings.HasPrefix(rest, w) {
+				rest = strings.TrimLeft(rest[len(w):], "0123456789")
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 func isNumber(s string) bool {

@@ -40,6 +40,14 @@ func TestFind(t *testing.T) {
 		{"hex digest", "CHECKSUM", "9b74c9897bac770ffc029102a200c5de", nil},
 		{"url without password", "ENDPOINT", "https://api.example.com/v1", nil},
 		{"short", "PASSWORD", "abc", nil},
+		{"well-known dummy", "DARK_SKY_API_KEY", "abc123", nil},
+		{"value naming the secret", "POSTMARK_API_KEY", "MyAPIkey", nil},
+		{"word and digits", "ADMIN_PASSWORD", "password123", nil},
+		{"template hint", "SLACK_TOKEN", "xoxb-ENTER YOUR BOT'S ACCESS TOKEN HERE", nil},
+		{"angle-bracket hint", "API_KEY", "<your api key>", nil},
+		{"azure key vault reference", "CLIENT_SECRET", "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/x/)", nil},
+		{"permission list item", "secret_permissions", "Delete", nil},
+		{"real password with a word in it", "DB_PASSWORD", "secret-Hx7qpL2zz", []Kind{Password}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -200,7 +200,7 @@ func (a *arm) resource(r *model.Value, parentType, parentName string) {
 	props := r.Get("properties")
 	lt := strings.ToLower(typ)
 	id := a.id(name, typ)
-	a.st.Resources = append(a.st.Resources, &model.Resource{ID: id, Type: typ, Pos: r.Pos, Properties: props})
+	a.st.Resources = append(a.st.Resources, &model.Resource{ID: id, Type: typ, Pos: r.Pos, Properties: a.evalTree(props)})
 	switch {
 	case lt == "microsoft.web/sites" && strings.Contains(strings.ToLower(r.Get("kind").String()), "functionapp"):
 		a.site(r, id, name)

@@ -48,9 +48,29 @@ type Found struct {
 // Secrets returns the secrets in the stack's strings, each site once:
 // inline code, SSM parameter values, parameter defaults, environment
 // variables, then every other resource property.
+//
+// A secret that reaches a property or an environment variable from a
+// parameter or variable (!Ref, !Sub, var.x) is reported once, at the
+// parameter default that holds it, not again at every use.
 func Secrets(st *model.Stack, d *secret.Detector) []Found {
 	var out []Found
 	seen := map[*model.Value]bool{}
+	var params []string
+	for _, p := range st.Parameters {
+		for _, v := range []*model.Value{p.Default, p.Value} {
+			if v.IsResolved() && v.Kind == model.String && len(v.Str) >= 6 {
+				params = append(params, v.Str)
+			}
+		}
+	}
+	fromParam := func(text string) bool {
+		for _, p := range params {
+			if strings.Contains(text, p) || strings.Contains(p, text) {
+				return true
+			}
+		}
+		return false
+	}
 	add := func(s Site) {
 		v := s.Value
 		if v == nil || seen[v] {
@@ -62,6 +82,9 @@ func Secrets(st *model.Stack, d *secret.Detector) []Found {
 		}
 		for _, m := range d.Find(s.Name, v.Str) {
 			if !plausible(s.Name, v.Str[m.Start:m.End], m) {
+				continue
+			}
+			if (s.Kind == SiteEnv || s.Kind == SiteProperty) && fromParam(v.Str[m.Start:m.End]) {
 				continue
 			}
 			f := Found{Site: s, Match: m, Masked: secret.Mask(v.Str[m.Start:m.End])}
