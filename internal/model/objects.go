@@ -621,3 +621,45 @@ type Binding struct {
 	// access).
 	Note string `json:"note,omitempty"`
 }
+
+// Provider returns the cloud the store lives in, read from its resource
+// type (AWS::…, aws_…, azurerm_…, Microsoft.…, azure:…, google_…,
+// google:…, openwhisk:…), or "" when the type does not say. A Terraform
+// root can hold stores of several clouds, so the stack's platform is only
+// the fallback.
+func (s *Store) Provider() Provider {
+	t := strings.ToLower(s.Type)
+	switch {
+	case strings.HasPrefix(t, "aws::") || strings.HasPrefix(t, "aws_"):
+		return AWS
+	case strings.HasPrefix(t, "azurerm_") || strings.HasPrefix(t, "microsoft.") || strings.HasPrefix(t, "azure:"):
+		return Azure
+	case strings.HasPrefix(t, "google_") || strings.HasPrefix(t, "google:") || strings.HasPrefix(t, "firebase"):
+		return Google
+	case strings.HasPrefix(t, "openwhisk:"):
+		return OpenWhisk
+	}
+	return ""
+}
+
+// Describe names the encryption kind for people in the words of provider
+// p: the provider-owned default is "aws-owned" on AWS, "microsoft-managed"
+// on Azure, "google-managed" on Google Cloud and "provider default"
+// elsewhere.
+func (k EncryptionKind) Describe(p Provider) string {
+	switch k {
+	case EncryptionUnknown:
+		return "unknown"
+	case EncryptionAWSOwned, EncryptionAWSManaged:
+		switch p {
+		case AWS, "":
+			return string(k)
+		case Azure:
+			return "microsoft-managed"
+		case Google:
+			return "google-managed"
+		}
+		return "provider default"
+	}
+	return string(k)
+}

@@ -269,10 +269,11 @@ func writeStack(w io.Writer, st *model.Stack, c func(string, string) string) {
 			if s.Classification != "" {
 				extra = "  [" + s.Classification + "]"
 			}
-			enc := string(s.Encryption.Kind)
-			if enc == "" {
-				enc = "unknown"
+			prov := s.Provider()
+			if prov == "" {
+				prov = st.Platform()
 			}
+			enc := s.Encryption.Kind.Describe(prov)
 			p("    %s  %s  encryption: %s%s\n", pad(s.ID, iw), pad(string(s.Kind), kw), enc, extra)
 		}
 	}
