@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/custom"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -87,6 +89,43 @@ type ruleFlags struct {
 	only        []string
 	baseline    string
 	baselineOut string
+	customDirs  []string
+	// loaded is every rule of the scan: the built-in rules and the custom
+	// rules of --rules and the configuration file (set by options).
+	loaded []*rule.Rule
+}
+
+// all returns the rules of the scan (the built-in ones before options ran).
+func (r *ruleFlags) all() []*rule.Rule {
+	if r.loaded == nil {
+		return rules.All()
+	}
+	return r.loaded
+}
+
+// loadCustom compiles the custom rules of --rules and of the
+// configuration file's rules list; a rule that does not compile is a
+// usage error naming its file and line.
+func (r *ruleFlags) loadCustom(ctx context.Context, cfg *config.Config) ([]*rule.Rule, error) {
+	var out []*rule.Rule
+	for _, dir := range append(append([]string{}, r.customDirs...), cfg.RuleDirs()...) {
+		rs, err := custom.LoadDir(ctx, dir, custom.Options{})
+		if err != nil {
+			return nil, usageError("custom rules: %v", err)
+		}
+		out = append(out, rs...)
+	}
+	seen := map[string]bool{}
+	for _, b := range rules.All() {
+		seen[b.ID] = true
+	}
+	for _, c := range out {
+		if seen[c.ID] {
+			return nil, usageError("custom rules: rule %s is defined twice", c.ID)
+		}
+		seen[c.ID] = true
+	}
+	return out, nil
 }
 
 func (r *ruleFlags) register(cmd *cobra.Command) {
@@ -95,19 +134,26 @@ func (r *ruleFlags) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&r.only, "rule", nil, "report only these rules: IDs (NL1001), prefixes (NL3*) or categories (iam); repeatable or comma-separated")
 	fl.StringVar(&r.baseline, "baseline", "", "report only findings that are not in this baseline file (see --write-baseline)")
 	fl.StringVar(&r.baselineOut, "write-baseline", "", "write the findings of this scan to FILE as a baseline")
+	fl.StringSliceVar(&r.customDirs, "rules", nil, "load custom CEL rules from the .yaml files in DIR (see docs/custom-rules.md); repeatable")
 }
 
 // options turns the flags into rule options; the configuration file
 // (--config, or nightlight.yaml in the first scanned directory) supplies
 // ignores.
-func (r *ruleFlags) options(configFile string, paths []string) (rules.Options, error) {
+func (r *ruleFlags) options(ctx context.Context, configFile string, paths []string) (rules.Options, error) {
 	var o rules.Options
 	cfg, err := config.Find(configFile, paths)
 	if err != nil {
 		return o, &exitError{code: ExitError, err: err}
 	}
 	o.Config = cfg
-	if err := checkConfigIgnores(cfg, rules.All()); err != nil {
+	extra, err := r.loadCustom(ctx, cfg)
+	if err != nil {
+		return o, err
+	}
+	r.loaded = append(rules.All(), extra...)
+	o.Rules = r.loaded
+	if err := checkConfigIgnores(cfg, r.all()); err != nil {
 		return o, err
 	}
 	if r.severity != "" {
@@ -117,7 +163,7 @@ func (r *ruleFlags) options(configFile string, paths []string) (rules.Options, e
 		}
 		o.MinSeverity = s
 	}
-	if err := checkRulePatterns(r.only, rules.All()); err != nil {
+	if err := checkRulePatterns(r.only, r.all()); err != nil {
 		return o, err
 	}
 	o.Only = r.only
@@ -153,7 +199,7 @@ func (r *ruleFlags) writeBaseline(doc *result.Document) error {
 func writeRulesFormat(w io.Writer, f *scanFlags, doc *result.Document) error {
 	switch f.format {
 	case "sarif":
-		return report.WriteSARIF(w, doc, rules.All())
+		return report.WriteSARIF(w, doc, f.rules.all())
 	case "junit":
 		threshold := rule.Severity("")
 		if t := rule.Severity(strings.ToLower(f.failOn)); t.Rank() >= 0 {

@@ -21,7 +21,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
@@ -142,14 +141,14 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err != nil {
 				return err
 			}
-			if opts.Rules, err = f.rules.options(f.config, args); err != nil {
+			if opts.Rules, err = f.rules.options(cmd.Context(), f.config, args); err != nil {
 				return err
 			}
 			doc, err := f.run(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}
-			if err := warnIgnores(env, opts.Rules.Config, doc, rules.All(), time.Now(), f.quiet); err != nil {
+			if err := warnIgnores(env, opts.Rules.Config, doc, f.rules.all(), time.Now(), f.quiet); err != nil {
 				return err
 			}
 			if err := f.rules.writeBaseline(doc); err != nil {
@@ -211,7 +210,7 @@ func writeReport(env *Env, f *scanFlags, doc *result.Document) (err error) {
 	case "text":
 		color := !f.noColor && f.output == "" && env.IsTerminal != nil && env.IsTerminal(env.Stdout) && os.Getenv("NO_COLOR") == ""
 		write = func(w io.Writer) error {
-			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: f.inventory, Titles: report.RuleTitles(rules.All())})
+			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: f.inventory, Titles: report.RuleTitles(f.rules.all())})
 		}
 	case "json":
 		write = func(w io.Writer) error { return report.WriteJSON(w, doc) }

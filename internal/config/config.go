@@ -77,6 +77,27 @@ type Config struct {
 	Boundaries []Boundary `yaml:"boundaries"`
 	// Ignore suppresses findings (see Ignore).
 	Ignore []Ignore `yaml:"ignore"`
+	// Rules are directories of custom rule files (package custom), as
+	// written: relative paths are relative to the configuration file.
+	Rules []string `yaml:"rules"`
+	// RulesPos is where Rules is written.
+	RulesPos model.Pos `yaml:"-"`
+}
+
+// RuleDirs returns the custom rule directories with relative paths
+// resolved against the configuration file's directory.
+func (c *Config) RuleDirs() []string {
+	if c == nil {
+		return nil
+	}
+	out := make([]string, 0, len(c.Rules))
+	for _, d := range c.Rules {
+		if !filepath.IsAbs(d) && c.File != "" {
+			d = filepath.Join(filepath.Dir(c.File), d)
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // Classification gives stores a data classification.
@@ -339,8 +360,10 @@ func (p *parser) list(n *yaml.Node, what string, fn func(item *yaml.Node)) {
 }
 
 func (p *parser) config(n *yaml.Node, c *Config) {
-	p.fields(n, "configuration", []string{"version", "classifications", "groups", "flows", "boundaries", "ignore"}, func(key string, v *yaml.Node) {
+	p.fields(n, "configuration", []string{"version", "classifications", "groups", "flows", "boundaries", "ignore", "rules"}, func(key string, v *yaml.Node) {
 		switch key {
+		case "rules":
+			c.Rules, c.RulesPos = p.strs(v, "rules"), p.pos(v)
 		case "version":
 			s := p.str(v, "version")
 			if s != "" && s != "1" {
