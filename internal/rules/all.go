@@ -19,6 +19,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1021"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1022"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1023"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1024"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1025"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1040"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1042"
@@ -72,6 +74,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4024"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4025"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4026"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4027"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4028"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4060"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4061"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4101"
@@ -82,6 +86,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4106"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4107"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4108"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4109"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4120"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5002"
@@ -125,6 +130,8 @@ func All() []*rule.Rule {
 		nl1021.Rule(),
 		nl1022.Rule(),
 		nl1023.Rule(),
+		nl1024.Rule(),
+		nl1025.Rule(),
 		nl1040.Rule(),
 		nl1041.Rule(),
 		nl1042.Rule(),
@@ -178,6 +185,8 @@ func All() []*rule.Rule {
 		nl4024.Rule(),
 		nl4025.Rule(),
 		nl4026.Rule(),
+		nl4027.Rule(),
+		nl4028.Rule(),
 		nl4060.Rule(),
 		nl4061.Rule(),
 		nl4101.Rule(),
@@ -188,6 +197,7 @@ func All() []*rule.Rule {
 		nl4106.Rule(),
 		nl4107.Rule(),
 		nl4108.Rule(),
+		nl4109.Rule(),
 		nl4120.Rule(),
 		nl5001.Rule(),
 		nl5002.Rule(),
