@@ -9,8 +9,10 @@ package nl4027
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
@@ -39,6 +41,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil
+	}
 	byRole := map[string][]string{}
 	var order []string
 	for _, f := range p.Stack.Functions {
@@ -53,7 +58,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 				break
 			}
 		}
-		if logs {
+		if logs || mayLog(p.Facts.Allows(e.Role)) {
 			continue
 		}
 		if _, ok := byRole[e.Role]; !ok {
@@ -77,4 +82,27 @@ func run(ctx context.Context, p *rule.Pass) error {
 		})
 	}
 	return nil
+}
+
+// mayLog reports whether an Allow statement's actions cover writing logs,
+// whatever its resource, or cannot be read (a symbolic action): the rule
+// reports only roles that certainly cannot log.
+func mayLog(stmts []*iam.Statement) bool {
+	for _, s := range stmts {
+		if s.NotAction {
+			return true
+		}
+		for _, a := range s.ActionStrings() {
+			a = strings.ToLower(a)
+			if strings.Contains(a, "${") || a == "" {
+				return true
+			}
+			for _, want := range []string{"logs:putlogevents", "logs:createlogstream"} {
+				if ok, _ := path.Match(a, want); ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
