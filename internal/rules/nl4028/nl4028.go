@@ -11,6 +11,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4028.
@@ -45,6 +46,9 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	if !kit.IsAWS(p.Stack) {
+		return nil // other platforms' Kafka triggers have no on-failure destinations
+	}
 	for _, tr := range p.Stack.Triggers {
 		if tr.Kind != model.TriggerKafka || tr.OnFailure.IsSet() {
 			continue
