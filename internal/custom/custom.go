@@ -80,6 +80,9 @@ type spec struct {
 	Message     string   `yaml:"message"`
 	Description string   `yaml:"description"`
 	Remediation string   `yaml:"remediation"`
+	// Platforms limits the rule to stacks of these providers (aws, azure,
+	// google, openwhisk); empty means every platform.
+	Platforms []string `yaml:"platforms"`
 }
 
 // LoadDir loads every *.yaml and *.yml file directly in dir, sorted by
@@ -222,7 +225,7 @@ func yamlMsg(err error) string {
 
 // known are the keys a rule may have.
 var known = map[string]bool{"id": true, "title": true, "severity": true, "confidence": true, "category": true,
-	"resources": true, "condition": true, "message": true, "description": true, "remediation": true}
+	"resources": true, "condition": true, "message": true, "description": true, "remediation": true, "platforms": true}
 
 func compileRule(env *cel.Env, src source, n *yaml.Node, limit uint64) (*rule.Rule, error) {
 	file := src.file
@@ -231,7 +234,7 @@ func compileRule(env *cel.Env, src source, n *yaml.Node, limit uint64) (*rule.Ru
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; !known[k.Value] {
-			return nil, &Error{Pos: pos(file, k), Msg: fmt.Sprintf("unknown key %q (known: id, title, severity, confidence, category, resources, condition, message, description, remediation)", k.Value)}
+			return nil, &Error{Pos: pos(file, k), Msg: fmt.Sprintf("unknown key %q (known: id, title, severity, confidence, category, resources, condition, message, description, remediation, platforms)", k.Value)}
 		}
 	}
 	var s spec
@@ -303,6 +306,18 @@ func compileRule(env *cel.Env, src source, n *yaml.Node, limit uint64) (*rule.Ru
 		}
 		c.kinds = append(c.kinds, kindProgram{kind: k, cond: cond, msg: msg})
 	}
+	platforms := []model.Provider{model.AnyProvider}
+	if len(s.Platforms) > 0 {
+		platforms = nil
+		for _, pl := range s.Platforms {
+			switch pr := model.Provider(strings.ToLower(pl)); pr {
+			case model.AWS, model.Azure, model.Google, model.OpenWhisk:
+				platforms = append(platforms, pr)
+			default:
+				return nil, bad("platforms", "rule %s: unknown platform %q (known: aws, azure, google, openwhisk)", s.ID, pl)
+			}
+		}
+	}
 	desc := s.Description
 	if desc == "" {
 		desc = "Custom rule from " + file + "."
@@ -311,7 +326,7 @@ func compileRule(env *cel.Env, src source, n *yaml.Node, limit uint64) (*rule.Ru
 		s.Remediation = "See the custom rule " + s.ID + " in " + file + "."
 	}
 	return &rule.Rule{
-		ID: s.ID, Title: s.Title, Category: cat, Severity: rule.Severity(s.Severity), Confidence: conf,
+		ID: s.ID, Title: s.Title, Category: cat, Severity: rule.Severity(s.Severity), Confidence: conf, Platforms: platforms,
 		Doc: rule.Doc{Description: desc, Bad: "condition: " + s.Condition, Good: "(a resource for which the condition is false)", Remediation: s.Remediation},
 		Run: c.run,
 	}, nil

@@ -52,6 +52,8 @@ func TestCompileErrors(t *testing.T) {
 			"r.yaml:3:11: rule X-1: severity \"severe\""},
 		{"bad kind", "id: X-1\ntitle: t\nseverity: low\nresources: [bucket]\ncondition: \"true\"\nmessage: m\n",
 			"r.yaml:4:12: rule X-1: unknown resource kind \"bucket\""},
+		{"bad platform", "id: X-1\ntitle: t\nseverity: low\nresources: [store]\nplatforms: [aws, gcp]\ncondition: \"true\"\nmessage: m\n",
+			"r.yaml:5:12: rule X-1: unknown platform \"gcp\""},
 		{"built-in id", "id: NL1001\ntitle: t\nseverity: low\nresources: [store]\ncondition: \"true\"\nmessage: m\n",
 			"r.yaml:1:5: rule id \"NL1001\""},
 		{"yaml", "id: [\n", "r.yaml:"},

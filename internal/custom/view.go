@@ -3,7 +3,6 @@ package custom
 import (
 	"context"
 	"sort"
-	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -139,7 +138,7 @@ type object struct {
 	id       string
 	pos      model.Pos
 	val      any
-	graphIDs []string
+	graphIDs []graph.NodeID
 }
 
 // viewer builds views for one stack.
@@ -150,21 +149,20 @@ type viewer struct {
 	stack Stack
 	edges []Edge
 	// public is the set of graph nodes reachable from the internet.
-	public map[string]bool
+	public map[graph.NodeID]bool
 }
 
 func newViewer(ctx context.Context, p *rule.Pass) *viewer {
 	st := p.Stack
-	v := &viewer{ctx: ctx, p: p, g: p.Graph, public: map[string]bool{},
+	v := &viewer{ctx: ctx, p: p, g: p.Graph, public: map[graph.NodeID]bool{},
 		stack: Stack{ID: st.ID, Format: string(st.Format), Provider: string(st.Provider), Name: st.Name}}
 	if v.g != nil {
 		for _, id := range v.g.Reachable(graph.PrincipalInternet) {
 			v.public[id] = true
 		}
-		prefix := st.ID + "#"
 		for _, e := range v.g.Edges {
-			if strings.HasPrefix(e.From, prefix) || strings.HasPrefix(e.To, prefix) {
-				v.edges = append(v.edges, Edge{From: e.From, To: e.To, Kind: string(e.Kind), Via: e.Via})
+			if e.From.Stack == st.ID || e.To.Stack == st.ID {
+				v.edges = append(v.edges, Edge{From: e.From.String(), To: e.To.String(), Kind: string(e.Kind), Via: e.Via})
 			}
 		}
 	}
@@ -198,7 +196,7 @@ func tags(ts []model.Tag) map[string]string {
 
 // neighbours returns the model IDs of the nodes at the other end of the
 // edges of kind touching node id (out: id is the source).
-func (v *viewer) neighbours(id string, kind graph.EdgeKind, out bool, nodeKind graph.NodeKind) []string {
+func (v *viewer) neighbours(id graph.NodeID, kind graph.EdgeKind, out bool, nodeKind graph.NodeKind) []string {
 	var res []string
 	if v.g == nil {
 		return []string{}
@@ -207,7 +205,7 @@ func (v *viewer) neighbours(id string, kind graph.EdgeKind, out bool, nodeKind g
 		if e.Kind != kind {
 			continue
 		}
-		other := ""
+		var other graph.NodeID
 		switch {
 		case out && e.From == id:
 			other = e.To
@@ -216,7 +214,7 @@ func (v *viewer) neighbours(id string, kind graph.EdgeKind, out bool, nodeKind g
 		default:
 			continue
 		}
-		if n := v.g.Node(other); n != nil && (nodeKind == "" || n.Kind == nodeKind) {
+		if n := v.g.Node(other); n != nil && (nodeKind == "" || n.ID.Kind == nodeKind) {
 			name := n.Ref
 			if name == "" {
 				name = n.Name
@@ -228,13 +226,13 @@ func (v *viewer) neighbours(id string, kind graph.EdgeKind, out bool, nodeKind g
 }
 
 // callers returns the names of the principals that reach node id.
-func (v *viewer) callers(id string) []string {
+func (v *viewer) callers(id graph.NodeID) []string {
 	if v.g == nil {
 		return []string{}
 	}
 	var res []string
 	for _, r := range v.g.Reaching(id) {
-		if n := v.g.Node(r); n != nil && n.Kind == graph.NodePrincipal {
+		if n := v.g.Node(r); n != nil && n.ID.Kind == graph.NodePrincipal {
 			res = append(res, n.Name)
 		}
 	}
@@ -366,11 +364,11 @@ func (v *viewer) objects(kind string) []object {
 	switch kind {
 	case KindFunction:
 		for _, f := range st.Functions {
-			out = append(out, object{kind: kind, id: f.ID, pos: f.Pos, val: v.function(f), graphIDs: []string{graph.ID(st.ID, graph.NodeFunction, f.ID)}})
+			out = append(out, object{kind: kind, id: f.ID, pos: f.Pos, val: v.function(f), graphIDs: []graph.NodeID{graph.ID(st.ID, graph.NodeFunction, f.ID)}})
 		}
 	case KindStore:
 		for _, s := range st.Stores {
-			out = append(out, object{kind: kind, id: s.ID, pos: s.Pos, val: v.store(s), graphIDs: []string{graph.ID(st.ID, graph.NodeStore, s.ID)}})
+			out = append(out, object{kind: kind, id: s.ID, pos: s.Pos, val: v.store(s), graphIDs: []graph.NodeID{graph.ID(st.ID, graph.NodeStore, s.ID)}})
 		}
 	case KindAPI:
 		for _, a := range st.APIs {
@@ -378,11 +376,11 @@ func (v *viewer) objects(kind string) []object {
 		}
 	case KindRoute:
 		for _, ep := range st.EntryPoints {
-			out = append(out, object{kind: kind, id: ep.ID, pos: ep.Pos, val: v.route(ep), graphIDs: []string{graph.ID(st.ID, graph.NodeEntryPoint, ep.ID)}})
+			out = append(out, object{kind: kind, id: ep.ID, pos: ep.Pos, val: v.route(ep), graphIDs: []graph.NodeID{graph.ID(st.ID, graph.NodeEntryPoint, ep.ID)}})
 		}
 	case KindRole:
 		for _, r := range st.Roles {
-			out = append(out, object{kind: kind, id: r.ID, pos: r.Pos, val: v.role(r), graphIDs: []string{graph.ID(st.ID, graph.NodeRole, r.ID)}})
+			out = append(out, object{kind: kind, id: r.ID, pos: r.Pos, val: v.role(r), graphIDs: []graph.NodeID{graph.ID(st.ID, graph.NodeRole, r.ID)}})
 		}
 	}
 	return out

@@ -29,6 +29,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "An API Gateway resource policy that allows execute-api:Invoke to Principal \"*\" with no condition on the caller opens the API to every AWS account. On a PRIVATE API that means any VPC endpoint, including one an attacker creates in their own account, can reach it: the API is private only with an aws:SourceVpce or aws:SourceVpc condition. On routes with AWS_IAM authorization it means any IAM user or role of any account passes the check. A public API with another authorizer is not reported: there the policy changes nothing.",
 			Bad: `Policy:

@@ -27,6 +27,7 @@ func Rule() *rule.Rule {
 		Category:   rule.AttackSurface,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "A queue or topic policy that lets s3.amazonaws.com send messages must pin the bucket's account with aws:SourceAccount (or aws:SourceOrgID). Bucket ARNs (arn:aws:s3:::name) carry no account ID, so aws:SourceArn alone trusts whoever owns a bucket of that name: after you delete the bucket, or for a name nobody has taken yet, another account can create it and send forged event notifications into your application. Without any condition, every bucket of every account can.",
 			Bad: `Statement:

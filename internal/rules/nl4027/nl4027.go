@@ -9,6 +9,8 @@ package nl4027
 import (
 	"context"
 	"fmt"
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"path"
 	"strings"
 
@@ -25,6 +27,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceMedium,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Lambda writes a function's output to CloudWatch Logs with the function's own execution role. A role without logs:CreateLogStream and logs:PutLogEvents (AWSLambdaBasicExecutionRole, or the statements SAM and the Serverless Framework add by default) leaves no trace of errors, abuse or an intrusion: an incident-response blind spot. Roles with a policy nightlight cannot see (an unknown managed policy, a role from outside the stack) are not reported.",
 			Bad: `resource "aws_iam_role" "fn" {
@@ -41,9 +44,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil
-	}
 	byRole := map[string][]string{}
 	var order []string
 	for _, f := range p.Stack.Functions {
@@ -72,7 +72,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if r == nil {
 			continue
 		}
-		path := make([]string, 0, len(fns))
+		path := make([]graph.NodeID, 0, len(fns))
 		for _, fn := range fns {
 			path = append(path, kit.FnNode(p, fn))
 		}

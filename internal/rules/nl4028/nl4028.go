@@ -11,7 +11,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4028.
@@ -22,6 +21,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Lambda reads a Kafka partition (Amazon MSK or a self-managed cluster) in order. When a batch fails, it is retried until the records expire from the topic (the topic's retention, often days), and nothing behind it in the partition is processed meanwhile: one poison record stalls the consumer and the records are then dropped without a trace. Kafka event source mappings accept an on-failure destination (SQS, SNS, S3 or another Kafka topic) together with MaximumRetryAttempts.",
 			Bad: `Events:
@@ -46,9 +46,6 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	if !kit.IsAWS(p.Stack) {
-		return nil // other platforms' Kafka triggers have no on-failure destinations
-	}
 	for _, tr := range p.Stack.Triggers {
 		if tr.Kind != model.TriggerKafka || tr.OnFailure.IsSet() {
 			continue

@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Category:   rule.Secrets,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
+		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
 			Description: "Stack outputs are plain text. CloudFormation shows them to anyone allowed cloudformation:DescribeStacks (and exports to every stack of the account and region); Terraform writes them to the state file and prints them after apply unless marked sensitive. An output that carries an access key's secret, an app client secret, a generated password or a NoEcho parameter hands the secret to everyone who can read the stack.",
 			Bad: `Outputs:
