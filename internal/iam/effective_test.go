@@ -294,6 +294,13 @@ func TestBroadResource(t *testing.T) {
 		"arn:aws:sqs:*:*:*":                                         true,
 		"arn:*":                                                     true,
 		"arn:aws:secretsmanager:*:*:secret:prod/*":                  false,
+		// Issue 15, item 4: the first part of an execute-api resource,
+		// and a symbol opening the resource part, name one resource.
+		"arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/*": false,
+		"arn:aws:execute-api:*:*:abcdef1234/*":                                   false,
+		"arn:aws:execute-api:*:*:*/*":                                            true,
+		"arn:aws:execute-api:*:*:*":                                              true,
+		"arn:aws:dynamodb:*:*:${Table}/*":                                        false,
 	} {
 		if got := broadResource(r); got != want {
 			t.Errorf("broadResource(%q) = %v, want %v", r, got, want)

@@ -90,9 +90,10 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 		groups[k] = append(groups[k], action)
 		condGroups[k] = condGroups[k] || cond
 	}
+	ps := e.PolicySet()
 	for _, g := range e.Grants {
 		act := a.Catalog.Lookup(g.Action)
-		if broadResource(g.Resource) && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) {
+		if broadResource(g.Resource) && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) && !a.arnsDenied(ps, act) {
 			add(key{FlagWildcardResource, g.Statement, g.Resource}, g.Action, g.Conditional)
 		}
 		if g.Access == catalog.PermissionsManagement {
@@ -147,6 +148,26 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 	return out
 }
 
+// arnsDenied reports whether an unconditional Deny in ps covers every ARN
+// the action can name, so that a grant on "*" only reaches what has no
+// ARN (sns:Publish denied on arn:aws:sns:*:*:* still sends SMS to phone
+// numbers): nothing is left to scope to resource ARNs.
+func (a *Analyzer) arnsDenied(ps *PolicySet, act *catalog.Action) bool {
+	fs := a.fit.formats(a.Catalog, act)
+	if fs.unknown || len(fs.arns) == 0 {
+		return false
+	}
+	for _, f := range fs.arns {
+		// The partition of the account is a literal in practice.
+		f = strings.ReplaceAll(f, "${fmt:Partition}", "aws")
+		d := ps.Evaluate(&Request{Action: act.String(), Resource: f})
+		if d.Outcome != OutcomeExplicitDeny || d.Conditional {
+			return false
+		}
+	}
+	return true
+}
+
 // hasResourceTypes reports whether the action can be limited to resource
 // ARNs (so Resource "*" is broader than needed): it requires a resource of
 // some type. The catalog marks a type required only when it is the one
@@ -183,6 +204,9 @@ func sortFlags(fs []Flag) {
 	})
 }
 
+// nameMark stands for a template symbol (a name) in broadResource.
+const nameMark = "\u00a7"
+
 // broadResource reports whether a resource pattern covers every resource of
 // its type: "*", "arn:aws:s3:::*", "arn:aws:dynamodb:*:*:table/*",
 // "arn:aws:logs:*:*:log-group:*".
@@ -193,7 +217,7 @@ func broadResource(r string) bool {
 	// Pseudo parameters name this account and region: as broad as "*"
 	// for the question asked here. Other symbols name something specific.
 	for _, ph := range placeholders(r) {
-		with := "x"
+		with := nameMark
 		if strings.HasPrefix(ph, "AWS::") {
 			with = "*"
 		}
@@ -206,8 +230,17 @@ func broadResource(r string) bool {
 	// Region and account do not narrow much (a function's own account is
 	// the usual literal): only the resource part decides.
 	res := p.segs[5]
-	if p.segs[2] == "s3" {
+	if strings.HasPrefix(res, nameMark) {
+		// A symbol opens the resource part: it is a name
+		// (${WebSocketApi}/*, ${Bucket}/*), so one resource.
+		return false
+	}
+	switch p.segs[2] {
+	case "s3":
 		return res == "*" || res == "*/*"
+	case "execute-api":
+		// api-id/stage/method/path: the first part names the API.
+		return res == "*" || strings.HasPrefix(res, "*/")
 	}
 	if i := strings.IndexAny(res, "/:"); i > 0 && !strings.ContainsAny(res[:i], "*?$") {
 		res = res[i+1:]

@@ -42,7 +42,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s has Resource \"*\" on data actions that can be limited to specific resources (%s): it can touch every such resource in the account, not only its own", kit.Who(f.Functions), kit.Actions(f.Actions, 5)))
+		kit.ReportFlag(p, f, fmt.Sprintf("%s has Resource %q on data actions that can be limited to specific resources (%s): it can touch every such resource in the account, not only its own", kit.Who(f.Functions), f.Resource, kit.Actions(f.Actions, 5)))
 	}
 	return nil
 }
