@@ -51,11 +51,11 @@ func run(ctx context.Context, p *rule.Pass) error {
 		return nil
 	}
 	for _, a := range an.Principals {
-		if a.Reach == nil {
+		// Groups with members are reported by each member, with its own
+		// paths; a principal whose one path is sts:AssumeRole on "*" by
+		// NL3016.
+		if !kit.EscalationReported(a) {
 			continue
-		}
-		if a.Kind == iam.GroupPrincipal && len(a.Members) > 0 {
-			continue // each member reports it, with its own paths
 		}
 		report(p, a)
 	}
@@ -95,6 +95,12 @@ func report(p *rule.Pass, a *iam.Actor) {
 	msg := fmt.Sprintf("%s reach %s: %s", who, r.Summary(), strings.Join(list, "; "))
 	if a.Kind == iam.PolicyPrincipal {
 		msg = strings.Replace(msg, " can reach ", " reach ", 1)
+	}
+	if a.Kind == iam.RolePrincipal {
+		if names, _ := kit.BroadManaged(p.Stack.Role(a.ID)); len(names) > 0 {
+			// NL3014 stays silent on an escalating role: say it here.
+			msg += fmt.Sprintf("; it also holds the broad AWS managed %s %s", plural(len(names), "policy", "policies"), strings.Join(names, ", "))
+		}
 	}
 	pos := a.Pos
 	for _, x := range r.Paths {
@@ -139,4 +145,11 @@ func nodePath(p *rule.Pass, a *iam.Actor) []graph.NodeID {
 		}
 	}
 	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

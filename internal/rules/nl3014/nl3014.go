@@ -2,7 +2,9 @@
 //
 // It reports execution roles with AWS managed policies that grant
 // administrator or whole-service access (AdministratorAccess,
-// PowerUserAccess, IAMFullAccess, *FullAccess).
+// PowerUserAccess, IAMFullAccess, *FullAccess), once per role with every
+// such policy named. A role that can escalate its privileges is left to
+// NL3005, which names these policies in its one finding.
 package nl3014
 
 import (
@@ -37,34 +39,29 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, r := range p.Stack.Roles {
-		for _, d := range r.Policies {
-			if d.Source != model.PolicyManaged {
-				continue
-			}
-			name := d.Name[strings.LastIndex(d.Name, "/")+1:]
-			if !broad(name) || !strings.Contains(d.Name, ":iam::aws:policy/") && strings.HasPrefix(d.Name, "arn:") {
-				continue
-			}
-			who := "role " + r.ID
-			if users := p.Facts.RoleUsers(r.ID); len(users) > 0 {
-				var ids []string
-				for _, fn := range users {
-					ids = append(ids, fn.ID)
-				}
-				who = kit.Who(ids) + " (role " + r.ID + ")"
-			}
-			p.Reportf(d.Pos, r.ID, "%s has the AWS managed policy %s, which grants %s", who, name, what(name))
+		names, pos := kit.BroadManaged(r)
+		if len(names) == 0 || kit.Escalates(ctx, p, r.ID) {
+			continue // NL3005 reports the role once, these policies named
 		}
+		who := "role " + r.ID
+		if users := p.Facts.RoleUsers(r.ID); len(users) > 0 {
+			var ids []string
+			for _, fn := range users {
+				ids = append(ids, fn.ID)
+			}
+			who = kit.Who(ids) + " (role " + r.ID + ")"
+		}
+		if len(names) == 1 {
+			p.Reportf(pos[0], r.ID, "%s has the AWS managed policy %s, which grants %s", who, names[0], what(names[0]))
+			continue
+		}
+		var parts []string
+		for _, n := range names {
+			parts = append(parts, n+" ("+what(n)+")")
+		}
+		p.Reportf(pos[0], r.ID, "%s has %d broad AWS managed policies: %s", who, len(names), strings.Join(parts, "; "))
 	}
 	return nil
-}
-
-func broad(name string) bool {
-	switch name {
-	case "AdministratorAccess", "PowerUserAccess", "IAMFullAccess":
-		return true
-	}
-	return strings.HasSuffix(name, "FullAccess")
 }
 
 func what(name string) string {

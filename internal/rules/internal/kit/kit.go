@@ -446,7 +446,9 @@ func EntryPath(p *rule.Pass, ep *model.EntryPoint) []graph.NodeID {
 // resource to name (the role, or the function without one) and who uses it
 // ("function A" / "functions A, B"). A principal that already holds every
 // action on every resource is left out: a narrower finding says nothing
-// more than the administrator finding (NL3001, NL3014) does.
+// more than the administrator finding (NL3001, NL3014) does; so is one
+// that can escalate its privileges (NL3005 lists its paths, this action
+// among them).
 func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report func(pos model.Pos, res, who string)) {
 	an := p.Facts.IAM(ctx)
 	if an == nil {
@@ -459,7 +461,7 @@ func UnconditionalOnAny(ctx context.Context, p *rule.Pass, action string, report
 	var order []string
 	hits := map[string]*hit{}
 	for _, e := range an.Functions {
-		if Admin(e) {
+		if Admin(e) || (e.Role != "" && Escalates(ctx, p, e.Role)) {
 			continue
 		}
 		for _, g := range e.Grants {
@@ -522,4 +524,64 @@ func ReportPublicPolicies(p *rule.Pass, kinds map[model.ResourcePolicyKind]bool,
 			})
 		}
 	}
+}
+
+// Escalates reports whether NL3005 reports the principal with this ID (a
+// role, user or standalone policy of the stack): it can escalate its
+// privileges. The narrower escalation-family rules (NL3014, NL3015,
+// NL3016) then stay silent about it, so that a principal gets one
+// escalation finding, which names everything it holds. A principal whose
+// one path is sts:AssumeRole on "*" is NL3016's.
+func Escalates(ctx context.Context, p *rule.Pass, id string) bool {
+	an := p.Facts.IAM(ctx)
+	if an == nil {
+		return false
+	}
+	for _, a := range an.Principals {
+		if a.ID == id && EscalationReported(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// EscalationReported reports whether NL3005 reports principal a: it has
+// an escalation path, it is not a group whose members report it, and its
+// paths are more than sts:AssumeRole on "*" alone, which NL3016 reports.
+func EscalationReported(a *iam.Actor) bool {
+	if a == nil || a.Reach == nil || (a.Kind == iam.GroupPrincipal && len(a.Members) > 0) {
+		return false
+	}
+	for _, x := range a.Reach.Paths {
+		if x.ID != "sts-assume-any-role" {
+			return true
+		}
+	}
+	return false
+}
+
+// BroadManaged returns the names (without the ARN prefix) of the AWS
+// managed policies attached to role r that grant administrator or
+// whole-service access (AdministratorAccess, PowerUserAccess,
+// IAMFullAccess, *FullAccess), in the order attached, and where each is
+// attached.
+func BroadManaged(r *model.Role) (names []string, pos []model.Pos) {
+	if r == nil {
+		return nil, nil
+	}
+	for _, d := range r.Policies {
+		if d.Source != model.PolicyManaged {
+			continue
+		}
+		if strings.HasPrefix(d.Name, "arn:") && !strings.Contains(d.Name, ":iam::aws:policy/") {
+			continue // a customer managed policy
+		}
+		name := d.Name[strings.LastIndex(d.Name, "/")+1:]
+		switch {
+		case name == "AdministratorAccess", name == "PowerUserAccess", name == "IAMFullAccess", strings.HasSuffix(name, "FullAccess"):
+			names = append(names, name)
+			pos = append(pos, d.Pos)
+		}
+	}
+	return names, pos
 }
