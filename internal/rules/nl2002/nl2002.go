@@ -9,6 +9,7 @@ package nl2002
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -41,16 +42,58 @@ func run(ctx context.Context, p *rule.Pass) error {
 			public[ep.Function] = ep
 		}
 	}
+	// One finding per (internal function, source): several events of one
+	// source (ObjectCreated and ObjectRemoved) and several public writers
+	// are one flow.
+	type flow struct {
+		feeds []kit.Feed
+	}
+	var order []string
+	flows := map[string]*flow{}
 	for _, fd := range kit.Feeds(ctx, p) {
 		ep := public[fd.Fn.ID]
 		to := fd.Trigger.Function
 		if ep == nil || to == fd.Fn.ID || public[to] != nil {
 			continue
 		}
-		f := rule.Finding{Resource: to, Confidence: fd.Confidence,
-			Message: fmt.Sprintf("internet input reaches function %s: %s (public) lets %s write to %s, which triggers %s", to, kit.EntryName(ep), fd.Fn.ID, fd.Trigger.Source, to),
-			Path:    append(kit.EntryPath(p, ep), kit.StoreNode(p, fd.Trigger.Source), kit.FnNode(p, to))}
-		f.At(fd.Trigger.Pos)
+		key := to + "\x00" + fd.Trigger.Source
+		fl := flows[key]
+		if fl == nil {
+			fl = &flow{}
+			flows[key] = fl
+			order = append(order, key)
+		}
+		dup := false
+		for _, o := range fl.feeds {
+			dup = dup || o.Fn.ID == fd.Fn.ID
+		}
+		if !dup {
+			fl.feeds = append(fl.feeds, fd)
+		}
+	}
+	for _, key := range order {
+		fds := flows[key].feeds
+		sort.SliceStable(fds, func(i, j int) bool { return fds[i].Fn.ID < fds[j].Fn.ID })
+		first := fds[0]
+		to, src := first.Trigger.Function, first.Trigger.Source
+		conf := rule.ConfidenceLow
+		var writers []string
+		for _, fd := range fds {
+			if fd.Confidence.Rank() > conf.Rank() {
+				conf = fd.Confidence
+			}
+			writers = append(writers, fmt.Sprintf("%s (%s)", fd.Fn.ID, kit.EntryName(public[fd.Fn.ID])))
+		}
+		sev, why := kit.FeedSeverity(p.Rule.Severity, fds...)
+		var msg string
+		if len(fds) == 1 {
+			msg = fmt.Sprintf("internet input reaches function %s: %s (public) lets %s write to %s, which triggers %s%s%s", to, kit.EntryName(public[first.Fn.ID]), first.Fn.ID, src, to, first.Inferred(), why)
+		} else {
+			msg = fmt.Sprintf("internet input reaches function %s: %d functions behind public entry points can write to %s, which triggers %s: %s%s", to, len(fds), src, to, kit.Actions(writers, 6), why)
+		}
+		f := rule.Finding{Resource: to, Confidence: conf, Severity: sev, Message: msg,
+			Path: append(kit.EntryPath(p, public[first.Fn.ID]), kit.StoreNode(p, src), kit.FnNode(p, to))}
+		f.At(first.Trigger.Pos)
 		p.Report(f)
 	}
 	return nil

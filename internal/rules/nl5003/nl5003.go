@@ -65,11 +65,12 @@ func run(ctx context.Context, p *rule.Pass) error {
 			kind = string(src.Kind)
 		}
 		sev := rule.High
-		if fd.Confidence != rule.ConfidenceHigh {
+		if fd.Direct != rule.ConfidenceHigh {
 			sev = rule.Medium
 		}
+		sev, why := kit.FeedSeverity(sev, fd)
 		f := rule.Finding{Resource: fd.Fn.ID, Severity: sev, Confidence: fd.Confidence, CostPerHour: e.PerHour,
-			Message: fmt.Sprintf("function %s can write to %s %s (%s on %s), which triggers %s again: a recursive loop that runs until stopped, costing up to $%s per hour", fd.Fn.ID, kind, fd.Trigger.Source, fd.Action, fd.Resource, fd.Fn.ID, cost.Money(e.PerHour)),
+			Message: fmt.Sprintf("function %s can write to %s %s (%s on %s), which triggers %s again: a recursive loop that runs until stopped, costing up to $%s per hour%s%s", fd.Fn.ID, kind, fd.Trigger.Source, fd.Action, fd.Resource, fd.Fn.ID, cost.Money(e.PerHour), fd.Inferred(), why),
 			Path:    []graph.NodeID{kit.FnNode(p, fd.Fn.ID), kit.StoreNode(p, fd.Trigger.Source), kit.FnNode(p, fd.Fn.ID)}}
 		f.At(fd.Pos)
 		if f.File != p.Stack.File {

@@ -91,8 +91,34 @@ func report(p *rule.Pass, path []kit.Feed, done map[string]bool) {
 		return
 	}
 	done[key] = true
-	f := rule.Finding{Resource: path[0].Fn.ID, Confidence: path[0].Confidence,
-		Message: fmt.Sprintf("functions trigger each other in a cycle: %s, which triggers %s again; every event that enters the cycle runs until stopped", strings.Join(hops, ", "), path[0].Fn.ID),
+	// The cycle is as certain as its weakest hop. A hop only inferred
+	// from a shared role, or every trigger of the cycle filtering its
+	// events (only matching writes go round), lowers the severity.
+	conf := rule.ConfidenceHigh
+	var inferred, filters []string
+	for _, fd := range path {
+		if fd.Confidence.Rank() < conf.Rank() {
+			conf = fd.Confidence
+		}
+		if len(fd.SharedWith) > 0 {
+			inferred = append(inferred, fd.Fn.ID)
+		}
+		if fd.Filtered {
+			filters = append(filters, fd.Trigger.Function)
+		}
+	}
+	sev := p.Rule.Severity
+	var why string
+	switch {
+	case len(inferred) > 0:
+		sev = kit.Lower(sev)
+		why = fmt.Sprintf(" (severity lowered from %s: the writes of %s are inferred from a role shared with other functions, not from their own configuration)", p.Rule.Severity, strings.Join(model.SortedUnique(inferred), ", "))
+	case len(filters) == len(path):
+		sev = kit.Lower(sev)
+		why = fmt.Sprintf(" (severity lowered from %s: every trigger on the cycle filters its events, so only writes that match the filters go round)", p.Rule.Severity)
+	}
+	f := rule.Finding{Resource: path[0].Fn.ID, Confidence: conf, Severity: sev,
+		Message: fmt.Sprintf("functions trigger each other in a cycle: %s, which triggers %s again; every event that enters the cycle runs until stopped%s", strings.Join(hops, ", "), path[0].Fn.ID, why),
 		Path:    append(ids, kit.FnNode(p, path[0].Fn.ID))}
 	f.At(path[0].Pos)
 	if f.File != p.Stack.File {

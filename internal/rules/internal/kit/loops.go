@@ -2,6 +2,8 @@ package kit
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
@@ -20,8 +22,50 @@ type Feed struct {
 	Resource string
 	Pos      model.Pos
 	// Confidence is lower when the write or the match of the trigger's
-	// filter is uncertain.
+	// filter is uncertain, or when the write is only inferred from a role
+	// the function shares (SharedWith).
 	Confidence rule.Confidence
+	// Direct is the confidence of the write itself, before any doubt
+	// from a shared role (Confidence is Direct or lower).
+	Direct rule.Confidence
+	// SharedWith lists the other functions of the stack that run with the
+	// same role, when nothing of Fn's own (an environment variable naming
+	// the source, an SDK call on it in its code) shows that Fn itself
+	// writes there: the grant may exist for one of them. Empty when the
+	// role is Fn's alone or Fn's own configuration proves the write.
+	SharedWith []string
+	// Filtered is set when the trigger filters the events it delivers
+	// (an event-source FilterCriteria, an SNS filter policy, an S3 key
+	// rule): only writes that match it continue the flow.
+	Filtered bool
+}
+
+// Inferred returns the note to append to a message when the write is only
+// inferred from a shared role, or "".
+func (f Feed) Inferred() string {
+	if len(f.SharedWith) == 0 {
+		return ""
+	}
+	role := f.Fn.Role
+	if role == "" {
+		role = f.Fn.RoleARN.String()
+	}
+	return fmt.Sprintf("; inferred only from role %s, which %s shares with %s: nothing in its own environment or code names %s", role, f.Fn.ID, strings.Join(f.SharedWith, ", "), f.Trigger.Source)
+}
+
+// FeedSeverity lowers sev one level for a feed whose write is only
+// inferred from a shared role, and returns the reason to append ("" when
+// it stays).
+func FeedSeverity(sev rule.Severity, fds ...Feed) (rule.Severity, string) {
+	for _, f := range fds {
+		if len(f.SharedWith) == 0 {
+			return sev, ""
+		}
+	}
+	if len(fds) == 0 || Lower(sev) == sev {
+		return sev, ""
+	}
+	return Lower(sev), fmt.Sprintf(" (severity lowered from %s: the write is inferred from a shared role, not from the function's own configuration)", sev)
 }
 
 // writeActions are the actions that produce an event on a trigger kind's
@@ -63,10 +107,14 @@ func feeds(ctx context.Context, p *rule.Pass) []Feed {
 			if tr.Kind == model.TriggerEventBridge && awsOnlyPattern(tr.Filter) {
 				continue
 			}
+			names, byName := streamEventNames(tr)
 			best := -1
 			for i, g := range e.Grants {
 				if g.Access != catalog.Write || !contains(acts, strings.ToLower(g.Action)) || !targets(g, tr.Source) {
 					continue
+				}
+				if byName && !producesAny(g.Action, names) {
+					continue // the trigger's filter drops every event this write makes
 				}
 				if tr.Kind == model.TriggerS3 && !s3KeyCompatible(g.Resource, tr.Filter) {
 					continue
@@ -89,8 +137,12 @@ func feeds(ctx context.Context, p *rule.Pass) []Feed {
 			case tcConf(g, tr.Source) != model.ConfidenceHigh || g.Conditional || tr.Filter.IsSet():
 				conf = rule.ConfidenceMedium
 			}
-			out = append(out, Feed{Fn: fn, Trigger: tr, Action: g.Action, Resource: g.Resource,
-				Pos: model.Pos{File: g.Statement.File, Line: g.Statement.Line}, Confidence: conf})
+			fd := Feed{Fn: fn, Trigger: tr, Action: g.Action, Resource: g.Resource,
+				Pos: model.Pos{File: g.Statement.File, Line: g.Statement.Line}, Confidence: conf, Direct: conf, Filtered: tr.Filter.IsSet()}
+			if others := sharing(p.Stack, fn); len(others) > 0 && !ownEvidence(fn, tr.Source, acts) {
+				fd.SharedWith, fd.Confidence = others, rule.ConfidenceLow
+			}
+			out = append(out, fd)
 		}
 	}
 	return out
@@ -230,4 +282,135 @@ func namesOther(resource, id string) bool {
 		return false
 	}
 	return !strings.Contains(resource, "${"+id+"}") && !strings.Contains(resource, "${"+id+".")
+}
+
+// sharing returns the other functions of the stack that run with fn's
+// role (the same role ID, or the same role ARN), sorted.
+func sharing(st *model.Stack, fn *model.Function) []string {
+	var out []string
+	for _, o := range st.Functions {
+		if o.ID == fn.ID {
+			continue
+		}
+		if (fn.Role != "" && o.Role == fn.Role) || (fn.Role == "" && fn.RoleARN.IsSet() && o.Role == "" && o.RoleARN.String() == fn.RoleARN.String()) {
+			out = append(out, o.ID)
+		}
+	}
+	return model.SortedUnique(out)
+}
+
+// ownEvidence reports whether fn's own configuration shows it uses the
+// store src: an environment variable refers to it, or its code makes a
+// write call (one of acts, lower-case) the analysis tied to it.
+func ownEvidence(fn *model.Function, src string, acts []string) bool {
+	for _, ev := range fn.Environment {
+		for _, r := range ev.Value.AllRefs() {
+			if r == src || strings.HasPrefix(r, src+".") {
+				return true
+			}
+		}
+	}
+	if fn.Code != nil {
+		for _, c := range fn.Code.Calls {
+			if c.Resource != src {
+				continue
+			}
+			for _, a := range c.Actions {
+				if contains(acts, strings.ToLower(a)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// dynamoEvents are the stream event names each DynamoDB write produces.
+var dynamoEvents = map[string][]string{
+	"dynamodb:putitem":            {"INSERT", "MODIFY"},
+	"dynamodb:updateitem":         {"INSERT", "MODIFY"},
+	"dynamodb:deleteitem":         {"REMOVE"},
+	"dynamodb:batchwriteitem":     {"INSERT", "MODIFY", "REMOVE"},
+	"dynamodb:transactwriteitems": {"INSERT", "MODIFY", "REMOVE"},
+	"dynamodb:partiqlinsert":      {"INSERT"},
+	"dynamodb:partiqlupdate":      {"MODIFY"},
+	"dynamodb:partiqldelete":      {"REMOVE"},
+}
+
+// producesAny reports whether a DynamoDB write action produces a stream
+// event with one of the names.
+func producesAny(action string, names map[string]bool) bool {
+	evs, ok := dynamoEvents[strings.ToLower(action)]
+	if !ok {
+		return true
+	}
+	for _, n := range evs {
+		if names[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// streamEventNames reads the eventName values a DynamoDB stream trigger's
+// filter criteria let through, in any input's shape (CloudFormation/SAM
+// Filters[].Pattern JSON strings, Terraform filter blocks, serverless.yml
+// filterPatterns maps). byName is false when the trigger is not a
+// DynamoDB stream or some filter does not constrain eventName (filters
+// are alternatives: one without eventName lets every event through).
+func streamEventNames(tr *model.Trigger) (names map[string]bool, byName bool) {
+	if tr.Kind != model.TriggerDynamoDB || !tr.Filter.IsSet() {
+		return nil, false
+	}
+	// serverless.yml lists the patterns themselves: each must name
+	// eventName.
+	if tr.Filter.Kind == model.List {
+		for _, x := range tr.Filter.Items {
+			if x.Kind == model.Map && !x.GetFold("eventName").IsSet() {
+				return nil, false
+			}
+		}
+	}
+	var patterns []map[string]any
+	tr.Filter.Walk(func(v *model.Value) bool {
+		switch v.Kind {
+		case model.String:
+			if t := strings.TrimSpace(v.Str); strings.HasPrefix(t, "{") {
+				var m map[string]any
+				if json.Unmarshal([]byte(t), &m) == nil {
+					patterns = append(patterns, m)
+				}
+			}
+		case model.Map:
+			if n := v.GetFold("eventName"); n.IsSet() {
+				m := map[string]any{}
+				var list []any
+				for _, x := range n.Elems() {
+					list = append(list, x.String())
+				}
+				m["eventName"] = list
+				patterns = append(patterns, m)
+				return false
+			}
+		}
+		return true
+	})
+	if len(patterns) == 0 {
+		return nil, false
+	}
+	names = map[string]bool{}
+	for _, m := range patterns {
+		list, ok := m["eventName"].([]any)
+		if !ok {
+			return nil, false
+		}
+		for _, x := range list {
+			s, ok := x.(string)
+			if !ok {
+				return nil, false // a content filter ({"prefix": …}): not judged
+			}
+			names[strings.ToUpper(s)] = true
+		}
+	}
+	return names, true
 }
