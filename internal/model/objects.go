@@ -21,7 +21,13 @@ type Function struct {
 	// CodeSource is the local file or directory the deployment package is
 	// built from when the input says so apart from CodeURI (Terraform
 	// archive_file source_dir/source_file behind a function's filename).
-	CodeSource    *Value   `json:"codeSource,omitempty"`
+	CodeSource *Value `json:"codeSource,omitempty"`
+	// ImageBuild is the local build a container image function's image
+	// is made from by the deployment tool (SAM's Metadata Dockerfile /
+	// DockerContext), which pushes the image and rewrites the reference
+	// on deploy: the image reference written in the input is a local
+	// build tag, not a registry reference. nil when not built locally.
+	ImageBuild    *Value   `json:"imageBuild,omitempty"`
 	MemorySize    *Value   `json:"memorySize,omitempty"`
 	Timeout       *Value   `json:"timeout,omitempty"`
 	Architectures *Value   `json:"architectures,omitempty"`
@@ -534,6 +540,7 @@ const (
 	AttrTracing               = "tracing"                 //
 	AttrPublic                = "public"                  // provider-specific public flag (Azure/Google)
 	AttrEventPattern          = "event_pattern"           //
+	AttrKeySpec               = "key_spec"                // KMS key spec (SYMMETRIC_DEFAULT, RSA_2048, HMAC_256, …)
 )
 
 // EncryptionKind says who holds the key for encryption at rest.

@@ -159,6 +159,7 @@ func (t *Template) store(r *RawResource, kind model.StoreKind) {
 	case "AWS::KMS::Key":
 		st.Encryption = model.Encryption{Kind: model.EncryptionCustomer, Pos: r.Pos}
 		st.SetAttr(model.AttrRotation, p.Get("EnableKeyRotation"))
+		st.SetAttr(model.AttrKeySpec, p.Get("KeySpec"))
 		if doc := p.Get("KeyPolicy"); doc.IsSet() {
 			rp := &model.ResourcePolicy{ID: r.ID + "/KeyPolicy", Pos: doc.Pos, Kind: model.RPKey, Targets: []string{r.ID}, Doc: PolicyDocument(r.ID+" key policy", model.PolicyResource, doc)}
 			st.Policy = rp.Doc
@@ -181,6 +182,20 @@ func (t *Template) store(r *RawResource, kind model.StoreKind) {
 			if st.Encryption.Kind == model.EncryptionAWSOwned {
 				st.Encryption.Kind = model.EncryptionAWSManaged
 			}
+		}
+		if c := p.Get("DBClusterIdentifier"); r.Type == "AWS::RDS::DBInstance" && c.IsSet() {
+			// A cluster member's storage is the cluster's: its
+			// encryption is the cluster's StorageEncrypted (an
+			// unencrypted cluster is reported on the cluster).
+			st.Encryption = model.Encryption{Kind: model.EncryptionUnknown, Pos: c.PosOr(r.Pos)}
+			t.afterGroups = append(t.afterGroups, func() {
+				for _, id := range c.AllRefs() {
+					if cl := t.Stack.Store(id); cl != nil && cl.Kind == model.StoreDatabase && cl != st && cl.Encryption.Kind != model.EncryptionNone {
+						st.Encryption = cl.Encryption
+						return
+					}
+				}
+			})
 		}
 		st.SetAttr(model.AttrDeletionProtection, p.Get("DeletionProtection"))
 		st.SetAttr(model.AttrPublic, p.Get("PubliclyAccessible"))

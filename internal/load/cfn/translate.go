@@ -477,7 +477,36 @@ func (t *Template) resourcePolicy(r *RawResource, kind model.ResourcePolicyKind,
 	t.Stack.ResourcePolicies = append(t.Stack.ResourcePolicies, rp)
 }
 
+// linkLogGroups ties functions to the log groups of the stack they log
+// to: a LoggingConfig.LogGroup that refers to or names a declared log
+// group, or a log group named /aws/lambda/<function name> (the name
+// compared as written, so that !Sub "${AWS::StackName}-worker" on both
+// sides matches).
 func (t *Template) linkLogGroups() {
+	link := func(f *model.Function, st *model.Store) {
+		f.LogGroup = st.ID
+		f.LogRetention = st.Attr(model.AttrRetentionDays)
+	}
+	for _, f := range t.Stack.Functions {
+		r := t.byID[f.ID]
+		if r == nil {
+			continue
+		}
+		lc := r.Properties.Path("LoggingConfig", "LogGroup")
+		if !lc.IsSet() {
+			continue
+		}
+		if st := t.Stack.Store(t.RefTo(lc, "AWS::Logs::LogGroup")); st != nil {
+			link(f, st)
+			continue
+		}
+		for _, st := range t.Stack.Stores {
+			if st.Kind == model.StoreLogGroup && st.Name.IsSet() && st.Name.String() == lc.String() {
+				link(f, st)
+				break
+			}
+		}
+	}
 	for _, st := range t.Stack.Stores {
 		if st.Kind != model.StoreLogGroup {
 			continue
@@ -495,14 +524,13 @@ func (t *Template) linkLogGroups() {
 		if fid == "" {
 			suffix := strings.TrimPrefix(name.String(), "/aws/lambda/")
 			for _, f := range t.Stack.Functions {
-				if f.Name.IsResolved() && f.Name.String() == suffix {
+				if f.Name.IsSet() && f.Name.String() == suffix && (f.Name.IsResolved() || strings.Contains(suffix, "${")) {
 					fid = f.ID
 				}
 			}
 		}
-		if f := t.Stack.Function(fid); f != nil {
-			f.LogGroup = st.ID
-			f.LogRetention = st.Attr(model.AttrRetentionDays)
+		if f := t.Stack.Function(fid); f != nil && (f.LogGroup == "" || f.LogGroup == st.ID) {
+			link(f, st)
 		}
 	}
 }

@@ -37,6 +37,17 @@ func (x *translator) function(r *cfn.RawResource) {
 	case p.Has("CodeUri"):
 		f.CodeURI = p.Get("CodeUri")
 	}
+	if strings.EqualFold(f.PackageType.String(), "Image") {
+		// sam build makes the image from local sources named in the
+		// resource's Metadata; sam deploy pushes it and rewrites
+		// ImageUri.
+		for _, k := range []string{"Dockerfile", "DockerContext"} {
+			if v := r.Metadata.Get(k); v.IsSet() {
+				f.ImageBuild = v
+				break
+			}
+		}
+	}
 	for _, ev := range p.Path("Environment", "Variables").Entries() {
 		f.Environment = append(f.Environment, model.EnvVar{Name: ev.Key, Pos: ev.KeyPos, Value: ev.Value})
 	}

@@ -262,6 +262,7 @@ func (t *translator) aws(in *instance) {
 		s := t.store(in, model.StoreKey, p.Get("description"))
 		s.Encryption = model.Encryption{Kind: model.EncryptionCustomer, Pos: in.pos}
 		s.SetAttr(model.AttrRotation, p.Get("enable_key_rotation"))
+		s.SetAttr(model.AttrKeySpec, firstSet(p.Get("customer_master_key_spec"), p.Get("key_spec")))
 		if pol := p.Get("policy"); pol.IsSet() {
 			t.resourcePolicy(in, model.RPKey, nil, pol, "")
 			t.st.ResourcePolicies[len(t.st.ResourcePolicies)-1].Targets = []string{in.addr}
@@ -458,6 +459,25 @@ func (t *translator) lambda(in *instance) {
 		}
 	}
 	t.st.Functions = append(t.st.Functions, f)
+	if lg := first(p.Get("logging_config")).Get("log_group"); lg.IsSet() {
+		// The function logs to the group its logging_config names.
+		t.later(func() {
+			for _, st := range t.st.Stores {
+				if st.Kind != model.StoreLogGroup {
+					continue
+				}
+				named := st.Name.IsSet() && st.Name.String() == lg.String()
+				for _, r := range lg.AllRefs() {
+					named = named || r == st.ID
+				}
+				if named {
+					f.LogGroup = st.ID
+					f.LogRetention = st.Attr(model.AttrRetentionDays)
+					return
+				}
+			}
+		})
+	}
 	t.later(func() {
 		if id := t.ref(f.RoleARN, "aws_iam_role"); id != "" {
 			f.Role = id

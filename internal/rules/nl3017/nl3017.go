@@ -1,7 +1,8 @@
 // Package nl3017 is rule NL3017: Long-lived IAM user credentials in the template.
 //
-// It reports IAM users and access keys declared in a serverless
-// application’s template.
+// It reports the long-lived credentials declared in a serverless
+// application’s template: access keys, and IAM users with a console
+// password. A user without either holds no credential.
 package nl3017
 
 import (
@@ -37,8 +38,14 @@ func run(ctx context.Context, p *rule.Pass) error {
 		switch r.Type {
 		case "AWS::IAM::AccessKey", "aws_iam_access_key":
 			p.Reportf(r.Pos, r.ID, "%s creates a long-lived IAM access key; serverless workloads should use roles and temporary credentials", r.ID)
-		case "AWS::IAM::User", "aws_iam_user":
-			p.Reportf(r.Pos, r.ID, "%s creates an IAM user with long-lived credentials; use roles instead", r.ID)
+		}
+	}
+	// A user is only a credential when it has one: an access key (reported
+	// above, on the key) or a console password. A user without either
+	// cannot sign in or sign requests (issue 15: apigw-iam's users).
+	for _, u := range p.Stack.Users {
+		if u.Console {
+			p.Reportf(u.Pos, u.ID, "%s creates an IAM user with a console password (login profile), a long-lived credential; use roles or IAM Identity Center instead", u.ID)
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ package nl4017
 
 import (
 	"context"
+	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -40,7 +41,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if st.Kind != model.StoreKey || kit.Truthy(st.Attr(model.AttrRotation)) {
 			continue
 		}
-		if spec := kit.Prop(p.Stack, st.ID, "KeySpec").String(); spec != "" && spec != "SYMMETRIC_DEFAULT" {
+		if spec := st.Attr(model.AttrKeySpec); spec.IsResolved() && !strings.EqualFold(spec.String(), "SYMMETRIC_DEFAULT") {
 			continue // asymmetric and HMAC keys cannot rotate automatically
 		}
 		v := st.Attr(model.AttrRotation)

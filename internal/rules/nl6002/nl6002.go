@@ -35,8 +35,8 @@ func Rule() *rule.Rule {
 
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, fn := range p.Stack.Functions {
-		if !strings.EqualFold(fn.PackageType.String(), "Image") {
-			continue
+		if !strings.EqualFold(fn.PackageType.String(), "Image") || fn.ImageBuild.IsSet() {
+			continue // a local build tag: the deployment tool pushes the image and rewrites the reference
 		}
 		uri := fn.CodeURI.String()
 		if !fn.CodeURI.IsResolved() || strings.Contains(uri, "@sha256:") {

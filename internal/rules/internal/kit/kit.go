@@ -187,6 +187,10 @@ type RoleFlag struct {
 	Pos model.Pos
 	// Managed is true when the statement comes from an AWS managed policy.
 	Managed bool
+	// Template is the name of the SAM policy template (SQSPollerPolicy,
+	// DynamoDBCrudPolicy, …) the statement was expanded from, or "" when
+	// the statement is the user's own.
+	Template string
 }
 
 // Flags returns the flags of kind k over the stack's functions, one per
@@ -214,6 +218,7 @@ func Flags(ctx context.Context, p *rule.Pass, k iam.FlagKind) []RoleFlag {
 			}
 			rf := RoleFlag{Flag: f, Role: role, Functions: []string{e.Function}, Pos: f.Pos}
 			rf.Managed = managedPolicy(f.Statement.Policy)
+			rf.Template = samTemplate(p.Stack.Role(e.Role), f.Statement.Policy)
 			if rf.Pos.File != p.Stack.File || rf.Pos.Line == 0 {
 				rf.Pos = rolePos(p.Stack, e, f.Statement.Policy)
 			}
@@ -225,6 +230,20 @@ func Flags(ctx context.Context, p *rule.Pass, k iam.FlagKind) []RoleFlag {
 		sort.Strings(out[i].Functions)
 	}
 	return out
+}
+
+// samTemplate returns the SAM policy template the named policy of role r
+// was expanded from, or "".
+func samTemplate(r *model.Role, policy string) string {
+	if r == nil {
+		return ""
+	}
+	for _, d := range r.Policies {
+		if d.Name == policy && d.Source == model.PolicySAMTemplate {
+			return d.Name
+		}
+	}
+	return ""
 }
 
 func managedPolicy(name string) bool {
