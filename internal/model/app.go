@@ -114,6 +114,12 @@ type Stack struct {
 	// Suppressions are nightlight:ignore comments and Metadata found in the
 	// input, for the rule engine to apply.
 	Suppressions []Suppression `json:"suppressions,omitempty"`
+	// Unrendered names the template engine when the input is itself a
+	// template still to be rendered ("cookiecutter/Jinja": a template of
+	// a template, with {{cookiecutter.…}} placeholders and {% … %}
+	// blocks): its values stand for choices made later, so findings on it
+	// carry low confidence. "" for a deployable input.
+	Unrendered string `json:"unrendered,omitempty"`
 }
 
 // Severity of a loader diagnostic.

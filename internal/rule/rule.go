@@ -219,6 +219,11 @@ func (p *Pass) Report(f Finding) {
 	if f.Path == nil {
 		f.Path = []graph.NodeID{}
 	}
+	if p.Stack != nil && p.Stack.Unrendered != "" {
+		// A template still to be rendered: its values are placeholders.
+		f.Confidence = model.ConfidenceLow
+		f.Message += " (low confidence: " + p.Stack.File + " is an unrendered " + p.Stack.Unrendered + " template)"
+	}
 	p.report(f)
 }
 

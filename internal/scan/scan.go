@@ -236,6 +236,27 @@ func loadUnit(ctx context.Context, opts Options, u unit) (stacks []*model.Stack,
 	if err != nil && !errors.As(err, new(*load.Error)) && load.PosOf(err) == (model.Pos{}) {
 		err = fmt.Errorf("%s: %w", u.Path, err)
 	}
+	// A cookiecutter/Jinja template of a template: say so, whether it
+	// failed to load (the usual case: {% %} blocks are not YAML) or loaded
+	// with placeholders for values (its findings get low confidence).
+	for _, f := range u.Files {
+		pos, marker, ok := load.Unrendered(f)
+		if !ok {
+			continue
+		}
+		if err != nil {
+			return stacks, load.UnrenderedError(pos, marker, err)
+		}
+		for _, st := range stacks {
+			if st == nil {
+				continue
+			}
+			st.Unrendered = load.EngineJinja
+			st.Diagnostics = append(st.Diagnostics, model.Diagnostic{Pos: pos, Severity: model.DiagWarning,
+				Message: fmt.Sprintf("this is a %s template of a template (%s), not a deployable template: its placeholders stand for values chosen when it is rendered, so findings on it have low confidence; render it (cookiecutter, sam init) and scan the result", load.EngineJinja, marker)})
+		}
+		break
+	}
 	return stacks, err
 }
 
