@@ -26,8 +26,10 @@ func rulesCommand(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rules nightlight checks",
-		Long: `Rules lists every rule with its ID, default severity, category and title.
-Run 'nightlight explain ID' for a rule's documentation.`,
+		Long: `Rules lists every rule with its ID, default severity (and, in brackets, the
+range its findings can take when reachability, inference or cost changes it),
+category and title. Run 'nightlight explain ID' for a rule's documentation and
+when its severity differs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var list []*rule.Rule
@@ -42,7 +44,7 @@ Run 'nightlight explain ID' for a rule's documentation.`,
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTITLE\tPLATFORMS")
 			for _, r := range list {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Title, r.PlatformNames())
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.SeverityRange(), r.Category, r.Title, r.PlatformNames())
 			}
 			return tw.Flush()
 		},

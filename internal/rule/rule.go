@@ -57,6 +57,11 @@ type Rule struct {
 	// AppScope rule runs when at least one stack is of these providers.
 	Platforms []model.Provider
 	Doc       Doc
+	// Adjust lists the severities a finding of the rule may get instead
+	// of Severity, and when (reachability, inference, computed cost).
+	// Empty: every finding has Severity. `nightlight rules` and `explain`
+	// show them, and a corpus test checks findings against them.
+	Adjust []Adjustment
 	// Scope says whether Run checks one stack (the zero value) or the
 	// whole application.
 	Scope Scope
@@ -96,6 +101,11 @@ func (r *Rule) Validate() error {
 	if r.Doc.Description == "" || r.Doc.Bad == "" || r.Doc.Good == "" || r.Doc.Remediation == "" {
 		bad("documentation needs a description, a bad and a good example and a remediation")
 	}
+	for _, a := range r.Adjust {
+		if a.Severity.Rank() < 0 || a.Severity == r.Severity || a.When == "" {
+			bad("adjustment %q: needs a known severity other than the default and a condition", a.Severity)
+		}
+	}
 	if r.Run == nil {
 		bad("Run is nil")
 	}
@@ -103,6 +113,46 @@ func (r *Rule) Validate() error {
 		bad("unknown scope %d", r.Scope)
 	}
 	return errors.Join(errs...)
+}
+
+// Adjustment is one severity a rule's finding may get instead of the
+// rule's default, and the condition, in the words the finding's message
+// uses.
+type Adjustment struct {
+	Severity Severity
+	When     string
+}
+
+// CanHave reports whether a finding of the rule may have severity s: the
+// default or one of the adjustments.
+func (r *Rule) CanHave(s Severity) bool {
+	if s == r.Severity {
+		return true
+	}
+	for _, a := range r.Adjust {
+		if a.Severity == s {
+			return true
+		}
+	}
+	return false
+}
+
+// SeverityRange renders the default severity and the adjusted ones, as
+// `nightlight rules` lists them: "medium", "medium (low–high)".
+func (r *Rule) SeverityRange() string {
+	lo, hi := r.Severity, r.Severity
+	for _, a := range r.Adjust {
+		if a.Severity.Rank() < lo.Rank() {
+			lo = a.Severity
+		}
+		if a.Severity.Rank() > hi.Rank() {
+			hi = a.Severity
+		}
+	}
+	if lo == hi {
+		return string(r.Severity)
+	}
+	return fmt.Sprintf("%s (%s–%s)", r.Severity, lo, hi)
 }
 
 // AppliesTo reports whether the rule applies to stacks of provider p.

@@ -14,6 +14,13 @@ func Explain(r *rule.Rule) string {
 	fmt.Fprintf(&b, "%s: %s\n", r.ID, r.Title)
 	fmt.Fprintf(&b, "Category: %s   Severity: %s   Confidence: %s   Platforms: %s\n\n", r.Category, r.Severity, r.Confidence, r.PlatformNames())
 	b.WriteString(wrap(r.Doc.Description, 78) + "\n\n")
+	if len(r.Adjust) > 0 {
+		fmt.Fprintf(&b, "Severity: %s by default; a finding says why when it differs:\n", r.Severity)
+		for _, a := range r.Adjust {
+			b.WriteString(indent(wrap(fmt.Sprintf("%s: %s", a.Severity, a.When), 74)) + "\n")
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("Bad:\n" + indent(r.Doc.Bad) + "\n\n")
 	b.WriteString("Good:\n" + indent(r.Doc.Good) + "\n\n")
 	b.WriteString(wrap("Fix: "+r.Doc.Remediation, 78) + "\n\n")
@@ -36,9 +43,13 @@ const SeverityModel = `## Severity model
 
 Each rule has a default severity (below). A finding may differ from it, and then says why in its message:
 **reachability** lowers an IAM finding by one level when no entry point reaches the functions using the role
-(only other AWS principals can start them) and keeps it when a public entry point reaches them; a finding that
-rests only on an inference (a shared role, an unresolved value) is lowered and carries a lower confidence; a cost
-finding grows with the worst-case spend it computes. ` + "`nightlight explain ID`" + ` shows the default and these rules.
+(only other AWS principals can start them), and **raises** a finding about what a compromised function could do
+with its role (delete a service's data, change permissions, read code, secrets or any key) by one level, at most to
+high, when anyone on the internet can run the function without authentication; a finding that rests only on an
+inference (a shared role, an unresolved value, a filtered trigger) is lowered and carries a lower confidence; a
+finding on SAM's own policy template is information; a cost finding grows with the worst-case spend it computes.
+The list below gives each rule's default and, in brackets, the range its findings can take;
+` + "`nightlight explain ID`" + ` and each rule's section say when.
 
 `
 
@@ -54,11 +65,18 @@ func Markdown(rs []*rule.Rule) string {
 	b.WriteString(SeverityModel)
 	b.WriteString("| ID | Severity | Category | Platforms | Title |\n|---|---|---|---|---|\n")
 	for _, r := range rs {
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Severity, r.Category, r.PlatformNames(), r.Title)
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.SeverityRange(), r.Category, r.PlatformNames(), r.Title)
 	}
 	for _, r := range rs {
 		fmt.Fprintf(&b, "\n## %s\n\n**%s** · %s · severity %s · confidence %s · platforms %s\n\n", r.ID, r.Title, r.Category, r.Severity, r.Confidence, r.PlatformNames())
 		b.WriteString(r.Doc.Description + "\n\n")
+		if len(r.Adjust) > 0 {
+			fmt.Fprintf(&b, "Severity %s by default; a finding says why when it differs:\n\n", r.Severity)
+			for _, a := range r.Adjust {
+				fmt.Fprintf(&b, "- **%s** %s\n", a.Severity, a.When)
+			}
+			b.WriteString("\n")
+		}
 		b.WriteString("Bad:\n\n```yaml\n" + r.Doc.Bad + "\n```\n\nGood:\n\n```yaml\n" + r.Doc.Good + "\n```\n\n")
 		b.WriteString("**Fix:** " + r.Doc.Remediation + "\n")
 	}

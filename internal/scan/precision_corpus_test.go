@@ -20,7 +20,8 @@ var escalationRules = []string{"NL3005", "NL3014", "NL3015", "NL3016"}
 // invariants of issue 15 that hold for every app: no escalation rule fires
 // twice for one principal, NL5001 fires at most once per API, and no rule
 // runs on a provider it does not declare (AWS advice on OpenWhisk, Azure,
-// Google … functions).
+// Google … functions), and every finding has a severity its rule declares
+// (the default or a declared adjustment), as `nightlight rules` lists it.
 func TestCorpusPrecision(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus scan skipped in -short mode")
@@ -51,6 +52,11 @@ func TestCorpusPrecision(t *testing.T) {
 			if p, ok := provider[f.Stack]; ok && !r.AppliesTo(p) {
 				t.Errorf("%s:%d: %s runs on a %s stack but declares platforms %s", f.File, f.Line, f.Rule, p, r.PlatformNames())
 			}
+		}
+		// `nightlight rules` shows the severities a rule's findings can
+		// take: a finding outside them is an undeclared adjustment.
+		if r := byID[f.Rule]; r != nil && !r.CanHave(f.Severity) {
+			t.Errorf("%s:%d: %s finding at %s, but the rule declares %s: %s", f.File, f.Line, f.Rule, f.Severity, r.SeverityRange(), f.Message)
 		}
 		var key string
 		switch {

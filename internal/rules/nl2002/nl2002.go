@@ -25,6 +25,9 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AnyProvider},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Low, When: "when every write into the source is only inferred from a role the writer shares with other functions"},
+		},
 		Doc: rule.Doc{
 			Description: "Internal functions — queue workers, stream processors — are often written as if their input were trusted. When a function behind a public entry point writes to the queue or bucket that triggers them, internet input reaches them unfiltered, and they usually hold broader permissions than the public function.",
 			Bad:         `# POST /import (no auth) -> Importer -> sqs:SendMessage Jobs -> Worker (dynamodb:* on Orders)`,

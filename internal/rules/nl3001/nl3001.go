@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Reached(rule.Critical),
 		Doc: rule.Doc{
 			Description: "An Allow statement with Action \"*\" gives the function every permission in the account (on the resources listed). Any code injection, vulnerable dependency or leaked credential in the function becomes full control of the account.",
 			Bad: `- Effect: Allow

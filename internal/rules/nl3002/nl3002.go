@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Exposed(rule.Medium),
 		Doc: rule.Doc{
 			Description: "A \"service:*\" action grants every current and future action of the service, including destructive and permissions-management ones (s3:PutBucketPolicy, dynamodb:DeleteTable). Functions rarely need more than a handful of data actions.",
 			Bad: `- Effect: Allow
@@ -42,7 +43,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s is allowed every action of a service: %s; this includes deleting data and changing its access policies", kit.Who(f.Functions), f.Message))
+		kit.ReportGrant(p, f, fmt.Sprintf("%s is allowed every action of a service: %s; this includes deleting data and changing its access policies", kit.Who(f.Functions), f.Message))
 	}
 	return nil
 }

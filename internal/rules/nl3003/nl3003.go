@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Reached(rule.Medium),
 		Doc: rule.Doc{
 			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own.",
 			Bad: `- Effect: Allow

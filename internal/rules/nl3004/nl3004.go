@@ -24,6 +24,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Exposed(rule.High),
 		Doc: rule.Doc{
 			Description: "Permissions-management actions change who may do what: attaching policies, editing resource policies, granting Lambda permissions. A function allowed them can open the application (or the account) to anyone; very few functions need them.",
 			Bad: `- Effect: Allow
@@ -41,7 +42,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s can change permissions: %s", kit.Who(f.Functions), f.Message))
+		kit.ReportGrant(p, f, fmt.Sprintf("%s can change permissions: %s", kit.Who(f.Functions), f.Message))
 	}
 	return nil
 }

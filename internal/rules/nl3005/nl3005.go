@@ -31,6 +31,10 @@ func Rule() *rule.Rule {
 		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.High, When: "when the strongest path reaches any principal of a kind in the account (a wildcard), not administrator"},
+			{Severity: rule.Medium, When: "when the strongest path reaches a specific, stronger principal of the application"},
+		},
 		Doc: rule.Doc{
 			Description: "Some permissions let a principal grant itself more: writing an inline policy on its own role, creating a new default version of a policy attached to it, passing a more powerful role to a new Lambda function and invoking it, replacing the code of a function that runs with a stronger role. nightlight checks the known escalation paths (iam:Put*/Attach*/CreatePolicyVersion/SetDefaultPolicyVersion/boundary, access keys and login profiles, AddUserToGroup, UpdateAssumeRolePolicy, iam:PassRole with Lambda, EC2, ECS, Glue, CloudFormation, Data Pipeline, CodeBuild, SageMaker, Step Functions, App Runner and Auto Scaling, lambda:UpdateFunctionCode and layer injection, glue:UpdateDevEndpoint, SageMaker presigned notebook URLs, SSM commands, EC2 Instance Connect, sts:AssumeRole) for every role, user, group and standalone policy, counts a path only where its action applies to the resource type (glue:* on one job is not glue:UpdateDevEndpoint) and where the target is really stronger, and reports each principal once with all its paths. Severity follows what is reachable: critical for administrator, high for any principal of a kind in the account, medium for a specific stronger principal of the app.",
 			Bad: `- Effect: Allow

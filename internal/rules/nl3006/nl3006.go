@@ -24,6 +24,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Exposed(rule.Medium),
 		Doc: rule.Doc{
 			Description: "lambda:GetFunction returns a pre-signed URL to the function's deployment package, and with it any secrets or internal logic baked into the code. A function that can do this on \"*\" can read every function in the account.",
 			Bad: `- Effect: Allow
@@ -43,7 +44,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s %s: it can read the code (and any secrets in it) of those functions", kit.Who(f.Functions), f.Message))
+		kit.ReportGrant(p, f, fmt.Sprintf("%s %s: it can read the code (and any secrets in it) of those functions", kit.Who(f.Functions), f.Message))
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Exposed(rule.High),
 		Doc: rule.Doc{
 			Description: "Reading the secrets the function needs is expected; reading every secret or parameter in the account (Resource \"*\" or a wide pattern) means one compromised function leaks all of them: database passwords, API keys of other teams, signing keys.",
 			Bad: `- Effect: Allow
@@ -44,7 +45,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s %s: every secret that pattern covers leaks if the function is compromised", kit.Who(f.Functions), f.Message))
+		kit.ReportGrant(p, f, fmt.Sprintf("%s %s: every secret that pattern covers leaks if the function is compromised", kit.Who(f.Functions), f.Message))
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Exposed(rule.Medium),
 		Doc: rule.Doc{
 			Description: "kms:Decrypt on \"*\" lets the function decrypt anything encrypted with any key whose key policy defers to IAM: other teams' data, encrypted environment variables of other functions, secrets. Limit decryption to the keys the function's data uses.",
 			Bad: `- Effect: Allow
@@ -41,7 +42,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportFlag(p, f, fmt.Sprintf("%s can use kms:Decrypt on every key (Resource \"*\"): it can decrypt data protected by any key that trusts IAM policies", kit.Who(f.Functions)))
+		kit.ReportGrant(p, f, fmt.Sprintf("%s can use kms:Decrypt on every key (Resource \"*\"): it can decrypt data protected by any key that trusts IAM policies", kit.Who(f.Functions)))
 	}
 	return nil
 }

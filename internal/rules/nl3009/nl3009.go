@@ -24,6 +24,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Reached(rule.Low),
 		Doc: rule.Doc{
 			Description: "When several functions share one execution role, each gets every permission any of them needs: the public API handler can also do what the nightly admin job does. One role per function keeps a compromise contained.",
 			Bad: `Api:   {Properties: {Role: !GetAtt AppRole.Arn}}

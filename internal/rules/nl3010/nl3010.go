@@ -25,6 +25,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Info,
 		Confidence: rule.ConfidenceLow,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Reached(rule.Info),
 		Doc: rule.Doc{
 			Description: "When a function's role comes from outside the template, or a policy is a customer-managed policy referenced by ARN, nightlight cannot tell what the function may do; every IAM rule is then blind for that part. This finding makes the gap visible.",
 			Bad: `Fn:

@@ -29,6 +29,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     append(kit.Reached(rule.Medium), rule.Adjustment{Severity: rule.Info, When: "when the unknown actions come from SAM's own policy template, not from a statement of the template"}),
 		Doc: rule.Doc{
 			Description: "IAM accepts actions that do not exist without complaint. A misspelled action grants nothing — so the function fails at run time, or someone \"fixes\" it with a wildcard — and a misspelled Deny protects nothing. nightlight checks every action against the IAM catalog.",
 			Bad:         `Action: [dynamodb:GetItems, s3:GetObjects]`,

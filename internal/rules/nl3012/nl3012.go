@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     kit.Reached(rule.High),
 		Doc: rule.Doc{
 			Description: "\"Allow NotAction: iam:*\" reads like a restriction but grants everything else in every service, including actions that do not exist yet. It is almost always broader than intended.",
 			Bad: `- Effect: Allow

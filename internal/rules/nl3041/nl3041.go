@@ -27,6 +27,9 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.Google},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Low, When: "when the function sets no service account: it runs as the project's default service account, which holds roles/editor only unless the organisation policy removed that grant"},
+		},
 		Doc: rule.Doc{
 			Description: "roles/owner and roles/editor are primitive roles: Editor can change almost every resource of the project and Owner can also grant roles. A function whose service account holds one turns any code execution bug into control of the project. A function with no service_account_email runs as the default service account, which held Editor in every project created before Google's 2024 change (reported with low confidence: the organisation policy may have removed the grant).",
 			Bad: `resource "google_project_iam_member" "fn" {

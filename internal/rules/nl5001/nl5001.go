@@ -28,6 +28,10 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.High, When: "when the worst-case spend is $100 per hour or more"},
+			{Severity: rule.Low, When: "when the worst-case spend is under $10 per hour"},
+		},
 		Doc: rule.Doc{
 			Description: "Anyone can call a public entry point as fast as its throttles allow. If every call runs to the function's timeout, the bill grows with API requests, Lambda GB-seconds and everything the function writes downstream (queues, tables, topics) and the functions those writes trigger. nightlight computes that worst case from the template, using the account defaults (10,000 requests/s for API Gateway, 1,000 concurrent executions) where nothing tighter is set, and a dated price table (internal/cost).",
 			Bad: `Fn:

@@ -27,6 +27,10 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Medium, When: "when the write or the trigger's match is uncertain (a filter, a pattern over an unresolved name), or the write is only inferred from a role the function shares with others"},
+			{Severity: rule.Low, When: "when both: an uncertain write only inferred from a shared role"},
+		},
 		Doc: rule.Doc{
 			Description: "A function that writes to the source that triggers it — a thumbnailer writing into its upload bucket, a handler re-queuing to its own queue — can invoke itself forever. Each loop iteration is billed, at the function's full concurrency, until someone notices; AWS's recursion detection covers only some services and stops loops only after several iterations. nightlight compares S3 notification prefix/suffix filters with the object keys the policy lets the function write, so a function that reads incoming/ and writes processed/ is not reported.",
 			Bad: `Events:

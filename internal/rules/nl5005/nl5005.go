@@ -25,6 +25,9 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Medium, When: "when a write on the cycle is only inferred from a role shared with other functions, or every trigger on the cycle filters its events"},
+		},
 		Doc: rule.Doc{
 			Description: "A cycle through several functions is a recursive loop that is harder to see than a function writing to its own trigger: each function looks fine alone. Every event that enters the cycle runs forever, multiplied by any fan-out on the way.",
 			Bad: `# A: Events SQS Requests; Policies SNSPublishMessagePolicy Results

@@ -279,15 +279,91 @@ func Who(fns []string) string {
 }
 
 // ReportFlag reports f with message msg under the role, at the rule's
-// severity adjusted for reachability (see Reachability).
-func ReportFlag(p *rule.Pass, f RoleFlag, msg string) {
+// severity lowered when nothing reaches the role's functions (see
+// Reachability).
+func ReportFlag(p *rule.Pass, f RoleFlag, msg string) { reportFlag(p, f, msg, false) }
+
+// ReportGrant is ReportFlag for a flag about what a compromised function
+// could do with its role: the severity is also raised when anyone on the
+// internet can run one of the functions (see Exposure).
+func ReportGrant(p *rule.Pass, f RoleFlag, msg string) { reportFlag(p, f, msg, true) }
+
+func reportFlag(p *rule.Pass, f RoleFlag, msg string, raise bool) {
 	res := f.Role
 	if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
 		res = f.Functions[0]
 	}
 	sev, why := Reachability(p, p.Rule.Severity, f.Functions)
+	if raise && why == "" {
+		sev, why = Exposure(p, p.Rule.Severity, f.Functions)
+	}
 	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev,
 		Confidence: f.Flag.Confidence, Message: msg + why})
+}
+
+// unreachedWhen and exposedWhen are the conditions of the reachability
+// adjustments, as `nightlight explain` lists them.
+const (
+	unreachedWhen = "when no entry point, trigger or other function reaches the functions using the role: only principals of the account can run them"
+	exposedWhen   = "when anyone on the internet can run one of the functions using the role without authentication (at most high)"
+)
+
+// Reached declares the reachability adjustment of ReportFlag for a rule
+// whose default is def: one level lower when nothing reaches the role.
+func Reached(def rule.Severity) []rule.Adjustment {
+	if Lower(def) == def {
+		return nil
+	}
+	return []rule.Adjustment{{Severity: Lower(def), When: unreachedWhen}}
+}
+
+// Exposed declares the adjustments of ReportGrant for a rule whose
+// default is def: one level lower when nothing reaches the role, one
+// level higher (at most high) when the internet reaches a function.
+func Exposed(def rule.Severity) []rule.Adjustment {
+	out := Reached(def)
+	if up := raise(def); up != def {
+		out = append(out, rule.Adjustment{Severity: up, When: exposedWhen})
+	}
+	return out
+}
+
+// raise returns the severity one level above s, at most high: a
+// compromised function's permissions need the compromise first, so they
+// are never "exploitable now" (critical) on their own.
+func raise(s rule.Severity) rule.Severity {
+	switch s {
+	case rule.Info:
+		return rule.Low
+	case rule.Low:
+		return rule.Medium
+	case rule.Medium:
+		return rule.High
+	}
+	return s
+}
+
+// Exposure raises sev one level (at most high) when anyone on the
+// internet can run one of fns without authentication (the graph has a
+// path from the internet principal to it), as the severity model in
+// docs/rules.md says; why names the path. Otherwise sev stays.
+func Exposure(p *rule.Pass, sev rule.Severity, fns []string) (rule.Severity, string) {
+	up := raise(sev)
+	if p.Graph == nil || up == sev {
+		return sev, ""
+	}
+	for _, fn := range fns {
+		path := p.Graph.ShortestPath(graph.PrincipalInternet, FnNode(p, fn))
+		if len(path) == 0 {
+			continue
+		}
+		var steps []string
+		for _, id := range path {
+			steps = append(steps, id.Ref)
+		}
+		return up, fmt.Sprintf(" (severity raised from %s: anyone on the internet can run function %s without authentication: %s)", sev, fn, strings.Join(steps, " → "))
+	}
+	return sev, ""
 }
 
 // Reachability adjusts the severity of a finding about the permissions of
