@@ -185,16 +185,15 @@ func (b *builder) bucketACLs(st *model.Stack) {
 			continue
 		}
 		acl := s.Attr(model.AttrACL)
-		norm := strings.ToLower(strings.ReplaceAll(acl.String(), "-", ""))
 		var principal NodeID
 		var via string
 		write := false
-		switch norm {
-		case "publicread":
+		switch acl.String() {
+		case model.ACLPublicRead:
 			principal, via = b.internet(), "canned ACL "+acl.String()
-		case "publicreadwrite":
+		case model.ACLPublicReadWrite:
 			principal, via, write = b.internet(), "canned ACL "+acl.String(), true
-		case "authenticatedread":
+		case model.ACLAuthenticatedRead:
 			principal, via = b.account("*"), "canned ACL "+acl.String()
 		default:
 			continue

@@ -519,7 +519,7 @@ const (
 	AttrBlockPublicPolicy     = "block_public_policy"     //
 	AttrIgnorePublicACLs      = "ignore_public_acls"      //
 	AttrRestrictPublicBuckets = "restrict_public_buckets" //
-	AttrACL                   = "acl"                     // canned ACL (PublicRead, public-read, …)
+	AttrACL                   = "acl"                     // canned ACL in S3's spelling (public-read, …; see CannedACL)
 	AttrWebsite               = "website"                 // static website hosting configuration
 	AttrLogging               = "logging"                 // access logging target
 	AttrRedriveTarget         = "redrive_target"          // queue's dead-letter queue
@@ -541,6 +541,7 @@ const (
 	AttrPublic                = "public"                  // provider-specific public flag (Azure/Google)
 	AttrEventPattern          = "event_pattern"           //
 	AttrKeySpec               = "key_spec"                // KMS key spec (SYMMETRIC_DEFAULT, RSA_2048, HMAC_256, …)
+	AttrVisibilityTimeout     = "visibility_timeout"      // queue visibility timeout in seconds
 )
 
 // EncryptionKind says who holds the key for encryption at rest.
@@ -670,3 +671,37 @@ func (k EncryptionKind) Describe(p Provider) string {
 	}
 	return string(k)
 }
+
+// CannedACL normalises a bucket's canned ACL, however the input spells it
+// (CloudFormation's PublicRead, Terraform's public-read), to S3's own
+// spelling ("public-read", "public-read-write", "authenticated-read",
+// "private", …), keeping v's position. Unresolved values are returned as
+// they are.
+func CannedACL(v *Value) *Value {
+	if !v.IsResolved() || v.Kind != String {
+		return v
+	}
+	var b strings.Builder
+	for i, r := range strings.TrimSpace(v.Str) {
+		switch {
+		case r == '_' || r == ' ':
+			r = '-'
+		case r >= 'A' && r <= 'Z':
+			if i > 0 && !strings.HasSuffix(b.String(), "-") {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	out := *v
+	out.Str = b.String()
+	return &out
+}
+
+// Canned ACLs that open a bucket beyond its account, in S3's spelling.
+const (
+	ACLPublicRead        = "public-read"
+	ACLPublicReadWrite   = "public-read-write"
+	ACLAuthenticatedRead = "authenticated-read"
+)

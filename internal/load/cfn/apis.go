@@ -1,9 +1,9 @@
 package cfn
 
 import (
-	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/load/openapi"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -251,11 +251,7 @@ func (t *Template) OpenAPIRoutes(api *model.API, body *model.Value) {
 	if body == nil || body.Kind != model.Map {
 		return
 	}
-	schemes := body.Get("securityDefinitions")
-	if !schemes.IsSet() {
-		schemes = body.Path("components", "securitySchemes")
-	}
-	global := body.Get("security")
+	schemes := openapi.Schemes(body)
 	paths := body.Get("paths")
 	for _, pf := range paths.Entries() {
 		for _, mf := range pf.Value.Entries() {
@@ -274,55 +270,11 @@ func (t *Template) OpenAPIRoutes(api *model.API, body *model.Value) {
 			}
 			ep := &model.EntryPoint{ID: api.ID + " " + method + " " + pf.Key, Pos: mf.KeyPos, Kind: model.EntryRoute,
 				API: api.ID, Method: method, Path: pf.Key, Target: integ.Get("uri"), Function: t.FunctionRef(integ.Get("uri"))}
-			sec := op.Get("security")
-			if sec == nil {
-				sec = global
-			}
-			ep.Auth = openAPIAuth(sec, schemes, mf.KeyPos)
+			ep.Auth = openapi.Auth(openapi.Security(body, op), schemes, mf.KeyPos)
 			if api.Kind == model.APIWebSocket || api.Kind == model.APIHTTP {
 				ep.CORS = api.CORS
 			}
 			t.Stack.EntryPoints = append(t.Stack.EntryPoints, ep)
 		}
 	}
-}
-
-func openAPIAuth(sec, schemes *model.Value, pos model.Pos) model.Auth {
-	a := model.Auth{Type: model.AuthNone, Pos: pos}
-	if sec.IsSet() {
-		a.Pos = sec.Pos
-	}
-	var names []string
-	for _, req := range sec.Elems() {
-		for _, f := range req.Entries() {
-			names = append(names, f.Key)
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		s := schemes.Get(name)
-		typ := strings.ToLower(s.Get("type").String())
-		authType := strings.ToLower(s.Get("x-amazon-apigateway-authtype").String())
-		az := s.Get("x-amazon-apigateway-authorizer")
-		switch {
-		case typ == "apikey" && s.Get("name").String() == "x-api-key" && !az.IsSet():
-			a.APIKeyRequired = true
-			continue
-		case authType == "awssigv4" || authType == "aws_iam":
-			a.Type = model.AuthIAM
-		case authType == "cognito_user_pools" || strings.EqualFold(az.Get("type").String(), "cognito_user_pools"):
-			a.Type = model.AuthCognito
-		case strings.EqualFold(az.Get("type").String(), "jwt") || typ == "oauth2" || typ == "openidconnect":
-			a.Type = model.AuthJWT
-		case az.IsSet():
-			a.Type = model.AuthLambda
-		default:
-			a.Type = model.AuthUnknown
-		}
-		a.Authorizer = name
-	}
-	if a.Type == model.AuthNone && a.APIKeyRequired {
-		a.Type = model.AuthAPIKey
-	}
-	return a
 }

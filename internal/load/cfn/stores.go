@@ -83,6 +83,7 @@ func (t *Template) store(r *RawResource, kind model.StoreKind) {
 		t.bucket(r, st)
 	case "AWS::SQS::Queue":
 		st.Name = p.Get("QueueName")
+		st.SetAttr(model.AttrVisibilityTimeout, p.Get("VisibilityTimeout"))
 		switch {
 		case p.Get("KmsMasterKeyId").IsSet():
 			st.Encryption = keyEncryption(p.Get("KmsMasterKeyId"), r.Pos)
@@ -242,7 +243,7 @@ func (t *Template) bucket(r *RawResource, st *model.Store) {
 	st.SetAttr(model.AttrBlockPublicPolicy, pab.Get("BlockPublicPolicy"))
 	st.SetAttr(model.AttrIgnorePublicACLs, pab.Get("IgnorePublicAcls"))
 	st.SetAttr(model.AttrRestrictPublicBuckets, pab.Get("RestrictPublicBuckets"))
-	st.SetAttr(model.AttrACL, p.Get("AccessControl"))
+	st.SetAttr(model.AttrACL, model.CannedACL(p.Get("AccessControl")))
 	st.SetAttr(model.AttrWebsite, p.Get("WebsiteConfiguration"))
 	st.SetAttr(model.AttrLogging, p.Get("LoggingConfiguration"))
 	for i, lc := range p.Path("NotificationConfiguration", "LambdaConfigurations").Elems() {

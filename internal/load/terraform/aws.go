@@ -132,7 +132,7 @@ func (t *translator) aws(in *instance) {
 	case "aws_s3_bucket_acl":
 		t.later(func() {
 			if s := t.storeOf(p.Get("bucket"), "aws_s3_bucket"); s != nil {
-				s.SetAttr(model.AttrACL, p.Get("acl"))
+				s.SetAttr(model.AttrACL, model.CannedACL(p.Get("acl")))
 			}
 		})
 	case "aws_s3_bucket_website_configuration":
@@ -860,7 +860,7 @@ func (t *translator) bucket(in *instance) {
 	s := t.store(in, model.StoreBucket, name)
 	s.Encryption = model.Encryption{Kind: model.EncryptionAWSOwned, Pos: in.pos}
 	s.Encryption = s3Encryption(get(p, "server_side_encryption_configuration", "rule", "apply_server_side_encryption_by_default"), s.Encryption)
-	s.SetAttr(model.AttrACL, p.Get("acl"))
+	s.SetAttr(model.AttrACL, model.CannedACL(p.Get("acl")))
 	if v := get(p, "versioning", "enabled"); v != nil {
 		s.SetAttr(model.AttrVersioning, v)
 	}
@@ -911,6 +911,7 @@ func itoa(i int) string {
 func (t *translator) queue(in *instance) {
 	p := in.props
 	s := t.store(in, model.StoreQueue, firstSet(p.Get("name"), p.Get("name_prefix")))
+	s.SetAttr(model.AttrVisibilityTimeout, p.Get("visibility_timeout_seconds"))
 	s.Encryption = model.Encryption{Kind: model.EncryptionAWSOwned, Pos: in.pos}
 	if v := p.Get("sqs_managed_sse_enabled"); v.IsSet() {
 		if b, ok := boolOf(v); ok && !b {

@@ -1,10 +1,10 @@
 package terraform
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/openapi"
 	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -59,8 +59,7 @@ func (t *translator) openAPIRoutes(api *model.API, body *model.Value) {
 	if d == nil {
 		return
 	}
-	schemes := firstSet(d.Get("securityDefinitions"), d.Path("components", "securitySchemes"))
-	global := d.Get("security")
+	schemes := openapi.Schemes(d)
 	for _, pf := range d.Get("paths").Entries() {
 		for _, mf := range pf.Value.Entries() {
 			method, ok := openAPIMethods[strings.ToLower(mf.Key)]
@@ -77,55 +76,11 @@ func (t *translator) openAPIRoutes(api *model.API, body *model.Value) {
 			if ep.Function == "" {
 				ep.Target = uri
 			}
-			sec := mf.Value.Get("security")
-			if sec == nil {
-				sec = global
-			}
-			ep.Auth = securityAuth(sec, schemes, mf.KeyPos)
+			ep.Auth = openapi.Auth(openapi.Security(d, mf.Value), schemes, mf.KeyPos)
 			if api.Kind != model.APIRest {
 				ep.CORS = api.CORS
 			}
 			t.st.EntryPoints = append(t.st.EntryPoints, ep)
 		}
 	}
-}
-
-// securityAuth decides a route's authentication from its OpenAPI security
-// requirements and the API's security schemes.
-func securityAuth(sec, schemes *model.Value, pos model.Pos) model.Auth {
-	auth := model.Auth{Type: model.AuthNone, Pos: pos}
-	var names []string
-	for _, req := range sec.Elems() {
-		for _, f := range req.Entries() {
-			names = append(names, f.Key)
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		s := schemes.Get(n)
-		typ := strings.ToLower(s.Get("type").String())
-		authType := strings.ToLower(s.Get("x-amazon-apigateway-authtype").String())
-		az := s.Get("x-amazon-apigateway-authorizer")
-		azType := strings.ToLower(az.Get("type").String())
-		switch {
-		case authType == "awssigv4" || authType == "aws_iam":
-			auth.Type = model.AuthIAM
-		case typ == "apikey" && !az.IsSet():
-			auth.APIKeyRequired = true
-			continue
-		case authType == "cognito_user_pools" || azType == "cognito_user_pools":
-			auth.Type = model.AuthCognito
-		case azType == "jwt" || typ == "oauth2" || typ == "openidconnect":
-			auth.Type = model.AuthJWT
-		case az.IsSet():
-			auth.Type = model.AuthLambda
-		default:
-			auth.Type = model.AuthUnknown
-		}
-		auth.Authorizer = n
-	}
-	if auth.Type == model.AuthNone && auth.APIKeyRequired {
-		auth.Type = model.AuthAPIKey
-	}
-	return auth
 }

@@ -6,7 +6,6 @@ package nl4003
 
 import (
 	"context"
-	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -44,10 +43,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if st.Kind != model.StoreBucket || acl == nil {
 			continue
 		}
-		norm := strings.ToLower(strings.ReplaceAll(acl.String(), "-", ""))
-		switch norm {
-		case "publicread", "publicreadwrite", "authenticatedread":
-			p.Reportf(acl.PosOr(st.Pos), st.ID, "bucket %s has the public ACL %s: anyone can read%s its objects", st.ID, acl.String(), map[bool]string{true: " and write", false: ""}[norm == "publicreadwrite"])
+		switch acl.String() {
+		case model.ACLPublicRead, model.ACLPublicReadWrite, model.ACLAuthenticatedRead:
+			p.Reportf(acl.PosOr(st.Pos), st.ID, "bucket %s has the public ACL %s: anyone can read%s its objects", st.ID, acl.String(), map[bool]string{true: " and write", false: ""}[acl.String() == model.ACLPublicReadWrite])
 		}
 	}
 	return nil

@@ -10,7 +10,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
-	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4019.
@@ -55,10 +54,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			continue
 		}
 		vis := int64(defaultVisibility)
-		v := kit.Prop(p.Stack, st.ID, "VisibilityTimeout")
-		if v == nil {
-			v = kit.Prop(p.Stack, st.ID, "visibility_timeout_seconds")
-		}
+		v := st.Attr(model.AttrVisibilityTimeout)
 		if n, ok := v.AsInt(); ok {
 			vis = n
 		} else if v.IsSet() {
