@@ -65,21 +65,11 @@ highlighted. Roles are left out of dot and mermaid unless --roles is given.`,
 			return graphInputStatus(env, doc, args)
 		},
 	}
-	f.register(cmd, "json, dot, mermaid")
-	hideFindingFlags(cmd)
+	f.registerOutput(cmd, "json, dot, mermaid")
+	f.registerInput(cmd)
 	setDefaultFormat(cmd, &f, "json")
 	cmd.Flags().BoolVar(&roles, "roles", false, "include roles and assumes edges in dot and mermaid output")
 	return cmd
-}
-
-// hideFindingFlags hides the flags about findings that scanFlags registers:
-// graph and surface report no findings.
-func hideFindingFlags(cmd *cobra.Command) {
-	for _, name := range []string{"fail-on", "baseline", "write-baseline", "rule", "severity", "no-color"} {
-		if cmd.Flags().Lookup(name) != nil {
-			_ = cmd.Flags().MarkHidden(name)
-		}
-	}
 }
 
 // setDefaultFormat changes the --format default registered by scanFlags.

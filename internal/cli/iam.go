@@ -1,25 +1,31 @@
 package cli
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/code"
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
-	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
-// iamCommand is `nightlight iam PATH [--function NAME]` (effective
-// permissions and flags per function) with its `eval` subcommand.
+// iamCommand is `nightlight iam PATH...` (effective permissions and flags
+// per function, then every IAM principal) with its subcommands.
 func iamCommand(env *Env) *cobra.Command {
-	var format, function string
+	var f scanFlags
+	var function string
 	cmd := &cobra.Command{
 		Use:   "iam PATH...",
 		Short: "Show every IAM principal and each function's effective permissions and flags",
@@ -27,30 +33,41 @@ func iamCommand(env *Env) *cobra.Command {
 permissions its execution role grants after explicit denies and the
 permissions boundary: actions grouped by service and access level, the
 resources they reach (mapped to the tables, buckets, queues … of the
-template), and flags — wildcards, permissions management, privilege
-escalation paths, secrets and function-code reads, kms:Decrypt on *, roles
-shared by several functions, unknown managed policies and misspelled
-actions. Then every IAM principal of the app — roles whatever uses them
-(functions, instance profiles, identity pools, state machines, API
-integrations, CI), users with their groups, groups, and customer-managed
-policies attached to nothing — with who can assume a role, whether it is
-administrator, and the privilege-escalation paths it has.`,
+template, with the classification the configuration gives them), and flags:
+wildcards, permissions management, privilege escalation paths, secrets and
+function-code reads, kms:Decrypt on *, roles shared by several functions,
+managed policies nightlight does not know (by name) and misspelled actions.
+Then every IAM principal of the app — roles whatever uses them (functions,
+instance profiles, identity pools, state machines, API integrations, CI),
+users with their groups, groups, and customer-managed policies attached to
+nothing — with who can assume a role, whether it is administrator, and the
+privilege-escalation paths it has.
+
+Exit status: 0 when every input loaded, 1 when one did not, 2 on usage or
+fatal errors.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usageError("--format %q: want text or json", format)
+			if f.format != "text" && f.format != "json" {
+				return usageError("--format %q: want text or json", f.format)
 			}
-			doc, err := loadApp(cmd.Context(), env, args)
+			doc, cfg, err := loadIAMApp(cmd.Context(), env, &f, args)
 			if err != nil {
 				return err
 			}
+			if len(doc.Inputs) == 0 {
+				return graphInputStatus(env, doc, args)
+			}
 			an := iam.NewAnalyzer()
 			var out []*iam.Analysis
+			var names []string
 			found := function == ""
 			for _, st := range doc.App.Stacks {
 				a, err := an.Analyze(cmd.Context(), st)
 				if err != nil {
 					return &exitError{code: ExitError, err: err}
+				}
+				for _, e := range a.Functions {
+					names = append(names, e.Function)
 				}
 				if function != "" {
 					if e := a.Function(function); e != nil {
@@ -63,40 +80,147 @@ administrator, and the privilege-escalation paths it has.`,
 				out = append(out, a)
 			}
 			if !found {
-				return &exitError{code: ExitError, err: fmt.Errorf("no function %q in %s", function, args[0])}
+				return usageError("--function %q: no such function in %s%s", function, strings.Join(args, ", "), didYouMean(function, names))
 			}
-			if format == "json" {
-				if out == nil {
-					out = []*iam.Analysis{}
+			classes := storeClasses(doc.App, cfg)
+			err = writeOutput(env, f.output, func(w io.Writer) error {
+				if f.format == "json" {
+					return writeIAMJSON(w, out, classes)
 				}
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"stacks": out})
-			}
-			for _, a := range out {
-				if err := iam.WriteText(env.Stdout, a, function); err != nil {
-					return err
-				}
-			}
-			if function == "" {
 				for _, a := range out {
-					if err := writePrincipalsText(env.Stdout, a); err != nil {
+					if err := writeIAMText(w, a, function, classes[a.Stack]); err != nil {
 						return err
 					}
 				}
+				if function == "" {
+					for _, a := range out {
+						if err := writePrincipalsText(w, a); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if err := graphInputStatus(env, doc, args); err != nil {
+				return err
+			}
+			if f.output != "" && !f.quiet {
+				fmt.Fprintf(env.Stderr, "nightlight: permissions of %s and %s written to %s\n",
+					report.Plural(countFunctions(out), "function"), report.Plural(countPrincipals(out), "principal"), f.output)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json")
+	f.registerOutput(cmd, "text, json")
+	f.registerInput(cmd)
 	cmd.Flags().StringVar(&function, "function", "", "show only this function (its logical ID / key)")
 	cmd.AddCommand(iamEvalCommand(env), iamWhoCanCommand(env), iamProposeCommand(env))
 	return cmd
 }
 
+// loadIAMApp reads the configuration and loads the application for the iam
+// commands: no rule runs. Inputs that do not load are left for
+// graphInputStatus to report.
+func loadIAMApp(ctx context.Context, env *Env, f *scanFlags, args []string) (*result.Document, *config.Config, error) {
+	cfg, err := config.Find(f.config, args)
+	if err != nil {
+		return nil, nil, &exitError{code: ExitError, err: err}
+	}
+	opts, err := f.options(env, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Rules = rules.Options{Rules: []*rule.Rule{}, Config: cfg}
+	doc, err := f.run(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, cfg, nil
+}
+
+// storeClasses maps each stack's store IDs to the classification the
+// configuration gives them (nil without classifications).
+func storeClasses(app *model.App, cfg *config.Config) map[string]map[string]string {
+	if app == nil || cfg == nil || len(cfg.Classifications) == 0 {
+		return nil
+	}
+	out := map[string]map[string]string{}
+	for _, st := range app.Stacks {
+		for _, s := range st.Stores {
+			if c := cfg.Classify(st, s); c != "" {
+				if out[st.ID] == nil {
+					out[st.ID] = map[string]string{}
+				}
+				out[st.ID][s.ID] = c
+			}
+		}
+	}
+	return out
+}
+
+// writeIAMJSON writes {"stacks":[…analyses…]}, with "classifications"
+// (stack → store → class) when the configuration classifies stores.
+func writeIAMJSON(w io.Writer, out []*iam.Analysis, classes map[string]map[string]string) error {
+	if out == nil {
+		out = []*iam.Analysis{}
+	}
+	doc := map[string]any{"stacks": out}
+	if len(classes) > 0 {
+		doc["classifications"] = classes
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func countFunctions(as []*iam.Analysis) int {
+	n := 0
+	for _, a := range as {
+		n += len(a.Functions)
+	}
+	return n
+}
+
+func countPrincipals(as []*iam.Analysis) int {
+	n := 0
+	for _, a := range as {
+		n += len(a.Principals)
+	}
+	return n
+}
+
+// writeOutput runs write on --output (created) or stdout.
+func writeOutput(env *Env, output string, write func(io.Writer) error) (err error) {
+	w := env.Stdout
+	if output != "" {
+		file, err := os.Create(output)
+		if err != nil {
+			return &exitError{code: ExitError, err: fmt.Errorf("write %s: %w", output, err)}
+		}
+		defer func() {
+			if cerr := file.Close(); cerr != nil && err == nil {
+				err = &exitError{code: ExitError, err: fmt.Errorf("write %s: %w", output, cerr)}
+			}
+		}()
+		w = file
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := write(bw); err != nil {
+		return &exitError{code: ExitError, err: err}
+	}
+	if err := bw.Flush(); err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("write %s: %w", output, err)}
+	}
+	return nil
+}
+
 // iamProposeCommand is `nightlight iam propose PATH...`: the policy each
 // function's handler code needs, from the AWS SDK calls it makes.
 func iamProposeCommand(env *Env) *cobra.Command {
+	var f scanFlags
 	var function string
 	cmd := &cobra.Command{
 		Use:   "propose PATH...",
@@ -113,15 +237,15 @@ could not read are left out; notes say where the proposal is incomplete.`,
 			if !code.Available() {
 				return &exitError{code: ExitError, err: fmt.Errorf("this build has no handler-code analysis (built without cgo)")}
 			}
-			doc, err := scan.Run(cmd.Context(), scan.Options{
-				Paths:   args,
-				Loaders: scan.DefaultLoaders(),
-				Tool:    result.Tool{Name: "nightlight", Version: Version},
-				Logger:  env.Logger,
-				Rules:   rules.Options{Rules: []*rule.Rule{}}, // no rule needs to run
-			})
+			if f.format != "json" {
+				return usageError("--format %q: want json", f.format)
+			}
+			doc, _, err := loadIAMApp(cmd.Context(), env, &f, args)
 			if err != nil {
-				return &exitError{code: ExitError, err: err}
+				return err
+			}
+			if len(doc.Inputs) == 0 {
+				return graphInputStatus(env, doc, args)
 			}
 			ps := code.Propose(doc.App)
 			if function != "" {
@@ -132,18 +256,31 @@ could not read are left out; notes say where the proposal is incomplete.`,
 					}
 				}
 				if keep == nil {
-					return &exitError{code: ExitError, err: fmt.Errorf("no function %q with readable code in %s", function, strings.Join(args, " "))}
+					var names []string
+					for _, p := range ps {
+						names = append(names, p.Function)
+					}
+					return usageError("--function %q: no function with readable code of that name in %s%s", function, strings.Join(args, ", "), didYouMean(function, names))
 				}
 				ps = keep
 			}
 			if ps == nil {
 				ps = []code.Proposal{}
 			}
-			enc := json.NewEncoder(env.Stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(map[string]any{"functions": ps})
+			err = writeOutput(env, f.output, func(w io.Writer) error {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"functions": ps})
+			})
+			if err != nil {
+				return err
+			}
+			return graphInputStatus(env, doc, args)
 		},
 	}
+	f.registerOutput(cmd, "json")
+	setDefaultFormat(cmd, &f, "json")
+	f.registerInput(cmd)
 	cmd.Flags().StringVar(&function, "function", "", "only this function (its logical ID / key)")
 	return cmd
 }
@@ -201,7 +338,7 @@ keys are all the request carries.`,
 				}
 				in.Boundary = &b[0]
 			}
-			c, err := iam.ParseContext(ctxArgs)
+			c, err := parseContext(ctxArgs)
 			if err != nil {
 				return usageError("%v", err)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/monitor/duckstore"
 	"github.com/nightlight-sec/nightlight/internal/monitor/engines"
 	"github.com/nightlight-sec/nightlight/internal/progress"
+	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
@@ -340,9 +341,9 @@ func writeMonitorOutput(env *Env, f *monitorFlags, out []byte) error {
 // detection (most severe first), proposals.
 func writeMonitorText(w *bytes.Buffer, rep *monitorReport, ds []monitor.Detection) {
 	if st := rep.Ingested; st != nil {
-		fmt.Fprintf(w, "Ingested %d files: %d new events, %d duplicates, %d errors", st.Files, st.Events, st.Duplicates, st.Errors)
+		fmt.Fprintf(w, "Ingested %s: %s, %s, %s", report.Plural(st.Files, "file"), report.Plural(st.Events, "new event"), report.Plural(st.Duplicates, "duplicate"), report.Plural(st.Errors, "error"))
 		if st.Unchanged > 0 {
-			fmt.Fprintf(w, " (%d files unchanged since the last run)", st.Unchanged)
+			fmt.Fprintf(w, " (%s unchanged since the last run)", report.Plural(st.Unchanged, "file"))
 		}
 		fmt.Fprintf(w, "\nStore: %s\n", rep.Store)
 		for _, e := range rep.Errors {
@@ -353,11 +354,11 @@ func writeMonitorText(w *bytes.Buffer, rep *monitorReport, ds []monitor.Detectio
 			}
 		}
 		if len(rep.Skipped) > 0 {
-			fmt.Fprintf(w, "  skipped %d files that are not CloudTrail logs (by name), e.g. %s\n", len(rep.Skipped), rep.Skipped[0])
+			fmt.Fprintf(w, "  skipped %s that %s not CloudTrail logs (by name), e.g. %s\n", report.Plural(len(rep.Skipped), "file"), isAre(len(rep.Skipped)), rep.Skipped[0])
 		}
 	}
 	if d := rep.Design; d != nil {
-		fmt.Fprintf(w, "Design: %d inputs, %d functions, %d named stores\n", d.Inputs, d.Functions, d.Stores)
+		fmt.Fprintf(w, "Design: %s, %s, %s\n", report.Plural(d.Inputs, "input"), report.Plural(d.Functions, "function"), report.Plural(d.Stores, "named store"))
 		for _, u := range d.Unnamed {
 			fmt.Fprintf(w, "  note: %s\n", u)
 		}
@@ -400,7 +401,7 @@ func writeMonitorText(w *bytes.Buffer, rep *monitorReport, ds []monitor.Detectio
 				parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 			}
 		}
-		fmt.Fprintf(w, "\n%d alerts: %s\n", len(rep.Alerts), strings.Join(parts, ", "))
+		fmt.Fprintf(w, "\n%s: %s\n", report.Plural(len(rep.Alerts), "alert"), strings.Join(parts, ", "))
 	}
 	for _, p := range rep.Proposals {
 		fmt.Fprintf(w, "\nLeast privilege for %s", p.Role)
@@ -439,4 +440,11 @@ func sortDetections(ds []monitor.Detection) {
 			ds[j], ds[j-1] = ds[j-1], ds[j]
 		}
 	}
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }

@@ -48,18 +48,34 @@ type scanFlags struct {
 }
 
 func (f *scanFlags) register(cmd *cobra.Command, formats string) {
+	f.registerOutput(cmd, formats)
+	f.registerInput(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
+	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
+	fl.BoolVar(&f.inventory, "inventory", false, "text output: list each stack's functions, entry points, triggers, stores and roles after the findings")
+	f.rules.register(cmd)
+}
+
+// registerOutput registers --format (with the formats the command
+// writes) and --output.
+func (f *scanFlags) registerOutput(cmd *cobra.Command, formats string) {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+formats)
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to this file instead of stdout")
-	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding is at or above this severity (info, low, medium, high, critical, none)")
+}
+
+// registerInput registers the flags that say what to load and how: the
+// configuration, parameter values, exclusions, limits and --quiet. Every
+// command that loads an application takes them.
+func (f *scanFlags) registerInput(cmd *cobra.Command) {
+	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "", "configuration file (default: nightlight.yaml in the first scanned directory, if present)")
 	fl.StringArrayVarP(&f.params, "param", "p", nil, "template parameter / variable / option override NAME=VALUE (repeatable)")
 	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variable file inside the scanned directory, applied after terraform.tfvars (repeatable)")
 	fl.StringVar(&f.envFile, "env-file", "", "KEY=VALUE file that Serverless ${env:…} variables read (without it they stay unresolved; the process environment is never read)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no summary on stderr")
-	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip files and folders matching GLOB (relative to each scanned directory; a GLOB without '/' matches a name anywhere, * matches across '/'); repeatable")
-	fl.BoolVar(&f.inventory, "inventory", false, "text output: list each stack's functions, entry points, triggers, stores and roles after the findings")
 	fl.Int64Var(&f.maxBytes, "max-file-size", load.DefaultMaxFileBytes, "largest input file read, in bytes")
 	fl.IntVar(&f.maxDepth, "max-depth", load.DefaultMaxDepth, "deepest nesting of YAML/JSON/HCL values accepted")
 	fl.IntVar(&f.maxNodes, "max-values", load.DefaultMaxNodes, "most values one file may expand to, YAML alias expansions included (aliases alone: a twentieth)")
@@ -67,7 +83,6 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.IntVar(&f.maxSteps, "max-resolve-steps", load.DefaultMaxResolveSteps, "most intrinsic/variable resolution steps per file")
 	fl.DurationVar(&f.timeout, "timeout", 0, "give up the whole scan after this long (e.g. 2m; 0: no limit)")
 	fl.Int64Var(&f.memLimit, "memory-limit", defaultMemoryLimit, "soft memory limit in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT, when set, wins)")
-	f.rules.register(cmd)
 }
 
 // defaultMemoryLimit keeps a scan of a thousand templates under 200 MB of
@@ -146,6 +161,9 @@ when an input did not load, 2 on usage or fatal errors.`,
 			}
 			doc, err := f.run(cmd.Context(), opts)
 			if err != nil {
+				return err
+			}
+			if err := checkFlowPolicy(env, opts.Rules.Config, doc.App, doc.Graph, f.quiet); err != nil {
 				return err
 			}
 			if err := warnIgnores(env, opts.Rules.Config, doc, f.rules.all(), time.Now(), f.quiet); err != nil {

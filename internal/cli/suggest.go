@@ -4,40 +4,13 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/agext/levenshtein"
-
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/suggest"
 )
-
-// suggest returns the candidate closest to word (case-insensitive) when it
-// is close enough to be a likely misspelling, or "".
-func suggest(word string, candidates []string) string {
-	best, bestDist := "", 0
-	w := strings.ToLower(word)
-	for _, c := range candidates {
-		d := levenshtein.Distance(w, strings.ToLower(c), nil)
-		if best == "" || d < bestDist || d == bestDist && c < best {
-			best, bestDist = c, d
-		}
-	}
-	// Allow about one edit in three characters: one for short words, two
-	// from four characters on (a transposition is two edits).
-	limit := max(1, len(word)/3)
-	if len(word) >= 4 {
-		limit = max(2, limit)
-	}
-	if best == "" || bestDist > limit {
-		return ""
-	}
-	return best
-}
 
 // didYouMean formats a suggestion for an error message ("" when none).
 func didYouMean(word string, candidates []string) string {
-	if s := suggest(word, candidates); s != "" {
-		return "; did you mean " + s + "?"
-	}
-	return ""
+	return suggest.DidYouMean(word, candidates)
 }
 
 // checkRulePatterns returns a usage error for the first --rule pattern that

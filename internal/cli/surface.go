@@ -42,6 +42,9 @@ the flows it denies are listed after the table with their full path.`,
 			if err != nil {
 				return err
 			}
+			if err := checkFlowPolicy(env, cfg, doc.App, g, f.quiet); err != nil {
+				return err
+			}
 			rows := graph.Surface(g)
 			control := graph.ControlPlane(g)
 			violations := graph.CheckFlows(g, cfg)
@@ -72,8 +75,8 @@ the flows it denies are listed after the table with their full path.`,
 			return graphInputStatus(env, doc, args)
 		},
 	}
-	f.register(cmd, "text, json")
-	hideFindingFlags(cmd)
+	f.registerOutput(cmd, "text, json")
+	f.registerInput(cmd)
 	return cmd
 }
 

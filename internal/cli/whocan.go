@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,35 +9,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
-	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/result"
-	"github.com/nightlight-sec/nightlight/internal/scan"
 )
-
-// loadApp loads the templates under paths for the iam commands and
-// prints input errors on stderr.
-func loadApp(ctx context.Context, env *Env, paths []string) (*result.Document, error) {
-	doc, err := scan.Run(ctx, scan.Options{
-		Paths:   paths,
-		Loaders: scan.DefaultLoaders(),
-		Tool:    result.Tool{Name: "nightlight", Version: Version},
-		Logger:  env.Logger,
-		Load:    load.Options{},
-	})
-	if err != nil {
-		return nil, &exitError{code: ExitError, err: err}
-	}
-	for _, in := range doc.Inputs {
-		if in.Error != "" {
-			fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)
-		}
-	}
-	return doc, nil
-}
 
 // iamWhoCanCommand is `nightlight iam who-can ACTION RESOURCE PATH...`.
 func iamWhoCanCommand(env *Env) *cobra.Command {
-	var format string
+	var f scanFlags
 	cmd := &cobra.Command{
 		Use:   "who-can ACTION RESOURCE PATH...",
 		Short: "List every principal of the app allowed ACTION on RESOURCE, and through which statements",
@@ -57,8 +33,8 @@ ARN. Example:
   nightlight iam who-can lambda:UpdateFunctionCode ListOrdersFunction examples/orders-api`,
 		Args: cobra.MinimumNArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return usageError("--format %q: want text or json", format)
+			if f.format != "text" && f.format != "json" {
+				return usageError("--format %q: want text or json", f.format)
 			}
 			action, resource := args[0], args[1]
 			if !strings.Contains(action, ":") {
@@ -68,9 +44,12 @@ ARN. Example:
 			if p := an.Catalog.Check(action); p != "" && !strings.ContainsAny(action, "*?") {
 				return usageError("ACTION %q: %s", action, p)
 			}
-			doc, err := loadApp(cmd.Context(), env, args[2:])
+			doc, _, err := loadIAMApp(cmd.Context(), env, &f, args[2:])
 			if err != nil {
 				return err
+			}
+			if len(doc.Inputs) == 0 {
+				return graphInputStatus(env, doc, args[2:])
 			}
 			var out []*iam.WhoCanResult
 			for _, st := range doc.App.Stacks {
@@ -80,18 +59,25 @@ ARN. Example:
 				}
 				out = append(out, r)
 			}
-			if format == "json" {
-				if out == nil {
-					out = []*iam.WhoCanResult{}
+			err = writeOutput(env, f.output, func(w io.Writer) error {
+				if f.format == "json" {
+					if out == nil {
+						out = []*iam.WhoCanResult{}
+					}
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", "  ")
+					return enc.Encode(map[string]any{"action": action, "resource": resource, "stacks": out})
 				}
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"action": action, "resource": resource, "stacks": out})
+				return writeWhoCanText(w, doc, out)
+			})
+			if err != nil {
+				return err
 			}
-			return writeWhoCanText(env.Stdout, doc, out)
+			return graphInputStatus(env, doc, args[2:])
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json")
+	f.registerOutput(cmd, "text, json")
+	f.registerInput(cmd)
 	return cmd
 }
 
@@ -138,7 +124,11 @@ func writeWhoCanText(w io.Writer, doc *result.Document, rs []*iam.WhoCanResult) 
 			b.WriteString("  no principal of the app is allowed\n")
 		}
 	}
-	fmt.Fprintf(&b, "%d principals and resource-policy grants allow it\n", n)
+	if n == 1 {
+		b.WriteString("1 principal or resource-policy grant allows it\n")
+	} else {
+		fmt.Fprintf(&b, "%d principals and resource-policy grants allow it\n", n)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -48,6 +48,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/suggest"
 )
 
 // DefaultFile is the configuration file looked for in the scanned
@@ -439,13 +440,15 @@ func (p *parser) config(n *yaml.Node, c *Config) {
 		}
 	})
 	names := map[string]bool{}
+	var list []string
 	for _, g := range c.Groups {
 		names[g.Name] = true
+		list = append(list, g.Name)
 	}
 	for _, b := range c.Boundaries {
 		for _, g := range b.Groups {
 			if !names[g] {
-				p.errs = append(p.errs, &Error{Pos: b.Pos, Msg: fmt.Sprintf("boundary names unknown group %q", g)})
+				p.errs = append(p.errs, &Error{Pos: b.Pos, Msg: fmt.Sprintf("boundary names unknown group %q%s", g, suggest.DidYouMean(g, list))})
 			}
 		}
 	}

@@ -840,12 +840,18 @@ const maxViaActions = 6
 // written in the stack's own files, else where its policy is attached (a
 // managed policy or SAM policy template line), else the function.
 func (b *builder) statementPos(st *model.Stack, a actor, ref iam.StatementRef) model.Pos {
-	if ref.File != "" && (ref.File == st.File || ref.File == a.pos.File) {
-		return model.Pos{File: ref.File, Line: ref.Line}
-	}
 	docs := a.docs
 	if r := st.Role(a.role); r != nil {
 		docs = r.Policies
+	}
+	for _, d := range docs {
+		// A managed policy's statements are placed where it is attached.
+		if d.Name == ref.Policy && !d.Known() && d.Pos.File == ref.File && d.Pos.Line == ref.Line {
+			return d.Pos
+		}
+	}
+	if ref.File != "" && (ref.File == st.File || ref.File == a.pos.File) {
+		return model.Pos{File: ref.File, Line: ref.Line}
 	}
 	for _, d := range docs {
 		if d.Name == ref.Policy && d.Pos.IsValid() {

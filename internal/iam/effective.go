@@ -382,6 +382,15 @@ func (a *Analyzer) ResolvePolicy(d *model.PolicyDoc) (*Policy, error) {
 		}
 		p, err := Parse(d.Name, doc.Root)
 		p.Source = model.PolicyManaged
+		if d.Pos.IsValid() {
+			// The document is nightlight's copy of AWS's: what a user
+			// can look up is where the template attaches it (the policy
+			// name says which one).
+			p.Pos = d.Pos
+			for _, s := range p.Statements {
+				s.Pos = d.Pos
+			}
+		}
 		return p, err
 	}
 	return &Policy{Unknown: true, Name: d.Name, Pos: d.Pos, Source: d.Source}, nil
@@ -402,7 +411,7 @@ func (a *Analyzer) finish(ctx context.Context, idx *targetIndex, e *Effective) {
 	seen := map[string]int{}
 	for _, p := range e.Policies {
 		if p.Unknown {
-			e.Unknown = append(e.Unknown, UnknownGrant{Policy: p.Name, Reason: "managed policy whose document nightlight does not know: it may grant anything", Pos: p.Pos})
+			e.Unknown = append(e.Unknown, UnknownGrant{Policy: p.Name, Reason: "managed policy " + p.Name + ", whose document nightlight does not know: it may grant anything", Pos: p.Pos})
 			continue
 		}
 		for _, s := range p.Statements {

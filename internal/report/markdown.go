@@ -104,7 +104,7 @@ func findingsSummary(fs []rule.Finding) string {
 			parts = append(parts, fmt.Sprintf("%s %d %s", sevIcon[s], count[s], s))
 		}
 	}
-	return fmt.Sprintf("%d findings (%s)", len(fs), strings.Join(parts, ", "))
+	return fmt.Sprintf("%s (%s)", Plural(len(fs), "finding"), strings.Join(parts, ", "))
 }
 
 func mdCell(s string) string {

@@ -16,6 +16,8 @@ var required = []string{
 	"AWSLambda_FullAccess", "AmazonS3FullAccess", "AmazonS3ReadOnlyAccess", "AmazonDynamoDBFullAccess",
 	"AmazonDynamoDBReadOnlyAccess", "AmazonSQSFullAccess", "AmazonSNSFullAccess", "SecretsManagerReadWrite",
 	"AmazonSSMReadOnlyAccess", "CloudWatchLogsFullAccess", "AdministratorAccess", "PowerUserAccess", "IAMFullAccess",
+	// SAM attaches AWSXrayWriteOnlyAccess to every function with Tracing: Active.
+	"AWSXrayWriteOnlyAccess", "AmazonECSTaskExecutionRolePolicy",
 }
 
 func TestRequired(t *testing.T) {

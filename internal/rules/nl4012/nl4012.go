@@ -6,6 +6,7 @@ package nl4012
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -50,7 +51,11 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if routes == 0 {
 			continue
 		}
-		p.Reportf(api.Pos, api.ID, "API %s writes no access logs: calls to its %d routes cannot be investigated later", api.ID, routes)
+		what := fmt.Sprintf("its %d routes", routes)
+		if routes == 1 {
+			what = "its route"
+		}
+		p.Reportf(api.Pos, api.ID, "API %s writes no access logs: calls to %s cannot be investigated later", api.ID, what)
 	}
 	return nil
 }

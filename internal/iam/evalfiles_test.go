@@ -1,10 +1,8 @@
 package iam
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,25 +10,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
-
-func TestParseContext(t *testing.T) {
-	c, err := ParseContext([]string{"aws:SourceIp=10.0.0.1", "aws:TagKeys=a", "AWS:TAGKEYS=b", "empty="})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[string][]string{}
-	for _, k := range c.Keys() {
-		v, _ := c.Get(k)
-		got[k] = v
-	}
-	want := map[string][]string{"aws:SourceIp": {"10.0.0.1"}, "aws:TagKeys": {"a", "b"}, "empty": {}}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("context (-want +got):\n%s", d)
-	}
-	if _, err := ParseContext([]string{"novalue"}); err == nil {
-		t.Error("want an error for an argument without =")
-	}
-}
 
 func TestEval(t *testing.T) {
 	policy := PolicyFile{Name: "p.json", Data: []byte(doc(`[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::b/private/*"}]`))}
@@ -66,31 +45,6 @@ func TestEval(t *testing.T) {
 	}
 	if _, err := Eval(context.Background(), cat, EvalInput{Identity: []PolicyFile{{Name: "bad.json", Data: []byte("{")}}}); err == nil {
 		t.Error("want an error for an unreadable policy")
-	}
-}
-
-func TestWriteText(t *testing.T) {
-	an, err := NewAnalyzer().Analyze(context.Background(), testStack(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := WriteText(&b, an, "Reader"); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
-	for _, want := range []string{
-		"template.yaml: function Reader, role ReaderRole",
-		"! secrets-read",
-		`! unknown-action         action "sts:GetCallerIdentify": unknown-action`,
-		`! unknown-action         action "cognitoidp:*": unknown-service`,
-		"! unknown-grants         unknown permissions: managed policy whose document nightlight does not know",
-		"    Read:                  GetItem Query",
-		"on arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${OrdersTable} → table OrdersTable",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
 	}
 }
 
