@@ -233,7 +233,7 @@ func writeReport(env *Env, f *scanFlags, doc *result.Document) (err error) {
 	case "json":
 		write = func(w io.Writer) error { return report.WriteJSON(w, doc) }
 	case "html":
-		write = func(w io.Writer) error { return html.Write(w, doc) }
+		write = func(w io.Writer) error { return html.Write(w, doc, html.Options{Title: reportTitle(doc)}) }
 	case "sarif", "junit", "markdown":
 		write = func(w io.Writer) error { return writeRulesFormat(w, f, doc) }
 	default:
@@ -397,4 +397,25 @@ func scanSummary(doc *result.Document, output string) string {
 		line += "; report written to " + output
 	}
 	return line
+}
+
+// reportTitle names the scanned application after its folder: the first
+// scanned directory, or the directory of the first scanned file, by its
+// real name ("." becomes the current directory's name).
+func reportTitle(doc *result.Document) string {
+	if doc == nil || doc.App == nil || doc.App.Root == "" {
+		return ""
+	}
+	root := doc.App.Root
+	if st, err := os.Stat(root); err == nil && !st.IsDir() {
+		root = filepath.Dir(root)
+	}
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	name := filepath.Base(root)
+	if name == string(filepath.Separator) || name == "." {
+		return ""
+	}
+	return name
 }

@@ -33,6 +33,13 @@ type e2ePage struct {
 	Zoom        bool   `json:"zoom,omitempty"`
 	Tables      bool   `json:"tables,omitempty"`
 	Screenshots string `json:"screenshots,omitempty"`
+	// Width and Height set the window (default 1600×1000).
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+	// Layout checks that the page chrome fits the window.
+	Layout bool `json:"layout,omitempty"`
+	// Stacks, a stack ID, exercises the stack boxes of a multi-stack page.
+	Stacks string `json:"stacks,omitempty"`
 }
 
 // e2eResult is what the script saw on one page.
@@ -81,6 +88,28 @@ type e2eResult struct {
 		EdgeCount int      `json:"edgeCount"`
 		Findings  int      `json:"findings"`
 	} `json:"filtered"`
+	Layout *struct {
+		Clipped  []string `json:"clipped"`
+		Overlaps bool     `json:"overlaps"`
+		Title    string   `json:"title"`
+		DocTitle string   `json:"docTitle"`
+		ScrollW  int      `json:"scrollW"`
+		ScrollH  int      `json:"scrollH"`
+		W        int      `json:"W"`
+		H        int      `json:"H"`
+	} `json:"layout"`
+	Stacks *struct {
+		Boxes               []string `json:"boxes"`
+		Rendered            []string `json:"rendered"`
+		ExpandedByClick     []string `json:"expandedByClick"`
+		RenderedAfterClick  []string `json:"renderedAfterClick"`
+		ExpandedAfterToggle []string `json:"expandedAfterToggle"`
+		ExpandedByFinding   []string `json:"expandedByFinding"`
+		FindingHighlighted  []string `json:"findingHighlighted"`
+		BoxesAfterCollapse  []string `json:"boxesAfterCollapse"`
+		BoxesAfterExpand    []string `json:"boxesAfterExpand"`
+		RenderedAfterExpand []string `json:"renderedAfterExpand"`
+	} `json:"stacks"`
 }
 
 // browserPrereqs returns the Chromium binary and the e2e directory, or skips
@@ -133,7 +162,7 @@ func artifactDir(t *testing.T) string {
 func writeReport(t *testing.T, dir, name string, doc *result.Document) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Write(&b, doc); err != nil {
+	if err := Write(&b, doc, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, name+".html")
@@ -204,6 +233,7 @@ func TestBrowser(t *testing.T) {
 
 	small := smallDoc()
 	big := bigDoc(500)
+	mono := multiDoc(12)
 	first := 0
 	pages := []e2ePage{
 		{Name: "small", File: writeReport(t, art, "small", small), Click: idGetOrders, HoverEdge: edgeIndex(small, idGetOrders, idList), Focus: true, Finding: &first,
@@ -211,6 +241,8 @@ func TestBrowser(t *testing.T) {
 		{Name: "500-functions", File: writeReport(t, art, "500-functions", big), Overview: true, Click: "app#entry-point:GET /items/000", Focus: true,
 			Severity: string(rule.Critical), Screenshots: art},
 		{Name: "empty", File: writeReport(t, art, "empty", &result.Document{}), Screenshots: art},
+		{Name: "small-1024", File: writeReport(t, art, "small-1024", small), Width: 1024, Height: 768, Layout: true, Screenshots: art},
+		{Name: "mono-1024", File: writeReport(t, art, "mono-1024", mono), Width: 1024, Height: 768, Layout: true, Stacks: "mono/svc00/template.yaml", Screenshots: art},
 	}
 	results := runE2E(t, chromium, dir, pages)
 
@@ -233,7 +265,7 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(r.Tip, "evidence: template.yaml:40") || !strings.Contains(r.Tip, "auth: none") {
 			t.Errorf("hovering GET /orders shows %q, want its evidence and auth", r.Tip)
 		}
-		if want := "evidence: template.yaml:40:7"; !strings.Contains(r.EdgeTip, want) || !strings.Contains(r.EdgeTip, "via: route GET /orders") {
+		if want := "evidence: template.yaml:40\n"; !strings.Contains(r.EdgeTip, want) || !strings.Contains(r.EdgeTip, "via: route GET /orders") {
 			t.Errorf("hovering the GET /orders → ListOrders edge shows %q, want %q and its via", r.EdgeTip, want)
 		}
 		if r.HighlightedEdges == 0 {
@@ -296,6 +328,77 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("clicking the GET /orders row highlights (-want +got):\n%s", diff)
 		}
 		t.Logf("small: first render %.0f ms, load %.0f ms; screenshots %q", r.FirstRenderMs, r.LoadMs, r.Screenshots)
+	})
+
+	for _, name := range []string{"small-1024", "mono-1024"} {
+		t.Run(name, func(t *testing.T) {
+			r, ok := results[name]
+			if !ok || r.Layout == nil {
+				t.Fatal("no result")
+			}
+			l := r.Layout
+			if len(l.Clipped) > 0 || l.Overlaps || l.ScrollW > l.W || l.ScrollH > l.H {
+				t.Errorf("at %d×%d: clipped %q, overlaps %v, page %d×%d", l.W, l.H, l.Clipped, l.Overlaps, l.ScrollW, l.ScrollH)
+			}
+			want := map[string]string{"small-1024": "orders", "mono-1024": "mono"}[name]
+			if l.Title != want || l.DocTitle != want+" — nightlight report" {
+				t.Errorf("title %q, page title %q; want %q from the scanned folder", l.Title, l.DocTitle, want)
+			}
+		})
+	}
+
+	t.Run("stacks", func(t *testing.T) {
+		r, ok := results["mono-1024"]
+		if !ok || r.Stacks == nil {
+			t.Fatal("no result")
+		}
+		v := buildView(mono)
+		if len(r.Requests) != 1 || len(r.ConsoleErrors) > 0 || len(r.PageErrors) > 0 {
+			t.Errorf("requests %q, console errors %q, page errors %q", r.Requests, r.ConsoleErrors, r.PageErrors)
+		}
+		var all, boxes []string
+		for _, st := range v.Stacks {
+			boxes = append(boxes, st.ID)
+		}
+		for _, n := range v.Nodes {
+			all = append(all, n.ID)
+		}
+		sort.Strings(all)
+		s := r.Stacks
+		// Collapsed: one box per stack, only the principals drawn.
+		if diff := cmp.Diff(boxes, s.Boxes); diff != "" {
+			t.Errorf("initial boxes (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{idInternet}, s.Rendered); diff != "" {
+			t.Errorf("initially drawn nodes (-want +got):\n%s", diff)
+		}
+		first := "mono/svc00/template.yaml"
+		if diff := cmp.Diff([]string{first}, s.ExpandedByClick); diff != "" {
+			t.Errorf("a click on a box expands (-want +got):\n%s", diff)
+		}
+		want := []string{first + "#entry-point:GET /s0", first + "#function:Fn", first + "#store:Table", idInternet}
+		if diff := cmp.Diff(want, s.RenderedAfterClick); diff != "" {
+			t.Errorf("drawn after expanding %s (-want +got):\n%s", first, diff)
+		}
+		if len(s.ExpandedAfterToggle) != 0 {
+			t.Errorf("a click on the frame heading leaves %q expanded, want none", s.ExpandedAfterToggle)
+		}
+		last := "mono/svc11/template.yaml"
+		if diff := cmp.Diff([]string{last}, s.ExpandedByFinding); diff != "" {
+			t.Errorf("a finding in a collapsed stack expands (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(v.Findings[0].Nodes, s.FindingHighlighted); diff != "" {
+			t.Errorf("the finding highlights (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(boxes, s.BoxesAfterCollapse); diff != "" {
+			t.Errorf("boxes after Collapse all (-want +got):\n%s", diff)
+		}
+		if len(s.BoxesAfterExpand) != 0 {
+			t.Errorf("boxes after Expand all: %q, want none", s.BoxesAfterExpand)
+		}
+		if diff := cmp.Diff(all, s.RenderedAfterExpand); diff != "" {
+			t.Errorf("drawn after Expand all (-want +got):\n%s", diff)
+		}
 	})
 
 	t.Run("empty", func(t *testing.T) {

@@ -176,3 +176,34 @@ func nids(ss ...string) []graph.NodeID {
 	}
 	return out
 }
+
+// multiDoc is a monorepo of k stacks under "mono": each stack has an open
+// route, its function and a table; every third stack's function also
+// writes the next stack's table (a cross-stack edge). The finding is in the
+// last stack.
+func multiDoc(k int) *result.Document {
+	g := &graph.Graph{}
+	add := func(node *graph.Node) { g.Nodes = append(g.Nodes, node) }
+	edge := func(from, to string, kind graph.EdgeKind, file string, line int) {
+		g.Edges = append(g.Edges, &graph.Edge{From: nid(from), To: nid(to), Kind: kind, Via: "test", Evidence: model.Pos{File: file, Line: line}})
+	}
+	add(&graph.Node{ID: nid(idInternet), Name: "Internet", Sub: "anonymous"})
+	stack := func(i int) string { return fmt.Sprintf("mono/svc%02d/template.yaml", i) }
+	for i := 0; i < k; i++ {
+		st := stack(i)
+		route, fn, table := st+"#entry-point:GET /s"+fmt.Sprint(i), st+"#function:Fn", st+"#store:Table"
+		add(&graph.Node{ID: nid(route), Name: "GET /s" + fmt.Sprint(i), Sub: "api-route", Auth: "none", File: st, Line: 10})
+		add(&graph.Node{ID: nid(fn), Name: "Fn", Ref: "Fn", File: st, Line: 20})
+		add(&graph.Node{ID: nid(table), Name: "Table", Sub: "table", Ref: "Table", File: st, Line: 30, Classification: "pii"})
+		edge(idInternet, route, graph.EdgeInvokes, st, 11)
+		edge(route, fn, graph.EdgeInvokes, st, 12)
+		edge(fn, table, graph.EdgeWrites, st, 21)
+		if i%3 == 0 && i+1 < k {
+			edge(fn, stack(i+1)+"#store:Table", graph.EdgeWrites, st, 22)
+		}
+	}
+	last := stack(k - 1)
+	return &result.Document{Tool: result.Tool{Name: "nightlight", Version: "test"}, App: &model.App{Root: "mono"}, Graph: g,
+		Findings: []rule.Finding{{Rule: "NL0001", Category: rule.AttackSurface, Severity: rule.High, Resource: "Fn", Stack: last,
+			File: last, Line: 20, Message: "open route", Path: nids(idInternet, last+"#entry-point:GET /s"+fmt.Sprint(k-1), last+"#function:Fn")}}}
+}

@@ -39,21 +39,34 @@ var style string
 // that holds the report data; tests and tools may read it back.
 const DataElementID = "nl-data"
 
+// Options are the choices a caller makes about the page.
+type Options struct {
+	// Title names the application in the page title and heading, usually
+	// the scanned folder's name. "" takes the last element of the scanned
+	// path (doc.App.Root).
+	Title string
+}
+
 // Write writes doc as one self-contained HTML page to w. A nil graph or an
 // empty document gives a page that says there is nothing to show.
-func Write(w io.Writer, doc *result.Document) error {
+func Write(w io.Writer, doc *result.Document, opts Options) error {
 	if doc == nil {
 		doc = &result.Document{}
 	}
-	data, err := marshalView(buildView(doc))
+	v := buildView(doc)
+	v.Title = opts.Title
+	if v.Title == "" {
+		v.Title = defaultTitle(v.Root)
+	}
+	data, err := marshalView(v)
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
 	var b bytes.Buffer
 	b.Grow(len(data) + len(script) + len(style) + 4096)
 	title := "nightlight report"
-	if doc.App != nil && doc.App.Root != "" {
-		title += " — " + doc.App.Root
+	if v.Title != "" {
+		title = v.Title + " — " + title
 	}
 	csp := "default-src 'none'; script-src '" + hash(script) + "'; style-src '" + hash(style) +
 		"'; img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
@@ -70,6 +83,20 @@ func Write(w io.Writer, doc *result.Document) error {
 	b.WriteString("</script>\n<script>" + script + "</script>\n</body>\n</html>\n")
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// defaultTitle is the last element of the scanned path, or "" when it
+// names no folder ("." or "/").
+func defaultTitle(root string) string {
+	root = strings.TrimRight(strings.ReplaceAll(root, "\\", "/"), "/")
+	if i := strings.LastIndex(root, "/"); i >= 0 {
+		root = root[i+1:]
+	}
+	switch root {
+	case "", ".", "..":
+		return ""
+	}
+	return root
 }
 
 // hash is the CSP source expression allowing an inline element whose text is s.
@@ -94,6 +121,7 @@ func marshalView(v *view) ([]byte, error) {
 // body is the static page skeleton the script fills in.
 const body = `<header class="bar">
 <h1 id="nl-title">nightlight</h1>
+<span id="nl-stacks" class="stacks" hidden><button id="nl-expand" type="button" title="Expand every stack">Expand all</button><button id="nl-collapse" type="button" title="Collapse every stack into one box">Collapse all</button></span>
 <input id="nl-search" type="search" placeholder="Search nodes…" aria-label="Search nodes by name">
 <label>Severity <select id="nl-severity" aria-label="Filter by finding severity">
 <option value="">all</option><option value="info">≥ info</option><option value="low">≥ low</option>
@@ -107,10 +135,12 @@ const body = `<header class="bar">
 <span id="nl-status" class="status" aria-live="polite"></span>
 </header>
 <main>
-<section id="nl-graph" class="graph" aria-label="Data-flow graph"><svg id="nl-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Application graph"></svg>
+<section id="nl-graph" class="graph" aria-label="Data-flow graph">
+<div class="canvas"><svg id="nl-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Application graph"></svg>
 <div class="mini" hidden><svg id="nl-mini" xmlns="http://www.w3.org/2000/svg" aria-label="Overview: drag to scroll"></svg></div>
-<div id="nl-legend" class="legend"></div>
 <div id="nl-tip" class="tip" hidden></div>
+</div>
+<div id="nl-legend" class="legend"></div>
 </section>
 <aside class="side">
 <nav class="tabs" role="tablist">
@@ -131,13 +161,26 @@ const body = `<header class="bar">
 // view is the data the page renders, derived from a result.Document and
 // sorted for byte-identical output.
 type view struct {
-	Tool     result.Tool   `json:"tool"`
-	Root     string        `json:"root"`
+	Tool result.Tool `json:"tool"`
+	// Title names the application (the scanned folder); Root is the
+	// scanned path as given.
+	Title string `json:"title"`
+	Root  string `json:"root"`
+	// Stacks lists the stacks the nodes belong to, sorted by ID: the page
+	// groups nodes by stack when there are several.
+	Stacks   []viewStack   `json:"stacks"`
 	Inputs   []viewInput   `json:"inputs"`
 	Nodes    []viewNode    `json:"nodes"`
 	Edges    []viewEdge    `json:"edges"`
 	Findings []viewFinding `json:"findings"`
 	Surface  []surfaceRow  `json:"surface"`
+}
+
+// viewStack is one stack: its ID (as nodes carry it) and its name for
+// display, the ID relative to the scanned root.
+type viewStack struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 type viewInput struct {
@@ -226,7 +269,7 @@ func isClassified(c string) bool {
 
 func buildView(doc *result.Document) *view {
 	v := &view{Tool: doc.Tool, Inputs: []viewInput{}, Nodes: []viewNode{}, Edges: []viewEdge{},
-		Findings: []viewFinding{}, Surface: []surfaceRow{}}
+		Findings: []viewFinding{}, Surface: []surfaceRow{}, Stacks: []viewStack{}}
 	if doc.App != nil {
 		v.Root = doc.App.Root
 	}
@@ -255,12 +298,12 @@ func buildView(doc *result.Document) *view {
 	for i := range findings {
 		f := &findings[i]
 		vf := viewFinding{Rule: f.Rule, Category: string(f.Category), Severity: string(f.Severity),
-			Confidence: string(f.Confidence), Resource: f.Resource, At: pos(f.File, f.Line, f.Col),
+			Confidence: string(f.Confidence), Resource: f.Resource, At: pos(f.File, f.Line, 0),
 			Message: f.Message, Remediation: f.Remediation, CostPerHour: f.CostPerHour}
 		seen := map[string]bool{}
 		for _, nid := range f.Path {
 			id := nid.String()
-			if byID[id] != nil {
+			if byID[id] != nil && (len(vf.Path) == 0 || vf.Path[len(vf.Path)-1] != id) {
 				vf.Path = append(vf.Path, id)
 				seen[id] = true
 			}
@@ -291,10 +334,27 @@ func buildView(doc *result.Document) *view {
 			continue
 		}
 		v.Edges = append(v.Edges, viewEdge{From: e.From.String(), To: e.To.String(), Kind: string(e.Kind), Via: e.Via,
-			At: pos(e.Evidence.File, e.Evidence.Line, e.Evidence.Col), Confidence: string(e.Confidence)})
+			At: pos(e.Evidence.File, e.Evidence.Line, 0), Confidence: string(e.Confidence)})
 	}
+	stacks := map[string]bool{}
+	for _, n := range v.Nodes {
+		if n.Stack != "" && !stacks[n.Stack] {
+			stacks[n.Stack] = true
+			v.Stacks = append(v.Stacks, viewStack{ID: n.Stack, Name: stackName(v.Root, n.Stack)})
+		}
+	}
+	sort.Slice(v.Stacks, func(i, j int) bool { return v.Stacks[i].ID < v.Stacks[j].ID })
 	v.Surface = surface(g, byID, anon)
 	return v
+}
+
+// stackName is a stack's ID relative to the scanned root, for display.
+func stackName(root, id string) string {
+	root = strings.TrimRight(root, "/")
+	if root != "" && root != "." && strings.HasPrefix(id, root+"/") {
+		return id[len(root)+1:]
+	}
+	return id
 }
 
 // sortedGraph returns a sorted copy of g that shares its nodes and edges.

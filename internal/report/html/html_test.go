@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 func render(t *testing.T, doc *result.Document) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := Write(&b, doc); err != nil {
+	if err := Write(&b, doc, Options{}); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
 	return b.Bytes()
@@ -284,7 +284,7 @@ func BenchmarkWrite500(b *testing.B) {
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
-		if err := Write(&buf, doc); err != nil {
+		if err := Write(&buf, doc, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,6 +8,8 @@
   // Roles share the last column with stores: both are what functions reach.
   var COL = { principal: 0, user: 0, 'entry-point': 1, 'function': 2, store: 3, role: 3 };
   var NODE_W = 200, NODE_H = 26, ROW = 34, COL_W = 290, PAD = 40, FAR = 0.45;
+  // A collapsed stack is one box; an expanded one a frame around its nodes.
+  var BOX_W = 330, BOX_H = 40, BAND_GAP = 18, FRAME_HEAD = 26, FRAME_PAD = 10;
 
   var timings = { start: performance.now() };
   var D = JSON.parse(document.getElementById('nl-data').textContent);
@@ -28,11 +30,20 @@
     return e;
   }
   function short(s, n) { s = String(s || ''); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+  // shortPath shortens a path from the left: the end names the stack.
+  function shortPath(s, n) { s = String(s || ''); return s.length > n ? '…' + s.slice(s.length - n + 1) : s; }
 
   // ---- model --------------------------------------------------------------
   var nodes = D.nodes || [], edges = D.edges || [], findings = D.findings || [];
   var byId = Object.create(null);
   nodes.forEach(function (n) { byId[n.id] = n; });
+  // Stacks: with several, nodes are grouped by stack and each stack starts
+  // collapsed into one box; the principals stay outside every stack.
+  var stacks = (D.stacks || []).filter(function (st) { return nodes.some(function (n) { return n.stack === st.id; }); });
+  var multi = stacks.length > 1, stackById = Object.create(null), members = Object.create(null);
+  stacks.forEach(function (st) { stackById[st.id] = st; members[st.id] = []; });
+  nodes.forEach(function (n) { if (n.stack && members[n.stack]) { members[n.stack].push(n.id); } });
+  var BOX = 'stack:';
   // Control direction: reads edges run store → function in the data but the
   // function reaches the store.
   var down = Object.create(null), up = Object.create(null);
@@ -54,7 +65,17 @@
   }
 
   var state = { focus: null, hl: null, hlEdges: null, selected: null, finding: -1, q: '', severity: '', entry: '', cls: '',
-    s: 1, tx: 0, ty: 0, w: 0, h: 0 };
+    s: 1, tx: 0, ty: 0, w: 0, h: 0, open: Object.create(null) };
+  // grouped reports whether node id is drawn inside its collapsed stack.
+  function grouped(id) { var n = byId[id]; return multi && !!n && !!n.stack && !!stackById[n.stack] && !state.open[n.stack]; }
+  // rep is what stands for node id on the page: itself, or its stack's box.
+  function rep(id) { return grouped(id) ? BOX + byId[id].stack : id; }
+  // reveal expands the stacks of ids; it reports whether one was collapsed.
+  function reveal(ids) {
+    var changed = false;
+    ids.forEach(function (id) { if (grouped(id)) { state.open[byId[id].stack] = true; changed = true; } });
+    return changed;
+  }
 
   // visible returns the set of node IDs the filters keep, or null for all.
   function visible() {
@@ -84,14 +105,27 @@
   }
 
   // ---- layout: columns by kind, barycentric ordering, aligned rows -------
+  function colOfKind(kind) { var c = COL[kind]; return c === undefined ? 3 : c; }
   function layout(vis) {
+    var ids = [];
+    nodes.forEach(function (n) { if (!vis || vis[n.id]) { ids.push(n.id); } });
+    var shown = Object.create(null);
+    ids.forEach(function (id) { shown[id] = true; });
+    var l = multi ? layoutStacks(ids) : layoutCols(ids, false);
+    l.shown = shown;
+    return l;
+  }
+  // layoutCols places ids in columns by kind. With fixed, every kind keeps
+  // its column (so that stacks line up); without, empty columns close up.
+  function layoutCols(ids, fixed) {
     var cols = [[], [], [], []], at = Object.create(null);
-    nodes.forEach(function (n) {
-      if (vis && !vis[n.id]) { return; }
-      var c = COL[n.kind]; if (c === undefined) { c = 3; }
-      cols[c].push(n.id);
-    });
-    cols = cols.filter(function (c) { return c.length; });
+    ids.forEach(function (id) { cols[colOfKind(byId[id].kind)].push(id); });
+    var colIdx = [0, 1, 2, 3];
+    if (!fixed) {
+      colIdx = [];
+      cols.forEach(function (c, i) { if (c.length) { colIdx.push(i); } });
+      cols = cols.filter(function (c) { return c.length; });
+    }
     var colOf = Object.create(null);
     cols.forEach(function (c, ci) {
       c.sort(function (a, b) {
@@ -145,12 +179,74 @@
         for (i = 0; i < c.length; i++) { y[c[i]] = Math.max(y[c[i]], i ? y[c[i - 1]] + ROW : 0); }
       });
     }
-    cols.forEach(function (c, ci) { c.forEach(function (id) { at[id] = { x: ci * COL_W, y: y[id], c: ci }; }); });
-    return { at: at, w: Math.max(1, cols.length) * COL_W - (COL_W - NODE_W), h: Math.max(H, ROW) };
+    cols.forEach(function (c, ci) { c.forEach(function (id) { at[id] = { x: ci * COL_W, y: y[id], c: colIdx[ci], w: NODE_W, h: NODE_H }; }); });
+    return { at: at, boxes: [], frames: [], w: Math.max(1, cols.length) * COL_W - (COL_W - NODE_W), h: Math.max(H, ROW) };
+  }
+  // layoutStacks lays out a multi-stack graph: the principals outside any
+  // stack in the first column, then one band per stack, in stack order: a
+  // box for a collapsed stack, its nodes in columns inside a frame for an
+  // expanded one. Columns line up across the expanded stacks.
+  function layoutStacks(ids) {
+    var global = [], by = Object.create(null), at = Object.create(null), boxes = [], frames = [];
+    ids.forEach(function (id) {
+      var n = byId[id];
+      if (n.stack && stackById[n.stack]) { (by[n.stack] = by[n.stack] || []).push(id); } else { global.push(id); }
+    });
+    // Band columns in use by the expanded stacks, packed left to right
+    // after the column of the principals.
+    var used = [false, false, false, false];
+    stacks.forEach(function (st) {
+      if (state.open[st.id] && by[st.id]) { by[st.id].forEach(function (id) { used[colOfKind(byId[id].kind)] = true; }); }
+    });
+    var xcol = [], next = 1;
+    used.forEach(function (u, i) { xcol[i] = next; if (u) { next++; } });
+    var y = 0, right = COL_W + BOX_W;
+    stacks.forEach(function (st) {
+      var list = by[st.id];
+      if (!list) { return; }
+      if (!state.open[st.id]) {
+        var key = BOX + st.id;
+        at[key] = { x: COL_W, y: y, c: 1, w: BOX_W, h: BOX_H, box: st.id, n: list.length };
+        boxes.push(key);
+        y += BOX_H + BAND_GAP;
+        return;
+      }
+      var inner = layoutCols(list, true), top = y + FRAME_HEAD, x1 = 0;
+      list.forEach(function (id) {
+        var a = inner.at[id], c = colOfKind(byId[id].kind);
+        at[id] = { x: xcol[c] * COL_W, y: top + a.y, c: xcol[c], w: NODE_W, h: NODE_H };
+        x1 = Math.max(x1, at[id].x + NODE_W);
+      });
+      var x0 = COL_W - FRAME_PAD, fw = Math.max(BOX_W + 2 * FRAME_PAD, x1 + FRAME_PAD - x0);
+      frames.push({ id: st.id, x: x0, y: y, w: fw, h: FRAME_HEAD + inner.h + FRAME_PAD, n: list.length });
+      right = Math.max(right, x0 + fw);
+      y += FRAME_HEAD + inner.h + FRAME_PAD + BAND_GAP;
+    });
+    // Principals sit near what they reach, in order, without overlapping.
+    var want = Object.create(null);
+    global.forEach(function (id, i) {
+      var sum = 0, k = 0;
+      (down[id] || []).concat(up[id] || []).forEach(function (p) {
+        var a = at[rep(p[0])];
+        if (a && a.c > 0) { sum += a.y + a.h / 2; k++; }
+      });
+      want[id] = k ? sum / k - NODE_H / 2 : i * ROW;
+    });
+    global.sort(function (a, b) {
+      var x = byId[a].name, z = byId[b].name;
+      return want[a] - want[b] || (x < z ? -1 : x > z ? 1 : (a < b ? -1 : a > b ? 1 : 0));
+    });
+    var last = -ROW;
+    global.forEach(function (id) {
+      var gy = Math.max(want[id], last + ROW);
+      at[id] = { x: 0, y: gy, c: 0, w: NODE_W, h: NODE_H };
+      last = gy;
+    });
+    return { at: at, boxes: boxes, frames: frames, w: right, h: Math.max(y - BAND_GAP, last + ROW, ROW) };
   }
 
   // ---- drawing -------------------------------------------------------------
-  var view, lay, nodeEls = Object.create(null), edgeEls = [];
+  var view, lay, nodeEls = Object.create(null), edgeEls = [], boxEls = Object.create(null), edgeByIndex = Object.create(null);
   function shape(kind) {
     var w = NODE_W, h = NODE_H;
     switch (kind) {
@@ -163,22 +259,58 @@
   }
   function edgePath(a, b, k) {
     var off = { reads: -4, writes: 4, manages: 7, assumes: -7, controls: 10, 'reads-code': -10, 'reads-config': -12 }[k] || 0;
-    var x1, y1 = a.y + NODE_H / 2 + off, x2, y2 = b.y + NODE_H / 2 + off, dx;
-    if (a.c < b.c) { x1 = a.x + NODE_W; x2 = b.x - 2; }
-    else if (a.c > b.c) { x1 = a.x; x2 = b.x + NODE_W + 2; }
+    var x1, y1 = a.y + a.h / 2 + off, x2, y2 = b.y + b.h / 2 + off, dx;
+    if (a.c < b.c) { x1 = a.x + a.w; x2 = b.x - 2; }
+    else if (a.c > b.c) { x1 = a.x; x2 = b.x + b.w + 2; }
     else {
-      x1 = a.x + NODE_W; x2 = b.x + NODE_W + 2; dx = 40 + Math.min(80, Math.abs(y2 - y1) / 4);
+      x1 = a.x + a.w; x2 = b.x + b.w + 2; dx = 40 + Math.min(80, Math.abs(y2 - y1) / 4);
       return 'M' + x1 + ',' + y1 + ' C' + (x1 + dx) + ',' + y1 + ' ' + (x2 + dx) + ',' + y2 + ' ' + x2 + ',' + y2;
     }
     dx = (x2 - x1) / 2;
     return 'M' + x1 + ',' + y1 + ' C' + (x1 + dx) + ',' + y1 + ' ' + (x2 - dx) + ',' + y2 + ' ' + x2 + ',' + y2;
+  }
+  // drawnEdges maps the edges onto what stands for their ends: one path per
+  // edge between drawn nodes, one per (from, to, kind) for edges into or out
+  // of a collapsed stack, none inside one. Each keeps its edge indices.
+  function drawnEdges() {
+    var out = [], agg = Object.create(null);
+    edges.forEach(function (e, i) {
+      var f = rep(e.from), t = rep(e.to);
+      if (!lay.at[f] || !lay.at[t] || !lay.shown[e.from] || !lay.shown[e.to]) { return; }
+      if (f === e.from && t === e.to) { out.push({ from: f, to: t, kind: e.kind, idx: [i] }); return; }
+      if (f === t) { return; }
+      var k = f + '\u0000' + t + '\u0000' + e.kind;
+      if (!agg[k]) { agg[k] = { from: f, to: t, kind: e.kind, idx: [] }; out.push(agg[k]); }
+      agg[k].idx.push(i);
+    });
+    return out;
+  }
+  // stackSummary counts a stack's functions, entry points and stores, and
+  // finds its worst finding severity.
+  function stackSummary(id) {
+    var c = { 'function': 0, 'entry-point': 0, store: 0 }, worst = '';
+    (members[id] || []).forEach(function (m) {
+      var n = byId[m];
+      if (c[n.kind] !== undefined) { c[n.kind]++; }
+      if (n.severity && rank(n.severity) > rank(worst)) { worst = n.severity; }
+    });
+    var parts = [];
+    [['function', 'function', 'functions'], ['entry-point', 'entry point', 'entry points'], ['store', 'store', 'stores']].forEach(function (k) {
+      if (c[k[0]]) { parts.push(c[k[0]] + ' ' + (c[k[0]] === 1 ? k[1] : k[2])); }
+    });
+    return { text: parts.join(' · ') || (members[id] || []).length + ' nodes', worst: worst };
+  }
+  function toggleStack(id, open) {
+    if (!stackById[id]) { return; }
+    state.open[id] = open === undefined ? !state.open[id] : open;
+    draw();
   }
   function draw() {
     var t0 = performance.now(), vis = visible();
     lay = layout(vis);
     var t1 = performance.now();
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
-    nodeEls = Object.create(null); edgeEls = [];
+    nodeEls = Object.create(null); edgeEls = []; boxEls = Object.create(null); edgeByIndex = Object.create(null);
     var defs = sel('defs', {});
     ['invokes', 'reads', 'writes', 'manages', 'assumes', 'controls', 'reads-code', 'reads-config'].forEach(function (k) {
       var m = sel('marker', { id: 'arrow-' + k, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', 'class': 'm-' + k });
@@ -187,16 +319,50 @@
     });
     svg.appendChild(defs);
     view = sel('g', { id: 'nl-view' });
-    var ge = sel('g', { 'class': 'edges' }), gn = sel('g', { 'class': 'nodes' });
-    edges.forEach(function (e, i) {
-      var a = lay.at[e.from], b = lay.at[e.to];
-      if (!a || !b) { return; }
-      var d = edgePath(a, b, e.kind);
-      var p = sel('path', { 'class': 'edge e-' + e.kind, d: d, 'marker-end': 'url(#arrow-' + e.kind + ')',
-        'data-edge-from': e.from, 'data-edge-to': e.to, 'data-edge-kind': e.kind, 'data-edge-index': i, 'data-highlighted': 'false' });
+    var gf = sel('g', { 'class': 'frames' }), ge = sel('g', { 'class': 'edges' }), gn = sel('g', { 'class': 'nodes' });
+    lay.frames.forEach(function (f) {
+      var st = stackById[f.id], g = sel('g', { 'class': 'frame', 'data-stack-id': f.id, 'data-open': 'true' });
+      g.appendChild(sel('rect', { 'class': 'frame-r', x: f.x, y: f.y, width: f.w, height: f.h, rx: 6 }));
+      var head = sel('g', { 'class': 'frame-h', 'data-stack-toggle': f.id, tabindex: 0, role: 'button', 'aria-expanded': 'true',
+        'aria-label': 'collapse stack ' + st.name });
+      head.appendChild(sel('rect', { 'class': 'frame-hr', x: f.x, y: f.y, width: f.w, height: FRAME_HEAD - 4, rx: 6 }));
+      var t = sel('text', { 'class': 'frame-t', x: f.x + 10, y: f.y + 16 });
+      t.textContent = '▾ ' + shortPath(st.name, Math.max(20, Math.floor(f.w / 7.2) - 30)) + '  (' + stackSummary(f.id).text + ')';
+      head.appendChild(t);
+      g.appendChild(head);
+      gf.appendChild(g);
+    });
+    drawnEdges().forEach(function (de) {
+      var a = lay.at[de.from], b = lay.at[de.to];
+      var d = edgePath(a, b, de.kind), i = de.idx[0];
+      var p = sel('path', { 'class': 'edge e-' + de.kind + (de.idx.length > 1 ? ' agg' : ''), d: d, 'marker-end': 'url(#arrow-' + de.kind + ')',
+        'data-edge-from': de.from, 'data-edge-to': de.to, 'data-edge-kind': de.kind, 'data-edge-index': i, 'data-highlighted': 'false' });
+      if (de.idx.length > 1) { p.setAttribute('data-edge-count', de.idx.length); p.setAttribute('stroke-width', Math.min(6, 1.4 + Math.log(de.idx.length))); }
+      p.idx = de.idx;
       edgeEls.push(p); ge.appendChild(p);
       // A wide transparent twin makes the thin edge easy to hover.
-      ge.appendChild(sel('path', { 'class': 'hit', d: d, 'data-hit': i }));
+      var hit = sel('path', { 'class': 'hit', d: d, 'data-hit': i });
+      edgeByIndex[i] = p;
+      ge.appendChild(hit);
+    });
+    lay.boxes.forEach(function (key) {
+      var a = lay.at[key], st = stackById[a.box], sum = stackSummary(a.box);
+      var g = sel('g', { 'class': 'stackbox', transform: 'translate(' + a.x + ',' + a.y + ')', 'data-stack-id': a.box, 'data-stack-toggle': a.box,
+        'data-highlighted': 'false', tabindex: 0, role: 'button', 'aria-expanded': 'false', 'aria-label': 'stack ' + st.name + ': ' + sum.text + '; expand' });
+      g.appendChild(sel('rect', { 'class': 'shape', width: BOX_W, height: BOX_H, rx: 6 }));
+      var lx = 10;
+      if (sum.worst) {
+        var dot = sel('circle', { 'class': 'sev sev-' + sum.worst, cx: lx + 3, cy: 13, r: 4.5 });
+        var dt = sel('title', {}); dt.textContent = 'worst finding: ' + sum.worst; dot.appendChild(dt);
+        g.appendChild(dot); lx += 12;
+      }
+      var t = sel('text', { 'class': 'lbl', x: lx, y: 17 });
+      t.textContent = '▸ ' + shortPath(st.name, 44);
+      g.appendChild(t);
+      var t2 = sel('text', { 'class': 'box-sub', x: 10, y: 33 });
+      t2.textContent = sum.text;
+      g.appendChild(t2);
+      boxEls[a.box] = g; gn.appendChild(g);
     });
     nodes.forEach(function (n) {
       var a = lay.at[n.id];
@@ -222,7 +388,7 @@
       }
       nodeEls[n.id] = g; gn.appendChild(g);
     });
-    view.appendChild(ge); view.appendChild(gn); svg.appendChild(view);
+    view.appendChild(gf); view.appendChild(ge); view.appendChild(gn); svg.appendChild(view);
     if (!Object.keys(lay.at).length) {
       var msg = sel('text', { 'class': 'empty-graph', x: 0, y: 16 });
       msg.textContent = nodes.length ? 'No node matches the filters.' : 'The graph is empty: no principal, entry point, function or store was found.';
@@ -230,9 +396,14 @@
     }
     drawMini(); applyHighlight(); applySearch(); applyFindingFilter(); fit();
     timings.layout = t1 - t0; timings.draw = performance.now() - t1;
-    var shown = Object.keys(lay.at).length;
-    statusEl.textContent = shown === nodes.length ? nodes.length + ' nodes · ' + edgeEls.length + ' edges'
-      : shown + ' of ' + nodes.length + ' nodes shown · ' + edgeEls.length + ' edges';
+    var shown = Object.keys(lay.shown).length, drawn = Object.keys(nodeEls).length;
+    var line = shown === nodes.length ? nodes.length + ' nodes' : shown + ' of ' + nodes.length + ' nodes shown';
+    if (multi) {
+      var open = stacks.filter(function (st) { return state.open[st.id]; }).length;
+      line += ' in ' + stacks.length + ' stacks (' + (open ? open + ' expanded' : 'click one to expand') + ')';
+      if (drawn < shown) { line += ' · ' + drawn + ' drawn'; }
+    }
+    statusEl.textContent = line + ' · ' + edgeEls.length + ' edges';
   }
 
   // ---- zoom and pan --------------------------------------------------------
@@ -250,10 +421,10 @@
     var H = mini.getBoundingClientRect().height || 400, W = 64;
     miniK = Math.min(W / lay.w, H / lay.h);
     var g = sel('g', {});
-    Object.keys(lay.at).forEach(function (id) {
+    Object.keys(lay.at).sort().forEach(function (id) {
       var a = lay.at[id], n = byId[id];
-      g.appendChild(sel('rect', { 'class': 'mn k-' + n.kind + (n.anon || n.classified ? ' mark' : ''),
-        x: a.x * miniK, y: a.y * miniK, width: Math.max(2, NODE_W * miniK), height: Math.max(1, NODE_H * miniK) }));
+      var cls = n ? 'mn k-' + n.kind + (n.anon || n.classified ? ' mark' : '') : 'mn k-stack';
+      g.appendChild(sel('rect', { 'class': cls, x: a.x * miniK, y: a.y * miniK, width: Math.max(2, a.w * miniK), height: Math.max(1, a.h * miniK) }));
     });
     mini.appendChild(g);
     miniBox = sel('rect', { 'class': 'mini-view', x: 0, y: 0, width: 0, height: 0 });
@@ -296,11 +467,12 @@
     setView();
   }
   function center(id) {
+    if (byId[id] && reveal([id])) { draw(); }
     var a = lay && lay.at[id]; if (!a) { return; }
     var r = svg.getBoundingClientRect(), sx = a.x * state.s + state.tx, sy = a.y * state.s + state.ty;
-    if (sx >= 0 && sy >= 0 && sx + NODE_W * state.s <= r.width && sy + NODE_H * state.s <= r.height - 40) { return; }
+    if (sx >= 0 && sy >= 0 && sx + a.w * state.s <= r.width && sy + a.h * state.s <= r.height - 40) { return; }
     if (state.s < 0.6) { state.s = 0.8; }
-    state.tx = r.width / 2 - (a.x + NODE_W / 2) * state.s; state.ty = r.height / 2 - (a.y + NODE_H / 2) * state.s;
+    state.tx = r.width / 2 - (a.x + a.w / 2) * state.s; state.ty = r.height / 2 - (a.y + a.h / 2) * state.s;
     setView();
   }
   var drag = null;
@@ -317,6 +489,8 @@
   svg.addEventListener('pointerup', function (ev) {
     var d = drag; drag = null; svg.classList.remove('panning');
     if (!d || d.moved) { return; }
+    var st = toggleOf(ev.target);
+    if (st) { toggleStack(st); return; }
     var id = nodeOf(ev.target);
     if (id) { select(id); } else { clearHighlight(); }
   });
@@ -327,9 +501,19 @@
     else { state.tx -= ev.deltaX; state.ty -= ev.deltaY; setView(); }
   }, { passive: false });
   svg.addEventListener('keydown', function (ev) {
-    var id = nodeOf(ev.target);
+    var id = nodeOf(ev.target), st = toggleOf(ev.target);
+    if (st && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); toggleStack(st); return; }
     if (id && (ev.key === 'Enter' || ev.key === ' ')) { ev.preventDefault(); select(id); }
   });
+  // toggleOf returns the stack whose box or frame heading t is in.
+  function toggleOf(t) {
+    while (t && t !== svg) { if (t.getAttribute && t.getAttribute('data-stack-toggle') !== null) { return t.getAttribute('data-stack-toggle'); } t = t.parentNode; }
+    return null;
+  }
+  function stackOfEl(t) {
+    while (t && t !== svg) { if (t.getAttribute && t.getAttribute('data-stack-id') !== null) { return t.getAttribute('data-stack-id'); } t = t.parentNode; }
+    return null;
+  }
   function nodeOf(t) {
     while (t && t !== svg) { if (t.getAttribute && t.getAttribute('data-node-id') !== null) { return t.getAttribute('data-node-id'); } t = t.parentNode; }
     return null;
@@ -349,15 +533,28 @@
     if (id) {
       var n = byId[id];
       showTip(ev, [['', n.name], ['kind', n.kind + (n.sub ? ' (' + n.sub + ')' : '')], ['id', n.id], ['evidence', n.at || 'unknown'],
-        ['auth', n.auth], ['data', n.class], ['stack', n.stack], ['worst finding', n.severity],
+        ['auth', n.auth], ['data', n.class], ['stack', n.stack ? (stackById[n.stack] || { name: n.stack }).name : ''], ['worst finding', n.severity],
         ['reaches', (down[id] || []).length + ' · reached by ' + (up[id] || []).length]]);
       return;
     }
-    var i = ev.target.getAttribute && (ev.target.getAttribute('data-hit') || ev.target.getAttribute('data-edge-index'));
-    if (i !== null && i !== undefined) {
-      var e = edges[+i];
-      showTip(ev, [['', e.kind], ['from', (byId[e.from] || {}).name], ['to', (byId[e.to] || {}).name], ['via', e.via],
-        ['evidence', e.at || 'unknown'], ['confidence', e.confidence]]);
+    var sid = stackOfEl(ev.target);
+    if (sid && stackById[sid]) {
+      var sum = stackSummary(sid);
+      showTip(ev, [['', stackById[sid].name], ['stack', sid], ['holds', sum.text], ['worst finding', sum.worst],
+        ['', state.open[sid] ? 'click the heading to collapse' : 'click to expand']]);
+      return;
+    }
+    var hi = ev.target.getAttribute && ev.target.getAttribute('data-hit');
+    var pe = hi !== null && hi !== undefined ? edgeByIndex[hi] : (ev.target.idx ? ev.target : null);
+    if (pe && pe.idx) {
+      var e = edges[pe.idx[0]], name = function (k) { return k.indexOf(BOX) === 0 ? 'stack ' + stackById[k.slice(BOX.length)].name : (byId[k] || {}).name; };
+      if (pe.idx.length > 1) {
+        showTip(ev, [['', pe.idx.length + ' ' + e.kind + ' edges'], ['from', name(pe.getAttribute('data-edge-from'))], ['to', name(pe.getAttribute('data-edge-to'))],
+          ['', 'expand the stack to see each']]);
+      } else {
+        showTip(ev, [['', e.kind], ['from', (byId[e.from] || {}).name], ['to', (byId[e.to] || {}).name], ['via', e.via],
+          ['evidence', e.at || 'unknown'], ['confidence', e.confidence]]);
+      }
       return;
     }
     tip.hidden = true;
@@ -367,6 +564,7 @@
   // ---- highlight, search ---------------------------------------------------
   function select(id) {
     if (!byId[id]) { return; }
+    if (reveal([id])) { draw(); }
     var set = Object.create(null), es = Object.create(null);
     set[id] = true; walk(down, id, set, es); walk(up, id, set, es);
     state.hl = set; state.hlEdges = es; state.selected = id; state.finding = -1;
@@ -374,6 +572,7 @@
   }
   function selectFinding(i) {
     var f = findings[i]; if (!f) { return; }
+    if (reveal((f.nodes || []).concat(f.path || []))) { draw(); }
     var set = Object.create(null), es = Object.create(null), path = f.path || [];
     (f.nodes || []).forEach(function (id) { set[id] = true; });
     edges.forEach(function (e, j) {
@@ -397,22 +596,39 @@
       nodeEls[id].classList.toggle('selected', id === state.selected);
     });
     edgeEls.forEach(function (p) {
-      p.setAttribute('data-highlighted', hl && state.hlEdges[p.getAttribute('data-edge-index')] ? 'true' : 'false');
+      var on = !!hl && p.idx.some(function (i) { return state.hlEdges[i]; });
+      p.setAttribute('data-highlighted', on ? 'true' : 'false');
+    });
+    Object.keys(boxEls).forEach(function (sid) {
+      var on = !!hl && members[sid].some(function (id) { return hl[id]; });
+      boxEls[sid].setAttribute('data-highlighted', on ? 'true' : 'false');
     });
     var items = document.querySelectorAll('[data-finding-index]');
     for (var i = 0; i < items.length; i++) { items[i].classList.toggle('active', +items[i].getAttribute('data-finding-index') === state.finding); }
   }
+  function matchesQ(id, q) { var n = byId[id]; return !!q && (n.name.toLowerCase().indexOf(q) >= 0 || id.toLowerCase().indexOf(q) >= 0); }
   function applySearch() {
     var q = state.q.trim().toLowerCase(), count = 0;
     svg.classList.toggle('searching', !!q);
     Object.keys(nodeEls).forEach(function (id) {
-      var n = byId[id], m = !!q && (n.name.toLowerCase().indexOf(q) >= 0 || id.toLowerCase().indexOf(q) >= 0);
+      var m = matchesQ(id, q);
       if (m) { count++; }
       nodeEls[id].setAttribute('data-match', m ? 'true' : 'false');
     });
+    Object.keys(boxEls).forEach(function (sid) {
+      var k = members[sid].filter(function (id) { return lay.shown[id] && matchesQ(id, q); }).length;
+      count += k;
+      boxEls[sid].setAttribute('data-match', k ? 'true' : 'false');
+    });
     return count;
   }
-  function matches() { return Object.keys(nodeEls).filter(function (id) { return nodeEls[id].getAttribute('data-match') === 'true'; }).sort(); }
+  // matches lists the shown nodes the search matches, drawn or inside a
+  // collapsed stack.
+  function matches() {
+    var q = state.q.trim().toLowerCase();
+    if (!q || !lay) { return []; }
+    return Object.keys(lay.shown).filter(function (id) { return matchesQ(id, q); }).sort();
+  }
   $('nl-search').addEventListener('input', function (ev) {
     state.q = ev.target.value;
     var c = applySearch();
@@ -470,7 +686,7 @@
     var items = document.querySelectorAll('li[data-finding-index]');
     for (var i = 0; i < items.length; i++) {
       var f = findings[+items[i].getAttribute('data-finding-index')];
-      var ok = rank(f.severity) >= r && (!lay || !(state.entry || state.cls || state.focus) || (f.nodes || []).some(function (id) { return lay.at[id]; }));
+      var ok = rank(f.severity) >= r && (!lay || !(state.entry || state.cls || state.focus) || (f.nodes || []).some(function (id) { return lay.shown[id]; }));
       items[i].hidden = !ok; if (ok) { shown++; }
     }
     var groups = document.querySelectorAll('details.sevgroup');
@@ -598,11 +814,18 @@
       var s = el('span', 'lg'); s.appendChild(el('i', 'ln e-' + k[0])); s.appendChild(document.createTextNode(k[0])); box.appendChild(s);
     });
     var a = el('span', 'lg'); a.appendChild(el('i', 'sw anon')); a.appendChild(document.createTextNode('public / classified')); box.appendChild(a);
+    if (multi) { var sb = el('span', 'lg'); sb.appendChild(el('i', 'sw k-stack')); sb.appendChild(document.createTextNode('stack (click to expand)')); box.appendChild(sb); }
     box.appendChild(el('span', 'lg hint', 'drag to pan · wheel to scroll · ctrl+wheel to zoom · click a node for its blast radius'));
   }
 
   // ---- start ---------------------------------------------------------------
-  $('nl-title').textContent = 'nightlight' + (D.root ? ' — ' + D.root : '');
+  $('nl-title').textContent = D.title || D.root || 'nightlight';
+  if (D.root) { $('nl-title').title = D.root; }
+  if (multi) {
+    $('nl-stacks').hidden = false;
+    $('nl-expand').addEventListener('click', function () { stacks.forEach(function (st) { state.open[st.id] = true; }); draw(); });
+    $('nl-collapse').addEventListener('click', function () { state.open = Object.create(null); draw(); });
+  }
   options('nl-entry', nodes.filter(function (n) { return n.kind === 'entry-point'; })
     .map(function (n) { return [n.id, (n.anon ? '⚠ ' : '') + short(n.name, 48)]; })
     .sort(function (a, b) { return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0; }));
@@ -624,6 +847,12 @@
     highlightedEdges: function () { return edgeEls.filter(function (p) { return p.getAttribute('data-highlighted') === 'true'; }).length; },
     visibleFindings: function () { return document.querySelectorAll('li[data-finding-index]:not([hidden])').length; },
     matches: matches,
+    // stacks lists the stack IDs when the page groups nodes by stack
+    // (several stacks), else none; expanded those drawn expanded.
+    stacks: function () { return multi ? stacks.map(function (st) { return st.id; }) : []; },
+    expanded: function () { return Object.keys(state.open).filter(function (k) { return state.open[k]; }).sort(); },
+    boxes: function () { return Object.keys(boxEls).sort(); },
+    toggleStack: toggleStack,
     focus: function () { $('nl-focus').click(); },
     select: select, selectFinding: selectFinding, clear: clearHighlight, center: center, fit: fit, setFilter: setFilter,
     search: function (q) { var s = $('nl-search'); s.value = q; s.dispatchEvent(new Event('input')); return matches(); }

@@ -4,7 +4,8 @@
 // Usage: node report.e2e.mjs CONFIG.json
 // CONFIG: {"chromium": "/usr/bin/chromium", "pages": [{"name", "file",
 //   "overview", "click", "hoverEdge", "focus", "finding", "entry",
-//   "classification", "zoom", "tables", "severity", "search", "screenshots"}]}
+//   "classification", "zoom", "tables", "severity", "search", "screenshots",
+//   "width", "height", "layout", "stacks"}]}
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ function attr(id) {
 }
 
 async function drive(p) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({ viewport: { width: p.width || 1600, height: p.height || 1000 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const out = { name: p.name, requests: [], consoleErrors: [], pageErrors: [], screenshots: [] };
   page.on('request', (r) => out.requests.push(r.url()));
@@ -58,6 +59,41 @@ async function drive(p) {
   out.edgeCount = await nl(() => window.nightlight.edgeCount());
   out.rendered = await nl(() => window.nightlight.rendered());
   await shot('initial');
+  if (p.layout) {
+    // Everything of the page chrome is inside the window and nothing
+    // overlaps: the bar, the graph, its legend (every entry), the panel.
+    out.layout = await page.evaluate(() => {
+      const r = (e) => e.getBoundingClientRect();
+      const W = window.innerWidth, H = window.innerHeight, clipped = [];
+      const inside = (name, b) => { if (b.left < 0 || b.top < 0 || b.right > W + 0.5 || b.bottom > H + 0.5 || b.width === 0) { clipped.push(name); } };
+      const bar = r(document.querySelector('.bar')), canvas = r(document.querySelector('.canvas')), legend = r(document.getElementById('nl-legend'));
+      inside('bar', bar); inside('canvas', canvas); inside('legend', legend); inside('panel', r(document.querySelector('.side')));
+      document.querySelectorAll('#nl-legend .lg').forEach((e, i) => { if (getComputedStyle(e).display !== 'none') { inside('legend entry ' + i + ' ' + e.textContent, r(e)); } });
+      document.querySelectorAll('.bar > *').forEach((e) => { if (!e.hidden) { inside('bar item ' + (e.id || e.textContent.trim()), r(e)); } });
+      return { clipped, overlaps: bar.bottom > canvas.top + 0.5 || canvas.bottom > legend.top + 0.5, title: document.getElementById('nl-title').textContent,
+        docTitle: document.title, scrollW: document.documentElement.scrollWidth, scrollH: document.documentElement.scrollHeight, W, H };
+    });
+  }
+  if (p.stacks) {
+    // Several stacks: each starts collapsed into a box; a click expands one,
+    // a finding reveals its stack, "Collapse all" folds them back.
+    out.stacks = { boxes: await nl(() => window.nightlight.boxes()), rendered: await nl(() => window.nightlight.rendered()) };
+    await page.locator(`g.stackbox[data-stack-id="${attr(p.stacks)}"]`).click();
+    out.stacks.expandedByClick = await nl(() => window.nightlight.expanded());
+    out.stacks.renderedAfterClick = await nl(() => window.nightlight.rendered());
+    await shot('stack-expanded');
+    await page.locator(`g.frame-h[data-stack-toggle="${attr(p.stacks)}"]`).click();
+    out.stacks.expandedAfterToggle = await nl(() => window.nightlight.expanded());
+    await page.locator('li[data-finding-index="0"]').click();
+    out.stacks.expandedByFinding = await nl(() => window.nightlight.expanded());
+    out.stacks.findingHighlighted = await nl(() => window.nightlight.highlighted());
+    await page.click('#nl-collapse');
+    out.stacks.boxesAfterCollapse = await nl(() => window.nightlight.boxes());
+    await page.click('#nl-expand');
+    out.stacks.boxesAfterExpand = await nl(() => window.nightlight.boxes());
+    out.stacks.renderedAfterExpand = await nl(() => window.nightlight.rendered());
+    await shot('stacks-all');
+  }
   if (p.overview) {
     await page.click('#nl-fit');
     out.overviewFar = await page.$eval('#nl-svg', (s) => s.classList.contains('far'));
