@@ -288,7 +288,7 @@
   // stackSummary counts a stack's functions, entry points and stores, and
   // finds its worst finding severity.
   function stackSummary(id) {
-    var c = { 'function': 0, 'entry-point': 0, store: 0 }, worst = '';
+    var c = { 'function': 0, 'entry-point': 0, store: 0, role: 0, user: 0 }, worst = '';
     (members[id] || []).forEach(function (m) {
       var n = byId[m];
       if (c[n.kind] !== undefined) { c[n.kind]++; }
@@ -298,7 +298,14 @@
     [['function', 'function', 'functions'], ['entry-point', 'entry point', 'entry points'], ['store', 'store', 'stores']].forEach(function (k) {
       if (c[k[0]]) { parts.push(c[k[0]] + ' ' + (c[k[0]] === 1 ? k[1] : k[2])); }
     });
-    return { text: parts.join(' · ') || (members[id] || []).length + ' nodes', worst: worst };
+    if (!parts.length) {
+      // No function, entry point or store: say what there is.
+      [['role', 'role', 'roles'], ['user', 'IAM user', 'IAM users']].forEach(function (k) {
+        if (c[k[0]]) { parts.push(c[k[0]] + ' ' + (c[k[0]] === 1 ? k[1] : k[2])); }
+      });
+    }
+    var n = (members[id] || []).length;
+    return { text: parts.join(' · ') || n + (n === 1 ? ' node' : ' nodes'), worst: worst };
   }
   function toggleStack(id, open) {
     if (!stackById[id]) { return; }
