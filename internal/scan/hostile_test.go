@@ -193,7 +193,9 @@ func TestDeterministic(t *testing.T) {
 	}
 	writers := map[string]func(io.Writer, *result.Document) error{
 		"json": report.WriteJSON,
-		"html": html.Write,
+		"html": func(w io.Writer, doc *result.Document) error {
+			return html.Write(w, doc, html.Options{})
+		},
 		"sarif": func(w io.Writer, doc *result.Document) error {
 			return report.WriteSARIF(w, doc, rules.All())
 		},
