@@ -6,9 +6,11 @@ package nl4008
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/runtimes"
 )
 
@@ -32,12 +34,14 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	for _, fn := range p.Stack.Functions {
-		rt, ok := runtimes.Lookup(fn.Runtime.String())
+	for _, g := range kit.RuntimeGroups(p.Stack) {
+		rt, ok := runtimes.Lookup(g.Runtime)
 		if !ok || p.Now.Before(rt.Deprecated) {
 			continue
 		}
-		p.Reportf(fn.Runtime.PosOr(fn.Pos), fn.ID, "function %s runs on %s, deprecated by AWS since %s: it no longer gets security patches; move to %s", fn.ID, rt.ID, rt.Deprecated.Format("2006-01-02"), rt.Successor)
+		p.Report(rule.Finding{Resource: g.Functions[0], File: g.Pos.File, Line: g.Pos.Line, Col: g.Pos.Col, Path: g.Path(p),
+			Message: fmt.Sprintf("%s on %s, deprecated by AWS since %s: no more security patches; move to %s",
+				g.Runs(), rt.ID, rt.Deprecated.Format("2006-01-02"), rt.Successor)})
 	}
 	return nil
 }

@@ -6,9 +6,11 @@ package nl4009
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/runtimes"
 )
 
@@ -32,13 +34,15 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	for _, fn := range p.Stack.Functions {
-		rt, ok := runtimes.Lookup(fn.Runtime.String())
+	for _, g := range kit.RuntimeGroups(p.Stack) {
+		rt, ok := runtimes.Lookup(g.Runtime)
 		if !ok || !p.Now.Before(rt.Deprecated) || rt.Deprecated.Sub(p.Now) > runtimes.SoonWindow {
 			continue
 		}
 		days := int(rt.Deprecated.Sub(p.Now).Hours() / 24)
-		p.Reportf(fn.Runtime.PosOr(fn.Pos), fn.ID, "function %s runs on %s, which AWS deprecates on %s (in %d days); plan the move to %s", fn.ID, rt.ID, rt.Deprecated.Format("2006-01-02"), days, rt.Successor)
+		p.Report(rule.Finding{Resource: g.Functions[0], File: g.Pos.File, Line: g.Pos.Line, Col: g.Pos.Col, Path: g.Path(p),
+			Message: fmt.Sprintf("%s on %s, which AWS deprecates on %s (in %d days); plan the move to %s",
+				g.Runs(), rt.ID, rt.Deprecated.Format("2006-01-02"), days, rt.Successor)})
 	}
 	return nil
 }

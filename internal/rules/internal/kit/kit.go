@@ -680,3 +680,57 @@ func BroadManaged(r *model.Role) (names []string, pos []model.Pos) {
 	}
 	return names, pos
 }
+
+// RuntimeGroup is the functions of a stack that take one runtime from one
+// place: a serverless.yml provider, SAM Globals, or the function itself.
+type RuntimeGroup struct {
+	Runtime   string
+	Pos       model.Pos
+	Functions []string
+}
+
+// RuntimeGroups groups the stack's functions by runtime and by where the
+// runtime is written, in the order of the first function of each group,
+// so that a runtime set once at provider level is one finding at that
+// line listing its functions, not one per function.
+func RuntimeGroups(st *model.Stack) []RuntimeGroup {
+	type key struct {
+		rt  string
+		pos model.Pos
+	}
+	idx := map[key]int{}
+	var out []RuntimeGroup
+	for _, fn := range st.Functions {
+		rt := fn.Runtime.String()
+		if rt == "" {
+			continue
+		}
+		k := key{rt, fn.Runtime.PosOr(fn.Pos)}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, RuntimeGroup{Runtime: rt, Pos: k.pos})
+		}
+		out[i].Functions = append(out[i].Functions, fn.ID)
+	}
+	return out
+}
+
+// Runs is the subject of a sentence about the group: "function a runs",
+// "functions a, b run".
+func (g RuntimeGroup) Runs() string {
+	if len(g.Functions) == 1 {
+		return Who(g.Functions) + " runs"
+	}
+	return Who(g.Functions) + " run"
+}
+
+// Path returns the graph path of the group's functions.
+func (g RuntimeGroup) Path(p *rule.Pass) []graph.NodeID {
+	out := make([]graph.NodeID, 0, len(g.Functions))
+	for _, f := range g.Functions {
+		out = append(out, FnNode(p, f))
+	}
+	return out
+}
