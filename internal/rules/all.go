@@ -87,6 +87,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4107"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4108"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4109"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl4110"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4120"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5002"
@@ -198,6 +199,7 @@ func All() []*rule.Rule {
 		nl4107.Rule(),
 		nl4108.Rule(),
 		nl4109.Rule(),
+		nl4110.Rule(),
 		nl4120.Rule(),
 		nl5001.Rule(),
 		nl5002.Rule(),
