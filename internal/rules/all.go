@@ -21,6 +21,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1023"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1024"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1025"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1026"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1040"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1042"
@@ -133,6 +134,7 @@ func All() []*rule.Rule {
 		nl1023.Rule(),
 		nl1024.Rule(),
 		nl1025.Rule(),
+		nl1026.Rule(),
 		nl1040.Rule(),
 		nl1041.Rule(),
 		nl1042.Rule(),
