@@ -28,6 +28,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust:     []rule.Adjustment{{Severity: rule.High, When: "the file is inside a function's source directory: the secret ships in its deployment package"}},
 		Doc: rule.Doc{
 			Description: "A local_file or S3 object whose content comes from a secret (random_password, an access key's secret, a private key, a Secrets Manager secret version, a database password, a sensitive variable) writes that secret in clear text: to the disk of whoever runs Terraform and into the state, or to a bucket readable by anyone with s3:GetObject. A file written into a function's source directory is zipped into its deployment package, where anyone allowed lambda:GetFunction can download it (high).",
 			Bad: `resource "local_file" "config" {
