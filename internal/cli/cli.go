@@ -131,7 +131,7 @@ reach what, where data flows, and what is misconfigured.`,
 		},
 	}
 	root.PersistentFlags().CountVarP(&verbose, "verbose", "v", "log more (-v info, -vv debug) to stderr")
-	root.AddCommand(scanCommand(env, "scan"), scanCommand(env, "inventory"), iamCommand(env), rulesCommand(env), explainCommand(env), surfaceCommand(env), graphCommand(env), monitorCommand(env))
+	root.AddCommand(scanCommand(env, "scan"), scanCommand(env, "inventory"), iamCommand(env), rulesCommand(env), explainCommand(env), surfaceCommand(env), graphCommand(env), monitorCommand(env), dbCommand(env))
 	return root
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/progress"
 	"github.com/nightlight-sec/nightlight/internal/report"
@@ -44,6 +45,7 @@ type scanFlags struct {
 	timeout   time.Duration
 	varFiles  []string
 	envFile   string
+	vulnDB    string
 	rules     ruleFlags
 }
 
@@ -55,6 +57,7 @@ func (f *scanFlags) register(cmd *cobra.Command, formats string) {
 	fl.BoolVar(&f.noColor, "no-color", false, "never color the text output")
 	fl.BoolVar(&f.inventory, "inventory", false, "text output: list each stack's functions, entry points, triggers, stores and roles after the findings")
 	f.rules.register(cmd)
+	fl.StringVar(&f.vulnDB, "vuln-db", deps.DefaultDir(), "offline OSV database directory (DIR/<Ecosystem>/all.zip; filled by `nightlight db update`); \"\" checks no dependency for advisories")
 }
 
 // registerOutput registers --format (with the formats the command
@@ -118,7 +121,12 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 	if bar := progress.New(env.Stderr, f.quiet); bar.Enabled() {
 		prog = &barProgress{bar: bar}
 	}
+	var db *deps.DB
+	if f.vulnDB != "" {
+		db = deps.OpenDB(f.vulnDB)
+	}
 	return scan.Options{
+		VulnDB:   db,
 		Progress: prog,
 		Paths:    paths,
 		Exclude:  f.exclude,

@@ -325,6 +325,14 @@ func (r *Root) Close() error {
 	return r.root.Close()
 }
 
+// FS returns the root as a read-only file system (paths relative to the
+// root, not display paths; see Rel), refusing paths that leave it.
+func (r *Root) FS() fs.FS { return r.root.FS() }
+
+// Rel turns a display path into a path relative to the root (for FS), or
+// fails with ErrOutsideRoot.
+func (r *Root) Rel(display string) (string, error) { return r.rel(display) }
+
 // Dir is the root's directory as opened.
 func (r *Root) Dir() string { return r.dir }
 

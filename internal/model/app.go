@@ -55,6 +55,9 @@ type App struct {
 	// several were given).
 	Root   string   `json:"root"`
 	Stacks []*Stack `json:"stacks"`
+	// VulnDB describes the offline vulnerability database the dependency
+	// analysis used, or is nil when it had none (or found no dependency).
+	VulnDB *VulnDB `json:"vulnDb,omitempty"`
 }
 
 // Stack returns the stack with the given ID, or nil.

@@ -65,9 +65,13 @@ type Function struct {
 	Tags     []Tag  `json:"tags,omitempty"`
 	// Group is an optional owner/team label from tags or config, used for
 	// trust-boundary checks.
-	Group string `json:"group,omitempty"` // Code is what nightlight read from the function's handler source, or
+	Group string `json:"group,omitempty"`
+	// Code is what nightlight read from the function's handler source, or
 	// nil when it was not read (see model.Code).
 	Code *Code `json:"code,omitempty"`
+	// Deps are the third-party packages the function deploys, or nil when
+	// no manifest was found for it (see model.Dependencies).
+	Deps *Dependencies `json:"deps,omitempty"`
 }
 
 // Defaults that apply when a Lambda function does not set a value.

@@ -98,6 +98,10 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5010"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6002"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl6003"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl6004"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl6005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl6006"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl7001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl7002"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl7003"
@@ -223,5 +227,9 @@ func All() []*rule.Rule {
 		nl7010.Rule(),
 		nl7011.Rule(),
 		nl7012.Rule(),
+		nl6003.Rule(),
+		nl6004.Rule(),
+		nl6005.Rule(),
+		nl6006.Rule(),
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/nightlight-sec/nightlight/internal/code"
+	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load"
@@ -59,6 +60,9 @@ type Options struct {
 	// Rules selects and filters the rules run over the app (the zero value
 	// runs every rule); see rules.Analyze.
 	Rules rules.Options
+	// VulnDB is the offline OSV database the functions' dependencies are
+	// matched against; nil means none (the dependency rules say so once).
+	VulnDB *deps.DB
 }
 
 // unit is a loadable unit with its display path and format.
@@ -151,6 +155,7 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 	}
 	doc.Inputs = []result.Input{}
 	stackRoot := map[*model.Stack]*load.Root{}
+	da := deps.NewAnalyzer(opts.Logger)
 	for i, u := range units {
 		if u.Format == model.FormatTerraform && included[u.Path] && results[i].err == nil {
 			log.Debug("module loaded as a child of another", "path", u.Path)
@@ -164,6 +169,9 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 			// A loader that kept going past an error still reports the
 			// input as not loaded cleanly.
 			in.Error = msg
+		}
+		if u.Root != nil {
+			da.AddStacks(ctx, u.Root, results[i].stacks)
 		}
 		for _, st := range results[i].stacks {
 			if st == nil {
@@ -180,6 +188,15 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 	for _, in := range code.Analyze(ctx, doc.App, func(st *model.Stack) *load.Root { return stackRoot[st] }, code.Options{Logger: opts.Logger, Workers: opts.Workers}) {
 		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
 	}
+	// Dependency manifests the functions deploy are inputs too.
+	for _, in := range da.Inputs() {
+		ri := report.Input{Path: in.Path, Format: in.Format}
+		if in.Err != nil {
+			ri.Error = in.Err.Error()
+		}
+		doc.Inputs = append(doc.Inputs, ri)
+	}
+	doc.App.VulnDB = da.Match(ctx, opts.VulnDB)
 	sort.SliceStable(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].Path < doc.Inputs[j].Path })
 	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })
 	if doc.App.Stacks == nil {

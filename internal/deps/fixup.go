@@ -1,0 +1,195 @@
+package deps
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// The fix-ups below complete what osv-scalibr's extractors leave out and
+// nightlight needs for precision: which packages are local code rather than
+// registry packages, and which ones only development installs.
+
+// dropNames removes the packages of out named in drop (normalized), with a
+// note each.
+func dropNames(eco string, out *Parsed, drop map[string]string) {
+	if len(drop) == 0 {
+		return
+	}
+	kept := out.Packages[:0]
+	for _, p := range out.Packages {
+		if why, ok := drop[NormalizeName(eco, p.Name)]; ok {
+			out.Notes = append(out.Notes, model.Diagnostic{Pos: p.Pos, Severity: model.DiagInfo, Message: fmt.Sprintf("%s: %s: not matched against advisories", p.Name, why)})
+			continue
+		}
+		kept = append(kept, p)
+	}
+	out.Packages = kept
+}
+
+// fixPackageLock drops linked and local packages of a package-lock.json
+// (workspaces, `file:` dependencies): they are the project's own code.
+func fixPackageLock(data []byte, out *Parsed) {
+	var l struct {
+		Packages map[string]struct {
+			Name     string `json:"name"`
+			Link     bool   `json:"link"`
+			Resolved string `json:"resolved"`
+		} `json:"packages"`
+		Dependencies map[string]struct {
+			Version string `json:"version"`
+		} `json:"dependencies"`
+	}
+	if json.Unmarshal(data, &l) != nil {
+		return
+	}
+	drop := map[string]string{}
+	for key, p := range l.Packages {
+		if key == "" {
+			continue
+		}
+		i := strings.LastIndex(key, "node_modules/")
+		switch {
+		case p.Link && i >= 0:
+			drop[key[i+len("node_modules/"):]] = "a linked local package (" + p.Resolved + ")"
+		case i < 0 && p.Name != "":
+			drop[p.Name] = "a local package (" + key + ")"
+		}
+	}
+	for name, d := range l.Dependencies {
+		if strings.HasPrefix(d.Version, "file:") || strings.HasPrefix(d.Version, "link:") {
+			drop[name] = "a local package (" + d.Version + ")"
+		}
+	}
+	dropNames("npm", out, drop)
+}
+
+// fixPoetry marks Poetry 1.x `category = "dev"` packages as development
+// only and drops Git, directory, file and URL sources.
+func fixPoetry(data []byte, out *Parsed) {
+	var l struct {
+		Package []struct {
+			Name     string `toml:"name"`
+			Category string `toml:"category"`
+			Source   struct {
+				Type string `toml:"type"`
+			} `toml:"source"`
+		} `toml:"package"`
+	}
+	if _, err := toml.Decode(string(data), &l); err != nil {
+		return
+	}
+	dev := map[string]bool{}
+	drop := map[string]string{}
+	for _, p := range l.Package {
+		n := NormalizeName("PyPI", p.Name)
+		if p.Category == "dev" {
+			dev[n] = true
+		}
+		switch p.Source.Type {
+		case "git", "directory", "file", "url":
+			drop[n] = "installed from a " + p.Source.Type + " source, not the registry"
+		}
+	}
+	for _, p := range out.Packages {
+		if dev[NormalizeName("PyPI", p.Name)] {
+			p.Dev = true
+		}
+	}
+	dropNames("PyPI", out, drop)
+}
+
+// fixUV computes which packages of a uv.lock a production install gets:
+// those the project's own packages (source virtual or editable) depend on,
+// transitively, leaving out dev groups and optional extras. Packages from
+// Git, a path or a URL are dropped.
+func fixUV(data []byte, out *Parsed) {
+	type dep struct {
+		Name string `toml:"name"`
+	}
+	var l struct {
+		Package []struct {
+			Name   string         `toml:"name"`
+			Source map[string]any `toml:"source"`
+			Deps   []dep          `toml:"dependencies"`
+		} `toml:"package"`
+	}
+	if _, err := toml.Decode(string(data), &l); err != nil {
+		return
+	}
+	graph := map[string][]string{}
+	var roots []string
+	drop := map[string]string{}
+	for _, p := range l.Package {
+		n := NormalizeName("PyPI", p.Name)
+		for _, d := range p.Deps {
+			graph[n] = append(graph[n], NormalizeName("PyPI", d.Name))
+		}
+		for k, v := range p.Source {
+			switch k {
+			case "virtual", "editable":
+				roots = append(roots, n)
+				drop[n] = "the project itself"
+			case "git", "path", "directory", "url":
+				drop[n] = fmt.Sprintf("installed from %s %v, not the registry", k, v)
+			}
+		}
+	}
+	if len(roots) == 0 {
+		return // a lock without the project's own entry: cannot tell
+	}
+	prod := map[string]bool{}
+	stack := append([]string(nil), roots...)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, d := range graph[n] {
+			if !prod[d] {
+				prod[d] = true
+				stack = append(stack, d)
+			}
+		}
+	}
+	for _, p := range out.Packages {
+		if !prod[NormalizeName("PyPI", p.Name)] {
+			p.Dev = true
+		}
+	}
+	delete(drop, "")
+	for _, r := range roots {
+		delete(drop, r) // osv-scalibr already skips the project itself
+	}
+	dropNames("PyPI", out, drop)
+}
+
+// noteRequirementURLs adds a note for each requirement installed from a
+// VCS, a URL or a local path, which osv-scalibr skips silently.
+func noteRequirementURLs(display string, data []byte, out *Parsed) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		l := strings.TrimSpace(sc.Text())
+		if i := strings.Index(l, " #"); i >= 0 {
+			l = strings.TrimSpace(l[:i])
+		}
+		low := strings.ToLower(l)
+		var what string
+		switch {
+		case strings.HasPrefix(low, "git+"), strings.HasPrefix(low, "hg+"), strings.HasPrefix(low, "svn+"), strings.HasPrefix(low, "bzr+"):
+			what = "a VCS requirement"
+		case strings.HasPrefix(low, "http://"), strings.HasPrefix(low, "https://"), strings.Contains(low, " @ "):
+			what = "a URL requirement"
+		case strings.HasPrefix(low, "-e "), strings.HasPrefix(low, "--editable"), strings.HasPrefix(low, "./"), strings.HasPrefix(low, "../"), strings.HasPrefix(low, "file:"):
+			what = "a local or editable requirement"
+		default:
+			continue
+		}
+		out.Notes = append(out.Notes, model.Diagnostic{Pos: model.Pos{File: display, Line: n}, Severity: model.DiagInfo, Message: fmt.Sprintf("%s (%s) has no registry version: not matched against advisories", what, l)})
+	}
+}

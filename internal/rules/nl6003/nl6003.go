@@ -1,0 +1,173 @@
+// Package nl6003 is rule NL6003: Vulnerable dependency.
+//
+// It reports each production package a function deploys whose version an
+// OSV advisory of the offline database affects: one finding per function
+// and package, listing every advisory, with the version that fixes them
+// all. The advisory's severity is raised one step when outsiders can make
+// the function run (anonymous Internet callers, any AWS account) and
+// lowered one step when the handler's code provably never imports the
+// package; a version taken from a range (no lockfile) lowers the
+// confidence.
+package nl6003
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/osv-scalibr/semantic"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/depkit"
+)
+
+// Rule returns NL6003.
+func Rule() *rule.Rule {
+	return &rule.Rule{
+		ID:         "NL6003",
+		Title:      "Vulnerable dependency",
+		Category:   rule.Dependency,
+		Severity:   rule.Medium,
+		Confidence: rule.ConfidenceHigh,
+		Doc: rule.Doc{
+			Description: "A package the function deploys (from its lockfile, manifest or an attached layer) has a known vulnerability in the offline OSV database (`nightlight db update`, `--vuln-db`). The finding lists every advisory of the package, takes the highest advisory severity, raises it one step when anonymous Internet callers or any AWS account can make the function run, and lowers it one step when the handler's code never imports the package. Development-only packages are not deployed and are not reported. Versions taken from a range because no lockfile exists are the lowest the range allows: the finding then has low confidence.",
+			Bad: `# package-lock.json of the function's CodeUri
+"node_modules/lodash": { "version": "4.17.15" }`,
+			Good:        `"node_modules/lodash": { "version": "4.17.21" }`,
+			Remediation: "Upgrade the package to a fixed version (or remove it), regenerate the lockfile and redeploy.",
+		},
+		Run: run,
+	}
+}
+
+func run(ctx context.Context, p *rule.Pass) error {
+	for _, fn := range p.Stack.Functions {
+		if fn.Deps == nil {
+			continue
+		}
+		var ex *depkit.Exposure
+		for _, pkg := range fn.Deps.Packages {
+			if pkg.Dev || len(pkg.Advisories) == 0 {
+				continue
+			}
+			if ex == nil {
+				e := depkit.ExposureOf(p, fn)
+				ex = &e
+			}
+			report(p, fn, pkg, *ex)
+		}
+	}
+	return nil
+}
+
+func report(p *rule.Pass, fn *model.Function, pkg *model.Package, ex depkit.Exposure) {
+	base := rule.Severity("")
+	unknown := 0
+	var ids []string
+	for _, a := range pkg.Advisories {
+		s := rule.Severity(a.Severity)
+		if s.Rank() < 0 {
+			unknown++
+			s = rule.Medium
+		}
+		if s.Rank() > base.Rank() {
+			base = s
+		}
+		id := a.ID
+		var extra []string
+		if len(a.Aliases) > 0 {
+			extra = append(extra, strings.Join(a.Aliases, ", "))
+		}
+		if a.Severity != "" {
+			extra = append(extra, a.Severity)
+		}
+		if len(extra) > 0 {
+			id += " (" + strings.Join(extra, "; ") + ")"
+		}
+		if a.Summary != "" {
+			id += ": " + strings.TrimSuffix(a.Summary, ".")
+		}
+		ids = append(ids, id)
+	}
+	sev := base
+	var why []string
+	if ex.Untrusted {
+		sev = depkit.Shift(sev, 1)
+		why = append(why, "raised: the function runs for "+ex.Why)
+	}
+	reach := depkit.ReachOf(fn, pkg)
+	switch reach {
+	case depkit.NotImported:
+		sev = depkit.Shift(sev, -1)
+		why = append(why, "lowered: "+reach.String())
+	default:
+		why = append(why, reach.String())
+	}
+	conf := rule.ConfidenceHigh
+	version := pkg.Version
+	switch pkg.Pinning {
+	case model.PinRange:
+		conf = rule.ConfidenceLow
+		version = fmt.Sprintf("%s (the lowest version %q allows; without a lockfile the build is not reproducible)", pkg.Version, pkg.Constraint)
+	}
+	what := "advisory"
+	if len(ids) > 1 {
+		what = fmt.Sprintf("%d advisories", len(ids))
+	}
+	msg := fmt.Sprintf("function %s deploys %s %s from %s, affected by %s: %s; %s", fn.ID, pkg.Name, version, depkit.Where(pkg), what, strings.Join(ids, "; "), strings.Join(why, "; "))
+	f := rule.Finding{Resource: fn.ID, Message: msg, Severity: sev, Confidence: conf, Remediation: remediation(pkg), Path: ex.Path}
+	f.At(pkg.Pos)
+	p.Report(f)
+}
+
+// remediation names the lowest version that fixes every advisory, or the
+// advisories without a fix.
+func remediation(pkg *model.Package) string {
+	best := ""
+	var nofix []string
+	for _, a := range pkg.Advisories {
+		if len(a.Fixed) == 0 {
+			nofix = append(nofix, a.ID)
+			continue
+		}
+		lo := a.Fixed[0]
+		for _, f := range a.Fixed[1:] {
+			if cmp(pkg.Ecosystem, f, lo) < 0 {
+				lo = f
+			}
+		}
+		if best == "" || cmp(pkg.Ecosystem, lo, best) > 0 {
+			best = lo
+		}
+	}
+	sort.Strings(nofix)
+	var out []string
+	if best != "" {
+		out = append(out, fmt.Sprintf("Upgrade %s to %s or later", pkg.Name, best))
+		if len(nofix) == 0 {
+			out[0] += " (fixes every listed advisory)"
+		}
+	}
+	if len(nofix) > 0 {
+		out = append(out, fmt.Sprintf("no fixed version is published for %s: remove or replace the package, or confirm the vulnerable code is not used", strings.Join(nofix, ", ")))
+	}
+	s := strings.Join(out, "; ")
+	if pkg.Layer != "" {
+		s += fmt.Sprintf("; rebuild layer %s", pkg.Layer)
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + "; update the manifest or lockfile and redeploy."
+}
+
+func cmp(eco, a, b string) int {
+	v, err := semantic.Parse(strings.TrimPrefix(a, "v"), eco)
+	if err != nil {
+		return strings.Compare(a, b)
+	}
+	c, err := v.CompareStr(strings.TrimPrefix(b, "v"))
+	if err != nil {
+		return strings.Compare(a, b)
+	}
+	return c
+}
