@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -50,8 +51,17 @@ func fixPackageLock(data []byte, out *Parsed) {
 		return
 	}
 	drop := map[string]string{}
-	for key, p := range l.Packages {
+	keys := make([]string, 0, len(l.Packages))
+	for key := range l.Packages {
+		keys = append(keys, key)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		p := l.Packages[key]
 		if key == "" {
+			continue
+		}
+		if _, done := drop[key]; done {
 			continue
 		}
 		i := strings.LastIndex(key, "node_modules/")
@@ -59,7 +69,9 @@ func fixPackageLock(data []byte, out *Parsed) {
 		case p.Link && i >= 0:
 			drop[key[i+len("node_modules/"):]] = "a linked local package (" + p.Resolved + ")"
 		case i < 0 && p.Name != "":
-			drop[p.Name] = "a local package (" + key + ")"
+			if _, ok := drop[p.Name]; !ok {
+				drop[p.Name] = "a local package (" + key + ")"
+			}
 		}
 	}
 	for name, d := range l.Dependencies {
