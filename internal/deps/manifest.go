@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf16"
 
 	"github.com/google/osv-scalibr/extractor"
 	"github.com/google/osv-scalibr/extractor/filesystem"
@@ -148,6 +149,7 @@ func Parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *P
 			p, err = nil, fmt.Errorf("%s: internal error while reading (please report it): %v", display, r)
 		}
 	}()
+	data = decodeText(data)
 	base := path.Base(rel)
 	k, ok := Detect(base)
 	if !ok {
@@ -235,6 +237,28 @@ func cleanErr(err error, rel string) string {
 	s = strings.ReplaceAll(s, " from "+rel, "")
 	s = strings.ReplaceAll(s, " in "+rel, "")
 	return s
+}
+
+// decodeText turns UTF-16 text with a byte-order mark (Windows editors
+// write requirements files so, and pip reads them) into UTF-8, and drops a
+// UTF-8 byte-order mark. Other input is returned as is.
+func decodeText(data []byte) []byte {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		return data[3:]
+	case len(data) >= 2 && (data[0] == 0xFF && data[1] == 0xFE || data[0] == 0xFE && data[1] == 0xFF):
+		be := data[0] == 0xFE
+		u := make([]uint16, 0, len(data)/2)
+		for i := 2; i+1 < len(data); i += 2 {
+			if be {
+				u = append(u, uint16(data[i])<<8|uint16(data[i+1]))
+			} else {
+				u = append(u, uint16(data[i+1])<<8|uint16(data[i]))
+			}
+		}
+		return []byte(string(utf16.Decode(u)))
+	}
+	return data
 }
 
 // checkText rejects binary content before a parser sees it.

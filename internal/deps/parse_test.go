@@ -146,6 +146,27 @@ func TestParseQuiet(t *testing.T) {
 	}
 }
 
+// TestParseUTF16 reads a requirements file saved as UTF-16 with a BOM (as
+// a real one in the corpus is).
+func TestParseUTF16(t *testing.T) {
+	text := "requests==2.30.0\r\nPyYAML==5.3.1\r\n"
+	data := []byte{0xFF, 0xFE}
+	for _, r := range text {
+		data = append(data, byte(r), 0)
+	}
+	p, err := Parse(context.Background(), emptyFS{}, "requirements.txt", "app/requirements.txt", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, pk := range p.Packages {
+		got = append(got, fmt.Sprintf("%s %s %d", pk.Name, pk.Version, pk.Pos.Line))
+	}
+	if d := cmp.Diff([]string{"PyYAML 5.3.1 2", "requests 2.30.0 1"}, got); d != "" {
+		t.Error(d)
+	}
+}
+
 func TestNPMLowest(t *testing.T) {
 	cases := []struct {
 		spec, name, version, pin string
