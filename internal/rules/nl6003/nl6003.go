@@ -28,6 +28,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL6003",
 		Title:      "Vulnerable dependency",
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Dependency,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceHigh,

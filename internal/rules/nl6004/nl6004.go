@@ -23,6 +23,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL6004",
 		Title:      "Dependency versions not locked",
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Dependency,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,

@@ -8,6 +8,7 @@ package nl6005
 
 import (
 	"context"
+	"github.com/nightlight-sec/nightlight/internal/model"
 
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/depkit"
@@ -18,6 +19,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL6005",
 		Title:      "Deprecated dependency",
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Dependency,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,

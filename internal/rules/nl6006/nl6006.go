@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL6006",
 		Title:      "Dependencies not checked for advisories",
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Dependency,
 		Severity:   rule.Info,
 		Confidence: rule.ConfidenceHigh,
