@@ -215,6 +215,10 @@ func All() []*rule.Rule {
 		nl5010.Rule(),
 		nl6001.Rule(),
 		nl6002.Rule(),
+		nl6003.Rule(),
+		nl6004.Rule(),
+		nl6005.Rule(),
+		nl6006.Rule(),
 		nl7001.Rule(),
 		nl7002.Rule(),
 		nl7003.Rule(),
@@ -227,9 +231,5 @@ func All() []*rule.Rule {
 		nl7010.Rule(),
 		nl7011.Rule(),
 		nl7012.Rule(),
-		nl6003.Rule(),
-		nl6004.Rule(),
-		nl6005.Rule(),
-		nl6006.Rule(),
 	}
 }
