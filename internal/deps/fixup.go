@@ -35,7 +35,8 @@ func dropNames(eco string, out *Parsed, drop map[string]string) {
 }
 
 // fixPackageLock drops linked and local packages of a package-lock.json
-// (workspaces, `file:` dependencies): they are the project's own code.
+// (workspaces, `file:` dependencies): they are the project's own code. It
+// positions each package on the first place the file installs it.
 func fixPackageLock(data []byte, out *Parsed) {
 	var l struct {
 		Packages map[string]struct {
@@ -80,6 +81,13 @@ func fixPackageLock(data []byte, out *Parsed) {
 		}
 	}
 	dropNames("npm", out, drop)
+	if lines := npmLockLines(data); lines != nil {
+		for _, p := range out.Packages {
+			if l, ok := lines[p.Name+"@"+p.Version]; ok {
+				p.Pos.Line = l
+			}
+		}
+	}
 }
 
 // fixPoetry marks Poetry 1.x `category = "dev"` packages as development

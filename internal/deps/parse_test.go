@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -230,4 +231,44 @@ func (emptyFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 func (emptyFS) Stat(name string) (fs.FileInfo, error) {
 	return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+}
+
+// TestPackageLockDuplicatePosition: one version of a package installed at
+// several places of node_modules is positioned on the first, on every run
+// (osv-scalibr keeps whichever its map iteration meets last).
+func TestPackageLockDuplicatePosition(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n  \"name\": \"app\",\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\"name\": \"app\", \"dependencies\": {\"a\": \"1\"}},\n")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "    \"node_modules/p%d/node_modules/util\": {\"version\": \"1.0.0\"},\n", i)
+	}
+	b.WriteString("    \"node_modules/util\": {\"version\": \"1.0.0\"},\n    \"node_modules/a\": {\"version\": \"1.0.0\"}\n  }\n}\n")
+	data := []byte(b.String())
+	v1 := []byte("{\n  \"lockfileVersion\": 1,\n  \"dependencies\": {\n    \"a\": {\n      \"version\": \"1.0.0\",\n      \"dependencies\": {\n        \"util\": {\"version\": \"1.0.0\"}\n      }\n    },\n    \"b\": {\"version\": \"2.0.0\", \"dependencies\": {\"util\": {\"version\": \"1.0.0\"}}},\n    \"util\": {\"version\": \"1.0.0\"}\n  }\n}\n")
+	for name, tc := range map[string]struct {
+		data []byte
+		line int
+	}{"v3": {data, 6}, "v1": {v1, 7}} {
+		t.Run(name, func(t *testing.T) {
+			for run := 0; run < 30; run++ {
+				fsys := fstest.MapFS{"package-lock.json": {Data: tc.data}}
+				p, err := Parse(context.Background(), fsys, "package-lock.json", "app/package-lock.json", tc.data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := false
+				for _, pk := range p.Packages {
+					if pk.Name == "util" {
+						found = true
+						if pk.Pos.Line != tc.line {
+							t.Fatalf("run %d: util at line %d, want %d (its first place)", run, pk.Pos.Line, tc.line)
+						}
+					}
+				}
+				if !found {
+					t.Fatal("util not listed")
+				}
+			}
+		})
+	}
 }

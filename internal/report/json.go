@@ -30,7 +30,13 @@ func WriteJSON(w io.Writer, doc *result.Document) error {
 		jw.field(2, "root", doc.App.Root, false)
 		jw.key(2, "stacks")
 		jw.list(2, len(doc.App.Stacks), func(i int) any { return doc.App.Stacks[i] })
-		jw.raw("\n  },\n")
+		if doc.App.VulnDB != nil {
+			jw.raw(",\n")
+			jw.field(2, "vulnDb", doc.App.VulnDB, true)
+			jw.raw("  },\n")
+		} else {
+			jw.raw("\n  },\n")
+		}
 	}
 	if doc.Graph == nil {
 		jw.field(1, "graph", nil, false)
