@@ -190,7 +190,7 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 	}
 	// Dependency manifests the functions deploy are inputs too.
 	for _, in := range da.Inputs() {
-		ri := report.Input{Path: in.Path, Format: in.Format}
+		ri := result.Input{Path: in.Path, Format: in.Format}
 		if in.Err != nil {
 			ri.Error = in.Err.Error()
 		}

@@ -54,7 +54,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 				continue
 			}
 			if ex == nil {
-				e := depkit.ExposureOf(p, fn)
+				e := depkit.ExposureOf(ctx, p, fn)
 				ex = &e
 			}
 			report(p, fn, pkg, *ex)

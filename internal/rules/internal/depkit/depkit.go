@@ -4,6 +4,7 @@
 package depkit
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"sort"
@@ -17,25 +18,25 @@ import (
 // Exposure is how outsiders reach a function.
 type Exposure struct {
 	// Untrusted is true when anyone on the Internet (an API key included)
-	// or any AWS account can make the function run.
+	// or any AWS account can make the function run, directly or through
+	// what an entry point they reach writes or triggers (a bucket anyone
+	// may write to that notifies the function, a queue another exposed
+	// function fills).
 	Untrusted bool
 	// Why names the way in ("anonymous via route GET /items"); Path is the
 	// graph path caller → entry point → … → function.
 	Why  string
-	Path []string
+	Path []graph.NodeID
 }
 
-// exposures maps function node IDs to their most open exposure.
-type exposures map[string]Exposure
-
-// ExposureOf returns how outsiders reach fn of the pass's stack, from the
-// attack surface of the whole graph (computed once per scan).
-func ExposureOf(p *rule.Pass, fn *model.Function) Exposure {
-	if p.Graph == nil {
-		return Exposure{}
-	}
-	ex := p.Facts.Shared("depkit.exposure", func() any {
-		out := exposures{}
+// exposureAnalysis maps function nodes to their most open exposure, from
+// the attack surface of the whole graph (computed once per scan).
+var exposureAnalysis = &rule.Analysis[map[graph.NodeID]Exposure]{Name: "dependency exposure",
+	Run: func(_ context.Context, p *rule.Pass) (map[graph.NodeID]Exposure, error) {
+		out := map[graph.NodeID]Exposure{}
+		if p.Graph == nil {
+			return out, nil
+		}
 		rows := graph.Surface(p.Graph)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Access.Rank() < rows[j].Access.Rank() })
 		for _, r := range rows {
@@ -46,7 +47,7 @@ func ExposureOf(p *rule.Pass, fn *model.Function) Exposure {
 				if _, ok := out[f]; ok {
 					continue
 				}
-				pth := []string{}
+				pth := []graph.NodeID{}
 				if len(r.Principals) > 0 {
 					pth = append(pth, r.Principals[0])
 				}
@@ -57,8 +58,15 @@ func ExposureOf(p *rule.Pass, fn *model.Function) Exposure {
 				out[f] = Exposure{Untrusted: true, Why: fmt.Sprintf("%s via %s %s", r.Access, r.Kind, r.Name), Path: pth}
 			}
 		}
-		return out
-	}).(exposures)
+		return out, nil
+	}}
+
+// ExposureOf returns how outsiders reach fn of the pass's stack.
+func ExposureOf(ctx context.Context, p *rule.Pass, fn *model.Function) Exposure {
+	ex, err := rule.ResultOf(ctx, p, exposureAnalysis)
+	if err != nil {
+		return Exposure{}
+	}
 	return ex[graph.ID(p.Stack.ID, graph.NodeFunction, fn.ID)]
 }
 

@@ -23,7 +23,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/deps/depstest"
-	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rule/ruletest"
 	"github.com/nightlight-sec/nightlight/internal/rules"
@@ -73,7 +73,7 @@ func Run(t *testing.T, dir string, r *rule.Rule) {
 // Scan writes the archive to a temporary directory and scans it with rule
 // r only, against the database in db (none when the archive holds `nodb`).
 // Finding and input paths are made relative to the archive.
-func Scan(t *testing.T, ar *txtar.Archive, db string, r *rule.Rule) *report.Document {
+func Scan(t *testing.T, ar *txtar.Archive, db string, r *rule.Rule) *result.Document {
 	t.Helper()
 	tmp := t.TempDir()
 	var vdb *deps.DB
