@@ -81,10 +81,14 @@ func fixPackageLock(data []byte, out *Parsed) {
 		}
 	}
 	dropNames("npm", out, drop)
-	if lines := npmLockLines(data); lines != nil {
+	if info := npmLockInfo(data); info != nil {
 		for _, p := range out.Packages {
-			if l, ok := lines[p.Name+"@"+p.Version]; ok {
+			k := p.Name + "@" + p.Version
+			if l, ok := info.lines[k]; ok {
 				p.Pos.Line = l
+			}
+			if r, ok := info.requires[k]; ok {
+				p.Requires, p.RequiresKnown = sortedSet(r), true
 			}
 		}
 	}
@@ -96,10 +100,12 @@ func fixPoetry(data []byte, out *Parsed) {
 	var l struct {
 		Package []struct {
 			Name     string `toml:"name"`
+			Version  string `toml:"version"`
 			Category string `toml:"category"`
 			Source   struct {
 				Type string `toml:"type"`
 			} `toml:"source"`
+			Deps map[string]toml.Primitive `toml:"dependencies"`
 		} `toml:"package"`
 	}
 	if _, err := toml.Decode(string(data), &l); err != nil {
@@ -107,8 +113,14 @@ func fixPoetry(data []byte, out *Parsed) {
 	}
 	dev := map[string]bool{}
 	drop := map[string]string{}
+	requires := map[string]map[string]bool{}
 	for _, p := range l.Package {
 		n := NormalizeName("PyPI", p.Name)
+		r := map[string]bool{}
+		for d := range p.Deps {
+			r[d] = true
+		}
+		requires[n+"@"+p.Version] = r
 		if p.Category == "dev" {
 			dev[n] = true
 		}
@@ -120,6 +132,9 @@ func fixPoetry(data []byte, out *Parsed) {
 	for _, p := range out.Packages {
 		if dev[NormalizeName("PyPI", p.Name)] {
 			p.Dev = true
+		}
+		if r, ok := requires[NormalizeName("PyPI", p.Name)+"@"+p.Version]; ok {
+			p.Requires, p.RequiresKnown = sortedSet(r), true
 		}
 	}
 	dropNames("PyPI", out, drop)
@@ -135,9 +150,10 @@ func fixUV(data []byte, out *Parsed) {
 	}
 	var l struct {
 		Package []struct {
-			Name   string         `toml:"name"`
-			Source map[string]any `toml:"source"`
-			Deps   []dep          `toml:"dependencies"`
+			Name    string         `toml:"name"`
+			Version string         `toml:"version"`
+			Source  map[string]any `toml:"source"`
+			Deps    []dep          `toml:"dependencies"`
 		} `toml:"package"`
 	}
 	if _, err := toml.Decode(string(data), &l); err != nil {
@@ -146,11 +162,15 @@ func fixUV(data []byte, out *Parsed) {
 	graph := map[string][]string{}
 	var roots []string
 	drop := map[string]string{}
+	requires := map[string]map[string]bool{}
 	for _, p := range l.Package {
 		n := NormalizeName("PyPI", p.Name)
+		r := map[string]bool{}
 		for _, d := range p.Deps {
 			graph[n] = append(graph[n], NormalizeName("PyPI", d.Name))
+			r[d.Name] = true
 		}
+		requires[n+"@"+p.Version] = r
 		for k, v := range p.Source {
 			switch k {
 			case "virtual", "editable":
@@ -159,6 +179,11 @@ func fixUV(data []byte, out *Parsed) {
 			case "git", "path", "directory", "url":
 				drop[n] = fmt.Sprintf("installed from %s %v, not the registry", k, v)
 			}
+		}
+	}
+	for _, p := range out.Packages {
+		if r, ok := requires[NormalizeName("PyPI", p.Name)+"@"+p.Version]; ok {
+			p.Requires, p.RequiresKnown = sortedSet(r), true
 		}
 	}
 	if len(roots) == 0 {
@@ -212,4 +237,14 @@ func noteRequirementURLs(display string, data []byte, out *Parsed) {
 		}
 		out.Notes = append(out.Notes, model.Diagnostic{Pos: model.Pos{File: display, Line: n}, Severity: model.DiagInfo, Message: fmt.Sprintf("%s (%s) has no registry version: not matched against advisories", what, l)})
 	}
+}
+
+// sortedSet returns the keys of m, sorted.
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -222,6 +222,7 @@ func Parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *P
 		pj := siblingPackageJSON(fsys, rel)
 		if base == "yarn.lock" {
 			markYarnDev(pj, data, out)
+			yarnRequires(data, out)
 		}
 		markDirect(pj, out)
 	}

@@ -249,6 +249,27 @@ func markYarnDev(pj *packageJSON, data []byte, out *Parsed) {
 	}
 }
 
+// yarnRequires records what each package of a yarn.lock depends on.
+func yarnRequires(data []byte, out *Parsed) {
+	byKey := map[string]map[string]bool{}
+	for _, e := range parseYarnGraph(data) {
+		k := e.name + "@" + e.version
+		if byKey[k] == nil {
+			byKey[k] = map[string]bool{}
+		}
+		for _, d := range e.deps {
+			if n, _ := splitSpec(d); n != "" {
+				byKey[k][n] = true
+			}
+		}
+	}
+	for _, p := range out.Packages {
+		if r, ok := byKey[p.Name+"@"+p.Version]; ok {
+			p.Requires, p.RequiresKnown = sortedSet(r), true
+		}
+	}
+}
+
 // yarnEntry is one block of a yarn.lock: the specs it satisfies, the
 // version chosen and the specs of its dependencies.
 type yarnEntry struct {

@@ -6,20 +6,49 @@ import (
 	"strings"
 )
 
-// npmLockLines returns, for each name@version of a package-lock.json or
-// npm-shrinkwrap.json, the first line of the file that declares it. One
-// version of a package is often installed at several places of the
-// node_modules tree; osv-scalibr reports it once, at whichever place its
-// map iteration met last, so nightlight positions it itself, on the first.
-// It returns nil when the file is not a JSON object.
-func npmLockLines(data []byte) map[string]int {
+// npmLock is what nightlight reads of a package-lock.json itself, keyed by
+// name@version: the first line declaring each package and the names of the
+// packages it depends on.
+type npmLock struct {
+	lines    map[string]int
+	requires map[string]map[string]bool
+}
+
+func newNPMLock() *npmLock {
+	return &npmLock{lines: map[string]int{}, requires: map[string]map[string]bool{}}
+}
+
+func (l *npmLock) add(key string, line int, deps ...map[string]string) {
+	if old, ok := l.lines[key]; !ok || line < old {
+		l.lines[key] = line
+	}
+	r := l.requires[key]
+	if r == nil {
+		r = map[string]bool{}
+		l.requires[key] = r
+	}
+	for _, m := range deps {
+		for n := range m {
+			r[n] = true
+		}
+	}
+}
+
+// npmLockInfo reads a package-lock.json or npm-shrinkwrap.json for what
+// osv-scalibr leaves out: the first line that declares each name@version
+// (one version is often installed at several places of the node_modules
+// tree; osv-scalibr reports it once, at whichever place its map iteration
+// met last) and each package's dependencies (dependencies, optional and
+// peer dependencies: a superset of what it may load). It returns nil when
+// the file is not a JSON object.
+func npmLockInfo(data []byte) *npmLock {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil
 	}
 	lc := &lineCounter{data: data}
-	fromPackages := map[string]int{}
-	fromDeps := map[string]int{}
+	fromPackages := newNPMLock()
+	fromDeps := newNPMLock()
 	hasPackages := false
 	for dec.More() {
 		kt, err := dec.Token()
@@ -70,14 +99,8 @@ func (c *lineCounter) at(i int) int {
 	return c.line + 1
 }
 
-func firstLine(m map[string]int, key string, line int) {
-	if l, ok := m[key]; !ok || line < l {
-		m[key] = line
-	}
-}
-
 // walkLockPackages reads the "packages" object of a v2/v3 lockfile.
-func walkLockPackages(dec *json.Decoder, lc *lineCounter, out map[string]int) error {
+func walkLockPackages(dec *json.Decoder, lc *lineCounter, out *npmLock) error {
 	if t, err := dec.Token(); err != nil {
 		return err
 	} else if t != json.Delim('{') {
@@ -96,8 +119,12 @@ func walkLockPackages(dec *json.Decoder, lc *lineCounter, out map[string]int) er
 			return err
 		}
 		var e struct {
-			Name    string `json:"name"`
-			Version string `json:"version"`
+			Name     string                     `json:"name"`
+			Version  string                     `json:"version"`
+			Deps     map[string]string          `json:"dependencies"`
+			Optional map[string]string          `json:"optionalDependencies"`
+			Peer     map[string]string          `json:"peerDependencies"`
+			PeerMeta map[string]json.RawMessage `json:"peerDependenciesMeta"`
 		}
 		if key == "" || json.Unmarshal(raw, &e) != nil {
 			continue
@@ -109,14 +136,18 @@ func walkLockPackages(dec *json.Decoder, lc *lineCounter, out map[string]int) er
 				name = key[i+len("node_modules/"):]
 			}
 		}
-		firstLine(out, name+"@"+e.Version, line)
+		peerMeta := map[string]string{}
+		for n := range e.PeerMeta {
+			peerMeta[n] = ""
+		}
+		out.add(name+"@"+e.Version, line, e.Deps, e.Optional, e.Peer, peerMeta)
 	}
 	_, err := dec.Token() // '}'
 	return err
 }
 
 // walkLockDeps reads the nested "dependencies" object of a v1 lockfile.
-func walkLockDeps(dec *json.Decoder, lc *lineCounter, out map[string]int, depth int) error {
+func walkLockDeps(dec *json.Decoder, lc *lineCounter, out *npmLock, depth int) error {
 	t, err := dec.Token()
 	if err != nil {
 		return err
@@ -147,6 +178,7 @@ func walkLockDeps(dec *json.Decoder, lc *lineCounter, out map[string]int, depth 
 			continue
 		}
 		version := ""
+		var requires map[string]string
 		for dec.More() {
 			ft, err := dec.Token()
 			if err != nil {
@@ -157,6 +189,12 @@ func walkLockDeps(dec *json.Decoder, lc *lineCounter, out map[string]int, depth 
 				if err := dec.Decode(&version); err != nil {
 					return err
 				}
+			case "requires":
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return err
+				}
+				_ = json.Unmarshal(raw, &requires) // v1 also has "requires": true at the top
 			case "dependencies":
 				if err := walkLockDeps(dec, lc, out, depth+1); err != nil {
 					return err
@@ -177,7 +215,7 @@ func walkLockDeps(dec *json.Decoder, lc *lineCounter, out map[string]int, depth 
 				n, v = v[4:i], v[i+1:]
 			}
 		}
-		firstLine(out, n+"@"+v, line)
+		out.add(n+"@"+v, line, requires)
 	}
 	_, err = dec.Token() // '}'
 	return err

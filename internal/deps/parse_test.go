@@ -45,7 +45,11 @@ func describe(t testing.TB, dir string) string {
 			continue
 		}
 		for _, pk := range p.Packages {
-			fmt.Fprintf(&b, "%s %s %s %s %s dev=%v direct=%v known=%v deprecated=%v constraint=%q\n", pk.Pos, pk.Ecosystem, pk.Name, pk.Version, pk.Pinning, pk.Dev, pk.Direct, pk.DirectKnown, pk.Deprecated, pk.Constraint)
+			fmt.Fprintf(&b, "%s %s %s %s %s dev=%v direct=%v known=%v deprecated=%v constraint=%q", pk.Pos, pk.Ecosystem, pk.Name, pk.Version, pk.Pinning, pk.Dev, pk.Direct, pk.DirectKnown, pk.Deprecated, pk.Constraint)
+			if pk.RequiresKnown {
+				fmt.Fprintf(&b, " requires=%v", pk.Requires)
+			}
+			b.WriteString("\n")
 		}
 		for _, n := range p.Notes {
 			fmt.Fprintf(&b, "note %s\n", n)

@@ -74,10 +74,37 @@ type Package struct {
 	// what replaces it.
 	Deprecated  bool   `json:"deprecated,omitempty"`
 	Deprecation string `json:"deprecation,omitempty"`
+	// Requires names the packages this one depends on, sorted, as its
+	// lockfile records them (package-lock.json, yarn.lock, poetry.lock,
+	// uv.lock); RequiresKnown is false when the file does not record them
+	// (requirements files, Pipfile.lock, pnpm-lock.yaml, package.json, …).
+	Requires      []string `json:"requires,omitempty"`
+	RequiresKnown bool     `json:"requiresKnown,omitempty"`
+	// Reach says whether the function's handler code uses the package, as
+	// far as its import graph tells; ReachNote says how (the chain of
+	// imports and dependencies) or why it is not known.
+	Reach     Reach  `json:"reach,omitempty"`
+	ReachNote string `json:"reachNote,omitempty"`
 	// Advisories are the known vulnerabilities affecting Version, sorted by
 	// ID; empty when none is known or no database was available.
 	Advisories []Advisory `json:"advisories,omitempty"`
 }
+
+// Reach is what the handler's import graph says about a package.
+type Reach string
+
+// Reach values. The zero value means unknown: the handler's code was not
+// analysed, part of it could not be followed, or the packages it imports do
+// not say what they depend on.
+const (
+	ReachUnknown Reach = ""
+	// ReachImported: the handler imports the package, or a package it
+	// imports depends on it.
+	ReachImported Reach = "imported"
+	// ReachNotImported: the whole handler was followed and no import leads
+	// to the package.
+	ReachNotImported Reach = "not-imported"
+)
 
 // Advisory is one known vulnerability of a package version, from an OSV
 // record.

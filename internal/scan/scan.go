@@ -196,6 +196,8 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 		}
 		doc.Inputs = append(doc.Inputs, ri)
 	}
+	// Which packages the handlers import, now that their code is read.
+	da.Reach()
 	doc.App.VulnDB = da.Match(ctx, opts.VulnDB)
 	sort.SliceStable(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].Path < doc.Inputs[j].Path })
 	sort.SliceStable(doc.App.Stacks, func(i, j int) bool { return doc.App.Stacks[i].ID < doc.App.Stacks[j].ID })
