@@ -47,6 +47,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3017"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3018"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3019"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3020"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3021"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3040"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
@@ -164,6 +166,8 @@ func All() []*rule.Rule {
 		nl3017.Rule(),
 		nl3018.Rule(),
 		nl3019.Rule(),
+		nl3020.Rule(),
+		nl3021.Rule(),
 		nl3040.Rule(),
 		nl3041.Rule(),
 		nl4001.Rule(),

@@ -1,8 +1,11 @@
 // Package nl3013 is rule NL3013: Role trusts too broadly.
 //
-// It reports roles whose trust policy lets any principal, or any principal
-// of another account, assume them without a condition (sts:ExternalId,
-// aws:PrincipalOrgID, aws:SourceArn…).
+// It reports roles whose trust policy lets any AWS principal, or every
+// principal of another account, assume them with no condition that keeps
+// outsiders out (aws:PrincipalOrgID, aws:PrincipalArn, aws:SourceIp, an
+// sts:ExternalId for a third-party account…). Conditions the caller
+// chooses (its own tags, session name, whether it used MFA in its own
+// account) do not count.
 package nl3013
 
 import (
@@ -10,6 +13,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -22,11 +26,11 @@ func Rule() *rule.Rule {
 		ID:         "NL3013",
 		Title:      "Role trusts too broadly",
 		Category:   rule.IAM,
-		Severity:   rule.High,
+		Severity:   rule.Critical,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
-			Description: "A trust policy decides who can become the role. Principal \"*\" — or a whole other account — without a condition lets far more principals assume it than intended; for third-party accounts, AWS requires an sts:ExternalId to prevent the confused-deputy problem. Execution roles should trust only lambda.amazonaws.com.",
+			Description: "A trust policy decides who can become the role. Principal \"*\" (or {\"AWS\": \"*\"}, or an Allow with NotPrincipal) without a condition that keeps outsiders out lets any principal of any AWS account assume it: critical when the role can write or escalate, high when it can only read. An sts:ExternalId alone does not close such a trust (the ID is not a secret): high. Conditions the caller chooses do not close it either: its own tags, its session name, aws:MultiFactorAuthPresent (the caller signs in with MFA in its own account). A whole other account (its root or ID) without sts:ExternalId or an organization condition is medium: every principal that account allows can become the role, and if the account is a third party's, any of its customers can make it do so (the confused deputy). The app's own account and specific role or user ARNs are not reported; nor are service principals (the way in is iam:PassRole).",
 			Bad: `AssumeRolePolicyDocument:
   Statement:
     - Effect: Allow
@@ -35,37 +39,68 @@ func Rule() *rule.Rule {
 			Good: `AssumeRolePolicyDocument:
   Statement:
     - Effect: Allow
-      Principal: {Service: lambda.amazonaws.com}
-      Action: sts:AssumeRole`,
-			Remediation: "Trust only the service or the specific role ARNs that need the role; for other accounts add sts:ExternalId or aws:PrincipalOrgID conditions.",
+      Principal: {AWS: "arn:aws:iam::999988887777:root"}
+      Action: sts:AssumeRole
+      Condition:
+        StringEquals: {sts:ExternalId: partner-7f3a}`,
+			Remediation: "Trust only the specific role ARNs that need the role; for another account add an aws:PrincipalOrgID condition (your organization) or an sts:ExternalId (a third party); never trust \"*\" without aws:PrincipalOrgID or aws:PrincipalArn.",
 		},
 		Run: run,
 	}
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	var an *iam.Analysis
 	for _, r := range p.Stack.Roles {
-		for _, s := range kit.Statements(r.Trust) {
-			if s.Effect != iam.Allow || kit.Restricted(s) || kit.HasCondition(s, "sts:ExternalId") {
+		if r.External || !r.Trust.Known() {
+			continue
+		}
+		gs, _ := iam.TrustGrants(r.Trust)
+		for _, g := range gs {
+			if g.Kind != iam.TrustAnyone && g.Kind != iam.TrustAccount {
 				continue
 			}
-			who := ""
-			if kit.AnyPrincipal(s) {
-				who = "any AWS principal"
-			} else {
-				for _, pr := range s.Principals {
-					if pr.Type == iam.PrincipalAWS && !pr.Symbolic && strings.HasSuffix(pr.Value, ":root") && !strings.Contains(pr.Value, "${") {
-						who = "every principal of account " + strings.TrimSuffix(strings.TrimPrefix(pr.Value[strings.Index(pr.Value, "::")+2:], ""), ":root")
-					}
-				}
-			}
-			if who == "" {
+			if !g.Open && !(g.ExternalID && g.Kind == iam.TrustAnyone) {
 				continue
 			}
-			pos := kit.PolicyPos(s, r.Trust)
-			p.Report(rule.Finding{Resource: r.ID, File: pos.File, Line: pos.Line,
-				Message: fmt.Sprintf("role %s can be assumed by %s without a condition such as sts:ExternalId or aws:PrincipalOrgID", r.ID, who)})
+			if an == nil {
+				an = p.Facts.IAM(ctx)
+			}
+			report(p, an, r, g)
 		}
 	}
 	return nil
+}
+
+func report(p *rule.Pass, an *iam.Analysis, r *model.Role, g iam.TrustGrant) {
+	var a *iam.Actor
+	if an != nil {
+		a = an.Principal(iam.RolePrincipal, r.ID)
+	}
+	power, strong := kit.RolePower(a)
+	f := rule.Finding{Resource: r.ID, Path: []string{graph.ID(p.Stack.ID, graph.NodeRole, r.ID)}}
+	f.At(g.Pos)
+	who := "any principal of any AWS account"
+	if g.Principal == "NotPrincipal" {
+		who += " (an Allow with NotPrincipal)"
+	}
+	switch {
+	case g.Kind == iam.TrustAccount:
+		f.Severity, f.Confidence = rule.Medium, rule.ConfidenceMedium
+		f.Message = fmt.Sprintf("role %s can be assumed by every principal of account %s that its administrators allow, with no sts:ExternalId or aws:PrincipalOrgID condition; if %s is a third party's account, any of its customers can make it act on this role (confused deputy)%s", r.ID, g.Account, g.Account, power)
+	case g.ExternalID:
+		f.Severity = rule.High
+		f.Message = fmt.Sprintf("role %s can be assumed by %s that knows the external ID: the only condition is %s, and an external ID is not a secret%s", r.ID, who, strings.Join(g.Guards, ", "), power)
+	default:
+		f.Severity = rule.High
+		if strong {
+			f.Severity = rule.Critical
+		}
+		extra := ""
+		if g.MFA {
+			extra = " (aws:MultiFactorAuthPresent only asks the caller to use MFA in its own account)"
+		}
+		f.Message = fmt.Sprintf("role %s can be assumed by %s: no condition keeps outsiders out%s%s", r.ID, who, extra, power)
+	}
+	p.Report(f)
 }
