@@ -117,6 +117,25 @@ func (t *translator) aws(in *instance) {
 				s.SetAttr(model.AttrRestrictPublicBuckets, p.Get("restrict_public_buckets"))
 			}
 		})
+	case "aws_s3_account_public_access_block":
+		// The account's settings apply to every bucket on top of its own:
+		// the stricter wins, so they only turn settings on.
+		t.last(func() {
+			for _, s := range t.st.Stores {
+				if s.Kind != model.StoreBucket {
+					continue
+				}
+				for _, k := range []struct{ attr, arg string }{{model.AttrBlockPublicACLs, "block_public_acls"},
+					{model.AttrBlockPublicPolicy, "block_public_policy"}, {model.AttrIgnorePublicACLs, "ignore_public_acls"},
+					{model.AttrRestrictPublicBuckets, "restrict_public_buckets"}} {
+					on, _ := p.Get(k.arg).AsBool()
+					already, _ := s.Attr(k.attr).AsBool()
+					if on && !already {
+						s.SetAttr(k.attr, p.Get(k.arg))
+					}
+				}
+			}
+		})
 	case "aws_s3_bucket_server_side_encryption_configuration":
 		t.later(func() {
 			if s := t.storeOf(p.Get("bucket"), "aws_s3_bucket"); s != nil {

@@ -2,12 +2,15 @@
 //
 // It reports bucket policies that allow Principal "*" without a condition
 // pinning the caller. CloudFront origin access control (a service principal
-// with aws:SourceArn) is not public.
+// with aws:SourceArn) is not public. A public policy that S3 Block Public
+// Access neutralises (BlockPublicPolicy or RestrictPublicBuckets, on the
+// bucket or the account) is reported at low severity as blocked.
 package nl1009
 
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -25,7 +28,7 @@ func Rule() *rule.Rule {
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
-			Description: "A bucket policy statement that allows Principal \"*\" without a condition on the caller (aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, …) makes the objects readable (or writable) by anyone on the internet, unless the account's public access block overrides it. Serving a site through CloudFront with origin access control uses the cloudfront.amazonaws.com service principal and an aws:SourceArn condition, which is not public.",
+			Description: "A bucket policy statement that allows Principal \"*\" without a condition on the caller (aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, …) makes the objects readable (or writable) by anyone on the internet. When the bucket's or the account's Block Public Access settings neutralise the policy (BlockPublicPolicy: S3 refuses it; RestrictPublicBuckets: only AWS services and the owner account may use it), the finding says it is blocked and is low: one setting change away from public. Serving a site through CloudFront with origin access control uses the cloudfront.amazonaws.com service principal and an aws:SourceArn condition, which is not public.",
 			Bad: `Statement:
   - Effect: Allow
     Principal: "*"
@@ -53,37 +56,59 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if !kinds[rp.Kind] {
 			continue
 		}
-		if blocked(p.Stack, rp) {
-			continue
-		}
+		block := blockedBy(p.Stack, rp)
 		for _, s := range kit.PublicStatements(rp.Doc) {
 			target := rp.ID
 			if len(rp.Targets) > 0 {
 				target = strings.Join(rp.Targets, ", ")
 			}
-			p.Report(rule.Finding{
+			f := rule.Finding{
 				Resource: target,
 				File:     kit.PolicyPos(s, rp.Doc).File, Line: kit.PolicyPos(s, rp.Doc).Line,
 				Message: fmt.Sprintf("the %s policy %s lets anyone (Principal \"*\", no condition on the caller) %s on %s", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target),
-			})
+			}
+			if block != "" {
+				f.Severity = rule.Low
+				f.Message = fmt.Sprintf("the %s policy %s is public (Principal \"*\", no condition on the caller, %s on %s) but blocked by Block Public Access: %s; it becomes public if that setting is turned off", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target, block)
+			}
+			p.Report(f)
 		}
 	}
 	return nil
 }
 
-// blocked reports whether every bucket the policy governs has S3 Block
-// Public Access settings that neutralise a public policy: BlockPublicPolicy
-// (S3 refuses the policy) or RestrictPublicBuckets (only AWS services and
-// the owner account may use it).
-func blocked(st *model.Stack, rp *model.ResourcePolicy) bool {
+// blockedBy says how S3 Block Public Access settings neutralise a public
+// policy on every bucket it governs ("" when some bucket is not
+// protected): BlockPublicPolicy makes S3 refuse the policy,
+// RestrictPublicBuckets lets only AWS services and the bucket owner's
+// account use it. Settings come from the bucket or the account.
+func blockedBy(st *model.Stack, rp *model.ResourcePolicy) string {
 	if len(rp.Targets) == 0 {
-		return false
+		return ""
 	}
+	var why []string
 	for _, id := range rp.Targets {
 		b := st.Store(id)
-		if b == nil || !(kit.Truthy(b.Attr(model.AttrBlockPublicPolicy)) || kit.Truthy(b.Attr(model.AttrRestrictPublicBuckets))) {
-			return false
+		if b == nil {
+			return ""
+		}
+		switch bp, rb := b.Attr(model.AttrBlockPublicPolicy), b.Attr(model.AttrRestrictPublicBuckets); {
+		case kit.Truthy(bp):
+			why = append(why, fmt.Sprintf("BlockPublicPolicy (%s) makes S3 refuse to attach it to %s", at(bp, b), id))
+		case kit.Truthy(rb):
+			why = append(why, fmt.Sprintf("RestrictPublicBuckets (%s) limits %s to AWS services and the owner account", at(rb, b), id))
+		default:
+			return ""
 		}
 	}
-	return true
+	return strings.Join(why, "; ")
+}
+
+// at renders where a setting is written, relative to the bucket's file.
+func at(v *model.Value, b *model.Store) string {
+	pos := v.PosOr(b.Pos)
+	if pos.File == b.Pos.File || pos.File == "" {
+		return fmt.Sprintf("line %d", pos.Line)
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(pos.File), pos.Line)
 }
