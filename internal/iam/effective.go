@@ -411,7 +411,11 @@ func (a *Analyzer) finish(ctx context.Context, idx *targetIndex, e *Effective) {
 	seen := map[string]int{}
 	for _, p := range e.Policies {
 		if p.Unknown {
-			e.Unknown = append(e.Unknown, UnknownGrant{Policy: p.Name, Reason: "managed policy " + p.Name + ", whose document nightlight does not know: it may grant anything", Pos: p.Pos})
+			why := "managed policy " + p.Name + ", whose document nightlight does not know"
+			if p.UnknownWhy != "" {
+				why = p.UnknownWhy
+			}
+			e.Unknown = append(e.Unknown, UnknownGrant{Policy: p.Name, Reason: why + ": it may grant anything", Pos: p.Pos})
 			continue
 		}
 		for _, s := range p.Statements {
@@ -484,7 +488,7 @@ func (a *Analyzer) expandStatement(e *Effective, s *Statement) []*catalog.Action
 	}
 	for _, p := range s.Actions {
 		if p.sym {
-			e.Unknown = append(e.Unknown, UnknownGrant{Policy: policyName(s), Reason: "symbolic action " + p.raw, Pos: s.Pos})
+			e.Unknown = append(e.Unknown, UnknownGrant{Policy: policyName(s), Reason: symbolicActionReason(p.raw), Pos: s.Pos})
 			continue
 		}
 		out = append(out, a.Catalog.Expand(p.raw)...)
@@ -616,4 +620,13 @@ func (a *Analyzer) group(grants []Grant) []ServiceGrants {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })
 	return out
+}
+
+// symbolicActionReason explains an action nightlight cannot expand: an
+// unresolved value, or an element that is not a string.
+func symbolicActionReason(raw string) string {
+	if raw == "" {
+		return "unreadable action (not a string)"
+	}
+	return "symbolic action " + raw
 }

@@ -487,6 +487,9 @@ func (st *evalState) crossAccount() bool {
 // the principal must match.
 func (s *Statement) applies(st *evalState, resource bool) Tri {
 	res := Yes
+	if s.invalid {
+		return No
+	}
 	if s.symbolic {
 		if st.collecting {
 			st.because("statement " + s.Ref().String() + " has unresolved parts")

@@ -38,6 +38,10 @@ type Policy struct {
 	// not know: it may grant anything, so evaluation treats it as a
 	// possible Allow for every request.
 	Unknown bool
+	// UnknownWhy says why an Unknown policy is unknown when it is not a
+	// managed policy ("policy document is unresolved (!ImportValue X)");
+	// "" for managed policies.
+	UnknownWhy string
 }
 
 // Statement is one parsed statement.
@@ -73,6 +77,11 @@ type Statement struct {
 	// anything. Symbolic actions and resources are matched precisely
 	// instead.
 	symbolic bool
+	// invalid is true when the statement's Effect is missing or written
+	// but neither Allow nor Deny: IAM refuses the document, so the
+	// statement grants and denies nothing (it must not make other grants
+	// conditional).
+	invalid bool
 	// actionValues and resourceValues keep the written values for
 	// effective-permission analysis (their Refs name model objects).
 	actionValues   []*model.Value
@@ -182,18 +191,37 @@ func parse(name string, doc *model.Value, allowString bool) (*Policy, error) {
 	case model.Map:
 	case model.Symbolic:
 		pol.Unknown = true
+		pol.UnknownWhy = "policy document is unresolved"
+		if doc.Source != "" {
+			pol.UnknownWhy += " (" + doc.Source + ")"
+		}
 		return pol, nil
 	case model.String:
 		// A policy given as a JSON string (Terraform's jsonencode output,
 		// a managed policy document written inline).
+		if doc.Unresolved && hasPlaceholder(doc.Str) && !strings.HasPrefix(strings.TrimSpace(doc.Str), "{") {
+			pol.Unknown = true
+			pol.UnknownWhy = "policy document is unresolved"
+			return pol, nil
+		}
 		if !allowString || !strings.HasPrefix(strings.TrimSpace(doc.Str), "{") {
 			pol.Unknown = true
+			pol.UnknownWhy = "policy document nightlight cannot read"
 			return pol, &Error{Pos: doc.Pos, Msg: "policy document is a string that is not a JSON object"}
 		}
 		d, err := yamlv.Decode(doc.Pos.File, []byte(doc.Str), load.Limits{})
 		if err != nil || d.Root == nil {
 			pol.Unknown = true
-			return pol, &Error{Pos: doc.Pos, Msg: fmt.Sprintf("policy string: %v", err)}
+			pol.UnknownWhy = "policy document nightlight cannot read"
+			msg := "empty document"
+			var le *load.Error
+			switch {
+			case errors.As(err, &le):
+				msg = le.Msg // its position is inside the string, not in the file
+			case err != nil:
+				msg = err.Error()
+			}
+			return pol, &Error{Pos: doc.Pos, Msg: "policy document string is not valid JSON: " + msg}
 		}
 		sub, err := parse(name, d.Root, false)
 		sub.Pos = doc.Pos
@@ -201,6 +229,7 @@ func parse(name string, doc *model.Value, allowString bool) (*Policy, error) {
 	default:
 		p.errorf(doc.Pos, "policy document is a %s, want an object", doc.Kind)
 		pol.Unknown = true
+		pol.UnknownWhy = "policy document nightlight cannot read"
 		return pol, errors.Join(p.errs...)
 	}
 	for _, f := range doc.Fields {
@@ -286,9 +315,13 @@ func (p *parser) statement(v *model.Value) *Statement {
 				s.Effect = Deny
 			default:
 				if val.IsResolved() {
+					// IAM refuses such a document: the statement grants
+					// and denies nothing (NL3022 reports it).
 					p.errorf(val.Pos, "Effect %q is neither Allow nor Deny", val.String())
+					s.invalid = true
+				} else {
+					s.symbolic = true
 				}
-				s.symbolic = true
 			}
 		case "Action", "NotAction":
 			if haveAction {
@@ -345,7 +378,7 @@ func (p *parser) statement(v *model.Value) *Statement {
 	}
 	if !haveEffect {
 		p.errorf(v.Pos, "statement has no Effect")
-		s.symbolic = true
+		s.invalid = true
 	}
 	if !haveAction {
 		p.errorf(v.Pos, "statement has no Action or NotAction")

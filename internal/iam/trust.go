@@ -93,7 +93,7 @@ func TrustGrants(d *model.PolicyDoc) ([]TrustGrant, error) {
 	}
 	var denies []*Statement
 	for _, s := range pol.Statements {
-		if s.Effect == Deny || s.symbolic {
+		if (s.Effect == Deny || s.symbolic) && !s.invalid {
 			denies = append(denies, s)
 		}
 	}
@@ -379,6 +379,9 @@ func conditionsFor(st *evalState, s *Statement, deny bool) (Tri, []string) {
 // certainly allowed, and nightlight reports nothing.
 func deniedBy(st *evalState, denies []*Statement) bool {
 	for _, d := range denies {
+		if d.invalid {
+			continue
+		}
 		if d.symbolic {
 			return true
 		}

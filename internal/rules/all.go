@@ -49,6 +49,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3019"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3020"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3021"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl3022"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3040"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4001"
@@ -168,6 +169,7 @@ func All() []*rule.Rule {
 		nl3019.Rule(),
 		nl3020.Rule(),
 		nl3021.Rule(),
+		nl3022.Rule(),
 		nl3040.Rule(),
 		nl3041.Rule(),
 		nl4001.Rule(),

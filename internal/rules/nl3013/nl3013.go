@@ -78,7 +78,7 @@ func report(p *rule.Pass, an *iam.Analysis, r *model.Role, g iam.TrustGrant) {
 		a = an.Principal(iam.RolePrincipal, r.ID)
 	}
 	power, strong := kit.RolePower(a)
-	f := rule.Finding{Resource: r.ID, Path: []string{graph.ID(p.Stack.ID, graph.NodeRole, r.ID)}}
+	f := rule.Finding{Resource: r.ID, Path: []graph.NodeID{graph.ID(p.Stack.ID, graph.NodeRole, r.ID)}}
 	f.At(g.Pos)
 	who := "any principal of any AWS account"
 	if g.Principal == "NotPrincipal" {

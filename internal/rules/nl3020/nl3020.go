@@ -15,6 +15,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL3020.
@@ -44,46 +45,10 @@ func Rule() *rule.Rule {
 	}
 }
 
-// doc is one policy document of the stack and who holds it.
-type doc struct {
-	what string
-	res  string
-	d    *model.PolicyDoc
-}
-
 func run(ctx context.Context, p *rule.Pass) error {
-	st := p.Stack
-	var docs []doc
-	for _, r := range st.Roles {
-		docs = append(docs, doc{"the trust policy of role " + r.ID, r.ID, r.Trust})
-		for _, d := range r.Policies {
-			docs = append(docs, doc{"policy " + d.Name + " of role " + r.ID, r.ID, d})
-		}
-	}
-	for _, u := range st.Users {
-		for _, d := range u.Policies {
-			docs = append(docs, doc{"policy " + d.Name + " of user " + u.ID, u.ID, d})
-		}
-	}
-	for _, g := range st.Groups {
-		for _, d := range g.Policies {
-			docs = append(docs, doc{"policy " + d.Name + " of group " + g.ID, g.ID, d})
-		}
-	}
-	for _, pol := range st.Policies {
-		docs = append(docs, doc{"policy " + pol.ID, pol.ID, pol.Doc})
-	}
-	for _, rp := range st.ResourcePolicies {
-		docs = append(docs, doc{"resource policy " + rp.ID, rp.ID, rp.Doc})
-	}
 	seen := map[model.Pos]bool{}
-	for _, d := range docs {
-		if !d.d.Known() || d.d.Source == model.PolicyManaged || d.d.Source == model.PolicyStandalone && d.res != d.d.Ref {
-			// AWS managed policies are AWS's; a standalone policy is
-			// reported once, on its own resource.
-			continue
-		}
-		pol, _ := iam.ParseDoc(d.d)
+	for _, d := range kit.PolicyDocs(p.Stack) {
+		pol, _ := iam.ParseDoc(d.Doc)
 		for _, s := range pol.Statements {
 			for _, c := range s.Conditions {
 				why := c.MFATrap(s.Effect)
@@ -91,7 +56,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 					continue
 				}
 				seen[c.Pos] = true // a standalone policy attached to several principals: once
-				f := rule.Finding{Resource: d.res, Message: fmt.Sprintf("%s statement of %s: %s", s.Effect, d.what, why)}
+				f := rule.Finding{Resource: d.Resource, Message: fmt.Sprintf("%s statement of %s: %s", s.Effect, d.What, why)}
 				pos := c.Pos
 				if !pos.IsValid() {
 					pos = s.Pos

@@ -67,7 +67,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 				a = an.Principal(iam.RolePrincipal, r.ID)
 			}
 			power, strong := kit.RolePower(a)
-			f := rule.Finding{Resource: r.ID, Path: []string{graph.ID(p.Stack.ID, graph.NodeRole, r.ID)}}
+			f := rule.Finding{Resource: r.ID, Path: []graph.NodeID{graph.ID(p.Stack.ID, graph.NodeRole, r.ID)}}
 			f.At(g.Pos)
 			switch {
 			case !iam.MultiTenantIssuer(g.Provider):
