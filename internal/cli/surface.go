@@ -141,7 +141,8 @@ func writeControlPlaneText(w *bytes.Buffer, g *graph.Graph, rows []graph.Control
 	if len(rows) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nControl plane (who in the app can change or read each function):\n")
+	fmt.Fprintf(w, "\nControl plane (who in the app, or admitted by a function's resource policy, can change or read each function;\n"+
+		"principals of the account outside the app can too when their own IAM policies allow it):\n")
 	name := func(ids []graph.NodeID) string {
 		var out []string
 		for _, id := range ids {

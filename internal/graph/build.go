@@ -20,6 +20,10 @@ var (
 	PrincipalIAM        = PrincipalID("iam")         // callers signing with IAM credentials
 	PrincipalAnyAccount = PrincipalID("any-account") // any AWS account
 	PrincipalUnknown    = PrincipalID("unknown")     // auth nightlight could not decide statically
+	// PrincipalAccountSelf is every principal of the stack's own account
+	// outside the app, whose own IAM policies decide (a function's resource
+	// policy that names the account hands them its control plane).
+	PrincipalAccountSelf = PrincipalID("account:self")
 )
 
 // Principal sub-kinds (Node.Sub of principal nodes).

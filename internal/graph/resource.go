@@ -46,7 +46,12 @@ type probe struct {
 func probes(k model.ResourcePolicyKind) []probe {
 	switch k {
 	case model.RPLambdaPermission:
-		return []probe{{"lambda:InvokeFunction", EdgeInvokes}}
+		// A function's resource policy may also hand out its control
+		// plane: changing its code or configuration, granting further
+		// permissions, downloading its code, reading its environment.
+		return []probe{{"lambda:InvokeFunction", EdgeInvokes}, {"lambda:UpdateFunctionCode", EdgeControls},
+			{"lambda:UpdateFunctionConfiguration", EdgeControls}, {"lambda:AddPermission", EdgeControls},
+			{"lambda:GetFunction", EdgeReadsCode}, {"lambda:GetFunctionConfiguration", EdgeReadsConfig}}
 	case model.RPBucket:
 		return []probe{{"s3:GetObject", EdgeReads}, {"s3:ListBucket", EdgeReads}, {"s3:PutObject", EdgeWrites}, {"s3:DeleteObject", EdgeWrites}, {"s3:PutBucketPolicy", EdgeManages}}
 	case model.RPQueue:
@@ -88,6 +93,7 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 			continue
 		}
 		exps := b.expose(rp, pol)
+		exps = b.controlPlane(st, rp, exps)
 		if rp.Kind == model.RPBucket && publicBlocked(st, rp.Targets, model.AttrRestrictPublicBuckets, model.AttrBlockPublicPolicy) {
 			// S3 ignores public grants of bucket policies when the
 			// bucket restricts public buckets (and refuses to attach them
@@ -140,6 +146,44 @@ func (b *builder) resourcePolicies(st *model.Stack) {
 			}
 		}
 	}
+}
+
+// controlPlane turns what a function's resource policy grants beyond
+// invoking (changing the function, downloading its code, reading its
+// configuration) into edges from the admitted principals straight to the
+// functions: that is control, not an entry point. An anonymous "*" needs
+// AWS credentials for these calls, so it is any AWS account. It returns
+// the exposures that remain entry points (those that invoke).
+func (b *builder) controlPlane(st *model.Stack, rp *model.ResourcePolicy, exps []exposure) []exposure {
+	if rp.Kind != model.RPLambdaPermission {
+		return exps
+	}
+	var out []exposure
+	for _, e := range exps {
+		from := e.principal
+		if from == PrincipalInternet {
+			from = b.account("*")
+		}
+		for _, k := range []EdgeKind{EdgeControls, EdgeReadsCode, EdgeReadsConfig} {
+			if !e.kinds[k] {
+				continue
+			}
+			conf := model.ConfidenceHigh
+			if e.low {
+				conf = model.ConfidenceLow
+			}
+			for _, t := range rp.Targets {
+				if st.Function(t) != nil {
+					b.edge(from, ID(st.ID, NodeFunction, t), k, "resource policy "+rp.ID, e.pos, conf)
+				}
+			}
+			delete(e.kinds, k)
+		}
+		if len(e.kinds) > 0 {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // publicBlocked reports whether every target bucket sets one of the
@@ -224,6 +268,7 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 	var resources []string
 	accounts := map[string]bool{}
 	services := map[string]bool{}
+	ownRef := false // an AWS principal names the stack's own account
 	for _, s := range pol.Statements {
 		if s.Effect != iam.Allow {
 			continue
@@ -240,6 +285,8 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 				if a := accountOf(p.Value); isAccountID(a) {
 					accounts[a] = true
 				}
+			case p.Type == iam.PrincipalAWS && ownAccountRef(p.Value):
+				ownRef = true
 			}
 		}
 	}
@@ -249,19 +296,27 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 	}
 	outside := iam.Context{Absent: absentForOutsiders}
 	var out []exposure
+	self := false // probing the account's own principals
 	try := func(principal string, nodeID NodeID, via string, set *iam.PolicySet, deputy bool) {
 		e := exposure{principal: nodeID, via: via, kinds: map[EdgeKind]bool{}, deputy: deputy}
 		for _, pr := range probes(rp.Kind) {
+			if rp.Kind == model.RPLambdaPermission && pr.kind != EdgeInvokes && deputy {
+				continue // services invoke; they do not manage functions on anyone's behalf
+			}
+			if self && pr.kind == EdgeInvokes {
+				continue // the account's own callers are not an entry point
+			}
 			for _, res := range resources {
 				req := &iam.Request{Principal: principal, Action: pr.action, Resource: res, ResourceAccount: ownAccount, Context: outside}
 				d := set.Evaluate(req)
 				if !open(d) {
 					continue
 				}
-				switch symbolicPrincipals(pol, d, principal) {
-				case symbolsNameModel:
+				switch {
+				case self:
+				case symbolicPrincipals(pol, d, principal) == symbolsNameModel:
 					continue // a role or function of the stack, not an outsider
-				case symbolsUnknown:
+				case symbolicPrincipals(pol, d, principal) == symbolsUnknown:
 					e.low = true
 				}
 				e.kinds[pr.kind] = true
@@ -302,6 +357,18 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 			}
 		}
 	}
+	if rp.Kind == model.RPLambdaPermission && ownRef {
+		// "Principal: !Ref AWS::AccountId" on a function's control plane:
+		// every principal of the account whose own IAM policies allow it
+		// (outside the app, where nightlight cannot see them).
+		self = true
+		n := len(out)
+		try("arn:aws:iam::"+ownAccount+":role/outside-the-app", PrincipalAccountSelf, "resource policy admits the principals of the account", withIdentity, false)
+		if len(out) > n {
+			b.node(principalNode(PrincipalAccountSelf, "Principals of this account outside the app", SubAccount))
+		}
+		self = false
+	}
 	for _, svc := range sortedKeys(services) {
 		n := len(out)
 		try(svc, PrincipalID("service:"+svc), "service "+svc+" without aws:SourceArn/aws:SourceAccount (confused deputy)", ps, true)
@@ -339,6 +406,11 @@ func symbolicPrincipals(pol *iam.Policy, d iam.Decision, probe string) int {
 				return symbolsNone
 			case !p.Symbolic:
 				// Names someone else: it did not admit the probe.
+			case ownAccountRef(p.Value):
+				// The stack's own account: not an outsider.
+				if result == symbolsNone {
+					result = symbolsNameModel
+				}
 			case len(p.Refs) == 0:
 				result = symbolsUnknown
 			case result == symbolsNone:
@@ -492,4 +564,14 @@ func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry NodeI
 			break
 		}
 	}
+}
+
+// ownAccountRef reports whether a principal value names the stack's own
+// account: CloudFormation's AWS::AccountId or Terraform's
+// aws_caller_identity, as the account ID or in a root ARN.
+func ownAccountRef(v string) bool {
+	if !strings.Contains(v, "AWS::AccountId") && !strings.Contains(v, "aws_caller_identity") {
+		return false
+	}
+	return !strings.HasPrefix(v, "arn:") || strings.HasSuffix(v, ":root")
 }

@@ -244,7 +244,9 @@ func (r SurfaceRow) Describe(g *Graph) string {
 // ControlRow is the control plane of one function: who in the app can
 // invoke it, change it, download its code or read its configuration
 // (environment included). Principal lists hold node IDs (functions acting
-// through their roles, roles, users), sorted.
+// through their roles, roles, users, and the principals a function's
+// resource policy admits: another account, any account, the account's own
+// principals outside the app), sorted.
 type ControlRow struct {
 	Function NodeID `json:"function"`
 	Name     string `json:"name"`
@@ -275,7 +277,14 @@ func ControlPlane(g *Graph) []ControlRow {
 		if to == nil || from == nil || to.ID.Kind != NodeFunction {
 			continue
 		}
-		if from.ID.Kind != NodeFunction && from.ID.Kind != NodeRole && from.ID.Kind != NodeUser {
+		who := []NodeID{from.ID}
+		switch from.ID.Kind {
+		case NodeFunction, NodeRole, NodeUser:
+		case NodePrincipal:
+			if e.Kind == EdgeInvokes {
+				continue // an entry point: Surface lists it
+			}
+		default:
 			continue
 		}
 		r := rows[to.ID]
@@ -285,13 +294,13 @@ func ControlPlane(g *Graph) []ControlRow {
 		}
 		switch e.Kind {
 		case EdgeInvokes:
-			r.Invoke = append(r.Invoke, from.ID)
+			r.Invoke = append(r.Invoke, who...)
 		case EdgeControls:
-			r.Control = append(r.Control, from.ID)
+			r.Control = append(r.Control, who...)
 		case EdgeReadsCode:
-			r.ReadCode = append(r.ReadCode, from.ID)
+			r.ReadCode = append(r.ReadCode, who...)
 		case EdgeReadsConfig:
-			r.ReadConfig = append(r.ReadConfig, from.ID)
+			r.ReadConfig = append(r.ReadConfig, who...)
 		default:
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -80,6 +81,7 @@ func deploys(a *iam.Actor) bool {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
+	resourcePolicies(p)
 	an := p.Facts.IAM(ctx)
 	if an == nil {
 		return nil
@@ -159,4 +161,39 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// resourcePolicies reports functions whose resource policy lets principals
+// outside the app change them: any AWS account (critical) or another
+// account (high). A policy naming the function's own account only defers
+// to the account's IAM policies: the control plane lists it, no finding.
+func resourcePolicies(p *rule.Pass) {
+	g := p.Graph
+	if g == nil {
+		return
+	}
+	for _, e := range g.Edges {
+		if e.Kind != graph.EdgeControls || e.From.Kind != graph.NodePrincipal || e.To.Kind != graph.NodeFunction || e.To.Stack != p.Stack.ID {
+			continue
+		}
+		if e.From == graph.PrincipalAccountSelf {
+			continue
+		}
+		name, sev := e.From.String(), rule.High
+		if n := g.Node(e.From); n != nil {
+			name = n.Name
+		}
+		if e.From == graph.PrincipalAnyAccount {
+			sev, name = rule.Critical, "any AWS account"
+		}
+		policy := strings.TrimPrefix(e.Via, "resource policy ")
+		conf := rule.ConfidenceHigh
+		if e.Confidence == model.ConfidenceLow {
+			conf = rule.ConfidenceLow
+		}
+		f := rule.Finding{Resource: policy, Severity: sev, Confidence: conf, Path: []graph.NodeID{e.From, e.To},
+			Message: fmt.Sprintf("the resource policy %s of function %s lets %s change it (update its code or configuration, or grant further permissions)", policy, e.To.Ref, name)}
+		f.At(e.Evidence)
+		p.Report(f)
+	}
 }
