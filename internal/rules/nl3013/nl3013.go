@@ -23,10 +23,14 @@ import (
 // Rule returns NL3013.
 func Rule() *rule.Rule {
 	return &rule.Rule{
-		ID:         "NL3013",
-		Title:      "Role trusts too broadly",
-		Category:   rule.IAM,
-		Severity:   rule.Critical,
+		ID:       "NL3013",
+		Title:    "Role trusts too broadly",
+		Category: rule.IAM,
+		Severity: rule.Critical,
+		Adjust: []rule.Adjustment{
+			{Severity: rule.High, When: "the role only reads, or an external ID is the only condition"},
+			{Severity: rule.Medium, When: "the trusted account is one named foreign account"},
+		},
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
