@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -346,12 +347,28 @@ func writeMonitorText(w *bytes.Buffer, rep *monitorReport, ds []monitor.Detectio
 			fmt.Fprintf(w, " (%s unchanged since the last run)", report.Plural(st.Unchanged, "file"))
 		}
 		fmt.Fprintf(w, "\nStore: %s\n", rep.Store)
+		// At most 3 errors per file here; the JSON report lists them all.
+		perFile := map[string]int{}
 		for _, e := range rep.Errors {
-			if e.Record != nil {
+			perFile[e.File]++
+			switch n := perFile[e.File]; {
+			case n > 3:
+				continue
+			case e.Record != nil:
 				fmt.Fprintf(w, "  error: %s: record %d: %s\n", e.File, *e.Record, e.Error)
-			} else {
+			default:
 				fmt.Fprintf(w, "  error: %s: %s\n", e.File, e.Error)
 			}
+		}
+		var files []string
+		for f, n := range perFile {
+			if n > 3 {
+				files = append(files, f)
+			}
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			fmt.Fprintf(w, "  … %d more errors in %s (see --format json)\n", perFile[f]-3, f)
 		}
 		if len(rep.Skipped) > 0 {
 			fmt.Fprintf(w, "  skipped %s that %s not CloudTrail logs (by name), e.g. %s\n", report.Plural(len(rep.Skipped), "file"), isAre(len(rep.Skipped)), rep.Skipped[0])

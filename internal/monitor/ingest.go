@@ -30,7 +30,8 @@ type Stats struct {
 	// Events were added; Duplicates were read but already stored.
 	Events     int `json:"events"`
 	Duplicates int `json:"duplicates"`
-	// Errors counts file and record errors; ErrorList holds them, sorted.
+	// Errors counts file and record errors; ErrorList holds them, sorted
+	// (at most MaxFileErrors bad records per file are listed).
 	Errors    int          `json:"errors"`
 	ErrorList []*FileError `json:"-"`
 }
@@ -77,17 +78,25 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 		pending, pendingEvents = pending[:0], 0
 		return nil
 	}
+	failed := map[string]bool{}
 	err = ReadFiles(ctx, files, ro, func(b Batch) error {
-		st.Files++
+		if !b.Partial {
+			st.Files++
+		}
 		doneEvents += len(b.Events)
 		st.ErrorList = append(st.ErrorList, b.Errors...)
-		if fileFailed(b) {
+		st.Errors += len(b.Errors)
+		if b.BadRecords > MaxFileErrors {
+			st.Errors += b.BadRecords - MaxFileErrors - 1
+		}
+		if fileFailed(b) || failed[b.File.Path] {
+			failed[b.File.Path] = true
 			// Keep what was read, but leave the file out of the ledger.
 			b.File = File{Path: b.File.Path, Size: -1}
 		}
 		pending = append(pending, b)
 		pendingEvents += len(b.Events)
-		if opts.Progress != nil {
+		if opts.Progress != nil && !b.Partial {
 			opts.Progress(st.Files, doneEvents)
 		}
 		if pendingEvents >= maxEvents || len(pending) >= maxFiles {
@@ -105,7 +114,6 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 		}
 		return a.Record < b.Record
 	})
-	st.Errors = len(st.ErrorList)
 	return st, err
 }
 

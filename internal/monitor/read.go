@@ -57,6 +57,11 @@ type Batch struct {
 	// a file that stopped early (truncated gzip, broken JSON: the records
 	// before are kept).
 	Errors []*FileError
+	// Partial is true for all but the last batch of a file read in chunks:
+	// the file is complete (and goes into a store's ledger) with the last.
+	Partial bool
+	// BadRecords counts the file's bad records, listed or not (last batch).
+	BadRecords int
 }
 
 // ReadOptions configure ReadPaths.
@@ -66,6 +71,8 @@ type ReadOptions struct {
 	// Skip, when set, is asked before each file is read; true skips it
 	// (already ingested, unchanged).
 	Skip func(File) bool
+	// ChunkEvents bounds a batch (0: MaxBatchEvents).
+	ChunkEvents int
 }
 
 // Discover lists the log files under paths, sorted. A path that is a file is
@@ -135,13 +142,19 @@ func logName(name string) bool {
 	return strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".ndjson") || n != strings.ToLower(name)
 }
 
-// ReadFiles reads files with opts.Workers in parallel and calls sink once
-// per file, from one goroutine at a time, in no particular order. It stops
+// ReadFiles reads files with opts.Workers in parallel and calls sink with
+// each file's batches (several for files of more than MaxBatchEvents
+// events: memory stays bounded), from one goroutine at a time, in no
+// particular order between files. It stops
 // early when ctx is done or sink returns an error, and returns that error.
 func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Batch) error) error {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	chunk := opts.ChunkEvents
+	if chunk <= 0 {
+		chunk = MaxBatchEvents
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -153,10 +166,15 @@ func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Ba
 		go func() {
 			defer wg.Done()
 			for f := range jobs {
-				b := ReadFile(ctx, f)
-				select {
-				case out <- b:
-				case <-ctx.Done():
+				err := ReadFileChunks(ctx, f, chunk, func(b Batch) error {
+					select {
+					case out <- b:
+						return nil
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				})
+				if err != nil {
 					return
 				}
 			}
@@ -191,19 +209,70 @@ func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Ba
 	return err
 }
 
-// ReadFile reads one log file of any supported shape.
+// Limits of one file's batch: a file with more events is delivered in
+// several batches (all but the last Partial), and only the first
+// MaxFileErrors bad records of a file are kept (the rest are counted).
+const (
+	MaxBatchEvents = 50_000
+	MaxFileErrors  = 100
+)
+
+// ReadFile reads one log file of any supported shape into one batch; a
+// file of more than MaxBatchEvents events comes back whole (use
+// ReadFileChunks to bound memory).
 func ReadFile(ctx context.Context, f File) Batch {
+	var out Batch
+	_ = ReadFileChunks(ctx, f, 0, func(b Batch) error {
+		out.File = b.File
+		out.Events = append(out.Events, b.Events...)
+		out.Errors = append(out.Errors, b.Errors...)
+		return nil
+	})
+	return out
+}
+
+// ReadFileChunks reads one log file and calls sink with batches of at most
+// chunk events (0: no limit): every batch but the last is Partial. It
+// returns sink's error.
+func ReadFileChunks(ctx context.Context, f File, chunk int, sink func(Batch) error) error {
 	b := Batch{File: f}
 	fh, err := os.Open(f.Path)
 	if err != nil {
 		b.Errors = append(b.Errors, &FileError{File: f.Path, Record: -1, Err: err})
-		return b
+		return sink(b)
 	}
 	defer fh.Close()
-	if err := Decode(ctx, fh, f.Path, func(e Event) { b.Events = append(b.Events, e) }, func(fe *FileError) { b.Errors = append(b.Errors, fe) }); err != nil {
+	var sinkErr error
+	badCount, lastBad := 0, 0
+	err = Decode(ctx, fh, f.Path, func(e Event) {
+		if sinkErr != nil {
+			return
+		}
+		b.Events = append(b.Events, e)
+		if chunk > 0 && len(b.Events) >= chunk {
+			part := b
+			part.Partial = true
+			sinkErr = sink(part)
+			b = Batch{File: f}
+		}
+	}, func(fe *FileError) {
+		badCount++
+		lastBad = fe.Record
+		if badCount <= MaxFileErrors {
+			b.Errors = append(b.Errors, fe)
+		}
+	})
+	if sinkErr != nil {
+		return sinkErr
+	}
+	if badCount > MaxFileErrors {
+		b.Errors = append(b.Errors, &FileError{File: f.Path, Record: lastBad, Err: fmt.Errorf("%d more bad records not listed (the last is this one)", badCount-MaxFileErrors)})
+	}
+	if err != nil {
 		b.Errors = append(b.Errors, &FileError{File: f.Path, Record: -1, Err: err})
 	}
-	return b
+	b.BadRecords = badCount
+	return sink(b)
 }
 
 // Decode reads CloudTrail records from r — `{"Records":[…]}`, a JSON

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -247,5 +248,39 @@ func TestSharedData(t *testing.T) {
 	t.Logf("panther: %d events parse, %d are not records", len(evs), notRecords)
 	if len(evs)+notRecords != 464 {
 		t.Errorf("panther events = %d + %d, want 464", len(evs), notRecords)
+	}
+}
+
+func TestReadFileChunks(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.jsonl")
+	var lines []string
+	for i := 0; i < 5; i++ {
+		lines = append(lines, strings.Replace(recB, `"eventID":"b"`, fmt.Sprintf(`"eventID":"b%d"`, i), 1))
+	}
+	lines = append(lines, "1", "2", "3")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	var partial []bool
+	bad := 0
+	err := ReadFileChunks(context.Background(), File{Path: p}, 2, func(b Batch) error {
+		sizes = append(sizes, len(b.Events))
+		partial = append(partial, b.Partial)
+		bad += b.BadRecords
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]int{2, 2, 1}, sizes); d != "" {
+		t.Errorf("batch sizes (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]bool{true, true, false}, partial); d != "" {
+		t.Errorf("partial flags (-want +got):\n%s", d)
+	}
+	if bad != 3 {
+		t.Errorf("bad records = %d, want 3", bad)
 	}
 }

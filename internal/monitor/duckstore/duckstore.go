@@ -170,6 +170,14 @@ func (s *Store) Add(ctx context.Context, batches []monitor.Batch) (added, dups i
 		return 0, 0, err
 	}
 	now := time.Now().UTC()
+	// Only a file's last batch completes it in the ledger.
+	var done []monitor.Batch
+	for _, b := range batches {
+		if !b.Partial {
+			done = append(done, b)
+		}
+	}
+	batches = done
 	for start := 0; start < len(batches); start += 500 {
 		chunk := batches[start:min(start+500, len(batches))]
 		var q strings.Builder

@@ -270,3 +270,56 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// failingStore fails every Add after the first n.
+type failingStore struct {
+	monitor.Store
+	n int
+}
+
+func (f *failingStore) Add(ctx context.Context, bs []monitor.Batch) (int, int, error) {
+	if f.n == 0 {
+		return 0, 0, fmt.Errorf("disk full")
+	}
+	f.n--
+	return f.Store.Add(ctx, bs)
+}
+
+// TestLargeFileInterrupted ingests one file in chunks and fails after the
+// first chunk was committed: the file must stay out of the ledger, and the
+// next run completes it without duplicates.
+func TestLargeFileInterrupted(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	want := genTrail(t, filepath.Join(dir, "trail"), 1, 10)
+	s, err := Open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	files, _, err := monitor.Discover([]string{filepath.Join(dir, "trail")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := monitor.IngestOptions{Read: monitor.ReadOptions{ChunkEvents: 3, Workers: 1}, BatchEvents: 3}
+	if _, err := monitor.Ingest(ctx, &failingStore{Store: s, n: 1}, files, opts); err == nil {
+		t.Fatal("ingest with a failing store succeeded")
+	}
+	if got, _ := count(t, s); got != 3 {
+		t.Fatalf("after the failure %d events stored, want the first chunk (3)", got)
+	}
+	st, err := monitor.Ingest(ctx, s, files, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Files != 1 || st.Unchanged != 0 || st.Events != want-3 || st.Duplicates != 3 {
+		t.Errorf("rerun %+v, want the file read again: %d new, 3 duplicates", st, want-3)
+	}
+	if all, distinct := count(t, s); all != want || distinct != want {
+		t.Errorf("%d events (%d distinct), want %d", all, distinct, want)
+	}
+	st, _ = monitor.Ingest(ctx, s, files, opts)
+	if st.Files != 0 || st.Unchanged != 1 {
+		t.Errorf("third run %+v, want the file unchanged", st)
+	}
+}
