@@ -1,7 +1,6 @@
 package azure
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -11,12 +10,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/load/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
-
-// IsARM reports whether data looks like an ARM deployment template (not a
-// parameters file): a deploymentTemplate $schema and a resources list.
-func IsARM(data []byte) bool {
-	return bytes.Contains(data, []byte("deploymentTemplate.json")) && bytes.Contains(data, []byte(`"resources"`))
-}
 
 // Well-known built-in role definition IDs, for role assignments that name
 // their role by GUID.

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/detect"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -272,7 +273,7 @@ func TestARM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !IsARM(data) {
+	if !detect.IsARM(data) {
 		t.Fatal("IsARM: false")
 	}
 	st, err := LoadARM(context.Background(), load.Unit{Format: model.FormatARM, Path: "arm/azuredeploy.json", Files: []load.File{{Path: "arm/azuredeploy.json", Data: data}}}, load.Options{})

@@ -16,7 +16,6 @@
 package openwhisk
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path"
@@ -24,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/detect"
 	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -31,31 +31,6 @@ import (
 // APIID is the ID of the implicit API of web actions; API-gateway routes
 // get one API per declared API name.
 const APIID = "WebActions"
-
-var rootRE = regexp.MustCompile(`(?m)^(project|packages|package):`)
-var partRE = regexp.MustCompile(`(?m)^\s+(actions|sequences|triggers|rules|apis):`)
-
-// IsManifest reports whether the YAML file name holding data looks like a
-// wskdeploy manifest or deployment file: a project/packages/package root
-// in a file named manifest*, or such a root anywhere with actions,
-// sequences, triggers, rules or apis below it (not a pnpm lockfile, whose
-// root is packages: too).
-func IsManifest(name string, data []byte) bool {
-	if !rootRE.Match(data) {
-		return false
-	}
-	if n := strings.ToLower(path.Base(name)); strings.HasPrefix(n, "manifest") && !bytes.Contains(data, []byte("applications:")) {
-		return true // wskdeploy's own file name (not a Cloud Foundry manifest)
-	}
-	return partRE.Match(data) && !bytes.Contains(data, []byte("AWSTemplateFormatVersion")) && !bytes.Contains(data, []byte("lockfileVersion"))
-}
-
-// IsDeployment reports whether name is a wskdeploy deployment file, whose
-// values bind a manifest's inputs rather than declare anything.
-func IsDeployment(name string) bool {
-	n := strings.ToLower(path.Base(name))
-	return strings.HasPrefix(n, "deployment") && (strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml"))
-}
 
 // Load loads one manifest. When u.Root is set, the deployment.yaml (or
 // .yml) beside it supplies input values.
@@ -111,7 +86,7 @@ func (b *builder) deployment(root *load.Root, dir string, opts load.Options) {
 		return
 	}
 	for _, e := range entries {
-		if e.IsDir() || !IsDeployment(e.Name()) {
+		if e.IsDir() || !detect.IsWskDeployment(e.Name()) {
 			continue
 		}
 		p := path.Join(dir, e.Name())

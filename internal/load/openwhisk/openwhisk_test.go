@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/detect"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -36,8 +37,8 @@ func loadFile(t *testing.T, p string, opts load.Options) (*model.Stack, error) {
 }
 
 func TestShop(t *testing.T) {
-	if !IsManifest("manifest.yaml", mustRead(t, "testdata/shop/manifest.yaml")) {
-		t.Fatal("IsManifest: false")
+	if !detect.IsWskManifest("manifest.yaml", mustRead(t, "testdata/shop/manifest.yaml")) {
+		t.Fatal("IsWskManifest: false")
 	}
 	st, err := loadFile(t, "testdata/shop/manifest.yaml", load.Options{})
 	if err != nil {

@@ -239,21 +239,6 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
-func TestDetect(t *testing.T) {
-	for name, want := range map[string]bool{
-		"serverless.yml": true, "a/b/serverless.yaml": true, "serverless.json": true, "serverless.ts": true,
-		"template.yaml": false, "serverless.yml.bak": false, "my-serverless.yml": false,
-	} {
-		if got := Detect(name, nil); got != want {
-			t.Errorf("Detect(%q) = %v, want %v", name, got, want)
-		}
-	}
-	svc := []byte("service: x\r\nprovider:\r\n  name: aws\r\n")
-	if !Detect("serverless.prod.yml", svc) || Detect("serverless.prod.yml", []byte("a: b\n")) || Detect("other.yml", svc) {
-		t.Error("Detect by content is wrong")
-	}
-}
-
 func TestNormalizeName(t *testing.T) {
 	for in, want := range map[string]string{"hello": "Hello", "hello-world": "HelloDashworld", "my_fn": "MyUnderscorefn", "": ""} {
 		if got := NormalizeName(in); got != want {

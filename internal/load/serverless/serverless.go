@@ -18,7 +18,6 @@
 package serverless
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path"
@@ -29,25 +28,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
-
-// Detect reports whether a file is a Serverless Framework service file:
-// serverless.yml, serverless.yaml, serverless.json, the serverless.ts/js
-// programs that Load reports as not loadable statically, or another
-// serverless*.yml whose data has top-level service and provider keys.
-func Detect(name string, data []byte) bool {
-	base := strings.ToLower(path.Base(strings.ReplaceAll(name, `\`, "/")))
-	switch base {
-	case "serverless.yml", "serverless.yaml", "serverless.json",
-		"serverless.ts", "serverless.js", "serverless.cjs", "serverless.mjs":
-		return true
-	}
-	// serverless.dev.yml and the like, when they read as a service file.
-	switch path.Ext(base) {
-	case ".yml", ".yaml":
-		return strings.HasPrefix(base, "serverless") && looksServerless(data)
-	}
-	return false
-}
 
 // Load loads the service file u.Files[0]. Problems that do not stop loading
 // are recorded as Diagnostics on the stack; the error is a *load.Error
@@ -432,13 +412,6 @@ func (b *builder) otherProvider() {
 		fn := &model.Function{ID: f.Key, Pos: f.KeyPos, Handler: f.Value.Get("handler"), Runtime: first(f.Value.Get("runtime"), b.doc.Path("provider", "runtime"))}
 		b.st.Functions = append(b.st.Functions, fn)
 	}
-}
-
-// looksServerless reports whether data has the top-level keys of a
-// service file.
-func looksServerless(data []byte) bool {
-	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	return bytes.Contains(data, []byte("\nprovider:")) && (bytes.HasPrefix(data, []byte("service:")) || bytes.Contains(data, []byte("\nservice:")))
 }
 
 // is reports whether v is set and of kind k (nil-safe).

@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,18 +14,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
-
-// IsPlan reports whether data looks like the JSON of `terraform show -json`
-// for a plan: a JSON object with format_version and planned_values or
-// resource_changes.
-func IsPlan(data []byte) bool {
-	d := bytes.TrimSpace(data)
-	if len(d) == 0 || d[0] != '{' {
-		return false
-	}
-	return bytes.Contains(d, []byte(`"format_version"`)) &&
-		(bytes.Contains(d, []byte(`"planned_values"`)) || bytes.Contains(d, []byte(`"resource_changes"`)))
-}
 
 var addressRE = regexp.MustCompile(`"address"\s*:\s*"((?:[^"\\]|\\.)*)"`)
 

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/detect"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -33,7 +34,7 @@ func TestIsPlan(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := IsPlan([]byte(tc.data)); got != tc.want {
+			if got := detect.IsPlan([]byte(tc.data)); got != tc.want {
 				t.Errorf("IsPlan = %v, want %v", got, tc.want)
 			}
 		})

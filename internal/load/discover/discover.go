@@ -1,7 +1,13 @@
-package scan
+// Package discover finds the inputs below the scanned paths and loads
+// them: it walks the paths inside a root sandbox, decides each file's
+// format with internal/load/detect, groups files into units (a template,
+// a Terraform module directory, an Azure Functions project), runs the
+// loader of each format and reads the handler code the declarations point
+// to. `nightlight scan` and the rule tests (ruletest) load through it, so
+// that a rule test sees exactly what a scan sees.
+package discover
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,7 +17,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
-	"github.com/nightlight-sec/nightlight/internal/load/terraform"
+	"github.com/nightlight-sec/nightlight/internal/load/detect"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -37,10 +43,14 @@ type candidate struct {
 // discover walks the given paths and returns candidate input files in a
 // deterministic order. Directories are walked recursively; symbolic links
 // are followed only when they stay inside the scanned root.
-func discover(paths, exclude []string) ([]candidate, error) {
+func discover(dir string, paths, exclude []string) ([]candidate, error) {
 	var out []candidate
 	for _, p := range paths {
-		abs, err := filepath.Abs(p)
+		full := p
+		if dir != "" && !filepath.IsAbs(p) {
+			full = filepath.Join(dir, p)
+		}
+		abs, err := filepath.Abs(full)
 		if err != nil {
 			return nil, fmt.Errorf("resolve %s: %w", p, err)
 		}
@@ -52,7 +62,7 @@ func discover(paths, exclude []string) ([]candidate, error) {
 			dir := filepath.Dir(abs)
 			display := filepath.ToSlash(filepath.Clean(p))
 			c := candidate{root: dir, shown: path.Dir(display), rel: filepath.Base(abs), display: display, explicit: true}
-			c.format = formatByName(c.rel)
+			c.format, _ = formatByName(c.rel)
 			out = append(out, c)
 			continue
 		}
@@ -96,8 +106,8 @@ func walk(root, shown string, exclude []string) ([]candidate, error) {
 			}
 			return nil
 		}
-		format := formatByName(d.Name())
-		if format == "" {
+		format, ok := formatByName(d.Name())
+		if !ok {
 			return nil
 		}
 		c := candidate{root: root, shown: shownRoot, rel: rel, display: display, format: format}
@@ -142,41 +152,12 @@ func excluded(rel string, patterns []string) bool {
 	return false
 }
 
-// formatByName returns the format a file may hold judging by its name, or
-// "" when it is not a candidate. YAML/JSON files are confirmed by content.
-func formatByName(name string) model.Format {
-	lower := strings.ToLower(name)
-	switch {
-	case lower == "serverless.yml" || lower == "serverless.yaml" || lower == "serverless.json" ||
-		lower == "serverless.ts" || lower == "serverless.js":
-		return model.FormatServerless
-	case strings.HasSuffix(lower, ".tf") || strings.HasSuffix(lower, ".tf.json"):
-		return model.FormatTerraform
-	case lower == "firebase.json":
-		return model.FormatFirebase
-	case lower == "host.json" || lower == "function.json":
-		return model.FormatAzureFunctions // grouped into projects by buildUnits
+// formatByName returns the format a file holds when its name alone
+// decides, "" when the contents must decide; ok is false when the file is
+// not a candidate at all.
+func formatByName(name string) (f model.Format, ok bool) {
+	if !detect.Candidate(name) {
+		return "", false
 	}
-	switch path.Ext(lower) {
-	case ".yaml", ".yml", ".json", ".template":
-		return model.FormatCloudFormation // confirmed (and SAM told apart) by content
-	}
-	return ""
+	return detect.ByName(name), true
 }
-
-// sniffTemplate reports whether YAML/JSON bytes look like a CloudFormation
-// or SAM template, and whether they declare the SAM transform. It is a
-// cheap byte test; the loader decides for real.
-func sniffTemplate(data []byte) (isTemplate, isSAM bool) {
-	isSAM = bytes.Contains(data, []byte("AWS::Serverless-2016-10-31"))
-	if isSAM || bytes.Contains(data, []byte("AWSTemplateFormatVersion")) {
-		return true, isSAM
-	}
-	if bytes.Contains(data, []byte("Resources")) && bytes.Contains(data, []byte("AWS::")) {
-		return true, false
-	}
-	return false, false
-}
-
-// sniffPlan reports whether JSON bytes look like `terraform show -json`.
-func sniffPlan(data []byte) bool { return terraform.IsPlan(data) }

@@ -1,4 +1,4 @@
-package scan
+package discover
 
 import (
 	"context"
@@ -14,6 +14,10 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/load/terraform"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
+
+// LoadFunc loads one unit (a file, a Terraform module directory, an Azure
+// Functions project).
+type LoadFunc func(ctx context.Context, u load.Unit, opts load.Options) ([]*model.Stack, error)
 
 // one adapts a loader that returns one stack.
 func one(fn func(context.Context, load.Unit, load.Options) (*model.Stack, error)) LoadFunc {
