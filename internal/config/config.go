@@ -47,6 +47,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/suggest"
 )
@@ -532,7 +533,7 @@ func matchAny(globs []string, stack *model.Stack, id string) bool {
 		if strings.Contains(g, "#") && stack != nil {
 			subject = stack.ID + "#" + id
 		}
-		if Glob(g, subject) {
+		if glob.Match(g, subject) {
 			return true
 		}
 	}
@@ -551,7 +552,7 @@ func matchTags(want map[string]string, tags []model.Tag) bool {
 	for _, k := range keys {
 		found := false
 		for _, t := range tags {
-			if strings.EqualFold(t.Key, k) && Glob(strings.ToLower(want[k]), strings.ToLower(t.Value.String())) {
+			if strings.EqualFold(t.Key, k) && glob.Match(strings.ToLower(want[k]), strings.ToLower(t.Value.String())) {
 				found = true
 				break
 			}
@@ -559,41 +560,6 @@ func matchTags(want map[string]string, tags []model.Tag) bool {
 		if !found {
 			return false
 		}
-	}
-	return true
-}
-
-// Glob reports whether s matches pattern, where * matches any run of
-// characters (including '/' and '#') and ? any one character.
-func Glob(pattern, s string) bool {
-	px, sx := 0, 0
-	nextPx, nextSx := -1, -1
-	for px < len(pattern) || sx < len(s) {
-		if px < len(pattern) {
-			switch c := pattern[px]; c {
-			case '*':
-				nextPx, nextSx = px, sx+1
-				px++
-				continue
-			case '?':
-				if sx < len(s) {
-					px++
-					sx++
-					continue
-				}
-			default:
-				if sx < len(s) && s[sx] == c {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if nextSx > 0 && nextSx <= len(s) {
-			px, sx = nextPx, nextSx
-			continue
-		}
-		return false
 	}
 	return true
 }

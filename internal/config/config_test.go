@@ -138,29 +138,6 @@ func TestClassifyGroup(t *testing.T) {
 	}
 }
 
-func TestGlob(t *testing.T) {
-	tests := []struct {
-		pattern, s string
-		want       bool
-	}{
-		{"*", "", true},
-		{"Pay*", "PayFn", true},
-		{"Pay*", "Pa", false},
-		{"*Fn", "app/x.yaml#PayFn", true},
-		{"a?c", "abc", true},
-		{"a?c", "ac", false},
-		{"*a*b*", "xxaYYbzz", true},
-		{"*a*b", "xxaYYbzz", false},
-		{"exact", "exact", true},
-		{"exact", "exactly", false},
-	}
-	for _, tc := range tests {
-		if got := Glob(tc.pattern, tc.s); got != tc.want {
-			t.Errorf("Glob(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
-		}
-	}
-}
-
 func TestFind(t *testing.T) {
 	dir := t.TempDir()
 	c, err := Find("", []string{dir})

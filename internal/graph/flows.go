@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
+	globpkg "github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -317,7 +318,7 @@ func (fc *flowChecker) sel(s string) []NodeID {
 		}
 	}
 	matchRef := func(n *Node, glob string) bool {
-		return config.Glob(glob, n.Ref) || config.Glob(glob, n.Name) || strings.Contains(glob, "#") && config.Glob(glob, n.ID.Stack+"#"+n.Ref)
+		return globpkg.Match(glob, n.Ref) || globpkg.Match(glob, n.Name) || strings.Contains(glob, "#") && globpkg.Match(glob, n.ID.Stack+"#"+n.Ref)
 	}
 	lower := strings.ToLower(s)
 	switch {
@@ -330,7 +331,9 @@ func (fc *flowChecker) sel(s string) []NodeID {
 	case lower == "account" || lower == "accounts":
 		pick(func(n *Node) bool { return n.ID.Kind == NodePrincipal && n.Sub == SubAccount })
 	case hasKind && kind == "principal":
-		pick(func(n *Node) bool { return n.ID.Kind == NodePrincipal && config.Glob("principal:"+arg, n.ID.String()) })
+		pick(func(n *Node) bool {
+			return n.ID.Kind == NodePrincipal && globpkg.Match("principal:"+arg, n.ID.String())
+		})
 	case hasKind && kind == "function":
 		pick(func(n *Node) bool { return n.ID.Kind == NodeFunction && matchRef(n, arg) })
 	case hasKind && kind == "store":

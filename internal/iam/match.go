@@ -3,7 +3,7 @@ package iam
 import (
 	"strings"
 
-	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
+	globpkg "github.com/nightlight-sec/nightlight/internal/glob"
 )
 
 // Tri is a three-valued match result: a symbolic value or an unknown
@@ -46,39 +46,7 @@ func not(t Tri) Tri { return Yes - t }
 
 // glob reports whether s matches p with '*' (any run) and '?' (one byte),
 // case-sensitively. It does not allocate.
-func glob(p, s string) bool {
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		if pi < len(p) {
-			switch c := p[pi]; c {
-			case '*':
-				star, mark = pi, si
-				pi++
-				continue
-			case '?':
-				pi++
-				si++
-				continue
-			default:
-				if c == s[si] {
-					pi++
-					si++
-					continue
-				}
-			}
-		}
-		if star < 0 {
-			return false
-		}
-		mark++
-		pi, si = star+1, mark
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
-}
+func glob(p, s string) bool { return globpkg.Match(p, s) }
 
 // equalFoldASCII compares ASCII case-insensitively without allocating.
 func equalFoldASCII(a, b string) bool {
@@ -403,7 +371,7 @@ func (p *actionPattern) match(action, svc, name string) Tri {
 		if hasPlaceholder(action) {
 			return matchUnits(splitUnits(p.lowerRaw, true, false, nil), splitUnits(action, false, false, nil), true)
 		}
-		if catalog.GlobFold(p.lowerRaw, action) {
+		if globpkg.MatchFold(p.lowerRaw, action) {
 			return Yes
 		}
 		return No
@@ -418,7 +386,7 @@ func (p *actionPattern) match(action, svc, name string) Tri {
 		if equalFoldASCII(p.name, name) {
 			return Yes
 		}
-	} else if catalog.GlobFold(p.name, name) {
+	} else if globpkg.MatchFold(p.name, name) {
 		return Yes
 	}
 	if hasPlaceholder(name) {

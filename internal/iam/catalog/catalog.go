@@ -31,6 +31,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/nightlight-sec/nightlight/internal/glob"
 )
 
 //go:embed catalog.txt.gz
@@ -327,7 +329,7 @@ func (c *Catalog) Expand(pattern string) []*Action {
 		}
 		lp := strings.ToLower(namePat)
 		for _, a := range s.Actions {
-			if GlobFold(lp, a.Name) {
+			if glob.MatchFold(lp, a.Name) {
 				out = append(out, a)
 			}
 		}
@@ -340,50 +342,9 @@ func (c *Catalog) Expand(pattern string) []*Action {
 	}
 	lsp := strings.ToLower(svcPat)
 	for _, p := range c.prefixes {
-		if GlobFold(lsp, p) {
+		if glob.MatchFold(lsp, p) {
 			each(c.services[p])
 		}
 	}
 	return out
-}
-
-// GlobFold reports whether s matches the lower-case pattern p, where '*'
-// matches any run of bytes and '?' any one byte, comparing ASCII letters
-// case-insensitively. It does not allocate.
-func GlobFold(p, s string) bool {
-	pi, si := 0, 0
-	star, mark := -1, 0
-	for si < len(s) {
-		if pi < len(p) {
-			switch c := p[pi]; c {
-			case '*':
-				star, mark = pi, si
-				pi++
-				continue
-			case '?':
-				pi++
-				si++
-				continue
-			default:
-				sc := s[si]
-				if 'A' <= sc && sc <= 'Z' {
-					sc += 'a' - 'A'
-				}
-				if c == sc {
-					pi++
-					si++
-					continue
-				}
-			}
-		}
-		if star < 0 {
-			return false
-		}
-		mark++
-		pi, si = star+1, mark
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

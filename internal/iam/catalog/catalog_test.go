@@ -141,27 +141,6 @@ func TestExpand(t *testing.T) {
 	}
 }
 
-func TestGlobFold(t *testing.T) {
-	for _, tc := range []struct {
-		p, s string
-		want bool
-	}{
-		{"get*", "GetObject", true},
-		{"*", "", true},
-		{"", "", true},
-		{"", "x", false},
-		{"g?t", "GET", true},
-		{"*object", "GetObject", true},
-		{"*a*b*c", "xaybzc", true},
-		{"*a*b*c", "xaybz", false},
-		{"get", "Gets", false},
-	} {
-		if got := catalog.GlobFold(tc.p, tc.s); got != tc.want {
-			t.Errorf("GlobFold(%q, %q) = %v", tc.p, tc.s, got)
-		}
-	}
-}
-
 func BenchmarkExpand(b *testing.B) {
 	c := catalog.New()
 	_ = c.Err()

@@ -16,7 +16,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/load/detect"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -138,13 +138,13 @@ func excluded(rel string, patterns []string) bool {
 	for _, p := range patterns {
 		p = strings.TrimSuffix(strings.TrimPrefix(p, "./"), "/")
 		if strings.Contains(p, "/") {
-			if config.Glob(p, rel) {
+			if glob.Match(p, rel) {
 				return true
 			}
 			continue
 		}
 		for _, name := range strings.Split(rel, "/") {
-			if config.Glob(p, name) {
+			if glob.Match(p, name) {
 				return true
 			}
 		}
