@@ -9,6 +9,8 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rule/ruletest"
@@ -34,6 +36,18 @@ Resources:
     Type: AWS::SNS::Topic
 `
 
+// loadDoc loads the app and builds its graph, as scan does before it
+// calls Analyze.
+func loadDoc(t *testing.T, cfg *config.Config) *result.Document {
+	t.Helper()
+	a := ruletest.LoadArchive(t, txtar.Parse([]byte(app)))
+	g, err := graph.Build(context.Background(), a, graph.Options{Permissions: graph.IAMPermissions(iam.NewAnalyzer()), Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &result.Document{App: a, Graph: g}
+}
+
 func ids(fs []rule.Finding) []string {
 	out := []string{}
 	for _, f := range fs {
@@ -57,7 +71,8 @@ func TestAnalyze(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := &result.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
+			doc := loadDoc(t, tc.opts.Config)
+			g := doc.Graph
 			tc.opts.Now = now
 			res, err := rules.Analyze(context.Background(), doc, tc.opts)
 			if err != nil {
@@ -69,18 +84,18 @@ func TestAnalyze(t *testing.T) {
 			if len(res.Suppressed) != tc.suppressed {
 				t.Errorf("suppressed %d, want %d: %+v", len(res.Suppressed), tc.suppressed, res.Suppressed)
 			}
-			if doc.Graph == nil || len(doc.Graph.Nodes) == 0 {
-				t.Error("Analyze did not build the graph")
+			if doc.Graph != g {
+				t.Error("Analyze replaced the caller's graph")
 			}
 		})
 	}
 	t.Run("baseline", func(t *testing.T) {
-		doc := &result.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
+		doc := loadDoc(t, nil)
 		if _, err := rules.Analyze(context.Background(), doc, rules.Options{Now: now}); err != nil {
 			t.Fatal(err)
 		}
 		base := rule.NewBaseline(doc.Findings)
-		doc2 := &result.Document{App: ruletest.LoadArchive(t, txtar.Parse([]byte(app)))}
+		doc2 := loadDoc(t, nil)
 		res, err := rules.Analyze(context.Background(), doc2, rules.Options{Now: now, Baseline: base})
 		if err != nil {
 			t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
-	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -54,9 +53,11 @@ type Result struct {
 	Filtered int
 }
 
-// Analyze runs the rules over doc.App (and doc.Graph when set) and sets
+// Analyze runs the rules over doc.App and doc.Graph and sets
 // doc.Findings to the findings that remain after suppressions, filters
-// and the baseline, sorted and fingerprinted. Findings already in doc are
+// and the baseline, sorted and fingerprinted. The caller builds the graph
+// (scan does, once); Analyze never rebuilds it, and with a nil or empty
+// graph the rules that need it find nothing. Findings already in doc are
 // kept (and filtered the same way). A rule that fails does not stop the
 // others; the error says which failed.
 func Analyze(ctx context.Context, doc *result.Document, opts Options) (*Result, error) {
@@ -68,17 +69,6 @@ func Analyze(ctx context.Context, doc *result.Document, opts Options) (*Result, 
 	}
 	if opts.IAM == nil {
 		opts.IAM = iam.NewAnalyzer()
-	}
-	if doc.App != nil && (doc.Graph == nil || len(doc.Graph.Nodes) == 0) {
-		// The graph-based rules need the graph; build it when the caller
-		// has not, and keep it in the report.
-		g, gerr := buildGraph(ctx, doc, opts)
-		if gerr != nil && ctx.Err() != nil {
-			return nil, gerr
-		}
-		if g != nil {
-			doc.Graph = g
-		}
 	}
 	fs, err := rule.Run(ctx, opts.Rules, rule.Input{App: doc.App, Graph: doc.Graph, IAM: opts.IAM, Now: opts.Now, Config: opts.Config})
 	if err != nil && ctx.Err() != nil {
@@ -103,18 +93,6 @@ func Analyze(ctx context.Context, doc *result.Document, opts Options) (*Result, 
 		return res, fmt.Errorf("rules: %w", err)
 	}
 	return res, nil
-}
-
-// buildGraph builds the application graph, containing a panic in the
-// graph or IAM engine so that the rules that do not need the graph still
-// run.
-func buildGraph(ctx context.Context, doc *result.Document, opts Options) (g *graph.Graph, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			g, err = nil, fmt.Errorf("graph: internal error: %v", v)
-		}
-	}()
-	return graph.Build(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.IAM), Config: opts.Config})
 }
 
 // Ignores converts the configuration file's ignore section.
