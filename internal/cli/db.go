@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/cli/progress"
 	"github.com/nightlight-sec/nightlight/internal/deps"
-	"github.com/nightlight-sec/nightlight/internal/progress"
 )
 
 // dbCommand is `nightlight db`: the offline vulnerability database.

@@ -14,11 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/cli/progress"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/monitor"
 	"github.com/nightlight-sec/nightlight/internal/monitor/duckstore"
 	"github.com/nightlight-sec/nightlight/internal/monitor/engines"
-	"github.com/nightlight-sec/nightlight/internal/progress"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )

@@ -15,9 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nightlight-sec/nightlight/internal/cli/progress"
 	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/progress"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/result"
