@@ -1,32 +1,9 @@
 package cfn
 
 import (
-	"strings"
-
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
-
-// standardAttributes are the user pool attributes Cognito defines; any other
-// schema attribute is a custom one ("custom:<name>" in tokens).
-var standardAttributes = map[string]bool{
-	"address": true, "birthdate": true, "email": true, "email_verified": true, "family_name": true,
-	"gender": true, "given_name": true, "locale": true, "middle_name": true, "name": true,
-	"nickname": true, "phone_number": true, "phone_number_verified": true, "picture": true,
-	"preferred_username": true, "profile": true, "sub": true, "updated_at": true, "website": true,
-	"zoneinfo": true, "identities": true,
-}
-
-// UserAttributeName returns the name tokens carry for a schema attribute
-// declared as name ("role" → "custom:role"), and whether it is custom.
-func UserAttributeName(name string) (string, bool) {
-	if standardAttributes[name] {
-		return name, false
-	}
-	if strings.HasPrefix(name, "custom:") {
-		return name, true
-	}
-	return "custom:" + name, true
-}
 
 // userPoolTriggerKeys are the LambdaConfig keys that name a function
 // directly; the *Sender and PreTokenGenerationConfig keys hold a map with
@@ -54,7 +31,7 @@ func (t *Template) userPool(r *RawResource) {
 		if !name.IsResolved() {
 			continue
 		}
-		n, custom := UserAttributeName(name.Str)
+		n, custom := aws.UserAttributeName(name.Str)
 		if dev, _ := a.Get("DeveloperOnlyAttribute").AsBool(); dev {
 			// Developer-only attributes are written with admin credentials
 			// only, never through an app client.

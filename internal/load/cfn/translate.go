@@ -3,6 +3,7 @@ package cfn
 import (
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -338,7 +339,7 @@ func (t *Template) lambdaPermission(r *RawResource) {
 	if id := t.FunctionRef(fn); id != "" {
 		rp.Targets = []string{id}
 	}
-	doc := PermissionDoc(r.Pos, p.Get("Principal"), p.Get("Action"), fn, p.Get("SourceArn"), p.Get("SourceAccount"), p.Get("PrincipalOrgID"), p.Get("FunctionUrlAuthType"))
+	doc := aws.PermissionDoc(r.Pos, p.Get("Principal"), p.Get("Action"), fn, p.Get("SourceArn"), p.Get("SourceAccount"), p.Get("PrincipalOrgID"), p.Get("FunctionUrlAuthType"))
 	rp.Doc = PolicyDocument(r.ID, model.PolicyGenerated, doc)
 	rp.Doc.Pos = r.Pos
 	t.Stack.ResourcePolicies = append(t.Stack.ResourcePolicies, rp)

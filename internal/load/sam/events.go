@@ -3,6 +3,7 @@ package sam
 import (
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -303,7 +304,7 @@ func (x *translator) permission(id, fn, principal string, pos model.Pos, sourceA
 	x.permissions[id] = true
 	fnArn := getAtt(fn, "Arn", pos)
 	pr := model.NewString(principal, pos)
-	doc := cfn.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, nil)
+	doc := aws.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, nil)
 	stmt := doc.Get("Statement").Items[0]
 	if principal != "*" && !strings.HasSuffix(principal, ".amazonaws.com") {
 		for i := range stmt.Fields {
@@ -424,7 +425,7 @@ func (x *translator) functionURL(r *cfn.RawResource, url *model.Value) {
 		pid := r.ID + "UrlPublicPermissions"
 		pos := url.Get("AuthType").PosOr(url.Pos)
 		fnArn := getAtt(r.ID, "Arn", pos)
-		doc := cfn.PermissionDoc(pos, model.NewString("*", pos), model.NewString("lambda:InvokeFunctionUrl", pos), fnArn, nil, nil, nil, model.NewString("NONE", pos))
+		doc := aws.PermissionDoc(pos, model.NewString("*", pos), model.NewString("lambda:InvokeFunctionUrl", pos), fnArn, nil, nil, nil, model.NewString("NONE", pos))
 		x.st.ResourcePolicies = append(x.st.ResourcePolicies, &model.ResourcePolicy{ID: pid, Pos: pos, Kind: model.RPLambdaPermission,
 			Targets: []string{r.ID}, TargetValues: []*model.Value{fnArn}, Doc: cfn.PolicyDocument(pid, model.PolicyGenerated, doc)})
 		x.addGenerated(pid, "AWS::Lambda::Permission", r.ID, pos, nil)

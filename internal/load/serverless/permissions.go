@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -21,7 +22,7 @@ func (b *builder) permission(id, fnKey, principal string, pos model.Pos, sourceA
 	fnArn := model.NewSymbol("!GetAtt "+LogicalID(fnKey)+".Arn", pos, fnKey)
 	fnArn.Str = "${" + fnKey + ".Arn}"
 	pr := model.NewString(principal, pos)
-	doc := cfn.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, urlAuth)
+	doc := aws.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, urlAuth)
 	st := doc.Get("Statement").Items[0]
 	if principal != "*" && !strings.HasSuffix(principal, ".amazonaws.com") {
 		// Service principals outside amazonaws.com (alexa-appkit.amazon.com).

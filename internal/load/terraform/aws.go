@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -583,7 +583,7 @@ func (t *translator) lambdaPermission(in *instance) {
 		}
 		// The same synthesized statement as AWS::Lambda::Permission, so that
 		// SAM and Terraform twins give the same policy.
-		doc := cfn.PermissionDoc(pos, p.Get("principal"), p.Get("action"), resource, p.Get("source_arn"),
+		doc := aws.PermissionDoc(pos, p.Get("principal"), p.Get("action"), resource, p.Get("source_arn"),
 			p.Get("source_account"), p.Get("principal_org_id"), p.Get("function_url_auth_type"))
 		if sid := p.Get("statement_id"); sid.IsSet() {
 			stmt := doc.Get("Statement").Items[0]

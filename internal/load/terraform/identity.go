@@ -1,7 +1,7 @@
 package terraform
 
 import (
-	"github.com/nightlight-sec/nightlight/internal/load/cfn"
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -21,7 +21,7 @@ func (t *translator) userPool(in *instance) {
 		if !name.IsResolved() {
 			continue
 		}
-		n, custom := cfn.UserAttributeName(name.Str)
+		n, custom := aws.UserAttributeName(name.Str)
 		if dev, _ := a.Get("developer_only_attribute").AsBool(); dev {
 			n = "dev:" + n
 		}
