@@ -100,7 +100,7 @@ func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*gra
 	if doc.Graph != nil && len(doc.Graph.Nodes) > 0 {
 		return doc.Graph, doc, cfg, nil
 	}
-	g, err := graph.Build(ctx, doc.App, graph.Options{Config: cfg})
+	g, err := graph.Build(ctx, doc.App, graph.Options{Classify: cfg.Classify, Group: cfg.Group})
 	if err != nil {
 		return nil, nil, nil, &exitError{code: ExitError, err: err}
 	}

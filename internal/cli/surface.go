@@ -47,7 +47,7 @@ the flows it denies are listed after the table with their full path.`,
 			}
 			rows := graph.Surface(g)
 			control := graph.ControlPlane(g)
-			violations := graph.CheckFlows(g, cfg)
+			violations := graph.CheckFlows(g, cfg.FlowPolicy())
 			var buf bytes.Buffer
 			if f.format == "json" {
 				if rows == nil {

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -49,10 +48,6 @@ type Options struct {
 	// Group, when set, gives a function's owner group (for trust
 	// boundaries), overriding Function.Group when it returns non-empty.
 	Group func(stack *model.Stack, fn *model.Function) string
-	// Config, when set, supplies Classify and Group from the
-	// configuration file's classifications and groups (for those of the
-	// two that are nil).
-	Config *config.Config
 }
 
 // Permissions is what the graph needs from IAM analysis: the effective
@@ -101,14 +96,6 @@ type edgeAcc struct {
 func Build(ctx context.Context, app *model.App, opts Options) (*Graph, error) {
 	if opts.Permissions == nil {
 		opts.Permissions = IAMPermissions(nil)
-	}
-	if opts.Config != nil {
-		if opts.Classify == nil {
-			opts.Classify = opts.Config.Classify
-		}
-		if opts.Group == nil {
-			opts.Group = opts.Config.Group
-		}
 	}
 	b := &builder{ctx: ctx, opts: opts, nodes: map[NodeID]*Node{}, edges: map[edgeKey]*edgeAcc{}}
 	if app != nil {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nightlight-sec/nightlight/internal/config"
 	globpkg "github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -33,7 +32,7 @@ type Violation struct {
 // path as evidence: one violation per (rule, from, to), sorted by rule
 // position, then From, then To. Flows matched by an allow rule are left
 // out. A nil policy denies nothing.
-func CheckFlows(g *Graph, policy *config.Config) []Violation {
+func CheckFlows(g *Graph, policy *model.FlowPolicy) []Violation {
 	if policy == nil {
 		return nil
 	}
@@ -64,7 +63,7 @@ func CheckFlows(g *Graph, policy *config.Config) []Violation {
 					continue
 				}
 				ga, gb := ga, gb
-				out = append(out, fc.check(name, config.FlowReach, fc.group(ga), fc.group(gb), b.Pos, func(from, to *Node) string {
+				out = append(out, fc.check(name, model.FlowReach, fc.group(ga), fc.group(gb), b.Pos, func(from, to *Node) string {
 					return fmt.Sprintf("%s (group %s) reaches %s (group %s) across a trust boundary", describe(from), ga, describe(to), gb)
 				})...)
 			}
@@ -85,9 +84,9 @@ func CheckFlows(g *Graph, policy *config.Config) []Violation {
 
 func verb(kind string) string {
 	switch kind {
-	case config.FlowReach:
+	case model.FlowReach:
 		return "reaches"
-	case config.FlowWrite:
+	case model.FlowWrite:
 		return "can write to"
 	}
 	return "flows to"
@@ -110,7 +109,7 @@ func describe(n *Node) string {
 // flowChecker holds the graph's data-flow adjacency and the policy.
 type flowChecker struct {
 	g      *Graph
-	policy *config.Config
+	policy *model.FlowPolicy
 	ix     *Index
 	byID   map[NodeID]*Node
 	data   map[NodeID][]NodeID // data-flow successors, sorted
@@ -123,7 +122,7 @@ type allowRule struct {
 	from, to map[NodeID]bool
 }
 
-func newFlowChecker(g *Graph, policy *config.Config) *flowChecker {
+func newFlowChecker(g *Graph, policy *model.FlowPolicy) *flowChecker {
 	fc := &flowChecker{g: g, policy: policy, ix: g.index(), byID: map[NodeID]*Node{}, data: map[NodeID][]NodeID{}, writer: map[NodeID][]NodeID{}}
 	for _, n := range g.Nodes {
 		fc.byID[n.ID] = n
@@ -192,9 +191,9 @@ func (fc *flowChecker) check(rule, kind string, sources, targets []NodeID, pos m
 	for _, s := range sources {
 		var paths map[NodeID][]NodeID
 		switch kind {
-		case config.FlowReach:
+		case model.FlowReach:
 			paths = fc.reachPaths(s, tset)
-		case config.FlowWrite:
+		case model.FlowWrite:
 			paths = fc.writePaths(s, tset)
 		default:
 			paths = fc.dataPaths(s, tset)
@@ -214,7 +213,7 @@ func (fc *flowChecker) check(rule, kind string, sources, targets []NodeID, pos m
 // steps returns the edges along a path; a data step against an invokes
 // or assumes edge (a response, what a role reads) is that edge.
 func (fc *flowChecker) steps(kind string, path []NodeID) []*Edge {
-	if kind != config.FlowData {
+	if kind != model.FlowData {
 		if es := fc.ix.PathEdges(path); es != nil {
 			return es
 		}

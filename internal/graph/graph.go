@@ -5,7 +5,7 @@
 //
 //	Build(ctx, app, Options) (*Graph, error)   // nodes and edges, sorted
 //	Surface(g) []SurfaceRow                     // attack surface and blast radius
-//	CheckFlows(g, *config.Config) []Violation   // flow policy, with full paths
+//	CheckFlows(g, *model.FlowPolicy) []Violation // flow policy, with full paths
 //	g.Reachable(id), g.Reaching(id)             // what a node controls / what controls it
 //	g.ShortestPath(from, to), g.Paths(from, to, n), g.PathEdges(path)
 //	g.Index().Closure()                         // all-pairs reachability (bitsets)

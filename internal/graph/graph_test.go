@@ -255,11 +255,11 @@ func TestCheckFlows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := Build(context.Background(), loadApp(t, "shop.yaml"), Options{Config: cfg})
+	g, err := Build(context.Background(), loadApp(t, "shop.yaml"), Options{Classify: cfg.Classify, Group: cfg.Group})
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs := CheckFlows(g, cfg)
+	vs := CheckFlows(g, cfg.FlowPolicy())
 	type row struct {
 		Rule string
 		Path []string

@@ -207,7 +207,6 @@ var forbidden = map[string][]string{
 var known = map[[2]string]string{
 	{"internal/iam", "internal/load"}:       "Limits for the policy decoder (issue 19, item 1)",
 	{"internal/iam", "internal/load/yamlv"}: "policy documents decoded with the YAML decoder (issue 19, item 1)",
-	{"internal/graph", "internal/config"}:   "classification and boundaries read from the config (issue 19, item 1)",
 }
 
 // layerOf returns the layer of a module-relative package path, or nil.

@@ -41,7 +41,7 @@ Resources:
 func loadDoc(t *testing.T, cfg *config.Config) *result.Document {
 	t.Helper()
 	a := ruletest.LoadArchive(t, txtar.Parse([]byte(app)))
-	g, err := graph.Build(context.Background(), a, graph.Options{Permissions: graph.IAMPermissions(iam.NewAnalyzer()), Config: cfg})
+	g, err := graph.Build(context.Background(), a, graph.Options{Permissions: graph.IAMPermissions(iam.NewAnalyzer()), Classify: cfg.Classify, Group: cfg.Group})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 	if opts.Rules.IAM == nil {
 		opts.Rules.IAM = iam.NewAnalyzer()
 	}
-	g, err := buildGraph(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.Rules.IAM), Config: opts.Rules.Config})
+	g, err := buildGraph(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.Rules.IAM), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group})
 	switch {
 	case err == nil:
 		doc.Graph = g

@@ -90,7 +90,7 @@ func Run(t *testing.T, dir string, r *rule.Rule) {
 					}
 				}
 			}
-			g, err := graph.Build(context.Background(), app, graph.Options{Permissions: graph.IAMPermissions(an), Config: cfg})
+			g, err := graph.Build(context.Background(), app, graph.Options{Permissions: graph.IAMPermissions(an), Classify: cfg.Classify, Group: cfg.Group})
 			if err != nil {
 				t.Fatalf("graph: %v", err)
 			}

@@ -45,7 +45,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 	if p.Config == nil || p.Graph == nil {
 		return nil
 	}
-	for _, v := range graph.CheckFlows(p.Graph, p.Config) {
+	for _, v := range graph.CheckFlows(p.Graph, p.Config.FlowPolicy()) {
 		st := p.App.Stack(stackOf(v.Path))
 		if st == nil {
 			continue
