@@ -58,6 +58,9 @@ type Input struct {
 	// Error is "file:line:col: message" when the input failed to load or
 	// loaded with errors, "" when it loaded cleanly.
 	Error string
+	// Code is true for a handler source file (read by internal/code),
+	// false for a declaration (template, Terraform module, …).
+	Code bool
 }
 
 // unit is a loadable unit with its display path and format.
@@ -168,7 +171,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Inpu
 	// Handler code: found from the declarations, read through the same
 	// root sandbox; each source file read is an input of its own.
 	for _, in := range code.Analyze(ctx, app, func(st *model.Stack) *load.Root { return stackRoot[st] }, code.Options{Logger: opts.Logger, Workers: opts.Workers}) {
-		inputs = append(inputs, Input{Path: in.Path, Format: in.Format, Error: in.Error})
+		inputs = append(inputs, Input{Path: in.Path, Format: in.Format, Error: in.Error, Code: true})
 	}
 	// Dependency manifests the functions deploy are inputs too.
 	for _, in := range da.Inputs() {
