@@ -369,10 +369,7 @@ func (r *Root) ReadFile(rel string) ([]byte, error) {
 	}
 	f, err := r.root.Open(filepath.FromSlash(p))
 	if err != nil {
-		if strings.Contains(err.Error(), "escapes from parent") || strings.Contains(err.Error(), "path escapes") {
-			return nil, fmt.Errorf("%s: %w", rel, ErrOutsideRoot)
-		}
-		return nil, fmt.Errorf("read %s: %w", rel, err)
+		return nil, openError(rel, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
@@ -408,7 +405,7 @@ func (r *Root) Head(rel string, n int) ([]byte, error) {
 	}
 	f, err := r.root.Open(filepath.FromSlash(p))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
+		return nil, openError(rel, err)
 	}
 	defer f.Close()
 	buf := make([]byte, n)
@@ -430,7 +427,26 @@ func (r *Root) ReadDir(rel string) ([]fs.DirEntry, error) {
 	}
 	entries, err := fs.ReadDir(r.root.FS(), p)
 	if err != nil {
+		if escapes(err) {
+			return nil, fmt.Errorf("%s: %w", rel, ErrOutsideRoot)
+		}
 		return nil, fmt.Errorf("read directory %s: %w", rel, err)
 	}
 	return entries, nil
+}
+
+// openError wraps an error of opening rel through the root: ErrOutsideRoot
+// when the path escapes it (a symbolic link pointing outside), else the
+// error itself.
+func openError(rel string, err error) error {
+	if escapes(err) {
+		return fmt.Errorf("%s: %w", rel, ErrOutsideRoot)
+	}
+	return fmt.Errorf("read %s: %w", rel, err)
+}
+
+// escapes reports whether err is os.Root refusing a path that leaves the
+// root. os.Root has no exported error value for it; its message says so.
+func escapes(err error) bool {
+	return strings.Contains(err.Error(), "escapes from parent") || strings.Contains(err.Error(), "path escapes")
 }
