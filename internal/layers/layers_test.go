@@ -172,7 +172,7 @@ var layerTable = []Layer{
 	{Name: "graph", Rank: 7, Prefixes: []string{"internal/graph"}},
 	{Name: "rule", Rank: 8, Prefixes: []string{"internal/rule"}, SameLayer: true},
 	{Name: "result", Rank: 9, Prefixes: []string{"internal/result"}},
-	{Name: "rules", Rank: 10, Prefixes: []string{"internal/rules"}, SameLayer: true},
+	{Name: "rules", Rank: 10, Prefixes: []string{"internal/rules", "internal/custom"}, SameLayer: true},
 	// CloudTrail monitoring sits beside the rules: it reads the model and
 	// the graph, and neither imports the other.
 	{Name: "monitor", Rank: 10, Prefixes: []string{"internal/monitor"}, SameLayer: true},
