@@ -23,7 +23,7 @@ var flowKeywords = []string{"internet", "anonymous", "api-key", "authenticated",
 // a warning instead: the same configuration may serve several
 // applications.
 func checkFlowPolicy(env *Env, cfg *config.Config, app *model.App, g *graph.Graph, quiet bool) error {
-	empty := graph.EmptySelectors(g, cfg)
+	empty := graph.EmptySelectors(g, cfg.FlowPolicy())
 	if len(empty) == 0 {
 		return nil
 	}

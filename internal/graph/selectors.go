@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -21,13 +20,13 @@ type EmptySelector struct {
 // boundaries that select no node of g, in the order the configuration
 // writes them. A rule with such a name checks nothing. A nil policy has
 // none.
-func EmptySelectors(g *Graph, policy *config.Config) []EmptySelector {
+func EmptySelectors(g *Graph, policy *model.FlowPolicy) []EmptySelector {
 	if policy == nil || g == nil {
 		return nil
 	}
 	fc := newFlowChecker(g, policy)
 	var out []EmptySelector
-	rules := func(what string, rs []config.FlowRule) {
+	rules := func(what string, rs []model.FlowRule) {
 		for _, r := range rs {
 			if len(fc.sel(r.From)) == 0 {
 				out = append(out, EmptySelector{Pos: r.Pos, Field: what + " from", Name: r.From})

@@ -121,6 +121,8 @@ func TestOf(t *testing.T) {
 		"internal/iam/catalog/gen":    "tools",
 		"internal/iam":                "analysis",
 		"internal/code":               "loaders",
+		"internal/deps/depstest":      "loaders",
+		"internal/suggest":            "base",
 		"internal/monitor/duckstore":  "monitor",
 		"cmd/nightlight":              "main",
 		"internal/rulesnot/x":         "",
@@ -150,7 +152,7 @@ type Layer struct {
 
 // layerTable lists the layers from the bottom up.
 var layerTable = []Layer{
-	{Name: "base", Rank: 0, Prefixes: []string{"internal/glob", "internal/conc"}},
+	{Name: "base", Rank: 0, Prefixes: []string{"internal/glob", "internal/conc", "internal/suggest"}},
 	{Name: "model", Rank: 1, Prefixes: []string{"internal/model"}},
 	// Knowledge about the cloud that any layer may consult: the IAM action
 	// catalog, AWS managed policies, secret patterns.
@@ -164,7 +166,7 @@ var layerTable = []Layer{
 	// CloudFormation: those two may import cfn (see forbidden for the
 	// others).
 	{Name: "loaders", Rank: 4, Prefixes: []string{"internal/load/cfn", "internal/load/sam", "internal/load/serverless",
-		"internal/load/terraform", "internal/load/azure", "internal/load/firebase", "internal/load/openwhisk", "internal/code"}, SameLayer: true},
+		"internal/load/terraform", "internal/load/azure", "internal/load/firebase", "internal/load/openwhisk", "internal/code", "internal/deps"}, SameLayer: true},
 	{Name: "discover", Rank: 5, Prefixes: []string{"internal/load/discover"}},
 	// Relations over the model: IAM evaluation, cost, the user's
 	// configuration (classification, flow policy).
@@ -195,6 +197,7 @@ var forbidden = map[string][]string{
 	"internal/load/openwhisk": {"internal/load/cfn", "internal/load/sam", "internal/load/serverless", "internal/load/terraform"},
 	"internal/load/cfn":       {"internal/load/sam", "internal/load/serverless", "internal/load/terraform", "internal/load/azure"},
 	"internal/code":           {"internal/load/cfn", "internal/load/sam", "internal/load/serverless", "internal/load/terraform"},
+	"internal/deps":           {"internal/load/cfn", "internal/load/sam", "internal/load/serverless", "internal/load/terraform", "internal/code"},
 	// The IAM engine evaluates policies; it does not load files.
 	"internal/iam": {"internal/load"},
 	// The graph takes classification and flow policy as data.

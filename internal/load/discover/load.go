@@ -58,8 +58,9 @@ type Input struct {
 	// Error is "file:line:col: message" when the input failed to load or
 	// loaded with errors, "" when it loaded cleanly.
 	Error string
-	// Code is true for a handler source file (read by internal/code),
-	// false for a declaration (template, Terraform module, …).
+	// Code is true for a handler source file (read by internal/code) or
+	// a dependency manifest (read by internal/deps), false for a
+	// declaration (template, Terraform module, …).
 	Code bool
 }
 
@@ -175,7 +176,7 @@ func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Inpu
 	}
 	// Dependency manifests the functions deploy are inputs too.
 	for _, in := range da.Inputs() {
-		ri := Input{Path: in.Path, Format: in.Format}
+		ri := Input{Path: in.Path, Format: in.Format, Code: true}
 		if in.Err != nil {
 			ri.Error = in.Err.Error()
 		}

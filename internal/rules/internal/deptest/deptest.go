@@ -23,11 +23,13 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/deps/depstest"
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/load/discover"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rule/ruletest"
 	"github.com/nightlight-sec/nightlight/internal/rules"
-	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // Run checks r over every testdata/*.txtar app below dir. It requires at
@@ -70,8 +72,9 @@ func Run(t *testing.T, dir string, r *rule.Rule) {
 	}
 }
 
-// Scan writes the archive to a temporary directory and scans it with rule
-// r only, against the database in db (none when the archive holds `nodb`).
+// Scan writes the archive to a temporary directory and scans it as a scan
+// does (production discovery and loading, the dependency analysis, the
+// graph, rules.Analyze) with rule r only, against the database in db (none when the archive holds `nodb`).
 // Finding and input paths are made relative to the archive.
 func Scan(t *testing.T, ar *txtar.Archive, db string, r *rule.Rule) *result.Document {
 	t.Helper()
@@ -91,11 +94,20 @@ func Scan(t *testing.T, ar *txtar.Archive, db string, r *rule.Rule) *result.Docu
 			t.Fatal(err)
 		}
 	}
-	doc, err := scan.Run(context.Background(), scan.Options{
-		Paths: []string{tmp}, Loaders: scan.DefaultLoaders(), VulnDB: vdb,
-		Rules: rules.Options{Rules: []*rule.Rule{r}, Now: ruletest.Now()},
-	})
+	ctx := context.Background()
+	app, inputs, err := discover.Load(ctx, []string{tmp}, discover.Options{VulnDB: vdb})
 	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &result.Document{App: app, Findings: []rule.Finding{}}
+	for _, in := range inputs {
+		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
+	}
+	an := iam.NewAnalyzer()
+	if doc.Graph, err = graph.Build(ctx, app, graph.Options{Permissions: graph.IAMPermissions(an)}); err != nil {
+		t.Fatalf("graph: %v", err)
+	}
+	if _, err := rules.Analyze(ctx, doc, rules.Options{Rules: []*rule.Rule{r}, IAM: an, Now: ruletest.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	prefix := filepath.ToSlash(tmp) + "/"
