@@ -7,10 +7,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nightlight-sec/nightlight/internal/decode"
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
 	"github.com/nightlight-sec/nightlight/internal/iam/managed"
-	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -376,7 +376,7 @@ func (a *Analyzer) ResolvePolicy(d *model.PolicyDoc) (*Policy, error) {
 		return ParseDoc(d)
 	}
 	if mp, ok := a.Managed.Lookup(d.Name); ok {
-		doc, err := yamlv.Decode(mp.File, mp.Document, load.Limits{})
+		doc, err := yamlv.Decode(mp.File, mp.Document, decode.Limits{})
 		if err != nil {
 			return &Policy{Unknown: true, Name: d.Name, Pos: d.Pos, Source: d.Source}, fmt.Errorf("managed policy %s: %w", mp.Name, err)
 		}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
+	"github.com/nightlight-sec/nightlight/internal/decode"
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -18,7 +18,7 @@ import (
 // to X.
 func value(t testing.TB, file, src string) *model.Value {
 	t.Helper()
-	d, err := yamlv.Decode(file, []byte(src), load.Limits{})
+	d, err := yamlv.Decode(file, []byte(src), decode.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}

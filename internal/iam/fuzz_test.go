@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/decode"
 )
 
 // FuzzParse parses arbitrary documents: it must never panic, must return a
@@ -33,7 +33,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for _, e := range unjoin(err) {
 			var pe *Error
-			var le *load.Error
+			var le *decode.Error
 			if !errors.As(e, &pe) && !errors.As(e, &le) {
 				t.Fatalf("error without position: %v", e)
 			}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
+	"github.com/nightlight-sec/nightlight/internal/decode"
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -209,12 +209,12 @@ func parse(name string, doc *model.Value, allowString bool) (*Policy, error) {
 			pol.UnknownWhy = "policy document nightlight cannot read"
 			return pol, &Error{Pos: doc.Pos, Msg: "policy document is a string that is not a JSON object"}
 		}
-		d, err := yamlv.Decode(doc.Pos.File, []byte(doc.Str), load.Limits{})
+		d, err := yamlv.Decode(doc.Pos.File, []byte(doc.Str), decode.Limits{})
 		if err != nil || d.Root == nil {
 			pol.Unknown = true
 			pol.UnknownWhy = "policy document nightlight cannot read"
 			msg := "empty document"
-			var le *load.Error
+			var le *decode.Error
 			switch {
 			case errors.As(err, &le):
 				msg = le.Msg // its position is inside the string, not in the file
@@ -283,7 +283,7 @@ func ParseDoc(d *model.PolicyDoc) (*Policy, error) {
 
 // ParseJSON parses a policy from JSON (or YAML) bytes read from file.
 func ParseJSON(file string, data []byte) (*Policy, error) {
-	doc, err := yamlv.Decode(file, data, load.Limits{})
+	doc, err := yamlv.Decode(file, data, decode.Limits{})
 	if err != nil {
 		return nil, fmt.Errorf("parse policy %s: %w", file, err)
 	}

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/nightlight-sec/nightlight/internal/decode"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -176,75 +177,32 @@ func (c *Cache) Do(key string, build func() any) any {
 	return ce.v
 }
 
-// Limits bound the work a hostile input can cause. The zero value of a
-// field means "use the default".
-type Limits struct {
-	// MaxFileBytes is the largest input file read.
-	MaxFileBytes int64
-	// MaxDepth is the deepest nesting of maps and lists accepted.
-	MaxDepth int
-	// MaxNodes is the most value nodes one file may expand to, counting
-	// each YAML alias expansion.
-	MaxNodes int
-	// MaxResources is the most resources one stack may declare (after
-	// count/for_each expansion).
-	MaxResources int
-	// MaxResolveSteps bounds variable/intrinsic resolution work per file.
-	MaxResolveSteps int
-}
+// Limits bound the work a hostile input can cause (see decode.Limits,
+// which the YAML and JSON decoders share with the loaders and the IAM
+// policy parser).
+type Limits = decode.Limits
 
 // Default limits.
 const (
-	DefaultMaxFileBytes    = 20 << 20
-	DefaultMaxDepth        = 256
-	DefaultMaxNodes        = 2_000_000
-	DefaultMaxResources    = 20_000
-	DefaultMaxResolveSteps = 1_000_000
+	DefaultMaxFileBytes    = decode.DefaultMaxFileBytes
+	DefaultMaxDepth        = decode.DefaultMaxDepth
+	DefaultMaxNodes        = decode.DefaultMaxNodes
+	DefaultMaxResources    = decode.DefaultMaxResources
+	DefaultMaxResolveSteps = decode.DefaultMaxResolveSteps
 )
 
-// WithDefaults returns l with every zero field set to its default.
-func (l Limits) WithDefaults() Limits {
-	if l.MaxFileBytes <= 0 {
-		l.MaxFileBytes = DefaultMaxFileBytes
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = DefaultMaxDepth
-	}
-	if l.MaxNodes <= 0 {
-		l.MaxNodes = DefaultMaxNodes
-	}
-	if l.MaxResources <= 0 {
-		l.MaxResources = DefaultMaxResources
-	}
-	if l.MaxResolveSteps <= 0 {
-		l.MaxResolveSteps = DefaultMaxResolveSteps
-	}
-	return l
-}
-
-// Error is a problem with the input at a position. Its text is
-// "file:line:col: message", the form editors and CI annotate.
-type Error struct {
-	Pos model.Pos
-	Msg string
-}
-
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// Error is a problem with the input at a position (see decode.Error). Its
+// text is "file:line:col: message", the form editors and CI annotate.
+type Error = decode.Error
 
 // Errorf returns an *Error at pos.
 func Errorf(pos model.Pos, format string, args ...any) error {
-	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	return decode.Errorf(pos, format, args...)
 }
 
 // PosOf returns the position carried by err when it is (or wraps) an
 // *Error, and the zero Pos otherwise.
-func PosOf(err error) model.Pos {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Pos
-	}
-	return model.Pos{}
-}
+func PosOf(err error) model.Pos { return decode.PosOf(err) }
 
 // ErrOutsideRoot is returned when an input asks for a file outside the
 // scanned root.

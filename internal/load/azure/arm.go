@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/decode/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 )
 
 const corpusDir = "../../../../shared/corpus"

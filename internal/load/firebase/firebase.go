@@ -28,8 +28,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/decode/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 

@@ -5,8 +5,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/nightlight-sec/nightlight/internal/decode/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/jsonv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 

@@ -22,9 +22,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/detect"
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/load"
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 

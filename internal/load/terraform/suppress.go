@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
-	"github.com/nightlight-sec/nightlight/internal/load/yamlv"
+	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 

@@ -19,7 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/decode"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -37,18 +37,18 @@ type Document struct {
 // file. A UTF-8 byte-order mark is skipped and CRLF line ends are accepted.
 // Only the first YAML document of a multi-document stream is returned; the
 // others raise a warning.
-func Decode(file string, data []byte, limits load.Limits) (*Document, error) {
+func Decode(file string, data []byte, limits decode.Limits) (*Document, error) {
 	limits = limits.WithDefaults()
 	if int64(len(data)) > limits.MaxFileBytes {
-		return nil, load.Errorf(model.Pos{File: file}, "file is %d bytes, over the %d-byte limit", len(data), limits.MaxFileBytes)
+		return nil, decode.Errorf(model.Pos{File: file}, "file is %d bytes, over the %d-byte limit", len(data), limits.MaxFileBytes)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, load.Errorf(model.Pos{File: file, Line: lineOf(data, bytes.IndexByte(data, 0))}, "binary data (NUL byte): not a YAML or JSON document")
+		return nil, decode.Errorf(model.Pos{File: file, Line: lineOf(data, bytes.IndexByte(data, 0))}, "binary data (NUL byte): not a YAML or JSON document")
 	}
 	if !utf8.Valid(data) {
 		off := firstInvalidUTF8(data)
-		return nil, load.Errorf(model.Pos{File: file, Line: lineOf(data, off)}, "invalid UTF-8")
+		return nil, decode.Errorf(model.Pos{File: file, Line: lineOf(data, off)}, "invalid UTF-8")
 	}
 	if err := checkDepth(file, data, limits.MaxDepth); err != nil {
 		return nil, err
@@ -89,7 +89,7 @@ func Decode(file string, data []byte, limits load.Limits) (*Document, error) {
 }
 
 // yamlError turns a yaml.v3 error ("yaml: line 18: mapping values are not
-// allowed in this context") into a positioned load error.
+// allowed in this context") into a positioned decode error.
 func yamlError(file string, err error) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
@@ -109,12 +109,12 @@ func yamlError(file string, err error) error {
 			msg = rest[i+2:]
 		}
 	}
-	return &load.Error{Pos: model.Pos{File: file, Line: line}, Msg: "invalid YAML: " + msg}
+	return &decode.Error{Pos: model.Pos{File: file, Line: line}, Msg: "invalid YAML: " + msg}
 }
 
 type converter struct {
 	file         string
-	limits       load.Limits
+	limits       decode.Limits
 	nodes        int
 	aliasNodes   int                 // values created by expanding aliases
 	inAlias      int                 // depth of alias expansion in progress
@@ -142,25 +142,25 @@ var shortTags = map[string]string{
 
 func (c *converter) convert(n *yaml.Node, depth int) (*model.Value, error) {
 	if depth > c.limits.MaxDepth {
-		return nil, load.Errorf(c.pos(n), "nesting deeper than %d levels", c.limits.MaxDepth)
+		return nil, decode.Errorf(c.pos(n), "nesting deeper than %d levels", c.limits.MaxDepth)
 	}
 	c.nodes++
 	if c.nodes > c.limits.MaxNodes {
-		return nil, load.Errorf(c.pos(n), "document expands to more than %d values (YAML alias bomb?)", c.limits.MaxNodes)
+		return nil, decode.Errorf(c.pos(n), "document expands to more than %d values (YAML alias bomb?)", c.limits.MaxNodes)
 	}
 	if c.inAlias > 0 {
 		c.aliasNodes++
 		if c.aliasNodes > c.limits.MaxNodes/20 {
-			return nil, load.Errorf(c.pos(n), "YAML aliases expand to more than %d values (alias bomb?)", c.limits.MaxNodes/20)
+			return nil, decode.Errorf(c.pos(n), "YAML aliases expand to more than %d values (alias bomb?)", c.limits.MaxNodes/20)
 		}
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return nil, load.Errorf(c.pos(n), "alias to an unknown anchor")
+			return nil, decode.Errorf(c.pos(n), "alias to an unknown anchor")
 		}
 		if c.active[n.Alias] {
-			return nil, load.Errorf(c.pos(n), "alias *%s refers to a value that contains it (cycle)", n.Value)
+			return nil, decode.Errorf(c.pos(n), "alias *%s refers to a value that contains it (cycle)", n.Value)
 		}
 		c.active[n.Alias] = true
 		c.inAlias++
@@ -182,7 +182,7 @@ func (c *converter) convert(n *yaml.Node, depth int) (*model.Value, error) {
 		return c.intrinsic(n, long, depth)
 	}
 	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
-		return nil, load.Errorf(c.pos(n), "unknown YAML tag %s (not a CloudFormation intrinsic function)", n.Tag)
+		return nil, decode.Errorf(c.pos(n), "unknown YAML tag %s (not a CloudFormation intrinsic function)", n.Tag)
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
@@ -201,7 +201,7 @@ func (c *converter) convert(n *yaml.Node, depth int) (*model.Value, error) {
 	case yaml.MappingNode:
 		return c.mapping(n, depth)
 	}
-	return nil, load.Errorf(c.pos(n), "unsupported YAML node")
+	return nil, decode.Errorf(c.pos(n), "unsupported YAML node")
 }
 
 func (c *converter) scalar(n *yaml.Node) *model.Value {
@@ -219,7 +219,7 @@ func (c *converter) scalar(n *yaml.Node) *model.Value {
 
 func (c *converter) mapping(n *yaml.Node, depth int) (*model.Value, error) {
 	if len(n.Content)%2 != 0 {
-		return nil, load.Errorf(c.pos(n), "malformed mapping")
+		return nil, decode.Errorf(c.pos(n), "malformed mapping")
 	}
 	fields := make([]model.Field, 0, len(n.Content)/2)
 	var merged []model.Field
@@ -234,7 +234,7 @@ func (c *converter) mapping(n *yaml.Node, depth int) (*model.Value, error) {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			return nil, load.Errorf(c.pos(k), "mapping key must be a scalar")
+			return nil, decode.Errorf(c.pos(k), "mapping key must be a scalar")
 		}
 		c.comment(k, val)
 		v, err := c.convert(val, depth+1)
@@ -275,7 +275,7 @@ func (c *converter) merge(n *yaml.Node, depth int) ([]model.Field, error) {
 			return nil, err
 		}
 		if v.Kind != model.Map {
-			return nil, load.Errorf(c.pos(s), "merge key << needs a mapping or a list of mappings")
+			return nil, decode.Errorf(c.pos(s), "merge key << needs a mapping or a list of mappings")
 		}
 		out = append(out, v.Fields...)
 	}
@@ -290,7 +290,7 @@ func (c *converter) intrinsic(n *yaml.Node, long string, depth int) (*model.Valu
 	case long == "Fn::GetAtt" && n.Kind == yaml.ScalarNode:
 		res, attr, ok := strings.Cut(n.Value, ".")
 		if !ok {
-			return nil, load.Errorf(p, "!GetAtt %q: want Resource.Attribute", n.Value)
+			return nil, decode.Errorf(p, "!GetAtt %q: want Resource.Attribute", n.Value)
 		}
 		arg = model.NewList([]*model.Value{model.NewString(res, p), model.NewString(attr, p)}, p)
 	case n.Kind == yaml.ScalarNode:
@@ -410,7 +410,7 @@ func checkDepth(file string, data []byte, max int) error {
 		case b == '[' || b == '{':
 			depth++
 			if depth > max {
-				return load.Errorf(model.Pos{File: file, Line: line}, "nesting deeper than %d levels", max)
+				return decode.Errorf(model.Pos{File: file, Line: line}, "nesting deeper than %d levels", max)
 			}
 		case b == ']' || b == '}':
 			if depth > 0 {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/decode"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -27,7 +27,7 @@ func TestDecode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v, err := Decode("f.json", []byte(tc.in), load.Limits{})
+			v, err := Decode("f.json", []byte(tc.in), decode.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +40,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestPositions(t *testing.T) {
-	v, err := Decode("f.json", []byte("{\n\t\"bindings\": [\n\t\t{\"authLevel\": \"anonymous\"}\n\t]\n}"), load.Limits{})
+	v, err := Decode("f.json", []byte("{\n\t\"bindings\": [\n\t\t{\"authLevel\": \"anonymous\"}\n\t]\n}"), decode.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +65,11 @@ func TestErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Decode("f.json", []byte(tc.in), load.Limits{})
+			_, err := Decode("f.json", []byte(tc.in), decode.Limits{})
 			if err == nil {
 				t.Fatal("no error")
 			}
-			var le *load.Error
+			var le *decode.Error
 			if !errors.As(err, &le) {
 				t.Fatalf("error %v is not positioned", err)
 			}
@@ -81,7 +81,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestEmpty(t *testing.T) {
-	v, err := Decode("f.json", []byte(" // nothing\n"), load.Limits{})
+	v, err := Decode("f.json", []byte(" // nothing\n"), decode.Limits{})
 	if v != nil || err != nil {
 		t.Fatalf("got %v, %v", v, err)
 	}
@@ -92,9 +92,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := Decode("f.json", data, load.Limits{MaxDepth: 64, MaxNodes: 10000})
+		v, err := Decode("f.json", data, decode.Limits{MaxDepth: 64, MaxNodes: 10000})
 		if err != nil {
-			if load.PosOf(err).Line == 0 {
+			if decode.PosOf(err).Line == 0 {
 				t.Fatalf("error without a line: %v", err)
 			}
 			return

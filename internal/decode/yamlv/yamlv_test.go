@@ -7,7 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/decode"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -38,7 +38,7 @@ func TestDecode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := Decode("t.yaml", []byte(tc.in), load.Limits{})
+			doc, err := Decode("t.yaml", []byte(tc.in), decode.Limits{})
 			if err != nil {
 				if tc.name == "duplicate key last wins" && strings.Contains(err.Error(), "already defined") {
 					t.Skip("yaml.v3 rejects duplicate keys")
@@ -54,7 +54,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestDecodePositions(t *testing.T) {
-	doc, err := Decode("p.yaml", []byte("Resources:\n  Q:\n    Type: !Ref X\n"), load.Limits{})
+	doc, err := Decode("p.yaml", []byte("Resources:\n  Q:\n    Type: !Ref X\n"), decode.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	tests := []struct {
 		name, in, want string
-		limits         load.Limits
+		limits         decode.Limits
 	}{
 		{name: "syntax", in: "a: b: c", want: "t.yaml:1: invalid YAML: mapping values are not allowed"},
 		{name: "unknown tag", in: "a: !Frob x", want: "t.yaml:1:4: unknown YAML tag !Frob"},
@@ -86,7 +86,7 @@ func TestDecodeErrors(t *testing.T) {
 		{name: "alias bomb", in: bomb, want: "alias bomb"},
 		{name: "binary", in: "a: \x00\x01", want: "binary data"},
 		{name: "invalid utf8", in: "a: \xff\xfe", want: "invalid UTF-8"},
-		{name: "too big", in: "a: 1234567890", want: "over the 5-byte limit", limits: load.Limits{MaxFileBytes: 5}},
+		{name: "too big", in: "a: 1234567890", want: "over the 5-byte limit", limits: decode.Limits{MaxFileBytes: 5}},
 		{name: "getatt without dot", in: "a: !GetAtt Foo", want: "want Resource.Attribute"},
 		{name: "merge non-map", in: "a:\n  <<: [1]\n", want: "merge key << needs a mapping"},
 	}
@@ -99,7 +99,7 @@ func TestDecodeErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %q, want it to contain %q", err, tc.want)
 			}
-			if !load.PosOf(err).IsValid() {
+			if !decode.PosOf(err).IsValid() {
 				t.Errorf("error %q has no position", err)
 			}
 		})
@@ -116,7 +116,7 @@ func deepBlock(n int) string {
 
 func TestSuppressions(t *testing.T) {
 	src := "Resources:\n  Bucket: # nightlight:ignore NL4001,NL4002 public website\n    Type: AWS::S3::Bucket\n  # nightlight:ignore\n  Other:\n    Type: AWS::SQS::Queue\n"
-	doc, err := Decode("s.yaml", []byte(src), load.Limits{})
+	doc, err := Decode("s.yaml", []byte(src), decode.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,9 +134,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		doc, err := Decode("f.yaml", data, load.Limits{MaxNodes: 100_000})
+		doc, err := Decode("f.yaml", data, decode.Limits{MaxNodes: 100_000})
 		if err != nil {
-			if !load.PosOf(err).IsValid() {
+			if !decode.PosOf(err).IsValid() {
 				t.Fatalf("error without position: %v", err)
 			}
 			return

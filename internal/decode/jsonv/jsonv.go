@@ -6,8 +6,8 @@
 // It accepts what those tools accept and YAML does not: tab indentation,
 // `//` and `/* */` comments (ARM templates, VS Code-style settings) and a
 // trailing comma before `}` or `]`. Strings are kept as written; numbers
-// keep their text. Depth and value count are bounded by load.Limits, and
-// every error is a *load.Error naming file, line and column.
+// keep their text. Depth and value count are bounded by decode.Limits, and
+// every error is a *decode.Error naming file, line and column.
 package jsonv
 
 import (
@@ -17,17 +17,17 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/decode"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
 // Decode parses data as one JSON document from file. A UTF-8 byte-order
 // mark is skipped. An empty document (only whitespace and comments) gives
 // a nil value and no error.
-func Decode(file string, data []byte, limits load.Limits) (*model.Value, error) {
+func Decode(file string, data []byte, limits decode.Limits) (*model.Value, error) {
 	limits = limits.WithDefaults()
 	if int64(len(data)) > limits.MaxFileBytes {
-		return nil, load.Errorf(model.Pos{File: file}, "file is %d bytes, over the %d-byte limit", len(data), limits.MaxFileBytes)
+		return nil, decode.Errorf(model.Pos{File: file}, "file is %d bytes, over the %d-byte limit", len(data), limits.MaxFileBytes)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	d := &decoder{file: file, data: data, line: 1, col: 1, limits: limits}
@@ -56,13 +56,13 @@ type decoder struct {
 	off       int
 	line, col int
 	nodes     int
-	limits    load.Limits
+	limits    decode.Limits
 }
 
 func (d *decoder) pos() model.Pos { return model.Pos{File: d.file, Line: d.line, Col: d.col} }
 
 func (d *decoder) errorf(format string, args ...any) error {
-	return load.Errorf(d.pos(), "invalid JSON: "+format, args...)
+	return decode.Errorf(d.pos(), "invalid JSON: "+format, args...)
 }
 
 // advance moves past n bytes, keeping line and column.
@@ -103,7 +103,7 @@ func (d *decoder) skip() error {
 			start := d.pos()
 			end := bytes.Index(d.data[d.off+2:], []byte("*/"))
 			if end < 0 {
-				return load.Errorf(start, "invalid JSON: comment is not closed")
+				return decode.Errorf(start, "invalid JSON: comment is not closed")
 			}
 			d.advance(end + 4)
 		default:
@@ -143,7 +143,7 @@ func (d *decoder) value(depth int) (*model.Value, error) {
 		}
 		text := string(d.data[start:d.off])
 		if _, err := strconv.ParseFloat(text, 64); err != nil {
-			return nil, load.Errorf(p, "invalid JSON: bad number %q", text)
+			return nil, decode.Errorf(p, "invalid JSON: bad number %q", text)
 		}
 		return model.NewNumber(text, p), nil
 	default:
@@ -249,7 +249,7 @@ func (d *decoder) str() (string, error) {
 	var b strings.Builder
 	for {
 		if d.off >= len(d.data) {
-			return "", load.Errorf(start, "invalid JSON: string is not closed")
+			return "", decode.Errorf(start, "invalid JSON: string is not closed")
 		}
 		c := d.data[d.off]
 		switch {
@@ -260,7 +260,7 @@ func (d *decoder) str() (string, error) {
 			return "", d.errorf("line break inside a string")
 		case c == '\\':
 			if d.off+1 >= len(d.data) {
-				return "", load.Errorf(start, "invalid JSON: string is not closed")
+				return "", decode.Errorf(start, "invalid JSON: string is not closed")
 			}
 			e := d.data[d.off+1]
 			switch e {
