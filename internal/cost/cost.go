@@ -30,6 +30,7 @@ type Prices struct {
 	RESTRequest      float64
 	HTTPRequest      float64
 	WebSocketMessage float64
+	GraphQLOperation float64 // an AppSync query or mutation
 	SQSRequest       float64
 	SNSPublish       float64
 	DynamoDBWrite    float64 // on-demand write request unit
@@ -48,6 +49,7 @@ func DefaultPrices() Prices {
 		RESTRequest:       3.50 / 1e6,
 		HTTPRequest:       1.00 / 1e6,
 		WebSocketMessage:  1.00 / 1e6,
+		GraphQLOperation:  4.00 / 1e6,
 		SQSRequest:        0.40 / 1e6,
 		SNSPublish:        0.50 / 1e6,
 		DynamoDBWrite:     0.625 / 1e6,
@@ -63,6 +65,9 @@ const (
 	// AccountRPS is API Gateway's default account-level throttle per
 	// region (requests per second).
 	AccountRPS = 10000
+	// AppSyncRPS is AppSync's default rate of request tokens per account
+	// and region; a simple query or mutation takes one token.
+	AppSyncRPS = 2000
 	// AccountConcurrency is Lambda's default concurrent executions per
 	// region.
 	AccountConcurrency = 1000
@@ -158,8 +163,13 @@ func (m *Model) EntryPoint(ctx context.Context, ep *model.EntryPoint) *Estimate 
 	api := m.Stack.API(ep.API)
 	rps, limit := float64(AccountRPS), "account default throttle"
 	bounded := false
-	if ep.Kind == model.EntryFunctionURL {
+	switch {
+	case ep.Kind == model.EntryFunctionURL:
 		rps, limit = math.Inf(1), noThrottle
+	case api != nil && api.Kind == model.APIGraphQL:
+		// AppSync has no API Gateway throttle: its own request-token
+		// quota bounds the rate.
+		rps, limit = float64(AppSyncRPS), "AppSync default request-token rate"
 	}
 	for _, t := range []struct {
 		th   *model.Throttle
@@ -193,6 +203,8 @@ func (m *Model) EntryPoint(ctx context.Context, ep *model.EntryPoint) *Estimate 
 			apiPrice, apiWhat = m.Prices.HTTPRequest, "HTTP API requests"
 		case model.APIWebSocket:
 			apiPrice, apiWhat = m.Prices.WebSocketMessage, "WebSocket messages"
+		case model.APIGraphQL:
+			apiPrice, apiWhat = m.Prices.GraphQLOperation, "AppSync operations"
 		}
 	}
 	fn := m.Stack.Function(ep.Function)

@@ -43,6 +43,8 @@ func (t *Template) Translate() {
 			t.httpAPI(r)
 		case "AWS::Cognito::IdentityPool":
 			t.identityPool(r)
+		case "AWS::AppSync::GraphQLApi":
+			t.graphQLAPI(r)
 		default:
 			if kind, ok := storeKinds[r.Type]; ok {
 				t.store(r, kind)
@@ -115,7 +117,7 @@ func (t *Template) Translate() {
 		case "AWS::Cognito::IdentityPoolRoleAttachment":
 			t.identityPoolRoles(r)
 		case "AWS::WAFv2::WebACLAssociation", "AWS::WAFRegional::WebACLAssociation":
-			if a := t.Stack.API(t.RefTo(p.Get("ResourceArn"), "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::Serverless::Api", "AWS::ApiGateway::Stage")); a != nil {
+			if a := t.Stack.API(t.RefTo(p.Get("ResourceArn"), "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::Serverless::Api", "AWS::ApiGateway::Stage", "AWS::AppSync::GraphQLApi")); a != nil {
 				a.WAF = p.Get("WebACLArn")
 			}
 		}
@@ -130,6 +132,8 @@ func (t *Template) Translate() {
 			t.restMethod(r)
 		case "AWS::ApiGatewayV2::Route":
 			t.httpRoute(r)
+		case "AWS::AppSync::Resolver":
+			t.appSyncResolver(r)
 		}
 	}
 	t.linkLogGroups()

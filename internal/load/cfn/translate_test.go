@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -137,5 +138,40 @@ func TestTranslate(t *testing.T) {
 	}
 	if st.ByID("Unknown") == nil || st.ByID("Unknown").Type != "AWS::Glue::Job" {
 		t.Errorf("unknown resource type not kept")
+	}
+}
+
+// TestAppSync checks that plain CloudFormation AppSync APIs become graphql
+// APIs whose resolvers are entry points reaching their data sources, also
+// through pipeline functions and data sources named literally.
+func TestAppSync(t *testing.T) {
+	st := loadFixture(t, "appsync.yaml")
+	type entry struct{ ID, Function, Auth, Targets string }
+	var got []entry
+	for _, ep := range st.EntryPoints {
+		got = append(got, entry{ep.ID, ep.Function, string(ep.Auth.Type), fmt.Sprint(ep.Target.AllRefs())})
+	}
+	want := []entry{
+		{"Api Mutation.addPost", "Fn", "api-key", "[Fn]"},
+		{"Api Query.feed", "Fn", "api-key", "[Fn Posts]"},
+		{"Api Query.getPost", "", "api-key", "[Posts]"},
+		{"Api Query.now", "", "api-key", "[]"},
+		{"PrivateApi Query.stats", "Fn", "lambda", "[Fn]"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entry points (-want +got):\n%s", diff)
+	}
+	api, priv := st.API("Api"), st.API("PrivateApi")
+	if api == nil || priv == nil {
+		t.Fatalf("APIs: %v", st.APIs)
+	}
+	if api.Kind != model.APIGraphQL || len(api.Authorizers) != 2 || api.Authorizers[1].Type != model.AuthCognito || !api.Tracing.IsSet() {
+		t.Errorf("Api = %+v", api)
+	}
+	if !priv.Private() || api.Private() {
+		t.Errorf("Private(): Api %v, PrivateApi %v", api.Private(), priv.Private())
+	}
+	if a := priv.Authorizers[0]; a.Type != model.AuthLambda || a.Function != "Authz" {
+		t.Errorf("PrivateApi authorizer = %+v", a)
 	}
 }

@@ -116,28 +116,26 @@ func (x *translator) stateMachineEvents(r *cfn.RawResource) {
 // graphql with its authorizers, and one entry point per resolver.
 func (x *translator) graphQLAPI(r *cfn.RawResource) {
 	p := r.Properties
-	api := &model.API{ID: r.ID, Pos: r.Pos, Kind: model.APIGraphQL, Name: p.Get("Name")}
+	api := &model.API{ID: r.ID, Pos: r.Pos, Kind: model.APIGraphQL, Name: p.Get("Name"), Tracing: p.Get("XrayEnabled")}
+	// SAM turns logging on (with a generated role) unless Logging: false.
+	switch lg := p.Get("Logging"); {
+	case !lg.IsSet():
+		api.AccessLog = model.NewBool(true, r.Pos)
+	case !isFalse(lg):
+		api.AccessLog, api.ExecutionLog = lg, lg.Get("FieldLogLevel")
+	}
 	auth := p.Get("Auth")
 	add := func(d *model.Value, name string) *model.Authorizer {
-		a := &model.Authorizer{Name: name, Pos: d.Pos}
-		switch strings.ToUpper(d.Get("Type").String()) {
-		case "API_KEY":
-			a.Type = model.AuthAPIKey
-		case "AWS_IAM":
-			a.Type = model.AuthIAM
-		case "AMAZON_COGNITO_USER_POOLS":
-			a.Type = model.AuthCognito
+		a := &model.Authorizer{Name: name, Pos: d.Pos, Type: cfn.AppSyncAuthType(d.Get("Type").String())}
+		switch a.Type {
+		case model.AuthCognito:
 			a.UserPools = d.Path("UserPool", "UserPoolId")
-		case "OPENID_CONNECT":
-			a.Type = model.AuthJWT
+		case model.AuthJWT:
 			a.Issuer = d.Path("OpenIDConnect", "Issuer")
 			a.Audience = d.Path("OpenIDConnect", "ClientId")
-		case "AWS_LAMBDA":
-			a.Type = model.AuthLambda
+		case model.AuthLambda:
 			a.FunctionARN = d.Path("LambdaAuthorizer", "AuthorizerUri")
 			a.Function = x.t.FunctionRef(a.FunctionARN)
-		default:
-			a.Type = model.AuthUnknown
 		}
 		if a.Name == "" {
 			a.Name = string(a.Type)
@@ -440,4 +438,10 @@ func substitute(v, subs *model.Value) *model.Value {
 		return &out
 	}
 	return v
+}
+
+// isFalse reports whether v is the literal false (Logging: false).
+func isFalse(v *model.Value) bool {
+	b, ok := v.AsBool()
+	return ok && !b
 }

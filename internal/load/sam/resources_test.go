@@ -53,7 +53,7 @@ func TestResources(t *testing.T) {
 			`["managed:arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole","generated:FnTableConnPolicy","generated:FnBucketsConnPolicy"]`},
 		{"Connector from a plain Lambda function", role, "connectors.yaml", "PlainRole", `["generated:PlainToTopicPolicy"]`},
 		{"GraphQLApi", api, "graphql.yaml", "Graph",
-			`{"authorizers":[{"name":"api-key","type":"api-key"},{"name":"iam","type":"iam"}],"defaultAuthorizer":"api-key","id":"Graph","kind":"graphql"}`},
+			`{"accessLog":true,"authorizers":[{"name":"api-key","type":"api-key"},{"name":"iam","type":"iam"}],"defaultAuthorizer":"api-key","id":"Graph","kind":"graphql"}`},
 		{"GraphQL resolver", entry, "graphql.yaml", "Graph Query.getPost",
 			`{"api":"Graph","auth":{"authorizer":"api-key","type":"api-key"},"event":"Query.getPost","function":"Posts","id":"Graph Query.getPost","kind":"graphql","method":"Query","path":"getPost","target":{"$unresolved":"!GetAtt Posts.Arn"}}`},
 		{"GraphQL resolver on a DynamoDB data source", entry, "graphql.yaml", "Graph Query.comments",

@@ -7,6 +7,7 @@ package nl4012
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -54,6 +55,10 @@ func run(ctx context.Context, p *rule.Pass) error {
 		what := fmt.Sprintf("its %d routes", routes)
 		if routes == 1 {
 			what = "its route"
+		}
+		if api.Kind == model.APIGraphQL {
+			p.Reportf(api.Pos, api.ID, "AppSync API %s writes no request logs (no LogConfig with a CloudWatchLogsRoleArn): calls to %s cannot be investigated later", api.ID, strings.Replace(what, "route", "resolver", 1))
+			continue
 		}
 		p.Reportf(api.Pos, api.ID, "API %s writes no access logs: calls to %s cannot be investigated later", api.ID, what)
 	}

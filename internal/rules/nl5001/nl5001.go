@@ -33,7 +33,7 @@ func Rule() *rule.Rule {
 			{Severity: rule.Low, When: "when the worst-case spend is under $10 per hour"},
 		},
 		Doc: rule.Doc{
-			Description: "Anyone can call a public entry point as fast as its throttles allow. If every call runs to the function's timeout, the bill grows with API requests, Lambda GB-seconds and everything the function writes downstream (queues, tables, topics) and the functions those writes trigger. nightlight computes that worst case from the template, using the account defaults (10,000 requests/s for API Gateway, 1,000 concurrent executions) where nothing tighter is set, and a dated price table (internal/cost).",
+			Description: "Anyone can call a public entry point as fast as its throttles allow. If every call runs to the function's timeout, the bill grows with API requests, Lambda GB-seconds and everything the function writes downstream (queues, tables, topics) and the functions those writes trigger. nightlight computes that worst case from the template, using the account defaults (10,000 requests/s for API Gateway, 2,000 request tokens/s for AppSync, 1,000 concurrent executions) where nothing tighter is set, and a dated price table (internal/cost).",
 			Bad: `Fn:
   Type: AWS::Lambda::Function
   Properties:
@@ -98,8 +98,12 @@ func run(ctx context.Context, p *rule.Pass) error {
 		msg := fmt.Sprintf("anyone can run up the bill through %s: %s, at AWS prices of %s", kit.EntryName(ep), e.Summary(), cost.PriceDate)
 		if len(g.routes) > 1 {
 			sort.Strings(g.routes)
-			msg = fmt.Sprintf("anyone can run up the bill through API %s (%d public routes: %s); the costliest, %s: %s, at AWS prices of %s",
-				ep.API, len(g.routes), kit.Actions(g.routes, 8), kit.EntryName(ep), e.Summary(), cost.PriceDate)
+			noun := "routes"
+			if ep.Kind == model.EntryGraphQL {
+				noun = "resolvers"
+			}
+			msg = fmt.Sprintf("anyone can run up the bill through API %s (%d public %s: %s); the costliest, %s: %s, at AWS prices of %s",
+				ep.API, len(g.routes), noun, kit.Actions(g.routes, 8), kit.EntryName(ep), e.Summary(), cost.PriceDate)
 		}
 		f := rule.Finding{Resource: kit.Resource(ep), Severity: sev, CostPerHour: e.PerHour, Message: msg, Path: kit.EntryPath(p, ep)}
 		if api := p.Stack.API(ep.API); api != nil && api.Kind == model.APIGraphQL {

@@ -123,9 +123,13 @@ func PolicyPos(s *iam.Statement, d *model.PolicyDoc) model.Pos {
 }
 
 // EntryName names an entry point for messages: "GET /orders" for routes,
-// "function URL of X" for URLs.
+// "function URL of X" for URLs, "Query.getPost" for GraphQL resolvers.
 func EntryName(ep *model.EntryPoint) string {
 	switch ep.Kind {
+	case model.EntryGraphQL:
+		if ep.Method != "" && ep.Path != "" {
+			return ep.Method + "." + ep.Path
+		}
 	case model.EntryFunctionURL:
 		return "the function URL of " + ep.Function
 	case model.EntryRoute:
