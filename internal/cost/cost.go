@@ -217,6 +217,14 @@ func (m *Model) EntryPoint(ctx context.Context, ep *model.EntryPoint) *Estimate 
 		e.Concurrency, e.ConcurrencyLimit = concurrency(fn)
 		e.TimeoutSeconds, e.MemoryMB, e.Arch = timeout(fn), memory(fn), arch(fn)
 	}
+	if fn == nil {
+		// A service integration: every request writes its store directly.
+		// Reads (GET, GraphQL queries) cost only the requests.
+		if stores := IntegrationStores(m.Stack, ep); len(stores) > 0 && !math.IsInf(rps, 1) && !readOnly(ep) {
+			inv = rps
+			_, items = m.downstream(ctx, stores, rps, 0, map[string]bool{})
+		}
+	}
 	if math.IsInf(rps, 1) {
 		rps = inv
 	}
@@ -266,29 +274,64 @@ func (m *Model) function(ctx context.Context, fn *model.Function, rps float64, d
 	}
 	items := []Item{{What: label, PerHour: own}}
 	total := own
-	if depth < maxDepth && m.Writes != nil && ctx.Err() == nil {
-		stores := m.Writes(fn)
-		sort.Slice(stores, func(i, j int) bool { return stores[i].ID < stores[j].ID })
-		for _, st := range stores {
-			p := m.writePrice(st)
-			if p > 0 {
-				c := inv * 3600 * p
-				items = append(items, Item{What: "downstream " + string(st.Kind) + " " + st.ID, PerHour: c})
-				total += c
+	if m.Writes != nil {
+		c, sub := m.downstream(ctx, m.Writes(fn), inv, depth, seen)
+		items = append(items, sub...)
+		total += c
+	}
+	return total, inv, limit == "reserved concurrency", items
+}
+
+// downstream returns the hourly cost of writing each of stores inv times a
+// second and of the functions those writes trigger, with its breakdown.
+func (m *Model) downstream(ctx context.Context, stores []*model.Store, inv float64, depth int, seen map[string]bool) (float64, []Item) {
+	if depth >= maxDepth || ctx.Err() != nil {
+		return 0, nil
+	}
+	stores = append([]*model.Store(nil), stores...)
+	sort.Slice(stores, func(i, j int) bool { return stores[i].ID < stores[j].ID })
+	var items []Item
+	total := 0.0
+	for _, st := range stores {
+		if p := m.writePrice(st); p > 0 {
+			c := inv * 3600 * p
+			items = append(items, Item{What: "downstream " + string(st.Kind) + " " + st.ID, PerHour: c})
+			total += c
+		}
+		for _, tr := range m.Stack.Triggers {
+			if tr.Source != st.ID || tr.Function == "" || seen[tr.Function] {
+				continue
 			}
-			for _, tr := range m.Stack.Triggers {
-				if tr.Source != st.ID || tr.Function == "" || seen[tr.Function] {
-					continue
-				}
-				if next := m.Stack.Function(tr.Function); next != nil {
-					c, _, _, sub := m.function(ctx, next, inv, depth+1, seen)
-					items = append(items, sub...)
-					total += c
-				}
+			if next := m.Stack.Function(tr.Function); next != nil {
+				c, _, _, sub := m.function(ctx, next, inv, depth+1, seen)
+				items = append(items, sub...)
+				total += c
 			}
 		}
 	}
-	return total, inv, limit == "reserved concurrency", items
+	return total, items
+}
+
+// IntegrationStores returns the stores a function-less entry point (an API
+// Gateway service integration, an AppSync data source) writes directly.
+func IntegrationStores(st *model.Stack, ep *model.EntryPoint) []*model.Store {
+	var out []*model.Store
+	for _, ref := range ep.Target.AllRefs() {
+		if s := st.Store(ref); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// readOnly reports whether ep only reads: an HTTP GET or HEAD route, or a
+// GraphQL query or subscription field.
+func readOnly(ep *model.EntryPoint) bool {
+	switch strings.ToUpper(ep.Method) {
+	case "GET", "HEAD", "QUERY", "SUBSCRIPTION":
+		return true
+	}
+	return false
 }
 
 func (m *Model) writePrice(st *model.Store) float64 {

@@ -382,6 +382,75 @@ type EntryPoint struct {
 	Throttle *Throttle `json:"throttle,omitempty"`
 	// Event is the name of the event/route declaration in the input.
 	Event string `json:"event,omitempty"`
+	// Integration describes a route's backend when API Gateway itself
+	// calls an AWS service or HTTP endpoint or answers (MOCK); nil for
+	// Lambda proxy routes and other entry points.
+	Integration *Integration `json:"integration,omitempty"`
+}
+
+// Integration is an API Gateway integration that is not a plain Lambda
+// invocation: a service integration (API Gateway calls SQS, S3, DynamoDB,
+// Step Functions… with a role), an HTTP proxy or a MOCK answer.
+type Integration struct {
+	Pos Pos `json:"pos"`
+	// Type is AWS, AWS_PROXY, HTTP, HTTP_PROXY or MOCK (upper case).
+	Type string `json:"type,omitempty"`
+	// Service is the AWS service an AWS integration calls ("sqs", "s3",
+	// "dynamodb", "states", "kinesis", "events", "sns"…).
+	Service string `json:"service,omitempty"`
+	URI     *Value `json:"uri,omitempty"`
+	// Credentials is the role API Gateway assumes to call the service;
+	// Role is its ID when the role is declared in the stack.
+	Credentials *Value `json:"credentials,omitempty"`
+	Role        string `json:"role,omitempty"`
+	// RequestParameters map integration request parameters (or, for HTTP
+	// API service integrations, the service's parameters) to their
+	// sources; RequestTemplates are the request mapping templates.
+	RequestParameters *Value `json:"requestParameters,omitempty"`
+	RequestTemplates  *Value `json:"requestTemplates,omitempty"`
+	// ResponseTemplates are the integration responses' mapping templates:
+	// for MOCK integrations, the whole answer every caller receives.
+	ResponseTemplates []*Value `json:"responseTemplates,omitempty"`
+}
+
+// IntegrationService returns the AWS service an API Gateway integration
+// URI calls ("arn:aws:apigateway:us-east-1:sqs:path/…" → "sqs", a bucket
+// subdomain "b.s3:path/…" → "s3"), or "" when uri is no service URI.
+func IntegrationService(uri string) string {
+	i := strings.Index(uri, "apigateway:")
+	if i < 0 {
+		return ""
+	}
+	rest := uri[i+len("apigateway:"):]
+	for _, sep := range []string{":path/", ":action/"} {
+		j := strings.Index(rest, sep)
+		if j < 0 {
+			continue
+		}
+		svc := rest[:j]
+		if k := strings.LastIndexAny(svc, ":}"); k >= 0 {
+			svc = svc[k+1:]
+		}
+		if k := strings.LastIndexByte(svc, '.'); k >= 0 {
+			svc = svc[k+1:]
+		}
+		return strings.ToLower(svc)
+	}
+	return ""
+}
+
+// IntegrationSubtypeService returns the AWS service of an HTTP API
+// service integration subtype ("SQS-SendMessage" → "sqs",
+// "StepFunctions-StartExecution" → "states").
+func IntegrationSubtypeService(subtype string) string {
+	svc, _, _ := strings.Cut(subtype, "-")
+	switch strings.ToLower(svc) {
+	case "stepfunctions":
+		return "states"
+	case "eventbridge":
+		return "events"
+	}
+	return strings.ToLower(svc)
 }
 
 // TriggerKind is the kind of event source that invokes a function.

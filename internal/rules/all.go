@@ -22,6 +22,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1024"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1025"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1026"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl1027"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1040"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1041"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1042"
@@ -142,6 +143,7 @@ func All() []*rule.Rule {
 		nl1024.Rule(),
 		nl1025.Rule(),
 		nl1026.Rule(),
+		nl1027.Rule(),
 		nl1040.Rule(),
 		nl1041.Rule(),
 		nl1042.Rule(),

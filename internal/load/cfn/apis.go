@@ -53,9 +53,9 @@ func (t *Template) httpAPI(r *RawResource) {
 func (t *Template) authorizer(r *RawResource) {
 	r.Handled = true
 	p := r.Properties
-	api := t.Stack.API(t.RefTo(p.Get("RestApiId"), "AWS::ApiGateway::RestApi"))
+	api := t.Stack.API(t.RefTo(p.Get("RestApiId"), "AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
 	if api == nil {
-		api = t.Stack.API(t.RefTo(p.Get("ApiId"), "AWS::ApiGatewayV2::Api"))
+		api = t.Stack.API(t.RefTo(p.Get("ApiId"), "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
 	}
 	if api == nil {
 		return
@@ -110,7 +110,7 @@ func (t *Template) restPath(v *model.Value) string {
 func (t *Template) restMethod(r *RawResource) {
 	r.Handled = true
 	p := r.Properties
-	apiID := t.RefTo(p.Get("RestApiId"), "AWS::ApiGateway::RestApi")
+	apiID := t.RefTo(p.Get("RestApiId"), "AWS::ApiGateway::RestApi", "AWS::Serverless::Api")
 	api := t.Stack.API(apiID)
 	method := strings.ToUpper(p.Get("HttpMethod").String())
 	if method == "OPTIONS" && strings.EqualFold(p.Path("Integration", "Type").String(), "MOCK") {
@@ -125,13 +125,25 @@ func (t *Template) restMethod(r *RawResource) {
 	integ := p.Get("Integration")
 	ep.Target = integ.Get("Uri")
 	ep.Function = t.FunctionRef(integ.Get("Uri"))
+	if ep.Function == "" && integ.IsSet() {
+		in := &model.Integration{Pos: integ.Pos, Type: strings.ToUpper(integ.Get("Type").String()), URI: integ.Get("Uri"),
+			Service: model.IntegrationService(integ.Get("Uri").String()), Credentials: integ.Get("Credentials"),
+			RequestParameters: integ.Get("RequestParameters"), RequestTemplates: integ.Get("RequestTemplates")}
+		for _, r := range integ.Get("IntegrationResponses").Elems() {
+			if rt := r.Get("ResponseTemplates"); rt.IsSet() {
+				in.ResponseTemplates = append(in.ResponseTemplates, rt)
+			}
+		}
+		in.Role = t.RefTo(in.Credentials, "AWS::IAM::Role")
+		ep.Integration = in
+	}
 	t.Stack.EntryPoints = append(t.Stack.EntryPoints, ep)
 }
 
 func (t *Template) httpRoute(r *RawResource) {
 	r.Handled = true
 	p := r.Properties
-	apiID := t.RefTo(p.Get("ApiId"), "AWS::ApiGatewayV2::Api")
+	apiID := t.RefTo(p.Get("ApiId"), "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi")
 	api := t.Stack.API(apiID)
 	key := p.Get("RouteKey").String()
 	method, path, ok := strings.Cut(key, " ")
@@ -143,8 +155,27 @@ func (t *Template) httpRoute(r *RawResource) {
 	target := p.Get("Target")
 	ep.Target = target
 	if iid := t.RefTo(target, "AWS::ApiGatewayV2::Integration"); iid != "" {
-		ep.Function = t.FunctionRef(t.byID[iid].Properties.Get("IntegrationUri"))
-		ep.Target = t.byID[iid].Properties.Get("IntegrationUri")
+		ip := t.byID[iid].Properties
+		ep.Function = t.FunctionRef(ip.Get("IntegrationUri"))
+		ep.Target = ip.Get("IntegrationUri")
+		if ep.Function == "" {
+			in := &model.Integration{Pos: t.byID[iid].Pos, Type: strings.ToUpper(ip.Get("IntegrationType").String()), URI: ip.Get("IntegrationUri"),
+				Service: model.IntegrationSubtypeService(ip.Get("IntegrationSubtype").String()), Credentials: ip.Get("CredentialsArn"),
+				RequestParameters: ip.Get("RequestParameters"), RequestTemplates: ip.Get("RequestTemplates")}
+			in.Role = t.RefTo(in.Credentials, "AWS::IAM::Role")
+			if in.Service != "" {
+				// A service integration names its target in its
+				// parameters (QueueUrl, StateMachineArn, …).
+				var parts []*model.Value
+				for _, v := range []*model.Value{ip.Get("IntegrationUri"), in.RequestParameters} {
+					if v != nil {
+						parts = append(parts, v)
+					}
+				}
+				ep.Target = model.NewList(parts, in.Pos)
+			}
+			ep.Integration = in
+		}
 	}
 	if api != nil {
 		ep.CORS = api.CORS
@@ -192,9 +223,9 @@ func (t *Template) routeAuth(r *RawResource, api *model.API, authorizerType stri
 func (t *Template) stage(r *RawResource) {
 	r.Handled = true
 	p := r.Properties
-	api := t.Stack.API(t.RefTo(p.Get("RestApiId"), "AWS::ApiGateway::RestApi"))
+	api := t.Stack.API(t.RefTo(p.Get("RestApiId"), "AWS::ApiGateway::RestApi", "AWS::Serverless::Api"))
 	if api == nil {
-		api = t.Stack.API(t.RefTo(p.Get("ApiId"), "AWS::ApiGatewayV2::Api"))
+		api = t.Stack.API(t.RefTo(p.Get("ApiId"), "AWS::ApiGatewayV2::Api", "AWS::Serverless::HttpApi"))
 	}
 	if api == nil {
 		return
@@ -271,6 +302,11 @@ func (t *Template) OpenAPIRoutes(api *model.API, body *model.Value) {
 			ep := &model.EntryPoint{ID: api.ID + " " + method + " " + pf.Key, Pos: mf.KeyPos, Kind: model.EntryRoute,
 				API: api.ID, Method: method, Path: pf.Key, Target: integ.Get("uri"), Function: t.FunctionRef(integ.Get("uri"))}
 			ep.Auth = openapi.Auth(openapi.Security(body, op), schemes, mf.KeyPos)
+			if ep.Function == "" {
+				if ep.Integration = openapi.Integration(integ); ep.Integration != nil {
+					ep.Integration.Role = t.RefTo(ep.Integration.Credentials, "AWS::IAM::Role")
+				}
+			}
 			if api.Kind == model.APIWebSocket || api.Kind == model.APIHTTP {
 				ep.CORS = api.CORS
 			}

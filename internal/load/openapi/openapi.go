@@ -82,3 +82,27 @@ func Auth(sec, schemes *model.Value, pos model.Pos) model.Auth {
 	}
 	return a
 }
+
+// Integration reads an x-amazon-apigateway-integration extension into the
+// model, or returns nil when integ is not set or is a Lambda proxy (the
+// route's function says all there is). Role is left to the loader, which
+// knows how the template names its roles.
+func Integration(integ *model.Value) *model.Integration {
+	if !integ.IsSet() {
+		return nil
+	}
+	typ := strings.ToUpper(integ.Get("type").String())
+	uri := integ.Get("uri")
+	svc := model.IntegrationService(uri.String())
+	if svc == "lambda" {
+		return nil
+	}
+	in := &model.Integration{Pos: integ.Pos, Type: typ, Service: svc, URI: uri, Credentials: integ.Get("credentials"),
+		RequestParameters: integ.Get("requestParameters"), RequestTemplates: integ.Get("requestTemplates")}
+	for _, r := range integ.Get("responses").Entries() {
+		if t := r.Value.Get("responseTemplates"); t.IsSet() {
+			in.ResponseTemplates = append(in.ResponseTemplates, t)
+		}
+	}
+	return in
+}

@@ -235,6 +235,11 @@ func (t *translator) restMethod(in *instance) {
 		ep.Function = t.fnID(uri)
 		if ep.Function == "" {
 			ep.Target = uri
+			in := &model.Integration{Pos: x.pos, Type: strings.ToUpper(xp.Get("type").String()), URI: uri,
+				Service: model.IntegrationService(uri.String()), Credentials: xp.Get("credentials"),
+				RequestParameters: xp.Get("request_parameters"), RequestTemplates: xp.Get("request_templates")}
+			in.Role = t.ref(in.Credentials, "aws_iam_role")
+			ep.Integration = in
 		}
 	}
 	t.st.EntryPoints = append(t.st.EntryPoints, ep)
@@ -279,10 +284,21 @@ func (t *translator) httpRoute(in *instance) {
 	}
 	target := p.Get("target")
 	if id := t.ref(target, "aws_apigatewayv2_integration"); id != "" {
-		uri := t.byID[id].props.Get("integration_uri")
+		ip := t.byID[id].props
+		uri := ip.Get("integration_uri")
 		ep.Function = t.fnID(uri)
 		if ep.Function == "" {
 			ep.Target = uri
+			in := &model.Integration{Pos: t.byID[id].pos, Type: strings.ToUpper(ip.Get("integration_type").String()), URI: uri,
+				Service: model.IntegrationSubtypeService(ip.Get("integration_subtype").String()), Credentials: ip.Get("credentials_arn"),
+				RequestParameters: ip.Get("request_parameters"), RequestTemplates: ip.Get("request_templates")}
+			in.Role = t.ref(in.Credentials, "aws_iam_role")
+			if in.Service != "" && in.RequestParameters != nil {
+				// A service integration names its target in its
+				// parameters (QueueUrl, StateMachineArn, …).
+				ep.Target = in.RequestParameters
+			}
+			ep.Integration = in
 		}
 	} else if target.IsSet() {
 		ep.Target = target

@@ -75,6 +75,9 @@ func (t *translator) openAPIRoutes(api *model.API, body *model.Value) {
 				Method: method, Path: pf.Key, Function: t.fnID(uri)}
 			if ep.Function == "" {
 				ep.Target = uri
+				if ep.Integration = openapi.Integration(integ); ep.Integration != nil {
+					ep.Integration.Role = t.ref(ep.Integration.Credentials, "aws_iam_role")
+				}
 			}
 			ep.Auth = openapi.Auth(openapi.Security(d, mf.Value), schemes, mf.KeyPos)
 			if api.Kind != model.APIRest {

@@ -66,7 +66,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 	var order []string
 	groups := map[string]*group{}
 	for _, ep := range p.Stack.EntryPoints {
-		if !kit.Public(p.Stack, ep) || ep.Function == "" {
+		if !kit.Public(p.Stack, ep) || (ep.Function == "" && len(cost.IntegrationStores(p.Stack, ep)) == 0) {
 			continue
 		}
 		e := m.EntryPoint(ctx, ep)
