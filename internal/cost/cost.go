@@ -38,6 +38,8 @@ type Prices struct {
 	EventBridgeEvent float64
 	KinesisPut       float64 // PUT payload unit (25 KB)
 	StepFunctionsRun float64 // a standard workflow start (one state transition)
+	// StepFunctionsExpressRun is an express workflow request.
+	StepFunctionsExpressRun float64
 }
 
 // DefaultPrices returns the table dated PriceDate.
@@ -57,6 +59,8 @@ func DefaultPrices() Prices {
 		EventBridgeEvent:  1.00 / 1e6,
 		KinesisPut:        0.014 / 1e6,
 		StepFunctionsRun:  0.025 / 1e3,
+
+		StepFunctionsExpressRun: 1.00 / 1e6,
 	}
 }
 
@@ -349,6 +353,9 @@ func (m *Model) writePrice(st *model.Store) float64 {
 	case model.StoreStream:
 		return m.Prices.KinesisPut
 	case model.StoreStateMachine:
+		if strings.EqualFold(st.Attr(model.AttrStateMachineType).String(), "EXPRESS") {
+			return m.Prices.StepFunctionsExpressRun
+		}
 		return m.Prices.StepFunctionsRun
 	}
 	return 0

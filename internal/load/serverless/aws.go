@@ -50,6 +50,7 @@ func (b *builder) aws() {
 	for _, af := range fns {
 		b.events(af, apis)
 	}
+	b.stateMachines(apis)
 	apis.finish()
 	b.roles(fns, prov)
 }
@@ -260,10 +261,13 @@ func policyDoc(pos model.Pos, stmts []*model.Value) *model.Value {
 }
 
 // lambdaTrust is the execution role's trust policy.
-func lambdaTrust(pos model.Pos) *model.PolicyDoc {
+func lambdaTrust(pos model.Pos) *model.PolicyDoc { return serviceTrust(pos, "lambda.amazonaws.com") }
+
+// serviceTrust is a trust policy that lets one AWS service assume a role.
+func serviceTrust(pos model.Pos, service string) *model.PolicyDoc {
 	st := model.NewMap([]model.Field{
 		{Key: "Effect", KeyPos: pos, Value: model.NewString("Allow", pos)},
-		{Key: "Principal", KeyPos: pos, Value: model.NewMap([]model.Field{{Key: "Service", KeyPos: pos, Value: model.NewList([]*model.Value{model.NewString("lambda.amazonaws.com", pos)}, pos)}}, pos)},
+		{Key: "Principal", KeyPos: pos, Value: model.NewMap([]model.Field{{Key: "Service", KeyPos: pos, Value: model.NewList([]*model.Value{model.NewString(service, pos)}, pos)}}, pos)},
 		{Key: "Action", KeyPos: pos, Value: model.NewList([]*model.Value{model.NewString("sts:AssumeRole", pos)}, pos)},
 	}, pos)
 	return cfn.PolicyDocument("trust", model.PolicyGenerated, policyDoc(pos, []*model.Value{st}))

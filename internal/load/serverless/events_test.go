@@ -258,3 +258,42 @@ func TestOverrides(t *testing.T) {
 		}
 	}
 }
+
+// TestStepFunctions checks the serverless-step-functions plugin's state
+// machines: stores with type, logging and definition, the generated
+// execution role allowed to invoke the functions the definition names,
+// and http events as REST routes that start the machine.
+func TestStepFunctions(t *testing.T) {
+	st := loadFixture(t, "events/stepfunctions.yml", load.Options{})
+	orders, audit := st.Store("orders"), st.Store("audit")
+	if orders == nil || audit == nil || orders.Kind != model.StoreStateMachine {
+		t.Fatalf("stores: %v", st.Stores)
+	}
+	if got := orders.Attr(model.AttrStateMachineType).String(); got != "EXPRESS" {
+		t.Errorf("orders type = %q", got)
+	}
+	if got := audit.Attr(model.AttrStateMachineType).String(); got != "STANDARD" {
+		t.Errorf("audit type = %q", got)
+	}
+	if !orders.Attr(model.AttrLoggingConfig).IsSet() || audit.Attr(model.AttrLoggingConfig).IsSet() {
+		t.Errorf("logging: orders %v, audit %v", orders.Attr(model.AttrLoggingConfig), audit.Attr(model.AttrLoggingConfig))
+	}
+	role := st.Role("ordersRole")
+	if role == nil || st.Role("auditRole") != nil {
+		t.Fatalf("roles: %v", st.Roles)
+	}
+	var refs []string
+	for _, p := range role.Policies {
+		refs = append(refs, p.Document.AllRefs()...)
+	}
+	if diff := cmp.Diff([]string{"check", "save"}, model.SortedUnique(refs)); diff != "" {
+		t.Errorf("role grants invoke on (-want +got):\n%s", diff)
+	}
+	eps, _ := summaries(st)
+	if diff := cmp.Diff([]string{"ApiGatewayRestApi POST /orders | route | api-key+key -> "}, eps); diff != "" {
+		t.Errorf("entry points (-want +got):\n%s", diff)
+	}
+	if ep := st.EntryPoints[0]; ep.Integration == nil || ep.Integration.Service != "states" || fmt.Sprint(ep.Target.AllRefs()) != "[orders]" {
+		t.Errorf("route integration %+v target %v", ep.Integration, ep.Target)
+	}
+}

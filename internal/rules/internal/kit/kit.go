@@ -533,7 +533,13 @@ func Caller(ep *model.EntryPoint) graph.NodeID {
 func EntryPath(p *rule.Pass, ep *model.EntryPoint) []graph.NodeID {
 	out := []graph.NodeID{Caller(ep), EntryNode(p, ep)}
 	if ep.Function != "" {
-		out = append(out, FnNode(p, ep.Function))
+		return append(out, FnNode(p, ep.Function))
+	}
+	// A service integration: the store it writes.
+	for _, ref := range ep.Target.AllRefs() {
+		if p.Stack.Store(ref) != nil {
+			return append(out, StoreNode(p, ref))
+		}
 	}
 	return out
 }

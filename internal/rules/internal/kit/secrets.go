@@ -113,6 +113,17 @@ func Secrets(st *model.Stack, d *secret.Detector) []Found {
 			add(Site{Kind: SiteEnv, Where: "environment variable " + e.Name + " of function " + fn.ID, Resource: fn.ID, Name: e.Name, Value: e.Value})
 		}
 	}
+	for _, ep := range st.EntryPoints {
+		in := ep.Integration
+		if in == nil || !strings.EqualFold(in.Type, "MOCK") {
+			continue
+		}
+		for _, t := range in.ResponseTemplates {
+			walkStrings(t, "", func(path, key string, v *model.Value) {
+				add(Site{Kind: SiteProperty, Where: "the MOCK response of " + EntryName(ep) + " (sent to every caller)", Resource: Resource(ep), Name: key, Value: v})
+			})
+		}
+	}
 	for _, r := range st.Resources {
 		walkStrings(r.Properties, "", func(path, key string, v *model.Value) {
 			add(Site{Kind: SiteProperty, Where: "property " + path + " of " + r.ID, Resource: r.ID, Name: key, Value: v})
