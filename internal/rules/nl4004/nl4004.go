@@ -7,6 +7,7 @@ package nl4004
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -21,6 +22,9 @@ func Rule() *rule.Rule {
 		Title:      "Bucket public access block turned off",
 		Category:   rule.Misconfig,
 		Severity:   rule.Medium,
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Low, When: "IgnorePublicAcls and RestrictPublicBuckets still neutralise public ACLs and policies"},
+		},
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
@@ -58,9 +62,27 @@ func run(ctx context.Context, p *rule.Pass) error {
 				off = append(off, k.name)
 			}
 		}
-		if len(off) > 0 {
-			p.Reportf(pos, st.ID, "bucket %s turns off its public access block (%s): a public ACL or policy would take effect", st.ID, strings.Join(off, ", "))
+		if len(off) == 0 {
+			continue
 		}
+		// BlockPublicAcls/BlockPublicPolicy refuse new public grants;
+		// IgnorePublicAcls/RestrictPublicBuckets neutralise existing ones.
+		var open []string
+		if kit.Falsy(st.Attr(model.AttrIgnorePublicACLs)) {
+			open = append(open, "a public ACL")
+		}
+		if kit.Falsy(st.Attr(model.AttrRestrictPublicBuckets)) {
+			open = append(open, "a public bucket policy")
+		}
+		f := rule.Finding{Resource: st.ID}
+		if len(open) == 0 {
+			f.Severity = rule.Low
+			f.Message = fmt.Sprintf("bucket %s turns off part of its public access block (%s): public ACLs or policies can be written, but IgnorePublicAcls and RestrictPublicBuckets still keep them from taking effect", st.ID, strings.Join(off, ", "))
+		} else {
+			f.Message = fmt.Sprintf("bucket %s turns off its public access block (%s): %s would take effect (unless the account's public access block stops it)", st.ID, strings.Join(off, ", "), strings.Join(open, " or "))
+		}
+		f.At(pos)
+		p.Report(f)
 	}
 	return nil
 }
