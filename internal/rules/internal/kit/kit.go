@@ -6,7 +6,6 @@ package kit
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/cost"
@@ -231,7 +230,9 @@ func Flags(ctx context.Context, p *rule.Pass, k iam.FlagKind) []RoleFlag {
 		}
 	}
 	for i := range out {
-		sort.Strings(out[i].Functions)
+		// A function whose role carries the flag twice (two statements on
+		// one line) is listed once.
+		out[i].Functions = model.SortedUnique(out[i].Functions)
 	}
 	return out
 }
