@@ -18,10 +18,10 @@ import (
 // Rule returns NL4004.
 func Rule() *rule.Rule {
 	return &rule.Rule{
-		ID:         "NL4004",
-		Title:      "Bucket public access block turned off",
-		Category:   rule.Misconfig,
-		Severity:   rule.Medium,
+		ID:       "NL4004",
+		Title:    "Bucket public access block turned off",
+		Category: rule.Misconfig,
+		Severity: rule.Medium,
 		Adjust: []rule.Adjustment{
 			{Severity: rule.Low, When: "IgnorePublicAcls and RestrictPublicBuckets still neutralise public ACLs and policies"},
 		},
