@@ -35,6 +35,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Workers bounds parallel parsing (0: the number of CPUs).
 	Workers int
+	// Batch is the number of functions whose handler code is in memory at
+	// once, besides the modules other files import (0: 64).
+	Batch int
 }
 
 // Input is one source file the analysis read, for the report's inputs.
@@ -53,6 +56,10 @@ type Roots func(st *model.Stack) *load.Root
 
 // maxFilesPerFunction bounds the local modules followed from one handler.
 const maxFilesPerFunction = 300
+
+// batchSize is the number of functions whose code is in memory at once
+// (with every module some file imports).
+const batchSize = 64
 
 // job is one function whose code was located.
 type job struct {
@@ -128,75 +135,70 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 	if len(jobs) == 0 {
 		return nil
 	}
-	// 2. Parse every file reachable from the entries, each once.
-	files := parseAll(ctx, jobs, opts.Workers, log)
-	// 3. Analyse each function over the parsed files.
+	// 2. Parse, index and analyse, batch by batch: a batch's files (and
+	// the local modules they import) are parsed, each file once for the
+	// whole scan while it is in memory; module-level code of new files
+	// runs once; the batch's functions are analysed in parallel; then the
+	// trees of files no other file imports (handler modules) are
+	// released, so that memory holds the shared modules and one batch, not
+	// every tree of the app. Functions that share a handler module are
+	// analysed in the same batch.
+	sort.SliceStable(jobs, func(a, b int) bool { return jobs[a].entry < jobs[b].entry })
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	codes := make([]*model.Code, len(jobs))
-	notes := make([][]model.Diagnostic, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				codes[i], notes[i] = analyseJob(ctx, jobs[i], files)
-			}
-		}()
-	}
-	for i := range jobs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, j := range jobs {
-		if codes[i] != nil {
-			j.fn.Code = codes[i]
-		}
-		j.st.Diagnostics = append(j.st.Diagnostics, notes[i]...)
-	}
-	// 4. Notes and inputs, per file.
+	files := map[string]*fileInfo{}
+	sh := newShared(files)
 	noted := map[string]bool{}
 	var inputs []Input
-	for _, j := range jobs {
-		for _, p := range fileList(j, files) {
-			fi := files[p]
-			if fi == nil || noted[p] {
-				continue
-			}
-			noted[p] = true
-			if fi.py2Line > 0 {
-				j.st.Diagnostics = append(j.st.Diagnostics, model.Diagnostic{Pos: model.Pos{File: fi.posFile, Line: fi.py2Line}, Severity: model.DiagWarning,
-					Message: "handler source: Python 2 syntax (a print or exec statement): no Lambda runtime runs Python 2; analysed as far as the syntax allows"})
-			}
-			msg := fileProblem(fi)
-			if msg != "" {
-				sev := model.DiagWarning
-				if fi.skipped != "" {
-					sev = model.DiagInfo
-				}
-				pos := model.Pos{File: fi.posFile}
-				if len(fi.errs) > 0 {
-					pos = model.Pos{File: fi.posFile, Line: fi.errs[0].line + fi.lineBase, Col: fi.errs[0].col}
-				}
-				j.st.Diagnostics = append(j.st.Diagnostics, model.Diagnostic{Pos: pos, Severity: sev, Message: "handler source: " + msg})
-			}
-			if fi.lineBase > 0 {
-				continue // inline code: the template is listed already
-			}
-			in := Input{Path: fi.path, Format: fi.lang}
-			if msg != "" {
-				in.Error = model.Pos{File: fi.path, Line: pos0(fi).Line, Col: pos0(fi).Col}.String() + ": " + msg
-			}
-			inputs = append(inputs, in)
+	parsed := 0
+	for lo := 0; lo < len(jobs) && ctx.Err() == nil; {
+		size := opts.Batch
+		if size <= 0 {
+			size = batchSize
 		}
+		hi := min(lo+size, len(jobs))
+		for hi < len(jobs) && jobs[hi].entry == jobs[hi-1].entry {
+			hi++
+		}
+		batch := jobs[lo:hi]
+		lo = hi
+		fresh := parseAll(ctx, batch, files, workers, log)
+		parsed += len(fresh)
+		sh.prepass(ctx, fresh)
+		codes := make([]*model.Code, len(batch))
+		notes := make([][]model.Diagnostic, len(batch))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < min(workers, len(batch)); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					codes[i], notes[i] = analyseJob(ctx, batch[i], sh)
+				}
+			}()
+		}
+		for i := range batch {
+			if ctx.Err() != nil {
+				break
+			}
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i, j := range batch {
+			if codes[i] != nil {
+				j.fn.Code = codes[i]
+			}
+			j.st.Diagnostics = append(j.st.Diagnostics, notes[i]...)
+		}
+		// Notes and inputs, per file.
+		for _, j := range batch {
+			inputs = append(inputs, noteFiles(j, files, noted)...)
+		}
+		sh.release()
 	}
 	sort.Slice(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
 	for _, st := range app.Stacks {
@@ -204,7 +206,45 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 			st.Sort()
 		}
 	}
-	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files))
+	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files), "parsed", parsed)
+	return inputs
+}
+
+// noteFiles returns the inputs of the files analysed for j not noted yet,
+// and appends their problems to j's stack diagnostics.
+func noteFiles(j *job, files map[string]*fileInfo, noted map[string]bool) []Input {
+	var inputs []Input
+	for _, p := range fileList(j, files) {
+		fi := files[p]
+		if fi == nil || noted[p] {
+			continue
+		}
+		noted[p] = true
+		if fi.py2Line > 0 {
+			j.st.Diagnostics = append(j.st.Diagnostics, model.Diagnostic{Pos: model.Pos{File: fi.posFile, Line: fi.py2Line}, Severity: model.DiagWarning,
+				Message: "handler source: Python 2 syntax (a print or exec statement): no Lambda runtime runs Python 2; analysed as far as the syntax allows"})
+		}
+		msg := fileProblem(fi)
+		if msg != "" {
+			sev := model.DiagWarning
+			if fi.skipped != "" {
+				sev = model.DiagInfo
+			}
+			pos := model.Pos{File: fi.posFile}
+			if len(fi.errs) > 0 {
+				pos = model.Pos{File: fi.posFile, Line: fi.errs[0].line + fi.lineBase, Col: fi.errs[0].col}
+			}
+			j.st.Diagnostics = append(j.st.Diagnostics, model.Diagnostic{Pos: pos, Severity: sev, Message: "handler source: " + msg})
+		}
+		if fi.lineBase > 0 {
+			continue // inline code: the template is listed already
+		}
+		in := Input{Path: fi.path, Format: fi.lang}
+		if msg != "" {
+			in.Error = model.Pos{File: fi.path, Line: pos0(fi).Line, Col: pos0(fi).Col}.String() + ": " + msg
+		}
+		inputs = append(inputs, in)
+	}
 	return inputs
 }
 
@@ -289,19 +329,34 @@ func fileList(j *job, files map[string]*fileInfo) []string {
 }
 
 // parseAll parses the entry files of jobs and, round by round, the local
-// modules they import, each file once, in parallel.
-func parseAll(ctx context.Context, jobs []*job, workers int, log *slog.Logger) map[string]*fileInfo {
+// modules they import, in parallel. A file already in files is not parsed
+// again, unless it was released (a later batch needs it again). It adds
+// the files parsed to files and returns their keys, sorted.
+func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, workers int, log *slog.Logger) []string {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	files := map[string]*fileInfo{}
-	var round []fileJob
+	var fresh []string
 	queued := map[string]bool{}
-	for _, j := range jobs {
-		if queued[j.entry] {
-			continue
+	var round []fileJob
+	var want func(fj fileJob)
+	want = func(fj fileJob) {
+		if queued[fj.key] || len(queued) >= maxFilesPerFunction*len(jobs) {
+			return
 		}
-		queued[j.entry] = true
+		queued[fj.key] = true
+		if fi := files[fj.key]; fi != nil && !fi.released {
+			// In memory: what it imports may have been released.
+			for _, im := range fi.imports {
+				if im.local != "" {
+					want(fileJob{key: im.local, path: im.local, root: fi.froot, lang: langOfFile(im.local), codeRoot: fi.codeRoot})
+				}
+			}
+			return
+		}
+		round = append(round, fj)
+	}
+	for _, j := range jobs {
 		fj := fileJob{key: j.entry, path: j.site.entry, root: j.root, lang: j.site.lang, codeRoot: j.site.codeRoot}
 		if fj.codeRoot == "" {
 			fj.codeRoot = path.Dir(j.site.entry)
@@ -309,30 +364,32 @@ func parseAll(ctx context.Context, jobs []*job, workers int, log *slog.Logger) m
 		if j.site.inline != nil {
 			fj.inline = j.site
 		}
-		round = append(round, fj)
+		want(fj)
 	}
 	for depth := 0; len(round) > 0 && depth < 20; depth++ {
-		out := make([]*fileInfo, len(round))
+		cur := round
+		round = nil
+		out := make([]*fileInfo, len(cur))
 		var wg sync.WaitGroup
 		next := make(chan int)
-		for w := 0; w < min(workers, len(round)); w++ {
+		for w := 0; w < min(workers, len(cur)); w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				p, err := newParser()
 				if err != nil {
 					for i := range next {
-						out[i] = &fileInfo{path: round[i].path, lang: round[i].lang, posFile: round[i].path, err: err.Error()}
+						out[i] = &fileInfo{path: cur[i].path, lang: cur[i].lang, posFile: cur[i].path, err: err.Error()}
 					}
 					return
 				}
 				defer p.close()
 				for i := range next {
-					out[i] = readAndParse(p, round[i])
+					out[i] = readAndParse(p, cur[i])
 				}
 			}()
 		}
-		for i := range round {
+		for i := range cur {
 			if ctx.Err() != nil {
 				break
 			}
@@ -340,23 +397,23 @@ func parseAll(ctx context.Context, jobs []*job, workers int, log *slog.Logger) m
 		}
 		close(next)
 		wg.Wait()
-		var nextRound []fileJob
-		for i, fj := range round {
+		for i, fj := range cur {
 			fi := out[i]
 			if fi == nil {
 				continue
 			}
+			fi.froot, fi.codeRoot = fj.root, fj.codeRoot
 			files[fj.key] = fi
+			fresh = append(fresh, fj.key)
 			for _, im := range fi.imports {
-				if im.local != "" && !queued[im.local] && len(queued) < maxFilesPerFunction*len(jobs) {
-					queued[im.local] = true
-					nextRound = append(nextRound, fileJob{key: im.local, path: im.local, root: fj.root, lang: langOfFile(im.local), codeRoot: fj.codeRoot})
+				if im.local != "" {
+					want(fileJob{key: im.local, path: im.local, root: fj.root, lang: langOfFile(im.local), codeRoot: fj.codeRoot})
 				}
 			}
 		}
-		round = nextRound
 	}
-	return files
+	sort.Strings(fresh)
+	return fresh
 }
 
 // readAndParse reads, parses and indexes one file, resolving its local
@@ -423,12 +480,15 @@ func resolveImports(fi *fileInfo, fj fileJob) {
 			if im.level == 0 && isStdlib(fi.lang, im.module) {
 				continue
 			}
-			members := []string{""}
+			// from pkg import module names a module file before the
+			// package's __init__.py.
+			var members []string
 			for _, n := range im.names {
 				if n.member != "" {
 					members = append(members, n.member)
 				}
 			}
+			members = append(members, "")
 		found:
 			for _, m := range members {
 				for _, c := range resolvePy(fi.path, fj.codeRoot, *im, m) {
@@ -480,7 +540,8 @@ func vendored(fs fsys, file, module string) bool {
 }
 
 // analyseJob builds the Code of one function.
-func analyseJob(ctx context.Context, j *job, files map[string]*fileInfo) (c *model.Code, notes []model.Diagnostic) {
+func analyseJob(ctx context.Context, j *job, sh *shared) (c *model.Code, notes []model.Diagnostic) {
+	files := sh.files
 	entry := files[j.entry]
 	if entry == nil || entry.err != "" || (entry.root == nil && entry.skipped != "") {
 		return nil, nil
@@ -542,7 +603,7 @@ func analyseJob(ctx context.Context, j *job, files map[string]*fileInfo) (c *mod
 		notes = append(notes, model.Diagnostic{Pos: j.fn.Handler.PosOr(j.fn.Pos), Severity: model.DiagWarning,
 			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", j.fn.ID, j.site.handler, c.Entry)})
 	}
-	analyseFlows(ctx, c, j, entry, files)
+	analyseFlows(ctx, c, j, entry, sh)
 	return c, notes
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/nightlight-sec/nightlight/internal/code"
+	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/scan"
@@ -170,5 +172,64 @@ func TestSymlinkOutOfRoot(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no positioned note about the link leaving the root: %+v", doc.App.Stacks[0].Diagnostics)
+	}
+}
+
+// TestBatches checks that analysing functions one batch at a time (trees
+// released after each batch and parsed again when a later one needs them)
+// gives the same code as analysing them all together.
+func TestBatches(t *testing.T) {
+	for _, name := range []string{"shared_helpers", "sam_layouts"} {
+		t.Run(name, func(t *testing.T) {
+			ar, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			for _, f := range ar.Files {
+				p := filepath.Join(dir, "app", filepath.FromSlash(f.Name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wd, _ := os.Getwd()
+			if err := os.Chdir(dir); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Chdir(wd)
+			doc, err := scan.Run(context.Background(), scan.Options{Paths: []string{"app"}, Loaders: scan.DefaultLoaders()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes := func() string {
+				var b strings.Builder
+				for _, st := range doc.App.Stacks {
+					for _, f := range st.Functions {
+						fmt.Fprintf(&b, "%s %+v\n", f.ID, f.Code)
+					}
+				}
+				return b.String()
+			}
+			want := codes()
+			root, err := load.OpenRoot("app", "app", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer root.Close()
+			for _, batch := range []int{1, 2} {
+				for _, st := range doc.App.Stacks {
+					for _, f := range st.Functions {
+						f.Code = nil
+					}
+				}
+				code.Analyze(context.Background(), doc.App, func(*model.Stack) *load.Root { return root }, code.Options{Batch: batch})
+				if d := cmp.Diff(want, codes()); d != "" {
+					t.Errorf("batch %d: code differs (-all at once +batches):\n%s", batch, d)
+				}
+			}
+		})
 	}
 }

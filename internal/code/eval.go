@@ -15,10 +15,10 @@ const maxDepth = 4
 // eval returns the abstract value of an expression, reporting the sinks
 // and SDK calls it contains.
 func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
-	if n == nil || a.budget <= 0 {
+	if n == nil || *a.budget <= 0 {
 		return val{}
 	}
-	a.budget--
+	*a.budget--
 	switch n.typ {
 	case "identifier", "shorthand_property_identifier":
 		name := fi.text(n)
@@ -294,7 +294,7 @@ func (a *analysis) noteString(fi *fileInfo, name string, v *node) {
 		return
 	}
 	p := fi.pos(v)
-	a.strs[p.String()] = model.CodeString{Name: name, Value: str, Pos: p}
+	a.rec.strs[p.String()] = model.CodeString{Name: name, Value: str, Pos: p}
 }
 
 func hasInterpolation(n *node) bool {
@@ -306,7 +306,8 @@ func hasInterpolation(n *node) bool {
 	return false
 }
 
-// args is a call's evaluated arguments.
+// args is a call's evaluated arguments; kw and kwn are nil when there are
+// no keyword arguments.
 type args struct {
 	pos   []val
 	nodes []*node
@@ -315,7 +316,7 @@ type args struct {
 }
 
 func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
-	out := args{kw: map[string]val{}, kwn: map[string]*node{}}
+	var out args
 	if n == nil {
 		return out
 	}
@@ -328,6 +329,9 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 		switch k.typ {
 		case "keyword_argument":
 			name := fi.text(k.child("name"))
+			if out.kw == nil {
+				out.kw, out.kwn = map[string]val{}, map[string]*node{}
+			}
 			out.kw[name] = a.eval(fi, k.child("value"), s, depth)
 			out.kwn[name] = k.child("value")
 			a.noteString(fi, name, k.child("value"))
@@ -391,7 +395,7 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 		case recv.qual != "" && !strings.HasPrefix(recv.qual, "$"):
 			callee = val{qual: recv.qual + "." + method}
 		case strings.HasPrefix(recv.qual, "$local:"):
-			if lf := a.files[strings.TrimPrefix(recv.qual, "$local:")]; lf != nil {
+			if lf := a.sh.files[strings.TrimPrefix(recv.qual, "$local:")]; lf != nil {
 				if f := lf.handlerNode(method); f != nil {
 					callee = val{fn: &fnRef{file: lf, n: f}}
 				}
@@ -530,16 +534,20 @@ func callName(q, method string) string {
 	return "a call"
 }
 
-// callLocal follows a call into a function of the analysed code.
+// callLocal follows a call into a function of the analysed code, through
+// the callee's summary for the arguments' abstract values.
 func (a *analysis) callLocal(fi *fileInfo, n *node, f *fnRef, ar args, recv val, depth int) val {
-	inner := &scope{vars: map[string]val{}, parent: a.moduleScope(f.file)}
 	params := paramNames(f.file, f.n)
 	skip := 0
 	if len(params) > 0 && (params[0] == "self" || params[0] == "cls") && f.file.lang == model.FormatPython {
 		skip = 1
 	}
+	bound := make([]val, len(params))
 	for i, p := range params {
 		if p == "" {
+			if i == 0 {
+				bound[i] = ar.at(0) // a destructured first parameter
+			}
 			continue
 		}
 		if i-skip >= 0 {
@@ -550,14 +558,10 @@ func (a *analysis) callLocal(fi *fileInfo, n *node, f *fnRef, ar args, recv val,
 			if v.t != nil {
 				v.t = v.t.with(model.FlowStep{Pos: fi.pos(n), Note: "passed to " + p + " of " + short(fi.text(n.child("function"))) + "()"})
 			}
-			inner.vars[p] = v
+			bound[i] = v
 		}
 	}
-	// Destructured first parameter: ({ body }) => …
-	if len(params) > 0 && params[0] == "" {
-		a.bind(f.file, paramTarget(f.n), ar.at(0), inner, n)
-	}
-	return a.runFunc(f.file, f.n, inner, depth+1, false)
+	return a.apply(a.summary(f, bound, depth+1), bound)
 }
 
 // newExpr evaluates `new X(…)`.

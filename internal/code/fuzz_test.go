@@ -24,7 +24,9 @@ func analyseSource(t testing.TB, lang model.Format, src []byte) *model.Code {
 		EntryPoints: []*model.EntryPoint{{ID: "GET /", Kind: model.EntryRoute, Function: "Fn"}},
 		Triggers:    []*model.Trigger{{ID: "Up", Kind: model.TriggerS3, Function: "Fn"}}}
 	j := &job{st: st, fn: fn, site: &site{entry: "app/handler", lang: lang, handler: "handler"}, entry: "app/handler"}
-	c, _ := analyseJob(context.Background(), j, files)
+	sh := newShared(files)
+	sh.prepass(context.Background(), []string{"app/handler"})
+	c, _ := analyseJob(context.Background(), j, sh)
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -40,6 +41,18 @@ type fileInfo struct {
 	exports map[string]string
 	// classes are top-level classes' methods by "Class.method".
 	body []*node // top-level statements
+	// froot and codeRoot are where the file was read from, for its
+	// imports; released is set when its tree was dropped from memory
+	// (what it imports and its problems are kept).
+	froot    *load.Root
+	codeRoot string
+	released bool
+}
+
+// release drops the file's source and tree.
+func (fi *fileInfo) release() {
+	fi.src, fi.root, fi.body, fi.funcs, fi.exports = nil, nil, nil, nil, nil
+	fi.released = true
 }
 
 // importRef is one import statement's target.
@@ -317,7 +330,16 @@ func (fi *fileInfo) pythonImportStmt(s *node) {
 				ref.names = append(ref.names, importName{local: fi.text(k.child("alias")), member: n, qual: ref.module + "." + n})
 			}
 		}
-		fi.imports = append(fi.imports, ref)
+		if len(ref.names) <= 1 {
+			fi.imports = append(fi.imports, ref)
+			break
+		}
+		// from pkg import a, b: each name may be a module of its own.
+		for _, n := range ref.names {
+			one := ref
+			one.names = []importName{n}
+			fi.imports = append(fi.imports, one)
+		}
 	}
 }
 

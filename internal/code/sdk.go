@@ -311,10 +311,7 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 // paramEnv finds the environment variable naming the resource in a JS
 // parameter object ({ TableName: process.env.TABLE_NAME }).
 func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
-	s := a.globals[fi]
-	if s == nil {
-		s = &scope{vars: map[string]val{}}
-	}
+	s := a.moduleScope(fi)
 	for _, k := range resourceParams {
 		v := dictField(fi, obj, k)
 		if v == nil {
@@ -345,16 +342,13 @@ func (a *analysis) envOf(fi *fileInfo, ar args, def string) string {
 	return def
 }
 
-// recordCall records an SDK call and links it to a store through the
-// environment variable that names it.
+// recordCall records an SDK call with the environment variable that names
+// its resource (linked to a store when the function's analysis ends).
 func (a *analysis) recordCall(fi *fileInfo, n *node, service, op, env string) {
 	if service == "" || op == "" {
 		return
 	}
 	pos := fi.pos(n)
 	c := model.SDKCall{Service: service, Operation: op, Actions: []string{service + ":" + op}, Pos: pos, Env: env}
-	if env != "" {
-		c.Resource = a.envStore[env]
-	}
-	a.calls[pos.String()+"\x00"+op] = c
+	a.rec.calls[pos.String()+"\x00"+op] = c
 }

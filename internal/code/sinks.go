@@ -17,11 +17,7 @@ func (a *analysis) report(fi *fileInfo, n *node, kind model.FlowKind, t *taint, 
 	pos := fi.pos(n)
 	steps := t.with(model.FlowStep{Pos: pos, Note: "sink: " + sink}).steps
 	f := model.Flow{Kind: kind, Source: t.source, Sink: sink, Trigger: t.trigger, Steps: steps, Certain: !t.unsure}
-	key := string(kind) + "\x00" + pos.String() + "\x00" + t.source
-	if old, ok := a.flows[key]; ok && (old.Certain || !f.Certain) {
-		return
-	}
-	a.flows[key] = f
+	a.addFlow(flowKey(kind, pos, t), flowRec{f: f, param: t.param})
 }
 
 // sinks checks a call (or new expression) against the sink table.
@@ -165,8 +161,8 @@ func (a *analysis) publicACL(fi *fileInfo, call *node, acl *node, what string) {
 	}
 	pos := fi.pos(acl)
 	key := string(model.FlowPublicWrite) + "\x00" + pos.String()
-	a.flows[key] = model.Flow{Kind: model.FlowPublicWrite, Source: "ACL " + v, Sink: what, Certain: true,
-		Steps: []model.FlowStep{{Pos: pos, Note: "ACL " + v}, {Pos: fi.pos(call), Note: "sink: " + what}}}
+	a.rec.flows[key] = flowRec{f: model.Flow{Kind: model.FlowPublicWrite, Source: "ACL " + v, Sink: what, Certain: true,
+		Steps: []model.FlowStep{{Pos: pos, Note: "ACL " + v}, {Pos: fi.pos(call), Note: "sink: " + what}}}}
 }
 
 // dictField returns the value node of key in a dict/object literal.
@@ -185,11 +181,7 @@ func dictField(fi *fileInfo, obj *node, key string) *node {
 // objField evaluates the value of key in an object literal argument.
 func (a *analysis) objField(fi *fileInfo, obj *node, key string) val {
 	if v := dictField(fi, obj, key); v != nil {
-		s := a.globals[fi]
-		if s == nil {
-			return val{}
-		}
-		return a.eval(fi, v, &scope{vars: map[string]val{}, parent: s}, maxDepth)
+		return a.eval(fi, v, &scope{vars: map[string]val{}, parent: a.moduleScope(fi)}, maxDepth)
 	}
 	for _, p := range obj.namedKids() {
 		if p.typ == "shorthand_property_identifier" && fi.text(p) == key {

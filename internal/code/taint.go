@@ -19,6 +19,9 @@ type taint struct {
 	unsure  bool // passed through something the analysis cannot follow
 	built   bool // went through string building (concatenation, format, interpolation)
 	safePre bool // the value's leading text is a constant scheme://host/ (an URL whose host is fixed)
+	// param > 0 marks a placeholder for the taint of the param-th
+	// parameter of a function being summarised (see summary.go).
+	param int
 }
 
 func (t *taint) with(step model.FlowStep) *taint {
@@ -119,20 +122,19 @@ func (s *scope) get(name string) (val, bool) {
 	return val{}, false
 }
 
-// analysis is the state of one function's analysis.
+// analysis is the state of one function's analysis, or of one summary's.
 type analysis struct {
 	ctx      context.Context
-	code     *model.Code
-	job      *job
-	files    map[string]*fileInfo
+	sh       *shared
 	triggers []triggerCtx
-	envStore map[string]string // environment variable → store ID
-	globals  map[*fileInfo]*scope
-	flows    map[string]model.Flow
-	calls    map[string]model.SDKCall
-	strs     map[string]model.CodeString
-	budget   int
+	trigKey  string
 	api      bool // the function answers HTTP requests
+	// noCache: summaries are computed afresh and not kept (while module
+	// scopes are being built).
+	noCache bool
+	// budget bounds the evaluation steps; rec is what was found.
+	budget *int
+	rec    record
 }
 
 // triggerCtx is one kind of event the function receives.
@@ -143,36 +145,36 @@ type triggerCtx struct {
 
 // analyseFlows runs the taint and SDK analyses for one function and fills
 // c.Flows, c.Calls and c.Strings.
-func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, files map[string]*fileInfo) {
-	a := &analysis{ctx: ctx, code: c, job: j, files: files, globals: map[*fileInfo]*scope{}, flows: map[string]model.Flow{},
-		calls: map[string]model.SDKCall{}, strs: map[string]model.CodeString{}, budget: 200_000}
+func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, sh *shared) {
+	budget := 200_000
+	a := &analysis{ctx: ctx, sh: sh, budget: &budget, rec: newRecord()}
 	a.triggers = triggersOf(j.st, j.fn)
+	a.trigKey = triggerKey(a.triggers)
 	for _, t := range a.triggers {
 		if t.kind == "api" {
 			a.api = true
 		}
 	}
-	a.envStore = map[string]string{}
+	envStore := map[string]string{}
 	for _, e := range j.fn.Environment {
 		for _, r := range e.Value.AllRefs() {
 			if j.st.Store(r) != nil {
-				a.envStore[e.Name] = r
+				envStore[e.Name] = r
 				break
 			}
 		}
-		if _, ok := a.envStore[e.Name]; !ok && e.Value.IsResolved() {
+		if _, ok := envStore[e.Name]; !ok && e.Value.IsResolved() {
 			for _, s := range j.st.Stores {
 				if s.Name.IsResolved() && s.Name.Str == e.Value.Str {
-					a.envStore[e.Name] = s.ID
+					envStore[e.Name] = s.ID
 				}
 			}
 		}
 	}
 	// Module-level code of every file runs at import: clients, constants.
-	for _, p := range fileList(j, files) {
-		fi := files[p]
-		if fi.root != nil {
-			a.moduleScope(fi)
+	for _, p := range fileList(j, sh.files) {
+		if m := sh.modules[sh.files[p]]; m != nil {
+			a.merge(m.rec, nil)
 		}
 	}
 	if h := entry.handlerNode(j.site.handler); h != nil {
@@ -191,17 +193,28 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, f
 		}
 		a.runFunc(entry, h, fs, 0, true)
 	}
-	for _, f := range a.flows {
-		c.Flows = append(c.Flows, f)
+	if a.rec.partial {
+		c.Partial = true
+	}
+	for _, f := range a.rec.flows {
+		if f.param == 0 {
+			c.Flows = append(c.Flows, f.f)
+		}
 	}
 	sort.Slice(c.Flows, func(x, y int) bool {
 		px, py := c.Flows[x].SinkPos(), c.Flows[y].SinkPos()
 		if px != py {
 			return lessPos(px, py)
 		}
-		return c.Flows[x].Kind < c.Flows[y].Kind
+		if c.Flows[x].Kind != c.Flows[y].Kind {
+			return c.Flows[x].Kind < c.Flows[y].Kind
+		}
+		return c.Flows[x].Source < c.Flows[y].Source
 	})
-	for _, k := range a.calls {
+	for _, k := range a.rec.calls {
+		if k.Env != "" {
+			k.Resource = envStore[k.Env]
+		}
 		c.Calls = append(c.Calls, k)
 	}
 	sort.Slice(c.Calls, func(x, y int) bool {
@@ -210,7 +223,7 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, f
 		}
 		return c.Calls[x].Operation < c.Calls[y].Operation
 	})
-	for _, s := range a.strs {
+	for _, s := range a.rec.strs {
 		c.Strings = append(c.Strings, s)
 	}
 	sort.Slice(c.Strings, func(x, y int) bool { return lessPos(c.Strings[x].Pos, c.Strings[y].Pos) })
@@ -337,7 +350,7 @@ func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 		}
 		return val{}
 	case strings.HasPrefix(v.qual, "$local:"):
-		if lf := a.files[strings.TrimPrefix(v.qual, "$local:")]; lf != nil {
+		if lf := a.sh.files[strings.TrimPrefix(v.qual, "$local:")]; lf != nil {
 			if fn := lf.handlerNode(name); fn != nil {
 				return val{fn: &fnRef{file: lf, n: fn}}
 			}
@@ -392,42 +405,6 @@ func paramNames(fi *fileInfo, fn *node) []string {
 	return out
 }
 
-// moduleScope returns the global scope of a file, running its top-level
-// statements the first time.
-func (a *analysis) moduleScope(fi *fileInfo) *scope {
-	if s := a.globals[fi]; s != nil {
-		return s
-	}
-	s := &scope{vars: map[string]val{}}
-	a.globals[fi] = s
-	for _, im := range fi.imports {
-		for _, n := range im.names {
-			if n.local == "*" || n.local == "" {
-				continue
-			}
-			if im.local != "" {
-				if lf := a.files[im.local]; lf != nil && n.member != "" {
-					if fn := lf.handlerNode(n.member); fn != nil {
-						s.vars[n.local] = val{fn: &fnRef{file: lf, n: fn}}
-						continue
-					}
-				}
-				s.vars[n.local] = val{qual: "$local:" + im.local}
-				continue
-			}
-			s.vars[n.local] = val{qual: n.qual}
-		}
-	}
-	for name, fn := range fi.funcs {
-		if !strings.Contains(name, ".") {
-			s.vars[name] = val{fn: &fnRef{file: fi, n: fn}}
-		}
-	}
-	ret := val{}
-	a.block(fi, fi.body, s, 0, false, &ret)
-	return s
-}
-
 // runFunc analyses a function body with the parameters bound in s and
 // returns the join of its return values.
 func (a *analysis) runFunc(fi *fileInfo, fn *node, s *scope, depth int, handler bool) val {
@@ -453,8 +430,8 @@ func (a *analysis) runFunc(fi *fileInfo, fn *node, s *scope, depth int, handler 
 // block runs statements in order.
 func (a *analysis) block(fi *fileInfo, stmts []*node, s *scope, depth int, handler bool, ret *val) {
 	for _, st := range stmts {
-		if a.budget <= 0 || a.ctx.Err() != nil {
-			a.code.Partial = true
+		if *a.budget <= 0 || a.ctx.Err() != nil {
+			a.rec.partial = true
 			return
 		}
 		a.stmt(fi, st, s, depth, handler, ret)
@@ -462,7 +439,7 @@ func (a *analysis) block(fi *fileInfo, stmts []*node, s *scope, depth int, handl
 }
 
 func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
-	a.budget--
+	*a.budget--
 	switch n.typ {
 	case "expression_statement":
 		for _, k := range n.namedKids() {

@@ -1,0 +1,383 @@
+package code
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// Shared code is analysed once per scan, whatever number of functions use
+// it:
+//
+//   - a module's top-level code (imports, clients, constants) runs once
+//     while the module is in memory, in a sequential pre-pass over the
+//     files a batch of functions newly needs, in path order, before those
+//     functions are analysed; the module scopes are read-only while they
+//     are;
+//   - a call into a local function is analysed once per calling context
+//     (the callee, the call depth, the triggers of the function being
+//     analysed, and the abstract values of the arguments without their
+//     taint paths) into a summary: the callee's return value, and the
+//     flows, SDK calls and strings it contains. Tainted arguments are
+//     replaced by placeholders (taint.param), and a flow or return value
+//     that carries a placeholder is rebuilt at each call site with the
+//     caller's taint and path in front.
+//
+// A summary depends only on its key, so the result of the analysis does
+// not depend on which function (or goroutine) computed a summary first.
+
+// shared is the state the analyses of every function in a scan share.
+type shared struct {
+	files map[string]*fileInfo
+	// modules are the files' top-level scopes and what their top-level
+	// code records; written by the pre-pass only (frozen is set after it).
+	modules map[*fileInfo]*module
+	frozen  bool
+	mu      sync.Mutex
+	sums    map[sumKey]*sumEntry
+}
+
+func newShared(files map[string]*fileInfo) *shared {
+	return &shared{files: files, modules: map[*fileInfo]*module{}, sums: map[sumKey]*sumEntry{}}
+}
+
+// module is the result of running a file's top-level code.
+type module struct {
+	scope *scope
+	rec   record
+}
+
+// record is what an analysis found: flows, SDK calls, credential-like
+// strings, and whether part of the code could not be followed.
+type record struct {
+	flows   map[string]flowRec
+	calls   map[string]model.SDKCall
+	strs    map[string]model.CodeString
+	partial bool
+}
+
+func newRecord() record {
+	return record{flows: map[string]flowRec{}, calls: map[string]model.SDKCall{}, strs: map[string]model.CodeString{}}
+}
+
+// flowRec is a flow found by an analysis. param > 0 marks a flow from the
+// param-th parameter of a summarised function (its Source and Trigger are
+// empty and its Steps start inside the function).
+type flowRec struct {
+	f     model.Flow
+	param int
+}
+
+// sumKey identifies a summary.
+type sumKey struct {
+	fn    *node
+	depth int
+	trig  string
+	args  string
+}
+
+type sumEntry struct {
+	done chan struct{}
+	s    *summary
+	file *fileInfo // the callee's file
+}
+
+// summary is the effect of a call to a local function in one context.
+type summary struct {
+	ret val
+	rec record
+}
+
+// sumBudget bounds the evaluation steps of one summary.
+const sumBudget = 50_000
+
+// prepass runs the top-level code of the files with the given keys (in
+// order, the files they import first as needed) and freezes the module
+// scopes again.
+func (sh *shared) prepass(ctx context.Context, keys []string) {
+	sh.frozen = false
+	budget := 0
+	a := &analysis{ctx: ctx, sh: sh, noCache: true, budget: &budget, rec: newRecord()}
+	for _, p := range keys {
+		if fi := sh.files[p]; fi != nil && fi.root != nil {
+			budget = 200_000
+			a.moduleScope(fi)
+		}
+	}
+	sh.frozen = true
+}
+
+// release drops from memory the trees of the files no other file imports
+// (handler modules, whose functions have been analysed), with their
+// module scopes and summaries.
+func (sh *shared) release() {
+	imported := map[string]bool{}
+	for _, fi := range sh.files {
+		for _, im := range fi.imports {
+			if im.local != "" {
+				imported[im.local] = true
+			}
+		}
+	}
+	drop := map[*fileInfo]bool{}
+	for p, fi := range sh.files {
+		if !imported[p] && !fi.released {
+			drop[fi] = true
+		}
+	}
+	for k, e := range sh.sums {
+		if drop[e.file] {
+			delete(sh.sums, k)
+		}
+	}
+	for fi := range drop {
+		delete(sh.modules, fi)
+		fi.release()
+	}
+}
+
+// moduleScope returns the global scope of a file. Before the scan's
+// module scopes are frozen it runs the file's top-level statements the
+// first time it is asked for (the pre-pass); afterwards a file without a
+// scope gets an empty one.
+func (a *analysis) moduleScope(fi *fileInfo) *scope {
+	if m := a.sh.modules[fi]; m != nil {
+		return m.scope
+	}
+	if a.sh.frozen {
+		return &scope{vars: map[string]val{}}
+	}
+	s := &scope{vars: map[string]val{}}
+	m := &module{scope: s}
+	a.sh.modules[fi] = m
+	for _, im := range fi.imports {
+		for _, n := range im.names {
+			if n.local == "*" || n.local == "" {
+				continue
+			}
+			if im.local != "" {
+				if lf := a.sh.files[im.local]; lf != nil && n.member != "" {
+					if fn := lf.handlerNode(n.member); fn != nil {
+						s.vars[n.local] = val{fn: &fnRef{file: lf, n: fn}}
+						continue
+					}
+				}
+				s.vars[n.local] = val{qual: "$local:" + im.local}
+				continue
+			}
+			s.vars[n.local] = val{qual: n.qual}
+		}
+	}
+	for name, fn := range fi.funcs {
+		if !strings.Contains(name, ".") {
+			s.vars[name] = val{fn: &fnRef{file: fi, n: fn}}
+		}
+	}
+	sub := a.sub(a.budget)
+	ret := val{}
+	sub.block(fi, fi.body, s, 0, false, &ret)
+	m.rec = sub.rec
+	return s
+}
+
+// sub returns an analysis in the same context (scan, triggers) with an
+// empty record and the given budget.
+func (a *analysis) sub(budget *int) *analysis {
+	return &analysis{ctx: a.ctx, sh: a.sh, triggers: a.triggers, trigKey: a.trigKey, api: a.api, noCache: a.noCache,
+		budget: budget, rec: newRecord()}
+}
+
+// summary returns the summary of a call to f with the parameters bound to
+// bound, at depth, computing it the first time.
+func (a *analysis) summary(f *fnRef, bound []val, depth int) *summary {
+	if a.noCache {
+		return a.computeSummary(f, bound, depth, a.budget)
+	}
+	key := sumKey{fn: f.n, depth: depth, trig: a.trigKey, args: argsKey(bound)}
+	a.sh.mu.Lock()
+	if e := a.sh.sums[key]; e != nil {
+		a.sh.mu.Unlock()
+		<-e.done
+		return e.s
+	}
+	e := &sumEntry{done: make(chan struct{}), file: f.file}
+	a.sh.sums[key] = e
+	a.sh.mu.Unlock()
+	defer close(e.done)
+	b := sumBudget
+	e.s = a.computeSummary(f, bound, depth, &b)
+	return e.s
+}
+
+// computeSummary analyses f with its parameters bound to placeholders for
+// the taint of bound.
+func (a *analysis) computeSummary(f *fnRef, bound []val, depth int, budget *int) *summary {
+	sub := a.sub(budget)
+	inner := &scope{vars: map[string]val{}, parent: sub.moduleScope(f.file)}
+	params := paramNames(f.file, f.n)
+	for i, p := range params {
+		if i >= len(bound) {
+			break
+		}
+		v := bound[i]
+		if v.t != nil {
+			v.t = &taint{param: i + 1, stack: v.t.stack, unsure: v.t.unsure, built: v.t.built, safePre: v.t.safePre}
+		}
+		if p == "" {
+			if i == 0 {
+				// Destructured first parameter: ({ body }) => …
+				sub.bind(f.file, paramTarget(f.n), v, inner, paramTarget(f.n))
+			}
+			continue
+		}
+		inner.vars[p] = v
+	}
+	ret := sub.runFunc(f.file, f.n, inner, depth, false)
+	return &summary{ret: ret, rec: sub.rec}
+}
+
+// apply merges what a summary found into a's record, rebuilding the flows
+// and the return value that carry a parameter's taint with the taint of
+// the argument at this call site, and returns the call's value.
+func (a *analysis) apply(s *summary, bound []val) val {
+	if s == nil { // the summary's computation failed
+		a.rec.partial = true
+		return val{}
+	}
+	a.merge(s.rec, bound)
+	ret := s.ret
+	if ret.t != nil && ret.t.param > 0 {
+		ret.t = subst(ret.t, argTaint(bound, ret.t.param))
+	}
+	return ret
+}
+
+func argTaint(bound []val, param int) *taint {
+	if param-1 < len(bound) {
+		return bound[param-1].t
+	}
+	return nil
+}
+
+// subst rebuilds a taint that started at a parameter placeholder with the
+// argument's taint in front; nil when the argument was clean.
+func subst(t, arg *taint) *taint {
+	if arg == nil {
+		return nil
+	}
+	c := *t
+	c.source, c.trigger, c.param = arg.source, arg.trigger, arg.param
+	c.steps = concatSteps(arg.steps, t.steps)
+	return &c
+}
+
+// concatSteps joins two step lists as taint.with would, one step at a
+// time.
+func concatSteps(a, b []model.FlowStep) []model.FlowStep {
+	out := append([]model.FlowStep(nil), a...)
+	for _, st := range b {
+		if n := len(out); n > 0 && out[n-1] == st {
+			continue
+		}
+		if len(out) >= maxSteps {
+			out = append(out[:maxSteps-1], st)
+		} else {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// merge adds rec to a's record (in key order, so that which of two equal
+// flows is kept never depends on map order), binding parameter flows to
+// the arguments' taints.
+func (a *analysis) merge(rec record, bound []val) {
+	if rec.partial {
+		a.rec.partial = true
+	}
+	for k, c := range rec.calls {
+		a.rec.calls[k] = c
+	}
+	for k, s := range rec.strs {
+		a.rec.strs[k] = s
+	}
+	keys := make([]string, 0, len(rec.flows))
+	for k := range rec.flows {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fr := rec.flows[k]
+		if fr.param == 0 {
+			a.addFlow(k, fr)
+			continue
+		}
+		arg := argTaint(bound, fr.param)
+		if arg == nil {
+			continue
+		}
+		f := fr.f
+		f.Source, f.Trigger = arg.source, arg.trigger
+		f.Steps = concatSteps(arg.steps, fr.f.Steps)
+		f.Certain = fr.f.Certain && !arg.unsure
+		a.addFlow(flowKey(f.Kind, f.SinkPos(), arg), flowRec{f: f, param: arg.param})
+	}
+}
+
+// flowKey identifies a flow: its kind, sink and source (or parameter).
+func flowKey(kind model.FlowKind, sink model.Pos, t *taint) string {
+	src := t.source
+	if t.param > 0 {
+		src = "\x00param " + itoa(t.param)
+	}
+	return string(kind) + "\x00" + sink.String() + "\x00" + src
+}
+
+// addFlow records a flow unless an equal one (same kind, sink and source)
+// is already known with at least its certainty.
+func (a *analysis) addFlow(key string, fr flowRec) {
+	if old, ok := a.rec.flows[key]; ok && (old.f.Certain || !fr.f.Certain) {
+		return
+	}
+	a.rec.flows[key] = fr
+}
+
+// argsKey is the abstract value of a call's arguments without taint
+// paths: what a summary depends on.
+func argsKey(bound []val) string {
+	var b strings.Builder
+	for _, v := range bound {
+		if v.t != nil {
+			fmt.Fprintf(&b, "t%t%t%t%t", v.t.stack, v.t.unsure, v.t.built, v.t.safePre)
+		}
+		if v.evt != nil {
+			b.WriteString("e" + strings.Join(v.evt, "."))
+		}
+		if v.client != nil {
+			c := v.client
+			fmt.Fprintf(&b, "c%s|%s|%s|%s|%p|%p", c.service, c.kind, c.env, c.op, c.params, c.pfile)
+		}
+		if v.fn != nil {
+			fmt.Fprintf(&b, "f%p", v.fn.n)
+		}
+		if v.isStr {
+			b.WriteString("s" + itoa(len(v.str)) + ":" + v.str)
+		}
+		fmt.Fprintf(&b, "q%s|v%s|%t%t\x00", v.qual, v.env, v.obj, v.exc)
+	}
+	return b.String()
+}
+
+// triggerKey identifies the triggers of a function (summaries depend on
+// them: which event paths are sources, whether responses are checked).
+func triggerKey(ts []triggerCtx) string {
+	var b strings.Builder
+	for _, t := range ts {
+		b.WriteString(t.name + ":" + t.kind + ",")
+	}
+	return b.String()
+}
