@@ -36,6 +36,7 @@ import (
 	scalibrfs "github.com/google/osv-scalibr/fs"
 	scalibrlog "github.com/google/osv-scalibr/log"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
@@ -144,11 +145,17 @@ type Parsed struct {
 // error naming the file (and line, when known); it never panics.
 func Parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *Parsed, err error) {
 	quietScalibr()
-	defer func() {
-		if r := recover(); r != nil {
-			p, err = nil, fmt.Errorf("%s: internal error while reading (please report it): %v", display, r)
-		}
-	}()
+	perr := conc.Safely("reading", func() error {
+		p, err = parse(ctx, fsys, rel, display, data)
+		return nil
+	})
+	if perr != nil {
+		return nil, fmt.Errorf("%s: %w", display, perr)
+	}
+	return p, err
+}
+
+func parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *Parsed, err error) {
 	data = decodeText(data)
 	base := path.Base(rel)
 	k, ok := Detect(base)

@@ -18,9 +18,11 @@ package sam
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/decode/yamlv"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
@@ -49,27 +51,32 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (st *model.Stack,
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		// A translation bug must not take the whole scan down: report it
-		// as a positioned error on this file and keep what was loaded.
-		if r := recover(); r != nil {
-			st = t.Stack
-			err = load.Errorf(model.Pos{File: f.Path, Line: 1, Col: 1}, "internal error translating SAM template: %v", r)
-		}
-	}()
+	// A translation bug must not take the whole scan down: report it as a
+	// positioned error on this file and keep what was loaded.
+	err = conc.Safely("translating SAM template", func() error {
+		return translate(ctx, t, doc, u, opts)
+	})
+	if pe := (*conc.PanicError)(nil); errors.As(err, &pe) {
+		err = load.Errorf(model.Pos{File: f.Path, Line: 1, Col: 1}, "%v", pe)
+	}
+	return t.Stack, err
+}
+
+// translate turns the parsed CloudFormation template t into SAM's stack.
+func translate(ctx context.Context, t *cfn.Template, doc *yamlv.Document, u load.Unit, opts load.Options) error {
 	t.Stack.Format = model.FormatSAM
 	t.Stack.Suppressions = append(t.Stack.Suppressions, doc.Suppressions...)
 	t.Stack.Diagnostics = append(t.Stack.Diagnostics, doc.Warnings...)
 	x := newTranslator(t)
 	x.root, x.limits = u.Root, opts.Limits
 	if err := x.run(ctx); err != nil {
-		return t.Stack, err
+		return err
 	}
 	t.Translate()
 	x.afterCFN()
 	t.Stack.LinkRoleUses()
 	t.Stack.Sort()
-	return t.Stack, t.Err()
+	return t.Err()
 }
 
 // translator holds the state of one template's SAM translation.

@@ -11,6 +11,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -21,12 +22,21 @@ var addressRE = regexp.MustCompile(`"address"\s*:\s*"((?:[^"\\]|\\.)*)"`)
 // of format terraform-plan. Planned values are resolved; values known only
 // after apply are symbolic, with the references the configuration section
 // records for them (so aws_iam_role.r.arn still points at aws_iam_role.r).
+//
+// A panic (a bug) is contained (conc.Safely) and returned as a positioned
+// internal error on the file.
 func LoadPlan(ctx context.Context, f load.File, opts load.Options) (st *model.Stack, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			st, err = nil, load.Errorf(model.Pos{File: f.Path}, "internal error loading terraform plan: %v", r)
-		}
-	}()
+	perr := conc.Safely("loading terraform plan", func() error {
+		st, err = loadPlan(ctx, f, opts)
+		return nil
+	})
+	if perr != nil {
+		return nil, load.Errorf(model.Pos{File: f.Path}, "%v", perr)
+	}
+	return st, err
+}
+
+func loadPlan(ctx context.Context, f load.File, opts load.Options) (st *model.Stack, err error) {
 	lim := opts.Limits.WithDefaults()
 	if int64(len(f.Data)) > lim.MaxFileBytes {
 		return nil, load.Errorf(model.Pos{File: f.Path}, "plan is %d bytes, over the %d-byte limit", len(f.Data), lim.MaxFileBytes)

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -39,12 +40,21 @@ const maxModuleDepth = 16
 // A syntax error in one of u.Files is returned as a positioned *load.Error,
 // as is a count/for_each expansion beyond opts.Limits. Everything else that
 // cannot be evaluated is kept symbolic and reported in Stack.Diagnostics.
+//
+// A panic (a bug) is contained (conc.Safely) and returned as a positioned
+// internal error on the module.
 func Load(ctx context.Context, u load.Unit, opts load.Options) (stacks []*model.Stack, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			stacks, err = nil, load.Errorf(model.Pos{File: u.Path}, "internal error loading terraform module: %v", r)
-		}
-	}()
+	perr := conc.Safely("loading terraform module", func() error {
+		stacks, err = loadModule(ctx, u, opts)
+		return nil
+	})
+	if perr != nil {
+		return nil, load.Errorf(model.Pos{File: u.Path}, "%v", perr)
+	}
+	return stacks, err
+}
+
+func loadModule(ctx context.Context, u load.Unit, opts load.Options) ([]*model.Stack, error) {
 	l := newLoader(ctx, u.Root, opts)
 	dir := u.Path
 	if dir == "" {
