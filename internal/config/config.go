@@ -49,7 +49,6 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/suggest"
 )
 
 // DefaultFile is the configuration file looked for in the scanned
@@ -206,25 +205,6 @@ func Find(explicit string, paths []string) (*Config, error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: (.*)`)
 
-// Parse parses a configuration file's contents. Errors are *Error values
-// (joined when there are several) with the file:line:col of the problem.
-func Parse(file string, data []byte) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
-	}
-	c := &Config{File: file}
-	if len(root.Content) == 0 {
-		return c, nil
-	}
-	p := &parser{file: file}
-	p.config(root.Content[0], c)
-	if err := errors.Join(p.errs...); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
 // yamlError turns a YAML syntax error into a positioned Error.
 func yamlError(file string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
@@ -236,232 +216,21 @@ func yamlError(file string, err error) error {
 	return &Error{Pos: model.Pos{File: file}, Msg: msg}
 }
 
-// parser walks the YAML tree, collecting positioned errors.
+// parser collects positioned errors while the decoded file is checked.
 type parser struct {
 	file string
 	errs []error
 }
 
 func (p *parser) pos(n *yaml.Node) model.Pos {
+	if n == nil {
+		return model.Pos{File: p.file}
+	}
 	return model.Pos{File: p.file, Line: n.Line, Col: n.Column}
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	p.errs = append(p.errs, &Error{Pos: p.pos(n), Msg: fmt.Sprintf(format, args...)})
-}
-
-// fields iterates over a mapping's keys, rejecting keys not in allowed.
-func (p *parser) fields(n *yaml.Node, what string, allowed []string, fn func(key string, v *yaml.Node)) {
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n.Kind != yaml.MappingNode {
-		if n.Tag == "!!null" {
-			return
-		}
-		p.errorf(n, "%s must be a mapping", what)
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !contains(allowed, k.Value) {
-			p.errorf(k, "unknown key %q in %s (want one of %s)", k.Value, what, strings.Join(allowed, ", "))
-			continue
-		}
-		if seen[k.Value] {
-			p.errorf(k, "duplicate key %q in %s", k.Value, what)
-			continue
-		}
-		seen[k.Value] = true
-		fn(k.Value, v)
-	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func (p *parser) str(n *yaml.Node, what string) string {
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		p.errorf(n, "%s must be a string", what)
-		return ""
-	}
-	return n.Value
-}
-
-func (p *parser) strs(n *yaml.Node, what string) []string {
-	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
-		return []string{n.Value}
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s must be a string or a list of strings", what)
-		return nil
-	}
-	var out []string
-	for _, it := range n.Content {
-		if s := p.str(it, what); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (p *parser) strMap(n *yaml.Node, what string) map[string]string {
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s must be a mapping of strings", what)
-		return nil
-	}
-	out := map[string]string{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		out[p.str(n.Content[i], what+" key")] = p.str(n.Content[i+1], what+" value")
-	}
-	return out
-}
-
-func (p *parser) list(n *yaml.Node, what string, fn func(item *yaml.Node)) {
-	if n.Tag == "!!null" {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s must be a list", what)
-		return
-	}
-	for _, it := range n.Content {
-		fn(it)
-	}
-}
-
-func (p *parser) config(n *yaml.Node, c *Config) {
-	p.fields(n, "configuration", []string{"version", "classifications", "groups", "flows", "boundaries", "ignore", "rules"}, func(key string, v *yaml.Node) {
-		switch key {
-		case "rules":
-			c.Rules, c.RulesPos = p.strs(v, "rules"), p.pos(v)
-		case "version":
-			s := p.str(v, "version")
-			if s != "" && s != "1" {
-				p.errorf(v, "unsupported version %q (want 1)", s)
-			}
-			c.Version = 1
-		case "ignore":
-			c.Ignore = p.ignores(v)
-		case "classifications":
-			p.list(v, "classifications", func(it *yaml.Node) {
-				cl := Classification{Pos: p.pos(it)}
-				p.fields(it, "classification", []string{"class", "stores", "tags"}, func(key string, v *yaml.Node) {
-					switch key {
-					case "class":
-						cl.Class = strings.ToLower(p.str(v, "class"))
-					case "stores":
-						cl.Stores = p.strs(v, "stores")
-					case "tags":
-						cl.Tags = p.strMap(v, "tags")
-					}
-				})
-				if cl.Class == "" {
-					p.errorf(it, "classification needs a class")
-				}
-				if len(cl.Stores) == 0 && len(cl.Tags) == 0 {
-					p.errorf(it, "classification %q needs stores or tags", cl.Class)
-				}
-				c.Classifications = append(c.Classifications, cl)
-			})
-		case "groups":
-			p.list(v, "groups", func(it *yaml.Node) {
-				g := Group{Pos: p.pos(it)}
-				p.fields(it, "group", []string{"name", "functions", "tags"}, func(key string, v *yaml.Node) {
-					switch key {
-					case "name":
-						g.Name = p.str(v, "name")
-					case "functions":
-						g.Functions = p.strs(v, "functions")
-					case "tags":
-						g.Tags = p.strMap(v, "tags")
-					}
-				})
-				if g.Name == "" {
-					p.errorf(it, "group needs a name")
-				}
-				c.Groups = append(c.Groups, g)
-			})
-		case "flows":
-			p.fields(v, "flows", []string{"deny", "allow"}, func(key string, v *yaml.Node) {
-				rules := p.flowRules(v, key)
-				if key == "deny" {
-					c.Flows.Deny = rules
-				} else {
-					c.Flows.Allow = rules
-				}
-			})
-		case "boundaries":
-			p.list(v, "boundaries", func(it *yaml.Node) {
-				b := Boundary{Pos: p.pos(it)}
-				p.fields(it, "boundary", []string{"name", "groups"}, func(key string, v *yaml.Node) {
-					switch key {
-					case "name":
-						b.Name = p.str(v, "name")
-					case "groups":
-						b.Groups = p.strs(v, "groups")
-					}
-				})
-				if len(b.Groups) < 2 {
-					p.errorf(it, "boundary needs at least two groups")
-				}
-				c.Boundaries = append(c.Boundaries, b)
-			})
-		}
-	})
-	names := map[string]bool{}
-	var list []string
-	for _, g := range c.Groups {
-		names[g.Name] = true
-		list = append(list, g.Name)
-	}
-	for _, b := range c.Boundaries {
-		for _, g := range b.Groups {
-			if !names[g] {
-				p.errs = append(p.errs, &Error{Pos: b.Pos, Msg: fmt.Sprintf("boundary names unknown group %q%s", g, suggest.DidYouMean(g, list))})
-			}
-		}
-	}
-}
-
-func (p *parser) flowRules(n *yaml.Node, what string) []FlowRule {
-	var out []FlowRule
-	p.list(n, what, func(it *yaml.Node) {
-		r := FlowRule{Pos: p.pos(it)}
-		p.fields(it, "flow rule", []string{"name", "from", "to", "kind", "reason"}, func(key string, v *yaml.Node) {
-			s := p.str(v, key)
-			switch key {
-			case "name":
-				r.Name = s
-			case "from":
-				r.From = s
-			case "to":
-				r.To = s
-			case "kind":
-				if s != FlowData && s != FlowReach && s != FlowWrite {
-					p.errorf(v, "unknown flow kind %q (want %s, %s or %s)", s, FlowData, FlowReach, FlowWrite)
-				}
-				r.Kind = s
-			case "reason":
-				r.Reason = s
-			}
-		})
-		if r.From == "" || r.To == "" {
-			p.errorf(it, "flow rule needs from and to")
-		}
-		if r.Kind == "" {
-			r.Kind = FlowData
-		}
-		out = append(out, r)
-	})
-	return out
 }
 
 // Classify returns the classification the configuration gives a store,

@@ -84,6 +84,15 @@ func TestParseErrors(t *testing.T) {
 		{"boundary with unknown group", "groups:\n  - {name: a, functions: [A*]}\nboundaries:\n  - groups: [a, b]\n", `f.yaml:4:5: boundary names unknown group "b"`},
 		{"not a mapping", "- a\n", "f.yaml:1:1: configuration must be a mapping"},
 		{"list expected", "groups: x\n", "f.yaml:1:9: groups must be a list"},
+		{"unknown classification key", "classifications:\n  - class: pii\n    store: [A]\n", `f.yaml:3:5: unknown key "store" in classification (want one of class, stores, tags)`},
+		{"unknown ignore key", "ignore:\n  - rule: NL1\n    reasn: r\n", `f.yaml:3:5: unknown key "reasn" in ignore (want one of rule, resource, path, reason, expires)`},
+		{"unknown key through an alias", "a: &x {b: 1}\n", `f.yaml:1:1: unknown key "a" in configuration`},
+		{"duplicate key", "groups:\n  - name: a\n    name: b\n", `f.yaml:3:5: duplicate key "name"`},
+		{"tags not a mapping", "classifications:\n  - class: pii\n    tags: x\n", "f.yaml:3:11: tags must be a mapping of strings, not a string"},
+		{"kind not a string", "flows:\n  deny:\n    - {from: a, to: b, kind: [x]}\n", "f.yaml:3:30: kind must be a string, not a list"},
+		{"flows not a mapping", "flows: [a]\n", "f.yaml:1:8: flows must be a mapping, not a list"},
+		{"function glob not a string", "groups:\n  - name: a\n    functions: [{x: 1}]\n", "f.yaml:3:17: functions must be a string, not a mapping"},
+		{"bad expiry", "ignore:\n  - rule: NL1\n    reason: r\n    expires: tomorrow\n", `f.yaml:4:14: expires "tomorrow": want a date like 2027-01-31`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +101,23 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Parse error = %v, want containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestOneOrMany checks that lists of names may be written as one string.
+func TestOneOrMany(t *testing.T) {
+	c, err := Parse("f.yaml", []byte("rules: dir\nclassifications:\n  - {class: pii, stores: Users}\ngroups:\n  - {name: a, functions: A*}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"dir"}, c.Rules); diff != "" {
+		t.Errorf("rules (-want +got):\n%s", diff)
+	}
+	if got := c.Classifications[0].Stores; len(got) != 1 || got[0] != "Users" {
+		t.Errorf("stores = %q", got)
+	}
+	if got := c.Groups[0].Functions; len(got) != 1 || got[0] != "A*" {
+		t.Errorf("functions = %q", got)
 	}
 }
 
