@@ -99,6 +99,25 @@ type Value struct {
 	// Refs lists the IDs of model resources this value refers to (a logical
 	// ID for !Ref/!GetAtt/${X}, a Terraform address, …), sorted and unique.
 	Refs []string
+	// Secret describes the secret this value carries, when the loader
+	// knows it derives from one ("the SecretAccessKey of DeployerKey",
+	// "parameter DbPassword, which is NoEcho/sensitive"); "" otherwise.
+	// It is not written to JSON.
+	Secret string
+}
+
+// SecretIn returns the description of the first secret v or a value
+// inside it carries (see Value.Secret), or "".
+func SecretIn(v *Value) string {
+	found := ""
+	v.Walk(func(x *Value) bool {
+		if x.Secret != "" {
+			found = x.Secret
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // NewString returns a resolved string value at pos.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/load/aws"
 	"github.com/nightlight-sec/nightlight/internal/load/azure"
 	"github.com/nightlight-sec/nightlight/internal/load/cfn"
 	"github.com/nightlight-sec/nightlight/internal/load/firebase"
@@ -30,14 +31,26 @@ func one(fn func(context.Context, load.Unit, load.Options) (*model.Stack, error)
 	}
 }
 
+// secrets marks the values of the AWS stacks a loader returns that derive
+// from a secret (aws.MarkSecrets), whatever the format.
+func secrets(fn LoadFunc) LoadFunc {
+	return func(ctx context.Context, u load.Unit, opts load.Options) ([]*model.Stack, error) {
+		sts, err := fn(ctx, u, opts)
+		for _, st := range sts {
+			aws.MarkSecrets(st)
+		}
+		return sts, err
+	}
+}
+
 // DefaultLoaders returns the loaders for every format nightlight reads.
 func DefaultLoaders() map[model.Format]LoadFunc {
 	return map[model.Format]LoadFunc{
-		model.FormatCloudFormation: one(cfn.Load),
-		model.FormatSAM:            one(sam.Load),
-		model.FormatServerless:     one(serverless.Load),
-		model.FormatTerraform:      terraform.Load,
-		model.FormatTerraformPlan:  one(loadPlan),
+		model.FormatCloudFormation: secrets(one(cfn.Load)),
+		model.FormatSAM:            secrets(one(sam.Load)),
+		model.FormatServerless:     secrets(one(serverless.Load)),
+		model.FormatTerraform:      secrets(terraform.Load),
+		model.FormatTerraformPlan:  secrets(one(loadPlan)),
 		model.FormatAzureFunctions: one(azure.Load),
 		model.FormatARM:            one(azure.LoadARM),
 		model.FormatWskdeploy:      one(openwhisk.Load),

@@ -9,7 +9,6 @@ package nl4109
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -42,88 +41,9 @@ Outputs:
 	}
 }
 
-// secretAttrs maps resource types to the attributes that hold a secret.
-var secretAttrs = map[string][]string{
-	"AWS::IAM::AccessKey":                   {"SecretAccessKey"},
-	"AWS::Cognito::UserPoolClient":          {"ClientSecret"},
-	"AWS::SecretsManager::Secret":           {"SecretString"},
-	"aws_iam_access_key":                    {"secret", "ses_smtp_password_v4", "encrypted_secret"},
-	"aws_cognito_user_pool_client":          {"client_secret"},
-	"aws_secretsmanager_secret_version":     {"secret_string", "secret_binary"},
-	"random_password":                       {"result", "bcrypt_hash"},
-	"tls_private_key":                       {"private_key_pem", "private_key_openssh", "private_key_pem_pkcs8"},
-	"aws_iam_user_login_profile":            {"password", "encrypted_password"},
-	"aws_db_instance":                       {"password"},
-	"aws_rds_cluster":                       {"master_password"},
-	"aws_ssm_parameter":                     {"value", "insecure_value"},
-	"aws_api_gateway_api_key":               {"value"},
-	"aws_appsync_api_key":                   {"key"},
-	"aws_lightsail_key_pair":                {"private_key"},
-	"aws_elasticache_user":                  {"passwords"},
-	"aws_opensearch_domain_master_password": {"master_user_password"},
-}
-
-// Secret returns a description of the secret v carries ("the SecretAccessKey
-// of DeployerKey"), or "" when it carries none that nightlight knows.
-func Secret(st *model.Stack, v *model.Value) string {
-	found := ""
-	v.Walk(func(x *model.Value) bool {
-		if found != "" {
-			return false
-		}
-		if x.Kind == model.String && (strings.Contains(x.Str, "{{resolve:secretsmanager:") || strings.Contains(x.Str, "{{resolve:ssm-secure:")) {
-			found = "a dynamic reference to a secret"
-			return false
-		}
-		if x.Kind == model.String && x.Unresolved {
-			for _, p := range st.Parameters {
-				if p.NoEcho && (strings.Contains(x.Str, "${"+p.ID+"}") || strings.Contains(x.Str, "${var."+p.ID+"}")) {
-					found = "parameter " + p.ID + ", which is NoEcho/sensitive"
-					return false
-				}
-			}
-		}
-		src := x.Source
-		for _, id := range x.Refs {
-			if p := param(st, id); p != nil && p.NoEcho {
-				found = "parameter " + id + ", which is NoEcho/sensitive"
-				return false
-			}
-			r := st.ByID(id)
-			if r == nil {
-				continue
-			}
-			for _, attr := range secretAttrs[r.Type] {
-				if strings.Contains(src, id+"."+attr) {
-					found = "the " + attr + " of " + id
-					return false
-				}
-			}
-		}
-		if strings.HasPrefix(src, "var.") || strings.HasPrefix(src, "parameter ") {
-			name := strings.TrimPrefix(strings.TrimPrefix(src, "var."), "parameter ")
-			if p := param(st, name); p != nil && p.NoEcho {
-				found = "parameter " + name + ", which is NoEcho/sensitive"
-				return false
-			}
-		}
-		return true
-	})
-	return found
-}
-
-func param(st *model.Stack, id string) *model.Parameter {
-	for _, p := range st.Parameters {
-		if p.ID == id {
-			return p
-		}
-	}
-	return nil
-}
-
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, o := range p.Stack.Outputs {
-		what := Secret(p.Stack, o.Value)
+		what := model.SecretIn(o.Value)
 		if what == "" {
 			continue
 		}

@@ -12,7 +12,6 @@ import (
 	"context"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -47,20 +46,9 @@ func Rule() *rule.Rule {
 }
 
 // secretSource matches Terraform expressions that evaluate to a secret.
-var secretSource = regexp.MustCompile(`\b(?:data\.)?(?:random_password\.[\w-]+\.(?:result|bcrypt_hash)|aws_iam_access_key\.[\w-]+\.(?:secret|ses_smtp_password_v4)|tls_private_key\.[\w-]+\.private_key_(?:pem|openssh|pem_pkcs8)|aws_secretsmanager_secret_version\.[\w-]+\.secret_(?:string|binary)|aws_db_instance\.[\w-]+\.password|aws_rds_cluster\.[\w-]+\.master_password|aws_ssm_parameter\.[\w-]+\.value|aws_iam_user_login_profile\.[\w-]+\.password)\b`)
-
-var varRef = regexp.MustCompile(`\bvar\.([A-Za-z_][\w-]*)`)
-
-// contentKeys are the properties that hold what is written.
 var contentKeys = []string{"content", "content_base64", "sensitive_content"}
 
 func run(ctx context.Context, p *rule.Pass) error {
-	sensitive := map[string]bool{}
-	for _, prm := range p.Stack.Parameters {
-		if prm.NoEcho {
-			sensitive[prm.ID] = true
-		}
-	}
 	for _, r := range p.Stack.Resources {
 		var what string
 		switch r.Type {
@@ -76,7 +64,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			if !v.IsSet() {
 				continue
 			}
-			src := source(v, sensitive)
+			src := model.SecretIn(v)
 			if src == "" {
 				continue
 			}
@@ -101,27 +89,6 @@ func run(ctx context.Context, p *rule.Pass) error {
 }
 
 // source names the secret v is built from, or "" when it has none.
-func source(v *model.Value, sensitive map[string]bool) string {
-	var texts []string
-	v.Walk(func(x *model.Value) bool {
-		texts = append(texts, x.Str, x.Source)
-		texts = append(texts, x.Refs...)
-		return true
-	})
-	text := strings.Join(texts, "\n")
-	if m := secretSource.FindString(text); m != "" {
-		return m
-	}
-	for _, m := range varRef.FindAllStringSubmatch(text, -1) {
-		if sensitive[m[1]] {
-			return "the sensitive variable var." + m[1]
-		}
-	}
-	return ""
-}
-
-// deployedIn returns the function whose source directory holds file name,
-// or "".
 func deployedIn(st *model.Stack, name string) string {
 	if name == "" {
 		return ""
