@@ -112,6 +112,17 @@ func (t *Template) Translate() {
 			t.stage(r)
 		case "AWS::ApiGateway::UsagePlan":
 			t.usagePlan(r)
+		case "AWS::SecretsManager::RotationSchedule":
+			// The schedule is the secret's rotation (Terraform's
+			// aws_secretsmanager_secret_rotation sets the same attribute).
+			r.Handled = true
+			if s := t.Stack.Store(t.RefTo(p.Get("SecretId"), "AWS::SecretsManager::Secret")); s != nil {
+				rot := p.Get("RotationRules")
+				if !rot.IsSet() {
+					rot = model.NewBool(true, r.Pos)
+				}
+				s.SetAttr(model.AttrRotation, rot)
+			}
 		case "AWS::Cognito::UserPoolClient":
 			t.userPoolClient(r)
 		case "AWS::Cognito::IdentityPoolRoleAttachment":

@@ -36,16 +36,8 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	rotated := map[string]bool{}
-	for _, r := range p.Stack.Resources {
-		if r.Type == "AWS::SecretsManager::RotationSchedule" || r.Type == "aws_secretsmanager_secret_rotation" {
-			for _, id := range r.Properties.AllRefs() {
-				rotated[id] = true
-			}
-		}
-	}
 	for _, st := range p.Stack.Stores {
-		if st.Kind != model.StoreSecret || rotated[st.ID] || st.Attr(model.AttrRotation).IsSet() {
+		if st.Kind != model.StoreSecret || st.Attr(model.AttrRotation).IsSet() {
 			continue
 		}
 		p.Reportf(st.Pos, st.ID, "secret %s is never rotated: once leaked, it stays valid", st.ID)
