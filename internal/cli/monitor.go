@@ -202,9 +202,13 @@ func runMonitor(ctx context.Context, env *Env, f *monitorFlags, args []string) e
 			rep.Skipped = skipped
 			bar := progress.New(env.Stderr, f.quiet)
 			bar.Start("ingesting CloudTrail", len(files))
+			last := 0
 			st, err := monitor.Ingest(ctx, store, files, monitor.IngestOptions{
-				Reread:   f.reread,
-				Progress: func(int, int) { bar.Add(1) },
+				Reread: f.reread,
+				Progress: func(done, _ int) {
+					bar.Add(done - last)
+					last = done
+				},
 			})
 			bar.Finish()
 			if err != nil {

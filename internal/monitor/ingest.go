@@ -13,12 +13,26 @@ type IngestOptions struct {
 	// BatchEvents and BatchFiles bound one store transaction (0: 100,000
 	// events, 2,000 files).
 	BatchEvents, BatchFiles int
-	// Progress, when set, is called after each file with the files and
-	// events done so far.
+	// Progress, when set, is called after each file (or batch of files a
+	// FileLoader read) with the files and events done so far.
 	Progress func(files, events int)
 	// Reread reads files the ledger says were ingested unchanged.
 	Reread bool
+	// GoReader reads every file with the Go reader even when the store is a
+	// FileLoader (for comparisons and tests).
+	GoReader bool
 }
+
+// Limits of the files Ingest gives a FileLoader: larger files are streamed
+// by the Go reader, whose memory does not grow with the file; a call gets at
+// most loaderBatchFiles files or about loaderBatchBytes of JSON (a gzipped
+// file counts gzipRatio times its size).
+const (
+	loaderMaxFile    = 64 << 20
+	loaderBatchBytes = 96 << 20
+	loaderBatchFiles = 2000
+	gzipRatio        = 12
+)
 
 // Stats says what an ingestion did; JSON field names follow the
 // `monitor --format json` contract.
@@ -38,7 +52,9 @@ type Stats struct {
 
 // Ingest reads files into store: files already in the store's ledger with
 // the same size and modification time are skipped, the rest are read in
-// parallel and stored in transactions of bounded size. A file with errors
+// parallel and stored in transactions of bounded size. When the store is a
+// FileLoader, it reads the delivery files of moderate size itself; the
+// others, and those it rejects, are read by the Go reader. A file with errors
 // keeps the records read before the error, and is recorded in the ledger
 // only when it read cleanly (so a truncated file is retried next time).
 func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) (Stats, error) {
@@ -54,17 +70,26 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 	if maxFiles <= 0 {
 		maxFiles = 2000
 	}
-	ro := opts.Read
-	ro.Skip = func(f File) bool {
+	var todo []File
+	for _, f := range files {
 		old, ok := ledger[f.Path]
 		if ok && !opts.Reread && old.Size == f.Size && old.ModTime == f.ModTime {
 			st.Unchanged++
-			return true
+			continue
 		}
-		return false
+		todo = append(todo, f)
 	}
+	doneEvents := 0
+	if fl, ok := store.(FileLoader); ok && !opts.GoReader {
+		todo, err = loadFiles(ctx, fl, todo, &st, &doneEvents, opts.Progress)
+		if err != nil {
+			return st, err
+		}
+	}
+	ro := opts.Read
+	ro.Skip = nil
 	var pending []Batch
-	pendingEvents, doneEvents := 0, 0
+	pendingEvents := 0
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -79,7 +104,7 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 		return nil
 	}
 	failed := map[string]bool{}
-	err = ReadFiles(ctx, files, ro, func(b Batch) error {
+	err = ReadFiles(ctx, todo, ro, func(b Batch) error {
 		if !b.Partial {
 			st.Files++
 		}
@@ -126,4 +151,63 @@ func fileFailed(b Batch) bool {
 		}
 	}
 	return false
+}
+
+// loadFiles gives the delivery files among files to fl in batches, and
+// returns the files left for the Go reader (in their order).
+func loadFiles(ctx context.Context, fl FileLoader, files []File, st *Stats, done *int, progress func(files, events int)) ([]File, error) {
+	var rest []File
+	type group struct {
+		files []File
+		bytes int64
+	}
+	var groups [2]group // plain, gzipped
+	flush := func(gz int) error {
+		g := &groups[gz]
+		if len(g.files) == 0 {
+			return nil
+		}
+		res, err := fl.LoadFiles(ctx, g.files, gz == 1)
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+		st.Files += res.Files
+		st.Events += res.Added
+		st.Duplicates += res.Dups
+		*done += res.Events
+		rest = append(rest, res.Rejected...)
+		g.files, g.bytes = g.files[:0], 0
+		if progress != nil && res.Files > 0 {
+			progress(st.Files, *done)
+		}
+		return nil
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		delivery, gz := sniffDelivery(f.Path)
+		if !delivery || f.Size > loaderMaxFile || !GlobFree(f.Path) {
+			rest = append(rest, f)
+			continue
+		}
+		k, size := 0, f.Size
+		if gz {
+			k, size = 1, f.Size*gzipRatio
+		}
+		if len(groups[k].files) > 0 && (groups[k].bytes+size > loaderBatchBytes || len(groups[k].files) >= loaderBatchFiles) {
+			if err := flush(k); err != nil {
+				return nil, err
+			}
+		}
+		groups[k].files = append(groups[k].files, f)
+		groups[k].bytes += size
+	}
+	for k := range groups {
+		if err := flush(k); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].Path < rest[j].Path })
+	return rest, nil
 }

@@ -544,3 +544,29 @@ func (s *splitter) value() (raw []byte, tooBig bool, err error) {
 		}
 	}
 }
+
+// sniffDelivery reports whether the file at path starts as a CloudTrail
+// delivery file (`{"Records":[`), and whether it is gzipped. It reads only
+// the first bytes.
+func sniffDelivery(path string) (delivery, gz bool) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return false, false
+	}
+	defer fh.Close()
+	br := bufio.NewReaderSize(fh, 4096)
+	magic, _ := br.Peek(2)
+	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return false, true
+		}
+		defer zr.Close()
+		br, gz = bufio.NewReaderSize(zr, 4096), true
+	}
+	s := &splitter{r: br}
+	if c, err := s.skipSpace(); err != nil || c != '{' {
+		return false, gz
+	}
+	return s.recordsContainer(), gz
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +79,8 @@ func (s *Store) init(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS files (path VARCHAR PRIMARY KEY, size BIGINT, mtime BIGINT, events INTEGER, ingested TIMESTAMP)`,
 		`CREATE TABLE IF NOT EXISTS events (` + strings.Join(cols, ", ") + `)`,
 		`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM events LIMIT 0`,
+		// Event times are stored in UTC (the loader casts through TIMESTAMPTZ).
+		`SET TimeZone = 'UTC'`,
 	}
 	for _, q := range stmts {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {
@@ -156,48 +159,195 @@ func (s *Store) Add(ctx context.Context, batches []monitor.Batch) (added, dups i
 	if err != nil {
 		return 0, 0, err
 	}
-	res, err := s.conn.ExecContext(ctx, `INSERT INTO events
-		SELECT * FROM (SELECT DISTINCT ON (event_id) * FROM stage) AS s
-		WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)`)
-	if err != nil {
-		return 0, 0, fmt.Errorf("insert events: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, 0, err
-	}
-	if _, err := s.conn.ExecContext(ctx, `DELETE FROM stage`); err != nil {
-		return 0, 0, err
-	}
-	now := time.Now().UTC()
 	// Only a file's last batch completes it in the ledger.
-	var done []monitor.Batch
+	var done []ledgerEntry
 	for _, b := range batches {
 		if !b.Partial {
-			done = append(done, b)
+			done = append(done, ledgerEntry{b.File, len(b.Events)})
 		}
 	}
-	batches = done
-	for start := 0; start < len(batches); start += 500 {
-		chunk := batches[start:min(start+500, len(batches))]
+	n, err := s.commitStage(ctx, done)
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, staged - n, nil
+}
+
+// writeLedger records files as ingested.
+func (s *Store) writeLedger(ctx context.Context, ledger []ledgerEntry) error {
+	now := time.Now().UTC()
+	for start := 0; start < len(ledger); start += 500 {
+		chunk := ledger[start:min(start+500, len(ledger))]
 		var q strings.Builder
 		q.WriteString(`INSERT OR REPLACE INTO files VALUES `)
 		args := make([]any, 0, 5*len(chunk))
-		for i, b := range chunk {
+		for i, l := range chunk {
 			if i > 0 {
 				q.WriteString(", ")
 			}
 			q.WriteString("(?, ?, ?, ?, ?)")
-			args = append(args, b.File.Path, b.File.Size, b.File.ModTime, len(b.Events), now)
+			args = append(args, l.file.Path, l.file.Size, l.file.ModTime, l.events, now)
 		}
 		if _, err := s.conn.ExecContext(ctx, q.String(), args...); err != nil {
-			return 0, 0, fmt.Errorf("ledger: %w", err)
+			return fmt.Errorf("ledger: %w", err)
 		}
 	}
-	if _, err := s.conn.ExecContext(ctx, `COMMIT`); err != nil {
-		return 0, 0, fmt.Errorf("commit: %w", err)
+	return nil
+}
+
+type ledgerEntry struct {
+	file   monitor.File
+	events int
+}
+
+// commitStage moves the staged events not already stored into events, once
+// each, and writes the ledger entries, in the transaction the caller began;
+// it commits it and empties the stage.
+func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, error) {
+	res, err := s.conn.ExecContext(ctx, `INSERT INTO events
+		SELECT * FROM stage AS s
+		WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
+		QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY file, record_index) = 1`)
+	if err != nil {
+		return 0, fmt.Errorf("insert events: %w", err)
 	}
-	return int(n), staged - int(n), nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.conn.ExecContext(ctx, `DELETE FROM stage`); err != nil {
+		return 0, err
+	}
+	if err := s.writeLedger(ctx, ledger); err != nil {
+		return 0, err
+	}
+	if _, err := s.conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return 0, fmt.Errorf("commit: %w", err)
+	}
+	return int(n), nil
+}
+
+// maxObject bounds one delivery file's JSON for DuckDB's reader; a larger
+// file fails the load and goes to the Go reader.
+const maxObject = 256 << 20
+
+// keyType is the part of a record LoadFiles checks before loading.
+const keyType = `STRUCT(eventID VARCHAR, eventSource VARCHAR, eventName VARCHAR)`
+
+// LoadFiles reads delivery files with DuckDB's JSON reader, in two passes:
+// the first reads only the keys (eventID, eventSource, eventName) to set
+// aside files the Go reader must handle and to find events repeated within
+// the batch; the second normalises the records and appends the new ones,
+// with the files' ledger entries, in one transaction.
+func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (res monitor.LoadResult, err error) {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	// The check pass is outside the transaction (a failed statement would
+	// abort it) and writes only temporary tables.
+	err = s.exec(ctx, `CREATE OR REPLACE TEMP TABLE keys AS
+		SELECT filename AS file, generate_subscripts(Records, 1) - 1 AS record_index, unnest(Records) AS r
+		FROM `+monitor.DeliveryRead(paths, gz, maxObject, keyType))
+	if err != nil {
+		if ctx.Err() != nil || len(files) == 1 {
+			res.Rejected = files
+			return res, ctx.Err()
+		}
+		// One file spoils the lot: load them one by one.
+		return s.loadEach(ctx, files, gz)
+	}
+	_, rows, err := s.Query(ctx, `SELECT file, count(*), count(*) FILTER (WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = '') FROM keys GROUP BY file`)
+	if err != nil {
+		return res, err
+	}
+	counts, bad := map[string]int{}, map[string]bool{}
+	for _, r := range rows {
+		n, _ := strconv.Atoi(r[1])
+		counts[r[0]] = n
+		bad[r[0]] = r[2] != "0"
+	}
+	if len(counts) > len(files) {
+		return res, fmt.Errorf("load: DuckDB named %d files for %d read", len(counts), len(files))
+	}
+	var ok []monitor.File
+	var okPaths []string
+	for _, f := range files {
+		if bad[f.Path] {
+			res.Rejected = append(res.Rejected, f)
+			continue
+		}
+		ok = append(ok, f)
+		okPaths = append(okPaths, f.Path)
+		res.Events += counts[f.Path]
+	}
+	if len(ok) == 0 {
+		return res, nil
+	}
+	// The occurrences of an event after its first in the batch.
+	if err := s.exec(ctx, `CREATE OR REPLACE TEMP TABLE repeats AS
+		SELECT file, record_index FROM keys
+		WHERE file NOT IN (SELECT file FROM keys WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = '')
+		QUALIFY row_number() OVER (PARTITION BY r.eventID ORDER BY file, record_index) > 1`); err != nil {
+		return res, err
+	}
+	if err := s.exec(ctx, `BEGIN TRANSACTION`); err != nil {
+		return res, err
+	}
+	r, err := s.conn.ExecContext(ctx, `INSERT INTO events
+		SELECT * FROM (`+monitor.DeliverySQL(okPaths, gz, maxObject)+`) AS s
+		WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
+		AND NOT EXISTS (SELECT 1 FROM repeats d WHERE d.file = s.file AND d.record_index = s.record_index)`)
+	var n int64
+	if err == nil {
+		n, err = r.RowsAffected()
+	}
+	if err == nil {
+		ledger := make([]ledgerEntry, len(ok))
+		for i, f := range ok {
+			ledger[i] = ledgerEntry{f, counts[f.Path]}
+		}
+		err = s.writeLedger(ctx, ledger)
+	}
+	if err == nil {
+		err = s.exec(ctx, `COMMIT`)
+	}
+	if err != nil {
+		_ = s.exec(context.WithoutCancel(ctx), `ROLLBACK`)
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		// A record the key pass took but the full read did not (a field
+		// of the wrong shape): load the files one by one.
+		if len(files) > 1 {
+			return s.loadEach(ctx, files, gz)
+		}
+		return monitor.LoadResult{Rejected: files}, nil
+	}
+	res.Files, res.Added, res.Dups = len(ok), int(n), res.Events-int(n)
+	return res, nil
+}
+
+// loadEach loads files one at a time.
+func (s *Store) loadEach(ctx context.Context, files []monitor.File, gz bool) (monitor.LoadResult, error) {
+	var res monitor.LoadResult
+	for _, f := range files {
+		r, err := s.LoadFiles(ctx, []monitor.File{f}, gz)
+		if err != nil {
+			return res, err
+		}
+		res.Files += r.Files
+		res.Events += r.Events
+		res.Added += r.Added
+		res.Dups += r.Dups
+		res.Rejected = append(res.Rejected, r.Rejected...)
+	}
+	return res, nil
+}
+
+func (s *Store) exec(ctx context.Context, q string) error {
+	_, err := s.conn.ExecContext(ctx, q)
+	return err
 }
 
 // Query runs query and returns every value as a string (NULL as "",

@@ -1,0 +1,142 @@
+package monitor
+
+import (
+	"fmt"
+	"strings"
+)
+
+// RecordType is the DuckDB type read_json gives one CloudTrail record when a
+// store reads delivery files itself (DeliverySQL): the fields the
+// normaliser reads (rawRecord), with the free-form parts kept as JSON.
+const RecordType = `STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, ` +
+	`awsRegion VARCHAR, sourceIPAddress VARCHAR, userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR, ` +
+	`readOnly JSON, eventType VARCHAR, recipientAccountId VARCHAR, ` +
+	`userIdentity STRUCT(type VARCHAR, arn VARCHAR, accountId VARCHAR, accessKeyId VARCHAR, userName VARCHAR, invokedBy VARCHAR, ` +
+	`sessionContext STRUCT(sessionIssuer STRUCT(type VARCHAR, arn VARCHAR, userName VARCHAR))), ` +
+	`requestParameters JSON, responseElements JSON, additionalEventData JSON, resources STRUCT(ARN VARCHAR)[])`
+
+// DeliverySQL returns the DuckDB SELECT that reads CloudTrail delivery files
+// (`{"Records":[…]}`, all gzipped when gz, else all plain) with DuckDB's own
+// JSON reader and produces the events table's Columns, normalised exactly
+// as ParseRecord does (a test holds the two together), with file and
+// record_index set. paths must be plain file names (no glob characters:
+// see GlobFree). maxObject bounds one file's decompressed size in bytes.
+//
+// A file DuckDB cannot read (truncated, a record that is not an object or
+// a field of the wrong shape) fails the whole query; a record without
+// eventID, eventSource or eventName comes out with that column ”. Callers
+// hand such files to the Go reader, which reports them per record.
+func DeliverySQL(paths []string, gz bool, maxObject int) string {
+	read := DeliveryRead(paths, gz, maxObject, RecordType)
+	id := "useridentity"
+	rs := "split_part(coalesce(" + id + ".arn, ''), ':assumed-role/', 2)"
+	issuerARN := "nullif(" + id + ".sessioncontext.sessionissuer.arn, '')"
+	// fallback is the principal when nothing better is known: the identity
+	// type in lower case and its account (identity()'s last resort).
+	fallback := "lower(coalesce(" + id + ".type, '')) || CASE WHEN coalesce(" + id + ".accountid, '') <> '' THEN ':' || " + id + ".accountid ELSE '' END"
+	roleFromARN := "nullif(split_part(" + rs + ", '/', 1), '')"
+	principal := fmt.Sprintf(`CASE
+    WHEN %[1]s IS NULL OR coalesce(%[1]s.type, '') = '' THEN 'unknown'
+    WHEN %[1]s.type = 'AWSAccount' AND %[1]s.accountid = 'ANONYMOUS_PRINCIPAL' THEN 'anonymous'
+    WHEN %[1]s.type = 'Anonymous' THEN 'anonymous'
+    WHEN %[1]s.type = 'AssumedRole' THEN coalesce(%[2]s,
+      CASE WHEN %[3]s IS NOT NULL THEN 'arn:' || coalesce(nullif(split_part(%[1]s.arn, ':', 2), ''), 'aws') || ':iam::' || split_part(%[1]s.arn, ':', 5) || ':role/' || %[3]s END,
+      nullif(%[1]s.arn, ''), %[4]s)
+    WHEN %[1]s.type = 'IAMUser' THEN coalesce(nullif(%[1]s.arn, ''), 'user:' || nullif(%[1]s.username, ''), %[4]s)
+    WHEN %[1]s.type = 'Root' THEN 'root:' || coalesce(%[1]s.accountid, '')
+    WHEN %[1]s.type = 'AWSService' THEN coalesce(nullif(%[1]s.invokedby, ''), %[4]s)
+    WHEN %[1]s.type = 'AWSAccount' THEN 'account:' || coalesce(%[1]s.accountid, '')
+    ELSE coalesce(nullif(%[1]s.arn, ''), %[4]s) END`, id, issuerARN, roleFromARN, fallback)
+	// Request parameters naming the resource, strings only (rawParams),
+	// extracted with one parse of the JSON.
+	keyPaths := make([]string, len(resourceKeys))
+	for i, k := range resourceKeys {
+		keyPaths[i] = quote("$." + k)
+	}
+	resource := fmt.Sprintf(`coalesce(
+    list_filter(resources, x -> coalesce(x.arn, '') <> '')[1].arn,
+    list_filter(list_transform(json_extract(requestparameters, [%s]), v -> CASE WHEN json_type(v) = 'VARCHAR' THEN json_extract_string(v, '$') END), v -> coalesce(v, '') <> '')[1],
+    '')`, strings.Join(keyPaths, ", "))
+	str := func(col, key string) string {
+		return fmt.Sprintf("coalesce(CASE WHEN json_type(%[1]s) = 'OBJECT' AND json_type(%[1]s, '$.%[2]s') = 'VARCHAR' THEN json_extract_string(%[1]s, '$.%[2]s') END, '')", col, key)
+	}
+	tmpl := `SELECT
+  coalesce(eventid, '') AS event_id,
+  TRY_CAST(TRY_CAST(trim(eventtime) AS TIMESTAMPTZ) AS TIMESTAMP) AS event_time,
+  coalesce(eventsource, '') AS event_source,
+  coalesce(eventname, '') AS event_name,
+  {action} AS action,
+  coalesce(awsregion, '') AS region,
+  coalesce(nullif(recipientaccountid, ''), {id}.accountid, '') AS account,
+  coalesce({id}.type, '') AS identity_type,
+  coalesce({id}.arn, '') AS principal_arn,
+  {principal} AS principal,
+  coalesce({id}.accountid, '') AS principal_account,
+  CASE WHEN {id}.type = 'AssumedRole' THEN coalesce({role}, CASE WHEN {issuer} IS NOT NULL THEN {id}.sessioncontext.sessionissuer.username END, '') ELSE '' END AS role_name,
+  CASE WHEN {id}.type = 'AssumedRole' AND {role} IS NOT NULL THEN substr({rs}, length({role}) + 2) ELSE '' END AS session_name,
+  CASE WHEN coalesce({id}.type, '') IN ('', 'AssumedRole', 'Root', 'AWSService', 'AWSAccount') THEN '' ELSE coalesce({id}.username, '') END AS user_name,
+  coalesce({id}.accesskeyid, '') AS access_key_id,
+  coalesce({id}.invokedby, '') AS invoked_by,
+  coalesce(sourceipaddress, '') AS source_ip,
+  {source_kind} AS source_kind,
+  nl_ua AS user_agent,
+  {agent_kind} AS agent_kind,
+  coalesce(errorcode, '') AS error_code,
+  coalesce(errormessage, '') AS error_message,
+  coalesce(lower(trim(trim(CAST(readonly AS VARCHAR)), '"')) = 'true', false) AS read_only,
+  coalesce(eventtype, '') AS event_type,
+  {resource} AS resource,
+  {target_user} AS target_user,
+  {mfa} AS mfa_used,
+  {login} AS login_result,
+  CASE WHEN json_type(requestparameters) = 'OBJECT' THEN CAST(requestparameters AS VARCHAR) ELSE '' END AS request_parameters,
+  file,
+  CAST(record_index AS INTEGER) AS record_index
+FROM (SELECT file, record_index,
+    r.eventID AS eventid, r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname,
+    r.awsRegion AS awsregion, r.sourceIPAddress AS sourceipaddress, r.userAgent AS useragent,
+    r.errorCode AS errorcode, r.errorMessage AS errormessage, r.readOnly AS readonly, r.eventType AS eventtype,
+    r.recipientAccountId AS recipientaccountid, r.userIdentity AS useridentity,
+    r.requestParameters AS requestparameters, r.responseElements AS responseelements,
+    r.additionalEventData AS additionaleventdata, r.resources AS resources,
+    {ua} AS nl_ua
+  FROM (SELECT filename AS file, unnest(Records) AS r, generate_subscripts(Records, 1) - 1 AS record_index FROM {read})) AS t`
+	return strings.NewReplacer(
+		"{action}", sqlAction(),
+		"{principal}", principal,
+		"{source_kind}", strings.ReplaceAll(sqlSourceKind("sourceipaddress"), "regexp_like(", "regexp_matches("),
+		"{agent_kind}", sqlAgentKind(),
+		"{resource}", resource,
+		"{target_user}", str("requestparameters", "userName"),
+		"{mfa}", str("additionaleventdata", "MFAUsed"),
+		"{login}", str("responseelements", "ConsoleLogin"),
+		"{role}", roleFromARN,
+		"{issuer}", issuerARN,
+		"{rs}", rs,
+		"{id}", id,
+		"{ua}", sqlUserAgent("trim(r.userAgent)"),
+		"{read}", read,
+	).Replace(tmpl)
+}
+
+// DeliveryRead returns the DuckDB table function call that reads delivery
+// files (see DeliverySQL) as one row per file with columns filename and
+// Records, a list of recordType.
+func DeliveryRead(paths []string, gz bool, maxObject int, recordType string) string {
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = quote(p)
+	}
+	compression := "uncompressed"
+	if gz {
+		compression = "gzip"
+	}
+	return fmt.Sprintf(`read_json([%s], columns = {Records: '%s[]'}, filename = true, format = 'unstructured', records = true, compression = '%s', maximum_object_size = %d)`,
+		strings.Join(quoted, ", "), recordType, compression, maxObject)
+}
+
+// GlobFree reports whether path can be given to DuckDB's readers as is:
+// they expand *, ?, [ and { as globs.
+func GlobFree(path string) bool {
+	return !strings.ContainsAny(path, "*?[]{}")
+}
