@@ -193,6 +193,37 @@ WHERE identity_type = 'AssumedRole' AND agent_kind NOT IN ('lambda', 'aws-servic
   AND NOT EXISTS (SELECT 1 FROM lambda_ips l WHERE l.p = principal AND l.s = session_name AND l.ip = source_ip)`,
 		},
 		{
+			ID:                "function-credentials-two-places",
+			Title:             "Function role credentials used from two places at once",
+			Severity:          SevCritical,
+			FailedStillCounts: true,
+			Doc: `One credential (access key) of a Lambda function's role session — each
+execution environment gets its own — called AWS with the function's own
+(Lambda) user agent from two different networks within five minutes (IPv4
+/16, IPv6 /32, or a private VPC address and a public one). An execution
+environment does not move: the credential was copied and is replayed with a
+Lambda user agent, which function-credentials-outside (calls from a CLI or
+SDK outside Lambda) does not question.`,
+			SQL: `WITH sessions AS (
+  SELECT DISTINCT principal AS p, session_name AS s FROM events
+  WHERE identity_type = 'AssumedRole' AND session_name <> ''
+    AND (agent_kind = 'lambda' OR ` + likeAny("session_name", fnNames) + `)
+), uses AS (
+  SELECT events.*, CASE
+      WHEN source_kind = 'private' THEN 'a private network'
+      WHEN strpos(source_ip, ':') > 0 THEN split_part(source_ip, ':', 1) || ':' || split_part(source_ip, ':', 2) || '::/32'
+      ELSE split_part(source_ip, '.', 1) || '.' || split_part(source_ip, '.', 2) || '.0.0/16' END AS net
+  FROM events JOIN sessions ON principal = sessions.p AND session_name = sessions.s
+  WHERE identity_type = 'AssumedRole' AND agent_kind = 'lambda' AND access_key_id <> ''
+    AND source_kind IN ('public', 'private') AND invoked_by = ''
+)
+SELECT u.principal, 'function session ' || u.session_name AS resource, u.event_time, u.event_id, u.action, u.source_ip, u.user_agent, u.error_code,
+  'credential ' || u.access_key_id || ' from ' || u.net || ' and, within 5 minutes, from ' || min(o.net) AS detail
+FROM uses u JOIN uses o ON o.principal = u.principal AND o.session_name = u.session_name AND o.access_key_id = u.access_key_id
+  AND o.net <> u.net AND o.event_time >= u.event_time - INTERVAL '5' MINUTE AND o.event_time <= u.event_time + INTERVAL '5' MINUTE
+GROUP BY u.principal, u.session_name, u.event_time, u.event_id, u.action, u.source_ip, u.user_agent, u.error_code, u.access_key_id, u.net`,
+		},
+		{
 			ID:       "function-changed-outside-pipeline",
 			Title:    "Function changed outside the deployment pipeline",
 			Severity: SevHigh,

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nightlight-sec/nightlight/internal/monitor"
 )
@@ -126,6 +127,27 @@ func (c *corpus) derive(t *testing.T) monitor.Batch {
 		e.UserAgent = "aws-cli/2.13.0 Python/3.11.4 Darwin/22.5.0 exe/x86_64 prompt/off command/glue.get-partition"
 		e.SourceIP = "203.0.113.7"
 	})
+	// One execution environment's credential (a real Lambda call, its
+	// user agent kept) used from two networks within minutes; and the
+	// cases that are not that: another address of the same /16 a minute
+	// later, another network two hours later (a new environment's key
+	// would differ anyway), and calls without an access key.
+	at := func(name, key, ip string, d time.Duration) {
+		add(name, lambdaCall, func(e *monitor.Event) {
+			e.AccessKeyID, e.SourceIP = key, ip
+			e.Time = lambdaCall.Time.Add(d)
+		})
+	}
+	at("two-places-a", "ASIADERIVEDTWOPLACE", "3.80.1.2", 0)
+	at("two-places-b", "ASIADERIVEDTWOPLACE", "198.51.100.23", 2*time.Minute)
+	at("same-net-a", "ASIADERIVEDSAMENET1", "3.80.1.2", 0)
+	at("same-net-b", "ASIADERIVEDSAMENET1", "3.80.200.9", time.Minute)
+	at("later-a", "ASIADERIVEDLATER001", "3.80.1.2", 0)
+	at("later-b", "ASIADERIVEDLATER001", "198.51.100.23", 2*time.Hour)
+	at("no-key-a", "", "3.80.1.2", 0)
+	at("no-key-b", "", "198.51.100.23", time.Minute)
+	at("vpc-and-public-a", "ASIADERIVEDVPC00001", "10.0.3.4", 0)
+	at("vpc-and-public-b", "ASIADERIVEDVPC00001", "3.80.1.2", 3*time.Minute)
 	// Terraform reading a function (invictus) → the same read by the CLI.
 	var tfGet monitor.Event
 	for _, es := range c.byFile {
@@ -236,6 +258,7 @@ func TestDetectionsOnSharedData(t *testing.T) {
 		{"secrets-burst", c.ids(t, "aws.credential-access.ssm-retrieve-securestring-parameters.json", "ssm:GetParameters")},
 		{"function-credentials-outside", []string{c.derived["stolen-function-credentials"]}},
 		{"function-code-read", []string{c.derived["cli-get-function"]}},
+		{"function-credentials-two-places", []string{c.derived["two-places-a"], c.derived["two-places-b"], c.derived["vpc-and-public-a"], c.derived["vpc-and-public-b"]}},
 	}
 	negative := []expect{
 		// Infrastructure as code and the console are quiet.
@@ -251,6 +274,8 @@ func TestDetectionsOnSharedData(t *testing.T) {
 		{"function-credentials-outside", c.ids(t, "panther:AWS.Modify.Cloud.Compute.Infrastructure/Get Partition", "")},
 		// Panther samples: the same session and address from Lambda and a browser.
 		{"function-credentials-outside", c.ids(t, "panther:AWS.UnusedRegion/Authorized region", "")},
+		// One network, or two hours apart, or no access key.
+		{"function-credentials-two-places", []string{c.derived["same-net-a"], c.derived["same-net-b"], c.derived["later-a"], c.derived["later-b"], c.derived["no-key-a"], c.derived["no-key-b"]}},
 		// A successful login without failures.
 		{"console-login-after-failures", c.ids(t, "aws.initial-access.console-login-without-mfa.json", "")},
 	}
@@ -266,6 +291,13 @@ func TestDetectionsOnSharedData(t *testing.T) {
 			if got[n.detection][id] {
 				t.Errorf("%s: event %s alerted, want quiet", n.detection, id)
 			}
+		}
+	}
+	// On the real data (no function credential moves) only the derived
+	// cases alert.
+	for id := range got["function-credentials-two-places"] {
+		if !strings.HasPrefix(id, "derived:two-places") && !strings.HasPrefix(id, "derived:vpc-and-public") {
+			t.Errorf("function-credentials-two-places: real event %s alerted", id)
 		}
 	}
 	// Summarise for the reader of -v.
