@@ -399,12 +399,14 @@ func writeMonitorText(w *bytes.Buffer, rep *monitorReport, ds []monitor.Detectio
 		fmt.Fprintf(w, "\n%s — %s (%d)\n", d.ID, d.Title, len(as))
 		for _, a := range as {
 			counts[a.Severity]++
-			fmt.Fprintf(w, "  %-8s %s\n", strings.ToUpper(string(a.Severity)), a.Message)
+			// The heading names the detection: the message without it.
+			msg := strings.TrimPrefix(a.Message, d.Title+": ")
+			fmt.Fprintf(w, "  %-8s %s\n", strings.ToUpper(string(a.Severity)), msg)
 			ids := a.Events
 			more := a.More
-			if len(ids) > 5 {
-				more += len(ids) - 5
-				ids = ids[:5]
+			if len(ids) > 3 {
+				more += len(ids) - 3
+				ids = ids[:3]
 			}
 			fmt.Fprintf(w, "           events: %s", strings.Join(ids, ", "))
 			if more > 0 {

@@ -189,6 +189,20 @@ func message(d Detection, a *Alert, details, errs []string, n int) string {
 		}
 		fmt.Fprintf(&b, " from %s%s", strings.Join(src, ", "), extra)
 	}
+	// Details that only repeat an action's name say nothing new.
+	var said []string
+	for _, d := range details {
+		repeat := false
+		for _, act := range a.Actions {
+			if strings.HasSuffix(act, ":"+d) || versionSuffix.ReplaceAllString(d, "") == act[strings.Index(act, ":")+1:] {
+				repeat = true
+			}
+		}
+		if !repeat {
+			said = append(said, d)
+		}
+	}
+	details = said
 	if len(details) > 0 && len(details) <= 3 {
 		fmt.Fprintf(&b, "; %s", strings.Join(details, "; "))
 	}
