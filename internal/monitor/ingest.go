@@ -23,15 +23,16 @@ type IngestOptions struct {
 	GoReader bool
 }
 
-// Limits of the files Ingest gives a FileLoader: larger files are streamed
-// by the Go reader, whose memory does not grow with the file; a call gets at
-// most loaderBatchFiles files or about loaderBatchBytes of JSON (a gzipped
-// file counts gzipRatio times its size).
+// Limits of the files Ingest gives a FileLoader (which holds a file's JSON
+// in memory): files of more than loaderMaxFile bytes on disk or
+// loaderMaxJSON bytes of JSON (gzip's trailer says) are streamed by the Go
+// reader, whose memory does not grow with the file; a call gets at most
+// loaderBatchFiles files or about loaderBatchBytes of JSON.
 const (
 	loaderMaxFile    = 64 << 20
+	loaderMaxJSON    = 128 << 20
 	loaderBatchBytes = 96 << 20
 	loaderBatchFiles = 2000
-	gzipRatio        = 12
 )
 
 // Stats says what an ingestion did; JSON field names follow the
@@ -186,14 +187,15 @@ func loadFiles(ctx context.Context, fl FileLoader, files []File, st *Stats, done
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		delivery, gz := sniffDelivery(f.Path)
-		if !delivery || f.Size > loaderMaxFile || !GlobFree(f.Path) {
+		delivery, gz, size := sniffDelivery(f.Path)
+		// A gzip trailer smaller than the file wrapped around 4 GiB.
+		if !delivery || f.Size > loaderMaxFile || size > loaderMaxJSON || size < f.Size/2 || !GlobFree(f.Path) {
 			rest = append(rest, f)
 			continue
 		}
-		k, size := 0, f.Size
+		k := 0
 		if gz {
-			k, size = 1, f.Size*gzipRatio
+			k = 1
 		}
 		if len(groups[k].files) > 0 && (groups[k].bytes+size > loaderBatchBytes || len(groups[k].files) >= loaderBatchFiles) {
 			if err := flush(k); err != nil {

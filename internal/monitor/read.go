@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -546,27 +547,38 @@ func (s *splitter) value() (raw []byte, tooBig bool, err error) {
 }
 
 // sniffDelivery reports whether the file at path starts as a CloudTrail
-// delivery file (`{"Records":[`), and whether it is gzipped. It reads only
-// the first bytes.
-func sniffDelivery(path string) (delivery, gz bool) {
+// delivery file (`{"Records":[`), and whether it is gzipped; jsonSize is the
+// size of its JSON (for gzip, the size the trailer records, modulo 4 GiB).
+// It reads only the first bytes and the last four.
+func sniffDelivery(path string) (delivery, gz bool, jsonSize int64) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return false, false
+		return false, false, 0
 	}
 	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return false, false, 0
+	}
+	jsonSize = info.Size()
 	br := bufio.NewReaderSize(fh, 4096)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		var trailer [4]byte
+		if _, err := fh.ReadAt(trailer[:], info.Size()-4); err != nil {
+			return false, true, 0
+		}
+		jsonSize = int64(binary.LittleEndian.Uint32(trailer[:]))
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return false, true
+			return false, true, 0
 		}
 		defer zr.Close()
 		br, gz = bufio.NewReaderSize(zr, 4096), true
 	}
 	s := &splitter{r: br}
 	if c, err := s.skipSpace(); err != nil || c != '{' {
-		return false, gz
+		return false, gz, jsonSize
 	}
-	return s.recordsContainer(), gz
+	return s.recordsContainer(), gz, jsonSize
 }
