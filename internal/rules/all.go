@@ -99,6 +99,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5003"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5004"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5005"
+	"github.com/nightlight-sec/nightlight/internal/rules/nl5006"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl5010"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6001"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl6002"
@@ -220,6 +221,7 @@ func All() []*rule.Rule {
 		nl5003.Rule(),
 		nl5004.Rule(),
 		nl5005.Rule(),
+		nl5006.Rule(),
 		nl5010.Rule(),
 		nl6001.Rule(),
 		nl6002.Rule(),
