@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -166,4 +167,24 @@ func sortedIDKeys[V any](m map[NodeID]V) []NodeID {
 	}
 	SortIDs(out)
 	return out
+}
+
+// Step returns the parts of a step inside handler code (a StepID whose
+// text is "file:line: note"): the file, the line (0 when the text has
+// none) and the note. ok is false for any other ID.
+func (id NodeID) Step() (file string, line int, note string, ok bool) {
+	if id.Kind != NodeStep {
+		return "", 0, "", false
+	}
+	at, note, found := strings.Cut(id.Ref, ": ")
+	if !found {
+		return "", 0, id.Ref, true
+	}
+	file = at
+	if i := strings.LastIndexByte(at, ':'); i > 0 {
+		if n, err := strconv.Atoi(at[i+1:]); err == nil && n > 0 {
+			file, line = at[:i], n
+		}
+	}
+	return file, line, note, true
 }

@@ -251,6 +251,10 @@ func sarifPath(f rule.Finding, nodes map[graph.NodeID]pathNode) (*sarif.CodeFlow
 	for i, id := range f.Path {
 		n := nodes[id]
 		n.name = pathName(id, nodes)
+		if file, line, note, ok := id.Step(); ok {
+			// A step inside handler code: at its file and line.
+			n = pathNode{name: note, file: file, line: line}
+		}
 		names[i] = n.name
 		loc := sarif.NewLocation().WithMessage(sarif.NewTextMessage(n.name))
 		if n.file != "" {

@@ -227,9 +227,18 @@ type viewFinding struct {
 	CostPerHour float64 `json:"costPerHour,omitempty"`
 	// Path is the finding's graph path, restricted to nodes in the graph.
 	Path []string `json:"path,omitempty"`
+	// Steps are the finding's steps inside handler code (a taint path
+	// from the source line to the sink line), in order.
+	Steps []viewStep `json:"steps,omitempty"`
 	// Nodes is every graph node the finding touches: its path and the
 	// nodes standing for its resource.
 	Nodes []string `json:"nodes,omitempty"`
+}
+
+// viewStep is one step of a path inside handler code.
+type viewStep struct {
+	At   string `json:"at,omitempty"` // file:line
+	Note string `json:"note"`
 }
 
 // surfaceRow is one entry point of the attack surface.
@@ -302,6 +311,10 @@ func buildView(doc *result.Document) *view {
 			Message: f.Message, Remediation: f.Remediation, CostPerHour: f.CostPerHour}
 		seen := map[string]bool{}
 		for _, nid := range f.Path {
+			if file, line, note, ok := nid.Step(); ok {
+				vf.Steps = append(vf.Steps, viewStep{At: pos(file, line, 0), Note: note})
+				continue
+			}
 			id := nid.String()
 			if byID[id] != nil && (len(vf.Path) == 0 || vf.Path[len(vf.Path)-1] != id) {
 				vf.Path = append(vf.Path, id)

@@ -681,6 +681,16 @@
           f.path.forEach(function (id, k) { if (k) { path.appendChild(el('span', 'arrow', '→')); } path.appendChild(nodeChip(id)); });
           li.appendChild(path);
         }
+        if (f.steps && f.steps.length) {
+          var steps = el('ol', 'steps');
+          f.steps.forEach(function (st) {
+            var item = el('li', 'step');
+            item.appendChild(el('code', '', st.at || ''));
+            item.appendChild(el('span', 'note', st.note));
+            steps.appendChild(item);
+          });
+          li.appendChild(steps);
+        }
         li.addEventListener('click', function () { selectFinding(i); });
         li.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { selectFinding(i); } });
         ul.appendChild(li);
