@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/iam/catalog"
@@ -230,7 +231,11 @@ func (b *builder) stack(st *model.Stack) error {
 	b.roleOwners(st)
 	b.resourcePolicies(st)
 	b.bucketACLs(st)
-	return b.permissions(st)
+	if err := b.permissions(st); err != nil {
+		return err
+	}
+	b.codeCalls(st)
+	return nil
 }
 
 // authPrincipal returns the principal node that may call an entry point
@@ -472,6 +477,63 @@ func (b *builder) bindings(st *model.Stack) {
 		}
 	}
 }
+
+// codeCalls confirms the data flows a function's handler code makes: an
+// AWS SDK call (read from the code) whose resource the code names through
+// an environment variable the template links to a store of the stack. The
+// code shows the call is made, not only allowed, so the permission edge it
+// uses gets high confidence and the reason "code ACTION" (a guess from a
+// wildcard policy becomes a fact). A call the role does not allow makes no
+// edge: it fails at run time (the handler-code rules report it).
+func (b *builder) codeCalls(st *model.Stack) {
+	sid := st.ID
+	for _, f := range st.Functions {
+		if f.Code == nil {
+			continue
+		}
+		fn := ID(sid, NodeFunction, f.ID)
+		for _, c := range f.Code.Calls {
+			if c.Resource == "" || st.Store(c.Resource) == nil {
+				continue
+			}
+			s := ID(sid, NodeStore, c.Resource)
+			for _, act := range c.Actions {
+				a := actionCatalog().Lookup(act)
+				if a == nil {
+					continue
+				}
+				from, to, kind := fn, s, EdgeWrites
+				switch {
+				case a.Access == catalog.Read || a.Access == catalog.List:
+					from, to, kind = s, fn, EdgeReads
+				case a.Access == catalog.PermissionsManagement || a.Access == catalog.Write && configWrite(a.Name):
+					kind = EdgeManages
+				case a.Access != catalog.Write:
+					continue
+				}
+				if acc := b.edges[edgeKey{from, to, kind}]; acc != nil && granted(acc, a.String()) {
+					b.edge(from, to, kind, "code "+a.String(), c.Pos, model.ConfidenceHigh)
+				}
+			}
+		}
+	}
+}
+
+// granted reports whether a policy grant of action made the edge.
+func granted(acc *edgeAcc, action string) bool {
+	for _, v := range acc.vias {
+		for _, part := range strings.Split(v, "\x00") {
+			if a, ok := strings.CutPrefix(part, "policy "); ok && strings.EqualFold(a, action) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// actionCatalog is the IAM action catalog for the access level of actions
+// read from handler code; loaded once, immutable.
+var actionCatalog = sync.OnceValue(catalog.New)
 
 func (b *builder) stateMachines(st *model.Stack) {
 	sid := st.ID
@@ -880,17 +942,22 @@ func functionEdge(name string, access catalog.AccessLevel) EdgeKind {
 // joinVias merges the reasons for one edge: "policy a, b; env X; trigger".
 // A reason may hold several parts separated by NUL.
 func joinVias(vias []string) string {
-	var actions, other []string
+	var actions, code, other []string
 	for _, v := range vias {
 		for _, part := range strings.Split(v, "\x00") {
 			if a, ok := strings.CutPrefix(part, "policy "); ok {
 				actions = append(actions, a)
+			} else if a, ok := strings.CutPrefix(part, "code "); ok {
+				code = append(code, a)
 			} else {
 				other = append(other, part)
 			}
 		}
 	}
 	var parts []string
+	if code = model.SortedUnique(code); len(code) > 0 {
+		parts = append(parts, "code "+strings.Join(code, ", "))
+	}
 	if actions = model.SortedUnique(actions); len(actions) > maxViaActions {
 		parts = append(parts, fmt.Sprintf("policy %s, … (%d actions)", strings.Join(actions[:maxViaActions], ", "), len(actions)))
 	} else if len(actions) > 0 {
