@@ -18,6 +18,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/cli/progress"
 	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/load"
+	"github.com/nightlight-sec/nightlight/internal/memguard"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/result"
@@ -39,6 +40,7 @@ type scanFlags struct {
 	maxBytes  int64
 	maxDepth  int
 	memLimit  int64
+	guard     *memguard.Guard
 	maxNodes  int
 	maxRes    int
 	maxSteps  int
@@ -97,6 +99,18 @@ const defaultMemoryLimit = 150 << 20
 func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 	if f.memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(f.memLimit)
+		// An input whose live heap outgrows the limit would make the
+		// collector run without end: raise the limit instead, and say so.
+		raises := 0
+		f.guard = memguard.New(f.memLimit, func(old, new int64, live uint64) {
+			msg := fmt.Sprintf("the live heap (%d MiB) reached the soft memory limit (%d MiB); limit raised to %d MiB so that garbage collection does not take over the scan (set --memory-limit for inputs this large, 0 for none)",
+				live>>20, old>>20, new>>20)
+			if raises++; raises == 1 {
+				env.Logger.Warn(msg) // once; later raises only at -v
+			} else {
+				env.Logger.Info(msg)
+			}
+		})
 	}
 	params := map[string]string{}
 	for _, p := range f.params {
@@ -352,6 +366,11 @@ func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*result.Documen
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
+	}
+	if f.guard != nil {
+		gctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go f.guard.Run(gctx, 100*time.Millisecond)
 	}
 	doc, err := scan.Run(ctx, opts)
 	switch {

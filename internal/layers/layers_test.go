@@ -153,7 +153,7 @@ type Layer struct {
 
 // layerTable lists the layers from the bottom up.
 var layerTable = []Layer{
-	{Name: "base", Rank: 0, Prefixes: []string{"internal/glob", "internal/conc", "internal/suggest"}},
+	{Name: "base", Rank: 0, Prefixes: []string{"internal/glob", "internal/conc", "internal/suggest", "internal/memguard"}},
 	{Name: "model", Rank: 1, Prefixes: []string{"internal/model"}},
 	// Knowledge about the cloud that any layer may consult: the IAM action
 	// catalog, AWS managed policies, secret patterns.
