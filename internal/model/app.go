@@ -92,6 +92,7 @@ type Stack struct {
 	Roles            []*Role           `json:"roles,omitempty"`
 	Policies         []*Policy         `json:"policies,omitempty"`
 	Users            []*User           `json:"users,omitempty"`
+	AccessKeys       []*AccessKey      `json:"accessKeys,omitempty"`
 	Groups           []*Group          `json:"groups,omitempty"`
 	APIs             []*API            `json:"apis,omitempty"`
 	EntryPoints      []*EntryPoint     `json:"entryPoints,omitempty"`
@@ -284,6 +285,7 @@ func (s *Stack) Sort() {
 	sort.SliceStable(s.Roles, func(i, j int) bool { return s.Roles[i].ID < s.Roles[j].ID })
 	sort.SliceStable(s.Policies, func(i, j int) bool { return s.Policies[i].ID < s.Policies[j].ID })
 	sort.SliceStable(s.Users, func(i, j int) bool { return s.Users[i].ID < s.Users[j].ID })
+	sort.SliceStable(s.AccessKeys, func(i, j int) bool { return s.AccessKeys[i].ID < s.AccessKeys[j].ID })
 	sort.SliceStable(s.Groups, func(i, j int) bool { return s.Groups[i].ID < s.Groups[j].ID })
 	sort.SliceStable(s.APIs, func(i, j int) bool { return s.APIs[i].ID < s.APIs[j].ID })
 	sort.SliceStable(s.EntryPoints, func(i, j int) bool { return s.EntryPoints[i].ID < s.EntryPoints[j].ID })

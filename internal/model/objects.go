@@ -157,6 +157,16 @@ type User struct {
 	Console bool `json:"console,omitempty"`
 }
 
+// AccessKey is a long-lived IAM access key the stack creates
+// (AWS::IAM::AccessKey, aws_iam_access_key).
+type AccessKey struct {
+	ID  string `json:"id"`
+	Pos Pos    `json:"pos"`
+	// User is the ID of the key's user in the stack, or the user's name
+	// when the user is declared elsewhere.
+	User string `json:"user,omitempty"`
+}
+
 // Group is an IAM group and its policies.
 type Group struct {
 	ID       string       `json:"id"`

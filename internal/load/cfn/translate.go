@@ -112,6 +112,12 @@ func (t *Template) Translate() {
 			t.stage(r)
 		case "AWS::ApiGateway::UsagePlan":
 			t.usagePlan(r)
+		case "AWS::IAM::AccessKey":
+			user := t.RefTo(p.Get("UserName"), "AWS::IAM::User")
+			if user == "" {
+				user = p.Get("UserName").String()
+			}
+			t.Stack.AccessKeys = append(t.Stack.AccessKeys, &model.AccessKey{ID: r.ID, Pos: r.Pos, User: user})
 		case "AWS::SecretsManager::RotationSchedule":
 			// The schedule is the secret's rotation (Terraform's
 			// aws_secretsmanager_secret_rotation sets the same attribute).

@@ -79,6 +79,14 @@ func (t *translator) aws(in *instance) {
 		t.st.Users = append(t.st.Users, &model.User{ID: in.addr, Pos: in.pos, Name: p.Get("name"), Boundary: p.Get("permissions_boundary")})
 	case "aws_iam_group":
 		t.st.Groups = append(t.st.Groups, &model.Group{ID: in.addr, Pos: in.pos, Name: p.Get("name")})
+	case "aws_iam_access_key":
+		t.later(func() {
+			user := p.Get("user").String()
+			if u := t.userOf(p.Get("user")); u != nil {
+				user = u.ID
+			}
+			t.st.AccessKeys = append(t.st.AccessKeys, &model.AccessKey{ID: in.addr, Pos: in.pos, User: user})
+		})
 	case "aws_iam_user_login_profile":
 		t.later(func() {
 			if u := t.userOf(p.Get("user")); u != nil {

@@ -34,11 +34,8 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	for _, r := range p.Stack.Resources {
-		switch r.Type {
-		case "AWS::IAM::AccessKey", "aws_iam_access_key":
-			p.Reportf(r.Pos, r.ID, "%s creates a long-lived IAM access key; serverless workloads should use roles and temporary credentials", r.ID)
-		}
+	for _, k := range p.Stack.AccessKeys {
+		p.Reportf(k.Pos, k.ID, "%s creates a long-lived IAM access key; serverless workloads should use roles and temporary credentials", k.ID)
 	}
 	// A user is only a credential when it has one: an access key (reported
 	// above, on the key) or a console password. A user without either
