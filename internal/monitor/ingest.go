@@ -10,8 +10,8 @@ import (
 type IngestOptions struct {
 	// Read configures the readers (Skip is set by Ingest).
 	Read ReadOptions
-	// BatchEvents and BatchFiles bound one store transaction (0: 100,000
-	// events, 2,000 files).
+	// BatchEvents and BatchFiles bound one store transaction (0: 20,000
+	// events, 2,000 files) and so the events held in memory.
 	BatchEvents, BatchFiles int
 	// Progress, when set, is called after each file (or batch of files a
 	// FileLoader read) with the files and events done so far.
@@ -66,7 +66,7 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 	}
 	maxEvents, maxFiles := opts.BatchEvents, opts.BatchFiles
 	if maxEvents <= 0 {
-		maxEvents = 100_000
+		maxEvents = 20_000
 	}
 	if maxFiles <= 0 {
 		maxFiles = 2000
@@ -101,6 +101,9 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 		}
 		st.Events += added
 		st.Duplicates += dups
+		// Drop the stored batches' events now, not when a later batch
+		// overwrites their slot.
+		clear(pending)
 		pending, pendingEvents = pending[:0], 0
 		return nil
 	}

@@ -160,6 +160,9 @@ func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Ba
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan File)
+	// One batch waiting per worker at most: with the one each worker
+	// builds and the one sink holds, memory is bounded by the chunk size,
+	// not by the files' sizes.
 	out := make(chan Batch, workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -214,7 +217,7 @@ func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Ba
 // several batches (all but the last Partial), and only the first
 // MaxFileErrors bad records of a file are kept (the rest are counted).
 const (
-	MaxBatchEvents = 50_000
+	MaxBatchEvents = 10_000
 	MaxFileErrors  = 100
 )
 
@@ -236,7 +239,13 @@ func ReadFile(ctx context.Context, f File) Batch {
 // chunk events (0: no limit): every batch but the last is Partial. It
 // returns sink's error.
 func ReadFileChunks(ctx context.Context, f File, chunk int, sink func(Batch) error) error {
-	b := Batch{File: f}
+	newBatch := func() Batch {
+		if chunk > 0 {
+			return Batch{File: f, Events: make([]Event, 0, min(chunk, 1024))}
+		}
+		return Batch{File: f}
+	}
+	b := newBatch()
 	fh, err := os.Open(f.Path)
 	if err != nil {
 		b.Errors = append(b.Errors, &FileError{File: f.Path, Record: -1, Err: err})
@@ -254,7 +263,7 @@ func ReadFileChunks(ctx context.Context, f File, chunk int, sink func(Batch) err
 			part := b
 			part.Partial = true
 			sinkErr = sink(part)
-			b = Batch{File: f}
+			b = newBatch()
 		}
 	}, func(fe *FileError) {
 		badCount++

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -69,6 +70,12 @@ func open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// memoryLimit bounds DuckDB's memory (its buffer manager: caches, hash
+// tables, the JSON reader's buffers); beyond it, DuckDB spills to a
+// temporary directory. LoadFiles' JSON reader needs up to maxObject per
+// thread: 512MB already rejects ordinary delivery files.
+const memoryLimit = "1GB"
+
 func (s *Store) init(ctx context.Context) error {
 	var cols []string
 	for _, c := range monitor.Columns {
@@ -81,6 +88,10 @@ func (s *Store) init(ctx context.Context) error {
 		`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM events LIMIT 0`,
 		// Event times are stored in UTC (the loader casts through TIMESTAMPTZ).
 		`SET TimeZone = 'UTC'`,
+		// Bounded memory whatever the input's size: DuckDB spills to disk
+		// beyond memoryLimit (docs/monitoring.md has the measurements).
+		`SET memory_limit = '` + memoryLimit + `'`,
+		fmt.Sprintf(`SET threads = %d`, max(1, min(runtime.GOMAXPROCS(0), 4))),
 	}
 	for _, q := range stmts {
 		if _, err := s.conn.ExecContext(ctx, q); err != nil {

@@ -347,3 +347,16 @@ func TestLargeFileInterrupted(t *testing.T) {
 		t.Errorf("third run %+v, want the file unchanged", st)
 	}
 }
+
+// TestGenHugeTrail writes one gzipped delivery file of
+// NIGHTLIGHT_GEN_EVENTS records under NIGHTLIGHT_GEN_DIR, to measure the
+// CLI's memory on a huge input (docs/monitoring.md); without them it skips.
+func TestGenHugeTrail(t *testing.T) {
+	dir, n := os.Getenv("NIGHTLIGHT_GEN_DIR"), envInt("NIGHTLIGHT_GEN_EVENTS", 0)
+	if dir == "" || n == 0 {
+		t.Skip("set NIGHTLIGHT_GEN_DIR and NIGHTLIGHT_GEN_EVENTS to write a huge delivery file")
+	}
+	if got := genTrail(t, dir, 1, n); got != n {
+		t.Fatalf("wrote %d events, want %d", got, n)
+	}
+}
