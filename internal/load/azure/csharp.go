@@ -108,10 +108,15 @@ func (b *builder) csharp(file, src string) []reg {
 		// The signature runs to the method body's '{' (or the next
 		// function when the file is odd).
 		limit := len(src)
-		if i+1 < len(starts) {
+		if i+1 < len(starts) && starts[i+1][0] > end {
+			// (a next attribute inside this one's arguments, as in odd or
+			// hostile input, does not end the signature before it starts)
 			limit = starts[i+1][0]
 		}
 		sigEnd := csBody(src, end, limit)
+		if sigEnd < end {
+			sigEnd = end
+		}
 		sig := src[end:sigEnd]
 		r := reg{name: name, pos: pos}
 		r.bindings = append(r.bindings, csBindings(file, src, end, sig)...)
