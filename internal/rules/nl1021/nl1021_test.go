@@ -3,11 +3,8 @@ package nl1021_test
 import (
 	"testing"
 
-	"github.com/nightlight-sec/nightlight/internal/rule/ruletest"
 	"github.com/nightlight-sec/nightlight/internal/rules/nl1021"
 )
-
-func TestRule(t *testing.T) { ruletest.Run(t, "testdata", nl1021.Rule()) }
 
 func TestAuthorizing(t *testing.T) {
 	for name, want := range map[string]bool{

@@ -139,7 +139,7 @@ func nodePath(p *rule.Pass, a *iam.Actor) []graph.NodeID {
 	default:
 		return nil
 	}
-	seen := map[string]bool{}
+	seen := map[string]bool{a.ID: true} // a role that rewrites itself is on the path once
 	for _, x := range a.Reach.Paths {
 		for _, t := range x.Targets {
 			if p.Stack.Role(t) != nil && !seen[t] {

@@ -10,8 +10,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3013"
 )
 
-func TestRule(t *testing.T) { ruletest.Run(t, "testdata", nl3013.Rule()) }
-
 // TestSeverity checks that severity follows what an outsider gets.
 func TestSeverity(t *testing.T) {
 	got := map[string]rule.Severity{}

@@ -10,8 +10,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl3021"
 )
 
-func TestRule(t *testing.T) { ruletest.Run(t, "testdata", nl3021.Rule()) }
-
 // TestSeverity checks that severity follows who can get a token and what
 // the role can do.
 func TestSeverity(t *testing.T) {

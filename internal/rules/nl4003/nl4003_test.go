@@ -10,8 +10,6 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rules/nl4003"
 )
 
-func TestRule(t *testing.T) { ruletest.Run(t, "testdata", nl4003.Rule()) }
-
 // TestBlockedSeverity checks that an ACL Block Public Access neutralises is
 // low and an open one keeps the rule's severity.
 func TestBlockedSeverity(t *testing.T) {
