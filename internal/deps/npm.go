@@ -126,6 +126,9 @@ func npmLowest(name, spec string) (string, string, model.Pinning, string) {
 		return name, "", "", "a Git or URL dependency has no registry version to match against advisories"
 	}
 	if m := npmExactRE.FindStringSubmatch(strings.TrimPrefix(spec, "=")); m != nil {
+		if !ValidVersion(m[1]) {
+			return name, "", "", "the version is too long or malformed to match against advisories"
+		}
 		return name, m[1], model.PinExact, ""
 	}
 	best := ""
@@ -140,6 +143,10 @@ func npmLowest(name, spec string) (string, string, model.Pinning, string) {
 		if best == "" || semverCmp(v, best) < 0 {
 			best = v
 		}
+	}
+	if !ValidVersion(best) {
+		// e.g. a 128-digit major version completed to "N.0.0"
+		return name, "", "", "the version range is too long or malformed to match against advisories"
 	}
 	return name, best, model.PinRange, ""
 }
