@@ -81,10 +81,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 				names[i] = kit.EntryName(e)
 			}
 			sort.Strings(names)
-			noun := "routes"
-			if ep.Kind == model.EntryGraphQL {
-				noun = "resolvers"
-			}
+			noun := kit.EntryNoun(ep)
 			what = fmt.Sprintf("%d %s of API %s (%s) are", len(g.eps), noun, ep.API, kit.Actions(names, 8))
 		}
 		f := rule.Finding{

@@ -98,10 +98,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		msg := fmt.Sprintf("anyone can run up the bill through %s: %s, at AWS prices of %s", kit.EntryName(ep), e.Summary(), cost.PriceDate)
 		if len(g.routes) > 1 {
 			sort.Strings(g.routes)
-			noun := "routes"
-			if ep.Kind == model.EntryGraphQL {
-				noun = "resolvers"
-			}
+			noun := kit.EntryNoun(ep)
 			msg = fmt.Sprintf("anyone can run up the bill through API %s (%d public %s: %s); the costliest, %s: %s, at AWS prices of %s",
 				ep.API, len(g.routes), noun, kit.Actions(g.routes, 8), kit.EntryName(ep), e.Summary(), cost.PriceDate)
 		}

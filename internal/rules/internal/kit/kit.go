@@ -139,6 +139,15 @@ func EntryName(ep *model.EntryPoint) string {
 	return ep.ID
 }
 
+// EntryNoun names an API's entry points in the plural for messages:
+// "resolvers" for a GraphQL API, "routes" otherwise.
+func EntryNoun(ep *model.EntryPoint) string {
+	if ep.Kind == model.EntryGraphQL {
+		return "resolvers"
+	}
+	return "routes"
+}
+
 // Resource returns the resource ID to report an entry point under: its
 // API, or the entry point's own ID.
 func Resource(ep *model.EntryPoint) string {
