@@ -212,9 +212,17 @@ func (t *Template) ref(name string, pos model.Pos) *model.Value {
 	if base, attr, ok := strings.Cut(name, "."); ok && (attr == "Alias" || attr == "Version") {
 		id = base
 	}
-	s := model.NewSymbol("!Ref "+name, pos, id)
+	s := model.NewSymbol("!Ref "+name, pos, t.renamed(id))
 	s.Str = "${" + name + "}"
 	return s
+}
+
+// renamed is the model ID of the resource a reference names.
+func (t *Template) renamed(id string) string {
+	if to, ok := t.rename[id]; ok {
+		return to
+	}
+	return id
 }
 
 func (t *Template) getAtt(arg *model.Value, pos model.Pos) *model.Value {
@@ -238,7 +246,7 @@ func (t *Template) getAtt(arg *model.Value, pos model.Pos) *model.Value {
 		t.Errorf(pos, "Fn::GetAtt needs [Resource, Attribute], got %s", yamlKind(a))
 		return model.NewSymbol("Fn::GetAtt", pos)
 	}
-	s := model.NewSymbol("!GetAtt "+res+"."+attr, pos, res)
+	s := model.NewSymbol("!GetAtt "+res+"."+attr, pos, t.renamed(res))
 	s.Str = "${" + res + "." + attr + "}"
 	return s
 }
@@ -302,7 +310,7 @@ func (t *Template) sub(arg *model.Value, pos model.Pos) *model.Value {
 			val = t.resolve(vars.Get(name))
 		} else if strings.Contains(name, ".") && !pseudoParams[name] {
 			res, attr, _ := strings.Cut(name, ".")
-			val = model.NewSymbol("!GetAtt "+name, pos, res)
+			val = model.NewSymbol("!GetAtt "+name, pos, t.renamed(res))
 			val.Str = "${" + res + "." + attr + "}"
 		} else {
 			val = t.ref(name, pos)

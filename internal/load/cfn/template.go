@@ -67,8 +67,11 @@ type Template struct {
 	condState  map[string]tri
 	condBusy   map[string]bool
 	limits     load.Limits
-	steps      int
-	errs       []error
+	// rename maps logical IDs that references use to the IDs the model
+	// gives those resources (see ParseRenamed).
+	rename map[string]string
+	steps  int
+	errs   []error
 	// afterGroups runs once the stack's groups are read (users' group
 	// memberships).
 	afterGroups []func()
@@ -179,6 +182,16 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, er
 // returns an error only when the document is not a template at all;
 // problems inside it are recorded (see Template.Err) and parsing goes on.
 func Parse(ctx context.Context, file string, root *model.Value, opts load.Options) (*Template, error) {
+	return ParseRenamed(ctx, file, root, opts, nil)
+}
+
+// ParseRenamed is Parse for a template whose resources the model knows
+// under other IDs: a reference (Ref, Fn::GetAtt, ${Res.Attr} in Fn::Sub)
+// to a key of rename refers to its value. The Serverless Framework's
+// generated logical IDs are such keys: !GetAtt HelloLambdaFunction.Arn
+// refers to the function "hello". Values resolved later through the
+// template's Resolve follow the same renaming.
+func ParseRenamed(ctx context.Context, file string, root *model.Value, opts load.Options, rename map[string]string) (*Template, error) {
 	pos := model.Pos{File: file, Line: 1, Col: 1}
 	if root == nil {
 		return nil, load.Errorf(pos, "empty template")
@@ -196,6 +209,7 @@ func Parse(ctx context.Context, file string, root *model.Value, opts load.Option
 		condState:  map[string]tri{},
 		condBusy:   map[string]bool{},
 		limits:     opts.Limits.WithDefaults(),
+		rename:     rename,
 	}
 	t.Stack.Description = root.Get("Description").String()
 	for _, tr := range root.Get("Transform").Elems() {

@@ -496,7 +496,6 @@ func (b *builder) functionRole(af *awsFn, provStatements, provManaged, boundary 
 		role.Policies = append(role.Policies, cfn.ManagedPolicy(model.NewString(vpcAccessPolicyARN, pos)))
 	}
 	af.fn.Role = role.ID
-	b.rename[role.ID] = role.ID
 	b.st.Roles = append(b.st.Roles, role)
 }
 

@@ -1,7 +1,6 @@
 package serverless
 
 import (
-	"reflect"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -106,57 +105,4 @@ func (b *builder) sourceOf(v *model.Value) string {
 		}
 	}
 	return ""
-}
-
-var valueType = reflect.TypeOf((*model.Value)(nil))
-
-// renameStack rewrites references to the framework's generated logical
-// IDs everywhere in the stack, so that a !GetAtt HelloLambdaFunction.Arn
-// refers to the function "hello".
-func renameStack(st *model.Stack, rename map[string]string) {
-	if len(rename) == 0 {
-		return
-	}
-	seen := map[uintptr]bool{}
-	var visit func(v reflect.Value)
-	visit = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer:
-			if v.IsNil() {
-				return
-			}
-			if seen[v.Pointer()] {
-				return
-			}
-			seen[v.Pointer()] = true
-			if v.Type() == valueType {
-				renameValue(v.Interface().(*model.Value), rename)
-				return
-			}
-			visit(v.Elem())
-		case reflect.Struct:
-			for i := 0; i < v.NumField(); i++ {
-				if v.Type().Field(i).IsExported() {
-					visit(v.Field(i))
-				}
-			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				visit(v.Index(i))
-			}
-		case reflect.Map:
-			it := v.MapRange()
-			for it.Next() {
-				visit(it.Value())
-			}
-		}
-	}
-	visit(reflect.ValueOf(st))
-	for _, p := range st.ResourcePolicies {
-		for i, id := range p.Targets {
-			if to, ok := rename[id]; ok {
-				p.Targets[i] = to
-			}
-		}
-	}
 }

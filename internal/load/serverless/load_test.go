@@ -327,3 +327,53 @@ func TestEventSourceStatements(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedIDsRenamed checks that a reference to a function's
+// generated logical ID (WorkerDashjobLambdaFunction) refers to the model's
+// function (worker-job) wherever it is written: in the functions, the
+// provider's IAM statements, the resources and the outputs.
+func TestGeneratedIDsRenamed(t *testing.T) {
+	st := loadFixture(t, "rename/serverless.yml", load.Options{})
+	const want = "worker-job"
+	refs := func(what string, v *model.Value) {
+		t.Helper()
+		if got := v.AllRefs(); !cmp.Equal(got, []string{want}) {
+			t.Errorf("%s refers to %q, want [%s]", what, got, want)
+		}
+	}
+	api := st.Function("api")
+	if api == nil {
+		t.Fatal("function api not loaded")
+	}
+	for _, e := range api.Environment {
+		refs("environment "+e.Name, e.Value)
+	}
+	if len(api.Environment) != 2 {
+		t.Errorf("api has %d environment variables, want 2", len(api.Environment))
+	}
+	var stmt *model.Value
+	for _, r := range st.Roles {
+		for _, p := range r.Policies {
+			if p.Name == "provider.iam.role.statements" {
+				stmt = p.Document.Get("Statement").Elems()[0]
+			}
+		}
+	}
+	if stmt == nil {
+		t.Fatal("provider statements not loaded")
+	}
+	refs("provider statement Resource", stmt.Get("Resource"))
+	var perm *model.ResourcePolicy
+	for _, p := range st.ResourcePolicies {
+		if p.ID == "TopicInvoke" {
+			perm = p
+		}
+	}
+	if perm == nil || !cmp.Equal(perm.Targets, []string{want}) {
+		t.Errorf("permission TopicInvoke = %+v, want targets [%s]", perm, want)
+	}
+	if len(st.Outputs) != 1 {
+		t.Fatalf("%d outputs, want 1", len(st.Outputs))
+	}
+	refs("output Worker", st.Outputs[0].Value)
+}

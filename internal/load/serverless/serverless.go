@@ -76,6 +76,9 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, er
 	if b.providerName == "" {
 		b.providerName = "aws"
 	}
+	// The functions' generated logical IDs (HelloLambdaFunction) are
+	// renamed to their keys as the resources are resolved.
+	keyNotes := b.functionKeys()
 	if err := b.parseCFN(opts); err != nil {
 		return nil, err
 	}
@@ -95,7 +98,7 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, er
 	}
 	st.Suppressions = append(st.Suppressions, doc.Suppressions...)
 	st.Diagnostics = append(st.Diagnostics, doc.Warnings...)
-	b.functionKeys()
+	st.Diagnostics = append(st.Diagnostics, keyNotes...)
 
 	switch b.providerName {
 	case "aws":
@@ -114,10 +117,8 @@ func Load(ctx context.Context, u load.Unit, opts load.Options) (*model.Stack, er
 	default:
 		b.otherProvider()
 	}
-	b.renameAll(b.t.Resources)
 	b.t.Translate()
 	b.afterTranslate()
-	renameStack(st, b.rename)
 	st.Diagnostics = append(st.Diagnostics, res.diags...)
 	st.LinkRoleUses()
 	st.Sort()
@@ -155,7 +156,12 @@ type builder struct {
 }
 
 func (b *builder) diag(pos model.Pos, sev model.DiagSeverity, format string, args ...any) {
-	b.st.Diagnostics = append(b.st.Diagnostics, model.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
+	b.st.Diagnostics = diagnose(b.st.Diagnostics, pos, sev, format, args...)
+}
+
+// diagnose appends a formatted diagnostic to ds.
+func diagnose(ds []model.Diagnostic, pos model.Pos, sev model.DiagSeverity, format string, args ...any) []model.Diagnostic {
+	return append(ds, model.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
 }
 
 // serviceName reads `service: name` or the old `service: {name: …}`.
@@ -167,8 +173,9 @@ func serviceName(v *model.Value) *model.Value {
 }
 
 // functionKeys collects the functions: a map, or a list of maps (from
-// several ${file(…)} fragments).
-func (b *builder) functionKeys() {
+// several ${file(…)} fragments), and returns what it has to say about
+// them (the stack does not exist yet).
+func (b *builder) functionKeys() (notes []model.Diagnostic) {
 	b.fns = map[string]*model.Value{}
 	b.rename = map[string]string{}
 	b.generated = map[string]bool{}
@@ -183,20 +190,20 @@ func (b *builder) functionKeys() {
 	case is(fs, model.List):
 		maps = fs.Items
 	case is(fs, model.Symbolic) || fs.Unresolved:
-		b.diag(fs.Pos, model.DiagWarning, "functions come from %s, which cannot be read; no functions loaded", fs.Source)
+		notes = diagnose(notes, fs.Pos, model.DiagWarning, "functions come from %s, which cannot be read; no functions loaded", fs.Source)
 	default:
-		b.diag(fs.Pos, model.DiagWarning, "functions must be a mapping, got %s", fs.Kind)
+		notes = diagnose(notes, fs.Pos, model.DiagWarning, "functions must be a mapping, got %s", fs.Kind)
 	}
 	for _, m := range maps {
 		if !is(m, model.Map) {
 			if m.IsSet() {
-				b.diag(m.Pos, model.DiagWarning, "functions entry must be a mapping, got %s", m.Kind)
+				notes = diagnose(notes, m.Pos, model.DiagWarning, "functions entry must be a mapping, got %s", m.Kind)
 			}
 			continue
 		}
 		for _, f := range m.Fields {
 			if _, dup := b.fns[f.Key]; dup {
-				b.diag(f.KeyPos, model.DiagWarning, "function %s is declared twice; the last one wins", f.Key)
+				notes = diagnose(notes, f.KeyPos, model.DiagWarning, "function %s is declared twice; the last one wins", f.Key)
 				for i := range b.fnOrder {
 					if b.fnOrder[i].Key == f.Key {
 						b.fnOrder = append(b.fnOrder[:i], b.fnOrder[i+1:]...)
@@ -209,6 +216,7 @@ func (b *builder) functionKeys() {
 			b.rename[LogicalID(f.Key)] = f.Key
 		}
 	}
+	return notes
 }
 
 // NormalizeName is the framework's name normalization for logical IDs:
@@ -328,7 +336,7 @@ func (b *builder) parseCFN(opts load.Options) error {
 			}
 		}
 	}
-	t, err := cfn.Parse(b.ctx, b.file, root, copts)
+	t, err := cfn.ParseRenamed(b.ctx, b.file, root, copts, b.rename)
 	if err != nil {
 		return fmt.Errorf("serverless resources: %w", err)
 	}
@@ -377,28 +385,6 @@ func isTrue(v *model.Value) bool {
 
 // renameAll rewrites references to generated logical IDs in the raw
 // resources before Translate reads them.
-func (b *builder) renameAll(rs []*cfn.RawResource) {
-	for _, r := range rs {
-		renameValue(r.Properties, b.rename)
-	}
-}
-
-func renameValue(v *model.Value, rename map[string]string) {
-	v.Walk(func(x *model.Value) bool {
-		changed := false
-		for i, id := range x.Refs {
-			if to, ok := rename[id]; ok && to != id {
-				x.Refs[i] = to
-				changed = true
-			}
-		}
-		if changed {
-			x.Refs = model.SortedUnique(x.Refs)
-		}
-		return true
-	})
-}
-
 // otherProvider loads the functions of a provider nightlight does not
 // model, without events.
 func (b *builder) otherProvider() {
