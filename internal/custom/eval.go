@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"reflect"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"cel.dev/cel-go/ext"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
@@ -70,9 +70,7 @@ func newEnv() (*cel.Env, error) {
 // Glob reports whether s matches pattern, where * matches any run of
 // characters and ? one character, ignoring case (as IAM matches actions).
 func Glob(pattern, s string) bool {
-	pattern = strings.ToLower(strings.NewReplacer("[", `\[`, `\`, `\\`).Replace(pattern))
-	ok, err := path.Match(strings.ReplaceAll(pattern, "/", "\x00"), strings.ReplaceAll(strings.ToLower(s), "/", "\x00"))
-	return err == nil && ok
+	return glob.MatchFold(strings.ToLower(pattern), s)
 }
 
 // source is a rule file being compiled: its name and lines, to position

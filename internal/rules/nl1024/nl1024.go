@@ -12,9 +12,9 @@ package nl1024
 import (
 	"context"
 	"fmt"
-	"path"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -105,7 +105,7 @@ func invokes(s *iam.Statement) bool {
 		return true
 	}
 	for _, act := range s.ActionStrings() {
-		if ok, _ := path.Match(strings.ToLower(act), "execute-api:invoke"); ok {
+		if glob.Match(strings.ToLower(act), "execute-api:invoke") {
 			return true
 		}
 	}

@@ -9,10 +9,11 @@ package nl4027
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/glob"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"path"
-	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -98,7 +99,7 @@ func mayLog(stmts []*iam.Statement) bool {
 				return true
 			}
 			for _, want := range []string{"logs:putlogevents", "logs:createlogstream"} {
-				if ok, _ := path.Match(a, want); ok {
+				if glob.Match(a, want) {
 					return true
 				}
 			}
