@@ -61,16 +61,17 @@ func ViewSQL(engine, table string, since time.Time) string {
   coalesce(requestparameters, '') AS request_parameters,
   '' AS file,
   0 AS record_index
-FROM (SELECT *, {ua} AS nl_ua FROM {table}{where}) AS t`
+FROM (SELECT *, {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4 FROM {table}{where}) AS t`
 	return strings.NewReplacer(
 		"{action}", sqlAction(),
 		"{principal}", sqlPrincipal("useridentity"),
-		"{source_kind}", sqlSourceKind("sourceipaddress"),
+		"{source_kind}", sqlSourceKind("sourceipaddress", "nl_v4"),
 		"{agent_kind}", sqlAgentKind(),
 		"{resource}", sqlResource(),
 		"{rs}", "split_part(coalesce(useridentity.arn, ''), ':assumed-role/', 2)",
 		"{id}", "useridentity",
 		"{ua}", sqlUserAgent("useragent"),
+		"{v4}", sqlIPv4("sourceipaddress"),
 		"{table}", table,
 		"{where}", where,
 	).Replace(tmpl)
@@ -97,23 +98,28 @@ func sqlPrincipal(id string) string {
 // octet matches 0-255 without leading zeros, as Go's netip does.
 const octet = `(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])`
 
-func sqlSourceKind(col string) string {
-	ipv4 := `^` + octet + `(\.` + octet + `){3}$`
+func sqlSourceKind(col, v4 string) string {
 	return fmt.Sprintf(`CASE
     WHEN coalesce(%[1]s, '') = '' THEN ''
     WHEN lower(%[1]s) = 'aws internal' OR lower(%[1]s) LIKE '%%.amazonaws.com' THEN 'aws'
-    WHEN regexp_like(%[1]s, '%[2]s') AND regexp_like(%[1]s, '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|127\.|169\.254\.)') THEN 'private'
-    WHEN regexp_like(%[1]s, '%[2]s') THEN 'public'
+    WHEN %[2]s AND regexp_like(%[1]s, '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|127\.|169\.254\.)') THEN 'private'
+    WHEN %[2]s THEN 'public'
     WHEN regexp_like(lower(%[1]s), '^[0-9a-f:]+$') AND %[1]s LIKE '%%:%%' AND regexp_like(lower(%[1]s), '^f[cd]') THEN 'private'
     WHEN regexp_like(lower(%[1]s), '^[0-9a-f:]+$') AND %[1]s LIKE '%%:%%' THEN 'public'
-    ELSE 'invalid' END`, col, ipv4)
+    ELSE 'invalid' END`, col, v4)
 }
 
-// sqlAgentKind classifies nl_ua, the user agent without brackets, with
-// agentRules.
+// sqlIPv4 is a condition true when col is a dotted-quad IPv4 address as
+// Go's netip reads one; the views compute it once per row (nl_v4).
+func sqlIPv4(col string) string {
+	return fmt.Sprintf(`coalesce(regexp_like(%s, '^%s(\.%s){3}$'), false)`, col, octet, octet)
+}
+
+// sqlAgentKind classifies nl_ual, the user agent without brackets in lower
+// case (computed once per row by the views), with agentRules.
 func sqlAgentKind() string {
 	var b strings.Builder
-	ua := "lower(nl_ua)"
+	ua := "nl_ual"
 	fmt.Fprintf(&b, "CASE\n    WHEN %s = '' THEN 'other'", ua)
 	for _, r := range agentRules {
 		var conds []string

@@ -23,14 +23,18 @@ type IngestOptions struct {
 	GoReader bool
 }
 
-// Limits of the files Ingest gives a FileLoader (which holds a file's JSON
-// in memory): files of more than loaderMaxFile bytes on disk or
-// loaderMaxJSON bytes of JSON (gzip's trailer says) are streamed by the Go
-// reader, whose memory does not grow with the file; a call gets at most
+// LoaderMaxJSON bounds the JSON of one file Ingest gives a FileLoader
+// (which holds a file's JSON in memory, and sizes its buffers by this
+// bound whatever the file's size): larger files are streamed by the Go
+// reader, whose memory does not grow with the file.
+const LoaderMaxJSON = 48 << 20
+
+// Limits of the files Ingest gives a FileLoader: files of more than
+// loaderMaxFile bytes on disk or LoaderMaxJSON bytes of JSON (gzip's
+// trailer says) are streamed by the Go reader; a call gets at most
 // loaderBatchFiles files or about loaderBatchBytes of JSON.
 const (
-	loaderMaxFile    = 64 << 20
-	loaderMaxJSON    = 128 << 20
+	loaderMaxFile    = LoaderMaxJSON
 	loaderBatchBytes = 96 << 20
 	loaderBatchFiles = 2000
 )
@@ -192,7 +196,7 @@ func loadFiles(ctx context.Context, fl FileLoader, files []File, st *Stats, done
 		}
 		delivery, gz, size := sniffDelivery(f.Path)
 		// A gzip trailer smaller than the file wrapped around 4 GiB.
-		if !delivery || f.Size > loaderMaxFile || size > loaderMaxJSON || size < f.Size/2 || !GlobFree(f.Path) {
+		if !delivery || f.Size > loaderMaxFile || size > LoaderMaxJSON || size < f.Size/2 || !GlobFree(f.Path) {
 			rest = append(rest, f)
 			continue
 		}

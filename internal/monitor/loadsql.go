@@ -13,7 +13,7 @@ const RecordType = `STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCH
 	`readOnly JSON, eventType VARCHAR, recipientAccountId VARCHAR, ` +
 	`userIdentity STRUCT(type VARCHAR, arn VARCHAR, accountId VARCHAR, accessKeyId VARCHAR, userName VARCHAR, invokedBy VARCHAR, ` +
 	`sessionContext STRUCT(sessionIssuer STRUCT(type VARCHAR, arn VARCHAR, userName VARCHAR))), ` +
-	`requestParameters JSON, responseElements JSON, additionalEventData JSON, resources STRUCT(ARN VARCHAR)[])`
+	`requestParameters JSON, responseElements STRUCT(ConsoleLogin JSON), additionalEventData STRUCT(MFAUsed JSON), resources STRUCT(ARN VARCHAR)[])`
 
 // DeliverySQL returns the DuckDB SELECT that reads CloudTrail delivery files
 // (`{"Records":[…]}`, all gzipped when gz, else all plain) with DuckDB's own
@@ -60,6 +60,11 @@ func DeliverySQL(paths []string, gz bool, maxObject int) string {
 	str := func(col, key string) string {
 		return fmt.Sprintf("coalesce(CASE WHEN json_type(%[1]s) = 'OBJECT' AND json_type(%[1]s, '$.%[2]s') = 'VARCHAR' THEN json_extract_string(%[1]s, '$.%[2]s') END, '')", col, key)
 	}
+	// A field read as JSON from an object read as a struct (the rest of
+	// the object is not kept).
+	field := func(v string) string {
+		return fmt.Sprintf("coalesce(CASE WHEN json_type(%[1]s) = 'VARCHAR' THEN json_extract_string(%[1]s, '$') END, '')", v)
+	}
 	tmpl := `SELECT
   coalesce(eventid, '') AS event_id,
   TRY_CAST(TRY_CAST(trim(eventtime) AS TIMESTAMPTZ) AS TIMESTAMP) AS event_time,
@@ -99,22 +104,23 @@ FROM (SELECT file, record_index,
     r.recipientAccountId AS recipientaccountid, r.userIdentity AS useridentity,
     r.requestParameters AS requestparameters, r.responseElements AS responseelements,
     r.additionalEventData AS additionaleventdata, r.resources AS resources,
-    {ua} AS nl_ua
+    {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4
   FROM (SELECT filename AS file, unnest(Records) AS r, generate_subscripts(Records, 1) - 1 AS record_index FROM {read})) AS t`
 	return strings.NewReplacer(
 		"{action}", sqlAction(),
 		"{principal}", principal,
-		"{source_kind}", strings.ReplaceAll(sqlSourceKind("sourceipaddress"), "regexp_like(", "regexp_matches("),
+		"{source_kind}", strings.ReplaceAll(sqlSourceKind("sourceipaddress", "nl_v4"), "regexp_like(", "regexp_matches("),
 		"{agent_kind}", sqlAgentKind(),
 		"{resource}", resource,
 		"{target_user}", str("requestparameters", "userName"),
-		"{mfa}", str("additionaleventdata", "MFAUsed"),
-		"{login}", str("responseelements", "ConsoleLogin"),
+		"{mfa}", field("additionaleventdata.MFAUsed"),
+		"{login}", field("responseelements.ConsoleLogin"),
 		"{role}", roleFromARN,
 		"{issuer}", issuerARN,
 		"{rs}", rs,
 		"{id}", id,
 		"{ua}", sqlUserAgent("trim(r.userAgent)"),
+		"{v4}", strings.ReplaceAll(sqlIPv4("r.sourceIPAddress"), "regexp_like(", "regexp_matches("),
 		"{read}", read,
 	).Replace(tmpl)
 }

@@ -15,7 +15,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/nightlight-sec/nightlight/internal/conc"
 )
 
 // MaxRecordBytes bounds one record: CloudTrail records are at most a few
@@ -143,11 +144,12 @@ func logName(name string) bool {
 	return strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".jsonl") || strings.HasSuffix(n, ".ndjson") || n != strings.ToLower(name)
 }
 
-// ReadFiles reads files with opts.Workers in parallel and calls sink with
-// each file's batches (several for files of more than MaxBatchEvents
-// events: memory stays bounded), from one goroutine at a time, in no
-// particular order between files. It stops
-// early when ctx is done or sink returns an error, and returns that error.
+// ReadFiles reads files with opts.Workers in parallel (conc.ForEach) and
+// calls sink with each file's batches (several for files of more than
+// MaxBatchEvents events: memory stays bounded), from one goroutine at a
+// time, in no particular order between files. A panic while reading a file
+// (a bug) is contained and reported as that file's error. It stops early
+// when ctx is done or sink returns an error, and returns that error.
 func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Batch) error) error {
 	workers := opts.Workers
 	if workers <= 0 {
@@ -159,45 +161,45 @@ func ReadFiles(ctx context.Context, files []File, opts ReadOptions, sink func(Ba
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan File)
+	var todo []File
+	for _, f := range files {
+		if opts.Skip == nil || !opts.Skip(f) {
+			todo = append(todo, f)
+		}
+	}
 	// One batch waiting per worker at most: with the one each worker
 	// builds and the one sink holds, memory is bounded by the chunk size,
 	// not by the files' sizes.
 	out := make(chan Batch, workers)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for f := range jobs {
-				err := ReadFileChunks(ctx, f, chunk, func(b Batch) error {
-					select {
-					case out <- b:
-						return nil
-					case <-ctx.Done():
-						return ctx.Err()
-					}
-				})
-				if err != nil {
-					return
-				}
-			}
-		}()
+	send := func(b Batch) error {
+		select {
+		case out <- b:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	go func() {
-		defer close(jobs)
-		for _, f := range files {
-			if opts.Skip != nil && opts.Skip(f) {
-				continue
+		defer close(out)
+		conc.ForEach(ctx, len(todo), workers, func(i int) {
+			f := todo[i]
+			sent := false
+			err := conc.Safely("reading "+f.Path, func() error {
+				return ReadFileChunks(ctx, f, chunk, func(b Batch) error {
+					if !b.Partial {
+						sent = true
+					}
+					return send(b)
+				})
+			})
+			var pe *conc.PanicError
+			if errors.As(err, &pe) && !sent {
+				// The file's last batch was not sent: send it with the
+				// error, so the file is not recorded as read.
+				_ = send(Batch{File: f, Errors: []*FileError{{File: f.Path, Record: -1, Err: err}}})
 			}
-			select {
-			case jobs <- f:
-			case <-ctx.Done():
-				return
-			}
-		}
+		})
 	}()
-	go func() { wg.Wait(); close(out) }()
 	var err error
 	for b := range out {
 		if err != nil {

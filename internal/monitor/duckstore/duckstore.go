@@ -239,8 +239,11 @@ func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, err
 }
 
 // maxObject bounds one delivery file's JSON for DuckDB's reader; a larger
-// file fails the load and goes to the Go reader.
-const maxObject = 256 << 20
+// file fails the load and goes to the Go reader. The reader allocates
+// twice this per thread whatever the files' sizes (256 MiB ran out of
+// memory at memoryLimit with two threads, and the batch was then loaded
+// file by file, four times slower).
+const maxObject = monitor.LoaderMaxJSON
 
 // keyType is the part of a record LoadFiles checks before loading.
 const keyType = `STRUCT(eventID VARCHAR, eventSource VARCHAR, eventName VARCHAR)`
