@@ -3,6 +3,7 @@ package graph
 import (
 	"math/bits"
 	"sort"
+	"sync"
 )
 
 // Reachability follows what an actor who controls a node can do:
@@ -31,6 +32,26 @@ type Index struct {
 	// edge maps (from, to) to the edge used first for that pair, for
 	// explaining paths.
 	edge map[[2]int32]*Edge
+
+	// trees memoizes ShortestPath's breadth-first search per source node:
+	// rules ask for the path from the internet to each function they
+	// report, and a search from the internet explores the whole graph, so
+	// searching again for every target made a scan quadratic in the number
+	// of apps scanned together.
+	treesMu sync.Mutex
+	trees   map[int32]*bfsTree
+}
+
+// bfsTree is the breadth-first search ShortestPath runs from one source,
+// run to the end: what a search stopped at any target would have found.
+type bfsTree struct {
+	once sync.Once
+	// first maps each node to the expanded node it was first met from, by
+	// an edge of either kind (a read leaf ends a path only as the target).
+	first map[int32]int32
+	// parent maps each expanded node to the node it was expanded from (the
+	// source to itself).
+	parent map[int32]int32
 }
 
 // NewIndex indexes g for reachability queries.
@@ -225,45 +246,76 @@ func (ix *Index) ShortestPath(from, to NodeID) []NodeID {
 	if s == t {
 		return []NodeID{from}
 	}
-	parent := make([]int32, len(ix.ids))
-	for i := range parent {
-		parent[i] = -1
+	tr := ix.tree(int32(s))
+	u, ok := tr.first[int32(t)]
+	if !ok {
+		return nil
 	}
-	parent[s] = int32(s)
-	queue := []int32{int32(s)}
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
-		// Successors in ID order (ids are in graph order, sorted by ID
-		// for graphs from Build).
-		succ := append(append([]int32(nil), ix.ctl[u]...), ix.rd[u]...)
-		sort.Slice(succ, func(i, j int) bool { return ix.rank[succ[i]] < ix.rank[succ[j]] })
-		for _, v := range succ {
-			if parent[v] >= 0 {
-				continue
-			}
-			leaf := !contains(ix.ctl[u], v)
-			if leaf && int(v) != t {
-				continue // read leaves end a path only at the target
-			}
-			parent[v] = u
-			if int(v) == t {
-				var path []NodeID
-				for x := int32(t); ; x = parent[x] {
-					path = append(path, ix.ids[x])
-					if int(x) == s {
-						break
-					}
-				}
-				for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-					path[i], path[j] = path[j], path[i]
-				}
-				return path
-			}
-			queue = append(queue, v)
+	path := []NodeID{to}
+	for x := u; ; x = tr.parent[x] {
+		path = append(path, ix.ids[x])
+		if int(x) == s {
+			break
 		}
 	}
-	return nil
+	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+		path[i], path[j] = path[j], path[i]
+	}
+	return path
+}
+
+// tree returns the breadth-first search from s, running it on first use.
+// Successors are visited in ID order; a control successor is expanded, a
+// read leaf only recorded as met. Up to the moment a target is first met,
+// this is exactly the search a query for that target alone would run, so
+// the path through first[target] is the same.
+func (ix *Index) tree(s int32) *bfsTree {
+	ix.treesMu.Lock()
+	if ix.trees == nil {
+		ix.trees = map[int32]*bfsTree{}
+	}
+	tr, ok := ix.trees[s]
+	if !ok {
+		tr = &bfsTree{}
+		ix.trees[s] = tr
+	}
+	ix.treesMu.Unlock()
+	tr.once.Do(func() {
+		tr.first = map[int32]int32{}
+		tr.parent = map[int32]int32{s: s}
+		queue := []int32{s}
+		// A successor by both a control and a read edge is controlled: its
+		// read entry only records it as met, its control entry expands it.
+		type step struct {
+			v    int32
+			leaf bool
+		}
+		var succ []step
+		for len(queue) > 0 {
+			u := queue[0]
+			queue = queue[1:]
+			succ = succ[:0]
+			for _, v := range ix.ctl[u] {
+				succ = append(succ, step{v: v})
+			}
+			for _, v := range ix.rd[u] {
+				succ = append(succ, step{v: v, leaf: true})
+			}
+			sort.Slice(succ, func(i, j int) bool { return ix.rank[succ[i].v] < ix.rank[succ[j].v] })
+			for _, st := range succ {
+				v := st.v
+				if _, met := tr.first[v]; !met {
+					tr.first[v] = u
+				}
+				if _, done := tr.parent[v]; done || st.leaf {
+					continue // a read leaf is met, not expanded
+				}
+				tr.parent[v] = u
+				queue = append(queue, v)
+			}
+		}
+	})
+	return tr
 }
 
 // Paths is Graph.Paths on the index: iterative deepening over simple

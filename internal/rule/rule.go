@@ -334,19 +334,21 @@ func Run(ctx context.Context, rules []*Rule, in Input) ([]Finding, error) {
 		errs []error
 	}
 	facts := make([]*Facts, len(in.App.Stacks))
+	factsOf := make(map[*model.Stack]*Facts, len(in.App.Stacks))
 	for i, st := range in.App.Stacks {
 		facts[i] = NewFacts(st, in.IAM)
 		facts[i].Detector = det
+		if _, dup := factsOf[st]; !dup {
+			factsOf[st] = facts[i]
+		}
 	}
 	results := make([]result, len(in.App.Stacks)+1)
 	newPass := func(r *Rule, st *model.Stack, f *Facts, res *result) *Pass {
 		return &Pass{Rule: r, App: in.App, Stack: st, Graph: in.Graph, Facts: f, Now: in.Now, Config: in.Config, IAM: in.IAM,
 			shared: shared, report: func(f Finding) { res.fs = append(res.fs, f) },
 			facts: func(s *model.Stack) *Facts {
-				for i, x := range in.App.Stacks {
-					if x == s {
-						return facts[i]
-					}
+				if f, ok := factsOf[s]; ok {
+					return f
 				}
 				return NewFacts(s, in.IAM)
 			}}

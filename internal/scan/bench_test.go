@@ -3,6 +3,8 @@ package scan
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -98,4 +100,62 @@ func BenchmarkScanCorpus(b *testing.B) {
 		_ = report.WriteJSON(&buf, doc)
 	}
 	b.ReportMetric(float64(inputs)*float64(b.N)/b.Elapsed().Seconds(), "inputs/s")
+}
+
+// copyTree copies the regular files under src into dst (no symlinks are
+// followed: a generated monorepo holds only real files inside its root).
+func copyTree(b *testing.B, src, dst string) {
+	b.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkScaling scans a generated monorepo holding N copies of
+// examples/orders-api under different roots (svc0001/, svc0002/, …), so
+// that time and allocations per app can be compared across sizes: a scan
+// linear in the size of the repository reports the same ns/app at every N.
+func BenchmarkScaling(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
+			root := b.TempDir()
+			for i := 1; i <= n; i++ {
+				copyTree(b, "../../examples/orders-api", filepath.Join(root, fmt.Sprintf("svc%04d", i)))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				doc, err := Run(context.Background(), Options{Paths: []string{root}, Loaders: DefaultLoaders()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := len(doc.App.Stacks); got != n {
+					b.Fatalf("scanned %d stacks, want %d", got, n)
+				}
+				_ = report.WriteJSON(io.Discard, doc)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/app")
+		})
+	}
 }
