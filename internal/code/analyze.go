@@ -596,15 +596,42 @@ func analyseJob(ctx context.Context, j *job, sh *shared) (c *model.Code, notes [
 		}
 		return c.Imports[a].Package < c.Imports[b].Package
 	})
-	if h := entry.handlerNode(j.site.handler); h != nil {
+	h, name := j.handlerNode(entry)
+	c.Handler = name
+	switch {
+	case h != nil:
 		c.HandlerPos = entry.pos(h)
-	} else if j.site.handler != "" {
+	case j.site.regLine > 0:
+		c.Partial = true
+		notes = append(notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagInfo,
+			Message: fmt.Sprintf("function %s: its registration passes no handler function nightlight can follow (an Express app, or a value built at run time); the data flows of its handler are not analysed", j.fn.ID)})
+	case j.site.defaultExport:
+		c.Partial = true
+		notes = append(notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagWarning,
+			Message: fmt.Sprintf("function %s: %s exports no function the platform can call (no entryPoint, no default or single export, none named run or index)", j.fn.ID, c.Entry)})
+	case j.site.handler != "":
 		c.Partial = true
 		notes = append(notes, model.Diagnostic{Pos: j.fn.Handler.PosOr(j.fn.Pos), Severity: model.DiagWarning,
 			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", j.fn.ID, j.site.handler, c.Entry)})
 	}
 	analyseFlows(ctx, c, j, entry, sh)
 	return c, notes
+}
+
+// handlerNode returns the function the platform calls for j in its entry
+// file and the name the report gives it.
+func (j *job) handlerNode(entry *fileInfo) (*node, string) {
+	switch {
+	case j.site.regLine > 0:
+		h := entry.registeredAt(j.site.regLine - entry.lineBase)
+		if h != nil && entry.lang == model.FormatPython {
+			return h, entry.text(h.child("name")) // the def, whatever name the function is deployed under
+		}
+		return h, j.site.handler
+	case j.site.defaultExport:
+		return entry.defaultHandler()
+	}
+	return entry.handlerNode(j.site.handler), j.site.handler
 }
 
 func lessPos(a, b model.Pos) bool {

@@ -444,6 +444,13 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 	if method == "get" && recv.evt != nil && ar.node(0) != nil && ar.node(0).typ == "string" {
 		return a.extend(recv, unquoteAll(fi.text(ar.node(0))), fi, n)
 	}
+	// Methods of the event that return its data: req.get_json(),
+	// request.json(), snapshot.data().
+	if recv.evt != nil && method != "" {
+		if v := a.extend(recv, method+"()", fi, n); v.t != nil || v.evt != nil {
+			return v
+		}
+	}
 	if method == "get" && (recv.t != nil) {
 		return val{t: recv.t}
 	}

@@ -1,6 +1,7 @@
 package code
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -29,7 +30,32 @@ type site struct {
 	// notes say what was tried and why it did not work, or what was
 	// guessed (a case-mismatched folder, TypeScript sources of a build).
 	notes []model.Diagnostic
+	// regLine is the line of entry where the function is registered in
+	// code (a Firebase export, an Azure Functions v4 app.http(…) call or
+	// Python v2 decorated def): its handler is the function registered
+	// there, not one named by handler. 0 when the declaration names the
+	// handler.
+	regLine int
+	// defaultExport: the declaration names no handler and the platform
+	// calls the module's single or default export (Azure Functions
+	// Node.js v3 without entryPoint).
+	defaultExport bool
+	// model is the platform's programming model, which decides which
+	// handler parameter receives the event and how it is read (see
+	// triggersOf): "" for AWS Lambda, else one of the model* constants.
+	model string
 }
+
+// Programming models of the non-AWS platforms whose handlers nightlight
+// reads.
+const (
+	modelAzureV3JS = "azure-v3-js" // function.json + module.exports = async (context, req)
+	modelAzureV4JS = "azure-v4-js" // app.http('name', { handler: (request, context) => … })
+	modelAzurePy   = "azure-py"    // def main(req: func.HttpRequest), v1 and v2
+	modelFirebase  = "firebase"    // exports.x = onRequest((req, res) => …), @https_fn.on_request()
+	modelGoogle    = "google"      // Cloud Functions: Express (req, res) / Flask request, event functions
+	modelWhisk     = "openwhisk"   // function main(params)
+)
 
 // fsys is the read access locate needs; *load.Root provides it.
 type fsys interface {
@@ -117,6 +143,22 @@ func locate(st *model.Stack, f *model.Function, fs fsys) *site {
 	if f.InlineCode.IsSet() {
 		return locateInline(st, f, s)
 	}
+	switch st.Format {
+	case model.FormatFirebase, model.FormatAzureFunctions:
+		return locateNative(st, f, fs, s)
+	case model.FormatWskdeploy:
+		s.model = modelWhisk
+		if handler == "" {
+			handler = "main" // the action's default entry function
+		}
+	}
+	// Google Cloud Functions' entry_point and OpenWhisk's main name a
+	// function of the code's entry module, not module.function.
+	google := st.Format == model.FormatTerraform && strings.Contains(f.ID, "google_cloudfunctions")
+	if google {
+		s.model = modelGoogle
+	}
+	nameOnly := google || st.Format == model.FormatWskdeploy
 	// Where the code directory is, relative to which file.
 	baseDir := path.Dir(st.File)
 	if st.Format == model.FormatTerraform {
@@ -146,6 +188,9 @@ func locate(st *model.Stack, f *model.Function, fs fsys) *site {
 				s.lang = langOfFile(p)
 			}
 			s.handler = handlerFunc(handler)
+			if nameOnly {
+				s.handler = handler
+			}
 			return s
 		}
 		codeDir = p
@@ -200,9 +245,13 @@ func locate(st *model.Stack, f *model.Function, fs fsys) *site {
 	default:
 		return nil
 	}
-	if handler == "" {
+	if handler == "" || nameOnly {
 		if p := defaultEntry(fs, codeDir, s.lang); p != "" {
-			s.entry, s.lang, s.handler = p, langOfFile(p), ""
+			s.entry, s.lang, s.handler, s.codeRoot = p, langOfFile(p), handler, codeDir
+			return s
+		}
+		if nameOnly {
+			s.note(model.DiagInfo, posFor, "function %s: no entry module (package.json main, index.js, main.py, __main__.py) in %s; handler code not analysed", f.ID, codeDir)
 			return s
 		}
 		return nil
@@ -447,11 +496,29 @@ func defaultEntry(fs fsys, dir string, lang model.Format) string {
 	var names []string
 	switch lang {
 	case model.FormatPython:
-		names = []string{"main.py", "__init__.py", "app.py"}
+		names = []string{"main.py", "__main__.py", "__init__.py", "app.py"}
 	case model.FormatJavaScript, model.FormatTypeScript:
 		names = []string{"index.js", "index.mjs", "index.ts", "main.js"}
 	default:
-		names = []string{"main.py", "__init__.py", "index.js", "index.mjs", "index.ts"}
+		names = []string{"main.py", "__main__.py", "__init__.py", "index.js", "index.mjs", "index.ts"}
+	}
+	if lang != model.FormatPython {
+		// package.json "main" (Cloud Functions, OpenWhisk zip actions).
+		if data, err := fs.Head(path.Join(dir, "package.json"), 1<<20); err == nil {
+			var pkg struct {
+				Main string `json:"main"`
+			}
+			if json.Unmarshal(data, &pkg) == nil && pkg.Main != "" {
+				if p, err := joinRoot(dir, pkg.Main); err == nil {
+					if ok, _ := isFile(fs, p); ok && langOfFile(p) != "" {
+						return p
+					}
+					if m, _, _ := findModule(fs, dir, strings.TrimSuffix(strings.TrimPrefix(pkg.Main, "./"), path.Ext(pkg.Main)), lang); m != "" {
+						return m
+					}
+				}
+			}
+		}
 	}
 	for _, n := range names {
 		p := path.Join(dir, n)
@@ -465,4 +532,107 @@ func defaultEntry(fs fsys, dir string, lang model.Format) string {
 // outsideRoot reports whether err is a refusal to leave the scan root.
 func outsideRoot(err error) bool {
 	return errors.Is(err, load.ErrOutsideRoot) || strings.Contains(err.Error(), "escapes from parent") || strings.Contains(err.Error(), "path escapes")
+}
+
+// locateNative finds the code of a function of a native Firebase or Azure
+// Functions project. Functions registered in code (Firebase exports, Azure
+// Node.js v4 app.http(…) calls, Python v2 decorators) are declared at
+// their registration: the handler is the function registered there. An
+// Azure function.json names its script (scriptFile, default index.js or
+// __init__.py beside it) and entry function (entryPoint, default main in
+// Python and the module's export in Node.js).
+func locateNative(st *model.Stack, f *model.Function, fs fsys, s *site) *site {
+	file := f.Pos.File
+	if l := langOfFile(file); l != "" {
+		s.entry, s.lang, s.regLine, s.handler = file, l, f.Pos.Line, f.ID
+		s.codeRoot = nativeRoot(st, file)
+		s.model = modelFirebase
+		if st.Format == model.FormatAzureFunctions {
+			s.model = modelAzureV4JS
+			if l == model.FormatPython {
+				s.model = modelAzurePy
+			}
+		}
+		return s
+	}
+	if st.Format != model.FormatAzureFunctions || path.Base(file) != "function.json" {
+		return nil
+	}
+	data, err := fs.Head(file, 1<<20)
+	if err != nil {
+		return nil
+	}
+	var decl struct {
+		ScriptFile string `json:"scriptFile"`
+		EntryPoint string `json:"entryPoint"`
+	}
+	if json.Unmarshal(data, &decl) != nil {
+		return nil // the loader reported the syntax error
+	}
+	if s.lang == "" && decl.ScriptFile != "" {
+		s.lang = langOfFile(decl.ScriptFile)
+	}
+	if s.lang == "" {
+		return nil // PowerShell, Java, C#, custom handlers: not read
+	}
+	dir := path.Dir(file)
+	s.codeRoot = path.Dir(dir)
+	s.model = modelAzureV3JS
+	if s.lang == model.FormatPython {
+		s.model = modelAzurePy
+	}
+	if decl.ScriptFile != "" {
+		p, err := joinRoot(dir, decl.ScriptFile)
+		if err != nil {
+			s.note(model.DiagWarning, f.Pos, "function %s: scriptFile %s: %v", f.ID, decl.ScriptFile, err)
+			return s
+		}
+		if ok, _ := isFile(fs, p); ok {
+			s.entry = p
+		} else if m, lang, how := findModule(fs, dir, strings.TrimSuffix(strings.TrimPrefix(decl.ScriptFile, "./"), path.Ext(decl.ScriptFile)), s.lang); m != "" {
+			s.entry, s.lang = m, lang
+			if how != "" {
+				s.note(model.DiagInfo, f.Pos, "function %s: %s", f.ID, how)
+			}
+		} else {
+			s.note(model.DiagWarning, f.Pos, "function %s: scriptFile %s does not exist; handler code not analysed", f.ID, p)
+			return s
+		}
+		if l := langOfFile(s.entry); l != "" {
+			s.lang = l
+		}
+	} else {
+		names := []string{"index.js", "index.mjs", "index.cjs"}
+		if s.lang == model.FormatPython {
+			names = []string{"__init__.py", "main.py"}
+		}
+		for _, n := range names {
+			if ok, _ := isFile(fs, path.Join(dir, n)); ok {
+				s.entry = path.Join(dir, n)
+				break
+			}
+		}
+		if s.entry == "" {
+			s.note(model.DiagWarning, f.Pos, "function %s: no %s beside function.json and no scriptFile; handler code not analysed", f.ID, strings.Join(names, " or "))
+			return s
+		}
+	}
+	switch {
+	case decl.EntryPoint != "":
+		s.handler = decl.EntryPoint
+	case s.lang == model.FormatPython:
+		s.handler = "main"
+	default:
+		s.defaultExport = true
+	}
+	return s
+}
+
+// nativeRoot is the directory a Firebase or Azure code-first module's
+// imports resolve from: the project (Azure) or codebase folder.
+func nativeRoot(st *model.Stack, file string) string {
+	if st.Format == model.FormatAzureFunctions {
+		return st.ID
+	}
+	return path.Dir(file)
 }

@@ -467,6 +467,10 @@ func (fi *fileInfo) indexJS() {
 				}
 			case lt == "module.exports" && right != nil && right.typ == "identifier":
 				fi.exports["default"] = fi.text(right)
+			case lt == "module.exports" && isFuncNode(right):
+				// module.exports = async function (context, req) { … }
+				fi.funcs["default"] = right
+				fi.exports["default"] = "default"
 			}
 		}
 		for _, k := range n.kids {
@@ -530,6 +534,136 @@ func (fi *fileInfo) handlerNode(name string) *node {
 		return fn
 	}
 	return fi.funcs[name]
+}
+
+// defaultHandler returns the function a platform calls when the
+// declaration names none: the module's default export (module.exports =
+// function, export default), else its only exported function, else an
+// export named run or index (Azure Functions Node.js v3), with its name.
+func (fi *fileInfo) defaultHandler() (*node, string) {
+	if fn := fi.handlerNode("default"); fn != nil {
+		return fn, "default"
+	}
+	var names []string
+	for name := range fi.exports {
+		if fi.handlerNode(name) != nil {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 1 {
+		return fi.handlerNode(names[0]), names[0]
+	}
+	for _, name := range []string{"run", "index"} {
+		if fn := fi.handlerNode(name); fn != nil {
+			return fn, name
+		}
+	}
+	return nil, ""
+}
+
+// registeredAt returns the handler function of the registration on line
+// (1-based, in the file's own numbering): a Python def there (decorated by
+// the platform), or the function a JavaScript registration call there
+// passes: the `handler` of an options object (Azure app.http('n', {
+// handler })) or the last function argument (Firebase onRequest(opts,
+// (req, res) => …), functions.firestore.document(p).onCreate(fn)),
+// written inline or named. It returns nil when the registration passes no
+// function the analysis can follow (an Express app, a value built at run
+// time).
+func (fi *fileInfo) registeredAt(line int) *node {
+	if fi.root == nil {
+		return nil
+	}
+	if fi.lang == model.FormatPython {
+		names := make([]string, 0, len(fi.funcs))
+		for name := range fi.funcs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			fn := fi.funcs[name]
+			if n := fn.child("name"); n != nil && n.line == line {
+				return fn
+			}
+		}
+		return nil
+	}
+	// The top-level statement the registration starts on (or inside).
+	// (A registration found by a line-anchored pattern may be reported
+	// on a blank line before its statement: then the next statement.)
+	var stmt *node
+	for i, st := range fi.body {
+		if st.line > line {
+			if stmt == nil || st.line-line <= 2 && i > 0 && fi.endLine(fi.body[i-1]) < line {
+				stmt = st
+			}
+			break
+		}
+		stmt = st
+	}
+	if stmt == nil {
+		return nil
+	}
+	// The outermost call on the registration's line.
+	var call *node
+	queue := []*node{stmt}
+	for len(queue) > 0 && call == nil {
+		n := queue[0]
+		queue = queue[1:]
+		if n.typ == "call_expression" && n.line <= line {
+			call = n
+			break
+		}
+		if isFuncNode(n) {
+			continue
+		}
+		queue = append(queue, n.kids...)
+	}
+	if call == nil {
+		return nil
+	}
+	resolve := func(n *node) *node {
+		switch {
+		case n == nil:
+			return nil
+		case isFuncNode(n):
+			return n
+		case n.typ == "identifier":
+			return fi.funcs[fi.text(n)]
+		}
+		return nil
+	}
+	args := call.child("arguments").namedKids()
+	for i := len(args) - 1; i >= 0; i-- {
+		a := args[i]
+		if a.typ == "object" {
+			for _, p := range a.namedKids() {
+				switch {
+				case p.typ == "pair" && unquote(fi.text(p.child("key"))) == "handler":
+					if fn := resolve(p.child("value")); fn != nil {
+						return fn
+					}
+				case p.typ == "method_definition" && fi.text(p.child("name")) == "handler":
+					return p
+				case p.typ == "shorthand_property_identifier" && fi.text(p) == "handler":
+					return fi.funcs["handler"]
+				}
+			}
+			continue
+		}
+		if fn := resolve(a); fn != nil {
+			return fn
+		}
+	}
+	return nil
+}
+
+// endLine returns the line n ends on.
+func (fi *fileInfo) endLine(n *node) int {
+	if n.start < 0 || n.end > len(fi.src) || n.start > n.end {
+		return n.line
+	}
+	return n.line + bytes.Count(fi.src[n.start:n.end], []byte{'\n'})
 }
 
 // isStdlib reports whether a top-level module belongs to the language's

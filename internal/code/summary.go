@@ -187,7 +187,7 @@ func (a *analysis) moduleScope(fi *fileInfo) *scope {
 // sub returns an analysis in the same context (scan, triggers) with an
 // empty record and the given budget.
 func (a *analysis) sub(budget *int) *analysis {
-	return &analysis{ctx: a.ctx, sh: a.sh, triggers: a.triggers, trigKey: a.trigKey, api: a.api, noCache: a.noCache,
+	return &analysis{ctx: a.ctx, sh: a.sh, triggers: a.triggers, trigKey: a.trigKey, root: a.root, api: a.api, noCache: a.noCache,
 		budget: budget, rec: newRecord()}
 }
 

@@ -128,7 +128,10 @@ type analysis struct {
 	sh       *shared
 	triggers []triggerCtx
 	trigKey  string
-	api      bool // the function answers HTTP requests
+	// root names the event parameter in source descriptions ("event",
+	// "req").
+	root string
+	api  bool // the function answers HTTP requests
 	// noCache: summaries are computed afresh and not kept (while module
 	// scopes are being built).
 	noCache bool
@@ -140,7 +143,10 @@ type analysis struct {
 // triggerCtx is one kind of event the function receives.
 type triggerCtx struct {
 	name string // "route", "function-url", "s3", "sqs", …
-	kind string // "api", "s3", "sqs", "sns", "eventbridge", "kinesis", "dynamodb", "cognito", "none"
+	kind string // a sourceRule kind: "api", "s3", "sqs", …, "express", "flask", "firestore", …
+	// bind is the name the declaration gives the event's parameter
+	// (Azure Functions binding name), or "".
+	bind string
 }
 
 // analyseFlows runs the taint and SDK analyses for one function and fills
@@ -148,10 +154,12 @@ type triggerCtx struct {
 func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, sh *shared) {
 	budget := 200_000
 	a := &analysis{ctx: ctx, sh: sh, budget: &budget, rec: newRecord()}
-	a.triggers = triggersOf(j.st, j.fn)
+	a.triggers = triggersOf(j.st, j.fn, j.site.model, entry.lang)
 	a.trigKey = triggerKey(a.triggers)
+	a.root = "event"
 	for _, t := range a.triggers {
-		if t.kind == "api" {
+		switch t.kind {
+		case "api", "express", "flask", "azure-http-py", "azure-http-js4", "whisk-web", "callable", "callable-v1":
 			a.api = true
 		}
 	}
@@ -177,18 +185,28 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 			a.merge(m.rec, nil)
 		}
 	}
-	if h := entry.handlerNode(j.site.handler); h != nil {
+	if h, _ := j.handlerNode(entry); h != nil {
 		params := paramNames(entry, h)
 		fs := &scope{vars: map[string]val{}, parent: a.moduleScope(entry)}
-		if len(params) > 0 {
-			if params[0] != "" {
-				fs.vars[params[0]] = val{evt: []string{}}
-			} else {
-				// A destructured event: ({ body, headers }) => …
-				a.bind(entry, paramTarget(h), val{evt: []string{}}, fs, h)
-			}
+		pi := eventParam(j.site.model, a.triggers, params)
+		if j.site.model != "" && pi >= 0 && params[pi] != "" {
+			a.root = params[pi]
+			a.trigKey += "|" + a.root // summaries name the parameter
 		}
-		if len(params) > 2 && entry.lang != model.FormatPython {
+		ev := val{evt: []string{}}
+		if src, trig, _ := a.eventSource(nil); src != "" {
+			// The parameter itself is the data (a queue message).
+			ev = val{t: &taint{source: src, trigger: trig, steps: []model.FlowStep{{Pos: entry.pos(h), Note: "source: " + src}}}}
+		}
+		switch {
+		case pi < 0:
+		case params[pi] != "":
+			fs.vars[params[pi]] = ev
+		case pi == 0:
+			// A destructured event: ({ body, headers }) => …
+			a.bind(entry, paramTarget(h), ev, fs, h)
+		}
+		if j.site.model == "" && len(params) > 2 && entry.lang != model.FormatPython {
 			fs.vars[params[2]] = val{qual: "$callback"}
 		}
 		a.runFunc(entry, h, fs, 0, true)
@@ -229,43 +247,156 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 	sort.Slice(c.Strings, func(x, y int) bool { return lessPos(c.Strings[x].Pos, c.Strings[y].Pos) })
 }
 
-// triggersOf lists the kinds of events that invoke f.
-func triggersOf(st *model.Stack, f *model.Function) []triggerCtx {
+// triggersOf lists the kinds of events that invoke f, as read by its
+// programming model pm (see site.model) in language lang.
+func triggersOf(st *model.Stack, f *model.Function, pm string, lang model.Format) []triggerCtx {
 	var out []triggerCtx
 	seen := map[string]bool{}
-	add := func(name, kind string) {
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, triggerCtx{name: name, kind: kind})
+	add := func(name, kind, bind string) {
+		if kind != "" && !seen[name+"\x00"+kind] {
+			seen[name+"\x00"+kind] = true
+			out = append(out, triggerCtx{name: name, kind: kind, bind: bind})
 		}
 	}
+	py := lang == model.FormatPython
 	for _, e := range st.EntryPoints {
 		if e.Function != f.ID {
 			continue
 		}
 		switch e.Kind {
 		case model.EntryRoute, model.EntryFunctionURL, model.EntryALB, model.EntryWebAction:
-			add(string(e.Kind), "api")
+			add(string(e.Kind), httpKind(pm, py, e.Event), e.Event)
 		}
 	}
 	for _, t := range st.Triggers {
 		if t.Function != f.ID {
 			continue
 		}
-		switch t.Kind {
-		case model.TriggerS3, model.TriggerSQS, model.TriggerSNS, model.TriggerEventBridge, model.TriggerKinesis,
-			model.TriggerDynamoDB, model.TriggerCognito, model.TriggerKafka, model.TriggerMQ:
-			add(string(t.Kind), string(t.Kind))
+		if pm == "" {
+			switch t.Kind {
+			case model.TriggerS3, model.TriggerSQS, model.TriggerSNS, model.TriggerEventBridge, model.TriggerKinesis,
+				model.TriggerDynamoDB, model.TriggerCognito, model.TriggerKafka, model.TriggerMQ:
+				add(string(t.Kind), string(t.Kind), "")
+			}
+			continue
+		}
+		name := string(t.Kind)
+		if t.Kind == model.TriggerOther && t.Event != "" {
+			name = strings.TrimPrefix(t.Event, "=") // onDocumentCreated, cosmosDBTrigger
+		}
+		add(name, eventKind(pm, py, t), "")
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].name != out[j].name {
+			return out[i].name < out[j].name
+		}
+		return out[i].kind < out[j].kind
+	})
+	return out
+}
+
+// httpKind is the source kind of an HTTP request delivered to a handler
+// of programming model pm.
+func httpKind(pm string, py bool, event string) string {
+	switch pm {
+	case "":
+		return "api"
+	case modelAzurePy:
+		return "azure-http-py"
+	case modelAzureV4JS:
+		return "azure-http-js4"
+	case modelAzureV3JS:
+		return "express"
+	case modelWhisk:
+		return "whisk-web"
+	case modelFirebase, modelGoogle:
+		if strings.Contains(strings.ToLower(event), "call") {
+			if strings.Contains(event, ".") {
+				return "callable-v1" // v1 onCall((data, context) => …)
+			}
+			return "callable" // v2 onCall((request) => request.data), on_call(req)
+		}
+		if py {
+			return "flask"
+		}
+		return "express"
+	}
+	return ""
+}
+
+// eventKind is the source kind of a non-HTTP trigger's event delivered to
+// a handler of programming model pm, or "" when the event carries nothing
+// an outsider controls (timers, orchestration).
+func eventKind(pm string, py bool, t *model.Trigger) string {
+	ev := strings.ToLower(t.Event)
+	switch pm {
+	case modelAzurePy, modelAzureV3JS, modelAzureV4JS:
+		switch {
+		case strings.HasPrefix(ev, "blobtrigger"):
+			if py {
+				return "azure-blob-py"
+			}
+			return "blob"
+		case strings.HasPrefix(ev, "queuetrigger"), strings.HasPrefix(ev, "servicebustrigger"), strings.HasPrefix(ev, "eventhubtrigger"),
+			strings.HasPrefix(ev, "cosmosdbtrigger"), strings.HasPrefix(ev, "eventgridtrigger"), strings.HasPrefix(ev, "kafkatrigger"),
+			strings.HasPrefix(ev, "rabbitmqtrigger"):
+			if py {
+				return "azure-msg-py"
+			}
+			return "message"
+		}
+	case modelFirebase, modelGoogle:
+		switch {
+		case strings.Contains(ev, "document") || strings.Contains(ev, "firestore"):
+			return "firestore"
+		case strings.Contains(ev, "onvalue") || strings.Contains(ev, "database") || strings.Contains(ev, "db_fn"):
+			return "rtdb"
+		case t.Kind == model.TriggerBlob || strings.Contains(ev, "storage") || strings.Contains(ev, "object"):
+			return "gcs"
+		case t.Kind == model.TriggerPubSub:
+			return "pubsub"
+		case strings.Contains(ev, "task"):
+			return "callable"
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
+	return ""
+}
+
+// eventParam returns the index of the handler parameter that receives the
+// event for programming model pm, or -1 when none does.
+func eventParam(pm string, triggers []triggerCtx, params []string) int {
+	if len(params) == 0 {
+		return -1
+	}
+	switch pm {
+	case modelAzureV3JS:
+		// module.exports = async function (context, req) { … }
+		if len(params) > 1 {
+			return 1
+		}
+		return -1
+	case modelAzurePy:
+		for _, t := range triggers {
+			for i, p := range params {
+				if t.bind != "" && p == t.bind {
+					return i
+				}
+			}
+		}
+		for i, p := range params {
+			if p != "context" && p != "ctx" {
+				return i
+			}
+		}
+		return -1
+	}
+	return 0
 }
 
 // sourceRule is an event path that carries data an outsider controls.
 type sourceRule struct {
 	kind string
-	path []string // "*" matches any list index
+	path []string // "*" matches any list index or field; "name()" a method call
 	desc string
 }
 
@@ -300,6 +431,87 @@ var sourceRules = []sourceRule{
 	{"cognito", []string{"userName"}, "Cognito user name"},
 	{"kafka", []string{"records", "*", "*", "value"}, "Kafka record value"},
 	{"mq", []string{"messages", "*", "data"}, "MQ message data"},
+
+	// Express requests (Firebase onRequest, Cloud Functions for Node.js,
+	// Azure Functions Node.js v3).
+	{"express", []string{"body"}, "request body"},
+	{"express", []string{"rawBody"}, "request body"},
+	{"express", []string{"query"}, "query string"},
+	{"express", []string{"params"}, "path parameters"},
+	{"express", []string{"headers"}, "request headers"},
+	{"express", []string{"cookies"}, "cookies"},
+	{"express", []string{"path"}, "request path"},
+	{"express", []string{"url"}, "request URL"},
+	{"express", []string{"originalUrl"}, "request URL"},
+	// Flask requests (Firebase on_request, Cloud Functions for Python).
+	{"flask", []string{"args"}, "query string"},
+	{"flask", []string{"form"}, "form fields"},
+	{"flask", []string{"values"}, "request values"},
+	{"flask", []string{"json"}, "request body"},
+	{"flask", []string{"data"}, "request body"},
+	{"flask", []string{"files"}, "uploaded files"},
+	{"flask", []string{"headers"}, "request headers"},
+	{"flask", []string{"cookies"}, "cookies"},
+	{"flask", []string{"path"}, "request path"},
+	{"flask", []string{"url"}, "request URL"},
+	{"flask", []string{"get_json()"}, "request body"},
+	{"flask", []string{"get_data()"}, "request body"},
+	// Azure Functions Python HttpRequest.
+	{"azure-http-py", []string{"params"}, "query string"},
+	{"azure-http-py", []string{"route_params"}, "path parameters"},
+	{"azure-http-py", []string{"headers"}, "request headers"},
+	{"azure-http-py", []string{"form"}, "form fields"},
+	{"azure-http-py", []string{"files"}, "uploaded files"},
+	{"azure-http-py", []string{"url"}, "request URL"},
+	{"azure-http-py", []string{"get_json()"}, "request body"},
+	{"azure-http-py", []string{"get_body()"}, "request body"},
+	// Azure Functions Node.js v4 HttpRequest (fetch-style).
+	{"azure-http-js4", []string{"query"}, "query string"},
+	{"azure-http-js4", []string{"params"}, "path parameters"},
+	{"azure-http-js4", []string{"headers"}, "request headers"},
+	{"azure-http-js4", []string{"url"}, "request URL"},
+	{"azure-http-js4", []string{"body"}, "request body"},
+	{"azure-http-js4", []string{"json()"}, "request body"},
+	{"azure-http-js4", []string{"text()"}, "request body"},
+	{"azure-http-js4", []string{"formData()"}, "form fields"},
+	// Callable functions and task queues: the caller's data.
+	{"callable", []string{"data"}, "caller data"},
+	// The whole parameter: a v1 callable's data, a message, a blob.
+	{"callable-v1", nil, "caller data"},
+	{"message", nil, "message"},
+	{"blob", nil, "blob content"},
+	// OpenWhisk web actions: every parameter can come from the request.
+	{"whisk-web", []string{"*"}, "web action parameter"},
+	// Azure Functions Python trigger payloads.
+	{"azure-msg-py", []string{"get_body()"}, "message body"},
+	{"azure-msg-py", []string{"get_json()"}, "message body"},
+	{"azure-blob-py", []string{"read()"}, "blob content"},
+	{"azure-blob-py", []string{"name"}, "blob name"},
+	// Firestore documents (v2 event.data…, v1 snapshot/change; Python
+	// to_dict()) and their path wildcards.
+	{"firestore", []string{"data", "data()"}, "Firestore document data"},
+	{"firestore", []string{"data", "after", "data()"}, "Firestore document data"},
+	{"firestore", []string{"data", "before", "data()"}, "Firestore document data"},
+	{"firestore", []string{"data", "to_dict()"}, "Firestore document data"},
+	{"firestore", []string{"data", "after", "to_dict()"}, "Firestore document data"},
+	{"firestore", []string{"data()"}, "Firestore document data"},
+	{"firestore", []string{"after", "data()"}, "Firestore document data"},
+	{"firestore", []string{"before", "data()"}, "Firestore document data"},
+	{"firestore", []string{"params"}, "document path parameters"},
+	{"rtdb", []string{"data", "val()"}, "Realtime Database data"},
+	{"rtdb", []string{"data", "after", "val()"}, "Realtime Database data"},
+	{"rtdb", []string{"val()"}, "Realtime Database data"},
+	{"rtdb", []string{"after", "val()"}, "Realtime Database data"},
+	// Cloud Storage objects (v2 event.data.name, v1 object.name).
+	{"gcs", []string{"data", "name"}, "Cloud Storage object name"},
+	{"gcs", []string{"data", "metadata"}, "Cloud Storage object metadata"},
+	{"gcs", []string{"name"}, "Cloud Storage object name"},
+	{"gcs", []string{"metadata"}, "Cloud Storage object metadata"},
+	// Pub/Sub messages (v2 event.data.message, v1 message.json/data).
+	{"pubsub", []string{"data", "message", "json"}, "Pub/Sub message"},
+	{"pubsub", []string{"data", "message", "data"}, "Pub/Sub message"},
+	{"pubsub", []string{"json"}, "Pub/Sub message"},
+	{"pubsub", []string{"data"}, "Pub/Sub message"},
 }
 
 // eventSource returns the source an event path reaches for the
@@ -323,7 +535,10 @@ func (a *analysis) eventSource(p []string) (src string, trig string, prefix bool
 				continue
 			}
 			if len(p) >= len(r.path) {
-				return r.desc + " (event." + strings.Join(p[:len(r.path)], ".") + ")", tc.name, false
+				if len(r.path) == 0 {
+					return r.desc + " (" + a.root + ")", tc.name, false
+				}
+				return r.desc + " (" + a.root + "." + strings.Join(p[:len(r.path)], ".") + ")", tc.name, false
 			}
 			prefix = true
 		}

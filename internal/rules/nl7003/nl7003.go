@@ -17,7 +17,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7003",
 		Title:      "Unsafe deserialization of event data",
-		Platforms:  []model.Provider{model.AWS},
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Code,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,

@@ -17,7 +17,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7005",
 		Title:      "Outbound request to a URL from event data",
-		Platforms:  []model.Provider{model.AWS},
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Code,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,

@@ -17,7 +17,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7008",
 		Title:      "Stack trace returned to the caller",
-		Platforms:  []model.Provider{model.AWS},
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Code,
 		Severity:   rule.Low,
 		Confidence: rule.ConfidenceHigh,

@@ -18,7 +18,7 @@ func Rule() *rule.Rule {
 	return &rule.Rule{
 		ID:         "NL7010",
 		Title:      "Credential hard-coded in handler code",
-		Platforms:  []model.Provider{model.AWS},
+		Platforms:  []model.Provider{model.AnyProvider},
 		Category:   rule.Code,
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
