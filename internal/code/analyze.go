@@ -23,8 +23,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
+	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -169,25 +169,9 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		sh.prepass(ctx, fresh)
 		codes := make([]*model.Code, len(batch))
 		notes := make([][]model.Diagnostic, len(batch))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for w := 0; w < min(workers, len(batch)); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					codes[i], notes[i] = analyseJob(ctx, batch[i], sh)
-				}
-			}()
-		}
-		for i := range batch {
-			if ctx.Err() != nil {
-				break
-			}
-			next <- i
-		}
-		close(next)
-		wg.Wait()
+		conc.ForEach(ctx, len(batch), workers, func(i int) {
+			codes[i], notes[i] = analyseJob(ctx, batch[i], sh)
+		})
 		for i, j := range batch {
 			if codes[i] != nil {
 				j.fn.Code = codes[i]
@@ -370,33 +354,28 @@ func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, work
 		cur := round
 		round = nil
 		out := make([]*fileInfo, len(cur))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for w := 0; w < min(workers, len(cur)); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				p, err := newParser()
+		// One parser per worker: a call takes an idle one or makes one,
+		// and gives it back (at most workers are busy at once).
+		idle := make(chan parser, workers)
+		conc.ForEach(ctx, len(cur), workers, func(i int) {
+			var p parser
+			select {
+			case p = <-idle:
+			default:
+				np, err := newParser()
 				if err != nil {
-					for i := range next {
-						out[i] = &fileInfo{path: cur[i].path, lang: cur[i].lang, posFile: cur[i].path, err: err.Error()}
-					}
+					out[i] = &fileInfo{path: cur[i].path, lang: cur[i].lang, posFile: cur[i].path, err: err.Error()}
 					return
 				}
-				defer p.close()
-				for i := range next {
-					out[i] = readAndParse(p, cur[i])
-				}
-			}()
-		}
-		for i := range cur {
-			if ctx.Err() != nil {
-				break
+				p = np
 			}
-			next <- i
+			out[i] = readAndParse(p, cur[i])
+			idle <- p
+		})
+		close(idle)
+		for p := range idle {
+			p.close()
 		}
-		close(next)
-		wg.Wait()
 		for i, fj := range cur {
 			fi := out[i]
 			if fi == nil {
@@ -418,14 +397,17 @@ func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, work
 
 // readAndParse reads, parses and indexes one file, resolving its local
 // imports. It never panics: a parser crash becomes the file's error.
-func readAndParse(p parser, fj fileJob) (fi *fileInfo) {
-	fi = &fileInfo{path: fj.path, lang: fj.lang, posFile: fj.path}
-	defer func() {
-		if r := recover(); r != nil {
-			fi.err = fmt.Sprintf("internal error while analysing (please report it): %v", r)
-			fi.root = nil
-		}
-	}()
+func readAndParse(p parser, fj fileJob) *fileInfo {
+	fi := &fileInfo{path: fj.path, lang: fj.lang, posFile: fj.path}
+	if err := conc.Safely("analysing "+fj.key, func() error { parseInto(p, fj, fi); return nil }); err != nil {
+		fi.err = err.Error()
+		fi.root = nil
+	}
+	return fi
+}
+
+// parseInto reads, parses and indexes one file into fi.
+func parseInto(p parser, fj fileJob, fi *fileInfo) {
 	var data []byte
 	if fj.inline != nil {
 		data = fj.inline.inline
@@ -437,13 +419,13 @@ func readAndParse(p parser, fj fileJob) (fi *fileInfo) {
 		data, err = fj.root.ReadFile(fj.path)
 		if err != nil {
 			fi.err = "cannot read: " + err.Error()
-			return fi
+			return
 		}
 	}
 	src, skip := prepare(data)
 	if skip != "" {
 		fi.skipped = skip
-		return fi
+		return
 	}
 	fi.src = src
 	lang := fi.lang
@@ -457,7 +439,7 @@ func readAndParse(p parser, fj fileJob) (fi *fileInfo) {
 	pt, err := p.parse(lang, src)
 	if err != nil {
 		fi.err = err.Error()
-		return fi
+		return
 	}
 	fi.root, fi.errs = pt.root, pt.errs
 	if pt.capped {
@@ -467,7 +449,6 @@ func readAndParse(p parser, fj fileJob) (fi *fileInfo) {
 	if fj.inline == nil {
 		resolveImports(fi, fj)
 	}
-	return fi
 }
 
 // resolveImports sets the local file of each import that names one.
@@ -546,14 +527,22 @@ func analyseJob(ctx context.Context, j *job, sh *shared) (c *model.Code, notes [
 	if entry == nil || entry.err != "" || (entry.root == nil && entry.skipped != "") {
 		return nil, nil
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			c = nil
-			notes = append(notes, model.Diagnostic{Pos: model.Pos{File: entry.posFile}, Severity: model.DiagWarning,
-				Message: fmt.Sprintf("function %s: internal error while analysing its code (please report it): %v", j.fn.ID, r)})
-		}
-	}()
-	c = &model.Code{Language: entry.lang, Entry: entry.posFile, Handler: j.site.handler}
+	err := conc.Safely("analysing the code of function "+j.fn.ID, func() error {
+		c = buildCode(ctx, j, sh, entry, &notes)
+		return nil
+	})
+	if err != nil {
+		c = nil
+		notes = append(notes, model.Diagnostic{Pos: model.Pos{File: entry.posFile}, Severity: model.DiagWarning, Message: err.Error()})
+	}
+	return c, notes
+}
+
+// buildCode builds the Code of j's function from its parsed entry file,
+// appending notes to *notes.
+func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *[]model.Diagnostic) *model.Code {
+	files := sh.files
+	c := &model.Code{Language: entry.lang, Entry: entry.posFile, Handler: j.site.handler}
 	if entry.lineBase == 0 {
 		c.Entry = entry.path
 	}
@@ -603,19 +592,19 @@ func analyseJob(ctx context.Context, j *job, sh *shared) (c *model.Code, notes [
 		c.HandlerPos = entry.pos(h)
 	case j.site.regLine > 0:
 		c.Partial = true
-		notes = append(notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagInfo,
+		*notes = append(*notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagInfo,
 			Message: fmt.Sprintf("function %s: its registration passes no handler function nightlight can follow (an Express app, or a value built at run time); the data flows of its handler are not analysed", j.fn.ID)})
 	case j.site.defaultExport:
 		c.Partial = true
-		notes = append(notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagWarning,
+		*notes = append(*notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagWarning,
 			Message: fmt.Sprintf("function %s: %s exports no function the platform can call (no entryPoint, no default or single export, none named run or index)", j.fn.ID, c.Entry)})
 	case j.site.handler != "":
 		c.Partial = true
-		notes = append(notes, model.Diagnostic{Pos: j.fn.Handler.PosOr(j.fn.Pos), Severity: model.DiagWarning,
+		*notes = append(*notes, model.Diagnostic{Pos: j.fn.Handler.PosOr(j.fn.Pos), Severity: model.DiagWarning,
 			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", j.fn.ID, j.site.handler, c.Entry)})
 	}
 	analyseFlows(ctx, c, j, entry, sh)
-	return c, notes
+	return c
 }
 
 // handlerNode returns the function the platform calls for j in its entry

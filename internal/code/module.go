@@ -604,13 +604,13 @@ func (fi *fileInfo) registeredAt(line int) *node {
 	if stmt == nil {
 		return nil
 	}
-	// The outermost call on the registration's line.
+	// The outermost call of the registration's statement.
 	var call *node
 	queue := []*node{stmt}
 	for len(queue) > 0 && call == nil {
 		n := queue[0]
 		queue = queue[1:]
-		if n.typ == "call_expression" && n.line <= line {
+		if n.typ == "call_expression" {
 			call = n
 			break
 		}
