@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/cli/progress"
-	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/monitor"
 	"github.com/nightlight-sec/nightlight/internal/monitor/duckstore"
 	"github.com/nightlight-sec/nightlight/internal/monitor/engines"
@@ -281,7 +280,7 @@ func runMonitor(ctx context.Context, env *Env, f *monitorFlags, args []string) e
 
 // loadDesign scans the application and extracts what the monitor compares.
 func loadDesign(ctx context.Context, env *Env, paths []string) (monitor.Design, *designSummary, error) {
-	doc, err := scan.Run(ctx, scan.Options{Paths: paths, Loaders: scan.DefaultLoaders(), Logger: env.Logger})
+	doc, err := scan.Model(ctx, scan.Options{Paths: paths, Loaders: scan.DefaultLoaders(), Logger: env.Logger})
 	if err != nil {
 		return monitor.Design{}, nil, &exitError{code: ExitError, err: fmt.Errorf("--app: %w", err)}
 	}
@@ -293,13 +292,7 @@ func loadDesign(ctx context.Context, env *Env, paths []string) (monitor.Design, 
 			fmt.Fprintf(env.Stderr, "warning: --app: %s\n", in.Error)
 		}
 	}
-	g := doc.Graph
-	if g == nil || len(g.Nodes) == 0 {
-		if g, err = graph.Build(ctx, doc.App, graph.Options{}); err != nil {
-			return monitor.Design{}, nil, &exitError{code: ExitError, err: err}
-		}
-	}
-	d := monitor.DesignOf(ctx, doc.App, g)
+	d := monitor.DesignOf(ctx, doc.App, doc.Graph)
 	sum := &designSummary{Inputs: len(doc.Inputs), Functions: len(d.Functions), Stores: len(d.Stores)}
 	for _, fn := range d.Functions {
 		if fn.Role == "" {

@@ -67,28 +67,16 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	log = log.With("component", "scan")
-	app, inputs, err := discover.Load(ctx, opts.Paths, discover.Options{Exclude: opts.Exclude, Load: opts.Load,
-		Loaders: opts.Loaders, Logger: opts.Logger, Progress: opts.Progress, Workers: opts.Workers, VulnDB: opts.VulnDB})
-	if err != nil {
-		return nil, err
-	}
-	doc := &result.Document{Tool: opts.Tool, App: app, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
-	doc.Inputs = make([]result.Input, 0, len(inputs))
-	for _, in := range inputs {
-		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
-	}
 	// One IAM engine serves the graph and the rules.
 	if opts.Rules.IAM == nil {
 		opts.Rules.IAM = iam.NewAnalyzer()
 	}
-	g, err := buildGraph(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(opts.Rules.IAM), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group})
-	switch {
-	case err == nil:
-		doc.Graph = g
-	case ctx.Err() != nil:
-		return nil, ctx.Err()
-	default:
-		log.Warn("graph failed", "error", err)
+	doc, graphErr, err := loadAndGraph(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if graphErr != nil {
+		log.Warn("graph failed", "error", graphErr)
 	}
 	res, err := rules.Analyze(ctx, doc, opts.Rules)
 	if err != nil {
@@ -107,6 +95,52 @@ func Run(ctx context.Context, opts Options) (*result.Document, error) {
 	// this point is output, which must never show a secret in full.
 	secret.New().RedactApp(doc.App)
 	return doc, nil
+}
+
+// Model runs the first two steps of a scan, loading and the graph, and no
+// rules: for commands that compare the declared design with something
+// else (monitor --app). Unlike Run it fails when the graph cannot be
+// built, since a comparison with an empty graph would be wrong. Values
+// are not redacted: the document is not a report.
+func Model(ctx context.Context, opts Options) (*result.Document, error) {
+	doc, graphErr, err := loadAndGraph(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if graphErr != nil {
+		return nil, graphErr
+	}
+	return doc, nil
+}
+
+// loadAndGraph loads every input and builds the graph. err is set when the
+// scan cannot start or ctx is done; graphErr when only the graph failed
+// (the document then has an empty graph).
+func loadAndGraph(ctx context.Context, opts Options) (doc *result.Document, graphErr, err error) {
+	app, inputs, err := discover.Load(ctx, opts.Paths, discover.Options{Exclude: opts.Exclude, Load: opts.Load,
+		Loaders: opts.Loaders, Logger: opts.Logger, Progress: opts.Progress, Workers: opts.Workers, VulnDB: opts.VulnDB})
+	if err != nil {
+		return nil, nil, err
+	}
+	doc = &result.Document{Tool: opts.Tool, App: app, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
+	doc.Inputs = make([]result.Input, 0, len(inputs))
+	for _, in := range inputs {
+		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
+	}
+	an := opts.Rules.IAM
+	if an == nil {
+		an = iam.NewAnalyzer()
+	}
+	g, err := buildGraph(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group})
+	switch {
+	case err == nil:
+		doc.Graph = g
+	case ctx.Err() != nil:
+		return nil, nil, ctx.Err()
+	default:
+		return doc, err, nil
+	}
+	return doc, nil, nil
 }
 
 // buildGraph builds the graph, turning a panic into an error so that a bug in
