@@ -15,8 +15,6 @@ package monitor
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -340,8 +338,7 @@ func ParseRecord(raw []byte) (Event, error) {
 		EventType:    r.EventType,
 	}
 	if e.ID == "" {
-		sum := sha256.Sum256(raw)
-		e.ID = "sha256:" + hex.EncodeToString(sum[:16])
+		e.ID = recordHash(raw)
 	}
 	var ts string
 	if json.Unmarshal(r.EventTime, &ts) == nil {

@@ -2,8 +2,12 @@ package monitor
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"sort"
+
+	"github.com/nightlight-sec/nightlight/internal/conc"
 )
 
 // IngestOptions configure Ingest.
@@ -19,8 +23,13 @@ type IngestOptions struct {
 	// Reread reads files the ledger says were ingested unchanged.
 	Reread bool
 	// GoReader reads every file with the Go reader even when the store is a
-	// FileLoader (for comparisons and tests).
+	// FileLoader or ChunkLoader (for comparisons and tests).
 	GoReader bool
+	// Chunks reads every file through chunks (ChunkLoader), also the
+	// delivery files a FileLoader would take (for comparisons and tests).
+	Chunks bool
+	// ChunkBytes bounds a chunk (0: DefaultChunkBytes).
+	ChunkBytes int
 }
 
 // LoaderMaxJSON bounds the JSON of one file Ingest gives a FileLoader
@@ -85,11 +94,20 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 		todo = append(todo, f)
 	}
 	doneEvents := 0
-	if fl, ok := store.(FileLoader); ok && !opts.GoReader {
+	if fl, ok := store.(FileLoader); ok && !opts.GoReader && !opts.Chunks {
 		todo, err = loadFiles(ctx, fl, todo, &st, &doneEvents, opts.Progress)
 		if err != nil {
 			return st, err
 		}
+	}
+	if cl, ok := store.(ChunkLoader); ok && !opts.GoReader && len(todo) > 0 {
+		size := opts.ChunkBytes
+		if size <= 0 {
+			size = DefaultChunkBytes
+		}
+		err := loadChunks(ctx, store, cl, todo, size, &st, &doneEvents, opts.Progress)
+		sortErrors(st.ErrorList)
+		return st, err
 	}
 	ro := opts.Read
 	ro.Skip = nil
@@ -140,14 +158,105 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 	if err == nil {
 		err = flush()
 	}
-	sort.SliceStable(st.ErrorList, func(i, j int) bool {
-		a, b := st.ErrorList[i], st.ErrorList[j]
+	sortErrors(st.ErrorList)
+	return st, err
+}
+
+func sortErrors(errs []*FileError) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i], errs[j]
 		if a.File != b.File {
 			return a.File < b.File
 		}
 		return a.Record < b.Record
 	})
-	return st, err
+}
+
+// loadChunks cuts files into chunks (one goroutine, a chunk ahead of the
+// store) and gives them to cl; a chunk cl rejects is read with the Go
+// normaliser and stored with Add. Chunks are stored in the order the files
+// were cut, so a file's ledger entry is never committed before its
+// records.
+func loadChunks(ctx context.Context, store Store, cl ChunkLoader, files []File, size int, st *Stats, done *int, progress func(files, events int)) error {
+	dir, err := os.MkdirTemp("", "nightlight-chunks-")
+	if err != nil {
+		return fmt.Errorf("chunks: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *Chunk, 1)
+	var cutErr error
+	go func() {
+		defer close(chunks)
+		k := &chunker{dir: dir, size: size, send: func(c *Chunk) error {
+			select {
+			case chunks <- c:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}}
+		cutErr = conc.Safely("cutting log files into chunks", func() error {
+			for _, f := range files {
+				if err := k.file(ctx, f); err != nil {
+					return err
+				}
+			}
+			return k.flush()
+		})
+	}()
+	listed := map[string]int{} // bad records listed per file by the Go normaliser
+	for c := range chunks {
+		if err == nil {
+			err = loadChunk(ctx, store, cl, c, st, listed)
+			if err != nil {
+				cancel()
+			} else {
+				*done += c.Records
+				if progress != nil && c.Read > 0 {
+					progress(st.Files, *done)
+				}
+			}
+		}
+		os.Remove(c.Path)
+	}
+	if err == nil && cutErr != nil {
+		err = cutErr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// loadChunk stores one chunk and counts it in st.
+func loadChunk(ctx context.Context, store Store, cl ChunkLoader, c *Chunk, st *Stats, listed map[string]int) error {
+	added, dups, err := cl.LoadChunk(ctx, c)
+	if errors.Is(err, ErrChunkRejected) {
+		var batches []Batch
+		var bad []*FileError
+		batches, bad, err = readChunk(ctx, c)
+		if err != nil {
+			return err
+		}
+		for _, e := range bad {
+			st.Errors++
+			if listed[e.File]++; listed[e.File] <= MaxFileErrors {
+				st.ErrorList = append(st.ErrorList, e)
+			}
+		}
+		added, dups, err = store.Add(ctx, batches)
+	}
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	st.Files += c.Read
+	st.Events += added
+	st.Duplicates += dups
+	st.Errors += len(c.Errors) + c.Unlisted
+	st.ErrorList = append(st.ErrorList, c.Errors...)
+	return nil
 }
 
 // fileFailed reports whether reading stopped early (an error about the

@@ -28,6 +28,26 @@ const RecordType = `STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCH
 // hand such files to the Go reader, which reports them per record.
 func DeliverySQL(paths []string, gz bool, maxObject int) string {
 	read := DeliveryRead(paths, gz, maxObject, RecordType)
+	return normaliseSQL(`SELECT filename AS file, unnest(Records) AS r, generate_subscripts(Records, 1) - 1 AS record_index, CAST(NULL AS VARCHAR) AS h FROM ` + read)
+}
+
+// ChunkSQL returns the DuckDB SELECT that reads a Chunk (JSON lines, see
+// Chunk) and produces the events table's Columns as DeliverySQL does; a
+// record without eventID gets the line's h. maxLine bounds one line.
+func ChunkSQL(c *Chunk, maxLine int) string {
+	paths := c.filePaths()
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = quote(p)
+	}
+	return normaliseSQL(fmt.Sprintf(`SELECT list_extract([%s], f + 1) AS file, r, i AS record_index, h FROM read_json(%s, columns = {f: 'INTEGER', i: 'BIGINT', h: 'VARCHAR', r: '%s'}, format = 'newline_delimited', compression = 'uncompressed', maximum_object_size = %d)`,
+		strings.Join(quoted, ", "), quote(c.Path), RecordType, maxLine))
+}
+
+// normaliseSQL returns the SELECT producing the events table's Columns
+// from rows of from: file, r (a RecordType), record_index and h (the ID
+// of a record without eventID, or NULL).
+func normaliseSQL(from string) string {
 	id := "useridentity"
 	rs := "split_part(coalesce(" + id + ".arn, ''), ':assumed-role/', 2)"
 	issuerARN := "nullif(" + id + ".sessioncontext.sessionissuer.arn, '')"
@@ -66,7 +86,7 @@ func DeliverySQL(paths []string, gz bool, maxObject int) string {
 		return fmt.Sprintf("coalesce(CASE WHEN json_type(%[1]s) = 'VARCHAR' THEN json_extract_string(%[1]s, '$') END, '')", v)
 	}
 	tmpl := `SELECT
-  coalesce(eventid, '') AS event_id,
+  coalesce(nullif(eventid, ''), h, '') AS event_id,
   TRY_CAST(TRY_CAST(trim(eventtime) AS TIMESTAMPTZ) AS TIMESTAMP) AS event_time,
   coalesce(eventsource, '') AS event_source,
   coalesce(eventname, '') AS event_name,
@@ -97,7 +117,7 @@ func DeliverySQL(paths []string, gz bool, maxObject int) string {
   CASE WHEN json_type(requestparameters) = 'OBJECT' THEN CAST(requestparameters AS VARCHAR) ELSE '' END AS request_parameters,
   file,
   CAST(record_index AS INTEGER) AS record_index
-FROM (SELECT file, record_index,
+FROM (SELECT file, record_index, h,
     r.eventID AS eventid, r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname,
     r.awsRegion AS awsregion, r.sourceIPAddress AS sourceipaddress, r.userAgent AS useragent,
     r.errorCode AS errorcode, r.errorMessage AS errormessage, r.readOnly AS readonly, r.eventType AS eventtype,
@@ -105,7 +125,7 @@ FROM (SELECT file, record_index,
     r.requestParameters AS requestparameters, r.responseElements AS responseelements,
     r.additionalEventData AS additionaleventdata, r.resources AS resources,
     {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4
-  FROM (SELECT filename AS file, unnest(Records) AS r, generate_subscripts(Records, 1) - 1 AS record_index FROM {read})) AS t`
+  FROM ({from})) AS t`
 	return strings.NewReplacer(
 		"{action}", sqlAction(),
 		"{principal}", principal,
@@ -121,7 +141,7 @@ FROM (SELECT file, record_index,
 		"{id}", id,
 		"{ua}", sqlUserAgent("trim(r.userAgent)"),
 		"{v4}", strings.ReplaceAll(sqlIPv4("r.sourceIPAddress"), "regexp_like(", "regexp_matches("),
-		"{read}", read,
+		"{from}", from,
 	).Replace(tmpl)
 }
 

@@ -294,6 +294,26 @@ func ReadFileChunks(ctx context.Context, f File, chunk int, sink func(Batch) err
 // broken (bad gzip, broken JSON); records before it were emitted. name is
 // used in record errors.
 func Decode(ctx context.Context, r io.Reader, name string, emit func(Event), bad func(*FileError)) error {
+	return DecodeRaw(ctx, r, func(index int, raw []byte, tooBig bool) {
+		if tooBig {
+			bad(&FileError{File: name, Record: index, Err: fmt.Errorf("record larger than %d bytes", MaxRecordBytes)})
+			return
+		}
+		e, err := ParseRecord(raw)
+		if err != nil {
+			bad(&FileError{File: name, Record: index, Err: err})
+			return
+		}
+		e.File, e.Index = name, index
+		emit(e)
+	})
+}
+
+// DecodeRaw cuts r as Decode does and calls record with each record's
+// 0-based index and bytes, without decoding them (raw is valid only during
+// the call; tooBig records, longer than MaxRecordBytes, come without their
+// bytes).
+func DecodeRaw(ctx context.Context, r io.Reader, record func(index int, raw []byte, tooBig bool)) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, _ := br.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -313,29 +333,19 @@ func Decode(ctx context.Context, r io.Reader, name string, emit func(Event), bad
 		return s.wrap(err)
 	}
 	index := 0
-	record := func(raw []byte, tooBig bool) {
-		defer func() { index++ }()
-		if tooBig {
-			bad(&FileError{File: name, Record: index, Err: fmt.Errorf("record larger than %d bytes", MaxRecordBytes)})
-			return
-		}
-		e, err := ParseRecord(raw)
-		if err != nil {
-			bad(&FileError{File: name, Record: index, Err: err})
-			return
-		}
-		e.File, e.Index = name, index
-		emit(e)
+	each := func(raw []byte, tooBig bool) {
+		record(index, raw, tooBig)
+		index++
 	}
 	switch c {
 	case '[':
 		s.readByte()
-		err = s.array(ctx, record)
+		err = s.array(ctx, each)
 	case '{':
 		if s.recordsContainer() {
-			err = s.array(ctx, record)
+			err = s.array(ctx, each)
 		} else {
-			err = s.sequence(ctx, record)
+			err = s.sequence(ctx, each)
 		}
 	default:
 		return fmt.Errorf("%w: starts with %q, not a JSON object or array", ErrNotRecord, c)

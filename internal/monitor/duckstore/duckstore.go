@@ -342,6 +342,51 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 	return res, nil
 }
 
+// maxLine bounds one chunk line for DuckDB's reader: a record (at most
+// monitor.MaxRecordBytes) and its wrapping.
+const maxLine = monitor.MaxRecordBytes + 1<<20
+
+// LoadChunk reads a chunk with DuckDB's JSON reader and stores its new
+// events with the ledger entries of its finished files, in one
+// transaction.
+func (s *Store) LoadChunk(ctx context.Context, c *monitor.Chunk) (added, dups int, err error) {
+	if !monitor.GlobFree(c.Path) {
+		return 0, 0, fmt.Errorf("%w: %s is not a plain file name for DuckDB", monitor.ErrChunkRejected, c.Path)
+	}
+	if err := s.exec(ctx, `BEGIN TRANSACTION`); err != nil {
+		return 0, 0, err
+	}
+	defer func() {
+		if err != nil {
+			_ = s.exec(context.WithoutCancel(ctx), `ROLLBACK`)
+		}
+	}()
+	if c.Records > 0 {
+		if err := s.exec(ctx, `INSERT INTO stage `+monitor.ChunkSQL(c, maxLine)); err != nil {
+			if ctx.Err() != nil {
+				return 0, 0, ctx.Err()
+			}
+			return 0, 0, fmt.Errorf("%w: %v", monitor.ErrChunkRejected, err)
+		}
+		var bad int
+		if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM stage WHERE event_id = '' OR event_source = '' OR event_name = ''`).Scan(&bad); err != nil {
+			return 0, 0, err
+		}
+		if bad > 0 {
+			return 0, 0, fmt.Errorf("%w: %d records without eventSource or eventName", monitor.ErrChunkRejected, bad)
+		}
+	}
+	ledger := make([]ledgerEntry, len(c.Done))
+	for i, d := range c.Done {
+		ledger[i] = ledgerEntry{d.File, d.Events}
+	}
+	n, err := s.commitStage(ctx, ledger)
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, c.Records - n, nil
+}
+
 // loadEach loads files one at a time.
 func (s *Store) loadEach(ctx context.Context, files []monitor.File, gz bool) (monitor.LoadResult, error) {
 	var res monitor.LoadResult

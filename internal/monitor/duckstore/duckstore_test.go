@@ -240,7 +240,8 @@ func TestKill9Child(t *testing.T) {
 
 // BenchmarkIngestGzip measures ingestion of gzipped delivery files (read,
 // normalise, deduplicate, commit) into a file store, with DuckDB's reader
-// (the default for delivery files) and with the Go reader; it reports
+// (the default for delivery files), through chunks (the default for other
+// files: Go cuts, DuckDB reads) and with the Go reader; it reports
 // events/s and events per CPU-second. The trail has 100 files of 1,000
 // records; NIGHTLIGHT_BENCH_FILES and NIGHTLIGHT_BENCH_RECORDS change it.
 func BenchmarkIngestGzip(b *testing.B) {
@@ -252,6 +253,7 @@ func BenchmarkIngestGzip(b *testing.B) {
 		opts monitor.IngestOptions
 	}{
 		{"duckdb-reader", monitor.IngestOptions{}},
+		{"chunks", monitor.IngestOptions{Chunks: true}},
 		{"go-reader", monitor.IngestOptions{GoReader: true}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -196,22 +197,29 @@ func TestLoaderMatchesGoReader(t *testing.T) {
 	if st := ingestDir(t, slow, filepath.Join(dir, "trail"), monitor.IngestOptions{GoReader: true}); st.Events != total || st.Errors != 0 {
 		t.Fatalf("Go reader: %+v, want %d events", st, total)
 	}
+	compareStores(t, fast, slow)
+}
+
+// compareStores compares every column of every event of got with want's.
+func compareStores(t *testing.T, got, want *Store) {
+	t.Helper()
+	ctx := context.Background()
 	query := "SELECT * FROM events ORDER BY file, record_index"
-	cols, want, err := slow.Query(ctx, query)
+	cols, wantRows, err := want.Query(ctx, query)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, got, err := fast.Query(ctx, query)
+	_, gotRows, err := got.Query(ctx, query)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("loader stored %d events, Go reader %d", len(got), len(want))
+	if len(gotRows) != len(wantRows) {
+		t.Fatalf("loader stored %d events, Go reader %d", len(gotRows), len(wantRows))
 	}
 	diffs := 0
-	for i := range want {
+	for i := range wantRows {
 		for j, c := range cols {
-			g, w := got[i][j], want[i][j]
+			g, w := gotRows[i][j], wantRows[i][j]
 			if c == "request_parameters" && g != w {
 				// DuckDB writes the JSON back compactly; same value.
 				var gv, wv any
@@ -223,14 +231,110 @@ func TestLoaderMatchesGoReader(t *testing.T) {
 			}
 			if g != w {
 				if diffs < 30 {
-					t.Errorf("%s record %s column %s: loader %q, Go reader %q", want[i][cols2idx(cols, "file")], want[i][cols2idx(cols, "record_index")], c, g, w)
+					t.Errorf("%s record %s column %s: loader %q, Go reader %q", wantRows[i][cols2idx(cols, "file")], wantRows[i][cols2idx(cols, "record_index")], c, g, w)
 				}
 				diffs++
 			}
 		}
 	}
 	if diffs > 0 {
-		t.Errorf("%d differences in %d events", diffs, len(want))
+		t.Errorf("%d differences in %d events", diffs, len(wantRows))
+	}
+}
+
+// chunkSpy counts the chunks its store rejected.
+type chunkSpy struct {
+	*Store
+	t        *testing.T
+	loaded   int
+	rejected int
+}
+
+func (c *chunkSpy) LoadChunk(ctx context.Context, ch *monitor.Chunk) (int, int, error) {
+	a, d, err := c.Store.LoadChunk(ctx, ch)
+	if errors.Is(err, monitor.ErrChunkRejected) {
+		c.rejected++
+		c.t.Logf("rejected: %v", err)
+	} else if err == nil {
+		c.loaded++
+	}
+	return a, d, err
+}
+
+// TestChunksMatchGoReader writes the shared CloudTrail records and the
+// quirks in the shapes the chunk path reads (JSON lines, an indented JSON
+// array, a delivery file with a line break in every record, plain and
+// gzipped), ingests them through chunks of a few KB and with the Go reader,
+// and compares every column of every event: DuckDB must load every chunk
+// itself.
+func TestChunksMatchGoReader(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	trail := filepath.Join(dir, "trail")
+	var all []json.RawMessage
+	for _, recs := range sharedRecords(t) {
+		all = append(all, recs...)
+	}
+	for _, r := range quirks {
+		all = append(all, json.RawMessage(r))
+	}
+	third := len(all) / 3
+	if err := os.MkdirAll(trail, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var lines bytes.Buffer
+	for _, r := range all[:third] {
+		lines.Write(r)
+		lines.WriteString("\n")
+	}
+	if err := os.WriteFile(filepath.Join(trail, "export.jsonl"), lines.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	indented, err := json.MarshalIndent(all[third:2*third], "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(indented)
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(trail, "array.json.gz"), z.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var spaced []json.RawMessage
+	for _, r := range all[2*third:] {
+		spaced = append(spaced, json.RawMessage(strings.Replace(string(r), ",", ",\r\n", 1)))
+	}
+	writeDelivery(t, filepath.Join(trail, "delivery.json"), spaced, false)
+	chunked, err := open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer chunked.Close()
+	spy := &chunkSpy{Store: chunked, t: t}
+	files, _, err := monitor.Discover([]string{trail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := monitor.Ingest(ctx, spy, files, monitor.IngestOptions{Chunks: true, ChunkBytes: 256 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Files != 3 || st.Events != len(all) || st.Errors != 0 || spy.rejected != 0 || spy.loaded < 10 {
+		t.Fatalf("chunks: %+v, %d chunks loaded, %d rejected; want 3 files, %d events, more than 10 chunks, none rejected", st, spy.loaded, spy.rejected, len(all))
+	}
+	slow, err := open(ctx, ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	if st := ingestDir(t, slow, trail, monitor.IngestOptions{GoReader: true}); st.Events != len(all) || st.Errors != 0 {
+		t.Fatalf("Go reader: %+v, want %d events", st, len(all))
+	}
+	compareStores(t, chunked, slow)
+	// A second run adds nothing.
+	if st := ingestDir(t, spy, trail, monitor.IngestOptions{}); st.Files != 0 || st.Unchanged != 3 {
+		t.Errorf("second run %+v, want 3 files unchanged", st)
 	}
 }
 
