@@ -150,6 +150,14 @@ func likeAny(col string, pats []string) string {
 	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
+// fiveMinutes is the window of a credential's uses within five minutes of
+// each use, in time order: function-credentials-two-places compares the
+// networks in it rather than joining a credential's uses with each other
+// (a busy function makes thousands of calls with one credential, and the
+// join grew with their square).
+const fiveMinutes = `(PARTITION BY principal, session_name, access_key_id ORDER BY event_time
+    RANGE BETWEEN INTERVAL '5' MINUTE PRECEDING AND INTERVAL '5' MINUTE FOLLOWING)`
+
 // Detections returns the detections for p, sorted by ID. Detections that
 // need the design are left out when p has no functions.
 func Detections(p Params) []Detection {
@@ -215,13 +223,14 @@ SDK outside Lambda) does not question.`,
       ELSE split_part(source_ip, '.', 1) || '.' || split_part(source_ip, '.', 2) || '.0.0/16' END AS net
   FROM events JOIN sessions ON principal = sessions.p AND session_name = sessions.s
   WHERE identity_type = 'AssumedRole' AND agent_kind = 'lambda' AND access_key_id <> ''
-    AND source_kind IN ('public', 'private') AND invoked_by = ''
+    AND source_kind IN ('public', 'private') AND invoked_by = '' AND event_time IS NOT NULL
+), spans AS (
+  SELECT uses.*, min(net) OVER ` + fiveMinutes + ` AS lo, max(net) OVER ` + fiveMinutes + ` AS hi
+  FROM uses
 )
-SELECT u.principal, 'function session ' || u.session_name AS resource, u.event_time, u.event_id, u.action, u.source_ip, u.user_agent, u.error_code,
-  'credential ' || u.access_key_id || ' from ' || u.net || ' and, within 5 minutes, from ' || min(o.net) AS detail
-FROM uses u JOIN uses o ON o.principal = u.principal AND o.session_name = u.session_name AND o.access_key_id = u.access_key_id
-  AND o.net <> u.net AND o.event_time >= u.event_time - INTERVAL '5' MINUTE AND o.event_time <= u.event_time + INTERVAL '5' MINUTE
-GROUP BY u.principal, u.session_name, u.event_time, u.event_id, u.action, u.source_ip, u.user_agent, u.error_code, u.access_key_id, u.net`,
+SELECT principal, 'function session ' || session_name AS resource, event_time, event_id, action, source_ip, user_agent, error_code,
+  'credential ' || access_key_id || ' from ' || net || ' and, within 5 minutes, from ' || CASE WHEN lo <> net THEN lo ELSE hi END AS detail
+FROM spans WHERE lo <> hi`,
 		},
 		{
 			ID:       "function-changed-outside-pipeline",
