@@ -29,21 +29,36 @@ func ViewSQL(engine, table string, since time.Time) string {
 	if !since.IsZero() {
 		where = "\nWHERE eventtime >= " + quote(since.UTC().Format("2006-01-02T15:04:05Z"))
 	}
+	id := "useridentity"
+	rs := "split_part(coalesce(" + id + ".arn, ''), ':assumed-role/', 2)"
+	role := "nullif(split_part(" + rs + ", '/', 1), '')"
+	issuer := "nullif(" + id + ".sessioncontext.sessionissuer.arn, '')"
+	// The JSON columns are strings in the standard table: a value is taken
+	// only when it is a JSON string, as the Go normaliser does
+	// (json_extract_scalar alone also gives numbers and booleans).
+	jsonStr := func(col, path string) string {
+		return fmt.Sprintf("CASE WHEN substr(json_format(json_extract(%[1]s, '%[2]s')), 1, 1) = '\"' THEN json_extract_scalar(%[1]s, '%[2]s') END", col, path)
+	}
+	var keys []string
+	for _, k := range resourceKeys {
+		keys = append(keys, "nullif("+jsonStr("nl_rp", "$."+k)+", '')")
+	}
+	resource := "coalesce(element_at(filter(resources, x -> coalesce(x.arn, '') <> ''), 1).arn, " + strings.Join(keys, ", ") + ", '')"
 	tmpl := `SELECT
   coalesce(eventid, '') AS event_id,
-  CAST(from_iso8601_timestamp(eventtime) AS timestamp) AS event_time,
+  {time} AS event_time,
   coalesce(eventsource, '') AS event_source,
   coalesce(eventname, '') AS event_name,
   {action} AS action,
   coalesce(awsregion, '') AS region,
-  coalesce(recipientaccountid, {id}.accountid, '') AS account,
+  coalesce(nullif(recipientaccountid, ''), {id}.accountid, '') AS account,
   coalesce({id}.type, '') AS identity_type,
   coalesce({id}.arn, '') AS principal_arn,
   {principal} AS principal,
   coalesce({id}.accountid, '') AS principal_account,
-  CASE WHEN {id}.type = 'AssumedRole' THEN coalesce(nullif(split_part({rs}, '/', 1), ''), {id}.sessioncontext.sessionissuer.username, '') ELSE '' END AS role_name,
-  CASE WHEN {id}.type = 'AssumedRole' THEN split_part({rs}, '/', 2) ELSE '' END AS session_name,
-  CASE WHEN {id}.type = 'AssumedRole' THEN '' ELSE coalesce({id}.username, '') END AS user_name,
+  CASE WHEN {id}.type = 'AssumedRole' THEN coalesce({role}, CASE WHEN {issuer} IS NOT NULL THEN {id}.sessioncontext.sessionissuer.username END, '') ELSE '' END AS role_name,
+  CASE WHEN {id}.type = 'AssumedRole' AND {role} IS NOT NULL THEN substr({rs}, length({role}) + 2) ELSE '' END AS session_name,
+  CASE WHEN coalesce({id}.type, '') IN ('', 'AssumedRole', 'Root', 'AWSService', 'AWSAccount') THEN '' ELSE coalesce({id}.username, '') END AS user_name,
   coalesce({id}.accesskeyid, '') AS access_key_id,
   coalesce({id}.invokedby, '') AS invoked_by,
   coalesce(sourceipaddress, '') AS source_ip,
@@ -52,47 +67,72 @@ func ViewSQL(engine, table string, since time.Time) string {
   {agent_kind} AS agent_kind,
   coalesce(errorcode, '') AS error_code,
   coalesce(errormessage, '') AS error_message,
-  coalesce(lower(CAST(readonly AS varchar)) = 'true', false) AS read_only,
+  coalesce(lower(replace(trim(readonly), '"', '')) = 'true', false) AS read_only,
   coalesce(eventtype, '') AS event_type,
   {resource} AS resource,
-  coalesce(json_extract_scalar(requestparameters, '$.userName'), '') AS target_user,
-  coalesce(json_extract_scalar(additionaleventdata, '$.MFAUsed'), '') AS mfa_used,
-  coalesce(json_extract_scalar(responseelements, '$.ConsoleLogin'), '') AS login_result,
-  coalesce(requestparameters, '') AS request_parameters,
+  coalesce({target_user}, '') AS target_user,
+  coalesce({mfa}, '') AS mfa_used,
+  coalesce({login}, '') AS login_result,
+  coalesce(try(CAST(json_format(json_parse(nl_rp)) AS varchar)), nl_rp, '') AS request_parameters,
   '' AS file,
   0 AS record_index
-FROM (SELECT *, {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4 FROM {table}{where}) AS t`
+FROM (SELECT *, {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4,
+    CASE WHEN substr(ltrim(requestparameters), 1, 1) = '{' THEN requestparameters END AS nl_rp
+  FROM {table}{where}) AS t`
 	return strings.NewReplacer(
+		"{time}", sqlEventTime("eventtime"),
 		"{action}", sqlAction(),
-		"{principal}", sqlPrincipal("useridentity"),
+		"{principal}", sqlPrincipal(id, role, issuer),
 		"{source_kind}", sqlSourceKind("sourceipaddress", "nl_v4"),
 		"{agent_kind}", sqlAgentKind(),
-		"{resource}", sqlResource(),
-		"{rs}", "split_part(coalesce(useridentity.arn, ''), ':assumed-role/', 2)",
-		"{id}", "useridentity",
-		"{ua}", sqlUserAgent("useragent"),
+		"{resource}", resource,
+		"{target_user}", jsonStr("nl_rp", "$.userName"),
+		"{mfa}", jsonStr("additionaleventdata", "$.MFAUsed"),
+		"{login}", jsonStr("responseelements", "$.ConsoleLogin"),
+		"{role}", role,
+		"{issuer}", issuer,
+		"{rs}", rs,
+		"{id}", id,
+		"{ua}", sqlUserAgent("trim(useragent)"),
 		"{v4}", sqlIPv4("sourceipaddress"),
 		"{table}", table,
 		"{where}", where,
 	).Replace(tmpl)
 }
 
+// sqlEventTime parses an eventTime string as ParseTime does (RFC 3339, or
+// a space for the T, or no zone: UTC) into a UTC timestamp, NULL when it
+// does not parse (Trino's from_iso8601_timestamp alone fails the query).
+func sqlEventTime(col string) string {
+	t := "replace(trim(" + col + "), ' ', 'T')"
+	return fmt.Sprintf(`CASE WHEN regexp_like(%[1]s, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$')
+    THEN CAST(try(from_iso8601_timestamp(CASE WHEN regexp_like(%[1]s, '(Z|[+-][0-9]{2}:[0-9]{2})$') THEN %[1]s ELSE %[1]s || 'Z' END)) AT TIME ZONE 'UTC' AS timestamp) END`, t)
+}
+
+// sqlPrincipal is Event.Principal (see identity) in SQL, for both dialects:
+// id is the userIdentity struct, role the role name cut from an
+// assumed-role ARN (NULL when none), issuer the session issuer's ARN
+// (NULL when none).
+func sqlPrincipal(id, role, issuer string) string {
+	// fallback is the identity type in lower case and its account.
+	fallback := "lower(coalesce(" + id + ".type, '')) || CASE WHEN coalesce(" + id + ".accountid, '') <> '' THEN ':' || " + id + ".accountid ELSE '' END"
+	return fmt.Sprintf(`CASE
+    WHEN %[1]s IS NULL OR coalesce(%[1]s.type, '') = '' THEN 'unknown'
+    WHEN %[1]s.type = 'AWSAccount' AND %[1]s.accountid = 'ANONYMOUS_PRINCIPAL' THEN 'anonymous'
+    WHEN %[1]s.type = 'Anonymous' THEN 'anonymous'
+    WHEN %[1]s.type = 'AssumedRole' THEN coalesce(%[2]s,
+      CASE WHEN %[3]s IS NOT NULL THEN 'arn:' || coalesce(nullif(split_part(%[1]s.arn, ':', 2), ''), 'aws') || ':iam::' || split_part(%[1]s.arn, ':', 5) || ':role/' || %[3]s END,
+      nullif(%[1]s.arn, ''), %[4]s)
+    WHEN %[1]s.type = 'IAMUser' THEN coalesce(nullif(%[1]s.arn, ''), 'user:' || nullif(%[1]s.username, ''), %[4]s)
+    WHEN %[1]s.type = 'Root' THEN 'root:' || coalesce(%[1]s.accountid, '')
+    WHEN %[1]s.type = 'AWSService' THEN coalesce(nullif(%[1]s.invokedby, ''), %[4]s)
+    WHEN %[1]s.type = 'AWSAccount' THEN 'account:' || coalesce(%[1]s.accountid, '')
+    ELSE coalesce(nullif(%[1]s.arn, ''), %[4]s) END`, id, issuer, role, fallback)
+}
+
 func sqlAction() string {
 	return `CASE WHEN eventsource = 'lambda.amazonaws.com' AND eventname = 'Invoke' THEN 'lambda:InvokeFunction'
     ELSE (CASE WHEN eventsource = 'monitoring.amazonaws.com' THEN 'cloudwatch' ELSE replace(coalesce(eventsource, ''), '.amazonaws.com', '') END) || ':' || regexp_replace(coalesce(eventname, ''), '20[0-9]{6}(v[0-9]+)?$', '') END`
-}
-
-func sqlPrincipal(id string) string {
-	return fmt.Sprintf(`CASE
-    WHEN %[1]s IS NULL OR %[1]s.type IS NULL THEN 'unknown'
-    WHEN %[1]s.type = 'AssumedRole' THEN coalesce(nullif(%[1]s.sessioncontext.sessionissuer.arn, ''), %[1]s.arn, 'assumedrole')
-    WHEN %[1]s.type = 'IAMUser' THEN coalesce(nullif(%[1]s.arn, ''), 'user:' || %[1]s.username, 'iamuser')
-    WHEN %[1]s.type = 'Root' THEN 'root:' || coalesce(%[1]s.accountid, '')
-    WHEN %[1]s.type = 'AWSService' THEN coalesce(%[1]s.invokedby, 'awsservice')
-    WHEN %[1]s.type = 'AWSAccount' AND %[1]s.accountid = 'ANONYMOUS_PRINCIPAL' THEN 'anonymous'
-    WHEN %[1]s.type = 'Anonymous' THEN 'anonymous'
-    WHEN %[1]s.type = 'AWSAccount' THEN 'account:' || coalesce(%[1]s.accountid, '')
-    ELSE coalesce(nullif(%[1]s.arn, ''), lower(%[1]s.type) || coalesce(':' || %[1]s.accountid, '')) END`, id)
 }
 
 // octet matches 0-255 without leading zeros, as Go's netip does.
@@ -135,15 +175,6 @@ func sqlAgentKind() string {
 // sqlUserAgent strips S3's brackets from a user agent.
 func sqlUserAgent(col string) string {
 	return fmt.Sprintf("CASE WHEN %[1]s LIKE '[%%]' THEN substr(%[1]s, 2, length(%[1]s) - 2) ELSE coalesce(%[1]s, '') END", col)
-}
-
-func sqlResource() string {
-	parts := []string{"nullif(element_at(resources, 1).arn, '')"}
-	for _, k := range resourceKeys {
-		parts = append(parts, fmt.Sprintf("json_extract_scalar(requestparameters, '$.%s')", k))
-	}
-	parts = append(parts, "''")
-	return "coalesce(" + strings.Join(parts, ", ") + ")"
 }
 
 // Wrap returns a function that puts view in front of a detection's SQL as

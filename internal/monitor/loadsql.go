@@ -51,22 +51,8 @@ func normaliseSQL(from string) string {
 	id := "useridentity"
 	rs := "split_part(coalesce(" + id + ".arn, ''), ':assumed-role/', 2)"
 	issuerARN := "nullif(" + id + ".sessioncontext.sessionissuer.arn, '')"
-	// fallback is the principal when nothing better is known: the identity
-	// type in lower case and its account (identity()'s last resort).
-	fallback := "lower(coalesce(" + id + ".type, '')) || CASE WHEN coalesce(" + id + ".accountid, '') <> '' THEN ':' || " + id + ".accountid ELSE '' END"
 	roleFromARN := "nullif(split_part(" + rs + ", '/', 1), '')"
-	principal := fmt.Sprintf(`CASE
-    WHEN %[1]s IS NULL OR coalesce(%[1]s.type, '') = '' THEN 'unknown'
-    WHEN %[1]s.type = 'AWSAccount' AND %[1]s.accountid = 'ANONYMOUS_PRINCIPAL' THEN 'anonymous'
-    WHEN %[1]s.type = 'Anonymous' THEN 'anonymous'
-    WHEN %[1]s.type = 'AssumedRole' THEN coalesce(%[2]s,
-      CASE WHEN %[3]s IS NOT NULL THEN 'arn:' || coalesce(nullif(split_part(%[1]s.arn, ':', 2), ''), 'aws') || ':iam::' || split_part(%[1]s.arn, ':', 5) || ':role/' || %[3]s END,
-      nullif(%[1]s.arn, ''), %[4]s)
-    WHEN %[1]s.type = 'IAMUser' THEN coalesce(nullif(%[1]s.arn, ''), 'user:' || nullif(%[1]s.username, ''), %[4]s)
-    WHEN %[1]s.type = 'Root' THEN 'root:' || coalesce(%[1]s.accountid, '')
-    WHEN %[1]s.type = 'AWSService' THEN coalesce(nullif(%[1]s.invokedby, ''), %[4]s)
-    WHEN %[1]s.type = 'AWSAccount' THEN 'account:' || coalesce(%[1]s.accountid, '')
-    ELSE coalesce(nullif(%[1]s.arn, ''), %[4]s) END`, id, issuerARN, roleFromARN, fallback)
+	principal := sqlPrincipal(id, roleFromARN, issuerARN)
 	// Request parameters naming the resource, strings only (rawParams),
 	// extracted with one parse of the JSON.
 	keyPaths := make([]string, len(resourceKeys))

@@ -23,6 +23,9 @@ var trinoOnDuckDB = strings.NewReplacer(
 	"regexp_like(", "regexp_matches(",
 	"json_extract_scalar(", "json_extract_string(",
 	"element_at(", "list_extract(",
+	"filter(", "list_filter(",
+	"json_format(", "json(",
+	"json_parse(", "json(",
 )
 
 // TestEngineViewMatchesNormaliser loads the shared records raw into a table
@@ -55,6 +58,12 @@ func TestEngineViewMatchesNormaliser(t *testing.T) {
 			raws = append(raws, arr...)
 		}
 	}
+	// The format's quirks (versioned Lambda event names, no userIdentity
+	// or arn, times that are not RFC 3339, bracketed user agents, host
+	// names and invalid strings as sourceIPAddress, values of other types).
+	for _, q := range quirks {
+		raws = append(raws, json.RawMessage(q))
+	}
 	setup := []string{
 		`SET TimeZone = 'UTC'`,
 		`CREATE MACRO try_cast_tstz(s) AS TRY_CAST(s AS TIMESTAMPTZ)`,
@@ -86,7 +95,7 @@ FROM raw`
 		t.Fatal(err)
 	}
 	view := trinoOnDuckDB.Replace(monitor.ViewSQL(monitor.EngineAthena, "cloudtrail_logs", time.Time{}))
-	cols := "event_id, CAST(event_time AS VARCHAR), event_source, event_name, action, region, account, identity_type, principal_arn, principal, principal_account, role_name, session_name, user_name, access_key_id, invoked_by, source_ip, source_kind, user_agent, agent_kind, error_code, CAST(read_only AS VARCHAR), event_type, resource, target_user, mfa_used, login_result"
+	cols := "event_id, CAST(event_time AS VARCHAR), event_source, event_name, action, region, account, identity_type, principal_arn, principal, principal_account, role_name, session_name, user_name, access_key_id, invoked_by, source_ip, source_kind, user_agent, agent_kind, error_code, CAST(read_only AS VARCHAR), event_type, resource, target_user, mfa_used, login_result, request_parameters"
 	_, got, err := s.Query(ctx, "SELECT "+cols+" FROM ("+view+") ORDER BY event_id")
 	if err != nil {
 		t.Fatalf("view: %v", err)
@@ -114,6 +123,13 @@ FROM raw`
 	diffs := 0
 	for i := range want {
 		for j := range want[i] {
+			if got[i][j] != want[i][j] && names[j] == "request_parameters" {
+				// Same JSON value, spelt differently (numbers, escapes).
+				var g, w any
+				if json.Unmarshal([]byte(got[i][j]), &g) == nil && json.Unmarshal([]byte(want[i][j]), &w) == nil && cmp.Equal(g, w) {
+					continue
+				}
+			}
 			if got[i][j] != want[i][j] {
 				if diffs < 20 {
 					t.Errorf("event %s column %s: view %q, normaliser %q", want[i][0], names[j], got[i][j], want[i][j])
@@ -125,5 +141,4 @@ FROM raw`
 	if diffs > 0 {
 		t.Errorf("%d differences in %d events", diffs, len(want))
 	}
-	_ = cmp.Diff
 }
