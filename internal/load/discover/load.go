@@ -114,6 +114,9 @@ func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Inpu
 	done := 0
 	conc.ForEach(ctx, len(units), opts.Workers, func(i int) {
 		results[i].stacks, results[i].err = loadUnit(ctx, opts, units[i])
+		// The model holds what the scan needs from the files: release
+		// their contents now rather than when every unit has loaded.
+		units[i].Files = nil
 		if opts.Progress != nil {
 			mu.Lock()
 			done++
