@@ -491,6 +491,39 @@ func resolveImports(fi *fileInfo, fj fileJob) {
 			}
 		}
 	}
+	if fi.lang == model.FormatPython {
+		fi.imports = append(fi.imports, packageInits(fi, fj, fs, exists)...)
+	}
+}
+
+// packageInits returns the implicit imports of a Python module: importing
+// pkg.sub.mod runs pkg/__init__.py and pkg/sub/__init__.py first, so each
+// package between the code root and the module imports its __init__.py.
+func packageInits(fi *fileInfo, fj fileJob, fs fsys, exists func(string) bool) []importRef {
+	root := fj.codeRoot
+	inside := func(d string) bool {
+		if root == "" || root == "." {
+			return d != "" && d != "." && d != "/"
+		}
+		return strings.HasPrefix(d, root+"/")
+	}
+	dir := path.Dir(fi.path)
+	if path.Base(fi.path) == "__init__.py" {
+		dir = path.Dir(dir)
+	}
+	var out []importRef
+	for ; inside(dir); dir = path.Dir(dir) {
+		init := path.Join(dir, "__init__.py")
+		if init == fi.path || !exists(init) {
+			continue
+		}
+		pkg := strings.TrimPrefix(dir, root+"/")
+		if vendored(fs, init, strings.ReplaceAll(pkg, "/", ".")) {
+			break
+		}
+		out = append(out, importRef{module: strings.ReplaceAll(pkg, "/", "."), pos: model.Pos{File: fi.posFile, Line: 1, Col: 1}, local: init})
+	}
+	return out
 }
 
 // vendored reports whether a Python module found in the code directory is

@@ -420,7 +420,7 @@ func (m *module) evalBody(body *hclsyntax.Body, sc *scope, top bool) (cty.Value,
 	}
 	items := make([]item, 0, len(body.Attributes)+len(body.Blocks))
 	for _, a := range body.Attributes {
-		if top && metaArgs[a.Name] {
+		if top && metaArgs[a.Name] && !moduleOnlyArgs[a.Name] {
 			continue
 		}
 		items = append(items, item{pos: a.SrcRange.Start.Byte, attr: a})

@@ -115,6 +115,11 @@ var metaArgs = map[string]bool{
 	"lifecycle": true, "provisioner": true, "connection": true, "source": true, "version": true,
 }
 
+// moduleOnlyArgs are the meta-arguments of module blocks only: in a
+// resource, source and version are attributes (google_storage_bucket_object
+// and aws_s3_object source, the file uploaded).
+var moduleOnlyArgs = map[string]bool{"source": true, "version": true}
+
 // resource evaluates every instance of a resource or data block, records
 // them, and returns the value other expressions see.
 func (m *module) resource(rb *rblock) cty.Value {

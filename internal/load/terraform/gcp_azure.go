@@ -20,6 +20,7 @@ func (t *translator) google(in *instance) {
 			Environment: envVars(p.Get("environment_variables")), RoleARN: p.Get("service_account_email"),
 			ReservedConcurrency: p.Get("max_instances"), Tags: tagsOf(p.Get("labels"))}
 		f.Settings = settings(p, "ingress_settings", "https_trigger_security_level", "vpc_connector", "secret_environment_variables", "docker_repository", "kms_key_name")
+		f.CodeSource = t.gcsArchiveSource(p.Get("source_archive_object"))
 		t.st.Functions = append(t.st.Functions, f)
 		if ev := first(p.Get("event_trigger")); ev != nil {
 			t.later(func() { t.gcpTrigger(in, f, ev.Get("event_type"), ev.Get("resource")) })
@@ -76,6 +77,26 @@ func (t *translator) google(in *instance) {
 	}
 }
 
+// gcsArchiveSource returns the local source directory or file of a Cloud
+// Functions source object: the google_storage_bucket_object of that name
+// whose source is an archive_file's output (its source_dir or
+// source_file); nil otherwise.
+func (t *translator) gcsArchiveSource(obj *model.Value) *model.Value {
+	if id := t.ref(obj, "google_storage_bucket_object"); id != "" {
+		return t.archiveSource(t.byID[id].props.Get("source"))
+	}
+	// A reference to the object's name evaluates to the name itself.
+	if obj == nil || obj.Kind != model.String || obj.Str == "" {
+		return nil
+	}
+	for _, in := range t.insts {
+		if in.typ == "google_storage_bucket_object" && in.props.Get("name").String() == obj.Str {
+			return t.archiveSource(in.props.Get("source"))
+		}
+	}
+	return nil
+}
+
 func settings(p *model.Value, keys ...string) *model.Value {
 	out := model.NewMap(nil, p.Pos)
 	for _, k := range keys {
@@ -109,6 +130,7 @@ func (t *translator) gcpGen2(in *instance) {
 		sc = first(p.Get("service_config"))
 		f.Runtime, f.Handler = bc.Get("runtime"), bc.Get("entry_point")
 		f.CodeURI = get(bc, "source", "storage_source", "object")
+		f.CodeSource = t.gcsArchiveSource(f.CodeURI)
 		f.MemorySize, f.Timeout = sc.Get("available_memory"), sc.Get("timeout_seconds")
 		f.Environment = envVars(sc.Get("environment_variables"))
 		f.RoleARN = sc.Get("service_account_email")
