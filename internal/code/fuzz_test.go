@@ -30,6 +30,28 @@ func analyseSource(t testing.TB, lang model.Format, src []byte) *model.Code {
 	return c
 }
 
+// analyseRegistered parses src as lang and analyses, as a Firebase
+// function registered on line, the handler that registration passes
+// (HTTP, callable and Firestore triggers).
+func analyseRegistered(t testing.TB, lang model.Format, src []byte, line int) *model.Code {
+	p, err := newParser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	fi := readAndParseBytes(p, "app/index", lang, src)
+	files := map[string]*fileInfo{"app/index": fi}
+	fn := &model.Function{ID: "fn", Pos: model.Pos{File: "app/index", Line: line}}
+	st := &model.Stack{ID: "firebase.json", File: "firebase.json", Format: model.FormatFirebase, Functions: []*model.Function{fn},
+		EntryPoints: []*model.EntryPoint{{ID: "fn", Kind: model.EntryRoute, Function: "fn", Event: "onRequest"}},
+		Triggers:    []*model.Trigger{{ID: "doc", Kind: model.TriggerOther, Function: "fn", Event: "onDocumentCreated"}}}
+	j := &job{st: st, fn: fn, site: &site{entry: "app/index", lang: lang, handler: "fn", regLine: line, model: modelFirebase}, entry: "app/index"}
+	sh := newShared(files)
+	sh.prepass(context.Background(), []string{"app/index"})
+	c, _ := analyseJob(context.Background(), j, sh)
+	return c
+}
+
 // readAndParseBytes is readAndParse for text in memory.
 func readAndParseBytes(p parser, path string, lang model.Format, data []byte) *fileInfo {
 	site := &site{inline: data, inlineFile: path, inlineLine: 1}
@@ -49,6 +71,9 @@ var fuzzSeeds = []struct {
 	{model.FormatJavaScript, "module.exports = { handler };\nfunction handler(e, ctx, cb) { try { x() } catch (err) { cb(null, {body: err.stack}) } }\n"},
 	{model.FormatTypeScript, "import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';\nconst c = new S3Client({});\nexport const handler = async (e: any) => c.send(new PutObjectCommand({Bucket: process.env.B, ACL: 'public-read'}));\n"},
 	{model.FormatTypeScript, "export const handler = async ({ body }: { body: string }) => eval(body as string) as any;\n"},
+	{model.FormatJavaScript, "exports.fn = onRequest({cors: true}, (req, res) => { eval(req.query.x) });\n"},
+	{model.FormatTypeScript, "\nexport const fn = onDocumentCreated('a/{id}', async (event) => { eval(event.data.data().x) });\n"},
+	{model.FormatPython, "@https_fn.on_request()\ndef fn(req):\n    eval(req.args['x'])\n"},
 }
 
 // FuzzAnalyse checks that no source text makes the analysis panic, for
@@ -63,7 +88,11 @@ func FuzzAnalyse(f *testing.F) {
 			l = model.FormatPython
 		}
 		c := analyseSource(t, l, src)
-		if c != nil {
+		r := analyseRegistered(t, l, src, 1+len(src)%7)
+		for _, c := range []*model.Code{c, r} {
+			if c == nil {
+				continue
+			}
 			for _, fl := range c.Flows {
 				if len(fl.Steps) == 0 {
 					t.Fatalf("flow without steps: %+v", fl)
@@ -75,7 +104,10 @@ func FuzzAnalyse(f *testing.F) {
 
 // TestSeeds runs the fuzz seeds and checks the flows they must give.
 func TestSeeds(t *testing.T) {
-	want := []int{1, 1, 0, 0, 1, 1, 1, 1} // tree-sitter reads a Python 2 exec statement as an expression with an error
+	want := []int{1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0} // tree-sitter reads a Python 2 exec statement as an expression with an error
+	// The last three are Firebase registrations: their flows appear when
+	// analysed as the function registered on their line (1, 1 and 2).
+	wantReg := map[int][2]int{8: {1, 1}, 9: {1, 1}, 10: {2, 1}}
 	for i, s := range fuzzSeeds {
 		c := analyseSource(t, s.lang, []byte(s.src))
 		got := 0
@@ -84,6 +116,12 @@ func TestSeeds(t *testing.T) {
 		}
 		if got != want[i] {
 			t.Errorf("seed %d (%s): %d flows, want %d: %+v", i, s.lang, got, want[i], c)
+		}
+		if w, ok := wantReg[i]; ok {
+			r := analyseRegistered(t, s.lang, []byte(s.src), w[0])
+			if r == nil || len(r.Flows) != w[1] {
+				t.Errorf("seed %d registered on line %d: %+v, want %d flows", i, w[0], r, w[1])
+			}
 		}
 	}
 }
