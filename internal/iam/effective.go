@@ -408,7 +408,14 @@ func (a *Analyzer) EffectiveOf(ctx context.Context, ps *PolicySet) *Effective {
 // and e.Boundary.
 func (a *Analyzer) finish(ctx context.Context, idx *targetIndex, e *Effective) {
 	ps := e.PolicySet()
-	seen := map[string]int{}
+	// The statements that allow, with the actions they cover, first: their
+	// count bounds the grants, so the list is allocated once.
+	type allow struct {
+		s       *Statement
+		actions []*catalog.Action
+	}
+	var allows []allow
+	bound := 0
 	for _, p := range e.Policies {
 		if p.Unknown {
 			why := "managed policy " + p.Name + ", whose document nightlight does not know"
@@ -426,24 +433,34 @@ func (a *Analyzer) finish(ctx context.Context, idx *targetIndex, e *Effective) {
 			if s.Effect != Allow {
 				continue
 			}
-			actions := a.expandStatement(e, s)
-			resources := s.Resources
-			if !s.HasResource || s.NotResource {
-				resources = []arnPattern{{raw: "*", any: true}}
+			acts := a.expandStatement(e, s)
+			allows = append(allows, allow{s, acts})
+			bound += len(acts) * max(1, len(s.Resources))
+		}
+	}
+	g := &granter{a: a, e: e, ps: ps, idx: idx, seen: make(map[grantKey]int, bound), fit: map[fitKey]bool{}}
+	e.Grants = make([]Grant, 0, bound)
+	for _, al := range allows {
+		if ctx.Err() != nil {
+			return
+		}
+		s := al.s
+		resources := s.Resources
+		if !s.HasResource || s.NotResource {
+			resources = []arnPattern{{raw: "*", any: true}}
+		}
+		for ri, r := range resources {
+			var rv *model.Value
+			if ri < len(s.resourceValues) && s.HasResource && !s.NotResource {
+				rv = s.resourceValues[ri]
 			}
-			for ri, r := range resources {
-				var rv *model.Value
-				if ri < len(s.resourceValues) && s.HasResource && !s.NotResource {
-					rv = s.resourceValues[ri]
-				}
-				for _, act := range actions {
-					a.addGrant(e, ps, idx, seen, act, r.raw, rv, s, 0)
-				}
-				if s.NotResource {
-					for i := range e.Grants {
-						if e.Grants[i].Statement == s.Ref() && e.Grants[i].Resource == "*" && e.Grants[i].Except == nil {
-							e.Grants[i].Except = s.ResourceStrings()
-						}
+			for _, act := range al.actions {
+				g.add(act, r.raw, rv, s, 0)
+			}
+			if s.NotResource {
+				for i := range e.Grants {
+					if e.Grants[i].Statement == s.Ref() && e.Grants[i].Resource == "*" && e.Grants[i].Except == nil {
+						e.Grants[i].Except = s.ResourceStrings()
 					}
 				}
 			}
@@ -514,12 +531,52 @@ func (a *Analyzer) statementProblems(e *Effective, s *Statement) {
 	}
 }
 
-// addGrant evaluates one candidate grant against denies and the boundary
+// granter collects one principal's grants.
+type granter struct {
+	a   *Analyzer
+	e   *Effective
+	ps  *PolicySet
+	idx *targetIndex
+	// seen indexes e.Grants by action and resource.
+	seen map[grantKey]int
+	// fit remembers whether a resource can name a resource of a format
+	// set's types: the actions of one service mostly share a few sets.
+	fit map[fitKey]bool
+}
+
+type grantKey struct {
+	act      *catalog.Action
+	resource string
+}
+
+type fitKey struct {
+	formats  *formatSet
+	resource string
+}
+
+// fits reports whether resource can name a resource act accepts
+// (Analyzer.fitsFormats), remembered per format set and resource. Unknown
+// actions fit.
+func (g *granter) fits(act *catalog.Action, resource string) bool {
+	if resource == "*" || act == nil {
+		return true
+	}
+	k := fitKey{g.a.fit.formats(g.a.Catalog, act), resource}
+	ok, done := g.fit[k]
+	if !done {
+		ok = g.a.fitsFormats(g.idx, k.formats, resource)
+		g.fit[k] = ok
+	}
+	return ok
+}
+
+// add evaluates one candidate grant against denies and the boundary
 // and records it (narrowed to the boundary's resources where the boundary
 // is narrower).
-func (a *Analyzer) addGrant(e *Effective, ps *PolicySet, idx *targetIndex, seen map[string]int, act *catalog.Action, resource string, rv *model.Value, s *Statement, depth int) {
+func (g *granter) add(act *catalog.Action, resource string, rv *model.Value, s *Statement, depth int) {
+	e, ps, idx := g.e, g.ps, g.idx
 	name := act.String()
-	if !a.fits(idx, act, resource) {
+	if !g.fits(act, resource) {
 		return // the action accepts no resource of the kind named: the grant is inert
 	}
 	d := ps.Evaluate(&Request{Action: name, Resource: resource})
@@ -550,14 +607,14 @@ func (a *Analyzer) addGrant(e *Effective, ps *PolicySet, idx *targetIndex, seen 
 			gp := compileARN(resource, false)
 			for _, br := range bs.Resources {
 				if gp.match(br.raw, hasPlaceholder(br.raw), nil) != No && br.raw != resource {
-					a.addGrant(e, ps, idx, seen, act, br.raw, nil, s, depth+1)
+					g.add(act, br.raw, nil, s, depth+1)
 				}
 			}
 		}
 		return
 	}
-	key := name + "\x00" + resource
-	if i, ok := seen[key]; ok {
+	key := grantKey{act, resource}
+	if i, ok := g.seen[key]; ok {
 		// Keep the unconditional version when one statement grants it
 		// outright.
 		if e.Grants[i].Conditional && !d.Conditional {
@@ -565,7 +622,7 @@ func (a *Analyzer) addGrant(e *Effective, ps *PolicySet, idx *targetIndex, seen 
 		}
 		return
 	}
-	g := Grant{
+	gr := Grant{
 		Action:      name,
 		Service:     act.Service,
 		Access:      act.Access,
@@ -574,9 +631,9 @@ func (a *Analyzer) addGrant(e *Effective, ps *PolicySet, idx *targetIndex, seen 
 		Conditions:  d.Conditions,
 		Statement:   s.Ref(),
 	}
-	g.Targets = idx.targets(act.Service, resource, rv)
-	seen[key] = len(e.Grants)
-	e.Grants = append(e.Grants, g)
+	gr.Targets = idx.targets(act.Service, resource, rv)
+	g.seen[key] = len(e.Grants)
+	e.Grants = append(e.Grants, gr)
 }
 
 // group groups grants by service and access level.

@@ -120,6 +120,23 @@ type PolicySet struct {
 	SCPs []*Policy
 }
 
+// hasDeny reports whether a policy of the set has a Deny statement:
+// without one, no request is explicitly denied.
+func (ps *PolicySet) hasDeny() bool {
+	pols := append(append(append([]*Policy{ps.Boundary, ps.Session}, ps.Identity...), ps.Resource...), ps.SCPs...)
+	for _, p := range pols {
+		if p == nil {
+			continue
+		}
+		for _, s := range p.Statements {
+			if s.Effect == Deny {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Outcome is the final decision.
 type Outcome string
 

@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -26,13 +27,17 @@ type formatSet struct {
 	unknown bool
 }
 
-// fitCache holds the format set of each catalog action, built once.
-type fitCache struct{ m sync.Map }
+// fitCache holds the format set of each catalog action, built once, and
+// interned: actions that take the same resource types share one set, so
+// that whether a policy's resource fits is decided once for all of them.
+type fitCache struct {
+	m    sync.Map // *catalog.Action → *formatSet
+	sets sync.Map // content key → *formatSet
+}
 
 // formats returns the format set of act.
 func (c *fitCache) formats(cat *catalog.Catalog, act *catalog.Action) *formatSet {
-	key := act.String()
-	if v, ok := c.m.Load(key); ok {
+	if v, ok := c.m.Load(act); ok {
 		return v.(*formatSet)
 	}
 	// Like hasResourceTypes: a required type, or a choice among several,
@@ -51,7 +56,9 @@ func (c *fitCache) formats(cat *catalog.Catalog, act *catalog.Action) *formatSet
 		f = renamePlaceholders(f)
 		fs.arns = append(fs.arns, f)
 	}
-	v, _ := c.m.LoadOrStore(key, fs)
+	key := fmt.Sprintf("%t %t %q", fs.star, fs.unknown, fs.arns)
+	shared, _ := c.sets.LoadOrStore(key, fs)
+	v, _ := c.m.LoadOrStore(act, shared)
 	return v.(*formatSet)
 }
 
@@ -72,15 +79,12 @@ func (a *Analyzer) requestResources(act *catalog.Action) []string {
 	return out
 }
 
-// fits reports whether the resource pattern (as written in a policy, with
-// ${…} symbols; resolved through idx where a symbol is an object's ARN)
-// can name a resource the action accepts. Unknown actions and patterns
-// that stay fully symbolic fit.
-func (a *Analyzer) fits(idx *targetIndex, act *catalog.Action, resource string) bool {
-	if resource == "*" || act == nil {
-		return true
-	}
-	fs := a.fit.formats(a.Catalog, act)
+// fitsFormats reports whether the resource pattern (as written in a
+// policy, with ${…} symbols; resolved through idx where a symbol is an
+// object's ARN) can name a resource of a type in the format set (an
+// action's). A set with a type the catalog has no format for, and patterns
+// that stay fully symbolic, fit.
+func (a *Analyzer) fitsFormats(idx *targetIndex, fs *formatSet, resource string) bool {
 	if fs.unknown {
 		return true
 	}

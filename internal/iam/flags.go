@@ -91,9 +91,10 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 		condGroups[k] = condGroups[k] || cond
 	}
 	ps := e.PolicySet()
+	denies := ps.hasDeny()
 	for _, g := range e.Grants {
 		act := a.Catalog.Lookup(g.Action)
-		if broadResource(g.Resource) && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) && !a.arnsDenied(ps, act) {
+		if broadResource(g.Resource) && (g.Access == catalog.Read || g.Access == catalog.Write) && act != nil && hasResourceTypes(act) && (!denies || !a.arnsDenied(ps, act)) {
 			add(key{FlagWildcardResource, g.Statement, g.Resource}, g.Action, g.Conditional)
 		}
 		if g.Access == catalog.PermissionsManagement {
