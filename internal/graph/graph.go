@@ -174,17 +174,19 @@ type Graph struct {
 // deterministic output.
 func (g *Graph) Sort() {
 	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID.Less(g.Nodes[j].ID) })
-	sort.Slice(g.Edges, func(i, j int) bool {
-		a, b := g.Edges[i], g.Edges[j]
-		if c := a.From.Compare(b.From); c != 0 {
-			return c < 0
-		}
-		if c := a.To.Compare(b.To); c != 0 {
-			return c < 0
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Via < b.Via
-	})
+	sort.Slice(g.Edges, func(i, j int) bool { return g.Edges[i].Less(g.Edges[j]) })
+}
+
+// Less orders edges by (from, to, kind, via): the graph's order.
+func (e *Edge) Less(o *Edge) bool {
+	if c := e.From.Compare(o.From); c != 0 {
+		return c < 0
+	}
+	if c := e.To.Compare(o.To); c != 0 {
+		return c < 0
+	}
+	if e.Kind != o.Kind {
+		return e.Kind < o.Kind
+	}
+	return e.Via < o.Via
 }

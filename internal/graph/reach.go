@@ -32,6 +32,8 @@ type Index struct {
 	// edge maps (from, to) to the edge used first for that pair, for
 	// explaining paths.
 	edge map[[2]int32]*Edge
+	// into lists every edge ending at each node, in the graph's order.
+	into [][]*Edge
 
 	// trees memoizes ShortestPath's breadth-first search per source node:
 	// rules ask for the path from the internet to each function they
@@ -77,12 +79,14 @@ func newIndex(g *Graph) *Index {
 	}
 	ix.ctl, ix.rd = make([][]int32, n), make([][]int32, n)
 	ix.rctl, ix.rrd = make([][]int32, n), make([][]int32, n)
+	ix.into = make([][]*Edge, n)
 	for _, e := range g.Edges {
 		f, okf := ix.pos[e.From]
 		t, okt := ix.pos[e.To]
 		if !okf || !okt {
 			continue
 		}
+		ix.into[t] = append(ix.into[t], e)
 		if e.Kind == EdgeReads {
 			// The reader (e.To) can read the store (e.From).
 			ix.rd[t] = append(ix.rd[t], int32(f))
@@ -109,6 +113,17 @@ func newIndex(g *Graph) *Index {
 		}
 	}
 	return ix
+}
+
+// EdgesTo returns every edge that ends at id, in the graph's order (nil
+// for a node the graph does not have). The slice is the index's: callers
+// must not change it.
+func (x *Index) EdgesTo(id NodeID) []*Edge {
+	i, ok := x.pos[id]
+	if !ok {
+		return nil
+	}
+	return x.into[i]
 }
 
 // index returns g's index, building it when g has none or changed size.

@@ -172,8 +172,17 @@ func resourcePolicies(p *rule.Pass) {
 	if g == nil {
 		return
 	}
-	for _, e := range g.Edges {
-		if e.Kind != graph.EdgeControls || e.From.Kind != graph.NodePrincipal || e.To.Kind != graph.NodeFunction || e.To.Stack != p.Stack.ID {
+	// The edges into the stack's functions, from the index: walking every
+	// edge of the graph for each stack was quadratic in the apps scanned
+	// together.
+	ix := g.Index()
+	var edges []*graph.Edge
+	for _, fn := range p.Stack.Functions {
+		edges = append(edges, ix.EdgesTo(graph.ID(p.Stack.ID, graph.NodeFunction, fn.ID))...)
+	}
+	sort.SliceStable(edges, func(i, j int) bool { return edges[i].Less(edges[j]) })
+	for _, e := range edges {
+		if e.Kind != graph.EdgeControls || e.From.Kind != graph.NodePrincipal {
 			continue
 		}
 		if e.From == graph.PrincipalAccountSelf {
