@@ -88,6 +88,10 @@ type builder struct {
 	opts  load.Options
 	root  *load.Root
 	extra map[string][]byte
+	// code is the source folder of the codebase being read, as written
+	// (relative to firebase.json): what Firebase deploys, and each of the
+	// codebase's functions' CodeURI.
+	code *model.Value
 }
 
 func (b *builder) diag(pos model.Pos, sev model.DiagSeverity, format string, args ...any) {
@@ -162,6 +166,7 @@ func (b *builder) codebase(ctx context.Context, cb *model.Value) {
 		b.diag(cb.Get("source").PosOr(cb.Pos), model.DiagError, "functions source %q leaves the project: not read", src)
 		return
 	}
+	b.code = model.NewString(rel, cb.Get("source").PosOr(cb.Pos))
 	files := b.files(ctx, dir)
 	runtime := cb.Get("runtime")
 	if data, ok := files[path.Join(dir, "package.json")]; ok && runtime == nil {

@@ -1,7 +1,6 @@
 package firebase
 
 import (
-	"path"
 	"regexp"
 	"strings"
 
@@ -227,7 +226,7 @@ func (b *builder) function(file, src, name string, pos model.Pos, t *trig, body 
 		b.diag(pos, model.DiagWarning, "function %s is exported twice; the first export is kept", name)
 		return
 	}
-	f := &model.Function{ID: name, Pos: pos, Name: model.NewString(name, pos), Runtime: runtime, Handler: model.NewString(name, pos), CodeURI: model.NewString(path.Dir(file), pos)}
+	f := &model.Function{ID: name, Pos: pos, Name: model.NewString(name, pos), Runtime: runtime, Handler: model.NewString(name, pos), CodeURI: b.code}
 	if v := optString(file, src, 0, t.opts, "maxInstances", "max_instances"); v != nil {
 		f.ReservedConcurrency = v
 	} else if m := regexp.MustCompile(`\b(?:maxInstances|max_instances)\s*[:=]\s*(\d+)`).FindStringSubmatch(t.opts); m != nil {
