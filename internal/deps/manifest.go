@@ -34,6 +34,7 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/language/python/uvlock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/ruby/gemfilelock"
 	scalibrfs "github.com/google/osv-scalibr/fs"
+	"github.com/google/osv-scalibr/inventory"
 	scalibrlog "github.com/google/osv-scalibr/log"
 
 	"github.com/nightlight-sec/nightlight/internal/conc"
@@ -201,7 +202,12 @@ func parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *P
 	default: // requirements*.txt
 		ex, _ = requirements.New(nil)
 	}
-	inv, err := ex.Extract(ctx, &filesystem.ScanInput{FS: fsys, Path: rel, Root: ".", Reader: bytes.NewReader(data)})
+	var inv inventory.Inventory
+	if base == "npm-shrinkwrap.json" || base == "package-lock.json" {
+		inv, err = extractNPMLock(ctx, ex, fsys, rel, data, npmLockChunk)
+	} else {
+		inv, err = ex.Extract(ctx, &filesystem.ScanInput{FS: fsys, Path: rel, Root: ".", Reader: bytes.NewReader(data)})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", display, cleanErr(err, rel))
 	}
