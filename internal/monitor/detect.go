@@ -217,7 +217,7 @@ SDK outside Lambda) does not question.`,
   WHERE identity_type = 'AssumedRole' AND session_name <> ''
     AND (agent_kind = 'lambda' OR ` + likeAny("session_name", fnNames) + `)
 ), uses AS (
-  SELECT events.*, CASE
+  SELECT principal, session_name, access_key_id, event_time, event_id, action, source_ip, user_agent, error_code, CASE
       WHEN source_kind = 'private' THEN 'a private network'
       WHEN strpos(source_ip, ':') > 0 THEN split_part(source_ip, ':', 1) || ':' || split_part(source_ip, ':', 2) || '::/32'
       ELSE split_part(source_ip, '.', 1) || '.' || split_part(source_ip, '.', 2) || '.0.0/16' END AS net

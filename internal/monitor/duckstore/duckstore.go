@@ -70,11 +70,13 @@ func open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// memoryLimit bounds DuckDB's memory (its buffer manager: caches, hash
-// tables, the JSON reader's buffers); beyond it, DuckDB spills to a
-// temporary directory. LoadFiles' JSON reader needs up to maxObject per
-// thread: 512MB already rejects ordinary delivery files.
-const memoryLimit = "1GB"
+// memoryLimit bounds DuckDB's memory (its buffer manager: cached blocks of
+// the store, hash tables, sorts, the JSON reader's buffers); beyond it,
+// DuckDB spills to a temporary directory, so the process's peak stays near
+// this plus ~200 MB whatever the size of the input and of the store
+// (docs/monitoring.md has the measurements). LoadFiles' JSON reader needs
+// twice maxObject per thread.
+const memoryLimit = "512MB"
 
 func (s *Store) init(ctx context.Context) error {
 	var cols []string
