@@ -202,8 +202,13 @@ func runMonitor(ctx context.Context, env *Env, f *monitorFlags, args []string) e
 			bar := progress.New(env.Stderr, f.quiet)
 			bar.Start("ingesting CloudTrail", len(files))
 			last := 0
+			chunks := ""
+			if path != ":memory:" {
+				chunks = path + ".chunks"
+			}
 			st, err := monitor.Ingest(ctx, store, files, monitor.IngestOptions{
-				Reread: f.reread,
+				Reread:   f.reread,
+				ChunkDir: chunks,
 				Progress: func(done, _ int) {
 					bar.Add(done - last)
 					last = done

@@ -30,6 +30,11 @@ type IngestOptions struct {
 	Chunks bool
 	// ChunkBytes bounds a chunk (0: DefaultChunkBytes).
 	ChunkBytes int
+	// ChunkDir is the folder for chunks, emptied before and removed after
+	// use: give one beside the store (which one process uses at a time),
+	// so that the chunks of a run killed earlier are removed. "": a new
+	// folder in the system's temporary directory.
+	ChunkDir string
 }
 
 // LoaderMaxJSON bounds the JSON of one file Ingest gives a FileLoader
@@ -105,7 +110,7 @@ func Ingest(ctx context.Context, store Store, files []File, opts IngestOptions) 
 		if size <= 0 {
 			size = DefaultChunkBytes
 		}
-		err := loadChunks(ctx, store, cl, todo, size, &st, &doneEvents, opts.Progress)
+		err := loadChunks(ctx, store, cl, todo, size, opts.ChunkDir, &st, &doneEvents, opts.Progress)
 		sortErrors(st.ErrorList)
 		return st, err
 	}
@@ -177,8 +182,13 @@ func sortErrors(errs []*FileError) {
 // normaliser and stored with Add. Chunks are stored in the order the files
 // were cut, so a file's ledger entry is never committed before its
 // records.
-func loadChunks(ctx context.Context, store Store, cl ChunkLoader, files []File, size int, st *Stats, done *int, progress func(files, events int)) error {
-	dir, err := os.MkdirTemp("", "nightlight-chunks-")
+func loadChunks(ctx context.Context, store Store, cl ChunkLoader, files []File, size int, dir string, st *Stats, done *int, progress func(files, events int)) error {
+	var err error
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "nightlight-chunks-")
+	} else if err = os.RemoveAll(dir); err == nil {
+		err = os.MkdirAll(dir, 0o700)
+	}
 	if err != nil {
 		return fmt.Errorf("chunks: %w", err)
 	}

@@ -164,7 +164,8 @@ func TestBadFilesAreRetried(t *testing.T) {
 
 // TestKill9 ingests a trail in a child process, kills it with SIGKILL after
 // it committed at least one batch, then ingests again: every event must be
-// stored exactly once.
+// stored exactly once. It does so through each path: delivery files read
+// by DuckDB in batches, and the same files cut into chunks.
 func TestKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -172,12 +173,18 @@ func TestKill9(t *testing.T) {
 	if os.Getenv("NIGHTLIGHT_KILL9_CHILD") != "" {
 		t.Skip("child")
 	}
+	for _, mode := range []string{"delivery", "chunks"} {
+		t.Run(mode, func(t *testing.T) { kill9(t, mode) })
+	}
+}
+
+func kill9(t *testing.T, mode string) {
 	dir := t.TempDir()
 	trail := filepath.Join(dir, "trail")
 	want := genTrail(t, trail, 200, 500)
 	path := filepath.Join(dir, "store.duckdb")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9Child$", "-test.v")
-	cmd.Env = append(os.Environ(), "NIGHTLIGHT_KILL9_CHILD="+trail+"|"+path)
+	cmd.Env = append(os.Environ(), "NIGHTLIGHT_KILL9_CHILD="+trail+"|"+path+"|"+mode)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +218,7 @@ func TestKill9(t *testing.T) {
 	if before == 0 || before == want {
 		t.Logf("note: %d of %d events committed before the kill", before, want)
 	}
-	st := ingestDir(t, s, trail, monitor.IngestOptions{})
+	st := ingestDir(t, s, trail, monitor.IngestOptions{Chunks: mode == "chunks"})
 	all, distinct := count(t, s)
 	t.Logf("killed with %d events stored; rerun read %d files (%d unchanged), added %d", before, st.Files, st.Unchanged, st.Events)
 	if all != want || distinct != want {
@@ -225,13 +232,15 @@ func TestKill9Child(t *testing.T) {
 	if env == "" {
 		t.Skip("run by TestKill9")
 	}
-	trail, path, _ := strings.Cut(env, "|")
-	s, err := Open(context.Background(), path)
+	parts := strings.Split(env, "|")
+	s, err := Open(context.Background(), parts[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	ingestDir(t, s, trail, monitor.IngestOptions{
+	ingestDir(t, s, parts[0], monitor.IngestOptions{
 		BatchEvents: 5000,
+		Chunks:      parts[2] == "chunks",
+		ChunkBytes:  4 << 20,
 		Progress: func(files, events int) {
 			fmt.Printf("progress %d %d\n", files, events)
 		},

@@ -494,3 +494,36 @@ func TestLoaderBadInput(t *testing.T) {
 		t.Errorf("ledger %s", rows[0][0])
 	}
 }
+
+// TestChunkDirEmptied checks that the chunks a killed run left beside the
+// store are removed by the next run, and that the folder goes when done.
+func TestChunkDirEmptied(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	trail := filepath.Join(dir, "trail")
+	if err := os.MkdirAll(trail, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	line := fmt.Sprintf(record, "2024-08-01T12:00:00Z", "c-1") + "\n"
+	if err := os.WriteFile(filepath.Join(trail, "export.jsonl"), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chunks := filepath.Join(dir, "store.duckdb.chunks")
+	if err := os.MkdirAll(chunks, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(chunks, "chunk-000007.jsonl"), []byte("left by a killed run\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := open(ctx, filepath.Join(dir, "store.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if st := ingestDir(t, s, trail, monitor.IngestOptions{ChunkDir: chunks}); st.Events != 1 || st.Errors != 0 {
+		t.Fatalf("%+v, want 1 event", st)
+	}
+	if _, err := os.Stat(chunks); !os.IsNotExist(err) {
+		t.Errorf("chunk folder still there after the run: %v", err)
+	}
+}
