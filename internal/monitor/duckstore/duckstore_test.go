@@ -241,6 +241,8 @@ func TestKill9Child(t *testing.T) {
 		BatchEvents: 5000,
 		Chunks:      parts[2] == "chunks",
 		ChunkBytes:  4 << 20,
+		// Inside the parent's temporary folder: the kill leaves it.
+		ChunkDir: parts[1] + ".chunks",
 		Progress: func(files, events int) {
 			fmt.Printf("progress %d %d\n", files, events)
 		},
