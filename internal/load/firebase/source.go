@@ -16,6 +16,9 @@ var (
 	v1BucketRE  = regexp.MustCompile(`bucket\s*\(\s*['"\x60]([^'"\x60]+)`)
 	authUseRE   = regexp.MustCompile(`\b(?:request|req|context|ctx)\.auth\b`)
 	strArgRE    = regexp.MustCompile(`^\s*\(\s*(?:['"\x60]([^'"\x60]*)['"\x60])`)
+
+	maxInstancesRE = regexp.MustCompile(`\b(?:maxInstances|max_instances)\s*[:=]\s*(\d+)`)
+	invokerRE      = regexp.MustCompile(`\binvoker\s*[:=]\s*`)
 )
 
 // trig is what an export's expression registers.
@@ -229,7 +232,7 @@ func (b *builder) function(file, src, name string, pos model.Pos, t *trig, body 
 	f := &model.Function{ID: name, Pos: pos, Name: model.NewString(name, pos), Runtime: runtime, Handler: model.NewString(name, pos), CodeURI: b.code}
 	if v := optString(file, src, 0, t.opts, "maxInstances", "max_instances"); v != nil {
 		f.ReservedConcurrency = v
-	} else if m := regexp.MustCompile(`\b(?:maxInstances|max_instances)\s*[:=]\s*(\d+)`).FindStringSubmatch(t.opts); m != nil {
+	} else if m := maxInstancesRE.FindStringSubmatch(t.opts); m != nil {
 		f.ReservedConcurrency = model.NewNumber(m[1], pos)
 	}
 	if t.opts != "" {
@@ -301,7 +304,7 @@ func (b *builder) trigger(f *model.Function, kind model.TriggerKind, s *model.St
 // http adds an HTTPS function's endpoint.
 func (b *builder) http(f *model.Function, t *trig, body string, pos model.Pos) {
 	auth := model.Auth{Type: model.AuthNone, Pos: pos}
-	if m := regexp.MustCompile(`\binvoker\s*[:=]\s*`).FindStringIndex(t.opts); m != nil {
+	if m := invokerRE.FindStringIndex(t.opts); m != nil {
 		v := strings.TrimSpace(t.opts[m[1]:])
 		switch {
 		case strings.HasPrefix(v, `'public'`), strings.HasPrefix(v, `"public"`):
