@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math/bits"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -273,9 +274,7 @@ func (ix *Index) ShortestPath(from, to NodeID) []NodeID {
 			break
 		}
 	}
-	for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
-		path[i], path[j] = path[j], path[i]
-	}
+	slices.Reverse(path)
 	return path
 }
 
