@@ -47,7 +47,44 @@ func ViewSQL(engine, table string, since time.Time) string {
 	tmpl := `SELECT
   coalesce(eventid, '') AS event_id,
   {time} AS event_time,
-  coalesce(eventsource, '') AS event_source,
+{columns}  coalesce({target_user}, '') AS target_user,
+  coalesce({mfa}, '') AS mfa_used,
+  coalesce({login}, '') AS login_result,
+  coalesce(try(CAST(json_format(json_parse(nl_rp)) AS varchar)), nl_rp, '') AS request_parameters,
+  '' AS file,
+  0 AS record_index
+FROM (SELECT *, {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4,
+    CASE WHEN substr(ltrim(requestparameters), 1, 1) = '{' THEN requestparameters END AS nl_rp
+  FROM {table}{where}) AS t`
+	return strings.NewReplacer(
+		"{time}", sqlEventTime("eventtime"),
+		"{read_only}", `coalesce(lower(replace(trim(readonly), '"', '')) = 'true', false)`,
+		"{action}", sqlAction(),
+		"{principal}", sqlPrincipal(id, role, issuer),
+		"{source_kind}", sqlSourceKind("sourceipaddress", "nl_v4"),
+		"{agent_kind}", sqlAgentKind(),
+		"{resource}", resource,
+		"{target_user}", jsonStr("nl_rp", "$.userName"),
+		"{mfa}", jsonStr("additionaleventdata", "$.MFAUsed"),
+		"{login}", jsonStr("responseelements", "$.ConsoleLogin"),
+		"{role}", role,
+		"{issuer}", issuer,
+		"{rs}", rs,
+		"{id}", id,
+		"{ua}", sqlUserAgent("trim(useragent)"),
+		"{v4}", sqlIPv4("sourceipaddress"),
+		"{table}", table,
+		"{where}", where,
+	).Replace(strings.Replace(tmpl, "{columns}", normalisedColumns, 1))
+}
+
+// normalisedColumns are the columns of the normalised events that DuckDB
+// (DeliverySQL and the chunk loader) and the Athena/Trino view compute
+// alike, from the same lower-case CloudTrail column names; {read_only} is
+// the one expression whose spelling differs between the dialects. Each
+// template puts them in place of {columns} before its own placeholders
+// are replaced, so the engines cannot drift apart on them.
+const normalisedColumns = `  coalesce(eventsource, '') AS event_source,
   coalesce(eventname, '') AS event_name,
   {action} AS action,
   coalesce(awsregion, '') AS region,
@@ -67,38 +104,10 @@ func ViewSQL(engine, table string, since time.Time) string {
   {agent_kind} AS agent_kind,
   coalesce(errorcode, '') AS error_code,
   coalesce(errormessage, '') AS error_message,
-  coalesce(lower(replace(trim(readonly), '"', '')) = 'true', false) AS read_only,
+  {read_only} AS read_only,
   coalesce(eventtype, '') AS event_type,
   {resource} AS resource,
-  coalesce({target_user}, '') AS target_user,
-  coalesce({mfa}, '') AS mfa_used,
-  coalesce({login}, '') AS login_result,
-  coalesce(try(CAST(json_format(json_parse(nl_rp)) AS varchar)), nl_rp, '') AS request_parameters,
-  '' AS file,
-  0 AS record_index
-FROM (SELECT *, {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4,
-    CASE WHEN substr(ltrim(requestparameters), 1, 1) = '{' THEN requestparameters END AS nl_rp
-  FROM {table}{where}) AS t`
-	return strings.NewReplacer(
-		"{time}", sqlEventTime("eventtime"),
-		"{action}", sqlAction(),
-		"{principal}", sqlPrincipal(id, role, issuer),
-		"{source_kind}", sqlSourceKind("sourceipaddress", "nl_v4"),
-		"{agent_kind}", sqlAgentKind(),
-		"{resource}", resource,
-		"{target_user}", jsonStr("nl_rp", "$.userName"),
-		"{mfa}", jsonStr("additionaleventdata", "$.MFAUsed"),
-		"{login}", jsonStr("responseelements", "$.ConsoleLogin"),
-		"{role}", role,
-		"{issuer}", issuer,
-		"{rs}", rs,
-		"{id}", id,
-		"{ua}", sqlUserAgent("trim(useragent)"),
-		"{v4}", sqlIPv4("sourceipaddress"),
-		"{table}", table,
-		"{where}", where,
-	).Replace(tmpl)
-}
+`
 
 // sqlEventTime parses an eventTime string as ParseTime does (RFC 3339, or
 // a space for the T, or no zone: UTC) into a UTC timestamp, NULL when it

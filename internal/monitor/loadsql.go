@@ -74,30 +74,7 @@ func normaliseSQL(from string) string {
 	tmpl := `SELECT
   coalesce(nullif(eventid, ''), h, '') AS event_id,
   TRY_CAST(TRY_CAST(trim(eventtime) AS TIMESTAMPTZ) AS TIMESTAMP) AS event_time,
-  coalesce(eventsource, '') AS event_source,
-  coalesce(eventname, '') AS event_name,
-  {action} AS action,
-  coalesce(awsregion, '') AS region,
-  coalesce(nullif(recipientaccountid, ''), {id}.accountid, '') AS account,
-  coalesce({id}.type, '') AS identity_type,
-  coalesce({id}.arn, '') AS principal_arn,
-  {principal} AS principal,
-  coalesce({id}.accountid, '') AS principal_account,
-  CASE WHEN {id}.type = 'AssumedRole' THEN coalesce({role}, CASE WHEN {issuer} IS NOT NULL THEN {id}.sessioncontext.sessionissuer.username END, '') ELSE '' END AS role_name,
-  CASE WHEN {id}.type = 'AssumedRole' AND {role} IS NOT NULL THEN substr({rs}, length({role}) + 2) ELSE '' END AS session_name,
-  CASE WHEN coalesce({id}.type, '') IN ('', 'AssumedRole', 'Root', 'AWSService', 'AWSAccount') THEN '' ELSE coalesce({id}.username, '') END AS user_name,
-  coalesce({id}.accesskeyid, '') AS access_key_id,
-  coalesce({id}.invokedby, '') AS invoked_by,
-  coalesce(sourceipaddress, '') AS source_ip,
-  {source_kind} AS source_kind,
-  nl_ua AS user_agent,
-  {agent_kind} AS agent_kind,
-  coalesce(errorcode, '') AS error_code,
-  coalesce(errormessage, '') AS error_message,
-  coalesce(lower(trim(trim(CAST(readonly AS VARCHAR)), '"')) = 'true', false) AS read_only,
-  coalesce(eventtype, '') AS event_type,
-  {resource} AS resource,
-  {target_user} AS target_user,
+{columns}  {target_user} AS target_user,
   {mfa} AS mfa_used,
   {login} AS login_result,
   CASE WHEN json_type(requestparameters) = 'OBJECT' THEN CAST(requestparameters AS VARCHAR) ELSE '' END AS request_parameters,
@@ -113,6 +90,7 @@ FROM (SELECT file, record_index, h,
     {ua} AS nl_ua, lower({ua}) AS nl_ual, {v4} AS nl_v4
   FROM ({from})) AS t`
 	return strings.NewReplacer(
+		"{read_only}", `coalesce(lower(trim(trim(CAST(readonly AS VARCHAR)), '"')) = 'true', false)`,
 		"{action}", sqlAction(),
 		"{principal}", principal,
 		"{source_kind}", strings.ReplaceAll(sqlSourceKind("sourceipaddress", "nl_v4"), "regexp_like(", "regexp_matches("),
@@ -128,7 +106,7 @@ FROM (SELECT file, record_index, h,
 		"{ua}", sqlUserAgent("trim(r.userAgent)"),
 		"{v4}", strings.ReplaceAll(sqlIPv4("r.sourceIPAddress"), "regexp_like(", "regexp_matches("),
 		"{from}", from,
-	).Replace(tmpl)
+	).Replace(strings.Replace(tmpl, "{columns}", normalisedColumns, 1))
 }
 
 // DeliveryRead returns the DuckDB table function call that reads delivery
