@@ -112,13 +112,19 @@ type module struct {
 	ran       bool
 	tfvars    map[string]cty.Value
 	attrRefs  map[string]map[string]bool // attribute -> used as a collection
-	relAttrs  map[string]bool
-	cache     map[string]cty.Value
-	busy      map[string]bool
-	funcs     map[string]function.Function
-	params    []*model.Parameter
-	outs      []*model.Output
-	outVals   map[string]cty.Value
+	// relAttrs are the attribute names read other than straight from a
+	// resource (through a for-expression variable, a splat, a local holding
+	// a resource): every resource instance gets a placeholder for each.
+	relAttrs map[string]bool
+	// pending, while indexing, holds the traversals whose root may be a
+	// for-expression variable or a resource type (see finishIndex).
+	pending []hcl.Traversal
+	cache   map[string]cty.Value
+	busy    map[string]bool
+	funcs   map[string]function.Function
+	params  []*model.Parameter
+	outs    []*model.Output
+	outVals map[string]cty.Value
 }
 
 // scope holds the names bound inside a block: count, each, dynamic block

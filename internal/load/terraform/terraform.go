@@ -125,6 +125,7 @@ func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth 
 	for _, body := range bodies {
 		m.index(body)
 	}
+	m.finishIndex()
 	m.funcs = l.functions(m, bodies)
 	return m, nil
 }
@@ -245,14 +246,36 @@ func (m *module) index(body *hclsyntax.Body) {
 		case *hclsyntax.ScopeTraversalExpr:
 			m.noteTraversal(e.Traversal)
 		case *hclsyntax.RelativeTraversalExpr:
-			for _, step := range e.Traversal {
-				if a, ok := step.(hcl.TraverseAttr); ok {
-					m.relAttrs[a.Name] = true
-				}
-			}
+			m.noteRelAttrs(e.Traversal)
 		}
 		return nil
 	})
+}
+
+// finishIndex adds to relAttrs the attributes read through a root that is
+// not a resource type of the module: a for-expression or dynamic-block
+// variable (`[for f in aws_lambda_function.fns : f.arn]`).
+func (m *module) finishIndex() {
+	types := map[string]bool{}
+	for _, rb := range m.blocks {
+		if !rb.data {
+			types[rb.typ] = true
+		}
+	}
+	for _, t := range m.pending {
+		if !types[t.RootName()] {
+			m.noteRelAttrs(t[1:])
+		}
+	}
+	m.pending = nil
+}
+
+func (m *module) noteRelAttrs(steps hcl.Traversal) {
+	for _, step := range steps {
+		if a, ok := step.(hcl.TraverseAttr); ok {
+			m.relAttrs[a.Name] = true
+		}
+	}
 }
 
 func (m *module) noteTraversal(t hcl.Traversal) {
@@ -260,10 +283,30 @@ func (m *module) noteTraversal(t hcl.Traversal) {
 		return
 	}
 	root := t.RootName()
-	for _, step := range t[1:] {
-		if a, ok := step.(hcl.TraverseAttr); ok {
-			m.relAttrs[a.Name] = true
+	// Attributes read straight from a resource or data source are in
+	// attrRefs. The other roots hold values that may be resources: a
+	// local, a variable, a module output, each.value, self (after the
+	// name their steps are attributes), or a for-expression or
+	// dynamic-block variable, which cannot be told from a resource type
+	// until every file is indexed (see finishIndex).
+	switch root {
+	case "data":
+	case "var", "local", "path", "terraform", "count", "each":
+		m.noteRelAttrs(t[2:])
+	case "module": // module.NAME[KEY].OUTPUT.attribute
+		i := 2
+		for i < len(t) {
+			_, isAttr := t[i].(hcl.TraverseAttr)
+			i++
+			if isAttr {
+				break
+			}
 		}
+		m.noteRelAttrs(t[i:])
+	case "self":
+		m.noteRelAttrs(t[1:])
+	default:
+		m.pending = append(m.pending, t)
 	}
 	var key string
 	rest := t[2:]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -358,5 +359,67 @@ resource "aws_iam_policy" "p" {
 	}
 	if d := st.Policies[0].Doc.Document; d.Kind != model.Symbolic {
 		t.Errorf("policy = %#v", d)
+	}
+}
+
+// TestRelAttrs checks which attribute names every resource instance gets a
+// placeholder for: attributes read through a for-expression variable, a
+// splat, a local or each.value, but not the names of variables, locals,
+// modules, data sources or resources.
+func TestRelAttrs(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{"names of variables, locals, resources and data sources are not attributes", `
+resource "aws_iam_role" "r" { name = var.role_name }
+resource "aws_lambda_function" "fn" {
+  role = aws_iam_role.r.arn
+  handler = local.handler
+  runtime = data.aws_region.current.name
+}
+output "m" { value = module.child.out }
+`, nil},
+		{"for-expression variable, splat, local and each.value reach attributes", `
+resource "aws_lambda_function" "fns" { count = 2 }
+locals { first = aws_lambda_function.fns[0] }
+output "a" { value = [for f in aws_lambda_function.fns : f.invoke_arn] }
+output "b" { value = aws_lambda_function.fns[*].qualified_arn }
+output "c" { value = local.first.version }
+output "d" { value = module.child[0].fn.architectures }
+resource "aws_lambda_permission" "p" {
+  for_each = { x = aws_lambda_function.fns[0] }
+  function_name = each.value.function_name
+}
+`, []string{"architectures", "function_name", "invoke_arn", "qualified_arn", "version"}},
+		{"self and dynamic-block iterators", `
+resource "aws_iam_policy_document" "d" {
+  dynamic "statement" {
+    for_each = var.statements
+    content { actions = statement.value.actions }
+  }
+}
+resource "aws_s3_bucket" "b" {
+  provisioner "local-exec" { command = self.bucket }
+}
+`, []string{"actions", "bucket", "value"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLoader(context.Background(), nil, load.Options{})
+			m, err := l.parseModule(map[string][]byte{"app/main.tf": []byte(tt.src)}, "app", "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for a := range m.relAttrs {
+				got = append(got, a)
+			}
+			slices.Sort(got)
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("relAttrs (-want +got):\n%s", d)
+			}
+		})
 	}
 }
