@@ -87,13 +87,9 @@ type rblock struct {
 	b              *hclsyntax.Block
 }
 
-// module is one module instance being evaluated.
-type module struct {
-	l         *loader
-	dir       string // root-relative directory
-	prefix    string // address prefix: "" or "module.a."
-	depth     int
-	isRoot    bool
+// index is what the files of one module directory declare, found once per
+// directory and scan and shared (read-only) by every instance of the module.
+type index struct {
 	vars      map[string]*hclsyntax.Block
 	locals    map[string]*hclsyntax.Attribute
 	blocks    map[string]*rblock
@@ -101,30 +97,42 @@ type module struct {
 	calls     map[string]*hclsyntax.Block
 	callOrder []string
 	outputs   []*hclsyntax.Block
-	// inputs are a child module's arguments (nil for the root module) when
-	// evaluated eagerly (count/for_each calls); argExprs are the arguments
-	// of a plain call, evaluated in parent when first used.
-	inputs    map[string]cty.Value
-	parent    *module
-	argExprs  map[string]hclsyntax.Expression
-	children  map[string]*module
 	outByName map[string]*hclsyntax.Block
-	ran       bool
-	tfvars    map[string]cty.Value
 	attrRefs  map[string]map[string]bool // attribute -> used as a collection
 	// relAttrs are the attribute names read other than straight from a
 	// resource (through a for-expression variable, a splat, a local holding
 	// a resource): every resource instance gets a placeholder for each.
 	relAttrs map[string]bool
 	// pending, while indexing, holds the traversals whose root may be a
-	// for-expression variable or a resource type (see finishIndex).
+	// for-expression variable or a resource type (see finish).
 	pending []hcl.Traversal
-	cache   map[string]cty.Value
-	busy    map[string]bool
-	funcs   map[string]function.Function
-	params  []*model.Parameter
-	outs    []*model.Output
-	outVals map[string]cty.Value
+}
+
+// module is one module instance being evaluated.
+type module struct {
+	l      *loader
+	dir    string // root-relative directory
+	prefix string // address prefix: "" or "module.a."
+	depth  int
+	isRoot bool
+	// index is what the module's files declare; modules of one
+	// directory share it (see parseModule).
+	*index
+	// inputs are a child module's arguments (nil for the root module) when
+	// evaluated eagerly (count/for_each calls); argExprs are the arguments
+	// of a plain call, evaluated in parent when first used.
+	inputs   map[string]cty.Value
+	parent   *module
+	argExprs map[string]hclsyntax.Expression
+	children map[string]*module
+	ran      bool
+	tfvars   map[string]cty.Value
+	cache    map[string]cty.Value
+	busy     map[string]bool
+	funcs    map[string]function.Function
+	params   []*model.Parameter
+	outs     []*model.Output
+	outVals  map[string]cty.Value
 }
 
 // scope holds the names bound inside a block: count, each, dynamic block

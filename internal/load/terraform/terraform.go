@@ -102,30 +102,21 @@ func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth 
 	if depth > 0 {
 		l.includes = append(l.includes, dir)
 	}
-	m := &module{
-		l:         l,
-		dir:       dir,
-		prefix:    prefix,
-		depth:     depth,
-		vars:      map[string]*hclsyntax.Block{},
-		locals:    map[string]*hclsyntax.Attribute{},
-		blocks:    map[string]*rblock{},
-		calls:     map[string]*hclsyntax.Block{},
-		cache:     map[string]cty.Value{},
-		busy:      map[string]bool{},
-		attrRefs:  map[string]map[string]bool{},
-		relAttrs:  map[string]bool{},
-		children:  map[string]*module{},
-		outByName: map[string]*hclsyntax.Block{},
-	}
-	bodies, err := l.parseFiles(files, dir)
+	p, err := l.parseFiles(files, dir)
 	if err != nil {
 		return nil, err
 	}
-	for _, body := range bodies {
-		m.index(body)
+	m := &module{
+		l:        l,
+		dir:      dir,
+		prefix:   prefix,
+		depth:    depth,
+		index:    p.index,
+		cache:    map[string]cty.Value{},
+		busy:     map[string]bool{},
+		children: map[string]*module{},
 	}
-	m.finishIndex()
+	bodies := p.bodies
 	m.funcs = l.functions(m, bodies)
 	return m, nil
 }
@@ -133,9 +124,9 @@ func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth 
 // parseFiles parses the files of a module directory, once per Load: a
 // module called several times (count, for_each, several examples of one
 // module) is parsed once.
-func (l *loader) parseFiles(files map[string][]byte, dir string) ([]*hclsyntax.Body, error) {
+func (l *loader) parseFiles(files map[string][]byte, dir string) (parsedDir, error) {
 	if p, ok := l.parsed[dir]; ok {
-		return p.bodies, p.err
+		return p, p.err
 	}
 	// Parsed modules are shared across the units of a scan: many root
 	// modules may call the same local module. The syntax trees are only
@@ -143,18 +134,24 @@ func (l *loader) parseFiles(files map[string][]byte, dir string) ([]*hclsyntax.B
 	p := l.opts.Cache.Do("terraform-parse\x00"+dir, func() any {
 		texts := map[string][]byte{}
 		bodies, err := l.parseFilesUncached(files, texts)
-		return sharedParse{bodies: bodies, err: err, texts: texts}
+		var ix *index
+		if err == nil {
+			ix = newIndex(bodies)
+		}
+		return sharedParse{bodies: bodies, index: ix, err: err, texts: texts}
 	}).(sharedParse)
 	for name, data := range p.texts {
 		l.texts[name] = data
 	}
-	l.parsed[dir] = parsedDir{bodies: p.bodies, err: p.err}
-	return p.bodies, p.err
+	pd := parsedDir{bodies: p.bodies, index: p.index, err: p.err}
+	l.parsed[dir] = pd
+	return pd, p.err
 }
 
 // sharedParse is a module directory's parse, as cached for the whole scan.
 type sharedParse struct {
 	bodies []*hclsyntax.Body
+	index  *index
 	err    error
 	texts  map[string][]byte
 }
@@ -196,11 +193,30 @@ func (l *loader) parseFilesUncached(files map[string][]byte, texts map[string][]
 
 type parsedDir struct {
 	bodies []*hclsyntax.Body
+	index  *index
 	err    error
 }
 
-// index records the top-level blocks of one file.
-func (m *module) index(body *hclsyntax.Body) {
+// newIndex records what the files of a module directory declare.
+func newIndex(bodies []*hclsyntax.Body) *index {
+	m := &index{
+		vars:      map[string]*hclsyntax.Block{},
+		locals:    map[string]*hclsyntax.Attribute{},
+		blocks:    map[string]*rblock{},
+		calls:     map[string]*hclsyntax.Block{},
+		attrRefs:  map[string]map[string]bool{},
+		relAttrs:  map[string]bool{},
+		outByName: map[string]*hclsyntax.Block{},
+	}
+	for _, body := range bodies {
+		m.add(body)
+	}
+	m.finish()
+	return m
+}
+
+// add records the top-level blocks of one file.
+func (m *index) add(body *hclsyntax.Body) {
 	for _, b := range body.Blocks {
 		switch b.Type {
 		case "variable":
@@ -252,10 +268,10 @@ func (m *module) index(body *hclsyntax.Body) {
 	})
 }
 
-// finishIndex adds to relAttrs the attributes read through a root that is
+// finish adds to relAttrs the attributes read through a root that is
 // not a resource type of the module: a for-expression or dynamic-block
 // variable (`[for f in aws_lambda_function.fns : f.arn]`).
-func (m *module) finishIndex() {
+func (m *index) finish() {
 	types := map[string]bool{}
 	for _, rb := range m.blocks {
 		if !rb.data {
@@ -270,7 +286,7 @@ func (m *module) finishIndex() {
 	m.pending = nil
 }
 
-func (m *module) noteRelAttrs(steps hcl.Traversal) {
+func (m *index) noteRelAttrs(steps hcl.Traversal) {
 	for _, step := range steps {
 		if a, ok := step.(hcl.TraverseAttr); ok {
 			m.relAttrs[a.Name] = true
@@ -278,7 +294,7 @@ func (m *module) noteRelAttrs(steps hcl.Traversal) {
 	}
 }
 
-func (m *module) noteTraversal(t hcl.Traversal) {
+func (m *index) noteTraversal(t hcl.Traversal) {
 	if len(t) < 2 {
 		return
 	}
@@ -288,7 +304,7 @@ func (m *module) noteTraversal(t hcl.Traversal) {
 	// local, a variable, a module output, each.value, self (after the
 	// name their steps are attributes), or a for-expression or
 	// dynamic-block variable, which cannot be told from a resource type
-	// until every file is indexed (see finishIndex).
+	// until every file is indexed (see finish).
 	switch root {
 	case "data":
 	case "var", "local", "path", "terraform", "count", "each":
