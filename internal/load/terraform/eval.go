@@ -106,6 +106,8 @@ type index struct {
 	// pending, while indexing, holds the traversals whose root may be a
 	// for-expression variable or a resource type (see finish).
 	pending []hcl.Traversal
+	// called are the names of the functions the files call.
+	called map[string]bool
 }
 
 // module is one module instance being evaluated.

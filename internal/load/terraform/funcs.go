@@ -31,7 +31,7 @@ const maxTemplateDepth = 8
 // library under Terraform's names, file functions confined to the scan
 // root, and, for any other function the module's files call, a stub that
 // returns an unknown value naming the call.
-func (l *loader) functions(m *module, bodies []*hclsyntax.Body) map[string]function.Function {
+func (l *loader) functions(m *module) map[string]function.Function {
 	fs := map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc,
 		"log": stdlib.LogFunc, "max": stdlib.MaxFunc, "min": stdlib.MinFunc,
@@ -92,15 +92,10 @@ func (l *loader) functions(m *module, bodies []*hclsyntax.Body) map[string]funct
 	}
 	fs[iterFunc] = l.iterCounter()
 	fs["templatefile"] = l.templateFileFunc(m, fs)
-	for _, body := range bodies {
-		_ = hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
-			if c, ok := n.(*hclsyntax.FunctionCallExpr); ok {
-				if _, known := fs[c.Name]; !known {
-					fs[c.Name] = stubFunc(c.Name)
-				}
-			}
-			return nil
-		})
+	for name := range m.called {
+		if _, known := fs[name]; !known {
+			fs[name] = stubFunc(name)
+		}
 	}
 	return fs
 }

@@ -116,8 +116,7 @@ func (l *loader) parseModule(files map[string][]byte, dir, prefix string, depth 
 		busy:     map[string]bool{},
 		children: map[string]*module{},
 	}
-	bodies := p.bodies
-	m.funcs = l.functions(m, bodies)
+	m.funcs = l.functions(m)
 	return m, nil
 }
 
@@ -207,6 +206,7 @@ func newIndex(bodies []*hclsyntax.Body) *index {
 		attrRefs:  map[string]map[string]bool{},
 		relAttrs:  map[string]bool{},
 		outByName: map[string]*hclsyntax.Block{},
+		called:    map[string]bool{},
 	}
 	for _, body := range bodies {
 		m.add(body)
@@ -263,6 +263,8 @@ func (m *index) add(body *hclsyntax.Body) {
 			m.noteTraversal(e.Traversal)
 		case *hclsyntax.RelativeTraversalExpr:
 			m.noteRelAttrs(e.Traversal)
+		case *hclsyntax.FunctionCallExpr:
+			m.called[e.Name] = true
 		}
 		return nil
 	})
