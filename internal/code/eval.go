@@ -19,7 +19,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{}
 	}
 	*a.budget--
-	switch n.typ {
+	switch n.typ() {
 	case "identifier", "shorthand_property_identifier":
 		name := fi.text(n)
 		if v, ok := s.get(name); ok {
@@ -76,7 +76,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		ov := a.eval(fi, obj, s, depth)
 		iv := a.eval(fi, idx, s, depth)
 		key := "*"
-		if idx != nil && idx.typ == "string" {
+		if idx != nil && idx.typ() == "string" {
 			key = unquote(fi.text(idx))
 		}
 		if ov.qual == "os.environ" || ov.qual == "process.env" {
@@ -95,11 +95,11 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		"type_assertion", "spread_element", "list_splat", "dictionary_splat", "expression_statement", "yield", "yield_expression":
 		var v val
 		for _, k := range n.namedKids() {
-			if strings.HasSuffix(k.typ, "type") || k.typ == "type_annotation" {
+			if strings.HasSuffix(k.typ(), "type") || k.typ() == "type_annotation" {
 				continue
 			}
 			v = join(v, a.eval(fi, k, s, depth))
-			if k.typ != "comment" {
+			if k.typ() != "comment" {
 				// keep the first expression's other facts (client, qual)
 				if v.client == nil && v.qual == "" {
 					continue
@@ -117,17 +117,17 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 			right = n.child("value")
 		}
 		v := a.eval(fi, right, s, depth)
-		if left != nil && (left.typ == "identifier" || left.typ == "attribute" || left.typ == "member_expression") {
+		if left != nil && (left.typ() == "identifier" || left.typ() == "attribute" || left.typ() == "member_expression") {
 			a.noteString(fi, fi.text(left), right)
 		}
-		if strings.HasPrefix(n.typ, "augmented") {
+		if strings.HasPrefix(n.typ(), "augmented") {
 			old := a.eval(fi, left, s, depth)
 			v = join(old, v)
 			if v.t != nil {
 				v.t = builtString(v.t, "", fi, n, "appended")
 			}
 		}
-		if right != nil && (right.typ == "dictionary" || right.typ == "object") {
+		if right != nil && (right.typ() == "dictionary" || right.typ() == "object") {
 			v.obj = true
 		}
 		a.bind(fi, left, v, s, n)
@@ -137,9 +137,9 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		r := a.eval(fi, n.child("right"), s, depth)
 		op := fi.text(n.child("operator"))
 		if op == "" {
-			for _, k := range n.kids {
-				if !k.named {
-					op = k.typ
+			for k := range n.kids() {
+				if !k.named() {
+					op = k.typ()
 				}
 			}
 		}
@@ -171,7 +171,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 	case "conditional_expression", "ternary_expression":
 		var v val
 		for _, k := range n.namedKids() {
-			if k.field == "condition" {
+			if k.field() == "condition" {
 				a.eval(fi, k, s, depth)
 				continue
 			}
@@ -181,7 +181,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 	case "dictionary", "object", "list", "array", "tuple", "set", "expression_list":
 		var v val
 		for _, k := range n.namedKids() {
-			switch k.typ {
+			switch k.typ() {
 			case "pair":
 				kk := k.child("key")
 				vv := a.eval(fi, k.child("value"), s, depth)
@@ -194,12 +194,12 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		if v.t != nil {
 			v = val{t: v.t}
 		}
-		v.obj = n.typ == "dictionary" || n.typ == "object"
+		v.obj = n.typ() == "dictionary" || n.typ() == "object"
 		return v
 	case "list_comprehension", "generator_expression", "set_comprehension", "dictionary_comprehension":
 		inner := &scope{vars: map[string]val{}, parent: s}
 		for _, k := range n.namedKids() {
-			if k.typ == "for_in_clause" {
+			if k.typ() == "for_in_clause" {
 				rv := a.eval(fi, k.child("right"), inner, depth)
 				a.bind(fi, k.child("left"), a.elem(fi, rv, k), inner, k)
 			}
@@ -231,18 +231,18 @@ func (a *analysis) evalString(fi *fileInfo, n *node, s *scope, depth int) val {
 	lead := ""
 	leadDone := false
 	var parts []*node
-	if n.typ == "concatenated_string" {
+	if n.typ() == "concatenated_string" {
 		parts = n.namedKids()
 	} else {
 		parts = []*node{n}
 	}
 	for _, p := range parts {
-		for _, k := range p.kids {
-			switch k.typ {
+		for k := range p.kids() {
+			switch k.typ() {
 			case "interpolation", "template_substitution":
 				leadDone = true
 				for _, e := range k.namedKids() {
-					if e.typ == "format_specifier" || e.typ == "type_conversion" {
+					if e.typ() == "format_specifier" || e.typ() == "type_conversion" {
 						continue
 					}
 					v := a.eval(fi, e, s, depth)
@@ -251,7 +251,7 @@ func (a *analysis) evalString(fi *fileInfo, n *node, s *scope, depth int) val {
 					}
 				}
 			case "string_content", "string_fragment", "escape_sequence", "string_start", "string_end", "\"", "'", "`":
-				if !leadDone && (k.typ == "string_content" || k.typ == "string_fragment" || k.typ == "escape_sequence") {
+				if !leadDone && (k.typ() == "string_content" || k.typ() == "string_fragment" || k.typ() == "escape_sequence") {
 					lead += fi.text(k)
 				}
 			}
@@ -261,7 +261,7 @@ func (a *analysis) evalString(fi *fileInfo, n *node, s *scope, depth int) val {
 		how := "interpolated into a string"
 		if fi.lang == model.FormatPython {
 			how = "interpolated into an f-string"
-		} else if n.typ == "template_string" {
+		} else if n.typ() == "template_string" {
 			how = "interpolated into a template literal"
 		}
 		return val{t: builtString(t, lead, fi, n, how)}
@@ -283,7 +283,7 @@ func unquoteAll(s string) string {
 // noteString records a string constant assigned to a name, for the secret
 // rules.
 func (a *analysis) noteString(fi *fileInfo, name string, v *node) {
-	if v == nil || v.typ != "string" || len(v.kids) > 0 && hasInterpolation(v) {
+	if v == nil || v.typ() != "string" || v.hasKids() && hasInterpolation(v) {
 		return
 	}
 	str := unquoteAll(fi.text(v))
@@ -298,8 +298,8 @@ func (a *analysis) noteString(fi *fileInfo, name string, v *node) {
 }
 
 func hasInterpolation(n *node) bool {
-	for _, k := range n.kids {
-		if k.typ == "interpolation" || k.typ == "template_substitution" {
+	for k := range n.kids() {
+		if k.typ() == "interpolation" || k.typ() == "template_substitution" {
 			return true
 		}
 	}
@@ -320,13 +320,13 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 	if n == nil {
 		return out
 	}
-	if n.typ == "template_string" { // tagged template
+	if n.typ() == "template_string" { // tagged template
 		out.pos = append(out.pos, a.eval(fi, n, s, depth))
 		out.nodes = append(out.nodes, n)
 		return out
 	}
 	for _, k := range n.namedKids() {
-		switch k.typ {
+		switch k.typ() {
 		case "keyword_argument":
 			name := fi.text(k.child("name"))
 			if out.kw == nil {
@@ -339,7 +339,7 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 		default:
 			v := a.eval(fi, k, s, depth)
 			a.noteString(fi, "", k)
-			if k.typ == "dictionary" || k.typ == "object" {
+			if k.typ() == "dictionary" || k.typ() == "object" {
 				v.obj = true
 			}
 			out.pos = append(out.pos, v)
@@ -383,7 +383,7 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 	var recv val
 	method := ""
 	var callee val
-	if fnode != nil && (fnode.typ == "attribute" || fnode.typ == "member_expression") {
+	if fnode != nil && (fnode.typ() == "attribute" || fnode.typ() == "member_expression") {
 		obj := fnode.child("object")
 		recv = a.eval(fi, obj, s, depth)
 		prop := fnode.child("attribute")
@@ -419,12 +419,12 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 	// Environment.
 	switch q {
 	case "os.environ.get", "os.getenv":
-		if ar.node(0) != nil && ar.node(0).typ == "string" {
+		if ar.node(0) != nil && ar.node(0).typ() == "string" {
 			return val{env: unquoteAll(fi.text(ar.node(0)))}
 		}
 		return val{}
 	case "require":
-		if ar.node(0) != nil && ar.node(0).typ == "string" {
+		if ar.node(0) != nil && ar.node(0).typ() == "string" {
 			spec := unquote(fi.text(ar.node(0)))
 			if isLocalSpec(spec) {
 				for _, im := range fi.imports {
@@ -441,7 +441,7 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 		return ar.at(0)
 	}
 	// Event-path access through .get("key") (Python dicts).
-	if method == "get" && recv.evt != nil && ar.node(0) != nil && ar.node(0).typ == "string" {
+	if method == "get" && recv.evt != nil && ar.node(0) != nil && ar.node(0).typ() == "string" {
 		return a.extend(recv, unquoteAll(fi.text(ar.node(0))), fi, n)
 	}
 	// Methods of the event that return its data: req.get_json(),
@@ -518,7 +518,7 @@ func paramTarget(fn *node) *node {
 	}
 	ps := fn.child("parameters")
 	for _, p := range ps.namedKids() {
-		switch p.typ {
+		switch p.typ() {
 		case "required_parameter", "optional_parameter":
 			return p.child("pattern")
 		case "typed_parameter", "default_parameter":

@@ -80,7 +80,7 @@ func (fi *fileInfo) pos(n *node) model.Pos {
 	if n == nil {
 		return model.Pos{File: fi.posFile}
 	}
-	p := model.Pos{File: fi.posFile, Line: n.line + fi.lineBase, Col: n.col}
+	p := model.Pos{File: fi.posFile, Line: int(n.line) + fi.lineBase, Col: int(n.col)}
 	if fi.lineBase > 0 {
 		p.Col = 0 // inline code: columns are those of the template's block
 	}
@@ -89,7 +89,7 @@ func (fi *fileInfo) pos(n *node) model.Pos {
 
 // text returns the source text of n.
 func (fi *fileInfo) text(n *node) string {
-	if n == nil || n.start < 0 || n.end > len(fi.src) || n.start > n.end {
+	if n == nil || n.start < 0 || int(n.end) > len(fi.src) || n.start > n.end {
 		return ""
 	}
 	return string(fi.src[n.start:n.end])
@@ -198,11 +198,11 @@ func (fi *fileInfo) indexPython() {
 		if fi.py2Line > 0 || depth > 100 {
 			return
 		}
-		if n.typ == "print_statement" || n.typ == "exec_statement" {
-			fi.py2Line = n.line + fi.lineBase
+		if n.typ() == "print_statement" || n.typ() == "exec_statement" {
+			fi.py2Line = int(n.line) + fi.lineBase
 			return
 		}
-		for _, k := range n.kids {
+		for k := range n.kids() {
 			find(k, depth+1)
 		}
 	}
@@ -210,7 +210,7 @@ func (fi *fileInfo) indexPython() {
 	var walk func(stmts []*node, top bool)
 	walk = func(stmts []*node, top bool) {
 		for _, s := range stmts {
-			switch s.typ {
+			switch s.typ() {
 			case "import_statement", "import_from_statement":
 				fi.pythonImportStmt(s)
 			case "function_definition":
@@ -225,10 +225,10 @@ func (fi *fileInfo) indexPython() {
 				if top {
 					cls := fi.text(s.child("name"))
 					for _, m := range s.child("body").namedKids() {
-						if m.typ == "decorated_definition" {
+						if m.typ() == "decorated_definition" {
 							m = m.child("definition")
 						}
-						if m != nil && m.typ == "function_definition" {
+						if m != nil && m.typ() == "function_definition" {
 							fi.funcs[cls+"."+fi.text(m.child("name"))] = m
 						}
 					}
@@ -236,11 +236,11 @@ func (fi *fileInfo) indexPython() {
 			case "if_statement", "try_statement", "with_statement":
 				// Imports inside try/except ImportError or if TYPE_CHECKING.
 				for _, k := range s.namedKids() {
-					if k.typ == "block" {
+					if k.typ() == "block" {
 						walk(k.namedKids(), false)
 					} else {
 						for _, kk := range k.namedKids() {
-							if kk.typ == "block" {
+							if kk.typ() == "block" {
 								walk(kk.namedKids(), false)
 							}
 						}
@@ -273,8 +273,8 @@ func (fi *fileInfo) nestedImports(b *node) {
 		if depth > 50 {
 			return
 		}
-		for _, k := range n.kids {
-			switch k.typ {
+		for k := range n.kids() {
+			switch k.typ() {
 			case "import_statement", "import_from_statement":
 				stmts = append(stmts, k)
 			case "function_definition", "class_definition":
@@ -291,10 +291,10 @@ func (fi *fileInfo) nestedImports(b *node) {
 
 // pythonImportStmt records one import statement.
 func (fi *fileInfo) pythonImportStmt(s *node) {
-	switch s.typ {
+	switch s.typ() {
 	case "import_statement":
 		for _, k := range s.namedKids() {
-			switch k.typ {
+			switch k.typ() {
 			case "dotted_name":
 				m := fi.text(k)
 				top := strings.Split(m, ".")[0]
@@ -307,21 +307,21 @@ func (fi *fileInfo) pythonImportStmt(s *node) {
 	case "import_from_statement":
 		mn := s.child("module_name")
 		ref := importRef{pos: fi.pos(s)}
-		if mn != nil && mn.typ == "relative_import" {
+		if mn != nil && mn.typ() == "relative_import" {
 			t := fi.text(mn)
 			ref.level = len(t) - len(strings.TrimLeft(t, "."))
 			ref.module = strings.TrimLeft(t, ".")
 		} else {
 			ref.module = fi.text(mn)
 		}
-		for _, k := range s.kids {
-			if k.field != "name" {
-				if k.typ == "wildcard_import" {
+		for k := range s.kids() {
+			if k.field() != "name" {
+				if k.typ() == "wildcard_import" {
 					ref.names = append(ref.names, importName{local: "*", member: "*", qual: ref.module})
 				}
 				continue
 			}
-			switch k.typ {
+			switch k.typ() {
 			case "dotted_name":
 				n := fi.text(k)
 				ref.names = append(ref.names, importName{local: n, member: n, qual: ref.module + "." + n})
@@ -349,13 +349,13 @@ func (fi *fileInfo) indexJS() {
 		if depth > 200 {
 			return
 		}
-		switch n.typ {
+		switch n.typ() {
 		case "import_statement":
 			src := unquote(fi.text(n.child("source")))
 			ref := importRef{module: src, pos: fi.pos(n)}
 			if cl := firstOfType(n, "import_clause"); cl != nil {
 				for _, k := range cl.namedKids() {
-					switch k.typ {
+					switch k.typ() {
 					case "identifier": // default import
 						ref.names = append(ref.names, importName{local: fi.text(k), member: "default", qual: jsQual(src)})
 					case "namespace_import":
@@ -364,7 +364,7 @@ func (fi *fileInfo) indexJS() {
 						}
 					case "named_imports":
 						for _, sp := range k.namedKids() {
-							if sp.typ != "import_specifier" {
+							if sp.typ() != "import_specifier" {
 								continue
 							}
 							name := fi.text(sp.child("name"))
@@ -381,9 +381,9 @@ func (fi *fileInfo) indexJS() {
 			return
 		case "call_expression":
 			fn := n.child("function")
-			if fn != nil && (fi.text(fn) == "require" || fn.typ == "import") {
+			if fn != nil && (fi.text(fn) == "require" || fn.typ() == "import") {
 				args := n.child("arguments").namedKids()
-				if len(args) == 1 && (args[0].typ == "string") {
+				if len(args) == 1 && (args[0].typ() == "string") {
 					fi.imports = append(fi.imports, importRef{module: unquote(fi.text(args[0])), pos: fi.pos(n)})
 				}
 			}
@@ -394,19 +394,19 @@ func (fi *fileInfo) indexJS() {
 		case "variable_declarator":
 			if depth <= 3 {
 				v := n.child("value")
-				if v != nil && (v.typ == "arrow_function" || v.typ == "function_expression" || v.typ == "function") {
+				if v != nil && (v.typ() == "arrow_function" || v.typ() == "function_expression" || v.typ() == "function") {
 					fi.funcs[fi.text(n.child("name"))] = v
 				}
 			}
 		case "export_statement":
 			if d := n.child("declaration"); d != nil {
-				switch d.typ {
+				switch d.typ() {
 				case "function_declaration", "generator_function_declaration":
 					name := fi.text(d.child("name"))
 					fi.exports[name] = name
 				case "lexical_declaration", "variable_declaration":
 					for _, vd := range d.namedKids() {
-						if vd.typ == "variable_declarator" {
+						if vd.typ() == "variable_declarator" {
 							name := fi.text(vd.child("name"))
 							fi.exports[name] = name
 						}
@@ -424,7 +424,7 @@ func (fi *fileInfo) indexJS() {
 				}
 			}
 			if v := n.child("value"); v != nil { // export default
-				if v.typ == "identifier" {
+				if v.typ() == "identifier" {
 					fi.exports["default"] = fi.text(v)
 				} else if isFuncNode(v) {
 					fi.funcs["default"] = v
@@ -442,18 +442,18 @@ func (fi *fileInfo) indexJS() {
 				if isFuncNode(right) {
 					fi.funcs["exports."+name] = right
 					fi.exports[name] = "exports." + name
-				} else if right != nil && right.typ == "identifier" {
+				} else if right != nil && right.typ() == "identifier" {
 					fi.exports[name] = fi.text(right)
 				}
-			case lt == "module.exports" && right != nil && right.typ == "object":
+			case lt == "module.exports" && right != nil && right.typ() == "object":
 				for _, p := range right.namedKids() {
-					switch p.typ {
+					switch p.typ() {
 					case "shorthand_property_identifier":
 						fi.exports[fi.text(p)] = fi.text(p)
 					case "pair":
 						k := unquote(fi.text(p.child("key")))
 						v := p.child("value")
-						if v != nil && v.typ == "identifier" {
+						if v != nil && v.typ() == "identifier" {
 							fi.exports[k] = fi.text(v)
 						} else if isFuncNode(v) {
 							fi.funcs["exports."+k] = v
@@ -465,7 +465,7 @@ func (fi *fileInfo) indexJS() {
 						fi.exports[k] = "exports." + k
 					}
 				}
-			case lt == "module.exports" && right != nil && right.typ == "identifier":
+			case lt == "module.exports" && right != nil && right.typ() == "identifier":
 				fi.exports["default"] = fi.text(right)
 			case lt == "module.exports" && isFuncNode(right):
 				// module.exports = async function (context, req) { … }
@@ -473,7 +473,7 @@ func (fi *fileInfo) indexJS() {
 				fi.exports["default"] = "default"
 			}
 		}
-		for _, k := range n.kids {
+		for k := range n.kids() {
 			if isFuncNode(k) && depth > 2 {
 				continue // imports and exports live at the top
 			}
@@ -488,7 +488,7 @@ func isFuncNode(n *node) bool {
 	if n == nil {
 		return false
 	}
-	switch n.typ {
+	switch n.typ() {
 	case "arrow_function", "function_expression", "function", "function_declaration", "generator_function", "generator_function_declaration", "method_definition":
 		return true
 	}
@@ -496,8 +496,8 @@ func isFuncNode(n *node) bool {
 }
 
 func firstOfType(n *node, typ string) *node {
-	for _, k := range n.kids {
-		if k.typ == typ {
+	for k := range n.kids() {
+		if k.typ() == typ {
 			return k
 		}
 	}
@@ -582,7 +582,7 @@ func (fi *fileInfo) registeredAt(line int) *node {
 		sort.Strings(names)
 		for _, name := range names {
 			fn := fi.funcs[name]
-			if n := fn.child("name"); n != nil && n.line == line {
+			if n := fn.child("name"); n != nil && int(n.line) == line {
 				return fn
 			}
 		}
@@ -593,8 +593,8 @@ func (fi *fileInfo) registeredAt(line int) *node {
 	// on a blank line before its statement: then the next statement.)
 	var stmt *node
 	for i, st := range fi.body {
-		if st.line > line {
-			if stmt == nil || st.line-line <= 2 && i > 0 && fi.endLine(fi.body[i-1]) < line {
+		if int(st.line) > line {
+			if stmt == nil || int(st.line)-line <= 2 && i > 0 && fi.endLine(fi.body[i-1]) < line {
 				stmt = st
 			}
 			break
@@ -610,14 +610,14 @@ func (fi *fileInfo) registeredAt(line int) *node {
 	for len(queue) > 0 && call == nil {
 		n := queue[0]
 		queue = queue[1:]
-		if n.typ == "call_expression" {
+		if n.typ() == "call_expression" {
 			call = n
 			break
 		}
 		if isFuncNode(n) {
 			continue
 		}
-		queue = append(queue, n.kids...)
+		queue = append(queue, n.kidList()...)
 	}
 	if call == nil {
 		return nil
@@ -628,7 +628,7 @@ func (fi *fileInfo) registeredAt(line int) *node {
 			return nil
 		case isFuncNode(n):
 			return n
-		case n.typ == "identifier":
+		case n.typ() == "identifier":
 			return fi.funcs[fi.text(n)]
 		}
 		return nil
@@ -636,16 +636,16 @@ func (fi *fileInfo) registeredAt(line int) *node {
 	args := call.child("arguments").namedKids()
 	for i := len(args) - 1; i >= 0; i-- {
 		a := args[i]
-		if a.typ == "object" {
+		if a.typ() == "object" {
 			for _, p := range a.namedKids() {
 				switch {
-				case p.typ == "pair" && unquote(fi.text(p.child("key"))) == "handler":
+				case p.typ() == "pair" && unquote(fi.text(p.child("key"))) == "handler":
 					if fn := resolve(p.child("value")); fn != nil {
 						return fn
 					}
-				case p.typ == "method_definition" && fi.text(p.child("name")) == "handler":
+				case p.typ() == "method_definition" && fi.text(p.child("name")) == "handler":
 					return p
-				case p.typ == "shorthand_property_identifier" && fi.text(p) == "handler":
+				case p.typ() == "shorthand_property_identifier" && fi.text(p) == "handler":
 					return fi.funcs["handler"]
 				}
 			}
@@ -660,10 +660,10 @@ func (fi *fileInfo) registeredAt(line int) *node {
 
 // endLine returns the line n ends on.
 func (fi *fileInfo) endLine(n *node) int {
-	if n.start < 0 || n.end > len(fi.src) || n.start > n.end {
-		return n.line
+	if n.start < 0 || int(n.end) > len(fi.src) || n.start > n.end {
+		return int(n.line)
 	}
-	return n.line + bytes.Count(fi.src[n.start:n.end], []byte{'\n'})
+	return int(n.line) + bytes.Count(fi.src[n.start:n.end], []byte{'\n'})
 }
 
 // isStdlib reports whether a top-level module belongs to the language's

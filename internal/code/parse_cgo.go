@@ -5,6 +5,7 @@ package code
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
@@ -15,68 +16,59 @@ import (
 )
 
 // treeSitter parses with tree-sitter. It holds one tree-sitter parser per
-// language and is not safe for concurrent use.
+// language and a node buffer, reused from file to file, and is not safe
+// for concurrent use.
 type treeSitter struct {
-	parsers map[model.Format]*sitter.Parser
-	tables  map[model.Format]*symbols
+	state *cState
 }
 
-// symbols are a grammar's node kind and field names by numeric id, read
-// once, so that copying a tree does not ask the C library for (and
-// allocate) a string per node.
-type symbols struct {
-	lang   *sitter.Language
-	kinds  []string
-	named  []bool
-	fields []string
-	// skip marks punctuation tokens, which trees leave out (1: skip).
-	skip  []uint8
-	extra map[uint16]symbol // ids outside the table (ERROR is 65535)
+// langTable is what parsing one grammar needs: the language, the offsets
+// of its kind and field ids in the process-wide tables, and which of its
+// kinds are punctuation tokens, left out of trees (1: skip).
+type langTable struct {
+	format    model.Format
+	slot      int
+	lang      unsafe.Pointer
+	kindBase  uint16
+	fieldBase uint16
+	skip      []uint8
 }
 
-type symbol struct {
-	name  string
-	named bool
-}
+// grammar holds the kind and field names of the three grammars, read
+// once when the package is loaded (a few hundred names; the grammars are
+// immutable, so the tables never change).
+var grammar, grammarLangs = loadGrammars()
 
-func newSymbols(l *sitter.Language) *symbols {
-	t := &symbols{lang: l, extra: map[uint16]symbol{}}
-	n := l.NodeKindCount()
-	t.kinds = make([]string, n)
-	t.named = make([]bool, n)
-	t.skip = make([]uint8, n+1)
-	for id := uint32(0); id < n; id++ {
-		t.kinds[id] = l.NodeKindForId(uint16(id))
-		t.named[id] = l.NodeKindIsNamed(uint16(id))
-		if !t.named[id] && t.kinds[id] != "" && strings.Trim(t.kinds[id], "()[]{},;:.\"'`$") == "" {
-			t.skip[id] = 1
+func loadGrammars() (*grammarTables, map[model.Format]*langTable) {
+	g := &grammarTables{fields: []string{""}}
+	langs := map[model.Format]*langTable{}
+	for slot, f := range []model.Format{model.FormatPython, model.FormatJavaScript, model.FormatTypeScript} {
+		ptr := languagePtr(f)
+		l := sitter.NewLanguage(ptr)
+		t := &langTable{format: f, slot: slot, lang: ptr, kindBase: uint16(len(g.kinds)), fieldBase: uint16(len(g.fields) - 1)}
+		n := l.NodeKindCount()
+		t.skip = make([]uint8, n)
+		for id := uint32(0); id < n; id++ {
+			kind := l.NodeKindForId(uint16(id))
+			named := l.NodeKindIsNamed(uint16(id))
+			g.kinds = append(g.kinds, kind)
+			g.named = append(g.named, named)
+			if !named && kind != "" && strings.Trim(kind, "()[]{},;:.\"'`$") == "" {
+				t.skip[id] = 1
+			}
 		}
+		for id := uint32(1); id <= l.FieldCount(); id++ {
+			g.fields = append(g.fields, l.FieldNameForId(uint16(id)))
+		}
+		langs[f] = t
 	}
-	f := l.FieldCount()
-	t.fields = make([]string, f+1)
-	for id := uint32(1); id <= f; id++ {
-		t.fields[id] = l.FieldNameForId(uint16(id))
-	}
-	return t
-}
-
-func (t *symbols) kind(id uint16) (string, bool) {
-	if int(id) < len(t.kinds) {
-		return t.kinds[id], t.named[id]
-	}
-	s, ok := t.extra[id]
-	if !ok {
-		s = symbol{name: t.lang.NodeKindForId(id), named: true}
-		t.extra[id] = s
-	}
-	return s.name, s.named
-}
-
-func (t *symbols) field(id uint16) string {
-	if int(id) < len(t.fields) {
-		return t.fields[id]
-	}
-	return ""
+	g.errorKind = uint16(len(g.kinds))
+	g.kinds = append(g.kinds, "ERROR")
+	g.named = append(g.named, true)
+	g.unknownKind = uint16(len(g.kinds))
+	g.kinds = append(g.kinds, "")
+	g.named = append(g.named, false)
+	return g, langs
 }
 
 // Available reports whether this build can parse handler code.
@@ -84,53 +76,36 @@ func Available() bool { return true }
 
 func newParser() (parser, error) {
 	libcAllocator()
-	return &treeSitter{parsers: map[model.Format]*sitter.Parser{}, tables: map[model.Format]*symbols{}}, nil
+	s := newCState()
+	if s == nil {
+		return nil, fmt.Errorf("out of memory creating a parser")
+	}
+	return &treeSitter{state: s}, nil
 }
 
-func language(lang model.Format) *sitter.Language {
+func languagePtr(lang model.Format) unsafe.Pointer {
 	switch lang {
 	case model.FormatPython:
-		return sitter.NewLanguage(tspy.Language())
+		return tspy.Language()
 	case model.FormatJavaScript:
-		return sitter.NewLanguage(tsjs.Language())
+		return tsjs.Language()
 	case model.FormatTypeScript:
-		return sitter.NewLanguage(tsts.LanguageTypescript())
+		return tsts.LanguageTypescript()
 	}
 	return nil
 }
 
 func (t *treeSitter) parse(lang model.Format, src []byte) (*parsed, error) {
-	p := t.parsers[lang]
-	if p == nil {
-		l := language(lang)
-		if l == nil {
-			return nil, fmt.Errorf("no grammar for %s", lang)
-		}
-		p = sitter.NewParser()
-		if err := p.SetLanguage(l); err != nil {
-			p.Close()
-			return nil, fmt.Errorf("load %s grammar: %w", lang, err)
-		}
-		t.parsers[lang] = p
-		t.tables[lang] = newSymbols(l)
+	g := grammarLangs[lang]
+	if g == nil {
+		return nil, fmt.Errorf("no grammar for %s", lang)
 	}
-	tree := p.Parse(src, nil)
-	if tree == nil {
-		p.Reset()
-		return nil, fmt.Errorf("the %s parser gave up on this file", lang)
-	}
-	defer tree.Close()
-	root := tree.RootNode()
-	pt := walkTree(root, t.tables[lang], src, root.HasError())
-	if pt.root == nil {
-		return nil, fmt.Errorf("the %s syntax tree could not be read (tree-sitter library not linked)", lang)
-	}
-	return pt, nil
+	return parseTree(t.state, g, src)
 }
 
 func (t *treeSitter) close() {
-	for _, p := range t.parsers {
-		p.Close()
+	if t.state != nil {
+		freeCState(t.state)
+		t.state = nil
 	}
-	t.parsers = nil
 }

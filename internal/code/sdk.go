@@ -113,7 +113,7 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 		switch q {
 		case "boto3.client", "boto3.resource", "boto3.session.Session.client", "boto3.Session.client":
 			svc := ""
-			if n := ar.node(0); n != nil && n.typ == "string" {
+			if n := ar.node(0); n != nil && n.typ() == "string" {
 				svc = unquoteAll(fi.text(n))
 			} else if v, ok := ar.kw["service_name"]; ok && v.isStr {
 				svc = v.str
@@ -143,7 +143,7 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 		case method == "get_paginator" || method == "get_waiter" || method == "generate_presigned_url" || method == "meta" ||
 			strings.HasPrefix(method, "_") || method == "close":
 			if method == "get_paginator" {
-				if n := ar.node(0); n != nil && n.typ == "string" {
+				if n := ar.node(0); n != nil && n.typ() == "string" {
 					return val{client: &sdkClient{service: c.service, kind: "paginator", op: unquoteAll(fi.text(n))}}, true
 				}
 			}
@@ -213,7 +213,7 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 				return val{}, false
 			}
 			env := ""
-			if p := ar.node(0); p != nil && p.typ == "object" {
+			if p := ar.node(0); p != nil && p.typ() == "object" {
 				env = a.paramEnv(fi, p)
 			} else {
 				env = ar.at(0).env
@@ -252,8 +252,8 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 			svc = "dynamodb"
 		case pkg == "@aws-sdk/lib-storage" && member == "Upload":
 			env := ""
-			if p := ar.node(0); p != nil && p.typ == "object" {
-				if pp := dictField(fi, p, "params"); pp != nil && pp.typ == "object" {
+			if p := ar.node(0); p != nil && p.typ() == "object" {
+				if pp := dictField(fi, p, "params"); pp != nil && pp.typ() == "object" {
 					env = a.paramEnv(fi, pp)
 					a.publicACL(fi, n, dictField(fi, pp, "ACL"), "Upload")
 				}
@@ -275,7 +275,7 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 				op = m
 			}
 			env := ""
-			if p := ar.node(0); p != nil && p.typ == "object" {
+			if p := ar.node(0); p != nil && p.typ() == "object" {
 				env = a.paramEnv(fi, p)
 				if svc == "s3" {
 					a.publicACL(fi, n, dictField(fi, p, "ACL"), member)
@@ -316,7 +316,7 @@ func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 		v := dictField(fi, obj, k)
 		if v == nil {
 			for _, p := range obj.namedKids() {
-				if p.typ == "shorthand_property_identifier" && fi.text(p) == k {
+				if p.typ() == "shorthand_property_identifier" && fi.text(p) == k {
 					v = p
 				}
 			}

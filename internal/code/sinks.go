@@ -95,7 +95,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 		if kv, ok := ar.kw["url"]; ok {
 			u = kv
 		}
-		if ar.node(idx) != nil && (ar.node(idx).typ == "object" || ar.node(idx).typ == "dictionary") {
+		if ar.node(idx) != nil && (ar.node(idx).typ() == "object" || ar.node(idx).typ() == "dictionary") {
 			u = a.objField(fi, ar.node(idx), "url")
 		}
 		if u.t != nil && !u.t.safePre {
@@ -144,7 +144,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 		}
 	}
 	if !py && recv.client != nil && recv.client.service == "s3" && (method == "putObject" || method == "upload" || method == "copyObject" || method == "putObjectAcl") {
-		if p := ar.node(0); p != nil && p.typ == "object" {
+		if p := ar.node(0); p != nil && p.typ() == "object" {
 			a.publicACL(fi, n, dictField(fi, p, "ACL"), "s3."+method)
 		}
 	}
@@ -152,7 +152,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 
 // publicACL records an object written with a public canned ACL.
 func (a *analysis) publicACL(fi *fileInfo, call *node, acl *node, what string) {
-	if acl == nil || acl.typ != "string" {
+	if acl == nil || acl.typ() != "string" {
 		return
 	}
 	v := unquoteAll(fi.text(acl))
@@ -171,7 +171,7 @@ func dictField(fi *fileInfo, obj *node, key string) *node {
 		return nil
 	}
 	for _, p := range obj.namedKids() {
-		if p.typ == "pair" && unquote(fi.text(p.child("key"))) == key {
+		if p.typ() == "pair" && unquote(fi.text(p.child("key"))) == key {
 			return p.child("value")
 		}
 	}
@@ -184,7 +184,7 @@ func (a *analysis) objField(fi *fileInfo, obj *node, key string) val {
 		return a.eval(fi, v, &scope{vars: map[string]val{}, parent: a.moduleScope(fi)}, maxDepth)
 	}
 	for _, p := range obj.namedKids() {
-		if p.typ == "shorthand_property_identifier" && fi.text(p) == key {
+		if p.typ() == "shorthand_property_identifier" && fi.text(p) == key {
 			return val{}
 		}
 	}
@@ -199,12 +199,12 @@ func isShellTrue(fi *fileInfo, n *node) bool {
 	return t == "True" || t == "1"
 }
 
-func isFuncArg(n *node) bool { return isFuncNode(n) || n != nil && n.typ == "identifier" }
+func isFuncArg(n *node) bool { return isFuncNode(n) || n != nil && n.typ() == "identifier" }
 
 // jsShell reports whether a spawn/execFile call runs through a shell.
 func jsShell(fi *fileInfo, ar args) bool {
 	for _, n := range ar.nodes {
-		if n.typ == "object" {
+		if n.typ() == "object" {
 			if v := dictField(fi, n, "shell"); v != nil && fi.text(v) != "false" {
 				return true
 			}

@@ -2,6 +2,8 @@ package code
 
 import (
 	"errors"
+	"iter"
+	"unsafe"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -9,15 +11,82 @@ import (
 // node is one node of a parsed source file, copied out of the parser's
 // tree so that the analyses run in plain Go (and the parser's memory is
 // released as soon as a file is read).
+//
+// A file's nodes are one array in pre-order, and a *node points into it:
+// a node's first child is the element after it (when hasKids is set) and
+// its next sibling is next elements further on. Nodes hold no Go pointer
+// (kind and field names are ids into the process-wide grammar tables), so
+// the garbage collector never scans a tree, and a file costs one
+// allocation. A *node must only be obtained from such an array.
 type node struct {
-	typ   string
-	field string // the field name under the parent ("function", "left", …), or ""
-	start int    // byte offsets of the node's text
-	end   int
-	line  int // 1-based start line and column
-	col   int
-	named bool
-	kids  []*node
+	start, end int32 // byte offsets of the node's text
+	line, col  int32 // 1-based start line and column (in bytes)
+	kind       uint16
+	fld        uint16 // field id under the parent, 0 for none
+	next       int32  // elements from this node to its next sibling; 0: none
+	flags      uint32
+}
+
+// Node flags.
+const (
+	flagKids    = 1 << iota // the next element is the first child
+	flagMissing             // inserted by the parser's error recovery
+)
+
+// nodeSize is the size of one node in a file's array.
+const nodeSize = unsafe.Sizeof(node{})
+
+// typ returns the node's kind ("call", "identifier", "+", …).
+func (n *node) typ() string { return grammar.kinds[n.kind] }
+
+// field returns the field name under the parent ("function", "left", …),
+// or "".
+func (n *node) field() string { return grammar.fields[n.fld] }
+
+// named reports whether the node is a named node (not an anonymous token
+// such as an operator or keyword).
+func (n *node) named() bool { return grammar.named[n.kind] }
+
+// firstKid returns the first child, or nil.
+func (n *node) firstKid() *node {
+	if n.flags&flagKids == 0 {
+		return nil
+	}
+	return (*node)(unsafe.Add(unsafe.Pointer(n), nodeSize))
+}
+
+// nextSibling returns the next sibling, or nil.
+func (n *node) nextSibling() *node {
+	if n.next == 0 {
+		return nil
+	}
+	return (*node)(unsafe.Add(unsafe.Pointer(n), uintptr(n.next)*nodeSize))
+}
+
+// hasKids reports whether n has children.
+func (n *node) hasKids() bool { return n != nil && n.flags&flagKids != 0 }
+
+// kids iterates over the children of n (none for nil).
+func (n *node) kids() iter.Seq[*node] {
+	return func(yield func(*node) bool) {
+		if n == nil {
+			return
+		}
+		for k := n.firstKid(); k != nil; k = k.nextSibling() {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// kidList returns the children of n.
+func (n *node) kidList() []*node {
+	var out []*node
+	for k := range n.kids() {
+		out = append(out, k)
+	}
+	return out
 }
 
 // child returns the first child under field, or nil.
@@ -25,22 +94,28 @@ func (n *node) child(field string) *node {
 	if n == nil {
 		return nil
 	}
-	for _, k := range n.kids {
-		if k.field == field {
+	for k := n.firstKid(); k != nil; k = k.nextSibling() {
+		if k.fld != 0 && grammar.fields[k.fld] == field {
 			return k
 		}
 	}
 	return nil
 }
 
-// named returns the named children.
+// namedKids returns the named children.
 func (n *node) namedKids() []*node {
 	if n == nil {
 		return nil
 	}
-	out := make([]*node, 0, len(n.kids))
-	for _, k := range n.kids {
-		if k.named {
+	c := 0
+	for k := n.firstKid(); k != nil; k = k.nextSibling() {
+		if k.named() {
+			c++
+		}
+	}
+	out := make([]*node, 0, c)
+	for k := n.firstKid(); k != nil; k = k.nextSibling() {
+		if k.named() {
 			out = append(out, k)
 		}
 	}
@@ -52,8 +127,8 @@ func (n *node) firstNamed() *node {
 	if n == nil {
 		return nil
 	}
-	for _, k := range n.kids {
-		if k.named {
+	for k := n.firstKid(); k != nil; k = k.nextSibling() {
+		if k.named() {
 			return k
 		}
 	}
@@ -66,12 +141,24 @@ func (n *node) hasToken(typ string) bool {
 	if n == nil {
 		return false
 	}
-	for _, k := range n.kids {
-		if !k.named && k.typ == typ {
+	for k := n.firstKid(); k != nil; k = k.nextSibling() {
+		if !k.named() && k.typ() == typ {
 			return true
 		}
 	}
 	return false
+}
+
+// grammarTables are the node kind and field names of every grammar by
+// process-wide id: each grammar's ids are offset so that the three share
+// one table. They are read from the grammars once and never change.
+type grammarTables struct {
+	kinds  []string
+	named  []bool
+	fields []string // fields[0] is ""
+	// errorKind is the kind of ERROR nodes, unknownKind that of ids
+	// outside a grammar's table.
+	errorKind, unknownKind uint16
 }
 
 // syntaxError is a place where the parser could not make sense of the

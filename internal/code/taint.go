@@ -594,7 +594,7 @@ func paramNames(fi *fileInfo, fn *node) []string {
 	}
 	var out []string
 	for _, p := range ps.namedKids() {
-		switch p.typ {
+		switch p.typ() {
 		case "identifier":
 			out = append(out, fi.text(p))
 		case "typed_parameter", "default_parameter", "typed_default_parameter":
@@ -605,7 +605,7 @@ func paramNames(fi *fileInfo, fn *node) []string {
 			}
 		case "required_parameter", "optional_parameter":
 			pat := p.child("pattern")
-			if pat != nil && pat.typ == "identifier" {
+			if pat != nil && pat.typ() == "identifier" {
 				out = append(out, fi.text(pat))
 			} else {
 				out = append(out, "")
@@ -628,7 +628,7 @@ func (a *analysis) runFunc(fi *fileInfo, fn *node, s *scope, depth int, handler 
 		return val{}
 	}
 	ret := val{}
-	if body.typ != "block" && body.typ != "statement_block" {
+	if body.typ() != "block" && body.typ() != "statement_block" {
 		// An arrow function with an expression body.
 		ret = a.eval(fi, body, s, depth)
 		if handler {
@@ -655,7 +655,7 @@ func (a *analysis) block(fi *fileInfo, stmts []*node, s *scope, depth int, handl
 
 func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
 	*a.budget--
-	switch n.typ {
+	switch n.typ() {
 	case "expression_statement":
 		for _, k := range n.namedKids() {
 			a.eval(fi, k, s, depth)
@@ -671,7 +671,7 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 		*ret = join(*ret, v)
 	case "lexical_declaration", "variable_declaration":
 		for _, d := range n.namedKids() {
-			if d.typ == "variable_declarator" {
+			if d.typ() == "variable_declarator" {
 				if v := d.child("value"); v != nil {
 					a.noteString(fi, fi.text(d.child("name")), v)
 					a.bind(fi, d.child("name"), a.eval(fi, v, s, depth), s, v)
@@ -694,8 +694,8 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 			// if x not in ALLOWED: return — x is clean afterwards.
 			s.vars[guard.name] = val{}
 		}
-		for _, k := range n.kids {
-			if k.field == "alternative" || k.typ == "elif_clause" || k.typ == "else_clause" {
+		for k := range n.kids() {
+			if k.field() == "alternative" || k.typ() == "elif_clause" || k.typ() == "else_clause" {
 				a.body(fi, k, s, depth, handler, ret)
 			}
 		}
@@ -714,17 +714,17 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 		}
 	case "try_statement":
 		for _, k := range n.namedKids() {
-			switch k.typ {
+			switch k.typ() {
 			case "block", "statement_block":
 				a.body(fi, k, s, depth, handler, ret)
 			case "except_clause", "except_group_clause":
 				for _, kk := range k.namedKids() {
-					if kk.typ == "as_pattern" {
+					if kk.typ() == "as_pattern" {
 						if al := kk.child("alias"); al != nil {
 							s.vars[strings.TrimSpace(fi.text(al))] = val{exc: true}
 						}
 					}
-					if kk.typ == "block" {
+					if kk.typ() == "block" {
 						a.body(fi, kk, s, depth, handler, ret)
 					}
 				}
@@ -739,13 +739,13 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 		}
 	case "with_statement":
 		for _, k := range n.namedKids() {
-			if k.typ == "with_clause" {
+			if k.typ() == "with_clause" {
 				for _, it := range k.namedKids() {
 					v := it.child("value")
 					if v == nil {
 						v = it.firstNamed()
 					}
-					if v != nil && v.typ == "as_pattern" {
+					if v != nil && v.typ() == "as_pattern" {
 						x := a.eval(fi, v.firstNamed(), s, depth)
 						if al := v.child("alias"); al != nil {
 							a.bind(fi, al.firstNamed(), x, s, al)
@@ -776,7 +776,7 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 		// Python assignments are expression statements; anything else
 		// (match, labelled statements) is evaluated for its calls.
 		for _, k := range n.namedKids() {
-			if strings.HasSuffix(k.typ, "statement") || k.typ == "block" || k.typ == "statement_block" {
+			if strings.HasSuffix(k.typ(), "statement") || k.typ() == "block" || k.typ() == "statement_block" {
 				a.stmt(fi, k, s, depth, handler, ret)
 			} else {
 				a.eval(fi, k, s, depth)
@@ -791,14 +791,14 @@ func (a *analysis) body(fi *fileInfo, n *node, s *scope, depth int, handler bool
 	if n == nil {
 		return
 	}
-	switch n.typ {
+	switch n.typ() {
 	case "block", "statement_block", "else_clause", "elif_clause", "finally_clause":
 		for _, k := range n.namedKids() {
-			if k.field == "condition" {
+			if k.field() == "condition" {
 				a.eval(fi, k, s, depth)
 				continue
 			}
-			if k.typ == "block" || k.typ == "statement_block" {
+			if k.typ() == "block" || k.typ() == "statement_block" {
 				a.body(fi, k, s, depth, handler, ret)
 				continue
 			}
@@ -817,10 +817,10 @@ func exits(n *node) bool {
 	}
 	ks := n.namedKids()
 	if len(ks) == 0 {
-		return n.typ == "return_statement" || n.typ == "raise_statement" || n.typ == "throw_statement"
+		return n.typ() == "return_statement" || n.typ() == "raise_statement" || n.typ() == "throw_statement"
 	}
 	last := ks[len(ks)-1]
-	switch last.typ {
+	switch last.typ() {
 	case "return_statement", "raise_statement", "throw_statement", "continue_statement", "break_statement":
 		return true
 	case "block", "statement_block":
@@ -841,10 +841,10 @@ func (a *analysis) allowList(fi *fileInfo, cond *node, s *scope) guard {
 	if cond == nil {
 		return guard{}
 	}
-	for cond.typ == "parenthesized_expression" && cond.firstNamed() != nil {
+	for cond.typ() == "parenthesized_expression" && cond.firstNamed() != nil {
 		cond = cond.firstNamed()
 	}
-	switch cond.typ {
+	switch cond.typ() {
 	case "not_operator":
 		g := a.allowList(fi, cond.child("argument"), s)
 		g.negated = !g.negated
@@ -857,20 +857,20 @@ func (a *analysis) allowList(fi *fileInfo, cond *node, s *scope) guard {
 		}
 	case "comparison_operator":
 		ks := cond.namedKids()
-		if len(ks) == 2 && ks[0].typ == "identifier" {
+		if len(ks) == 2 && ks[0].typ() == "identifier" {
 			if cond.hasToken("in") || cond.hasToken("not in") {
 				return guard{name: fi.text(ks[0]), negated: cond.hasToken("not in")}
 			}
-			if cond.hasToken("==") && ks[1].typ == "string" {
+			if cond.hasToken("==") && ks[1].typ() == "string" {
 				return guard{name: fi.text(ks[0])}
 			}
-			if cond.hasToken("!=") && ks[1].typ == "string" {
+			if cond.hasToken("!=") && ks[1].typ() == "string" {
 				return guard{name: fi.text(ks[0]), negated: true}
 			}
 		}
 	case "binary_expression":
 		l, r := cond.child("left"), cond.child("right")
-		if l != nil && l.typ == "identifier" && r != nil && r.typ == "string" {
+		if l != nil && l.typ() == "identifier" && r != nil && r.typ() == "string" {
 			if cond.hasToken("===") || cond.hasToken("==") {
 				return guard{name: fi.text(l)}
 			}
@@ -881,7 +881,7 @@ func (a *analysis) allowList(fi *fileInfo, cond *node, s *scope) guard {
 	case "call_expression":
 		fn := cond.child("function")
 		args := cond.child("arguments").namedKids()
-		if fn != nil && fn.typ == "member_expression" && len(args) == 1 && args[0].typ == "identifier" {
+		if fn != nil && fn.typ() == "member_expression" && len(args) == 1 && args[0].typ() == "identifier" {
 			switch fi.text(fn.child("property")) {
 			case "includes", "has":
 				return guard{name: fi.text(args[0])}
@@ -901,7 +901,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 	if v.t != nil {
 		v.t = v.t.with(model.FlowStep{Pos: fi.pos(at), Note: "assigned to " + short(fi.text(target))})
 	}
-	switch target.typ {
+	switch target.typ() {
 	case "identifier", "shorthand_property_identifier_pattern":
 		s.vars[fi.text(target)] = v
 	case "pattern_list", "tuple_pattern", "list_pattern", "array_pattern", "expression_list":
@@ -915,7 +915,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 		}
 	case "object_pattern":
 		for _, p := range target.namedKids() {
-			switch p.typ {
+			switch p.typ() {
 			case "shorthand_property_identifier_pattern":
 				name := fi.text(p)
 				s.vars[name] = a.extend(v, name, fi, p)
@@ -939,7 +939,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 		if obj == nil {
 			obj = target.child("object")
 		}
-		if obj != nil && obj.typ == "identifier" && v.t != nil {
+		if obj != nil && obj.typ() == "identifier" && v.t != nil {
 			name := fi.text(obj)
 			old, _ := s.get(name)
 			nv := join(old, v)

@@ -6,24 +6,34 @@ package code
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 // The parts of tree-sitter's C API (lib/include/tree_sitter/api.h, ABI of
-// go-tree-sitter v0.25) the tree walk needs. The library itself is linked
-// in by github.com/tree-sitter/go-tree-sitter; the declarations are weak so
+// go-tree-sitter v0.25) the parse needs. The library itself is linked in
+// by github.com/tree-sitter/go-tree-sitter; the declarations are weak so
 // that cgo's own link check of this package does not need it.
-typedef struct { uint32_t context[4]; const void *id; const void *tree; } nl_node;
+typedef struct { uint32_t context[4]; const void *id; const void *tree; } nl_tsnode;
 typedef struct { const void *tree; const void *id; uint32_t context[3]; } nl_cursor;
-extern nl_cursor ts_tree_cursor_new(nl_node) __attribute__((weak));
+typedef struct { uint32_t row, column; } nl_point;
+extern void *ts_parser_new(void) __attribute__((weak));
+extern void ts_parser_delete(void *) __attribute__((weak));
+extern bool ts_parser_set_language(void *, const void *) __attribute__((weak));
+extern void *ts_parser_parse_string(void *, const void *, const char *, uint32_t) __attribute__((weak));
+extern void ts_tree_delete(void *) __attribute__((weak));
+extern nl_tsnode ts_tree_root_node(const void *) __attribute__((weak));
+extern bool ts_node_has_error(nl_tsnode) __attribute__((weak));
+extern nl_point ts_node_start_point(nl_tsnode) __attribute__((weak));
+extern nl_cursor ts_tree_cursor_new(nl_tsnode) __attribute__((weak));
 extern void ts_tree_cursor_delete(nl_cursor *) __attribute__((weak));
-extern nl_node ts_tree_cursor_current_node(const nl_cursor *) __attribute__((weak));
+extern nl_tsnode ts_tree_cursor_current_node(const nl_cursor *) __attribute__((weak));
 extern uint16_t ts_tree_cursor_current_field_id(const nl_cursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_first_child(nl_cursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_next_sibling(nl_cursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_parent(nl_cursor *) __attribute__((weak));
-extern uint16_t ts_node_symbol(nl_node) __attribute__((weak));
-extern uint32_t ts_node_start_byte(nl_node) __attribute__((weak));
-extern uint32_t ts_node_end_byte(nl_node) __attribute__((weak));
-extern bool ts_node_is_missing(nl_node) __attribute__((weak));
+extern uint16_t ts_node_symbol(nl_tsnode) __attribute__((weak));
+extern uint32_t ts_node_start_byte(nl_tsnode) __attribute__((weak));
+extern uint32_t ts_node_end_byte(nl_tsnode) __attribute__((weak));
+extern bool ts_node_is_missing(nl_tsnode) __attribute__((weak));
 extern void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(void *, size_t), void (*)(void *)) __attribute__((weak));
 
 // nl_use_libc_allocator makes tree-sitter allocate with the C library
@@ -36,156 +46,217 @@ static int nl_use_libc_allocator(void) {
 	return 1;
 }
 
+// nl_node is the Go type node, field for field (walk_cgo.go checks the
+// layout).
 typedef struct {
-	uint32_t start, end, depth;
+	int32_t start, end, line, col;
 	uint16_t kind, field;
-	uint8_t missing;
-} nl_rec;
+	int32_t next;
+	uint32_t flags;
+} nl_node;
 
-// nl_walk writes the tree under root in pre-order into out (at most cap
-// records) and returns the number of nodes it has, up to limit.
-// Tokens whose kind is marked in skip (punctuation) are left out unless
-// they sit under a field or are missing (inserted by error recovery).
-static uint32_t nl_walk(const void *root, nl_rec *out, uint32_t cap, uint32_t limit, int errors, const uint8_t *skip, uint32_t nskip) {
-	if (!ts_tree_cursor_new) return 0;
-	nl_cursor c = ts_tree_cursor_new(*(const nl_node *)root);
+enum { NL_KIDS = 1, NL_MISSING = 2 };
+
+// nl_state is one parser's reusable memory: its tree-sitter parsers (one
+// per grammar), the node array the walk fills, and the walk's stacks.
+typedef struct {
+	void *parsers[8];
+	nl_node *nodes;
+	uint32_t cap;
+	int32_t *par;   // par[d]: the recorded node children at depth d+1 attach to (-1: none)
+	uint32_t *pd;   // pd[d]: the depth of par[d]
+	int32_t *last;  // last[e]: the last child recorded under the recorded node at depth e
+	uint32_t dcap;
+} nl_state;
+
+static nl_state *nl_state_new(void) { return calloc(1, sizeof(nl_state)); }
+
+static void nl_state_free(nl_state *s) {
+	if (!s) return;
+	for (int i = 0; i < 8; i++) {
+		if (s->parsers[i] && ts_parser_delete) ts_parser_delete(s->parsers[i]);
+	}
+	free(s->nodes); free(s->par); free(s->pd); free(s->last);
+	free(s);
+}
+
+static int nl_grow_depth(nl_state *s, uint32_t d) {
+	if (d < s->dcap) return 1;
+	uint32_t c = s->dcap ? s->dcap * 2 : 256;
+	while (c <= d) c *= 2;
+	int32_t *par = realloc(s->par, c * sizeof(int32_t));
+	if (!par) return 0;
+	s->par = par;
+	uint32_t *pd = realloc(s->pd, c * sizeof(uint32_t));
+	if (!pd) return 0;
+	s->pd = pd;
+	int32_t *last = realloc(s->last, c * sizeof(int32_t));
+	if (!last) return 0;
+	s->last = last;
+	s->dcap = c;
+	return 1;
+}
+
+// nl_result is what nl_parse reports besides the nodes.
+typedef struct {
+	uint32_t n;      // nodes written to the state's array
+	int32_t status;  // 0 ok, 1 no library, 2 bad grammar, 3 parser gave up, 4 out of memory
+	uint8_t errors;  // the tree has syntax errors
+	uint8_t capped;  // the tree had more than limit nodes and was cut
+} nl_result;
+
+// nl_parse parses src with the grammar lang (slot: the state's parser
+// for it) and writes the tree into s->nodes in pre-order, then deletes
+// the tree: one call per file. Punctuation tokens (skip[kind] set) are
+// left out unless they sit under a field or are missing; a node's
+// children are those of its nearest recorded ancestor. Kind and field ids
+// are offset by kind_base and field_base into the process-wide tables;
+// ERROR nodes get error_kind, other ids outside the grammar unknown_kind.
+static void nl_parse(nl_state *s, int slot, const void *lang, const char *src, uint32_t len,
+		const uint8_t *skip, uint32_t nkinds, uint16_t kind_base, uint16_t field_base,
+		uint16_t error_kind, uint16_t unknown_kind, uint32_t limit, nl_result *res) {
+	memset(res, 0, sizeof(*res));
+	if (!ts_parser_new || !ts_tree_cursor_new) { res->status = 1; return; }
+	if (!s->parsers[slot]) {
+		void *p = ts_parser_new();
+		if (!ts_parser_set_language(p, lang)) { ts_parser_delete(p); res->status = 2; return; }
+		s->parsers[slot] = p;
+	}
+	void *tree = ts_parser_parse_string(s->parsers[slot], NULL, src, len);
+	if (!tree) { res->status = 3; return; }
+	nl_tsnode root = ts_tree_root_node(tree);
+	int errors = ts_node_has_error(root);
+	res->errors = errors;
+	nl_cursor c = ts_tree_cursor_new(root);
 	uint32_t n = 0, depth = 0;
 	for (;;) {
-		nl_node x = ts_tree_cursor_current_node(&c);
+		nl_tsnode x = ts_tree_cursor_current_node(&c);
 		uint16_t kind = ts_node_symbol(x);
 		uint16_t field = ts_tree_cursor_current_field_id(&c);
 		uint8_t missing = errors && ts_node_is_missing(x);
-		if (field != 0 || kind >= nskip || !skip[kind] || missing) {
-			if (n < cap) {
-				nl_rec *r = &out[n];
-				r->start = ts_node_start_byte(x);
-				r->end = ts_node_end_byte(x);
-				r->depth = depth;
-				r->kind = kind;
-				r->field = field;
-				r->missing = missing;
+		if (!nl_grow_depth(s, depth)) { res->status = 4; break; }
+		int32_t parent = depth > 0 ? s->par[depth - 1] : -1;
+		uint32_t pdepth = depth > 0 ? s->pd[depth - 1] : 0;
+		if (field != 0 || kind >= nkinds || !skip[kind] || missing) {
+			if (n >= limit) { res->capped = 1; break; }
+			if (n >= s->cap) {
+				uint32_t cap = s->cap ? s->cap * 2 : 4096;
+				nl_node *nodes = realloc(s->nodes, (size_t)cap * sizeof(nl_node));
+				if (!nodes) { res->status = 4; break; }
+				s->nodes = nodes;
+				s->cap = cap;
 			}
+			nl_node *r = &s->nodes[n];
+			nl_point pt = ts_node_start_point(x);
+			r->start = (int32_t)ts_node_start_byte(x);
+			r->end = (int32_t)ts_node_end_byte(x);
+			r->line = (int32_t)pt.row + 1;
+			r->col = (int32_t)pt.column + 1;
+			r->kind = kind < nkinds ? (uint16_t)(kind + kind_base) : (kind == 65535 ? error_kind : unknown_kind);
+			r->field = field ? (uint16_t)(field + field_base) : 0;
+			r->next = 0;
+			r->flags = missing ? NL_MISSING : 0;
+			if (parent >= 0) {
+				int32_t prev = s->last[pdepth];
+				if (prev >= 0) s->nodes[prev].next = (int32_t)n - prev;
+				else s->nodes[parent].flags |= NL_KIDS;
+				s->last[pdepth] = (int32_t)n;
+			}
+			s->last[depth] = -1;
+			s->par[depth] = (int32_t)n;
+			s->pd[depth] = depth;
 			n++;
-			if (n >= limit) break;
+		} else {
+			s->par[depth] = parent;
+			s->pd[depth] = pdepth;
 		}
 		if (ts_tree_cursor_goto_first_child(&c)) { depth++; continue; }
+		int done = 0;
 		for (;;) {
 			if (ts_tree_cursor_goto_next_sibling(&c)) break;
-			if (!ts_tree_cursor_goto_parent(&c)) { ts_tree_cursor_delete(&c); return n; }
+			if (!ts_tree_cursor_goto_parent(&c)) { done = 1; break; }
 			depth--;
 		}
+		if (done) break;
 	}
 	ts_tree_cursor_delete(&c);
-	return n;
+	ts_tree_delete(tree);
+	res->n = n;
 }
 */
 import "C"
 
 import (
+	"fmt"
 	"sync"
 	"unsafe"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
+
+// The C walk writes Go nodes: the layouts must agree.
+var _ = [1]struct{}{}[unsafe.Sizeof(C.nl_node{})-nodeSize]
+var _ = [1]struct{}{}[unsafe.Offsetof(C.nl_node{}.next)-unsafe.Offsetof(node{}.next)]
+var _ = [1]struct{}{}[unsafe.Offsetof(C.nl_node{}.kind)-unsafe.Offsetof(node{}.kind)]
+var _ = [1]struct{}{}[unsafe.Offsetof(C.nl_node{}.flags)-unsafe.Offsetof(node{}.flags)]
 
 // libcAllocator switches tree-sitter to the C library's allocator, once
 // per process. Memory allocated before is compatible: the default Go
 // callbacks allocate with C.malloc too.
 var libcAllocator = sync.OnceFunc(func() { C.nl_use_libc_allocator() })
 
-// walkTree copies the tree under root into plain Go nodes: one call into C
-// writes every node (kind, field, byte range, depth) into a flat array,
-// and the Go side rebuilds the tree from it, with lines and columns from
-// the start bytes and names from the grammar's tables. Syntax errors are
-// collected when the tree has any. Trees of more than maxNodes nodes are
-// cut (pre-order) and marked capped.
-func walkTree(root *sitter.Node, syms *symbols, src []byte, hasError bool) *parsed {
-	out := &parsed{}
-	errs := C.int(0)
-	if hasError {
-		errs = 1
+// cState is a parser's C memory (tree-sitter parsers, node buffer).
+type cState = C.nl_state
+
+func newCState() *cState { return C.nl_state_new() }
+
+func freeCState(s *cState) { C.nl_state_free(s) }
+
+// empty is a valid address for parsing empty text.
+var empty = []byte{0}
+
+// parseTree parses src with grammar g using s's parser for it and copies
+// the tree into one pointer-free array: one call into C per file.
+// Syntax errors are collected when the tree has any. Trees of more than
+// maxNodes nodes are cut (pre-order) and marked capped.
+func parseTree(s *cState, g *langTable, src []byte) (*parsed, error) {
+	text := unsafe.Pointer(unsafe.SliceData(empty))
+	if len(src) > 0 {
+		text = unsafe.Pointer(unsafe.SliceData(src))
 	}
-	want := min(len(src)/4+64, maxNodes)
-	var recs []C.nl_rec
-	var n int
-	for {
-		recs = make([]C.nl_rec, want)
-		n = int(C.nl_walk(unsafe.Pointer(root), &recs[0], C.uint32_t(want), C.uint32_t(maxNodes+1), errs,
-			(*C.uint8_t)(unsafe.Pointer(&syms.skip[0])), C.uint32_t(len(syms.skip))))
-		if n <= want || want >= maxNodes {
-			break
-		}
-		want = min(n, maxNodes)
+	var res C.nl_result
+	C.nl_parse(s, C.int(g.slot), g.lang, (*C.char)(text), C.uint32_t(len(src)),
+		(*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(g.skip))), C.uint32_t(len(g.skip)),
+		C.uint16_t(g.kindBase), C.uint16_t(g.fieldBase), C.uint16_t(grammar.errorKind), C.uint16_t(grammar.unknownKind),
+		C.uint32_t(maxNodes), &res)
+	switch res.status {
+	case 1:
+		return nil, fmt.Errorf("the %s syntax tree could not be read (tree-sitter library not linked)", g.format)
+	case 2:
+		return nil, fmt.Errorf("load %s grammar: incompatible language version", g.format)
+	case 3:
+		return nil, fmt.Errorf("the %s parser gave up on this file", g.format)
+	case 4:
+		return nil, fmt.Errorf("out of memory reading the %s syntax tree", g.format)
 	}
+	n := int(res.n)
 	if n == 0 {
-		return out
-	}
-	if n > maxNodes {
-		n = maxNodes
-		out.capped = true
-	}
-	recs = recs[:n]
-	lineStarts := []int{0}
-	for i, b := range src {
-		if b == '\n' {
-			lineStarts = append(lineStarts, i+1)
-		}
+		return nil, fmt.Errorf("the %s syntax tree is empty", g.format)
 	}
 	nodes := make([]node, n)
-	// Parents by depth; children counted first so that every node's kids
-	// are one slice of a single array.
-	parent := make([]int32, n)
-	nkids := make([]int32, n)
-	var stack []int32
-	for i := range recs {
-		d := int(recs[i].depth)
-		if d < len(stack) {
-			stack = stack[:d]
-		}
-		parent[i] = -1
-		if d > 0 && len(stack) > 0 {
-			parent[i] = stack[len(stack)-1]
-			nkids[parent[i]]++
-		}
-		stack = append(stack, int32(i))
-	}
-	kids := make([]*node, n)
-	off := 0
-	line := 0
-	for i := range recs {
-		r := &recs[i]
-		start, end := int(r.start), int(r.end)
-		if lineStarts[line] > start {
-			line = 0
-		}
-		for line+1 < len(lineStarts) && lineStarts[line+1] <= start {
-			if line+64 < len(lineStarts) && lineStarts[line+64] <= start {
-				line += 64
-				continue
+	copy(nodes, unsafe.Slice((*node)(unsafe.Pointer(s.nodes)), n))
+	out := &parsed{root: &nodes[0], nodes: n, capped: res.capped != 0}
+	if res.errors != 0 {
+		for i := range nodes {
+			if len(out.errs) >= maxErrors {
+				break
 			}
-			line++
-		}
-		typ, named := syms.kind(uint16(r.kind))
-		nd := &nodes[i]
-		*nd = node{typ: typ, field: syms.field(uint16(r.field)), start: start, end: end, line: line + 1,
-			col: start - lineStarts[line] + 1, named: named}
-		if k := int(nkids[i]); k > 0 {
-			nd.kids = kids[off : off : off+k]
-			off += k
-		}
-		if p := parent[i]; p >= 0 {
-			nodes[p].kids = append(nodes[p].kids, nd)
-		}
-		if hasError && len(out.errs) < maxErrors {
+			nd := &nodes[i]
 			switch {
-			case r.kind == 65535: // ERROR
-				out.errs = append(out.errs, syntaxError{line: nd.line, col: nd.col})
-			case r.missing != 0:
-				out.errs = append(out.errs, syntaxError{line: nd.line, col: nd.col, missing: typ})
+			case nd.kind == grammar.errorKind:
+				out.errs = append(out.errs, syntaxError{line: int(nd.line), col: int(nd.col)})
+			case nd.flags&flagMissing != 0:
+				out.errs = append(out.errs, syntaxError{line: int(nd.line), col: int(nd.col), missing: nd.typ()})
 			}
 		}
 	}
-	out.root = &nodes[0]
-	out.nodes = n
-	return out
+	return out, nil
 }
