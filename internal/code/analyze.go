@@ -602,7 +602,13 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 				}
 				imp = model.Import{Ecosystem: "npm", Package: npmPackage(im.module), Module: im.module, Pos: im.pos}
 			}
+			// One record per npm package; per Python module, because the
+			// modules of a namespace package (azure.functions,
+			// azure.storage.blob) come from different distributions.
 			k := imp.Ecosystem + "\x00" + imp.Package
+			if imp.Ecosystem == "PyPI" {
+				k = imp.Ecosystem + "\x00" + imp.Module
+			}
 			if old, ok := imports[k]; !ok || lessPos(imp.Pos, old.Pos) {
 				imports[k] = imp
 			}
@@ -616,7 +622,10 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 		if c.Imports[a].Ecosystem != c.Imports[b].Ecosystem {
 			return c.Imports[a].Ecosystem < c.Imports[b].Ecosystem
 		}
-		return c.Imports[a].Package < c.Imports[b].Package
+		if c.Imports[a].Package != c.Imports[b].Package {
+			return c.Imports[a].Package < c.Imports[b].Package
+		}
+		return c.Imports[a].Module < c.Imports[b].Module
 	})
 	h, name := j.handlerNode(entry)
 	c.Handler = name

@@ -118,8 +118,10 @@ func codeDir(root Root, st *model.Stack, fn *model.Function) (string, string) {
 	base := stackDir(st)
 	uri := fn.CodeURI
 	if !uri.IsSet() {
-		if st.Format == model.FormatServerless {
-			// Serverless packages the whole service directory.
+		if st.Format == model.FormatServerless || st.Format == model.FormatAzureFunctions {
+			// Serverless packages the whole service directory; an Azure
+			// Functions app deploys its project folder (host.json's), whose
+			// requirements.txt or package.json the platform installs.
 			return base, ""
 		}
 		return "", "no local code location"

@@ -78,7 +78,7 @@ func reach(fn *model.Function) {
 		if im.Ecosystem != eco {
 			continue
 		}
-		names := importedPackages(eco, im.Package, byName)
+		names := importedPackages(eco, im, byName)
 		for _, n := range names {
 			push(n, "", im.Module)
 		}
@@ -199,18 +199,13 @@ func list3(ss []string) string {
 }
 
 // importedPackages returns the normalized names, among byName, of the
-// packages that provide an imported package: the npm package itself, or
-// the Python distributions whose name matches the top-level module (PyYAML
-// for yaml, python-dateutil for dateutil, …).
-func importedPackages(eco, pkg string, byName map[string][]*model.Package) []string {
-	var cands []string
-	if eco == "npm" {
-		cands = []string{pkg}
-	} else {
-		m := strings.ToLower(pkg)
-		cands = []string{m, "python-" + m, "py" + m, m + "-python", "python3-" + m}
-		cands = append(cands, pyModuleDists[m]...)
-	}
+// packages that provide an import: the npm package itself, or the Python
+// distributions whose name matches the top-level module (PyYAML for yaml,
+// python-dateutil for dateutil, …). A module of a namespace package names
+// its distribution with its dotted path (azure.storage.blob from
+// azure-storage-blob, google.cloud.storage from google-cloud-storage): only
+// that one is imported, not every distribution of the namespace.
+func importedPackages(eco string, im model.Import, byName map[string][]*model.Package) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(n string) {
@@ -219,13 +214,33 @@ func importedPackages(eco, pkg string, byName map[string][]*model.Package) []str
 			out = append(out, n)
 		}
 	}
+	if eco == "npm" {
+		add(NormalizeName(eco, im.Package))
+		return out
+	}
+	m := strings.ToLower(im.Package)
+	if pyNamespaces[m] {
+		mod := strings.ToLower(im.Module)
+		parts := strings.Split(mod, ".")
+		for i := len(parts); i >= 2; i-- {
+			sub := strings.Join(parts[:i], ".")
+			add(NormalizeName(eco, strings.ReplaceAll(sub, ".", "-")))
+			for _, d := range pyModuleDists[sub] {
+				add(NormalizeName(eco, d))
+			}
+		}
+		if len(parts) >= 2 {
+			return out
+		}
+	}
+	cands := []string{m, "python-" + m, "py" + m, m + "-python", "python3-" + m}
+	cands = append(cands, pyModuleDists[m]...)
 	for _, c := range cands {
 		add(NormalizeName(eco, c))
 	}
-	if eco == "PyPI" {
-		// Namespace packages and plugins: google.cloud.storage comes from
-		// google-cloud-storage, azure.identity from azure-identity.
-		prefix := NormalizeName(eco, pkg) + "-"
+	if pyNamespaces[m] {
+		// `import azure`: any distribution of the namespace may be meant.
+		prefix := NormalizeName(eco, m) + "-"
 		var more []string
 		for n := range byName {
 			if strings.HasPrefix(n, prefix) {
@@ -239,6 +254,10 @@ func importedPackages(eco, pkg string, byName map[string][]*model.Package) []str
 	}
 	return out
 }
+
+// pyNamespaces are top-level Python modules that many distributions share
+// (namespace packages): the module below them tells which one is imported.
+var pyNamespaces = map[string]bool{"azure": true, "google": true, "opentelemetry": true, "jaraco": true, "zope": true, "sphinxcontrib": true}
 
 // pyModuleDists maps top-level Python modules to the distributions that
 // install them when the names differ beyond case, separators, a
@@ -265,7 +284,12 @@ var pyModuleDists = map[string][]string{
 	"github":            {"PyGithub"},
 	"serial":            {"pyserial"},
 	"zmq":               {"pyzmq"},
-	"google":            {"protobuf", "googleapis-common-protos"},
+	"google.protobuf":   {"protobuf"},
+	"google.api":        {"googleapis-common-protos"},
+	"google.rpc":        {"googleapis-common-protos"},
+	"google.type":       {"googleapis-common-protos"},
+	"google.auth":       {"google-auth"},
+	"google.oauth2":     {"google-auth"},
 	"googleapiclient":   {"google-api-python-client"},
 	"snowflake":         {"snowflake-connector-python"},
 	"opensearchpy":      {"opensearch-py"},
