@@ -73,7 +73,7 @@ func normaliseSQL(from string) string {
 	}
 	tmpl := `SELECT
   coalesce(nullif(eventid, ''), h, '') AS event_id,
-  TRY_CAST(TRY_CAST(trim(eventtime) AS TIMESTAMPTZ) AS TIMESTAMP) AS event_time,
+  ` + EventTimeSQL("eventtime") + ` AS event_time,
 {columns}  {target_user} AS target_user,
   {mfa} AS mfa_used,
   {login} AS login_result,
@@ -107,6 +107,13 @@ FROM (SELECT file, record_index, h,
 		"{v4}", strings.ReplaceAll(sqlIPv4("r.sourceIPAddress"), "regexp_like(", "regexp_matches("),
 		"{from}", from,
 	).Replace(strings.Replace(tmpl, "{columns}", normalisedColumns, 1))
+}
+
+// EventTimeSQL returns the DuckDB expression that turns an eventTime
+// (VARCHAR) into the event_time column: UTC, NULL when it does not parse
+// (the store's session time zone is UTC).
+func EventTimeSQL(col string) string {
+	return "TRY_CAST(TRY_CAST(trim(" + col + ") AS TIMESTAMPTZ) AS TIMESTAMP)"
 }
 
 // DeliveryRead returns the DuckDB table function call that reads delivery

@@ -17,8 +17,8 @@ type Store interface {
 	Ingested(ctx context.Context) (map[string]File, error)
 	// Add stores the batches' events and records their files as ingested,
 	// atomically: after a crash either all of it is there or none. Events
-	// whose ID is already stored (or repeated in the batches) are not added
-	// again; dups counts them.
+	// already stored (or repeated in the batches) with the same ID and
+	// time are not added again; dups counts them.
 	Add(ctx context.Context, batches []Batch) (added, dups int, err error)
 	// Close releases the store.
 	Close() error

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -217,10 +216,15 @@ type ledgerEntry struct {
 // each, and writes the ledger entries, in the transaction the caller began;
 // it commits it and empties the stage.
 func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, error) {
+	var w window
+	err := s.conn.QueryRowContext(ctx, `SELECT min(event_time), max(event_time), count(*) FILTER (WHERE event_time IS NULL) > 0 FROM stage`).Scan(&w.lo, &w.hi, &w.null)
+	if err != nil {
+		return 0, fmt.Errorf("stage window: %w", err)
+	}
 	res, err := s.conn.ExecContext(ctx, `INSERT INTO events
 		SELECT * FROM stage AS s
-		WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
-		QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY file, record_index) = 1`)
+		WHERE NOT EXISTS (SELECT 1 FROM `+w.stored()+` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
+		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1`)
 	if err != nil {
 		return 0, fmt.Errorf("insert events: %w", err)
 	}
@@ -240,6 +244,53 @@ func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, err
 	return int(n), nil
 }
 
+// window is the range of event times of events about to be stored
+// (null: some have none). A duplicate is the same event delivered again:
+// the same eventID at the same eventTime (both NULL included), so
+// deduplication compares new events only with the stored events of their
+// time range, and its cost is bounded by the new events and their range,
+// not by the store: the stored events are appended in the order they were
+// read, and DuckDB's per-row-group minimum and maximum of event_time skip
+// the row groups outside the range without reading them.
+type window struct {
+	lo, hi sql.NullTime
+	null   bool
+}
+
+// union returns the window covering w and v.
+func (w window) union(v window) window {
+	if v.lo.Valid && (!w.lo.Valid || v.lo.Time.Before(w.lo.Time)) {
+		w.lo = v.lo
+	}
+	if v.hi.Valid && (!w.hi.Valid || v.hi.Time.After(w.hi.Time)) {
+		w.hi = v.hi
+	}
+	w.null = w.null || v.null
+	return w
+}
+
+// stored returns the SQL relation (event_id, event_time) of the stored
+// events whose time falls in w.
+func (w window) stored() string {
+	var parts []string
+	if w.lo.Valid && w.hi.Valid {
+		parts = append(parts, fmt.Sprintf(`SELECT event_id, event_time FROM events WHERE event_time BETWEEN %s AND %s`, timestampSQL(w.lo.Time), timestampSQL(w.hi.Time)))
+	}
+	if w.null {
+		parts = append(parts, `SELECT event_id, event_time FROM events WHERE event_time IS NULL`)
+	}
+	if len(parts) == 0 {
+		return `(SELECT event_id, event_time FROM events LIMIT 0)`
+	}
+	return "(" + strings.Join(parts, " UNION ALL ") + ")"
+}
+
+// timestampSQL is a TIMESTAMP literal for t (microseconds, as DuckDB
+// stores them).
+func timestampSQL(t time.Time) string {
+	return "TIMESTAMP '" + t.UTC().Format("2006-01-02 15:04:05.000000") + "'"
+}
+
 // maxObject bounds one delivery file's JSON for DuckDB's reader; a larger
 // file fails the load and goes to the Go reader. The reader allocates
 // twice this per thread whatever the files' sizes (256 MiB ran out of
@@ -248,7 +299,7 @@ func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, err
 const maxObject = monitor.LoaderMaxJSON
 
 // keyType is the part of a record LoadFiles checks before loading.
-const keyType = `STRUCT(eventID VARCHAR, eventSource VARCHAR, eventName VARCHAR)`
+const keyType = `STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR)`
 
 // LoadFiles reads delivery files with DuckDB's JSON reader, in two passes:
 // the first reads only the keys (eventID, eventSource, eventName) to set
@@ -273,21 +324,33 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 		// One file spoils the lot: load them one by one.
 		return s.loadEach(ctx, files, gz)
 	}
-	_, rows, err := s.Query(ctx, `SELECT file, count(*), count(*) FILTER (WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = '') FROM keys GROUP BY file`)
+	rows, err := s.conn.QueryContext(ctx, `SELECT file, count(*), count(*) FILTER (WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = ''),
+		min(t), max(t), count(*) FILTER (WHERE t IS NULL) > 0
+		FROM (SELECT *, `+monitor.EventTimeSQL("r.eventTime")+` AS t FROM keys) GROUP BY file`)
 	if err != nil {
 		return res, err
 	}
-	counts, bad := map[string]int{}, map[string]bool{}
-	for _, r := range rows {
-		n, _ := strconv.Atoi(r[1])
-		counts[r[0]] = n
-		bad[r[0]] = r[2] != "0"
+	counts, bad, windows := map[string]int{}, map[string]bool{}, map[string]window{}
+	for rows.Next() {
+		var file string
+		var n, nbad int
+		var w window
+		if err := rows.Scan(&file, &n, &nbad, &w.lo, &w.hi, &w.null); err != nil {
+			rows.Close()
+			return res, err
+		}
+		counts[file], bad[file], windows[file] = n, nbad > 0, w
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, err
 	}
 	if len(counts) > len(files) {
 		return res, fmt.Errorf("load: DuckDB named %d files for %d read", len(counts), len(files))
 	}
 	var ok []monitor.File
 	var okPaths []string
+	var w window
 	for _, f := range files {
 		if bad[f.Path] {
 			res.Rejected = append(res.Rejected, f)
@@ -296,6 +359,7 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 		ok = append(ok, f)
 		okPaths = append(okPaths, f.Path)
 		res.Events += counts[f.Path]
+		w = w.union(windows[f.Path])
 	}
 	if len(ok) == 0 {
 		return res, nil
@@ -304,7 +368,7 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 	if err := s.exec(ctx, `CREATE OR REPLACE TEMP TABLE repeats AS
 		SELECT file, record_index FROM keys
 		WHERE file NOT IN (SELECT file FROM keys WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = '')
-		QUALIFY row_number() OVER (PARTITION BY r.eventID ORDER BY file, record_index) > 1`); err != nil {
+		QUALIFY row_number() OVER (PARTITION BY r.eventID, `+monitor.EventTimeSQL("r.eventTime")+` ORDER BY file, record_index) > 1`); err != nil {
 		return res, err
 	}
 	if err := s.exec(ctx, `BEGIN TRANSACTION`); err != nil {
@@ -312,7 +376,7 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 	}
 	r, err := s.conn.ExecContext(ctx, `INSERT INTO events
 		SELECT * FROM (`+monitor.DeliverySQL(okPaths, gz, maxObject)+`) AS s
-		WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = s.event_id)
+		WHERE NOT EXISTS (SELECT 1 FROM `+w.stored()+` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
 		AND NOT EXISTS (SELECT 1 FROM repeats d WHERE d.file = s.file AND d.record_index = s.record_index)`)
 	var n int64
 	if err == nil {
