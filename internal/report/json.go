@@ -5,9 +5,25 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/nightlight-sec/nightlight/internal/result"
 	"io"
 	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/result"
+)
+
+// Depths at which the JSON report writes the elements of its arrays: an
+// element encoded by NewElementEncoder at its array's depth is the exact
+// text WriteJSON writes for it.
+const (
+	// StackDepth is the depth of the elements of "app"."stacks".
+	StackDepth = 3
+	// GraphDepth is the depth of the elements of "graph"."nodes" and
+	// "graph"."edges".
+	GraphDepth = 3
+	// FindingDepth is the depth of the elements of "findings" and
+	// "suppressed".
+	FindingDepth = 2
 )
 
 // WriteJSON writes doc as indented JSON with the stable top level described
@@ -19,49 +35,142 @@ import (
 // for the whole text twice over. The bytes are those json.MarshalIndent
 // would give with "  " indentation and no HTML escaping.
 func WriteJSON(w io.Writer, doc *result.Document) error {
+	p := JSONParts{Tool: doc.Tool, Inputs: doc.Inputs, Summary: doc.Summary, FindingsNull: doc.Findings == nil}
+	if doc.App != nil {
+		p.App, p.Root, p.VulnDB = true, doc.App.Root, doc.App.VulnDB
+		p.Stacks = encodeEach(StackDepth, len(doc.App.Stacks), func(i int) any { return doc.App.Stacks[i] })
+	}
+	if doc.Graph != nil {
+		p.Graph = true
+		p.Nodes = encodeEach(GraphDepth, len(doc.Graph.Nodes), func(i int) any { return doc.Graph.Nodes[i] })
+		p.Edges = encodeEach(GraphDepth, len(doc.Graph.Edges), func(i int) any { return doc.Graph.Edges[i] })
+	}
+	p.Findings = encodeEach(FindingDepth, len(doc.Findings), func(i int) any { return &doc.Findings[i] })
+	p.Suppressed = encodeEach(FindingDepth, len(doc.Suppressed), func(i int) any { return &doc.Suppressed[i] })
+	return WriteJSONParts(w, p)
+}
+
+// JSONParts is a report document given part by part: what a scan that
+// wrote its stacks, graph and findings to temporary files as it went
+// (scan.RunStreamed) keeps. WriteJSONParts writes the bytes WriteJSON
+// writes for the same document.
+type JSONParts struct {
+	Tool   result.Tool
+	Inputs []result.Input
+	// App is false for a document without an application ("app": null);
+	// Root, Stacks and VulnDB are the application's.
+	App    bool
+	Root   string
+	Stacks Elements
+	VulnDB *model.VulnDB
+	// Graph is false for a document without a graph ("graph": null).
+	Graph        bool
+	Nodes, Edges Elements
+	// Findings are the reported findings; FindingsNull writes "null"
+	// instead of an empty list. Suppressed are left out when empty.
+	Findings     Elements
+	FindingsNull bool
+	Suppressed   Elements
+	Summary      result.Summary
+}
+
+// Elements is a JSON array given element by element: Each calls yield with
+// each of the N elements in order, encoded by an ElementEncoder at the
+// array's depth (enc is only read during the call).
+type Elements struct {
+	N    int
+	Each func(yield func(enc []byte) error) error
+}
+
+// ElementEncoder encodes array elements the way the JSON report writes them
+// at one depth.
+type ElementEncoder struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// NewElementEncoder returns an encoder for the elements of an array at
+// depth (StackDepth, GraphDepth, FindingDepth).
+func NewElementEncoder(depth int) *ElementEncoder {
+	e := &ElementEncoder{}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	e.enc.SetIndent(strings.Repeat("  ", depth), "  ")
+	return e
+}
+
+// Encode returns v's text, valid until the next call.
+func (e *ElementEncoder) Encode(v any) ([]byte, error) {
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), nil
+}
+
+// encodeEach gives n elements, element i at(i), encoded at depth.
+func encodeEach(depth, n int, at func(i int) any) Elements {
+	return Elements{N: n, Each: func(yield func([]byte) error) error {
+		enc := NewElementEncoder(depth)
+		for i := 0; i < n; i++ {
+			b, err := enc.Encode(at(i))
+			if err != nil {
+				return err
+			}
+			if err := yield(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// WriteJSONParts writes the report document p as WriteJSON writes a
+// document.
+func WriteJSONParts(w io.Writer, p JSONParts) error {
 	jw := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	jw.raw("{\n")
-	jw.field(1, "tool", doc.Tool, false)
-	jw.field(1, "inputs", doc.Inputs, false)
-	if doc.App == nil {
+	jw.field(1, "tool", p.Tool, false)
+	jw.field(1, "inputs", p.Inputs, false)
+	if !p.App {
 		jw.field(1, "app", nil, false)
 	} else {
 		jw.raw(`  "app": {` + "\n")
-		jw.field(2, "root", doc.App.Root, false)
+		jw.field(2, "root", p.Root, false)
 		jw.key(2, "stacks")
-		jw.list(2, len(doc.App.Stacks), func(i int) any { return doc.App.Stacks[i] })
-		if doc.App.VulnDB != nil {
+		jw.list(2, p.Stacks)
+		if p.VulnDB != nil {
 			jw.raw(",\n")
-			jw.field(2, "vulnDb", doc.App.VulnDB, true)
+			jw.field(2, "vulnDb", p.VulnDB, true)
 			jw.raw("  },\n")
 		} else {
 			jw.raw("\n  },\n")
 		}
 	}
-	if doc.Graph == nil {
+	if !p.Graph {
 		jw.field(1, "graph", nil, false)
 	} else {
 		jw.raw(`  "graph": {` + "\n")
 		jw.key(2, "nodes")
-		jw.list(2, len(doc.Graph.Nodes), func(i int) any { return doc.Graph.Nodes[i] })
+		jw.list(2, p.Nodes)
 		jw.raw(",\n")
 		jw.key(2, "edges")
-		jw.list(2, len(doc.Graph.Edges), func(i int) any { return doc.Graph.Edges[i] })
+		jw.list(2, p.Edges)
 		jw.raw("\n  },\n")
 	}
 	jw.key(1, "findings")
-	if doc.Findings == nil {
+	if p.FindingsNull {
 		jw.raw("null")
 	} else {
-		jw.list(1, len(doc.Findings), func(i int) any { return &doc.Findings[i] })
+		jw.list(1, p.Findings)
 	}
-	if len(doc.Suppressed) > 0 {
+	if p.Suppressed.N > 0 {
 		jw.raw(",\n")
 		jw.key(1, "suppressed")
-		jw.list(1, len(doc.Suppressed), func(i int) any { return &doc.Suppressed[i] })
+		jw.list(1, p.Suppressed)
 	}
 	jw.raw(",\n")
-	jw.field(1, "summary", doc.Summary, true)
+	jw.field(1, "summary", p.Summary, true)
 	jw.raw("}\n")
 	if jw.err != nil {
 		return fmt.Errorf("write json report: %w", jw.err)
@@ -76,7 +185,6 @@ func WriteJSON(w io.Writer, doc *result.Document) error {
 // error.
 type jsonWriter struct {
 	w   *bufio.Writer
-	buf bytes.Buffer
 	err error
 }
 
@@ -95,15 +203,12 @@ func (j *jsonWriter) value(depth int, v any) {
 	if j.err != nil {
 		return
 	}
-	j.buf.Reset()
-	enc := json.NewEncoder(&j.buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(strings.Repeat("  ", depth), "  ")
-	if err := enc.Encode(v); err != nil {
+	b, err := NewElementEncoder(depth).Encode(v)
+	if err != nil {
 		j.err = err
 		return
 	}
-	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	_, j.err = j.w.Write(b)
 }
 
 // field writes "name": value, followed by ",\n" unless last.
@@ -117,20 +222,35 @@ func (j *jsonWriter) field(depth int, name string, v any, last bool) {
 	}
 }
 
-// list writes a JSON array of n elements at depth, element i given by at.
-func (j *jsonWriter) list(depth, n int, at func(i int) any) {
-	if n == 0 {
+// list writes a JSON array at depth whose elements es gives, encoded at
+// depth+1.
+func (j *jsonWriter) list(depth int, es Elements) {
+	if es.N == 0 {
 		j.raw("[]")
+		return
+	}
+	if j.err != nil {
 		return
 	}
 	j.raw("[\n")
 	inner := strings.Repeat("  ", depth+1)
-	for i := 0; i < n; i++ {
-		if i > 0 {
+	n := 0
+	err := es.Each(func(b []byte) error {
+		if n > 0 {
 			j.raw(",\n")
 		}
+		n++
 		j.raw(inner)
-		j.value(depth+1, at(i))
+		if j.err == nil {
+			_, j.err = j.w.Write(b)
+		}
+		return j.err
+	})
+	if j.err == nil && err != nil {
+		j.err = err
+	}
+	if j.err == nil && n != es.N {
+		j.err = fmt.Errorf("%d elements given for a list of %d", n, es.N)
 	}
 	j.raw("\n" + strings.Repeat("  ", depth) + "]")
 }

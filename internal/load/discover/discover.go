@@ -161,3 +161,84 @@ func formatByName(name string) (f model.Format, ok bool) {
 	}
 	return detect.ByName(name), true
 }
+
+// Part is a share of the inputs below the scanned paths that loads on its
+// own (LoadPart): the files under one top-level folder of a scanned
+// directory, the Terraform files directly in it, another file directly in
+// it, or a file named on the command line. Folders whose names start with
+// another part's name go with it ("app" and "app-v2"), so that the paths of
+// two parts never interleave in sorted order; a scanned directory whose
+// Azure Functions project starts at its top is one part.
+type Part struct {
+	// Name is the folder or file the part holds, as displayed.
+	Name  string
+	cands []candidate
+}
+
+// Split discovers the inputs below paths as Load does and splits them into
+// parts, sorted by name. Together the parts hold every input Load would
+// load, each once.
+func Split(paths []string, opts Options) ([]Part, error) {
+	cands, err := discover(opts.Dir, paths, opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	// A function.json or host.json one level below the scanned directory
+	// makes that directory an Azure Functions project.
+	whole := map[string]bool{}
+	for _, c := range cands {
+		if c.format == model.FormatAzureFunctions && !c.explicit && strings.Count(c.rel, "/") <= 1 {
+			whole[c.root+"\x00"+c.shown] = true
+		}
+	}
+	key := func(c candidate) string {
+		switch {
+		case c.explicit:
+			return c.display
+		case whole[c.root+"\x00"+c.shown]:
+			return c.shown
+		}
+		first, _, nested := strings.Cut(c.rel, "/")
+		switch {
+		case nested:
+			return path.Join(c.shown, first)
+		case c.format == model.FormatTerraform:
+			return c.shown // the module of the scanned directory itself
+		}
+		return c.display
+	}
+	type ordered struct {
+		c candidate
+		i int
+	}
+	byKey := map[string][]ordered{}
+	for i, c := range cands {
+		k := key(c)
+		byKey[k] = append(byKey[k], ordered{c, i})
+	}
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var groups [][]ordered
+	var names []string
+	for _, k := range keys {
+		if n := len(names); n > 0 && strings.HasPrefix(k, names[n-1]) {
+			groups[n-1] = append(groups[n-1], byKey[k]...)
+			continue
+		}
+		names = append(names, k)
+		groups = append(groups, byKey[k])
+	}
+	parts := make([]Part, len(groups))
+	for i, g := range groups {
+		// Load's order (by display path, stable) is the order of cands.
+		sort.Slice(g, func(a, b int) bool { return g[a].i < g[b].i })
+		parts[i] = Part{Name: names[i], cands: make([]candidate, len(g))}
+		for j, o := range g {
+			parts[i].cands[j] = o.c
+		}
+	}
+	return parts, nil
+}

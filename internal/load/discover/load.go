@@ -78,6 +78,28 @@ type unit struct {
 // returns an error only when loading cannot start (a path does not exist)
 // or ctx is done; problems with individual inputs are in their Error.
 func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Input, error) {
+	cands, err := discover(opts.Dir, paths, opts.Exclude)
+	if err != nil {
+		return nil, nil, err
+	}
+	return loadCandidates(ctx, paths, cands, opts)
+}
+
+// LoadPart loads one part of the inputs below paths (from Split) exactly as
+// Load loads them all: the application of the part's stacks and its inputs.
+// A part that refers to files of another part (a Terraform module, handler
+// code or a manifest in another top-level folder) loads them as Load would,
+// through the sandbox of the scanned path; callers that need parts to be
+// independent check the paths of what it returns.
+func LoadPart(ctx context.Context, paths []string, p Part, opts Options) (*model.App, []Input, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return loadCandidates(ctx, paths, p.cands, opts)
+}
+
+// loadCandidates is Load after discovery.
+func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts Options) (*model.App, []Input, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -89,10 +111,6 @@ func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Inpu
 	}
 	if opts.Loaders == nil {
 		opts.Loaders = DefaultLoaders()
-	}
-	cands, err := discover(opts.Dir, paths, opts.Exclude)
-	if err != nil {
-		return nil, nil, err
 	}
 	units, roots, err := buildUnits(cands, opts.Load.Limits)
 	defer func() {
