@@ -240,8 +240,8 @@ func checkConfigIgnores(cfg *config.Config, rs []*rule.Rule) error {
 // warnIgnores warns about suppressions that suppress nothing: expired
 // config ignores and inline or Metadata ignores without a reason. An inline
 // ignore naming an unknown rule is a usage error.
-func warnIgnores(env *Env, cfg *config.Config, doc *result.Document, rs []*rule.Rule, now time.Time, quiet bool) error {
-	for _, p := range rule.CheckSuppressions(doc.App, func(id string) bool { return rules.ByID(rs, id) != nil }) {
+func warnIgnores(env *Env, cfg *config.Config, problems []rule.SuppressionProblem, rs []*rule.Rule, now time.Time, quiet bool) error {
+	for _, p := range problems {
 		if p.Rule != "" {
 			return usageError("%s: %s%s", p.Pos, p.Message, didYouMean(p.Rule, ruleIDs(rs)))
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
 	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
@@ -181,6 +182,12 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if opts.Rules, err = f.rules.options(cmd.Context(), f.config, args); err != nil {
 				return err
 			}
+			known := func(id string) bool { return rules.ByID(f.rules.all(), id) != nil }
+			if f.format == "json" && f.rules.baselineOut == "" {
+				// The JSON report can be written part by part: memory
+				// bounded by the largest part of the scan.
+				return f.runStreamed(cmd.Context(), env, opts, known, args, threshold)
+			}
 			doc, err := f.run(cmd.Context(), opts)
 			if err != nil {
 				return err
@@ -188,7 +195,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err := checkFlowPolicy(env, opts.Rules.Config, doc.App, doc.Graph, f.quiet); err != nil {
 				return err
 			}
-			if err := warnIgnores(env, opts.Rules.Config, doc, f.rules.all(), time.Now(), f.quiet); err != nil {
+			if err := warnIgnores(env, opts.Rules.Config, rule.CheckSuppressions(doc.App, known), f.rules.all(), time.Now(), f.quiet); err != nil {
 				return err
 			}
 			if err := f.rules.writeBaseline(doc); err != nil {
@@ -200,34 +207,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if err := writeReport(env, &f, doc); err != nil {
 				return err
 			}
-			textOnStdout := f.format == "text" && f.output == ""
-			failed := 0
-			for _, in := range doc.Inputs {
-				if in.Error != "" {
-					failed++
-					if !textOnStdout {
-						fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)
-					}
-				}
-			}
-			if len(doc.Inputs) == 0 {
-				return &exitError{code: ExitError, err: fmt.Errorf("no templates, serverless files or Terraform modules found in %s", strings.Join(args, ", "))}
-			}
-			if !textOnStdout && !f.quiet {
-				// The report went to a file or is machine-readable: say
-				// on stderr what it holds, so that an exit status of 1
-				// is never silent.
-				fmt.Fprintln(env.Stderr, scanSummary(doc, f.output))
-			}
-			if failed > 0 {
-				return withCode(ExitFindings)
-			}
-			if f.rules.baselineOut == "" && atOrAbove(doc.Findings, threshold) > 0 {
-				// Writing a baseline accepts today's findings: they do not
-				// fail the command.
-				return withCode(ExitFindings)
-			}
-			return nil
+			return f.finish(env, doc.Inputs, doc.Summary, atOrAbove(doc.Findings, threshold), args)
 		},
 	}
 	f.register(cmd, "text, json, html, sarif, junit, markdown")
@@ -241,6 +221,76 @@ when an input did not load, 2 on usage or fatal errors.`,
 		cmd.Flags().Lookup("fail-on").DefValue = "none"
 	}
 	return cmd
+}
+
+// runStreamed runs a scan whose JSON report is written part by part
+// (scan.RunStreamed) and finishes the command as RunE does.
+func (f *scanFlags) runStreamed(ctx context.Context, env *Env, opts scan.Options, known func(string) bool, args []string, threshold int) (err error) {
+	var s *scan.Streamed
+	err = f.guarded(ctx, opts, func(ctx context.Context) error {
+		var err error
+		s, err = scan.RunStreamed(ctx, opts, known)
+		return err
+	})
+	defer func() {
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = &exitError{code: ExitError, err: fmt.Errorf("remove temporary files: %w", cerr)}
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	if doc := s.Document(); doc != nil {
+		if err := checkFlowPolicy(env, opts.Rules.Config, doc.App, doc.Graph, f.quiet); err != nil {
+			return err
+		}
+	}
+	if err := warnIgnores(env, opts.Rules.Config, s.SuppressionProblems, f.rules.all(), time.Now(), f.quiet); err != nil {
+		return err
+	}
+	if err := writeTo(env, f.output, s.WriteJSON); err != nil {
+		return err
+	}
+	above := 0
+	for sev, n := range s.Summary.Findings {
+		if sev.Rank() >= threshold {
+			above += n
+		}
+	}
+	return f.finish(env, s.Inputs, s.Summary, above, args)
+}
+
+// finish reports the inputs that did not load and the summary on stderr
+// and returns the command's exit status for a written report.
+func (f *scanFlags) finish(env *Env, inputs []result.Input, sum result.Summary, above int, args []string) error {
+	textOnStdout := f.format == "text" && f.output == ""
+	failed := 0
+	for _, in := range inputs {
+		if in.Error != "" {
+			failed++
+			if !textOnStdout {
+				fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)
+			}
+		}
+	}
+	if len(inputs) == 0 {
+		return &exitError{code: ExitError, err: fmt.Errorf("no templates, serverless files or Terraform modules found in %s", strings.Join(args, ", "))}
+	}
+	if !textOnStdout && !f.quiet {
+		// The report went to a file or is machine-readable: say
+		// on stderr what it holds, so that an exit status of 1
+		// is never silent.
+		fmt.Fprintln(env.Stderr, scanSummary(sum, f.output))
+	}
+	if failed > 0 {
+		return withCode(ExitFindings)
+	}
+	if f.rules.baselineOut == "" && above > 0 {
+		// Writing a baseline accepts today's findings: they do not
+		// fail the command.
+		return withCode(ExitFindings)
+	}
+	return nil
 }
 
 // writeReport renders doc in the chosen format to stdout or --output.
@@ -261,11 +311,17 @@ func writeReport(env *Env, f *scanFlags, doc *result.Document) (err error) {
 	default:
 		return usageError("--format %q: want one of text, json, html, sarif, junit, markdown", f.format)
 	}
+	return writeTo(env, f.output, write)
+}
+
+// writeTo writes a report with write to stdout or to the file output
+// names.
+func writeTo(env *Env, output string, write func(io.Writer) error) (err error) {
 	// Reports are written straight to their destination: a large scan's
 	// report is never held in memory twice.
 	w := env.Stdout
-	if f.output != "" {
-		file, err := os.Create(f.output)
+	if output != "" {
+		file, err := os.Create(output)
 		if err != nil {
 			return &exitError{code: ExitError, err: fmt.Errorf("write report: %w", err)}
 		}
@@ -362,6 +418,21 @@ func readEnvFile(path string) (map[string]string, error) {
 
 // run runs the scan under --timeout, mapping failures to exit codes.
 func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*result.Document, error) {
+	var doc *result.Document
+	err := f.guarded(ctx, opts, func(ctx context.Context) error {
+		var err error
+		doc, err = scan.Run(ctx, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// guarded runs scan under --timeout and the memory guard, checks the
+// --param values it used, and maps failures to exit codes.
+func (f *scanFlags) guarded(ctx context.Context, opts scan.Options, scan func(context.Context) error) error {
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
@@ -372,17 +443,14 @@ func (f *scanFlags) run(ctx context.Context, opts scan.Options) (*result.Documen
 		defer stop()
 		go f.guard.Run(gctx, 100*time.Millisecond)
 	}
-	doc, err := scan.Run(ctx, opts)
+	err := scan(ctx)
 	switch {
 	case err == nil:
-		if err := checkParams(opts.Load); err != nil {
-			return nil, err
-		}
-		return doc, nil
+		return checkParams(opts.Load)
 	case errors.Is(err, context.DeadlineExceeded):
-		return nil, &exitError{code: ExitError, err: fmt.Errorf("the scan took longer than --timeout %s; no report was written", f.timeout)}
+		return &exitError{code: ExitError, err: fmt.Errorf("the scan took longer than --timeout %s; no report was written", f.timeout)}
 	}
-	return nil, &exitError{code: ExitError, err: err}
+	return &exitError{code: ExitError, err: err}
 }
 
 // checkParams makes a --param that no input looked up, or whose value its
@@ -407,15 +475,16 @@ func checkParams(o load.Options) error {
 
 // scanSummary is the one line on stderr that says what a report written
 // to a file or in a machine format holds.
-func scanSummary(doc *result.Document, output string) string {
-	s := doc.Summary
+func scanSummary(s result.Summary, output string) string {
 	var sev []string
+	total := 0
 	for _, v := range rule.Severities() {
 		if n := s.Findings[v]; n > 0 {
 			sev = append(sev, fmt.Sprintf("%d %s", n, v))
+			total += n
 		}
 	}
-	line := "nightlight: " + report.Plural(len(doc.Findings), "finding")
+	line := "nightlight: " + report.Plural(total, "finding")
 	if len(sev) > 0 {
 		line += " (" + strings.Join(sev, ", ") + ")"
 	}

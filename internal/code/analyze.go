@@ -133,6 +133,13 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		}
 	}
 	if len(jobs) == 0 {
+		// The notes of locate keep the stacks' diagnostics in position
+		// order, as after an analysis.
+		for _, st := range app.Stacks {
+			if st != nil {
+				st.Sort()
+			}
+		}
 		return nil
 	}
 	// 2. Parse, index and analyse, batch by batch: a batch's files (and

@@ -56,6 +56,10 @@ type Options struct {
 	// VulnDB is the offline OSV database the functions' dependencies are
 	// matched against; nil means none (the dependency rules say so once).
 	VulnDB *deps.DB
+
+	// afterPart, in tests, is called by RunStreamed after each part is
+	// written, with the part's application.
+	afterPart func(*model.App)
 }
 
 // Run scans opts.Paths and returns the report document. It returns an error

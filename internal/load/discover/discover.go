@@ -183,11 +183,22 @@ func Split(paths []string, opts Options) ([]Part, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A function.json or host.json one level below the scanned directory
-	// makes that directory an Azure Functions project.
+	// An Azure Functions project at the top of a scanned directory (its
+	// host.json there, or a function.json folder without a host.json just
+	// below) spans its top-level folders: the directory is one part.
+	hosts := map[string]bool{}
+	for _, c := range cands {
+		if c.format == model.FormatAzureFunctions && path.Base(c.rel) == "host.json" {
+			hosts[c.root+"\x00"+path.Dir(c.rel)] = true
+		}
+	}
 	whole := map[string]bool{}
 	for _, c := range cands {
-		if c.format == model.FormatAzureFunctions && !c.explicit && strings.Count(c.rel, "/") <= 1 {
+		if c.format != model.FormatAzureFunctions || c.explicit {
+			continue
+		}
+		dir := path.Dir(c.rel)
+		if dir == "." || path.Dir(dir) == "." && path.Base(c.rel) == "function.json" && !hosts[c.root+"\x00"+dir] {
 			whole[c.root+"\x00"+c.shown] = true
 		}
 	}
@@ -241,4 +252,18 @@ func Split(paths []string, opts Options) ([]Part, error) {
 		}
 	}
 	return parts, nil
+}
+
+// Modules returns the Terraform module directories of the part (display
+// paths), the units another part's module call could include.
+func (p Part) Modules() []string {
+	var out []string
+	for _, c := range p.cands {
+		if c.format == model.FormatTerraform && c.err == nil {
+			if d := path.Dir(c.display); len(out) == 0 || out[len(out)-1] != d {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }

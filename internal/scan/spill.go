@@ -1,0 +1,108 @@
+package scan
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/nightlight-sec/nightlight/internal/report"
+)
+
+// spill is a temporary file of JSON report elements, each encoded at its
+// array's depth and framed by its length (uvarint). The file is created in
+// os.TempDir and unlinked at once where the system allows it (so that it
+// disappears even if the process is killed); close removes it otherwise.
+type spill struct {
+	f       *os.File
+	w       *bufio.Writer
+	enc     *report.ElementEncoder
+	n       int // elements written
+	removed bool
+	buf     [binary.MaxVarintLen64]byte
+}
+
+func newSpill(depth int) (*spill, error) {
+	f, err := os.CreateTemp("", "nightlight-spill-*")
+	if err != nil {
+		return nil, fmt.Errorf("temporary file for the report: %w", err)
+	}
+	s := &spill{f: f, w: bufio.NewWriterSize(f, 64<<10), enc: report.NewElementEncoder(depth)}
+	// An open file can be unlinked on Unix: nothing is left behind even
+	// if the process dies. Elsewhere close removes it.
+	s.removed = os.Remove(f.Name()) == nil
+	return s, nil
+}
+
+// add encodes v and appends it.
+func (s *spill) add(v any) error {
+	b, err := s.enc.Encode(v)
+	if err != nil {
+		return err
+	}
+	n := binary.PutUvarint(s.buf[:], uint64(len(b)))
+	if _, err := s.w.Write(s.buf[:n]); err != nil {
+		return fmt.Errorf("write temporary file: %w", err)
+	}
+	if _, err := s.w.Write(b); err != nil {
+		return fmt.Errorf("write temporary file: %w", err)
+	}
+	s.n++
+	return nil
+}
+
+// elements gives the spilled elements in order, with extra's inserted
+// before the element at index at (at == s.n: after the last).
+func (s *spill) elements(at int, extra report.Elements) report.Elements {
+	return report.Elements{N: s.n + extra.N, Each: func(yield func([]byte) error) error {
+		if err := s.w.Flush(); err != nil {
+			return fmt.Errorf("write temporary file: %w", err)
+		}
+		if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("read temporary file: %w", err)
+		}
+		r := bufio.NewReaderSize(s.f, 64<<10)
+		var b []byte
+		for i := 0; i <= s.n; i++ {
+			if i == at && extra.N > 0 {
+				if err := extra.Each(yield); err != nil {
+					return err
+				}
+			}
+			if i == s.n {
+				break
+			}
+			n, err := binary.ReadUvarint(r)
+			if err != nil {
+				return fmt.Errorf("read temporary file: %w", err)
+			}
+			if uint64(cap(b)) < n {
+				b = make([]byte, n)
+			}
+			b = b[:n]
+			if _, err := io.ReadFull(r, b); err != nil {
+				return fmt.Errorf("read temporary file: %w", err)
+			}
+			if err := yield(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// close closes and removes the file.
+func (s *spill) close() error {
+	if s == nil {
+		return nil
+	}
+	err := s.f.Close()
+	if !s.removed {
+		if rerr := os.Remove(s.f.Name()); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
+			err = rerr
+		}
+	}
+	return err
+}

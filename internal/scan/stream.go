@@ -1,0 +1,644 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nightlight-sec/nightlight/internal/deps"
+	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/iam"
+	"github.com/nightlight-sec/nightlight/internal/load/discover"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
+	"github.com/nightlight-sec/nightlight/internal/secret"
+)
+
+// Streamed is the result of RunStreamed: what a scan reports, with the
+// application's stacks, the graph and the findings in temporary files
+// instead of memory. Close removes the files.
+type Streamed struct {
+	// Inputs are the scan's inputs, sorted by path.
+	Inputs []result.Input
+	// Summary counts what the scan saw and reported.
+	Summary result.Summary
+	// SuppressionProblems are rule.CheckSuppressions' problems of the
+	// application's inline and Metadata suppressions, sorted by position.
+	SuppressionProblems []rule.SuppressionProblem
+	// Parts is the number of parts the application was loaded and
+	// analysed in, one after the other; 0 when it was held in memory
+	// whole (see RunStreamed).
+	Parts int
+
+	doc *result.Document // the whole document, when not streamed
+
+	tool   result.Tool
+	root   string
+	vulnDB *model.VulnDB
+	// The spilled report elements, in report order, but for the shared
+	// principals (graph nodes without a stack and the edges from them)
+	// and the findings of the held part (see nl6006).
+	stacks, nodes, edges, findings, suppressed *spill
+	principals                                 []*graph.Node
+	principalEdges                             []*graph.Edge
+	nodesAt, edgesAt                           int // where the principals go
+	held                                       *heldPart
+}
+
+// heldPart is the part whose first stack with production packages gets
+// NL6006, the scan's one note that dependencies were not checked for
+// advisories. The note's message names the ecosystems the whole scan
+// needed, known only at the end: the part's findings wait in memory.
+type heldPart struct {
+	stack        *model.Stack
+	kept         []rule.Finding
+	suppressed   []rule.Suppressed
+	findingsAt   int // where its findings go in the findings spill
+	suppressedAt int
+}
+
+// errNotSeparable says that the parts of a scan refer to each other, so
+// that analysing them one by one would not give the report of the whole.
+var errNotSeparable = errors.New("the parts of the scan refer to each other")
+
+// nl6006 is the rule whose finding depends on the whole scan (see
+// heldPart).
+const nl6006 = "NL6006"
+
+// RunStreamed scans opts.Paths like Run and gives the same report, with
+// peak memory bounded by the largest part of the scan instead of the whole:
+// each top-level folder of a scanned directory (discover.Split) is loaded,
+// given its graph and rules, and written to temporary files in report
+// order before the next one is loaded; only the inputs, the counts and the
+// graph's shared principals stay in memory. known says which rule IDs
+// exist, for the suppression check (nil: no check).
+//
+// The scan is held in memory whole, as Run holds it, when splitting could
+// change the report: a single part, a configured flow policy (it is checked
+// over the whole graph), a vulnerability database with data (its matching
+// is per scan), or parts that turn out to refer to each other (a Terraform
+// module, handler code or a manifest in another part; checked as each part
+// is analysed, and then the scan starts again whole).
+func RunStreamed(ctx context.Context, opts Options, known func(id string) bool) (*Streamed, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	log = log.With("component", "scan")
+	if opts.Rules.IAM == nil {
+		opts.Rules.IAM = iam.NewAnalyzer()
+	}
+	if opts.Rules.Now.IsZero() {
+		opts.Rules.Now = time.Now().UTC()
+	}
+	if why := whole(opts); why != "" {
+		log.Debug("the scan is held in memory whole", "reason", why)
+		return runWhole(ctx, opts, known)
+	}
+	parts, err := discover.Split(opts.Paths, discoverOptions(opts))
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) < 2 {
+		log.Debug("the scan is held in memory whole", "reason", "one part")
+		return runWhole(ctx, opts, known)
+	}
+	s, err := streamParts(ctx, opts, known, parts, log)
+	if errors.Is(err, errNotSeparable) {
+		log.Info("the scan is held in memory whole", "reason", err)
+		return runWhole(ctx, opts, known)
+	}
+	return s, err
+}
+
+// whole says why opts call for a scan held in memory whole, or "".
+func whole(opts Options) string {
+	if cfg := opts.Rules.Config; cfg != nil {
+		if fp := cfg.FlowPolicy(); len(fp.Flows.Deny)+len(fp.Flows.Allow)+len(fp.Boundaries) > 0 {
+			return "a flow policy is checked over the whole graph"
+		}
+	}
+	if db := opts.VulnDB; db != nil {
+		for _, eco := range deps.Ecosystems() {
+			if _, err := os.Stat(deps.ZipPath(db.Dir(), eco)); !errors.Is(err, fs.ErrNotExist) {
+				return "the vulnerability database is matched once per scan"
+			}
+		}
+	}
+	return ""
+}
+
+func runWhole(ctx context.Context, opts Options, known func(id string) bool) (*Streamed, error) {
+	doc, err := Run(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Streamed{Inputs: doc.Inputs, Summary: doc.Summary, doc: doc}
+	if known != nil {
+		s.SuppressionProblems = rule.CheckSuppressions(doc.App, known)
+	}
+	return s, nil
+}
+
+// Document returns the whole report document when the scan was held in
+// memory whole (Parts == 0), else nil.
+func (s *Streamed) Document() *result.Document { return s.doc }
+
+// Close removes the temporary files.
+func (s *Streamed) Close() error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	for _, sp := range []*spill{s.stacks, s.nodes, s.edges, s.findings, s.suppressed} {
+		errs = append(errs, sp.close())
+	}
+	s.stacks, s.nodes, s.edges, s.findings, s.suppressed = nil, nil, nil, nil, nil
+	return errors.Join(errs...)
+}
+
+// FindingCount is the number of findings reported.
+func (s *Streamed) FindingCount() int {
+	n := 0
+	for _, c := range s.Summary.Findings {
+		n += c
+	}
+	return n
+}
+
+// WriteJSON writes the JSON report, byte for byte what report.WriteJSON
+// writes for the document Run returns.
+func (s *Streamed) WriteJSON(w io.Writer) error {
+	if s.doc != nil {
+		return report.WriteJSON(w, s.doc)
+	}
+	p := report.JSONParts{Tool: s.tool, Inputs: s.Inputs, App: true, Root: s.root, VulnDB: s.vulnDB, Graph: true, Summary: s.Summary}
+	p.Stacks = s.stacks.elements(s.stacks.n, report.Elements{})
+	p.Nodes = s.nodes.elements(s.nodesAt, encodeAll(report.GraphDepth, s.principals))
+	p.Edges = s.edges.elements(s.edgesAt, encodeAll(report.GraphDepth, s.principalEdges))
+	var heldFindings, heldSuppressed report.Elements
+	fAt, sAt := s.findings.n, s.suppressed.n
+	if h := s.held; h != nil {
+		heldFindings, heldSuppressed = encodeAll(report.FindingDepth, ptrs(h.kept)), encodeAll(report.FindingDepth, ptrs(h.suppressed))
+		fAt, sAt = h.findingsAt, h.suppressedAt
+	}
+	p.Findings = s.findings.elements(fAt, heldFindings)
+	p.Suppressed = s.suppressed.elements(sAt, heldSuppressed)
+	return report.WriteJSONParts(w, p)
+}
+
+func ptrs[T any](xs []T) []*T {
+	out := make([]*T, len(xs))
+	for i := range xs {
+		out[i] = &xs[i]
+	}
+	return out
+}
+
+// encodeAll gives xs as report elements at depth.
+func encodeAll[T any](depth int, xs []T) report.Elements {
+	return report.Elements{N: len(xs), Each: func(yield func([]byte) error) error {
+		enc := report.NewElementEncoder(depth)
+		for _, x := range xs {
+			b, err := enc.Encode(x)
+			if err != nil {
+				return err
+			}
+			if err := yield(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+func discoverOptions(opts Options) discover.Options {
+	return discover.Options{Exclude: opts.Exclude, Load: opts.Load, Loaders: opts.Loaders, Logger: opts.Logger,
+		Progress: opts.Progress, Workers: opts.Workers, VulnDB: opts.VulnDB}
+}
+
+// bounds remembers the last key of each report list written so far, to
+// check that the parts' lists follow each other in report order: were a
+// part to refer to another's files, its keys would fall among the other's.
+type bounds struct {
+	input, stack, findingFile, suppFile string
+	node                                graph.NodeID
+	edge                                *graph.Edge
+	anyInput, anyStack, anyFinding      bool
+	anySupp                             bool
+}
+
+// principalPrefix starts the text of every shared principal's node ID.
+const principalPrefix = "principal:"
+
+// streamParts runs the scan part by part; see RunStreamed.
+func streamParts(ctx context.Context, opts Options, known func(id string) bool, parts []discover.Part, log *slog.Logger) (_ *Streamed, err error) {
+	s := &Streamed{tool: opts.Tool, Parts: len(parts), Summary: result.Summary{Findings: map[rule.Severity]int{}}}
+	if len(opts.Paths) > 0 {
+		s.root = opts.Paths[0]
+	}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	for _, sp := range []struct {
+		dst   **spill
+		depth int
+	}{{&s.stacks, report.StackDepth}, {&s.nodes, report.GraphDepth}, {&s.edges, report.GraphDepth}, {&s.findings, report.FindingDepth}, {&s.suppressed, report.FindingDepth}} {
+		if *sp.dst, err = newSpill(sp.depth); err != nil {
+			return nil, err
+		}
+	}
+	// A Terraform module of one part called from another would be loaded
+	// as a child of its caller and not on its own.
+	moduleOf := map[string]int{}
+	for i, p := range parts {
+		for _, d := range p.Modules() {
+			moduleOf[d] = i
+		}
+	}
+	ruleList := opts.Rules.Rules
+	if ruleList == nil {
+		ruleList = rules.All()
+	}
+	noteRule := rules.ByID(ruleList, nl6006)
+	dopts := discoverOptions(opts)
+	dopts.Progress = nil
+	principalSeen := map[graph.NodeID]bool{}
+	var vulnDBs []*model.VulnDB
+	var b bounds
+	for i, part := range parts {
+		p, err := analysePart(ctx, opts, dopts, part)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range p.app.Stacks {
+			for _, inc := range st.Includes {
+				if j, ok := moduleOf[inc]; ok && j != i {
+					return nil, fmt.Errorf("%w: %s calls the module %s of %s", errNotSeparable, st.ID, inc, parts[j].Name)
+				}
+			}
+		}
+		if err := s.add(p, &b, principalSeen); err != nil {
+			return nil, err
+		}
+		if p.app.VulnDB != nil {
+			vulnDBs = append(vulnDBs, p.app.VulnDB)
+		}
+		if known != nil {
+			s.SuppressionProblems = append(s.SuppressionProblems, rule.CheckSuppressions(p.app, known)...)
+		}
+		// The findings: NL6006 belongs to the first part with production
+		// packages (held until the end), and to no other.
+		first := noteRule != nil && s.held == nil && firstProd(p.app) != nil
+		kept, supp := dropNote(p.kept, p.suppressed, first)
+		if err := checkFindings(kept, supp, &b); err != nil {
+			return nil, err
+		}
+		if first {
+			s.held = &heldPart{stack: firstProd(p.app), kept: kept, suppressed: supp, findingsAt: s.findings.n, suppressedAt: s.suppressed.n}
+		} else {
+			n := len(kept)
+			kept = opts.Rules.Baseline.New(kept)
+			s.Summary.Baselined += n - len(kept)
+			if err := s.addFindings(kept, supp); err != nil {
+				return nil, err
+			}
+		}
+		if opts.afterPart != nil {
+			opts.afterPart(p.app)
+		}
+		if opts.Progress != nil {
+			opts.Progress.Loaded(i+1, len(parts))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.vulnDB = mergeVulnDB(vulnDBs)
+	if h := s.held; h != nil {
+		if err := s.finishHeld(ctx, opts, noteRule); err != nil {
+			return nil, err
+		}
+	}
+	// The shared principals sit where their IDs sort among the parts'.
+	sort.Slice(s.principals, func(i, j int) bool { return s.principals[i].ID.Less(s.principals[j].ID) })
+	sort.Slice(s.principalEdges, func(i, j int) bool { return s.principalEdges[i].Less(s.principalEdges[j]) })
+	sort.SliceStable(s.Inputs, func(i, j int) bool { return s.Inputs[i].Path < s.Inputs[j].Path })
+	sort.SliceStable(s.SuppressionProblems, func(i, j int) bool {
+		a, b := s.SuppressionProblems[i].Pos, s.SuppressionProblems[j].Pos
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	s.Summary.Inputs = len(s.Inputs)
+	for _, in := range s.Inputs {
+		if in.Error != "" {
+			s.Summary.Failed++
+		}
+	}
+	return s, nil
+}
+
+// analysed is one part of the scan, loaded and analysed.
+type analysed struct {
+	app        *model.App
+	inputs     []discover.Input
+	graph      *graph.Graph
+	kept       []rule.Finding
+	suppressed []rule.Suppressed
+}
+
+// analysePart loads a part, builds its graph and runs the rules, as Run
+// does for the whole scan (without the baseline, which streamParts
+// applies).
+func analysePart(ctx context.Context, opts Options, dopts discover.Options, part discover.Part) (*analysed, error) {
+	app, inputs, err := discover.LoadPart(ctx, opts.Paths, part, dopts)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Paths) > 0 {
+		app.Root = opts.Paths[0]
+	}
+	// The IAM engine's memo of each stack's analysis would keep every part
+	// alive: a fresh one per part shares the parsed catalog.
+	an := &iam.Analyzer{Catalog: opts.Rules.IAM.Catalog, Managed: opts.Rules.IAM.Managed}
+	g, err := buildGraph(ctx, app, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group})
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	default:
+		// Run reports a scan whose graph failed with an empty graph.
+		return nil, fmt.Errorf("%w: the graph of %s failed: %v", errNotSeparable, part.Name, err)
+	}
+	// NL6006 needs to know whether the scan had a vulnerability database:
+	// the answer for the whole scan is known at the end (see heldPart).
+	vdb := app.VulnDB
+	app.VulnDB = &model.VulnDB{Missing: []string{"?"}}
+	ropts := opts.Rules
+	ropts.IAM, ropts.Baseline = an, nil
+	doc := &result.Document{App: app, Graph: g, Findings: []rule.Finding{}}
+	res, err := rules.Analyze(ctx, doc, ropts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if opts.Logger != nil {
+			opts.Logger.Warn("rules failed", "component", "scan", "error", err)
+		}
+	}
+	app.VulnDB = vdb
+	p := &analysed{app: app, inputs: inputs, graph: g, kept: doc.Findings}
+	if res != nil {
+		p.suppressed = res.Suppressed
+	}
+	secret.New().RedactApp(app)
+	return p, nil
+}
+
+// add writes a part's inputs, stacks and graph.
+func (s *Streamed) add(p *analysed, b *bounds, principalSeen map[graph.NodeID]bool) error {
+	if n := len(p.inputs); n > 0 {
+		if b.anyInput && p.inputs[0].Path <= b.input {
+			return fmt.Errorf("%w: input %s", errNotSeparable, p.inputs[0].Path)
+		}
+		for _, in := range p.inputs {
+			s.Inputs = append(s.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
+		}
+		b.input, b.anyInput = p.inputs[n-1].Path, true
+	}
+	for i, st := range p.app.Stacks {
+		if i == 0 && b.anyStack && st.ID <= b.stack {
+			return fmt.Errorf("%w: stack %s", errNotSeparable, st.ID)
+		}
+		if err := s.stacks.add(st); err != nil {
+			return err
+		}
+		s.Summary.Stacks++
+		s.Summary.Functions += len(st.Functions)
+		b.stack, b.anyStack = st.ID, true
+	}
+	// Nodes and edges of the part's stacks follow those of the parts
+	// before; the shared principals (no stack) are kept aside, and go
+	// where "principal:" sorts among the others.
+	first := true
+	for _, n := range p.graph.Nodes {
+		if n.ID.Stack == "" {
+			if !principalSeen[n.ID] {
+				principalSeen[n.ID] = true
+				s.principals = append(s.principals, n)
+			}
+			continue
+		}
+		if first && !b.node.IsZero() && n.ID.Compare(b.node) <= 0 {
+			return fmt.Errorf("%w: graph node %s", errNotSeparable, n.ID)
+		}
+		first = false
+		text := n.ID.String()
+		if strings.HasPrefix(text, principalPrefix) {
+			return fmt.Errorf("%w: graph node %s sorts among the shared principals", errNotSeparable, text)
+		}
+		if text < principalPrefix {
+			s.nodesAt++
+		}
+		if err := s.nodes.add(n); err != nil {
+			return err
+		}
+		b.node = n.ID
+	}
+	first = true
+	for _, e := range p.graph.Edges {
+		if e.From.Stack == "" {
+			s.principalEdges = append(s.principalEdges, e)
+			continue
+		}
+		if first && b.edge != nil && !b.edge.Less(e) {
+			return fmt.Errorf("%w: graph edge from %s", errNotSeparable, e.From)
+		}
+		first = false
+		text := e.From.String()
+		if strings.HasPrefix(text, principalPrefix) {
+			return fmt.Errorf("%w: graph edge from %s sorts among the shared principals", errNotSeparable, text)
+		}
+		if text < principalPrefix {
+			s.edgesAt++
+		}
+		if err := s.edges.add(e); err != nil {
+			return err
+		}
+		b.edge = &graph.Edge{From: e.From, To: e.To, Kind: e.Kind, Via: e.Via}
+	}
+	return nil
+}
+
+// checkFindings checks that a part's findings (and suppressed ones) are
+// in files after those of the parts before, and moves the bounds.
+func checkFindings(kept []rule.Finding, supp []rule.Suppressed, b *bounds) error {
+	if n := len(kept); n > 0 {
+		if b.anyFinding && kept[0].File <= b.findingFile {
+			return fmt.Errorf("%w: finding in %s", errNotSeparable, kept[0].File)
+		}
+		b.findingFile, b.anyFinding = kept[n-1].File, true
+	}
+	if n := len(supp); n > 0 {
+		if b.anySupp && supp[0].Finding.File <= b.suppFile {
+			return fmt.Errorf("%w: suppressed finding in %s", errNotSeparable, supp[0].Finding.File)
+		}
+		b.suppFile, b.anySupp = supp[n-1].Finding.File, true
+	}
+	return nil
+}
+
+// addFindings writes findings and suppressed findings and counts them.
+func (s *Streamed) addFindings(kept []rule.Finding, supp []rule.Suppressed) error {
+	for i := range kept {
+		if err := s.findings.add(&kept[i]); err != nil {
+			return err
+		}
+	}
+	for i := range supp {
+		if err := s.suppressed.add(&supp[i]); err != nil {
+			return err
+		}
+	}
+	s.count(kept, supp)
+	return nil
+}
+
+func (s *Streamed) count(kept []rule.Finding, supp []rule.Suppressed) {
+	for _, f := range kept {
+		s.Summary.Findings[f.Severity]++
+	}
+	s.Summary.Suppressed += len(supp)
+}
+
+// firstProd returns the first stack of app that deploys a production
+// package: where NL6006 reports.
+func firstProd(app *model.App) *model.Stack {
+	for _, st := range app.Stacks {
+		for _, fn := range st.Functions {
+			if fn.Deps == nil {
+				continue
+			}
+			for _, p := range fn.Deps.Packages {
+				if !p.Dev {
+					return st
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// dropNote removes NL6006's findings unless keep.
+func dropNote(kept []rule.Finding, supp []rule.Suppressed, keep bool) ([]rule.Finding, []rule.Suppressed) {
+	if keep {
+		return kept, supp
+	}
+	kept = slices.DeleteFunc(kept, func(f rule.Finding) bool { return f.Rule == nl6006 })
+	supp = slices.DeleteFunc(supp, func(f rule.Suppressed) bool { return f.Finding.Rule == nl6006 })
+	return kept, supp
+}
+
+// finishHeld gives the held part its NL6006 finding, now that the whole
+// scan's vulnerability database summary is known, and applies the
+// baseline to its findings.
+func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) error {
+	h := s.held
+	var note *rule.Finding
+	if s.vulnDB != nil {
+		app := &model.App{Root: s.root, Stacks: []*model.Stack{h.stack}, VulnDB: s.vulnDB}
+		fs, err := rule.Run(ctx, []*rule.Rule{r}, rule.Input{App: app, IAM: opts.Rules.IAM, Now: opts.Rules.Now, Config: opts.Rules.Config})
+		if err != nil {
+			return fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		if len(fs) == 1 {
+			note = &fs[0]
+		}
+	}
+	// The placeholder found where suppressions and filters put it is
+	// replaced (they do not read the message), or dropped.
+	replace := func(f *rule.Finding) bool {
+		if f.Rule != nl6006 {
+			return false
+		}
+		if note == nil {
+			return true
+		}
+		*f = *note
+		return false
+	}
+	h.kept = slices.DeleteFunc(h.kept, func(f rule.Finding) bool { return replace(&f) })
+	for i := range h.kept {
+		replace(&h.kept[i])
+	}
+	h.suppressed = slices.DeleteFunc(h.suppressed, func(f rule.Suppressed) bool { return f.Finding.Rule == nl6006 && note == nil })
+	for i := range h.suppressed {
+		replace(&h.suppressed[i].Finding)
+	}
+	rule.Sort(h.kept)
+	sort.SliceStable(h.suppressed, func(i, j int) bool { return findingLess(&h.suppressed[i].Finding, &h.suppressed[j].Finding) })
+	n := len(h.kept)
+	h.kept = opts.Rules.Baseline.New(h.kept)
+	s.Summary.Baselined += n - len(h.kept)
+	s.count(h.kept, h.suppressed)
+	h.stack = nil
+	return nil
+}
+
+// findingLess is rule.Sort's order.
+func findingLess(a, b *rule.Finding) bool {
+	switch {
+	case a.File != b.File:
+		return a.File < b.File
+	case a.Line != b.Line:
+		return a.Line < b.Line
+	case a.Rule != b.Rule:
+		return a.Rule < b.Rule
+	case a.Resource != b.Resource:
+		return a.Resource < b.Resource
+	case a.Message != b.Message:
+		return a.Message < b.Message
+	}
+	return a.Col < b.Col
+}
+
+// mergeVulnDB is the vulnerability database summary of the whole scan
+// from those of its parts (nil: no part deployed a production package).
+// RunStreamed splits only scans whose database holds no data, so each
+// part's summary lists the ecosystems it needed as missing.
+func mergeVulnDB(parts []*model.VulnDB) *model.VulnDB {
+	if len(parts) == 0 {
+		return nil
+	}
+	out := &model.VulnDB{Dir: parts[0].Dir}
+	for _, p := range parts {
+		out.Available = out.Available || p.Available
+		out.Ecosystems = append(out.Ecosystems, p.Ecosystems...)
+		out.Missing = append(out.Missing, p.Missing...)
+		out.Errors = append(out.Errors, p.Errors...)
+		out.Checked += p.Checked
+	}
+	for _, l := range []*[]string{&out.Ecosystems, &out.Missing, &out.Errors} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
+	return out
+}
