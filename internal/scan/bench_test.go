@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 )
 
@@ -133,9 +135,13 @@ func copyTree(b *testing.B, src, dst string) {
 }
 
 // BenchmarkScaling scans a generated monorepo holding N copies of
-// examples/orders-api under different roots (svc0001/, svc0002/, …), so
-// that time and allocations per app can be compared across sizes: a scan
-// linear in the size of the repository reports the same ns/app at every N.
+// examples/orders-api under different roots (svc0001/, svc0002/, …) and
+// writes the JSON report, as `nightlight scan -f json` does (RunStreamed:
+// one root at a time), so that time and memory can be compared across
+// sizes: a scan linear in the size of the repository reports the same
+// ns/app at every N, and one whose memory is bounded by the largest root
+// the same live-MB (the live heap after a collection, sampled after ten
+// of the roots).
 func BenchmarkScaling(b *testing.B) {
 	for _, n := range []int{10, 100, 1000} {
 		b.Run(fmt.Sprintf("apps=%d", n), func(b *testing.B) {
@@ -145,17 +151,35 @@ func BenchmarkScaling(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			var live uint64
 			for i := 0; i < b.N; i++ {
-				doc, err := Run(context.Background(), Options{Paths: []string{root}, Loaders: DefaultLoaders()})
+				opts := Options{Paths: []string{root}, Loaders: DefaultLoaders()}
+				parts := 0
+				opts.afterPart = func(*model.App) {
+					if parts++; parts%(n/10) == 0 {
+						var ms runtime.MemStats
+						runtime.GC()
+						runtime.ReadMemStats(&ms)
+						live = max(live, ms.HeapAlloc)
+					}
+				}
+				s, err := RunStreamed(context.Background(), opts, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if got := len(doc.App.Stacks); got != n {
-					b.Fatalf("scanned %d stacks, want %d", got, n)
+				if s.Parts != n || s.Summary.Stacks != n {
+					b.Fatalf("scanned %d stacks in %d parts, want %d", s.Summary.Stacks, s.Parts, n)
 				}
-				_ = report.WriteJSON(io.Discard, doc)
+				err = s.WriteJSON(io.Discard)
+				if cerr := s.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/app")
+			b.ReportMetric(float64(live)/(1<<20), "live-MB")
 		})
 	}
 }

@@ -1,0 +1,360 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"weak"
+
+	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/model"
+	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/result"
+	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules"
+)
+
+// writeTree writes files (slash paths → contents) under dir.
+func writeTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for p, data := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// copyApp copies examples/orders-api to dir/name.
+func copyApp(t testing.TB, dir, name string) {
+	t.Helper()
+	src := "../../examples/orders-api"
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		writeTree(t, filepath.Join(dir, name), map[string]string{filepath.ToSlash(rel): string(data)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+const lambdaTF = `resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({Statement = [{Effect = "Allow", Principal = {Service = "lambda.amazonaws.com"}, Action = "sts:AssumeRole"}]})
+}
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = aws_iam_role.r.arn
+  runtime       = "python3.8"
+  handler       = "app.handler"
+  filename      = "f.zip"
+}
+resource "aws_lambda_function_url" "u" {
+  function_name      = aws_lambda_function.f.function_name
+  authorization_type = "NONE"
+}
+`
+
+// streamedJSON runs RunStreamed and writes its report.
+func streamedJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
+	t.Helper()
+	s, err := RunStreamed(context.Background(), opts, func(id string) bool { return rules.ByID(rules.All(), id) != nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	var buf bytes.Buffer
+	if err := s.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), s
+}
+
+// wholeJSON runs Run and writes its report.
+func wholeJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
+	t.Helper()
+	doc, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), &Streamed{Inputs: doc.Inputs, Summary: doc.Summary,
+		SuppressionProblems: rule.CheckSuppressions(doc.App, func(id string) bool { return rules.ByID(rules.All(), id) != nil })}
+}
+
+// firstDiff describes where two reports first differ.
+func firstDiff(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(la) && i < len(lb); i++ {
+		if la[i] != lb[i] {
+			return "line " + la[i] + "\n  vs " + lb[i]
+		}
+	}
+	return "lengths differ"
+}
+
+// TestStreamedMatchesRun checks that the report written part by part is
+// byte for byte the report of the whole scan, and that parts referring
+// to each other make the scan fall back to holding it whole.
+func TestStreamedMatchesRun(t *testing.T) {
+	cases := []struct {
+		name string
+		// build writes the scanned tree; rules sets rule options.
+		build    func(t *testing.T, dir string)
+		rules    func(t *testing.T, dir string, o *rules.Options)
+		streamed bool // the scan is split (Parts > 0)
+	}{
+		{
+			name: "parts whose names share a prefix, dependencies in two of them",
+			build: func(t *testing.T, dir string) {
+				for _, d := range []string{"app", "app-v2", "app.old", "zed"} {
+					copyApp(t, dir, d)
+				}
+				writeTree(t, dir, map[string]string{
+					"app-v2/src/list_orders/requirements.txt": "requests==2.31.0\n",
+					"zed/src/thumbnail/package.json":          `{"name":"t","version":"1.0.0","dependencies":{"sharp":"0.32.6"}}`,
+					"zed/src/thumbnail/package-lock.json":     `{"name":"t","version":"1.0.0","lockfileVersion":3,"packages":{"":{"name":"t","version":"1.0.0","dependencies":{"sharp":"0.32.6"}},"node_modules/sharp":{"version":"0.32.6"}}}`,
+				})
+			},
+			streamed: true,
+		},
+		{
+			name: "suppressions, config ignores and a baseline",
+			build: func(t *testing.T, dir string) {
+				for _, d := range []string{"a", "b", "c"} {
+					copyApp(t, dir, d)
+				}
+				writeTree(t, dir, map[string]string{
+					"b/src/report/requirements.txt": "flask==2.0.0\n",
+					"tf/main.tf":                    lambdaTF,
+					"tf/app.py":                     "def handler(e, c):\n    return 1\n",
+				})
+				data, err := os.ReadFile(filepath.Join(dir, "a", "template.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := strings.Replace(string(data), "Resources:\n", "Resources:\n  # nightlight:ignore NL1001 public on purpose\n", 1)
+				writeTree(t, dir, map[string]string{"a/template.yaml": s})
+			},
+			rules: func(t *testing.T, dir string, o *rules.Options) {
+				o.Config = &config.Config{Ignore: []config.Ignore{{Rule: "NL4011", Path: "c/*", Reason: "accepted"}}}
+				// The baseline holds half of the findings of the whole scan.
+				doc, err := Run(context.Background(), Options{Paths: []string{dir}, Loaders: DefaultLoaders()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var half []rule.Finding
+				for i, f := range doc.Findings {
+					if i%2 == 0 {
+						half = append(half, f)
+					}
+				}
+				o.Baseline = rule.NewBaseline(half)
+			},
+			streamed: true,
+		},
+		{
+			name: "a Terraform module of another part",
+			build: func(t *testing.T, dir string) {
+				writeTree(t, dir, map[string]string{
+					"a/main.tf": "module \"m\" {\n  source = \"../b\"\n}\n",
+					"b/main.tf": lambdaTF,
+					"c/main.tf": lambdaTF,
+				})
+			},
+		},
+		{
+			name: "handler code in another part",
+			build: func(t *testing.T, dir string) {
+				copyApp(t, dir, "a")
+				copyApp(t, dir, "b")
+				data, err := os.ReadFile(filepath.Join(dir, "b", "template.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				writeTree(t, dir, map[string]string{"b/template.yaml": strings.ReplaceAll(string(data), "CodeUri: src/", "CodeUri: ../a/src/")})
+			},
+		},
+		{
+			name: "one part",
+			build: func(t *testing.T, dir string) {
+				copyApp(t, dir, "only")
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tc.build(t, dir)
+			opts := Options{Paths: []string{dir}, Loaders: DefaultLoaders(), Tool: result.Tool{Name: "nightlight", Version: "0"}}
+			if tc.rules != nil {
+				tc.rules(t, dir, &opts.Rules)
+			}
+			want, ws := wholeJSON(t, opts)
+			got, s := streamedJSON(t, opts)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("streamed report differs from the whole scan's: %s", firstDiff(got, want))
+			}
+			if (s.Parts > 0) != tc.streamed {
+				t.Errorf("Parts = %d, want streamed %v", s.Parts, tc.streamed)
+			}
+			if s.FindingCount() == 0 {
+				t.Error("no findings: the case tests nothing")
+			}
+			if tc.rules != nil && (s.Summary.Suppressed == 0 || s.Summary.Baselined == 0) {
+				t.Errorf("suppressed %d, baselined %d: the case tests neither", s.Summary.Suppressed, s.Summary.Baselined)
+			}
+			if len(s.Inputs) != len(ws.Inputs) || len(s.SuppressionProblems) != len(ws.SuppressionProblems) {
+				t.Errorf("inputs %d, problems %d; want %d, %d", len(s.Inputs), len(s.SuppressionProblems), len(ws.Inputs), len(ws.SuppressionProblems))
+			}
+		})
+	}
+}
+
+// TestStreamedMatchesRunCorpus compares the two ways on real apps: a few
+// corpus folders given as separate paths (Terraform modules called from
+// examples, Firebase, Azure Functions, OpenWhisk, inputs that fail).
+func TestStreamedMatchesRunCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corpus scan")
+	}
+	var paths []string
+	for _, d := range []string{"terraform-aws-lambda", "firebase-functions-samples", "azure-functions-docs-python-v2", "openwhisk-wskdeploy", "serverless-test-samples"} {
+		p := filepath.Join(benchCorpus, d)
+		if _, err := os.Stat(p); err != nil {
+			t.Skip("shared corpus not present beside the checkout")
+		}
+		paths = append(paths, p)
+	}
+	opts := Options{Paths: paths, Loaders: DefaultLoaders()}
+	want, _ := wholeJSON(t, opts)
+	got, s := streamedJSON(t, opts)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("streamed report differs from the whole scan's: %s", firstDiff(got, want))
+	}
+	if s.Parts < 10 {
+		t.Errorf("Parts = %d: the corpus folders should split", s.Parts)
+	}
+	t.Logf("%d parts, %d inputs, %d findings, report %d bytes", s.Parts, len(s.Inputs), s.FindingCount(), len(got))
+}
+
+// TestStreamedReleasesParts checks that nothing of a part is held once it
+// is written: its stacks become unreachable (the part that gets NL6006
+// keeps the one stack the note is about until the end).
+func TestStreamedReleasesParts(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"a", "b", "c", "d"} {
+		copyApp(t, dir, d)
+	}
+	writeTree(t, dir, map[string]string{"b/src/report/requirements.txt": "flask==2.0.0\n"})
+	var parts [][]weak.Pointer[model.Stack]
+	var held weak.Pointer[model.Stack]
+	opts := Options{Paths: []string{dir}, Loaders: DefaultLoaders()}
+	opts.afterPart = func(app *model.App) {
+		runtime.GC()
+		for i, ps := range parts {
+			for _, p := range ps {
+				if v := p.Value(); v != nil && p != held {
+					t.Errorf("a stack of part %d (%s) is still reachable while part %d is analysed", i, v.ID, len(parts))
+				}
+			}
+		}
+		var ws []weak.Pointer[model.Stack]
+		for _, st := range app.Stacks {
+			ws = append(ws, weak.Make(st))
+		}
+		if st := firstProd(app); st != nil && held == (weak.Pointer[model.Stack]{}) {
+			held = weak.Make(st)
+		}
+		parts = append(parts, ws)
+	}
+	_, s := streamedJSON(t, opts)
+	if s.Parts != 4 || len(parts) != 4 {
+		t.Fatalf("Parts = %d, hook called %d times; want 4", s.Parts, len(parts))
+	}
+	if held == (weak.Pointer[model.Stack]{}) {
+		t.Fatal("no part has production packages: the held stack is not tested")
+	}
+	runtime.GC()
+	for i, ps := range parts {
+		for _, p := range ps {
+			if v := p.Value(); v != nil {
+				t.Errorf("a stack of part %d (%s) is still reachable after the scan", i, v.ID)
+			}
+		}
+	}
+}
+
+// TestStreamedTempFiles checks that the temporary files are in the
+// temporary directory, never in the scanned tree, and gone after Close,
+// after a cancelled scan and after a fall back to the whole scan.
+func TestStreamedTempFiles(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := t.TempDir()
+	for _, d := range []string{"a", "b", "c"} {
+		copyApp(t, dir, d)
+	}
+	count := func() int {
+		n := 0
+		for _, d := range []string{tmp, dir} {
+			_ = filepath.Walk(d, func(p string, info os.FileInfo, err error) error {
+				if err == nil && strings.HasPrefix(info.Name(), "nightlight-spill-") {
+					n++
+				}
+				return nil
+			})
+		}
+		return n
+	}
+	opts := Options{Paths: []string{dir}, Loaders: DefaultLoaders()}
+	s, err := RunStreamed(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Parts != 3 {
+		t.Fatalf("Parts = %d, want 3", s.Parts)
+	}
+	if err := s.WriteJSON(new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Errorf("%d temporary files left after Close", n)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts.afterPart = func(*model.App) { cancel() }
+	if _, err := RunStreamed(ctx, opts, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled scan: err = %v, want context.Canceled", err)
+	}
+	if n := count(); n != 0 {
+		t.Errorf("%d temporary files left after a cancelled scan", n)
+	}
+}
