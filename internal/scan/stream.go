@@ -317,6 +317,7 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 				return nil, err
 			}
 		}
+		log.Debug("part written", "part", part.Name, "stacks", len(p.app.Stacks), "nodes", len(p.graph.Nodes), "findings", len(kept))
 		if opts.afterPart != nil {
 			opts.afterPart(p.app)
 		}

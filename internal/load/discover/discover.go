@@ -163,12 +163,16 @@ func formatByName(name string) (f model.Format, ok bool) {
 }
 
 // Part is a share of the inputs below the scanned paths that loads on its
-// own (LoadPart): the files under one top-level folder of a scanned
-// directory, the Terraform files directly in it, another file directly in
-// it, or a file named on the command line. Folders whose names start with
-// another part's name go with it ("app" and "app-v2"), so that the paths of
-// two parts never interleave in sorted order; a scanned directory whose
-// Azure Functions project starts at its top is one part.
+// own (LoadPart): the files under one folder of a scanned directory, the
+// shallowest on their path that directly holds an input (a template, a
+// Terraform module, an Azure Functions project), so that a monorepo of
+// apps splits into apps however deep they sit; the Terraform files
+// directly in the scanned directory; another file directly in it; or a
+// file named on the command line. Folders whose names start with the name
+// of a folder that is itself a unit (a Terraform module) go with it
+// ("modules/api" and "modules/api-v2"), so that the paths of two parts
+// never interleave in sorted order; a scanned directory whose Azure
+// Functions project starts at its top is one part.
 type Part struct {
 	// Name is the folder or file the part holds, as displayed.
 	Name  string
@@ -176,7 +180,7 @@ type Part struct {
 }
 
 // Split discovers the inputs below paths as Load does and splits them into
-// parts, sorted by name. Together the parts hold every input Load would
+// parts, in the order of their paths. Together the parts hold every input Load would
 // load, each once.
 func Split(paths []string, opts Options) ([]Part, error) {
 	cands, err := discover(opts.Dir, paths, opts.Exclude)
@@ -194,6 +198,10 @@ func Split(paths []string, opts Options) ([]Part, error) {
 	}
 	whole := map[string]bool{}
 	for _, c := range cands {
+		if c.format == model.FormatTerraform && !c.explicit && !strings.Contains(c.rel, "/") {
+			// A module at the top: its files sort among the folders'.
+			whole[c.root+"\x00"+c.shown] = true
+		}
 		if c.format != model.FormatAzureFunctions || c.explicit {
 			continue
 		}
@@ -202,51 +210,105 @@ func Split(paths []string, opts Options) ([]Part, error) {
 			whole[c.root+"\x00"+c.shown] = true
 		}
 	}
-	key := func(c candidate) string {
+	// A candidate lives in its directory, an Azure Functions file in its
+	// project's; a part is the shallowest folder below the scanned
+	// directory that a candidate lives in, with everything below it.
+	living := func(c candidate) string {
+		dir := path.Dir(c.rel)
+		if c.format == model.FormatAzureFunctions && path.Base(c.rel) == "function.json" && !hosts[c.root+"\x00"+dir] {
+			dir = path.Dir(dir)
+		}
+		return dir
+	}
+	occupied := map[string]bool{}
+	for _, c := range cands {
+		occupied[c.root+"\x00"+living(c)] = true
+	}
+	// key returns the part of c, and whether c's unit is that folder
+	// itself (a Terraform module, an Azure Functions project): the unit's
+	// path is then a prefix of the paths of folders named like it
+	// ("app" before "app-v2/…" before "app/…"), which go in its part.
+	key := func(c candidate) (string, bool) {
 		switch {
 		case c.explicit:
-			return c.display
+			return c.display, false
 		case whole[c.root+"\x00"+c.shown]:
-			return c.shown
+			return c.shown, true
 		}
-		first, _, nested := strings.Cut(c.rel, "/")
-		switch {
-		case nested:
-			return path.Join(c.shown, first)
-		case c.format == model.FormatTerraform:
-			return c.shown // the module of the scanned directory itself
+		dir := living(c)
+		dirUnit := c.format == model.FormatTerraform || c.format == model.FormatAzureFunctions
+		if dir == "." {
+			if c.format == model.FormatTerraform {
+				return c.shown, true // the module of the scanned directory itself
+			}
+			return c.display, false
 		}
-		return c.display
+		for i := 0; ; {
+			j := strings.IndexByte(dir[i:], '/')
+			if j < 0 {
+				return path.Join(c.shown, dir), dirUnit
+			}
+			if occupied[c.root+"\x00"+dir[:i+j]] {
+				return path.Join(c.shown, dir[:i+j]), false
+			}
+			i += j + 1
+		}
 	}
 	type ordered struct {
 		c candidate
 		i int
 	}
 	byKey := map[string][]ordered{}
+	dirUnit := map[string]bool{}
 	for i, c := range cands {
-		k := key(c)
+		k, d := key(c)
 		byKey[k] = append(byKey[k], ordered{c, i})
+		dirUnit[k] = dirUnit[k] || d
 	}
 	keys := make([]string, 0, len(byKey))
 	for k := range byKey {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	var groups [][]ordered
-	var names []string
-	for _, k := range keys {
-		if n := len(names); n > 0 && strings.HasPrefix(k, names[n-1]) {
-			groups[n-1] = append(groups[n-1], byKey[k]...)
+	// A folder that is a unit takes the parts whose names start with its
+	// own: they follow it in sorted order.
+	leader := make([]int, len(keys))
+	for i := range keys {
+		leader[i] = i
+	}
+	for i, k := range keys {
+		if !dirUnit[k] {
 			continue
 		}
-		names = append(names, k)
-		groups = append(groups, byKey[k])
+		for j := i + 1; j < len(keys) && strings.HasPrefix(keys[j], k); j++ {
+			leader[j] = leader[i]
+		}
 	}
+	var groups [][]ordered
+	var names []string
+	at := map[int]int{}
+	for i, k := range keys {
+		g, ok := at[leader[i]]
+		if !ok {
+			g = len(groups)
+			at[leader[i]] = g
+			groups = append(groups, nil)
+			names = append(names, k)
+		}
+		groups[g] = append(groups[g], byKey[k]...)
+	}
+	// Parts in the order of their paths: "app-v2/…" before "app/…".
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return names[order[a]]+"/" < names[order[b]]+"/" })
 	parts := make([]Part, len(groups))
-	for i, g := range groups {
+	for i, gi := range order {
+		g := groups[gi]
 		// Load's order (by display path, stable) is the order of cands.
 		sort.Slice(g, func(a, b int) bool { return g[a].i < g[b].i })
-		parts[i] = Part{Name: names[i], cands: make([]candidate, len(g))}
+		parts[i] = Part{Name: names[gi], cands: make([]candidate, len(g))}
 		for j, o := range g {
 			parts[i].cands[j] = o.c
 		}
