@@ -15,8 +15,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
-// treeSitter parses with tree-sitter. It holds one tree-sitter parser per
-// language and a node buffer, reused from file to file, and is not safe
+// treeSitter parses with tree-sitter. It holds the C memory a parse needs
+// (an arena and a node buffer), reused from file to file, and is not safe
 // for concurrent use.
 type treeSitter struct {
 	state *cState
@@ -27,7 +27,6 @@ type treeSitter struct {
 // kinds are punctuation tokens, left out of trees (1: skip).
 type langTable struct {
 	format    model.Format
-	slot      int
 	lang      unsafe.Pointer
 	kindBase  uint16
 	fieldBase uint16
@@ -42,10 +41,10 @@ var grammar, grammarLangs = loadGrammars()
 func loadGrammars() (*grammarTables, map[model.Format]*langTable) {
 	g := &grammarTables{fields: []string{""}}
 	langs := map[model.Format]*langTable{}
-	for slot, f := range []model.Format{model.FormatPython, model.FormatJavaScript, model.FormatTypeScript} {
+	for _, f := range []model.Format{model.FormatPython, model.FormatJavaScript, model.FormatTypeScript} {
 		ptr := languagePtr(f)
 		l := sitter.NewLanguage(ptr)
-		t := &langTable{format: f, slot: slot, lang: ptr, kindBase: uint16(len(g.kinds)), fieldBase: uint16(len(g.fields) - 1)}
+		t := &langTable{format: f, lang: ptr, kindBase: uint16(len(g.kinds)), fieldBase: uint16(len(g.fields) - 1)}
 		n := l.NodeKindCount()
 		t.skip = make([]uint8, n)
 		for id := uint32(0); id < n; id++ {
@@ -75,7 +74,7 @@ func loadGrammars() (*grammarTables, map[model.Format]*langTable) {
 func Available() bool { return true }
 
 func newParser() (parser, error) {
-	libcAllocator()
+	arenaAllocator()
 	s := newCState()
 	if s == nil {
 		return nil, fmt.Errorf("out of memory creating a parser")

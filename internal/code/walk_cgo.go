@@ -7,6 +7,7 @@ package code
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 // The parts of tree-sitter's C API (lib/include/tree_sitter/api.h, ABI of
 // go-tree-sitter v0.25) the parse needs. The library itself is linked in
@@ -36,13 +37,122 @@ extern uint32_t ts_node_end_byte(nl_tsnode) __attribute__((weak));
 extern bool ts_node_is_missing(nl_tsnode) __attribute__((weak));
 extern void ts_set_allocator(void *(*)(size_t), void *(*)(size_t, size_t), void *(*)(void *, size_t), void (*)(void *)) __attribute__((weak));
 
-// nl_use_libc_allocator makes tree-sitter allocate with the C library
-// directly. go-tree-sitter routes each of its allocations through a Go
+// An arena for one parse. tree-sitter allocates a block per syntax node
+// and frees each again when the tree is deleted (after the walk, the whole
+// tree at once): with libc that is a third of the parse time. While
+// nl_parse runs, the thread's allocations come from the arena, frees are
+// no-ops, and the arena is emptied when the parse is done. Everything
+// tree-sitter allocates during a parse (the parser, its stacks, the tree)
+// is made and dropped inside nl_parse, so no block outlives its arena.
+// Each block is preceded by its size (realloc needs it).
+typedef struct nl_chunk {
+	struct nl_chunk *next;
+	size_t size, used;
+	// data follows, 16-aligned
+} nl_chunk;
+
+#define NL_HDR 16
+#define NL_CHUNK_HDR ((sizeof(nl_chunk) + 15) & ~(size_t)15)
+
+typedef struct {
+	nl_chunk *head;   // the chunk allocations come from; older ones follow
+	void *last;       // the last block allocated (realloc grows it in place)
+} nl_arena;
+
+static __thread nl_arena *nl_cur;
+
+static int nl_in_arena(nl_arena *a, void *p) {
+	for (nl_chunk *c = a->head; c; c = c->next) {
+		char *d = (char *)c + NL_CHUNK_HDR;
+		if ((char *)p >= d && (char *)p < d + c->size) return 1;
+	}
+	return 0;
+}
+
+static void *nl_arena_alloc(nl_arena *a, size_t n) {
+	size_t need = ((n + 15) & ~(size_t)15) + NL_HDR;
+	nl_chunk *c = a->head;
+	if (!c || c->size - c->used < need) {
+		size_t size = c ? c->size * 2 : ((size_t)1 << 20);
+		if (size > ((size_t)64 << 20)) size = (size_t)64 << 20;
+		if (size < need) size = need;
+		nl_chunk *nc = malloc(NL_CHUNK_HDR + size);
+		if (!nc) return NULL;
+		nc->next = c; nc->size = size; nc->used = 0;
+		a->head = c = nc;
+	}
+	char *b = (char *)c + NL_CHUNK_HDR + c->used;
+	c->used += need;
+	*(size_t *)b = n;
+	a->last = b + NL_HDR;
+	return b + NL_HDR;
+}
+
+// nl_arena_reset empties the arena, keeping its newest chunk for the next
+// parse when it is not larger than 16 MiB.
+static void nl_arena_reset(nl_arena *a) {
+	nl_chunk *keep = a->head;
+	if (keep && keep->size > ((size_t)16 << 20)) keep = NULL;
+	nl_chunk *c = a->head;
+	while (c) {
+		nl_chunk *next = c->next;
+		if (c != keep) free(c);
+		c = next;
+	}
+	if (keep) { keep->next = NULL; keep->used = 0; }
+	a->head = keep;
+	a->last = NULL;
+}
+
+static void *nl_malloc(size_t n) {
+	nl_arena *a = nl_cur;
+	return a ? nl_arena_alloc(a, n) : malloc(n);
+}
+
+static void *nl_calloc(size_t k, size_t n) {
+	nl_arena *a = nl_cur;
+	if (!a) return calloc(k, n);
+	if (n && k > SIZE_MAX / n) return NULL;
+	void *p = nl_arena_alloc(a, k * n);
+	if (p) memset(p, 0, k * n);
+	return p;
+}
+
+static void nl_free(void *p) {
+	nl_arena *a = nl_cur;
+	if (!p || (a && nl_in_arena(a, p))) return;
+	free(p);
+}
+
+static void *nl_realloc(void *p, size_t n) {
+	nl_arena *a = nl_cur;
+	if (!p) return nl_malloc(n);
+	if (!a || !nl_in_arena(a, p)) return realloc(p, n);
+	size_t old = *(size_t *)((char *)p - NL_HDR);
+	nl_chunk *c = a->head;
+	if (p == a->last) {
+		// The newest block: grow or shrink it in place when the chunk has room.
+		size_t off = (char *)p - ((char *)c + NL_CHUNK_HDR);
+		size_t need = (n + 15) & ~(size_t)15;
+		if (off + need <= c->size) {
+			c->used = off + need;
+			*(size_t *)((char *)p - NL_HDR) = n;
+			return p;
+		}
+	}
+	void *q = nl_arena_alloc(a, n);
+	if (q) memcpy(q, p, old < n ? old : n);
+	return q;
+}
+
+// nl_use_arena_allocator makes tree-sitter allocate with the functions
+// above: from the thread's arena during nl_parse, else with the C
+// library directly. go-tree-sitter routes each allocation through a Go
 // callback by default (to C.malloc in the end), which costs a C-to-Go
-// transition per allocation: a quarter of the parse time.
-static int nl_use_libc_allocator(void) {
+// transition per allocation.
+static int nl_use_arena_allocator(void) {
 	if (!ts_set_allocator) return 0;
-	ts_set_allocator(malloc, calloc, realloc, free);
+	ts_set_allocator(nl_malloc, nl_calloc, nl_realloc, nl_free);
 	return 1;
 }
 
@@ -57,10 +167,10 @@ typedef struct {
 
 enum { NL_KIDS = 1, NL_MISSING = 2 };
 
-// nl_state is one parser's reusable memory: its tree-sitter parsers (one
-// per grammar), the node array the walk fills, and the walk's stacks.
+// nl_state is one parser's reusable memory: the arena tree-sitter
+// allocates from, the node array the walk fills, and the walk's stacks.
 typedef struct {
-	void *parsers[8];
+	nl_arena arena;
 	nl_node *nodes;
 	uint32_t cap;
 	int32_t *par;   // par[d]: the recorded node children at depth d+1 attach to (-1: none)
@@ -73,9 +183,8 @@ static nl_state *nl_state_new(void) { return calloc(1, sizeof(nl_state)); }
 
 static void nl_state_free(nl_state *s) {
 	if (!s) return;
-	for (int i = 0; i < 8; i++) {
-		if (s->parsers[i] && ts_parser_delete) ts_parser_delete(s->parsers[i]);
-	}
+	nl_arena_reset(&s->arena);
+	free(s->arena.head);
 	free(s->nodes); free(s->par); free(s->pd); free(s->last);
 	free(s);
 }
@@ -105,25 +214,25 @@ typedef struct {
 	uint8_t capped;  // the tree had more than limit nodes and was cut
 } nl_result;
 
-// nl_parse parses src with the grammar lang (slot: the state's parser
-// for it) and writes the tree into s->nodes in pre-order, then deletes
-// the tree: one call per file. Punctuation tokens (skip[kind] set) are
+// nl_parse parses src with the grammar lang and writes the tree into
+// s->nodes in pre-order: one call per file. The parser and the tree live
+// in the state's arena for the call; the parser is deleted (its grammar's
+// external scanner frees its own state) and the arena emptied at the end. Punctuation tokens (skip[kind] set) are
 // left out unless they sit under a field or are missing; a node's
 // children are those of its nearest recorded ancestor. Kind and field ids
 // are offset by kind_base and field_base into the process-wide tables;
 // ERROR nodes get error_kind, other ids outside the grammar unknown_kind.
-static void nl_parse(nl_state *s, int slot, const void *lang, const char *src, uint32_t len,
+static void nl_parse(nl_state *s, const void *lang, const char *src, uint32_t len,
 		const uint8_t *skip, uint32_t nkinds, uint16_t kind_base, uint16_t field_base,
 		uint16_t error_kind, uint16_t unknown_kind, uint32_t limit, nl_result *res) {
 	memset(res, 0, sizeof(*res));
 	if (!ts_parser_new || !ts_tree_cursor_new) { res->status = 1; return; }
-	if (!s->parsers[slot]) {
-		void *p = ts_parser_new();
-		if (!ts_parser_set_language(p, lang)) { ts_parser_delete(p); res->status = 2; return; }
-		s->parsers[slot] = p;
-	}
-	void *tree = ts_parser_parse_string(s->parsers[slot], NULL, src, len);
-	if (!tree) { res->status = 3; return; }
+	nl_cur = &s->arena;
+	void *p = ts_parser_new();
+	if (!p) { res->status = 4; goto out; }
+	if (!ts_parser_set_language(p, lang)) { res->status = 2; goto out; }
+	void *tree = ts_parser_parse_string(p, NULL, src, len);
+	if (!tree) { res->status = 3; goto out; }
 	nl_tsnode root = ts_tree_root_node(tree);
 	int errors = ts_node_has_error(root);
 	res->errors = errors;
@@ -179,9 +288,13 @@ static void nl_parse(nl_state *s, int slot, const void *lang, const char *src, u
 		}
 		if (done) break;
 	}
-	ts_tree_cursor_delete(&c);
-	ts_tree_delete(tree);
 	res->n = n;
+out:
+	// The cursor and the tree need no deletion: their memory is the
+	// arena's. The parser is deleted for its external scanner.
+	if (p) ts_parser_delete(p);
+	nl_cur = NULL;
+	nl_arena_reset(&s->arena);
 }
 */
 import "C"
@@ -198,10 +311,11 @@ var _ = [1]struct{}{}[unsafe.Offsetof(C.nl_node{}.next)-unsafe.Offsetof(node{}.n
 var _ = [1]struct{}{}[unsafe.Offsetof(C.nl_node{}.kind)-unsafe.Offsetof(node{}.kind)]
 var _ = [1]struct{}{}[unsafe.Offsetof(C.nl_node{}.flags)-unsafe.Offsetof(node{}.flags)]
 
-// libcAllocator switches tree-sitter to the C library's allocator, once
-// per process. Memory allocated before is compatible: the default Go
-// callbacks allocate with C.malloc too.
-var libcAllocator = sync.OnceFunc(func() { C.nl_use_libc_allocator() })
+// arenaAllocator switches tree-sitter to nl_parse's arena allocator (the
+// C library's outside nl_parse), once per process. Memory allocated
+// before is compatible: the default Go callbacks allocate with C.malloc
+// too.
+var arenaAllocator = sync.OnceFunc(func() { C.nl_use_arena_allocator() })
 
 // cState is a parser's C memory (tree-sitter parsers, node buffer).
 type cState = C.nl_state
@@ -223,7 +337,7 @@ func parseTree(s *cState, g *langTable, src []byte) (*parsed, error) {
 		text = unsafe.Pointer(unsafe.SliceData(src))
 	}
 	var res C.nl_result
-	C.nl_parse(s, C.int(g.slot), g.lang, (*C.char)(text), C.uint32_t(len(src)),
+	C.nl_parse(s, g.lang, (*C.char)(text), C.uint32_t(len(src)),
 		(*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(g.skip))), C.uint32_t(len(g.skip)),
 		C.uint16_t(g.kindBase), C.uint16_t(g.fieldBase), C.uint16_t(grammar.errorKind), C.uint16_t(grammar.unknownKind),
 		C.uint32_t(maxNodes), &res)
