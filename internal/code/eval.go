@@ -94,7 +94,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 	case "await", "await_expression", "parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
 		"type_assertion", "spread_element", "list_splat", "dictionary_splat", "expression_statement", "yield", "yield_expression":
 		var v val
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			if strings.HasSuffix(k.typ(), "type") || k.typ() == "type_annotation" {
 				continue
 			}
@@ -170,7 +170,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		return join(a.eval(fi, n.child("left"), s, depth), a.eval(fi, n.child("right"), s, depth))
 	case "conditional_expression", "ternary_expression":
 		var v val
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			if k.field() == "condition" {
 				a.eval(fi, k, s, depth)
 				continue
@@ -180,7 +180,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		return v
 	case "dictionary", "object", "list", "array", "tuple", "set", "expression_list":
 		var v val
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			switch k.typ() {
 			case "pair":
 				kk := k.child("key")
@@ -198,7 +198,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		return v
 	case "list_comprehension", "generator_expression", "set_comprehension", "dictionary_comprehension":
 		inner := &scope{vars: map[string]val{}, parent: s}
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			if k.typ() == "for_in_clause" {
 				rv := a.eval(fi, k.child("right"), inner, depth)
 				a.bind(fi, k.child("left"), a.elem(fi, rv, k), inner, k)
@@ -208,7 +208,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 	case "lambda", "arrow_function", "function_expression", "function":
 		return val{fn: &fnRef{file: fi, n: n}}
 	case "unary_operator", "unary_expression", "not_operator", "comparison_operator", "update_expression":
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			a.eval(fi, k, s, depth)
 		}
 		return val{}
@@ -219,7 +219,7 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 	}
 	// Anything else: evaluate children for their calls.
 	var v val
-	for _, k := range n.namedKids() {
+	for k := range n.eachNamed() {
 		v = join(v, a.eval(fi, k, s, depth))
 	}
 	return val{t: v.t}
@@ -241,7 +241,7 @@ func (a *analysis) evalString(fi *fileInfo, n *node, s *scope, depth int) val {
 			switch k.typ() {
 			case "interpolation", "template_substitution":
 				leadDone = true
-				for _, e := range k.namedKids() {
+				for e := range k.eachNamed() {
 					if e.typ() == "format_specifier" || e.typ() == "type_conversion" {
 						continue
 					}
@@ -294,7 +294,7 @@ func (a *analysis) noteString(fi *fileInfo, name string, v *node) {
 		return
 	}
 	p := fi.pos(v)
-	a.rec.strs[p.String()] = model.CodeString{Name: name, Value: str, Pos: p}
+	a.rec.setStr(p.String(), model.CodeString{Name: name, Value: str, Pos: p})
 }
 
 func hasInterpolation(n *node) bool {
@@ -325,7 +325,12 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 		out.nodes = append(out.nodes, n)
 		return out
 	}
-	for _, k := range n.namedKids() {
+	c := 0
+	for range n.eachNamed() {
+		c++
+	}
+	out.pos, out.nodes = make([]val, 0, c), make([]*node, 0, c)
+	for k := range n.eachNamed() {
 		switch k.typ() {
 		case "keyword_argument":
 			name := fi.text(k.child("name"))
@@ -461,7 +466,7 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 	// A stack trace.
 	switch q {
 	case "traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack", "traceback.extract_tb":
-		return val{t: &taint{source: "exception traceback", stack: true, steps: []model.FlowStep{{Pos: pos, Note: "source: " + q + "()"}}}}
+		return val{t: &taint{source: "exception traceback", stack: true, steps: oneStep(model.FlowStep{Pos: pos, Note: "source: " + q + "()"})}}
 	}
 	// Local functions: follow the call with the arguments bound.
 	if callee.fn != nil && depth < maxDepth {
@@ -517,7 +522,7 @@ func paramTarget(fn *node) *node {
 		return p
 	}
 	ps := fn.child("parameters")
-	for _, p := range ps.namedKids() {
+	for p := range ps.eachNamed() {
 		switch p.typ() {
 		case "required_parameter", "optional_parameter":
 			return p.child("pattern")

@@ -224,7 +224,7 @@ func (fi *fileInfo) indexPython() {
 			case "class_definition":
 				if top {
 					cls := fi.text(s.child("name"))
-					for _, m := range s.child("body").namedKids() {
+					for m := range s.child("body").eachNamed() {
 						if m.typ() == "decorated_definition" {
 							m = m.child("definition")
 						}
@@ -235,11 +235,11 @@ func (fi *fileInfo) indexPython() {
 				}
 			case "if_statement", "try_statement", "with_statement":
 				// Imports inside try/except ImportError or if TYPE_CHECKING.
-				for _, k := range s.namedKids() {
+				for k := range s.eachNamed() {
 					if k.typ() == "block" {
 						walk(k.namedKids(), false)
 					} else {
-						for _, kk := range k.namedKids() {
+						for kk := range k.eachNamed() {
 							if kk.typ() == "block" {
 								walk(kk.namedKids(), false)
 							}
@@ -293,7 +293,7 @@ func (fi *fileInfo) nestedImports(b *node) {
 func (fi *fileInfo) pythonImportStmt(s *node) {
 	switch s.typ() {
 	case "import_statement":
-		for _, k := range s.namedKids() {
+		for k := range s.eachNamed() {
 			switch k.typ() {
 			case "dotted_name":
 				m := fi.text(k)
@@ -354,7 +354,7 @@ func (fi *fileInfo) indexJS() {
 			src := unquote(fi.text(n.child("source")))
 			ref := importRef{module: src, pos: fi.pos(n)}
 			if cl := firstOfType(n, "import_clause"); cl != nil {
-				for _, k := range cl.namedKids() {
+				for k := range cl.eachNamed() {
 					switch k.typ() {
 					case "identifier": // default import
 						ref.names = append(ref.names, importName{local: fi.text(k), member: "default", qual: jsQual(src)})
@@ -363,7 +363,7 @@ func (fi *fileInfo) indexJS() {
 							ref.names = append(ref.names, importName{local: fi.text(id), qual: jsQual(src)})
 						}
 					case "named_imports":
-						for _, sp := range k.namedKids() {
+						for sp := range k.eachNamed() {
 							if sp.typ() != "import_specifier" {
 								continue
 							}
@@ -405,7 +405,7 @@ func (fi *fileInfo) indexJS() {
 					name := fi.text(d.child("name"))
 					fi.exports[name] = name
 				case "lexical_declaration", "variable_declaration":
-					for _, vd := range d.namedKids() {
+					for vd := range d.eachNamed() {
 						if vd.typ() == "variable_declarator" {
 							name := fi.text(vd.child("name"))
 							fi.exports[name] = name
@@ -414,7 +414,7 @@ func (fi *fileInfo) indexJS() {
 				}
 			}
 			if cl := firstOfType(n, "export_clause"); cl != nil {
-				for _, sp := range cl.namedKids() {
+				for sp := range cl.eachNamed() {
 					name := fi.text(sp.child("name"))
 					alias := name
 					if a := sp.child("alias"); a != nil {
@@ -446,7 +446,7 @@ func (fi *fileInfo) indexJS() {
 					fi.exports[name] = fi.text(right)
 				}
 			case lt == "module.exports" && right != nil && right.typ() == "object":
-				for _, p := range right.namedKids() {
+				for p := range right.eachNamed() {
 					switch p.typ() {
 					case "shorthand_property_identifier":
 						fi.exports[fi.text(p)] = fi.text(p)
@@ -637,7 +637,7 @@ func (fi *fileInfo) registeredAt(line int) *node {
 	for i := len(args) - 1; i >= 0; i-- {
 		a := args[i]
 		if a.typ() == "object" {
-			for _, p := range a.namedKids() {
+			for p := range a.eachNamed() {
 				switch {
 				case p.typ() == "pair" && unquote(fi.text(p.child("key"))) == "handler":
 					if fn := resolve(p.child("value")); fn != nil {

@@ -315,7 +315,7 @@ func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 	for _, k := range resourceParams {
 		v := dictField(fi, obj, k)
 		if v == nil {
-			for _, p := range obj.namedKids() {
+			for p := range obj.eachNamed() {
 				if p.typ() == "shorthand_property_identifier" && fi.text(p) == k {
 					v = p
 				}
@@ -350,5 +350,5 @@ func (a *analysis) recordCall(fi *fileInfo, n *node, service, op, env string) {
 	}
 	pos := fi.pos(n)
 	c := model.SDKCall{Service: service, Operation: op, Actions: []string{service + ":" + op}, Pos: pos, Env: env}
-	a.rec.calls[pos.String()+"\x00"+op] = c
+	a.rec.setCall(pos.String()+"\x00"+op, c)
 }

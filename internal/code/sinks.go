@@ -15,7 +15,7 @@ func (a *analysis) report(fi *fileInfo, n *node, kind model.FlowKind, t *taint, 
 		return
 	}
 	pos := fi.pos(n)
-	steps := t.with(model.FlowStep{Pos: pos, Note: "sink: " + sink}).steps
+	steps := t.steps.push(model.FlowStep{Pos: pos, Note: "sink: " + sink}).slice()
 	f := model.Flow{Kind: kind, Source: t.source, Sink: sink, Trigger: t.trigger, Steps: steps, Certain: !t.unsure}
 	a.addFlow(flowKey(kind, pos, t), flowRec{f: f, param: t.param})
 }
@@ -161,8 +161,8 @@ func (a *analysis) publicACL(fi *fileInfo, call *node, acl *node, what string) {
 	}
 	pos := fi.pos(acl)
 	key := string(model.FlowPublicWrite) + "\x00" + pos.String()
-	a.rec.flows[key] = flowRec{f: model.Flow{Kind: model.FlowPublicWrite, Source: "ACL " + v, Sink: what, Certain: true,
-		Steps: []model.FlowStep{{Pos: pos, Note: "ACL " + v}, {Pos: fi.pos(call), Note: "sink: " + what}}}}
+	a.rec.setFlow(key, flowRec{f: model.Flow{Kind: model.FlowPublicWrite, Source: "ACL " + v, Sink: what, Certain: true,
+		Steps: []model.FlowStep{{Pos: pos, Note: "ACL " + v}, {Pos: fi.pos(call), Note: "sink: " + what}}}})
 }
 
 // dictField returns the value node of key in a dict/object literal.
@@ -170,7 +170,7 @@ func dictField(fi *fileInfo, obj *node, key string) *node {
 	if obj == nil {
 		return nil
 	}
-	for _, p := range obj.namedKids() {
+	for p := range obj.eachNamed() {
 		if p.typ() == "pair" && unquote(fi.text(p.child("key"))) == key {
 			return p.child("value")
 		}
@@ -183,7 +183,7 @@ func (a *analysis) objField(fi *fileInfo, obj *node, key string) val {
 	if v := dictField(fi, obj, key); v != nil {
 		return a.eval(fi, v, &scope{vars: map[string]val{}, parent: a.moduleScope(fi)}, maxDepth)
 	}
-	for _, p := range obj.namedKids() {
+	for p := range obj.eachNamed() {
 		if p.typ() == "shorthand_property_identifier" && fi.text(p) == key {
 			return val{}
 		}

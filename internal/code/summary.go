@@ -2,10 +2,11 @@ package code
 
 import (
 	"context"
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
@@ -61,7 +62,30 @@ type record struct {
 }
 
 func newRecord() record {
-	return record{flows: map[string]flowRec{}, calls: map[string]model.SDKCall{}, strs: map[string]model.CodeString{}}
+	return record{}
+}
+
+// The record's maps are made on first use: most summaries find nothing.
+
+func (r *record) setFlow(k string, f flowRec) {
+	if r.flows == nil {
+		r.flows = map[string]flowRec{}
+	}
+	r.flows[k] = f
+}
+
+func (r *record) setCall(k string, c model.SDKCall) {
+	if r.calls == nil {
+		r.calls = map[string]model.SDKCall{}
+	}
+	r.calls[k] = c
+}
+
+func (r *record) setStr(k string, s model.CodeString) {
+	if r.strs == nil {
+		r.strs = map[string]model.CodeString{}
+	}
+	r.strs[k] = s
 }
 
 // flowRec is a flow found by an analysis. param > 0 marks a flow from the
@@ -271,25 +295,17 @@ func subst(t, arg *taint) *taint {
 	}
 	c := *t
 	c.source, c.trigger, c.param = arg.source, arg.trigger, arg.param
-	c.steps = concatSteps(arg.steps, t.steps)
+	c.steps = concatSteps(arg.steps, t.steps.slice())
 	return &c
 }
 
-// concatSteps joins two step lists as taint.with would, one step at a
-// time.
-func concatSteps(a, b []model.FlowStep) []model.FlowStep {
-	out := append([]model.FlowStep(nil), a...)
+// concatSteps appends the steps b to a as taint.with would, one step at
+// a time.
+func concatSteps(a *stepList, b []model.FlowStep) *stepList {
 	for _, st := range b {
-		if n := len(out); n > 0 && out[n-1] == st {
-			continue
-		}
-		if len(out) >= maxSteps {
-			out = append(out[:maxSteps-1], st)
-		} else {
-			out = append(out, st)
-		}
+		a = a.push(st)
 	}
-	return out
+	return a
 }
 
 // merge adds rec to a's record (in key order, so that which of two equal
@@ -300,10 +316,10 @@ func (a *analysis) merge(rec record, bound []val) {
 		a.rec.partial = true
 	}
 	for k, c := range rec.calls {
-		a.rec.calls[k] = c
+		a.rec.setCall(k, c)
 	}
 	for k, s := range rec.strs {
-		a.rec.strs[k] = s
+		a.rec.setStr(k, s)
 	}
 	keys := make([]string, 0, len(rec.flows))
 	for k := range rec.flows {
@@ -322,7 +338,7 @@ func (a *analysis) merge(rec record, bound []val) {
 		}
 		f := fr.f
 		f.Source, f.Trigger = arg.source, arg.trigger
-		f.Steps = concatSteps(arg.steps, fr.f.Steps)
+		f.Steps = concatSteps(arg.steps, fr.f.Steps).slice()
 		f.Certain = fr.f.Certain && !arg.unsure
 		a.addFlow(flowKey(f.Kind, f.SinkPos(), arg), flowRec{f: f, param: arg.param})
 	}
@@ -343,33 +359,74 @@ func (a *analysis) addFlow(key string, fr flowRec) {
 	if old, ok := a.rec.flows[key]; ok && (old.f.Certain || !fr.f.Certain) {
 		return
 	}
-	a.rec.flows[key] = fr
+	a.rec.setFlow(key, fr)
 }
 
 // argsKey is the abstract value of a call's arguments without taint
 // paths: what a summary depends on.
 func argsKey(bound []val) string {
-	var b strings.Builder
+	b := make([]byte, 0, 64*len(bound))
+	flag := func(v bool) {
+		if v {
+			b = append(b, '1')
+		} else {
+			b = append(b, '0')
+		}
+	}
+	ptr := func(p unsafe.Pointer) {
+		b = strconv.AppendUint(b, uint64(uintptr(p)), 16)
+	}
 	for _, v := range bound {
 		if v.t != nil {
-			fmt.Fprintf(&b, "t%t%t%t%t", v.t.stack, v.t.unsure, v.t.built, v.t.safePre)
+			b = append(b, 't')
+			flag(v.t.stack)
+			flag(v.t.unsure)
+			flag(v.t.built)
+			flag(v.t.safePre)
 		}
 		if v.evt != nil {
-			b.WriteString("e" + strings.Join(v.evt, "."))
+			b = append(b, 'e')
+			for i, e := range v.evt {
+				if i > 0 {
+					b = append(b, '.')
+				}
+				b = append(b, e...)
+			}
 		}
-		if v.client != nil {
-			c := v.client
-			fmt.Fprintf(&b, "c%s|%s|%s|%s|%p|%p", c.service, c.kind, c.env, c.op, c.params, c.pfile)
+		if c := v.client; c != nil {
+			b = append(b, 'c')
+			b = append(b, c.service...)
+			b = append(b, '|')
+			b = append(b, c.kind...)
+			b = append(b, '|')
+			b = append(b, c.env...)
+			b = append(b, '|')
+			b = append(b, c.op...)
+			b = append(b, '|')
+			ptr(unsafe.Pointer(c.params))
+			b = append(b, '|')
+			ptr(unsafe.Pointer(c.pfile))
 		}
 		if v.fn != nil {
-			fmt.Fprintf(&b, "f%p", v.fn.n)
+			b = append(b, 'f')
+			ptr(unsafe.Pointer(v.fn.n))
 		}
 		if v.isStr {
-			b.WriteString("s" + itoa(len(v.str)) + ":" + v.str)
+			b = append(b, 's')
+			b = strconv.AppendInt(b, int64(len(v.str)), 10)
+			b = append(b, ':')
+			b = append(b, v.str...)
 		}
-		fmt.Fprintf(&b, "q%s|v%s|%t%t\x00", v.qual, v.env, v.obj, v.exc)
+		b = append(b, 'q')
+		b = append(b, v.qual...)
+		b = append(b, "|v"...)
+		b = append(b, v.env...)
+		b = append(b, '|')
+		flag(v.obj)
+		flag(v.exc)
+		b = append(b, 0)
 	}
-	return b.String()
+	return string(b)
 }
 
 // triggerKey identifies the triggers of a function (summaries depend on

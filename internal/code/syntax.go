@@ -80,6 +80,20 @@ func (n *node) kids() iter.Seq[*node] {
 	}
 }
 
+// eachNamed iterates over the named children of n (none for nil).
+func (n *node) eachNamed() iter.Seq[*node] {
+	return func(yield func(*node) bool) {
+		if n == nil {
+			return
+		}
+		for k := n.firstKid(); k != nil; k = k.nextSibling() {
+			if k.named() && !yield(k) {
+				return
+			}
+		}
+	}
+}
+
 // kidList returns the children of n.
 func (n *node) kidList() []*node {
 	var out []*node

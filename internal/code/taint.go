@@ -15,7 +15,7 @@ type taint struct {
 	source  string
 	trigger string
 	stack   bool // an error's stack trace, not event data
-	steps   []model.FlowStep
+	steps   *stepList
 	unsure  bool // passed through something the analysis cannot follow
 	built   bool // went through string building (concatenation, format, interpolation)
 	safePre bool // the value's leading text is a constant scheme://host/ (an URL whose host is fixed)
@@ -29,14 +29,53 @@ func (t *taint) with(step model.FlowStep) *taint {
 		return nil
 	}
 	c := *t
-	if n := len(t.steps); n == 0 || t.steps[n-1] != step {
-		if n >= maxSteps {
-			c.steps = append(append([]model.FlowStep(nil), t.steps[:maxSteps-1]...), step)
-		} else {
-			c.steps = append(append([]model.FlowStep(nil), t.steps...), step)
-		}
-	}
+	c.steps = t.steps.push(step)
 	return &c
+}
+
+// stepList is an immutable list of flow steps, newest first: taints
+// derived from one another share their common steps instead of copying
+// them at every step.
+type stepList struct {
+	step model.FlowStep
+	prev *stepList
+	n    int // the number of steps
+}
+
+// oneStep returns the list of the single step st.
+func oneStep(st model.FlowStep) *stepList { return &stepList{step: st, n: 1} }
+
+func (l *stepList) len() int {
+	if l == nil {
+		return 0
+	}
+	return l.n
+}
+
+// push returns l with st appended: unchanged when st repeats the last
+// step; the last step replaced when l has maxSteps steps already.
+func (l *stepList) push(st model.FlowStep) *stepList {
+	switch {
+	case l == nil:
+		return oneStep(st)
+	case l.step == st:
+		return l
+	case l.n >= maxSteps:
+		return &stepList{step: st, prev: l.prev, n: l.n}
+	}
+	return &stepList{step: st, prev: l, n: l.n + 1}
+}
+
+// slice returns the steps, oldest first.
+func (l *stepList) slice() []model.FlowStep {
+	if l == nil {
+		return nil
+	}
+	out := make([]model.FlowStep, l.n)
+	for i, c := l.n-1, l; c != nil && i >= 0; i, c = i-1, c.prev {
+		out[i] = c.step
+	}
+	return out
 }
 
 const maxSteps = 12
@@ -196,7 +235,7 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		ev := val{evt: []string{}}
 		if src, trig, _ := a.eventSource(nil); src != "" {
 			// The parameter itself is the data (a queue message).
-			ev = val{t: &taint{source: src, trigger: trig, steps: []model.FlowStep{{Pos: entry.pos(h), Note: "source: " + src}}}}
+			ev = val{t: &taint{source: src, trigger: trig, steps: oneStep(model.FlowStep{Pos: entry.pos(h), Note: "source: " + src})}}
 		}
 		switch {
 		case pi < 0:
@@ -558,7 +597,7 @@ func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 		}
 		src, trig, prefix := a.eventSource(p)
 		if src != "" {
-			return val{t: &taint{source: src, trigger: trig, steps: []model.FlowStep{{Pos: fi.pos(at), Note: "source: " + src}}}}
+			return val{t: &taint{source: src, trigger: trig, steps: oneStep(model.FlowStep{Pos: fi.pos(at), Note: "source: " + src})}}
 		}
 		if prefix {
 			return val{evt: p}
@@ -576,7 +615,7 @@ func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 	case v.qual != "":
 		return val{qual: v.qual + "." + name}
 	case v.exc && name == "stack":
-		return val{t: &taint{source: "error stack trace", stack: true, steps: []model.FlowStep{{Pos: fi.pos(at), Note: "source: error stack trace"}}}}
+		return val{t: &taint{source: "error stack trace", stack: true, steps: oneStep(model.FlowStep{Pos: fi.pos(at), Note: "source: error stack trace"})}}
 	case v.client != nil:
 		return val{client: v.client, qual: "$method:" + name}
 	}
@@ -593,7 +632,7 @@ func paramNames(fi *fileInfo, fn *node) []string {
 		return nil
 	}
 	var out []string
-	for _, p := range ps.namedKids() {
+	for p := range ps.eachNamed() {
 		switch p.typ() {
 		case "identifier":
 			out = append(out, fi.text(p))
@@ -657,12 +696,12 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 	*a.budget--
 	switch n.typ() {
 	case "expression_statement":
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			a.eval(fi, k, s, depth)
 		}
 	case "return_statement":
 		var v val
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			v = join(v, a.eval(fi, k, s, depth))
 			if handler {
 				a.checkResponse(fi, k, v)
@@ -670,7 +709,7 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 		}
 		*ret = join(*ret, v)
 	case "lexical_declaration", "variable_declaration":
-		for _, d := range n.namedKids() {
+		for d := range n.eachNamed() {
 			if d.typ() == "variable_declarator" {
 				if v := d.child("value"); v != nil {
 					a.noteString(fi, fi.text(d.child("name")), v)
@@ -713,12 +752,12 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 			a.body(fi, n.child("body"), s, depth, handler, ret)
 		}
 	case "try_statement":
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			switch k.typ() {
 			case "block", "statement_block":
 				a.body(fi, k, s, depth, handler, ret)
 			case "except_clause", "except_group_clause":
-				for _, kk := range k.namedKids() {
+				for kk := range k.eachNamed() {
 					if kk.typ() == "as_pattern" {
 						if al := kk.child("alias"); al != nil {
 							s.vars[strings.TrimSpace(fi.text(al))] = val{exc: true}
@@ -738,9 +777,9 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 			}
 		}
 	case "with_statement":
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			if k.typ() == "with_clause" {
-				for _, it := range k.namedKids() {
+				for it := range k.eachNamed() {
 					v := it.child("value")
 					if v == nil {
 						v = it.firstNamed()
@@ -769,13 +808,13 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 			a.report(fi, n, model.FlowEval, a.eval(fi, k, s, depth).t, "exec statement")
 		}
 	case "raise_statement", "throw_statement", "assert_statement", "delete_statement", "global_statement":
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			a.eval(fi, k, s, depth)
 		}
 	default:
 		// Python assignments are expression statements; anything else
 		// (match, labelled statements) is evaluated for its calls.
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			if strings.HasSuffix(k.typ(), "statement") || k.typ() == "block" || k.typ() == "statement_block" {
 				a.stmt(fi, k, s, depth, handler, ret)
 			} else {
@@ -793,7 +832,7 @@ func (a *analysis) body(fi *fileInfo, n *node, s *scope, depth int, handler bool
 	}
 	switch n.typ() {
 	case "block", "statement_block", "else_clause", "elif_clause", "finally_clause":
-		for _, k := range n.namedKids() {
+		for k := range n.eachNamed() {
 			if k.field() == "condition" {
 				a.eval(fi, k, s, depth)
 				continue
@@ -905,7 +944,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 	case "identifier", "shorthand_property_identifier_pattern":
 		s.vars[fi.text(target)] = v
 	case "pattern_list", "tuple_pattern", "list_pattern", "array_pattern", "expression_list":
-		for _, k := range target.namedKids() {
+		for k := range target.eachNamed() {
 			ev := v
 			if v.evt != nil {
 				ev = val{evt: append(append([]string(nil), v.evt...), "*")}
@@ -914,7 +953,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 			a.bind(fi, k, ev, s, at)
 		}
 	case "object_pattern":
-		for _, p := range target.namedKids() {
+		for p := range target.eachNamed() {
 			switch p.typ() {
 			case "shorthand_property_identifier_pattern":
 				name := fi.text(p)
