@@ -69,6 +69,26 @@ type job struct {
 	root *load.Root
 	// key of the entry file in the file table.
 	entry string
+	// decl is the declaration of the handler's function when it is not
+	// fn itself: a function of the Azure Functions project a Terraform
+	// function app deploys, in the stack the native loader made of it.
+	// Its triggers decide the event's sources; fn gets the code (merged
+	// with that of the app's other functions).
+	decl *declared
+}
+
+// declared is a function as a native loader declares it.
+type declared struct {
+	st *model.Stack
+	fn *model.Function
+}
+
+// declFn returns the function whose declaration describes the handler.
+func (j *job) declFn() (*model.Stack, *model.Function) {
+	if j.decl != nil {
+		return j.decl.st, j.decl.fn
+	}
+	return j.st, j.fn
 }
 
 // fileJob is one file to parse.
@@ -122,6 +142,15 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 				continue
 			}
 			st.Diagnostics = append(st.Diagnostics, s.notes...)
+			if s.azureProject != "" {
+				for _, aj := range azureAppJobs(ctx, st, f, s, root) {
+					st.Diagnostics = append(st.Diagnostics, aj.site.notes...)
+					if aj.site.entry != "" {
+						jobs = append(jobs, aj)
+					}
+				}
+				continue
+			}
 			if s.entry == "" && s.inline == nil {
 				continue
 			}
@@ -181,7 +210,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		})
 		for i, j := range batch {
 			if codes[i] != nil {
-				j.fn.Code = codes[i]
+				j.fn.Code = mergeCode(j.fn.Code, codes[i])
 			}
 			j.st.Diagnostics = append(j.st.Diagnostics, notes[i]...)
 		}
@@ -634,6 +663,7 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 		}
 		return c.Imports[a].Module < c.Imports[b].Module
 	})
+	_, dfn := j.declFn()
 	h, name := j.handlerNode(entry)
 	c.Handler = name
 	switch {
@@ -641,16 +671,16 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 		c.HandlerPos = entry.pos(h)
 	case j.site.regLine > 0:
 		c.Partial = true
-		*notes = append(*notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagInfo,
-			Message: fmt.Sprintf("function %s: its registration passes no handler function nightlight can follow (an Express app, or a value built at run time); the data flows of its handler are not analysed", j.fn.ID)})
+		*notes = append(*notes, model.Diagnostic{Pos: dfn.Pos, Severity: model.DiagInfo,
+			Message: fmt.Sprintf("function %s: its registration passes no handler function nightlight can follow (an Express app, or a value built at run time); the data flows of its handler are not analysed", dfn.ID)})
 	case j.site.defaultExport:
 		c.Partial = true
-		*notes = append(*notes, model.Diagnostic{Pos: j.fn.Pos, Severity: model.DiagWarning,
-			Message: fmt.Sprintf("function %s: %s exports no function the platform can call (no entryPoint, no default or single export, none named run or index)", j.fn.ID, c.Entry)})
+		*notes = append(*notes, model.Diagnostic{Pos: dfn.Pos, Severity: model.DiagWarning,
+			Message: fmt.Sprintf("function %s: %s exports no function the platform can call (no entryPoint, no default or single export, none named run or index)", dfn.ID, c.Entry)})
 	case j.site.handler != "":
 		c.Partial = true
-		*notes = append(*notes, model.Diagnostic{Pos: j.fn.Handler.PosOr(j.fn.Pos), Severity: model.DiagWarning,
-			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", j.fn.ID, j.site.handler, c.Entry)})
+		*notes = append(*notes, model.Diagnostic{Pos: dfn.Handler.PosOr(dfn.Pos), Severity: model.DiagWarning,
+			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", dfn.ID, j.site.handler, c.Entry)})
 	}
 	analyseFlows(ctx, c, j, entry, sh)
 	return c

@@ -44,6 +44,11 @@ type site struct {
 	// handler parameter receives the event and how it is read (see
 	// triggersOf): "" for AWS Lambda, else one of the model* constants.
 	model string
+	// azureProject is the folder of the Azure Functions project a
+	// Terraform function app deploys (its archive_file source): the
+	// app's functions are found in it as the native loader finds them
+	// (see azureAppSites).
+	azureProject string
 }
 
 // Programming models of the non-AWS platforms whose handlers nightlight
@@ -159,6 +164,10 @@ func locate(st *model.Stack, f *model.Function, fs fsys) *site {
 		s.model = modelGoogle
 	}
 	nameOnly := google || st.Format == model.FormatWskdeploy
+	azureApp := st.Format == model.FormatTerraform && isAzureFunctionApp(f.ID)
+	if (google || azureApp) && !f.CodeSource.IsSet() {
+		return noSource(f, s, google)
+	}
 	// Where the code directory is, relative to which file.
 	baseDir := path.Dir(st.File)
 	if st.Format == model.FormatTerraform {
@@ -180,6 +189,18 @@ func locate(st *model.Stack, f *model.Function, fs fsys) *site {
 		p, err := joinRoot(baseDir, src.Str)
 		if err != nil {
 			s.note(model.DiagWarning, src.Pos, "function %s: code source %s: %v", f.ID, src.Str, err)
+			return s
+		}
+		if azureApp {
+			real, how := findDir(fs, p)
+			if real == "" {
+				s.note(model.DiagWarning, src.Pos, "function %s: code directory %s (the archive_file source its package is built from) does not exist; handler code not analysed", f.ID, p)
+				return s
+			}
+			if how != "" {
+				s.note(model.DiagInfo, src.Pos, "function %s: %s", f.ID, how)
+			}
+			s.azureProject = real
 			return s
 		}
 		if ok, _ := isFile(fs, p); ok {
@@ -274,6 +295,35 @@ func locate(st *model.Stack, f *model.Function, fs fsys) *site {
 		s.note(model.DiagInfo, posFor, "function %s: %s", f.ID, how)
 	}
 	s.entry, s.lang, s.codeRoot = p, lang, codeDir
+	return s
+}
+
+// isAzureFunctionApp reports whether a Terraform function is an Azure
+// function app (azurerm_linux_function_app and the like).
+func isAzureFunctionApp(id string) bool {
+	for _, typ := range []string{"azurerm_function_app.", "azurerm_linux_function_app.", "azurerm_windows_function_app.", "azurerm_function_app_flex_consumption."} {
+		if strings.HasPrefix(id, typ) || strings.Contains(id, "."+typ) {
+			return true
+		}
+	}
+	return false
+}
+
+// noSource notes why a Terraform Google Cloud Function or Azure function
+// app whose code is not built from a local folder (an archive_file) was
+// not analysed.
+func noSource(f *model.Function, s *site, google bool) *site {
+	uri := f.CodeURI
+	switch {
+	case google && uri.IsSet():
+		s.note(model.DiagInfo, uri.PosOr(f.Pos), "function %s: its source %s is not built by an archive_file of this configuration from a local folder (a prebuilt archive, a bucket object uploaded elsewhere or a source repository); handler code not analysed", f.ID, describe(uri))
+	case google:
+		s.note(model.DiagInfo, f.Pos, "function %s: no source archive or repository this configuration builds from a local folder; handler code not analysed", f.ID)
+	case uri.IsSet():
+		s.note(model.DiagInfo, uri.PosOr(f.Pos), "function app %s: its package %s is not built by an archive_file of this configuration from a local folder; handler code not analysed", f.ID, describe(uri))
+	default:
+		s.note(model.DiagInfo, f.Pos, "function app %s: this configuration does not deploy its code (no zip_deploy_file, and no WEBSITE_RUN_FROM_PACKAGE built by an archive_file); handler code not analysed", f.ID)
+	}
 	return s
 }
 
@@ -571,6 +621,16 @@ func locateNative(st *model.Stack, f *model.Function, fs fsys, s *site) *site {
 	}
 	if s.lang == "" && decl.ScriptFile != "" {
 		s.lang = langOfFile(decl.ScriptFile)
+	}
+	if s.lang == "" && decl.ScriptFile == "" {
+		// No worker runtime declared (local.settings.json is not
+		// committed): the default script beside function.json says.
+		for _, n := range []string{"index.js", "index.mjs", "index.cjs", "__init__.py"} {
+			if ok, _ := isFile(fs, path.Join(path.Dir(file), n)); ok {
+				s.lang = langOfFile(n)
+				break
+			}
+		}
 	}
 	if s.lang == "" {
 		return nil // PowerShell, Java, C#, custom handlers: not read

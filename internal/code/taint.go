@@ -193,7 +193,8 @@ type triggerCtx struct {
 func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, sh *shared) {
 	budget := 200_000
 	a := &analysis{ctx: ctx, sh: sh, budget: &budget, rec: newRecord()}
-	a.triggers = triggersOf(j.st, j.fn, j.site.model, entry.lang)
+	dst, dfn := j.declFn()
+	a.triggers = triggersOf(dst, dfn, j.site.model, entry.lang)
 	a.trigKey = triggerKey(a.triggers)
 	a.root = "event"
 	for _, t := range a.triggers {
@@ -258,32 +259,42 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 			c.Flows = append(c.Flows, f.f)
 		}
 	}
-	sort.Slice(c.Flows, func(x, y int) bool {
-		px, py := c.Flows[x].SinkPos(), c.Flows[y].SinkPos()
-		if px != py {
-			return lessPos(px, py)
-		}
-		if c.Flows[x].Kind != c.Flows[y].Kind {
-			return c.Flows[x].Kind < c.Flows[y].Kind
-		}
-		return c.Flows[x].Source < c.Flows[y].Source
-	})
+	sortFlows(c.Flows)
 	for _, k := range a.rec.calls {
 		if k.Env != "" {
 			k.Resource = envStore[k.Env]
 		}
 		c.Calls = append(c.Calls, k)
 	}
-	sort.Slice(c.Calls, func(x, y int) bool {
-		if c.Calls[x].Pos != c.Calls[y].Pos {
-			return lessPos(c.Calls[x].Pos, c.Calls[y].Pos)
-		}
-		return c.Calls[x].Operation < c.Calls[y].Operation
-	})
+	sortCalls(c.Calls)
 	for _, s := range a.rec.strs {
 		c.Strings = append(c.Strings, s)
 	}
 	sort.Slice(c.Strings, func(x, y int) bool { return lessPos(c.Strings[x].Pos, c.Strings[y].Pos) })
+}
+
+// sortFlows sorts flows by sink, kind and source.
+func sortFlows(fs []model.Flow) {
+	sort.Slice(fs, func(x, y int) bool {
+		px, py := fs[x].SinkPos(), fs[y].SinkPos()
+		if px != py {
+			return lessPos(px, py)
+		}
+		if fs[x].Kind != fs[y].Kind {
+			return fs[x].Kind < fs[y].Kind
+		}
+		return fs[x].Source < fs[y].Source
+	})
+}
+
+// sortCalls sorts SDK calls by position and operation.
+func sortCalls(cs []model.SDKCall) {
+	sort.Slice(cs, func(x, y int) bool {
+		if cs[x].Pos != cs[y].Pos {
+			return lessPos(cs[x].Pos, cs[y].Pos)
+		}
+		return cs[x].Operation < cs[y].Operation
+	})
 }
 
 // triggersOf lists the kinds of events that invoke f, as read by its

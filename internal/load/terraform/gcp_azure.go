@@ -97,6 +97,16 @@ func (t *translator) gcsArchiveSource(obj *model.Value) *model.Value {
 	return nil
 }
 
+// blobArchiveSource returns the local source directory or file of a
+// package URL that names an azurerm_storage_blob uploaded from an
+// archive_file's output; nil otherwise.
+func (t *translator) blobArchiveSource(url *model.Value) *model.Value {
+	if id := t.ref(url, "azurerm_storage_blob"); id != "" {
+		return t.archiveSource(t.byID[id].props.Get("source"))
+	}
+	return nil
+}
+
 func settings(p *model.Value, keys ...string) *model.Value {
 	out := model.NewMap(nil, p.Pos)
 	for _, k := range keys {
@@ -402,6 +412,17 @@ func (t *translator) azureFunction(in *instance) {
 	}
 	if f.Runtime == nil {
 		f.Runtime = firstSet(get(p, "app_settings", "FUNCTIONS_WORKER_RUNTIME"), p.Get("version"))
+	}
+	// The code: a zip deployed by Terraform (zip_deploy_file) or the
+	// package the app runs from (WEBSITE_RUN_FROM_PACKAGE: a blob's URL),
+	// with the local folder an archive_file built it from.
+	f.CodeURI = p.Get("zip_deploy_file")
+	if pkg := get(p, "app_settings", "WEBSITE_RUN_FROM_PACKAGE"); f.CodeURI == nil && pkg.IsSet() && pkg.String() != "1" && pkg.String() != "0" {
+		f.CodeURI = pkg
+	}
+	f.CodeSource = t.archiveSource(p.Get("zip_deploy_file"))
+	if f.CodeSource == nil {
+		f.CodeSource = t.blobArchiveSource(get(p, "app_settings", "WEBSITE_RUN_FROM_PACKAGE"))
 	}
 	f.Settings = settings(p, "https_only", "client_certificate_enabled", "client_certificate_mode", "public_network_access_enabled",
 		"auth_settings", "auth_settings_v2", "key_vault_reference_identity_id", "storage_account_access_key", "functions_extension_version", "builtin_logging_enabled")
