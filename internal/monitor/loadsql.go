@@ -40,8 +40,15 @@ func ChunkSQL(c *Chunk, maxLine int) string {
 	for i, p := range paths {
 		quoted[i] = quote(p)
 	}
-	return normaliseSQL(fmt.Sprintf(`SELECT list_extract([%s], f + 1) AS file, r, i AS record_index, h FROM read_json(%s, columns = {f: 'INTEGER', i: 'BIGINT', h: 'VARCHAR', r: '%s'}, format = 'newline_delimited', compression = 'uncompressed', maximum_object_size = %d)`,
-		strings.Join(quoted, ", "), quote(c.Path), RecordType, maxLine))
+	return normaliseSQL(fmt.Sprintf(`SELECT list_extract([%s], f + 1) AS file, r, i AS record_index, h FROM %s`,
+		strings.Join(quoted, ", "), ChunkRead(c, maxLine, RecordType)))
+}
+
+// ChunkRead returns the DuckDB table function call that reads a Chunk's
+// lines as columns f, i, h and r (a recordType).
+func ChunkRead(c *Chunk, maxLine int, recordType string) string {
+	return fmt.Sprintf(`read_json(%s, columns = {f: 'INTEGER', i: 'BIGINT', h: 'VARCHAR', r: '%s'}, format = 'newline_delimited', compression = 'uncompressed', maximum_object_size = %d)`,
+		quote(c.Path), recordType, maxLine)
 }
 
 // normaliseSQL returns the SELECT producing the events table's Columns
@@ -136,4 +143,68 @@ func DeliveryRead(paths []string, gz bool, maxObject int, recordType string) str
 // they expand *, ?, [ and { as globs.
 func GlobFree(path string) bool {
 	return !strings.ContainsAny(path, "*?[]{}")
+}
+
+// stringFields are the record's fields ParseRecord reads as JSON strings
+// (rawRecord): a value of another type (not null) makes it reject the
+// record.
+var stringFields = []string{"eventID", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "eventType", "recipientAccountId"}
+
+// ShapeType is the DuckDB type for reading the parts of a record whose
+// JSON types ShapeBadSQL checks: DuckDB's reader turns a number or an
+// object read as VARCHAR into its text, where ParseRecord rejects the
+// record, so the stores check the shapes before loading. A userIdentity,
+// sessionContext or sessionIssuer that is not an object, or resources that
+// are not an array of objects, fail the read itself, as they fail
+// ParseRecord.
+var ShapeType = func() string {
+	var b strings.Builder
+	b.WriteString("STRUCT(")
+	for _, f := range stringFields {
+		b.WriteString(f + " JSON, ")
+	}
+	b.WriteString("eventTime VARCHAR, userIdentity STRUCT(")
+	for _, f := range identityFields {
+		b.WriteString(f + " JSON, ")
+	}
+	b.WriteString("sessionContext STRUCT(sessionIssuer STRUCT(")
+	for i, f := range issuerFields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f + " JSON")
+	}
+	b.WriteString("))), resources STRUCT(ARN JSON)[])")
+	return b.String()
+}()
+
+// identityFields and issuerFields are the string fields of userIdentity
+// and of its sessionContext.sessionIssuer that ParseRecord reads.
+var (
+	identityFields = []string{"type", "arn", "accountId", "accessKeyId", "userName", "invokedBy"}
+	issuerFields   = []string{"type", "arn", "userName"}
+)
+
+// ShapeBadSQL returns the DuckDB condition, over r read as ShapeType, that
+// is true when ParseRecord would reject the record for a string field
+// (stringFields, identityFields, issuerFields, resources' ARN) holding a
+// number, boolean, object or array. It looks only at the first byte of
+// each value's JSON text (no parsing). Field names are matched exactly,
+// where ParseRecord also accepts other casings.
+func ShapeBadSQL(r string) string {
+	notString := func(x string) string {
+		return fmt.Sprintf("coalesce(NOT (left(CAST(%[1]s AS VARCHAR), 1) = '\"' OR CAST(%[1]s AS VARCHAR) = 'null'), false)", x)
+	}
+	var c []string
+	for _, f := range stringFields {
+		c = append(c, notString(r+"."+f))
+	}
+	for _, f := range identityFields {
+		c = append(c, notString(r+".userIdentity."+f))
+	}
+	for _, f := range issuerFields {
+		c = append(c, notString(r+".userIdentity.sessionContext.sessionIssuer."+f))
+	}
+	c = append(c, fmt.Sprintf("coalesce(len(list_filter(%s.resources, x -> %s)) > 0, false)", r, notString("x.ARN")))
+	return "(" + strings.Join(c, "\n  OR ") + ")"
 }

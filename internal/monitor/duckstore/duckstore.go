@@ -299,7 +299,13 @@ func timestampSQL(t time.Time) string {
 const maxObject = monitor.LoaderMaxJSON
 
 // keyType is the part of a record LoadFiles checks before loading.
-const keyType = `STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR)`
+var keyType = monitor.ShapeType
+
+// badKey is the condition, over keys, of a record the Go reader must
+// handle: without eventID, eventSource or eventName, or with a field of
+// the wrong type (monitor.ShapeBadSQL).
+var badKey = `coalesce(json_extract_string(r.eventID, '$'), '') = '' OR coalesce(json_extract_string(r.eventSource, '$'), '') = '' OR coalesce(json_extract_string(r.eventName, '$'), '') = ''
+	OR ` + monitor.ShapeBadSQL("r")
 
 // LoadFiles reads delivery files with DuckDB's JSON reader, in two passes:
 // the first reads only the keys (eventID, eventSource, eventName) to set
@@ -324,7 +330,7 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 		// One file spoils the lot: load them one by one.
 		return s.loadEach(ctx, files, gz)
 	}
-	rows, err := s.conn.QueryContext(ctx, `SELECT file, count(*), count(*) FILTER (WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = ''),
+	rows, err := s.conn.QueryContext(ctx, `SELECT file, count(*), count(*) FILTER (WHERE `+badKey+`),
 		min(t), max(t), count(*) FILTER (WHERE t IS NULL) > 0
 		FROM (SELECT *, `+monitor.EventTimeSQL("r.eventTime")+` AS t FROM keys) GROUP BY file`)
 	if err != nil {
@@ -367,8 +373,8 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 	// The occurrences of an event after its first in the batch.
 	if err := s.exec(ctx, `CREATE OR REPLACE TEMP TABLE repeats AS
 		SELECT file, record_index FROM keys
-		WHERE file NOT IN (SELECT file FROM keys WHERE coalesce(r.eventID, '') = '' OR coalesce(r.eventSource, '') = '' OR coalesce(r.eventName, '') = '')
-		QUALIFY row_number() OVER (PARTITION BY r.eventID, `+monitor.EventTimeSQL("r.eventTime")+` ORDER BY file, record_index) > 1`); err != nil {
+		WHERE file NOT IN (SELECT file FROM keys WHERE `+badKey+`)
+		QUALIFY row_number() OVER (PARTITION BY json_extract_string(r.eventID, '$'), `+monitor.EventTimeSQL("r.eventTime")+` ORDER BY file, record_index) > 1`); err != nil {
 		return res, err
 	}
 	if err := s.exec(ctx, `BEGIN TRANSACTION`); err != nil {
@@ -440,6 +446,14 @@ func (s *Store) LoadChunk(ctx context.Context, c *monitor.Chunk) (added, dups in
 		}
 		if bad > 0 {
 			return 0, 0, fmt.Errorf("%w: %d records without eventSource or eventName", monitor.ErrChunkRejected, bad)
+		}
+		// A field of the wrong type, which DuckDB's reader turned into
+		// text (see monitor.ShapeBadSQL).
+		if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM `+monitor.ChunkRead(c, maxLine, monitor.ShapeType)+` WHERE `+monitor.ShapeBadSQL("r")).Scan(&bad); err != nil {
+			return 0, 0, fmt.Errorf("%w: %v", monitor.ErrChunkRejected, err)
+		}
+		if bad > 0 {
+			return 0, 0, fmt.Errorf("%w: %d records with a field of the wrong type", monitor.ErrChunkRejected, bad)
 		}
 	}
 	ledger := make([]ledgerEntry, len(c.Done))
