@@ -4,7 +4,10 @@
 # copied 1, 3 and 10 times under different roots (real copies, no
 # symlinks). Prints wall time, user+system CPU and peak RSS per input.
 # Run: bash .ci/scale.sh [OUTDIR]   (OUTDIR defaults to a temporary dir,
-# removed at the end; the 10x corpus needs about 420 MB of disk)
+# removed at the end; the 10x corpus needs about 420 MB of disk).
+# NIGHTLIGHT=/path/to/binary runs that build instead of building this
+# checkout (to compare two versions on the same inputs); ONLY="corpus1
+# corpus10" limits the inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -14,7 +17,10 @@ if [ -z "$work" ]; then
   work=$(mktemp -d)
   trap 'rm -rf "$work"' EXIT
 fi
-go build -o "$work/nightlight" ./cmd/nightlight
+bin=${NIGHTLIGHT:-$work/nightlight}
+if [ -z "${NIGHTLIGHT:-}" ]; then
+  go build -o "$bin" ./cmd/nightlight
+fi
 for n in 10 100 1000; do
   d="$work/apps$n"
   if [ ! -d "$d" ]; then
@@ -32,11 +38,11 @@ for n in 1 3 10; do
   fi
 done
 echo "input wall_s cpu_s maxrss_kb"
-for d in apps10 apps100 apps1000 corpus1 corpus3 corpus10; do
+for d in ${ONLY:-apps10 apps100 apps1000 corpus1 corpus3 corpus10}; do
   [ -d "$work/$d" ] || continue
   status=0
   /usr/bin/time -o "$work/time" -f "$d %e %U %S %M" \
-    "$work/nightlight" scan "$work/$d" --quiet --fail-on none --format json --output /dev/null 2>"$work/log" >/dev/null || status=$?
+    "$bin" scan "$work/$d" --quiet --fail-on none --format json --output /dev/null 2>"$work/log" >/dev/null || status=$?
   if [ "$status" -ge 2 ]; then
     echo "scale: the scan of $d failed (exit $status):" >&2
     cat "$work/log" >&2

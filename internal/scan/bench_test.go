@@ -17,7 +17,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
-	"github.com/nightlight-sec/nightlight/internal/report"
 )
 
 const benchCorpus = "../../../shared/corpus"
@@ -73,7 +72,8 @@ func BenchmarkFloorParse(b *testing.B) {
 }
 
 // BenchmarkScanCorpus is the full scan of the corpus as the CLI runs it
-// (discovery, reading, loading, model, report document), written as JSON.
+// for --format json (discovery, reading, loading, model, graph, rules,
+// part by part through temporary files: RunStreamed), written as JSON.
 func BenchmarkScanCorpus(b *testing.B) {
 	if _, err := os.Stat(benchCorpus); err != nil {
 		b.Skip("shared corpus not present beside the checkout")
@@ -93,13 +93,18 @@ func BenchmarkScanCorpus(b *testing.B) {
 	b.ReportAllocs()
 	var inputs int
 	for i := 0; i < b.N; i++ {
-		doc, err := Run(context.Background(), Options{Paths: paths, Loaders: DefaultLoaders(), Workers: 1})
+		s, err := RunStreamed(context.Background(), Options{Paths: paths, Loaders: DefaultLoaders(), Workers: 1}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		inputs = len(doc.Inputs)
-		var buf bytes.Buffer
-		_ = report.WriteJSON(&buf, doc)
+		inputs = len(s.Inputs)
+		err = s.WriteJSON(io.Discard)
+		if cerr := s.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportMetric(float64(inputs)*float64(b.N)/b.Elapsed().Seconds(), "inputs/s")
 }
