@@ -198,6 +198,8 @@ func (s *Streamed) WriteJSON(w io.Writer) error {
 	return report.WriteJSONParts(w, p)
 }
 
+// ptrs returns pointers to the elements of xs (the report encodes
+// findings through pointers, as WriteJSON does).
 func ptrs[T any](xs []T) []*T {
 	out := make([]*T, len(xs))
 	for i := range xs {
