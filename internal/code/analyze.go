@@ -186,6 +186,15 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 	}
 	files := map[string]*fileInfo{}
 	sh := newShared(files)
+	// Parsers (their C memory: arena, node buffer) are reused by every
+	// round of every batch: at most workers are made.
+	idle := make(chan parser, workers)
+	defer func() {
+		close(idle)
+		for p := range idle {
+			p.close()
+		}
+	}()
 	noted := map[string]bool{}
 	var inputs []Input
 	parsed := 0
@@ -200,7 +209,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		}
 		batch := jobs[lo:hi]
 		lo = hi
-		fresh := parseAll(ctx, batch, files, workers, log)
+		fresh := parseAll(ctx, batch, files, workers, idle, log)
 		parsed += len(fresh)
 		sh.prepass(ctx, fresh)
 		codes := make([]*model.Code, len(batch))
@@ -352,7 +361,7 @@ func fileList(j *job, files map[string]*fileInfo) []string {
 // modules they import, in parallel. A file already in files is not parsed
 // again, unless it was released (a later batch needs it again). It adds
 // the files parsed to files and returns their keys, sorted.
-func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, workers int, log *slog.Logger) []string {
+func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, workers int, idle chan parser, log *slog.Logger) []string {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -391,8 +400,8 @@ func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, work
 		round = nil
 		out := make([]*fileInfo, len(cur))
 		// One parser per worker: a call takes an idle one or makes one,
-		// and gives it back (at most workers are busy at once).
-		idle := make(chan parser, workers)
+		// and gives it back (at most workers are busy at once, and idle
+		// holds workers).
 		conc.ForEach(ctx, len(cur), workers, func(i int) {
 			var p parser
 			select {
@@ -406,12 +415,12 @@ func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, work
 				p = np
 			}
 			out[i] = readAndParse(p, cur[i])
-			idle <- p
+			select {
+			case idle <- p:
+			default:
+				p.close()
+			}
 		})
-		close(idle)
-		for p := range idle {
-			p.close()
-		}
 		for i, fj := range cur {
 			fi := out[i]
 			if fi == nil {
