@@ -7,6 +7,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -250,6 +251,11 @@ func matchRule(f Finding, pats []string) bool {
 type Baseline struct {
 	Version  int             `json:"version"`
 	Findings []BaselineEntry `json:"findings"`
+
+	// known indexes Findings by fingerprint, built on the first New: a
+	// streamed scan calls New once per part.
+	once  sync.Once
+	known map[string]bool
 }
 
 // BaselineEntry is one accepted finding. Only Fingerprint is used for
@@ -304,12 +310,19 @@ func ReadBaseline(r io.Reader) (*Baseline, error) {
 }
 
 // New returns the findings of fs that are not in the baseline.
+//
+// The fingerprints are indexed on the first call: Findings must not change
+// after it. New is safe for concurrent use.
 func (b *Baseline) New(fs []Finding) []Finding {
-	known := map[string]bool{}
+	var known map[string]bool
 	if b != nil {
-		for _, e := range b.Findings {
-			known[e.Fingerprint] = true
-		}
+		b.once.Do(func() {
+			b.known = make(map[string]bool, len(b.Findings))
+			for _, e := range b.Findings {
+				b.known[e.Fingerprint] = true
+			}
+		})
+		known = b.known
 	}
 	out := fs[:0:0]
 	for _, f := range fs {
