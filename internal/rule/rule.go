@@ -442,24 +442,28 @@ func Finish(fs []Finding) []Finding {
 	return out
 }
 
-// Sort orders findings by file, line, rule, resource, message, column.
+// Sort orders findings by file, line, rule, resource, message, column
+// (Less).
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.File != b.File:
-			return a.File < b.File
-		case a.Line != b.Line:
-			return a.Line < b.Line
-		case a.Rule != b.Rule:
-			return a.Rule < b.Rule
-		case a.Resource != b.Resource:
-			return a.Resource < b.Resource
-		case a.Message != b.Message:
-			return a.Message < b.Message
-		}
-		return a.Col < b.Col
-	})
+	sort.SliceStable(fs, func(i, j int) bool { return Less(&fs[i], &fs[j]) })
+}
+
+// Less reports whether finding a sorts before b: by file, line, rule,
+// resource, message, then column.
+func Less(a, b *Finding) bool {
+	switch {
+	case a.File != b.File:
+		return a.File < b.File
+	case a.Line != b.Line:
+		return a.Line < b.Line
+	case a.Rule != b.Rule:
+		return a.Rule < b.Rule
+	case a.Resource != b.Resource:
+		return a.Resource < b.Resource
+	case a.Message != b.Message:
+		return a.Message < b.Message
+	}
+	return a.Col < b.Col
 }
 
 var digitsRE = regexp.MustCompile(`[0-9][0-9.,]*`)

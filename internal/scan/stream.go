@@ -594,30 +594,13 @@ func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) e
 		replace(&h.suppressed[i].Finding)
 	}
 	rule.Sort(h.kept)
-	sort.SliceStable(h.suppressed, func(i, j int) bool { return findingLess(&h.suppressed[i].Finding, &h.suppressed[j].Finding) })
+	sort.SliceStable(h.suppressed, func(i, j int) bool { return rule.Less(&h.suppressed[i].Finding, &h.suppressed[j].Finding) })
 	n := len(h.kept)
 	h.kept = opts.Rules.Baseline.New(h.kept)
 	s.Summary.Baselined += n - len(h.kept)
 	s.count(h.kept, h.suppressed)
 	h.stack = nil
 	return nil
-}
-
-// findingLess is rule.Sort's order.
-func findingLess(a, b *rule.Finding) bool {
-	switch {
-	case a.File != b.File:
-		return a.File < b.File
-	case a.Line != b.Line:
-		return a.Line < b.Line
-	case a.Rule != b.Rule:
-		return a.Rule < b.Rule
-	case a.Resource != b.Resource:
-		return a.Resource < b.Resource
-	case a.Message != b.Message:
-		return a.Message < b.Message
-	}
-	return a.Col < b.Col
 }
 
 // mergeVulnDB is the vulnerability database summary of the whole scan
