@@ -183,9 +183,13 @@ when an input did not load, 2 on usage or fatal errors.`,
 				return err
 			}
 			known := func(id string) bool { return rules.ByID(f.rules.all(), id) != nil }
-			if f.format == "json" && f.rules.baselineOut == "" {
-				// The JSON report can be written part by part: memory
-				// bounded by the largest part of the scan.
+			if f.rules.baselineOut == "" && f.format != "html" && !f.inventory {
+				// The JSON report is written part by part, and the reports
+				// that show findings read an outline of the application:
+				// memory bounded by the largest part of the scan (and the
+				// findings). The HTML report and the inventory show the
+				// whole application.
+				opts.Outline = f.format != "json"
 				return f.runStreamed(cmd.Context(), env, opts, known, args, threshold)
 			}
 			doc, err := f.run(cmd.Context(), opts)
@@ -223,8 +227,9 @@ when an input did not load, 2 on usage or fatal errors.`,
 	return cmd
 }
 
-// runStreamed runs a scan whose JSON report is written part by part
-// (scan.RunStreamed) and finishes the command as RunE does.
+// runStreamed runs a scan part by part (scan.RunStreamed), writes its JSON
+// report from the parts or another report from the scan's outline, and
+// finishes the command as RunE does.
 func (f *scanFlags) runStreamed(ctx context.Context, env *Env, opts scan.Options, known func(string) bool, args []string, threshold int) (err error) {
 	var s *scan.Streamed
 	err = f.guarded(ctx, opts, func(ctx context.Context) error {
@@ -248,7 +253,11 @@ func (f *scanFlags) runStreamed(ctx context.Context, env *Env, opts scan.Options
 	if err := warnIgnores(env, opts.Rules.Config, s.SuppressionProblems, f.rules.all(), time.Now(), f.quiet); err != nil {
 		return err
 	}
-	if err := writeTo(env, f.output, s.WriteJSON); err != nil {
+	if opts.Outline {
+		if err := writeReport(env, f, s.Outline()); err != nil {
+			return err
+		}
+	} else if err := writeTo(env, f.output, s.WriteJSON); err != nil {
 		return err
 	}
 	above := 0

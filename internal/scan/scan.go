@@ -57,6 +57,13 @@ type Options struct {
 	// matched against; nil means none (the dependency rules say so once).
 	VulnDB *deps.DB
 
+	// Outline makes RunStreamed keep in memory, instead of writing the
+	// JSON report's elements to temporary files, what the reports that
+	// show findings read (text, SARIF, JUnit, Markdown): the findings, the
+	// graph nodes on their paths and an outline of each stack (see
+	// Streamed.Outline).
+	Outline bool
+
 	// afterPart, in tests, is called by RunStreamed after each part is
 	// written, with the part's application.
 	afterPart func(*model.App)

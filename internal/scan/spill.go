@@ -36,8 +36,12 @@ func newSpill(depth int) (*spill, error) {
 	return s, nil
 }
 
-// add encodes v and appends it.
+// add encodes v and appends it. A nil spill (a scan that keeps an
+// outline instead, see Options.Outline) takes nothing.
 func (s *spill) add(v any) error {
+	if s == nil {
+		return nil
+	}
 	b, err := s.enc.Encode(v)
 	if err != nil {
 		return err
@@ -91,6 +95,14 @@ func (s *spill) elements(at int, extra report.Elements) report.Elements {
 		}
 		return nil
 	}}
+}
+
+// len is the number of elements written.
+func (s *spill) len() int {
+	if s == nil {
+		return 0
+	}
+	return s.n
 }
 
 // close closes and removes the file.

@@ -54,6 +54,51 @@ type Streamed struct {
 	principalEdges                             []*graph.Edge
 	nodesAt, edgesAt                           int // where the principals go
 	held                                       *heldPart
+	// outline replaces the spills when Options.Outline is set.
+	outline *outline
+}
+
+// outline is what the reports that show findings read of a scan: its
+// findings in report order, the graph nodes on their paths, and each
+// stack with only the IDs of its functions and the IDs and auth types of
+// its entry points.
+type outline struct {
+	stacks     []*model.Stack
+	nodes      map[graph.NodeID]*graph.Node
+	findings   []rule.Finding
+	suppressed []rule.Suppressed
+}
+
+// outlineStack is st with only what the text report's summary counts.
+func outlineStack(st *model.Stack) *model.Stack {
+	o := &model.Stack{ID: st.ID, File: st.File, Format: st.Format}
+	for _, fn := range st.Functions {
+		o.Functions = append(o.Functions, &model.Function{ID: fn.ID})
+	}
+	for _, ep := range st.EntryPoints {
+		o.EntryPoints = append(o.EntryPoints, &model.EntryPoint{ID: ep.ID, Kind: ep.Kind, Auth: model.Auth{Type: ep.Auth.Type}})
+	}
+	return o
+}
+
+// addPathNodes keeps the nodes of g on the paths of the part's findings.
+func (o *outline) addPathNodes(g *graph.Graph, kept []rule.Finding, supp []rule.Suppressed) {
+	want := map[graph.NodeID]bool{}
+	for _, f := range kept {
+		for _, id := range f.Path {
+			want[id] = true
+		}
+	}
+	for _, f := range supp {
+		for _, id := range f.Finding.Path {
+			want[id] = true
+		}
+	}
+	for _, n := range g.Nodes {
+		if want[n.ID] && n.ID.Stack != "" {
+			o.nodes[n.ID] = n
+		}
+	}
 }
 
 // heldPart is the part whose first stack with production packages gets
@@ -155,6 +200,42 @@ func runWhole(ctx context.Context, opts Options, known func(id string) bool) (*S
 // memory whole (Parts == 0), else nil.
 func (s *Streamed) Document() *result.Document { return s.doc }
 
+// Outline returns what the reports that show findings (text, SARIF, JUnit,
+// Markdown) read, as a document: the whole one when the scan was held in
+// memory whole, else, for a scan run with Options.Outline, the inputs, the
+// findings and suppressed findings, the graph nodes on their paths (with
+// the shared principals), and each stack with only the IDs of its
+// functions and the IDs, kinds and auth types of its entry points.
+// Without Options.Outline it returns nil.
+func (s *Streamed) Outline() *result.Document {
+	if s.doc != nil {
+		return s.doc
+	}
+	o := s.outline
+	if o == nil {
+		return nil
+	}
+	findings, suppressed := o.findings, o.suppressed
+	if h := s.held; h != nil {
+		findings = slices.Insert(slices.Clone(findings), h.findingsAt, h.kept...)
+		suppressed = slices.Insert(slices.Clone(suppressed), h.suppressedAt, h.suppressed...)
+	}
+	if findings == nil {
+		findings = []rule.Finding{}
+	}
+	g := &graph.Graph{Nodes: slices.Clone(s.principals)}
+	for _, n := range o.nodes {
+		g.Nodes = append(g.Nodes, n)
+	}
+	sort.Slice(g.Nodes, func(i, j int) bool { return g.Nodes[i].ID.Less(g.Nodes[j].ID) })
+	stacks := o.stacks
+	if stacks == nil {
+		stacks = []*model.Stack{}
+	}
+	return &result.Document{Tool: s.tool, Inputs: s.Inputs, App: &model.App{Root: s.root, Stacks: stacks, VulnDB: s.vulnDB},
+		Graph: g, Findings: findings, Suppressed: suppressed, Summary: s.Summary}
+}
+
 // Close removes the temporary files.
 func (s *Streamed) Close() error {
 	if s == nil {
@@ -182,6 +263,9 @@ func (s *Streamed) FindingCount() int {
 func (s *Streamed) WriteJSON(w io.Writer) error {
 	if s.doc != nil {
 		return report.WriteJSON(w, s.doc)
+	}
+	if s.outline != nil {
+		return errors.New("the scan kept an outline of the application (Options.Outline), not its JSON report")
 	}
 	p := report.JSONParts{Tool: s.tool, Inputs: s.Inputs, App: true, Root: s.root, VulnDB: s.vulnDB, Graph: true, Summary: s.Summary}
 	p.Stacks = s.stacks.elements(s.stacks.n, report.Elements{})
@@ -255,12 +339,16 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 			s.Close()
 		}
 	}()
-	for _, sp := range []struct {
-		dst   **spill
-		depth int
-	}{{&s.stacks, report.StackDepth}, {&s.nodes, report.GraphDepth}, {&s.edges, report.GraphDepth}, {&s.findings, report.FindingDepth}, {&s.suppressed, report.FindingDepth}} {
-		if *sp.dst, err = newSpill(sp.depth); err != nil {
-			return nil, err
+	if opts.Outline {
+		s.outline = &outline{nodes: map[graph.NodeID]*graph.Node{}}
+	} else {
+		for _, sp := range []struct {
+			dst   **spill
+			depth int
+		}{{&s.stacks, report.StackDepth}, {&s.nodes, report.GraphDepth}, {&s.edges, report.GraphDepth}, {&s.findings, report.FindingDepth}, {&s.suppressed, report.FindingDepth}} {
+			if *sp.dst, err = newSpill(sp.depth); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// A Terraform module of one part called from another would be loaded
@@ -309,8 +397,15 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		if err := checkFindings(kept, supp, &b); err != nil {
 			return nil, err
 		}
+		if s.outline != nil {
+			s.outline.addPathNodes(p.graph, kept, supp)
+		}
 		if first {
-			s.held = &heldPart{stack: firstProd(p.app), kept: kept, suppressed: supp, findingsAt: s.findings.n, suppressedAt: s.suppressed.n}
+			fAt, sAt := s.findings.len(), s.suppressed.len()
+			if s.outline != nil {
+				fAt, sAt = len(s.outline.findings), len(s.outline.suppressed)
+			}
+			s.held = &heldPart{stack: firstProd(p.app), kept: kept, suppressed: supp, findingsAt: fAt, suppressedAt: sAt}
 		} else {
 			n := len(kept)
 			kept = opts.Rules.Baseline.New(kept)
@@ -431,6 +526,9 @@ func (s *Streamed) add(p *analysed, b *bounds, principalSeen map[graph.NodeID]bo
 		if err := s.stacks.add(st); err != nil {
 			return err
 		}
+		if s.outline != nil {
+			s.outline.stacks = append(s.outline.stacks, outlineStack(st))
+		}
 		s.Summary.Stacks++
 		s.Summary.Functions += len(st.Functions)
 		b.stack, b.anyStack = st.ID, true
@@ -508,6 +606,10 @@ func checkFindings(kept []rule.Finding, supp []rule.Suppressed, b *bounds) error
 
 // addFindings writes findings and suppressed findings and counts them.
 func (s *Streamed) addFindings(kept []rule.Finding, supp []rule.Suppressed) error {
+	if o := s.outline; o != nil {
+		o.findings = append(o.findings, kept...)
+		o.suppressed = append(o.suppressed, supp...)
+	}
 	for i := range kept {
 		if err := s.findings.add(&kept[i]); err != nil {
 			return err

@@ -105,6 +105,55 @@ func wholeJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
 		SuppressionProblems: rule.CheckSuppressions(doc.App, func(id string) bool { return rules.ByID(rules.All(), id) != nil })}
 }
 
+// findingReports writes the reports that read a scan's outline (text with
+// its summary, SARIF, JUnit, Markdown) for doc, one after the other.
+func findingReports(t *testing.T, doc *result.Document) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	for _, write := range []func() error{
+		func() error {
+			return report.WriteText(&buf, doc, report.TextOptions{Titles: report.RuleTitles(rules.All())})
+		},
+		func() error { return report.WriteSARIF(&buf, doc, rules.All()) },
+		func() error { return report.WriteJUnit(&buf, doc, report.JUnitOptions{FailOn: rule.Medium}) },
+		func() error { return report.WriteMarkdown(&buf, doc, report.MarkdownOptions{}) },
+	} {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return buf.Bytes()
+}
+
+// outlineReports runs RunStreamed with Options.Outline and writes the
+// reports that read the outline; wholeReports the same from Run.
+func outlineReports(t *testing.T, opts Options) ([]byte, *Streamed) {
+	t.Helper()
+	opts.Outline = true
+	s, err := RunStreamed(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if s.Parts > 0 && s.WriteJSON(&bytes.Buffer{}) == nil {
+		t.Error("WriteJSON of an outline scan did not fail")
+	}
+	return findingReports(t, s.Outline()), s
+}
+
+func wholeReports(t *testing.T, opts Options) []byte {
+	t.Helper()
+	doc, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return findingReports(t, doc)
+}
+
 // firstDiff describes where two reports first differ.
 func firstDiff(a, b []byte) string {
 	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
@@ -221,6 +270,15 @@ func TestStreamedMatchesRun(t *testing.T) {
 			if (s.Parts > 0) != tc.streamed {
 				t.Errorf("Parts = %d, want streamed %v", s.Parts, tc.streamed)
 			}
+			// The text, SARIF, JUnit and Markdown reports from the outline.
+			wantReports := wholeReports(t, opts)
+			gotReports, so := outlineReports(t, opts)
+			if !bytes.Equal(gotReports, wantReports) {
+				t.Errorf("reports from the outline differ from the whole scan's: %s", firstDiff(gotReports, wantReports))
+			}
+			if so.Parts != s.Parts {
+				t.Errorf("outline scan: Parts = %d, want %d", so.Parts, s.Parts)
+			}
 			if s.FindingCount() == 0 {
 				t.Error("no findings: the case tests nothing")
 			}
@@ -258,6 +316,9 @@ func TestStreamedMatchesRunCorpus(t *testing.T) {
 	if s.Parts < 10 {
 		t.Errorf("Parts = %d: the corpus folders should split", s.Parts)
 	}
+	if got, want := func() []byte { b, _ := outlineReports(t, opts); return b }(), wholeReports(t, opts); !bytes.Equal(got, want) {
+		t.Errorf("reports from the outline differ from the whole scan's: %s", firstDiff(got, want))
+	}
 	t.Logf("%d parts, %d inputs, %d findings, report %d bytes", s.Parts, len(s.Inputs), s.FindingCount(), len(got))
 }
 
@@ -265,6 +326,12 @@ func TestStreamedMatchesRunCorpus(t *testing.T) {
 // is written: its stacks become unreachable (the part that gets NL6006
 // keeps the one stack the note is about until the end).
 func TestStreamedReleasesParts(t *testing.T) {
+	for _, outline := range []bool{false, true} {
+		t.Run(map[bool]string{false: "json", true: "outline"}[outline], func(t *testing.T) { testReleasesParts(t, outline) })
+	}
+}
+
+func testReleasesParts(t *testing.T, outline bool) {
 	dir := t.TempDir()
 	for _, d := range []string{"a", "b", "c", "d"} {
 		copyApp(t, dir, d)
@@ -291,7 +358,12 @@ func TestStreamedReleasesParts(t *testing.T) {
 		}
 		parts = append(parts, ws)
 	}
-	_, s := streamedJSON(t, opts)
+	var s *Streamed
+	if outline {
+		_, s = outlineReports(t, opts)
+	} else {
+		_, s = streamedJSON(t, opts)
+	}
 	if s.Parts != 4 || len(parts) != 4 {
 		t.Fatalf("Parts = %d, hook called %d times; want 4", s.Parts, len(parts))
 	}
