@@ -183,12 +183,12 @@ when an input did not load, 2 on usage or fatal errors.`,
 				return err
 			}
 			known := func(id string) bool { return rules.ByID(f.rules.all(), id) != nil }
-			if f.rules.baselineOut == "" && f.format != "html" && !f.inventory {
+			if f.format != "html" && !f.inventory && (f.rules.baselineOut == "" || f.format != "json") {
 				// The JSON report is written part by part, and the reports
-				// that show findings read an outline of the application:
-				// memory bounded by the largest part of the scan (and the
-				// findings). The HTML report and the inventory show the
-				// whole application.
+				// that show findings (and --write-baseline) read an outline
+				// of the application: memory bounded by the largest part of
+				// the scan (and the findings). The HTML report and the
+				// inventory show the whole application.
 				opts.Outline = f.format != "json"
 				return f.runStreamed(cmd.Context(), env, opts, known, args, threshold)
 			}
@@ -254,7 +254,14 @@ func (f *scanFlags) runStreamed(ctx context.Context, env *Env, opts scan.Options
 		return err
 	}
 	if opts.Outline {
-		if err := writeReport(env, f, s.Outline()); err != nil {
+		doc := s.Outline()
+		if err := f.rules.writeBaseline(doc); err != nil {
+			return err
+		}
+		if f.rules.baselineOut != "" && !f.quiet {
+			fmt.Fprintf(env.Stderr, "nightlight: wrote %s to the baseline %s\n", report.Plural(len(doc.Findings), "finding"), f.rules.baselineOut)
+		}
+		if err := writeReport(env, f, doc); err != nil {
 			return err
 		}
 	} else if err := writeTo(env, f.output, s.WriteJSON); err != nil {
