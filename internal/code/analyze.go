@@ -663,15 +663,7 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 	for _, imp := range imports {
 		c.Imports = append(c.Imports, imp)
 	}
-	sort.Slice(c.Imports, func(a, b int) bool {
-		if c.Imports[a].Ecosystem != c.Imports[b].Ecosystem {
-			return c.Imports[a].Ecosystem < c.Imports[b].Ecosystem
-		}
-		if c.Imports[a].Package != c.Imports[b].Package {
-			return c.Imports[a].Package < c.Imports[b].Package
-		}
-		return c.Imports[a].Module < c.Imports[b].Module
-	})
+	sortImports(c.Imports)
 	_, dfn := j.declFn()
 	h, name := j.handlerNode(entry)
 	c.Handler = name
@@ -719,4 +711,18 @@ func lessPos(a, b model.Pos) bool {
 		return a.Line < b.Line
 	}
 	return a.Col < b.Col
+}
+
+// sortImports orders a function's imports by ecosystem, package, then
+// module.
+func sortImports(imps []model.Import) {
+	sort.Slice(imps, func(a, b int) bool {
+		if imps[a].Ecosystem != imps[b].Ecosystem {
+			return imps[a].Ecosystem < imps[b].Ecosystem
+		}
+		if imps[a].Package != imps[b].Package {
+			return imps[a].Package < imps[b].Package
+		}
+		return imps[a].Module < imps[b].Module
+	})
 }

@@ -93,15 +93,7 @@ func mergeCode(a, b *model.Code) *model.Code {
 	for _, im := range imps {
 		c.Imports = append(c.Imports, im)
 	}
-	sort.Slice(c.Imports, func(x, y int) bool {
-		if c.Imports[x].Ecosystem != c.Imports[y].Ecosystem {
-			return c.Imports[x].Ecosystem < c.Imports[y].Ecosystem
-		}
-		if c.Imports[x].Package != c.Imports[y].Package {
-			return c.Imports[x].Package < c.Imports[y].Package
-		}
-		return c.Imports[x].Module < c.Imports[y].Module
-	})
+	sortImports(c.Imports)
 	// A module both handlers import reports the same flow, call or
 	// string twice: keep one (a certain flow over an uncertain one).
 	c.Flows = nil
