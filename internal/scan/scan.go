@@ -69,19 +69,24 @@ type Options struct {
 	afterPart func(*model.App)
 }
 
-// Run scans opts.Paths and returns the report document. It returns an error
-// only when the scan cannot start (a path does not exist); problems with
-// individual inputs are recorded in the document's inputs.
-func Run(ctx context.Context, opts Options) (*result.Document, error) {
+// withDefaults gives opts an IAM engine when it has none (one engine
+// serves the graph and the rules) and returns the scan's logger.
+func withDefaults(opts Options) (Options, *slog.Logger) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("component", "scan")
-	// One IAM engine serves the graph and the rules.
 	if opts.Rules.IAM == nil {
 		opts.Rules.IAM = iam.NewAnalyzer()
 	}
+	return opts, log.With("component", "scan")
+}
+
+// Run scans opts.Paths and returns the report document. It returns an error
+// only when the scan cannot start (a path does not exist); problems with
+// individual inputs are recorded in the document's inputs.
+func Run(ctx context.Context, opts Options) (*result.Document, error) {
+	opts, log := withDefaults(opts)
 	doc, graphErr, err := loadAndGraph(ctx, opts)
 	if err != nil {
 		return nil, err

@@ -136,14 +136,7 @@ const nl6006 = "NL6006"
 // module, handler code or a manifest in another part; checked as each part
 // is analysed, and then the scan starts again whole).
 func RunStreamed(ctx context.Context, opts Options, known func(id string) bool) (*Streamed, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	log = log.With("component", "scan")
-	if opts.Rules.IAM == nil {
-		opts.Rules.IAM = iam.NewAnalyzer()
-	}
+	opts, log := withDefaults(opts)
 	if opts.Rules.Now.IsZero() {
 		opts.Rules.Now = time.Now().UTC()
 	}
