@@ -174,3 +174,96 @@ func TestCVSS3Score(t *testing.T) {
 		}
 	}
 }
+
+// TestDBLoadPerPart checks that asking for names in several calls (as a
+// scan streamed part by part does) gives the same matches and the same
+// summary as asking for every name at once.
+func TestDBLoadPerPart(t *testing.T) {
+	whole := fixtureDB(t)
+	parts := OpenDB(depstest.Dir(t))
+	ctx := context.Background()
+	for _, step := range []struct {
+		eco   string
+		names []string
+	}{
+		{"npm", []string{"minimist"}},
+		{"PyPI", []string{"not-in-the-db"}},
+		{"npm", []string{"lodash", "minimist", "json5"}},
+		{"PyPI", []string{"pyyaml", "requests"}},
+		{"npm", []string{"request", "@babel/traverse", "lodash-es"}},
+		{"PyPI", []string{"flask", "pyyaml"}},
+		{"Go", []string{"github.com/dgrijalva/jwt-go", "golang.org/x/net"}},
+		{"Maven", []string{"org.apache.logging.log4j:log4j-core"}},
+		{"RubyGems", []string{"rack"}},
+	} {
+		names := map[string]bool{}
+		for _, n := range step.names {
+			names[n] = true
+		}
+		parts.Load(ctx, step.eco, names)
+	}
+	ecos := Ecosystems()
+	wi, pi := whole.Info(ecos), parts.Info(ecos)
+	wi.Dir, pi.Dir = "", ""
+	if d := cmp.Diff(wi, pi); d != "" {
+		t.Errorf("Info (-whole +parts):\n%s", d)
+	}
+	for _, q := range [][3]string{
+		{"npm", "lodash", "4.17.15"}, {"npm", "lodash", "3.6.0"}, {"npm", "minimist", "0.0.8"}, {"npm", "json5", "2.2.1"},
+		{"npm", "request", "2.88.2"}, {"npm", "@babel/traverse", "7.23.0"}, {"npm", "lodash-es", "4.17.15"},
+		{"PyPI", "PyYAML", "5.3.1"}, {"PyPI", "requests", "2.30.0"}, {"PyPI", "flask", "2.2.4"}, {"PyPI", "not-in-the-db", "1.0"},
+		{"Go", "golang.org/x/net", "0.16.0"}, {"Maven", "org.apache.logging.log4j:log4j-core", "2.14.1"}, {"RubyGems", "rack", "2.2.3"},
+	} {
+		wa, ws := whole.Match(q[0], q[1], q[2])
+		pa, ps := parts.Match(q[0], q[1], q[2])
+		if d := cmp.Diff(wa, pa); d != "" {
+			t.Errorf("%v advisories (-whole +parts):\n%s", q, d)
+		}
+		if d := cmp.Diff(ws, ps); d != "" {
+			t.Errorf("%v skipped (-whole +parts):\n%s", q, d)
+		}
+	}
+	if adv, _ := parts.Match("npm", "lodash", "4.17.15"); len(adv) != 3 {
+		t.Errorf("lodash 4.17.15 = %d advisories, want 3", len(adv))
+	}
+}
+
+// TestDBStoredAndChanged reads a record stored without compression, and
+// reports an export replaced between indexing and decoding instead of
+// matching against it.
+func TestDBStoredAndChanged(t *testing.T) {
+	dir := t.TempDir()
+	writeZip := func(body string) {
+		if err := os.MkdirAll(filepath.Join(dir, "npm"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(ZipPath(dir, "npm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "GOOD-1.json", Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	rec := `{"id": "GOOD-1", "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "2.0.0"}]}]}, {"package": {"ecosystem": "npm", "name": "%s"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}`
+	writeZip(strings.ReplaceAll(rec, "%s", "right-pad"))
+	db := OpenDB(dir)
+	db.Load(context.Background(), "npm", map[string]bool{"left-pad": true})
+	if adv, _ := db.Match("npm", "left-pad", "1.0.0"); len(adv) != 1 || adv[0].ID != "GOOD-1" || adv[0].Fixed[0] != "2.0.0" {
+		t.Fatalf("stored record: %+v", adv)
+	}
+	// Same size, other bytes: the checksum differs.
+	writeZip(strings.ReplaceAll(rec, "%s", "right-pax"))
+	db.Load(context.Background(), "npm", map[string]bool{"right-pad": true, "left-pad": true})
+	info := db.Info([]string{"npm"})
+	if len(info.Errors) != 1 || !strings.Contains(info.Errors[0], "the export changed during the scan") {
+		t.Errorf("info = %+v", info)
+	}
+}

@@ -3,13 +3,18 @@ package deps
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,25 +31,54 @@ func Ecosystems() []string { return []string{"Go", "Maven", "PyPI", "RubyGems", 
 const maxRecordBytes = 8 << 20
 
 // DB is an offline OSV database: a directory holding DIR/<Ecosystem>/all.zip
-// exactly as OSV publishes its per-ecosystem exports. Ecosystems are read on
-// first use, keeping only the records of the packages asked for. A DB is
-// safe for concurrent use.
+// exactly as OSV publishes its per-ecosystem exports. An ecosystem's export
+// is read once, on first use, into an index of which entries affect which
+// package names (a few bytes per entry, not the records); the records of
+// the packages a scan asks for are then decoded from the export on demand
+// and kept. A scan streamed part by part asks part by part and gets the
+// same records and the same summary as a scan asking once for every name.
+// A DB is safe for concurrent use.
 type DB struct {
-	dir string
-	mu  sync.Mutex
-	eco map[string]*ecoData
+	dir  string
+	seed maphash.Seed
+	mu   sync.Mutex
+	eco  map[string]*ecoData
 }
 
-// ecoData is the part of one ecosystem's export that a scan needs.
+// ecoData is what the DB knows of one ecosystem's export.
 type ecoData struct {
 	present bool
 	err     error
-	// byName maps a normalized package name to the records affecting it.
+	path    string
+	// entries are the export's valid, not withdrawn records, in archive
+	// order; index maps a hash of each normalized package name a record
+	// affects to the record's entry, sorted by hash, then entry.
+	entries []zipEntry
+	index   []nameRef
+	// byName maps a normalized package name asked for to the records
+	// affecting it, in archive order.
 	byName map[string][]*record
 	// skipped counts records skipped and keeps the first few reasons.
 	skipped int
 	reasons []string
 	records int
+}
+
+// zipEntry locates one record's compressed bytes in the export.
+type zipEntry struct {
+	name       string
+	offset     int64
+	compressed uint64
+	size       uint64
+	crc        uint32
+	method     uint16
+}
+
+// nameRef says that entry affects a package whose normalized name hashes
+// to hash.
+type nameRef struct {
+	hash  uint64
+	entry uint32
 }
 
 // record is the part of an OSV record that matching needs, reduced to the
@@ -98,7 +132,9 @@ type osvEvent struct {
 
 // OpenDB returns the database in dir. It does not read anything yet; a
 // directory without data gives a DB whose ecosystems are all missing.
-func OpenDB(dir string) *DB { return &DB{dir: dir, eco: map[string]*ecoData{}} }
+func OpenDB(dir string) *DB {
+	return &DB{dir: dir, seed: maphash.MakeSeed(), eco: map[string]*ecoData{}}
+}
 
 // Dir is the database directory.
 func (db *DB) Dir() string { return db.dir }
@@ -106,40 +142,68 @@ func (db *DB) Dir() string { return db.dir }
 // ZipPath is where the export of ecosystem eco lives in dir.
 func ZipPath(dir, eco string) string { return filepath.Join(dir, eco, "all.zip") }
 
-// Load reads ecosystem eco's export, keeping the records that affect one of
-// names (already normalized with NormalizeName). Loading an ecosystem twice
-// keeps the first result: call it once per scan with every name needed.
+// Load makes the records of ecosystem eco that affect one of names
+// (already normalized with NormalizeName) available to Match. The export
+// is read and indexed on the first call for eco (a broken export is
+// remembered as the ecosystem's error); later calls decode only the
+// records of names not asked for before, so Load may be called once per
+// part of a scan.
 func (db *DB) Load(ctx context.Context, eco string, names map[string]bool) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if _, ok := db.eco[eco]; ok {
+	d, ok := db.eco[eco]
+	if !ok {
+		d = db.index(ctx, eco)
+		db.eco[eco] = d
+	}
+	if !d.present || d.err != nil {
 		return
 	}
-	d := &ecoData{byName: map[string][]*record{}}
-	db.eco[eco] = d
+	var todo []string
+	for n := range names {
+		if _, ok := d.byName[n]; !ok {
+			todo = append(todo, n)
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	sort.Strings(todo)
+	if err := db.decode(ctx, eco, d, todo); err != nil {
+		d.err = fmt.Errorf("vulnerability database %s: %w", d.path, err)
+	}
+}
+
+// index reads ecosystem eco's export once: every record is decoded and
+// checked as before (what is skipped, and why, does not depend on the
+// names a scan needs), and the valid ones are indexed by the names they
+// affect.
+func (db *DB) index(ctx context.Context, eco string) *ecoData {
 	p := ZipPath(db.dir, eco)
+	d := &ecoData{byName: map[string][]*record{}, path: p}
 	if _, err := os.Stat(p); err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
 			d.err = fmt.Errorf("vulnerability database %s: %w", p, err)
 		}
-		return
+		return d
 	}
 	d.present = true
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		d.err = fmt.Errorf("vulnerability database %s: %w (run `nightlight db update --ecosystem %s`)", p, err, eco)
-		return
+		return d
 	}
 	defer zr.Close()
-	d.err = readRecords(ctx, &zr.Reader, eco, names, d)
-	if d.err != nil {
-		d.err = fmt.Errorf("vulnerability database %s: %w", p, d.err)
+	if err := db.readRecords(ctx, &zr.Reader, eco, d); err != nil {
+		d.err = fmt.Errorf("vulnerability database %s: %w", p, err)
 	}
+	return d
 }
 
-// readRecords reads the OSV records of zr into d.
-func readRecords(ctx context.Context, zr *zip.Reader, eco string, names map[string]bool, d *ecoData) error {
+// readRecords reads and indexes the OSV records of zr into d.
+func (db *DB) readRecords(ctx context.Context, zr *zip.Reader, eco string, d *ecoData) error {
 	buf := &bytes.Buffer{}
+	seen := map[uint64]bool{}
 	for i, f := range zr.File {
 		if i%512 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -164,22 +228,110 @@ func readRecords(ctx context.Context, zr *zip.Reader, eco string, names map[stri
 			continue
 		}
 		d.records++
-		rec, err := parseRecord(buf.Bytes(), eco, names)
+		var r osvRecord
+		if err := decodeRecord(buf.Bytes(), &r); err != nil {
+			d.skip(fmt.Sprintf("%s: %v", f.Name, err))
+			continue
+		}
+		if r.Withdrawn != "" {
+			continue
+		}
+		off, err := f.DataOffset()
 		if err != nil {
 			d.skip(fmt.Sprintf("%s: %v", f.Name, err))
 			continue
 		}
-		if rec == nil {
-			continue
-		}
-		for _, a := range rec.Affected {
-			n := NormalizeName(eco, a.Package.Name)
-			if l := d.byName[n]; len(l) == 0 || l[len(l)-1] != rec {
-				d.byName[n] = append(d.byName[n], rec)
+		entry := uint32(len(d.entries))
+		clear(seen)
+		for _, a := range r.Affected {
+			if a.Package.Ecosystem != eco {
+				continue
+			}
+			h := maphash.String(db.seed, NormalizeName(eco, a.Package.Name))
+			if !seen[h] {
+				seen[h] = true
+				d.index = append(d.index, nameRef{hash: h, entry: entry})
 			}
 		}
+		if len(seen) == 0 {
+			continue
+		}
+		d.entries = append(d.entries, zipEntry{name: f.Name, offset: off, compressed: f.CompressedSize64, size: f.UncompressedSize64, crc: f.CRC32, method: f.Method})
+	}
+	slices.SortFunc(d.index, func(a, b nameRef) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.entry, b.entry)
+	})
+	return nil
+}
+
+// decode reads from the export the records affecting each of names (sorted)
+// into d.byName. A record is decoded once per name it affects, keeping
+// that name's affected entries.
+func (db *DB) decode(ctx context.Context, eco string, d *ecoData, names []string) error {
+	f, err := os.Open(d.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var buf []byte
+	for _, n := range names {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		h := maphash.String(db.seed, n)
+		i, _ := slices.BinarySearchFunc(d.index, h, func(r nameRef, h uint64) int { return cmp.Compare(r.hash, h) })
+		var recs []*record
+		for ; i < len(d.index) && d.index[i].hash == h; i++ {
+			e := &d.entries[d.index[i].entry]
+			data, err := readEntry(f, e, &buf)
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.name, err)
+			}
+			rec, err := parseRecord(data, eco, map[string]bool{n: true})
+			if err != nil {
+				return fmt.Errorf("%s: %w", e.name, err)
+			}
+			if rec != nil {
+				recs = append(recs, rec)
+			}
+		}
+		d.byName[n] = recs
 	}
 	return nil
+}
+
+// readEntry reads and checks entry e of the export f; the bytes returned
+// live in *buf until the next call.
+func readEntry(f *os.File, e *zipEntry, buf *[]byte) ([]byte, error) {
+	raw := make([]byte, e.compressed)
+	if _, err := f.ReadAt(raw, e.offset); err != nil {
+		return nil, fmt.Errorf("reading the export again: %w", err)
+	}
+	var data []byte
+	switch e.method {
+	case zip.Store:
+		data = raw
+	case zip.Deflate:
+		*buf = slices.Grow((*buf)[:0], int(e.size))
+		w := bytes.NewBuffer((*buf)[:0])
+		fr := flate.NewReader(bytes.NewReader(raw))
+		_, err := io.Copy(w, io.LimitReader(fr, maxRecordBytes+1))
+		fr.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading the export again: %w", err)
+		}
+		*buf = w.Bytes()
+		data = *buf
+	default:
+		return nil, zip.ErrAlgorithm
+	}
+	if uint64(len(data)) != e.size || crc32.ChecksumIEEE(data) != e.crc {
+		return nil, errors.New("the export changed during the scan")
+	}
+	return data, nil
 }
 
 func (d *ecoData) skip(reason string) {
@@ -193,11 +345,8 @@ func (d *ecoData) skip(reason string) {
 // package in names, or nil when it affects none of them or is withdrawn.
 func parseRecord(data []byte, eco string, names map[string]bool) (*record, error) {
 	var r osvRecord
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("not an OSV record: %w", err)
-	}
-	if r.ID == "" {
-		return nil, errors.New("OSV record without an id")
+	if err := decodeRecord(data, &r); err != nil {
+		return nil, err
 	}
 	if r.Withdrawn != "" {
 		return nil, nil
@@ -215,6 +364,17 @@ func parseRecord(data []byte, eco string, names map[string]bool) (*record, error
 	rec.Severity = recordSeverity(&r)
 	sort.Strings(rec.Aliases)
 	return rec, nil
+}
+
+// decodeRecord decodes one OSV record into r, which must have an ID.
+func decodeRecord(data []byte, r *osvRecord) error {
+	if err := json.Unmarshal(data, r); err != nil {
+		return fmt.Errorf("not an OSV record: %w", err)
+	}
+	if r.ID == "" {
+		return errors.New("OSV record without an id")
+	}
+	return nil
 }
 
 // recordSeverity is the record's severity: the database's own (GitHub's

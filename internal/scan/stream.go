@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
-	"os"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load/discover"
@@ -131,8 +128,7 @@ const nl6006 = "NL6006"
 //
 // The scan is held in memory whole, as Run holds it, when splitting could
 // change the report: a single part, a configured flow policy (it is checked
-// over the whole graph), a vulnerability database with data (its matching
-// is per scan), or parts that turn out to refer to each other (a Terraform
+// over the whole graph), or parts that turn out to refer to each other (a Terraform
 // module, handler code or a manifest in another part; checked as each part
 // is analysed, and then the scan starts again whole).
 func RunStreamed(ctx context.Context, opts Options, known func(id string) bool) (*Streamed, error) {
@@ -165,13 +161,6 @@ func whole(opts Options) string {
 	if cfg := opts.Rules.Config; cfg != nil {
 		if fp := cfg.FlowPolicy(); len(fp.Flows.Deny)+len(fp.Flows.Allow)+len(fp.Boundaries) > 0 {
 			return "a flow policy is checked over the whole graph"
-		}
-	}
-	if db := opts.VulnDB; db != nil {
-		for _, eco := range deps.Ecosystems() {
-			if _, err := os.Stat(deps.ZipPath(db.Dir(), eco)); !errors.Is(err, fs.ErrNotExist) {
-				return "the vulnerability database is matched once per scan"
-			}
 		}
 	}
 	return ""
@@ -700,8 +689,12 @@ func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) e
 
 // mergeVulnDB is the vulnerability database summary of the whole scan
 // from those of its parts (nil: no part deployed a production package).
-// RunStreamed splits only scans whose database holds no data, so each
-// part's summary lists the ecosystems it needed as missing.
+// The whole scan's summary lists, for each ecosystem its packages needed,
+// whether the database had it, lacked it, or could not read it (with the
+// ecosystem's count of skipped records, which does not depend on the
+// packages asked for: deps.DB reads an export once), and counts the
+// packages checked: the union of the parts' lists and the sum of their
+// counts.
 func mergeVulnDB(parts []*model.VulnDB) *model.VulnDB {
 	if len(parts) == 0 {
 		return nil

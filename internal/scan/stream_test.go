@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"weak"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
+	"github.com/nightlight-sec/nightlight/internal/deps"
+	"github.com/nightlight-sec/nightlight/internal/deps/depstest"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/result"
@@ -175,6 +178,9 @@ func TestStreamedMatchesRun(t *testing.T) {
 		build    func(t *testing.T, dir string)
 		rules    func(t *testing.T, dir string, o *rules.Options)
 		streamed bool // the scan is split (Parts > 0)
+		// vulnDB writes a vulnerability database to the directory given;
+		// every scan of the case opens it afresh.
+		vulnDB func(t *testing.T, dir string)
 	}{
 		{
 			name: "parts whose names share a prefix, dependencies in two of them",
@@ -226,6 +232,40 @@ func TestStreamedMatchesRun(t *testing.T) {
 			streamed: true,
 		},
 		{
+			name: "a vulnerability database: advisories in two parts, a missing ecosystem, a skipped record",
+			build: func(t *testing.T, dir string) {
+				for _, d := range []string{"a", "b", "c", "d"} {
+					copyApp(t, dir, d)
+				}
+				lock := func(deps ...string) string {
+					var root, pkgs []string
+					for i := 0; i < len(deps); i += 2 {
+						root = append(root, `"`+deps[i]+`":"`+deps[i+1]+`"`)
+						pkgs = append(pkgs, `"node_modules/`+deps[i]+`":{"version":"`+deps[i+1]+`"}`)
+					}
+					return `{"name":"t","version":"1.0.0","lockfileVersion":3,"packages":{"":{"name":"t","version":"1.0.0","dependencies":{` +
+						strings.Join(root, ",") + `}},` + strings.Join(pkgs, ",") + `}}`
+				}
+				writeTree(t, dir, map[string]string{
+					"a/src/thumbnail/package-lock.json":  lock("lodash", "4.17.15", "json5", "2.2.1"),
+					"b/src/list_orders/requirements.txt": "requests==2.30.0\n",
+					"c/src/thumbnail/package-lock.json":  lock("minimist", "0.0.8", "lodash", "3.6.0"),
+					"d/src/thumbnail/package-lock.json":  lock("sharp", "0.32.6"),
+				})
+			},
+			vulnDB: func(t *testing.T, dir string) {
+				if err := depstest.Write(dir); err != nil {
+					t.Fatal(err)
+				}
+				// No PyPI data; one npm record that does not decode.
+				if err := os.RemoveAll(filepath.Join(dir, "PyPI")); err != nil {
+					t.Fatal(err)
+				}
+				addZipRecord(t, deps.ZipPath(dir, "npm"), "BAD-1.json", `{"id": 7}`)
+			},
+			streamed: true,
+		},
+		{
 			name: "a Terraform module of another part",
 			build: func(t *testing.T, dir string) {
 				writeTree(t, dir, map[string]string{
@@ -262,17 +302,34 @@ func TestStreamedMatchesRun(t *testing.T) {
 			if tc.rules != nil {
 				tc.rules(t, dir, &opts.Rules)
 			}
-			want, ws := wholeJSON(t, opts)
-			got, s := streamedJSON(t, opts)
+			fresh := func() Options { return opts }
+			if tc.vulnDB != nil {
+				dbDir := t.TempDir()
+				tc.vulnDB(t, dbDir)
+				fresh = func() Options {
+					o := opts
+					o.VulnDB = deps.OpenDB(dbDir)
+					return o
+				}
+			}
+			want, ws := wholeJSON(t, fresh())
+			got, s := streamedJSON(t, fresh())
 			if !bytes.Equal(got, want) {
 				t.Fatalf("streamed report differs from the whole scan's: %s", firstDiff(got, want))
+			}
+			if tc.vulnDB != nil {
+				for _, w := range []string{`"GHSA-35jh-r3h4-6jhm"`, `"GHSA-xvch-5gv4-984h"`, `"missing": [`, `npm: 1 of `, `advisory GHSA-9c47-m6qq-7p4h`, `"NL6003"`, `"NL6006"`} {
+					if !bytes.Contains(got, []byte(w)) {
+						t.Errorf("the report lacks %s: the case tests less than it says", w)
+					}
+				}
 			}
 			if (s.Parts > 0) != tc.streamed {
 				t.Errorf("Parts = %d, want streamed %v", s.Parts, tc.streamed)
 			}
 			// The text, SARIF, JUnit and Markdown reports from the outline.
-			wantReports := wholeReports(t, opts)
-			gotReports, so := outlineReports(t, opts)
+			wantReports := wholeReports(t, fresh())
+			gotReports, so := outlineReports(t, fresh())
 			if !bytes.Equal(gotReports, wantReports) {
 				t.Errorf("reports from the outline differ from the whole scan's: %s", firstDiff(gotReports, wantReports))
 			}
@@ -289,6 +346,36 @@ func TestStreamedMatchesRun(t *testing.T) {
 				t.Errorf("inputs %d, problems %d; want %d, %d", len(s.Inputs), len(s.SuppressionProblems), len(ws.Inputs), len(ws.SuppressionProblems))
 			}
 		})
+	}
+}
+
+// addZipRecord rewrites the zip at path with one more entry.
+func addZipRecord(t *testing.T, path, name, body string) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	zr.Close()
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
