@@ -40,7 +40,8 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref OrdersAuthorizer`,
 			Remediation: "Attach an authorizer (Cognito, JWT, Lambda) or IAM auth to the route, or set a default authorizer on the API; if the route is public on purpose, suppress the finding with a reason.",
 		},
-		Run: run,
+		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Run:    run,
 	}
 }
 
@@ -61,12 +62,16 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if target == "" {
 			target = "its integration"
 		}
-		p.Report(rule.Finding{
+		f := rule.Finding{
 			Resource: kit.Resource(ep),
 			File:     ep.Auth.Pos.File, Line: ep.Auth.Pos.Line, Col: ep.Auth.Pos.Col,
 			Message: fmt.Sprintf("%s can be called by anyone on the internet: no authorizer, IAM auth or API key protects it, so anyone can invoke %s", kit.EntryName(ep), target),
 			Path:    kit.EntryPath(p, ep),
-		})
+		}
+		if why, ok := kit.Contained(ctx, p, ep); ok {
+			f.Severity, f.Message = rule.Medium, f.Message+why
+		}
+		p.Report(f)
 	}
 	return nil
 }

@@ -35,7 +35,8 @@ func Rule() *rule.Rule {
     TargetFunctionArn: !GetAtt Fn.Arn`,
 			Remediation: "Set AuthType: AWS_IAM on the function URL (callers sign with SigV4, CloudFront can use origin access control), or expose the function through an API with an authorizer.",
 		},
-		Run: run,
+		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Run:    run,
 	}
 }
 
@@ -52,6 +53,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 		f.At(ep.Auth.Pos)
 		if !ep.Auth.Pos.IsValid() {
 			f.At(ep.Pos)
+		}
+		if why, ok := kit.Contained(ctx, p, ep); ok {
+			f.Severity, f.Message = rule.Medium, f.Message+why
 		}
 		p.Report(f)
 	}

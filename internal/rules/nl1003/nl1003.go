@@ -38,7 +38,8 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref ConnectAuthorizer`,
 			Remediation: "Put a Lambda (REQUEST) authorizer or IAM auth on the $connect route.",
 		},
-		Run: run,
+		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Run:    run,
 	}
 }
 
@@ -53,6 +54,16 @@ func run(ctx context.Context, p *rule.Pass) error {
 			Path:     kit.EntryPath(p, ep),
 		}
 		f.At(ep.Auth.Pos)
+		// Every route of the API is open once a client is connected.
+		var routes []*model.EntryPoint
+		for _, r := range p.Stack.EntryPoints {
+			if r.Kind == model.EntryRoute && r.API == ep.API {
+				routes = append(routes, r)
+			}
+		}
+		if why, ok := kit.Contained(ctx, p, routes...); ok {
+			f.Severity, f.Message = rule.Medium, f.Message+why
+		}
 		p.Report(f)
 	}
 	return nil
