@@ -14,6 +14,8 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
+const scheduleWhen = "when the function's only asynchronous triggers are schedules: their events carry no data, so a failure loses one run, not an event from outside"
+
 // Rule returns NL4006.
 func Rule() *rule.Rule {
 	return &rule.Rule{
@@ -38,7 +40,8 @@ func Rule() *rule.Rule {
         OnFailure: {Type: SQS, Destination: !GetAtt FailedEvents.Arn}`,
 			Remediation: "Add an on-failure destination (EventInvokeConfig / AWS::Lambda::EventInvokeConfig) or a DeadLetterQueue to the function.",
 		},
-		Run: run,
+		Adjust: []rule.Adjustment{{Severity: rule.Low, When: scheduleWhen}},
+		Run:    run,
 	}
 }
 
@@ -59,8 +62,13 @@ func run(ctx context.Context, p *rule.Pass) error {
 			kinds = append(kinds, string(tr.Kind))
 		}
 		kinds = model.SortedUnique(kinds)
-		p.Report(rule.Finding{Resource: fn.ID, File: fn.Pos.File, Line: fn.Pos.Line, Col: fn.Pos.Col,
-			Message: fmt.Sprintf("function %s is invoked asynchronously (%s) but has no dead-letter queue or on-failure destination: events that still fail after 2 retries are lost", fn.ID, strings.Join(kinds, ", "))})
+		f := rule.Finding{Resource: fn.ID, File: fn.Pos.File, Line: fn.Pos.Line, Col: fn.Pos.Col,
+			Message: fmt.Sprintf("function %s is invoked asynchronously (%s) but has no dead-letter queue or on-failure destination: events that still fail after 2 retries are lost", fn.ID, strings.Join(kinds, ", "))}
+		if len(kinds) == 1 && kinds[0] == string(model.TriggerSchedule) {
+			f.Severity = rule.Low
+			f.Message += " (severity lowered from medium: its only asynchronous trigger is a schedule, whose events carry no data: a failed run is lost and the next one starts on time)"
+		}
+		p.Report(f)
 	}
 	return nil
 }
