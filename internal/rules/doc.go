@@ -48,7 +48,8 @@ with its role (delete a service's data, change permissions, read code, secrets o
 high, when anyone on the internet can run the function without authentication; a finding that rests only on an
 inference (a shared role, an unresolved value, a filtered trigger) is lowered and carries a lower confidence; a
 finding on SAM's own policy template is information; a cost finding grows with the worst-case spend it computes; a route, function URL or WebSocket API open to
-anyone is **contained**, one level lower, when everything it reaches is functions that can only write logs and traces
+anyone is **contained**, one level lower, when everything it reaches is functions that can only write logs and traces (on
+Azure and OpenWhisk: with no identity and no binding)
 (no store, no other permission, no VPC, no connection settings, no database client): calling it runs the handler and
 costs money, but reaches no data by configuration.
 The list below gives each rule's default and, in brackets, the range its findings can take;

@@ -36,7 +36,8 @@ func Rule() *rule.Rule {
   "authLevel": "function", "methods": ["get"]}]}`,
 			Remediation: "Set authLevel to function (callers send a function key) or turn on App Service Authentication (authsettingsV2 with unauthenticatedClientAction RedirectToLoginPage/Return401) or put the app behind API Management; if the endpoint is public on purpose, suppress the finding with a reason.",
 		},
-		Run: run,
+		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Run:    run,
 	}
 }
 
@@ -52,12 +53,16 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f := p.Stack.Function(ep.Function); f != nil && f.Name.IsResolved() {
 			who = f.Name.String()
 		}
-		p.Report(rule.Finding{
+		f := rule.Finding{
 			Resource: kit.Resource(ep),
 			File:     ep.Auth.Pos.File, Line: ep.Auth.Pos.Line, Col: ep.Auth.Pos.Col,
 			Message: fmt.Sprintf("%s runs Azure function %s for anyone on the internet: its HTTP trigger is anonymous and no App Service Authentication protects the app", kit.EntryName(ep), who),
 			Path:    kit.EntryPath(p, ep),
-		})
+		}
+		if why, ok := kit.Contained(ctx, p, ep); ok {
+			f.Severity, f.Message = rule.Medium, f.Message+why
+		}
+		p.Report(f)
 	}
 	return nil
 }

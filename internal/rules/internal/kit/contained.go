@@ -11,7 +11,7 @@ import (
 
 // ContainedWhen is the condition, in the words of the findings, under
 // which an open entry point is reported one level lower.
-const ContainedWhen = "when everything the entry point reaches is functions of the stack whose roles grant nothing beyond writing logs and traces, outside a VPC and with no environment variable naming a database, host, URL or credential and no database client among its packages: calling it costs money and runs the handler, but reaches no data by configuration"
+const ContainedWhen = "when everything the entry point reaches is functions of the stack whose roles grant nothing beyond writing logs and traces (on Azure and OpenWhisk: with no identity and no binding), outside a VPC and with no environment variable naming a database, host, URL or credential and no database client among its packages: calling it costs money and runs the handler, but reaches no data by configuration"
 
 // Contained reports whether the open entry points eps reach no data by
 // configuration, and so expose less than a route into a store would. It
@@ -20,6 +20,9 @@ const ContainedWhen = "when everything the entry point reaches is functions of t
 //   - has its role in the stack, with every grant on CloudWatch Logs or
 //     X-Ray and no permission nightlight cannot see (a managed policy it
 //     does not know, an unresolved action);
+//   - on Azure and OpenWhisk, has no identity and no binding to a store
+//     (other platforms are never contained: Google's default service
+//     account is an editor of the project);
 //   - is not attached to a VPC (it could reach private databases without
 //     IAM);
 //   - has no environment variable whose name suggests a connection to a
@@ -72,14 +75,21 @@ func Contained(ctx context.Context, p *rule.Pass, eps ...*model.EntryPoint) (why
 	if len(roles) > 0 || len(fns) == 0 {
 		return "", false
 	}
-	return " (severity lowered from " + string(p.Rule.Severity) + ": " + Who(model.SortedUnique(fns)) +
-		" can only write logs and traces, with no VPC or connection settings, so calling it reaches no data by configuration; a flaw in the handler and the cost of calls still matter)", true
+	can := " can only write logs and traces, with no VPC or connection settings"
+	if p.Stack.Provider != model.AWS {
+		can = " has no identity, binding, connection setting or database client"
+		if len(fns) > 1 {
+			can = " have no identity, binding, connection setting or database client"
+		}
+	}
+	return " (severity lowered from " + string(p.Rule.Severity) + ": " + Who(model.SortedUnique(fns)) + can +
+		", so calling it reaches no data by configuration; a flaw in the handler and the cost of calls still matter)", true
 }
 
 // containedFunction reports whether fn's configuration gives it no access
 // to data: see Contained.
 func containedFunction(ctx context.Context, p *rule.Pass, fn *model.Function) bool {
-	if fn.VPC != nil || fn.Role == "" || p.Stack.Role(fn.Role) == nil || p.Stack.Role(fn.Role).External {
+	if fn.VPC != nil || usesDataClient(fn) {
 		return false
 	}
 	for _, ev := range fn.Environment {
@@ -87,7 +97,25 @@ func containedFunction(ctx context.Context, p *rule.Pass, fn *model.Function) bo
 			return false
 		}
 	}
-	if usesDataClient(fn) {
+	switch p.Stack.Provider {
+	case model.Azure, model.OpenWhisk:
+		// No identity (a managed identity may hold role assignments
+		// nightlight cannot see) and no binding to a store.
+		if fn.Role != "" {
+			return false
+		}
+		for _, b := range p.Stack.Bindings {
+			if b.Function == fn.ID {
+				return false
+			}
+		}
+		return true
+	case model.AWS:
+	default:
+		// Google's default service account is an editor of the project.
+		return false
+	}
+	if fn.Role == "" || p.Stack.Role(fn.Role) == nil || p.Stack.Role(fn.Role).External {
 		return false
 	}
 	e := p.Facts.Effective(ctx, fn)
@@ -127,13 +155,25 @@ func observability(svc string) bool {
 // data store, a remote service or a credential.
 var connectionHints = []string{
 	"DB", "DATABASE", "SQL", "MONGO", "REDIS", "DYNAMO", "TABLE", "BUCKET", "QUEUE", "TOPIC", "STREAM",
-	"HOST", "ENDPOINT", "URL", "URI", "DSN", "CONN", "SERVER", "PORT",
+	"HOST", "ENDPOINT", "URL", "URI", "DSN", "CONN", "CONNECTION", "CONNSTR", "CONNECTIONSTRING", "SERVER", "PORT",
+	"STORAGE", "COSMOS", "SERVICEBUS", "EVENTHUB", "BLOB", "S3", "SQS", "SNS", "KAFKA", "BROKER",
 	"SECRET", "PASSWORD", "PASSWD", "PWD", "TOKEN", "KEY", "CREDENTIAL", "AUTH",
 }
+
+// platformVars are prefixes of the settings a platform or its SDK sets
+// for every function (runtime, logging and tracing plumbing), which name
+// no data of the application's.
+var platformVars = []string{"AWS_", "POWERTOOLS_", "FUNCTIONS_", "WEBSITE_", "APPINSIGHTS_", "APPLICATIONINSIGHTS_", "AZUREWEBJOBS", "SCM_", "AZURE_FUNCTIONS_"}
 
 // connectionVar reports whether an environment variable's name, split at
 // underscores, dashes and case changes, contains a connection hint.
 func connectionVar(name string) bool {
+	up := strings.ToUpper(name)
+	for _, pre := range platformVars {
+		if strings.HasPrefix(up, pre) {
+			return false
+		}
+	}
 	for _, w := range nameWords(name) {
 		for _, h := range connectionHints {
 			if w == h {
