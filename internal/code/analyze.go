@@ -103,8 +103,10 @@ type fileJob struct {
 
 // Analyze reads the handler code of every function in app, sets each
 // Function.Code, appends notes (missing handler files, syntax errors,
-// skipped files) to the stacks' diagnostics, and returns the source files
-// read, sorted by path. Problems with one file never stop the others.
+// skipped files) to the stacks' diagnostics (and sorts them), and returns
+// the source files read, sorted by path. It writes nothing else of app, so
+// other goroutines may read the rest meanwhile. Problems with one file
+// never stop the others.
 func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []Input {
 	log := opts.Logger
 	if log == nil {
@@ -164,11 +166,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 	if len(jobs) == 0 {
 		// The notes of locate keep the stacks' diagnostics in position
 		// order, as after an analysis.
-		for _, st := range app.Stacks {
-			if st != nil {
-				st.Sort()
-			}
-		}
+		sortNotes(app)
 		return nil
 	}
 	// 2. Parse, index and analyse, batch by batch: a batch's files (and
@@ -230,13 +228,20 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		sh.release()
 	}
 	sort.Slice(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
-	for _, st := range app.Stacks {
-		if st != nil {
-			st.Sort()
-		}
-	}
+	sortNotes(app)
 	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files), "parsed", parsed)
 	return inputs
+}
+
+// sortNotes puts the diagnostics of app's stacks in position order (as
+// model.Stack.Sort does), touching nothing else of the stacks: the graph
+// may be reading them meanwhile (discover.Start).
+func sortNotes(app *model.App) {
+	for _, st := range app.Stacks {
+		if st != nil {
+			sort.SliceStable(st.Diagnostics, func(i, j int) bool { return lessPos(st.Diagnostics[i].Pos, st.Diagnostics[j].Pos) })
+		}
+	}
 }
 
 // noteFiles returns the inputs of the files analysed for j not noted yet,

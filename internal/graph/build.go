@@ -49,6 +49,11 @@ type Options struct {
 	// Group, when set, gives a function's owner group (for trust
 	// boundaries), overriding Function.Group when it returns non-empty.
 	Group func(stack *model.Stack, fn *model.Function) string
+	// AwaitCode, when set, is called before Build first reads a function's
+	// handler code (Function.Code), which another goroutine may still be
+	// writing until it returns: the part of the graph that does not
+	// depend on the code is built meanwhile.
+	AwaitCode func()
 }
 
 // Permissions is what the graph needs from IAM analysis: the effective
@@ -109,6 +114,16 @@ func Build(ctx context.Context, app *model.App, opts Options) (*Graph, error) {
 			}
 			if err := b.stack(st); err != nil {
 				return nil, fmt.Errorf("graph of %s: %w", st.ID, err)
+			}
+		}
+		// The code's SDK calls only add reasons to edges already made
+		// (merged in any order), so they come last, once the code is read.
+		if opts.AwaitCode != nil {
+			opts.AwaitCode()
+		}
+		for _, st := range app.Stacks {
+			if st != nil {
+				b.codeCalls(st)
 			}
 		}
 	}
@@ -231,11 +246,7 @@ func (b *builder) stack(st *model.Stack) error {
 	b.roleOwners(st)
 	b.resourcePolicies(st)
 	b.bucketACLs(st)
-	if err := b.permissions(st); err != nil {
-		return err
-	}
-	b.codeCalls(st)
-	return nil
+	return b.permissions(st)
 }
 
 // authPrincipal returns the principal node that may call an entry point

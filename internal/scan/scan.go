@@ -133,21 +133,25 @@ func Model(ctx context.Context, opts Options) (*result.Document, error) {
 // scan cannot start or ctx is done; graphErr when only the graph failed
 // (the document then has an empty graph).
 func loadAndGraph(ctx context.Context, opts Options) (doc *result.Document, graphErr, err error) {
-	app, inputs, err := discover.Load(ctx, opts.Paths, discover.Options{Exclude: opts.Exclude, Load: opts.Load,
+	ld, err := discover.Start(ctx, opts.Paths, discover.Options{Exclude: opts.Exclude, Load: opts.Load,
 		Loaders: opts.Loaders, Logger: opts.Logger, Progress: opts.Progress, Workers: opts.Workers, VulnDB: opts.VulnDB})
 	if err != nil {
 		return nil, nil, err
-	}
-	doc = &result.Document{Tool: opts.Tool, App: app, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
-	doc.Inputs = make([]result.Input, 0, len(inputs))
-	for _, in := range inputs {
-		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
 	}
 	an := opts.Rules.IAM
 	if an == nil {
 		an = iam.NewAnalyzer()
 	}
-	g, err := buildGraph(ctx, doc.App, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group})
+	// The graph is built while the handler code is analysed; it waits for
+	// the code only for the edges the code's SDK calls confirm.
+	g, err := buildGraph(ctx, ld.App, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group,
+		AwaitCode: func() { ld.Wait() }})
+	inputs := ld.Wait()
+	doc = &result.Document{Tool: opts.Tool, App: ld.App, Graph: &graph.Graph{Nodes: []*graph.Node{}, Edges: []*graph.Edge{}}, Findings: []rule.Finding{}}
+	doc.Inputs = make([]result.Input, 0, len(inputs))
+	for _, in := range inputs {
+		doc.Inputs = append(doc.Inputs, result.Input{Path: in.Path, Format: in.Format, Error: in.Error})
+	}
 	switch {
 	case err == nil:
 		doc.Graph = g

@@ -446,17 +446,21 @@ type analysed struct {
 // does for the whole scan (without the baseline, which streamParts
 // applies).
 func analysePart(ctx context.Context, opts Options, dopts discover.Options, part discover.Part) (*analysed, error) {
-	app, inputs, err := discover.LoadPart(ctx, opts.Paths, part, dopts)
+	ld, err := discover.StartPart(ctx, opts.Paths, part, dopts)
 	if err != nil {
 		return nil, err
 	}
+	app := ld.App
 	if len(opts.Paths) > 0 {
 		app.Root = opts.Paths[0]
 	}
 	// The IAM engine's memo of each stack's analysis would keep every part
-	// alive: a fresh one per part shares the parsed catalog.
+	// alive: a fresh one per part shares the parsed catalog. The graph is
+	// built while the handler code is analysed (as in Run).
 	an := &iam.Analyzer{Catalog: opts.Rules.IAM.Catalog, Managed: opts.Rules.IAM.Managed}
-	g, err := buildGraph(ctx, app, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group})
+	g, err := buildGraph(ctx, app, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group,
+		AwaitCode: func() { ld.Wait() }})
+	inputs := ld.Wait()
 	switch {
 	case err == nil:
 	case ctx.Err() != nil:

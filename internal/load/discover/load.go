@@ -78,11 +78,11 @@ type unit struct {
 // returns an error only when loading cannot start (a path does not exist)
 // or ctx is done; problems with individual inputs are in their Error.
 func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Input, error) {
-	cands, err := discover(opts.Dir, paths, opts.Exclude)
+	l, err := Start(ctx, paths, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	return loadCandidates(ctx, paths, cands, opts)
+	return l.App, l.Wait(), nil
 }
 
 // LoadPart loads one part of the inputs below paths (from Split) exactly as
@@ -92,14 +92,57 @@ func Load(ctx context.Context, paths []string, opts Options) (*model.App, []Inpu
 // through the sandbox of the scanned path; callers that need parts to be
 // independent check the paths of what it returns.
 func LoadPart(ctx context.Context, paths []string, p Part, opts Options) (*model.App, []Input, error) {
-	if err := ctx.Err(); err != nil {
+	l, err := StartPart(ctx, paths, p, opts)
+	if err != nil {
 		return nil, nil, err
+	}
+	return l.App, l.Wait(), nil
+}
+
+// Loading is a load whose declarations are read while the handler code
+// they point to and the functions' dependencies are analysed in the
+// background (Start): the graph of everything but the code can be built
+// meanwhile.
+type Loading struct {
+	// App is the application, stacks sorted by ID. Until Wait returns,
+	// the background analysis writes its functions' Code and Deps, its
+	// stacks' Diagnostics and App.VulnDB: nothing may read those before.
+	App *model.App
+
+	done   chan struct{}
+	inputs []Input
+}
+
+// Wait waits until the handler code and the dependencies are analysed
+// and returns every input, sorted by path. It may be called any number of
+// times, from any goroutine.
+func (l *Loading) Wait() []Input {
+	<-l.done
+	return l.inputs
+}
+
+// Start is Load that returns once the declarations are loaded, with the
+// handler code and dependencies still being analysed (see Loading). The
+// caller must call Wait before it reads what that analysis writes, and
+// before it returns.
+func Start(ctx context.Context, paths []string, opts Options) (*Loading, error) {
+	cands, err := discover(opts.Dir, paths, opts.Exclude)
+	if err != nil {
+		return nil, err
+	}
+	return loadCandidates(ctx, paths, cands, opts)
+}
+
+// StartPart is LoadPart as Start is Load.
+func StartPart(ctx context.Context, paths []string, p Part, opts Options) (*Loading, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return loadCandidates(ctx, paths, p.cands, opts)
 }
 
-// loadCandidates is Load after discovery.
-func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts Options) (*model.App, []Input, error) {
+// loadCandidates is Start after discovery.
+func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts Options) (_ *Loading, err error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -113,13 +156,19 @@ func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts
 		opts.Loaders = DefaultLoaders()
 	}
 	units, roots, err := buildUnits(cands, opts.Load.Limits)
-	defer func() {
+	// The roots stay open for the background analysis, which closes them.
+	closeRoots := func() {
 		for _, r := range roots {
 			r.Close()
 		}
+	}
+	defer func() {
+		if err != nil {
+			closeRoots()
+		}
 	}()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	log.Debug("discovered inputs", "candidates", len(cands), "units", len(units))
 
@@ -143,7 +192,7 @@ func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts
 		}
 	})
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 
 	app := &model.App{Stacks: []*model.Stack{}}
@@ -190,25 +239,42 @@ func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts
 		}
 		inputs = append(inputs, in)
 	}
-	// Handler code: found from the declarations, read through the same
-	// root sandbox; each source file read is an input of its own.
-	for _, in := range code.Analyze(ctx, app, func(st *model.Stack) *load.Root { return stackRoot[st] }, code.Options{Logger: opts.Logger, Workers: opts.Workers}) {
-		inputs = append(inputs, Input{Path: in.Path, Format: in.Format, Error: in.Error, Code: true})
-	}
-	// Dependency manifests the functions deploy are inputs too.
-	for _, in := range da.Inputs() {
-		ri := Input{Path: in.Path, Format: in.Format, Code: true}
-		if in.Err != nil {
-			ri.Error = in.Err.Error()
-		}
-		inputs = append(inputs, ri)
-	}
-	// Which packages the handlers import, now that their code is read.
-	da.Reach()
-	app.VulnDB = da.Match(ctx, opts.VulnDB)
-	sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
+	// The handler code is analysed over the stacks in load order, as
+	// always: a copy of that order, since the caller's App is sorted now.
+	codeApp := &model.App{Root: app.Root, Stacks: append([]*model.Stack(nil), app.Stacks...)}
 	sort.SliceStable(app.Stacks, func(i, j int) bool { return app.Stacks[i].ID < app.Stacks[j].ID })
-	return app, inputs, nil
+	l := &Loading{App: app, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		defer closeRoots()
+		err := conc.Safely("analysing handler code and dependencies", func() error {
+			// Handler code: found from the declarations, read through the
+			// same root sandbox; each source file read is an input of its
+			// own.
+			for _, in := range code.Analyze(ctx, codeApp, func(st *model.Stack) *load.Root { return stackRoot[st] }, code.Options{Logger: opts.Logger, Workers: opts.Workers}) {
+				inputs = append(inputs, Input{Path: in.Path, Format: in.Format, Error: in.Error, Code: true})
+			}
+			// Dependency manifests the functions deploy are inputs too.
+			for _, in := range da.Inputs() {
+				ri := Input{Path: in.Path, Format: in.Format, Code: true}
+				if in.Err != nil {
+					ri.Error = in.Err.Error()
+				}
+				inputs = append(inputs, ri)
+			}
+			// Which packages the handlers import, now that their code is
+			// read.
+			da.Reach()
+			app.VulnDB = da.Match(ctx, opts.VulnDB)
+			return nil
+		})
+		if err != nil {
+			log.Warn("handler code and dependency analysis failed", "error", err)
+		}
+		sort.SliceStable(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
+		l.inputs = inputs
+	}()
+	return l, nil
 }
 
 // loadUnit runs the unit's loader, turning a panic into an error so that one
