@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -493,36 +494,52 @@ func TestURLWithoutPermission(t *testing.T) {
 // TestCodeCalls checks that SDK calls read from a function's handler code
 // confirm the permission edges they use: high confidence and a "code"
 // reason; a call the role does not allow, or whose resource is unknown,
-// makes no edge.
+// makes no edge. With Options.AwaitCode the code is only written when
+// Build calls it (as the background handler analysis does), and the graph
+// is the same.
 func TestCodeCalls(t *testing.T) {
-	app := loadApp(t, "literal.yaml")
-	st := app.Stacks[0]
-	fn := st.Function("Fn")
-	at := model.Pos{File: "index.py", Line: 3}
-	fn.Code = &model.Code{Language: model.FormatPython, Calls: []model.SDKCall{
-		{Service: "dynamodb", Operation: "PutItem", Actions: []string{"dynamodb:PutItem"}, Resource: "Orders", Env: "ORDERS", Pos: at},
-		{Service: "dynamodb", Operation: "Query", Actions: []string{"dynamodb:Query"}, Resource: "Audit", Env: "AUDIT", Pos: at},
-		{Service: "dynamodb", Operation: "GetItem", Actions: []string{"dynamodb:GetItem"}, Resource: "Orders", Env: "ORDERS", Pos: at}, // not granted
-		{Service: "dynamodb", Operation: "DeleteItem", Actions: []string{"dynamodb:DeleteItem"}, Pos: at},                              // resource unknown
-	}}
-	g, err := Build(context.Background(), app, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	type edge struct{ From, To, Kind, Via, Conf string }
-	var got []edge
-	for _, e := range g.Edges {
-		if e.Kind == EdgeReads || e.Kind == EdgeWrites || e.Kind == EdgeManages {
-			got = append(got, edge{e.From.String(), e.To.String(), string(e.Kind), e.Via, string(e.Confidence)})
-		}
-	}
-	want := []edge{
-		{"literal.yaml#function:Fn", "literal.yaml#store:Audit", "writes", "policy dynamodb:PutItem; inline code", "high"},
-		{"literal.yaml#function:Fn", "literal.yaml#store:Orders", "writes", "code dynamodb:PutItem; policy dynamodb:PutItem; env ORDERS", "high"},
-		{"literal.yaml#store:Audit", "literal.yaml#function:Fn", "reads", "code dynamodb:Query; policy dynamodb:Query; inline code", "high"},
-		{"literal.yaml#store:Orders", "literal.yaml#function:Fn", "reads", "policy dynamodb:Query; env ORDERS", "low"},
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("data edges (-want +got):\n%s", d)
+	for _, late := range []bool{false, true} {
+		t.Run(fmt.Sprintf("await=%v", late), func(t *testing.T) {
+			app := loadApp(t, "literal.yaml")
+			st := app.Stacks[0]
+			fn := st.Function("Fn")
+			at := model.Pos{File: "index.py", Line: 3}
+			code := &model.Code{Language: model.FormatPython, Calls: []model.SDKCall{
+				{Service: "dynamodb", Operation: "PutItem", Actions: []string{"dynamodb:PutItem"}, Resource: "Orders", Env: "ORDERS", Pos: at},
+				{Service: "dynamodb", Operation: "Query", Actions: []string{"dynamodb:Query"}, Resource: "Audit", Env: "AUDIT", Pos: at},
+				{Service: "dynamodb", Operation: "GetItem", Actions: []string{"dynamodb:GetItem"}, Resource: "Orders", Env: "ORDERS", Pos: at}, // not granted
+				{Service: "dynamodb", Operation: "DeleteItem", Actions: []string{"dynamodb:DeleteItem"}, Pos: at},                              // resource unknown
+			}}
+			opts := Options{}
+			awaited := 0
+			if late {
+				opts.AwaitCode = func() { awaited++; fn.Code = code }
+			} else {
+				fn.Code = code
+			}
+			g, err := Build(context.Background(), app, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if late && awaited != 1 {
+				t.Errorf("AwaitCode called %d times, want 1", awaited)
+			}
+			type edge struct{ From, To, Kind, Via, Conf string }
+			var got []edge
+			for _, e := range g.Edges {
+				if e.Kind == EdgeReads || e.Kind == EdgeWrites || e.Kind == EdgeManages {
+					got = append(got, edge{e.From.String(), e.To.String(), string(e.Kind), e.Via, string(e.Confidence)})
+				}
+			}
+			want := []edge{
+				{"literal.yaml#function:Fn", "literal.yaml#store:Audit", "writes", "policy dynamodb:PutItem; inline code", "high"},
+				{"literal.yaml#function:Fn", "literal.yaml#store:Orders", "writes", "code dynamodb:PutItem; policy dynamodb:PutItem; env ORDERS", "high"},
+				{"literal.yaml#store:Audit", "literal.yaml#function:Fn", "reads", "code dynamodb:Query; policy dynamodb:Query; inline code", "high"},
+				{"literal.yaml#store:Orders", "literal.yaml#function:Fn", "reads", "policy dynamodb:Query; env ORDERS", "low"},
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("data edges (-want +got):\n%s", d)
+			}
+		})
 	}
 }
