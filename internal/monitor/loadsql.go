@@ -5,44 +5,16 @@ import (
 	"strings"
 )
 
-// RecordType is the DuckDB type read_json gives one CloudTrail record when a
-// store reads delivery files itself (DeliverySQL): the fields the
-// normaliser reads (rawRecord), with the free-form parts kept as JSON.
+// RecordType is the DuckDB type of one CloudTrail record for the
+// normaliser (normaliseSQL): the fields ParseRecord reads (rawRecord),
+// with the free-form parts kept as JSON. The loaders read records as
+// CheckedRecordType and convert them to it.
 const RecordType = `STRUCT(eventID VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, ` +
 	`awsRegion VARCHAR, sourceIPAddress VARCHAR, userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR, ` +
 	`readOnly JSON, eventType VARCHAR, recipientAccountId VARCHAR, ` +
 	`userIdentity STRUCT(type VARCHAR, arn VARCHAR, accountId VARCHAR, accessKeyId VARCHAR, userName VARCHAR, invokedBy VARCHAR, ` +
 	`sessionContext STRUCT(sessionIssuer STRUCT(type VARCHAR, arn VARCHAR, userName VARCHAR))), ` +
 	`requestParameters JSON, responseElements STRUCT(ConsoleLogin JSON), additionalEventData STRUCT(MFAUsed JSON), resources STRUCT(ARN VARCHAR)[])`
-
-// DeliverySQL returns the DuckDB SELECT that reads CloudTrail delivery files
-// (`{"Records":[…]}`, all gzipped when gz, else all plain) with DuckDB's own
-// JSON reader and produces the events table's Columns, normalised exactly
-// as ParseRecord does (a test holds the two together), with file and
-// record_index set. paths must be plain file names (no glob characters:
-// see GlobFree). maxObject bounds one file's decompressed size in bytes.
-//
-// A file DuckDB cannot read (truncated, a record that is not an object or
-// a field of the wrong shape) fails the whole query; a record without
-// eventID, eventSource or eventName comes out with that column ”. Callers
-// hand such files to the Go reader, which reports them per record.
-func DeliverySQL(paths []string, gz bool, maxObject int) string {
-	read := DeliveryRead(paths, gz, maxObject, RecordType)
-	return normaliseSQL(`SELECT filename AS file, unnest(Records) AS r, generate_subscripts(Records, 1) - 1 AS record_index, CAST(NULL AS VARCHAR) AS h FROM ` + read)
-}
-
-// ChunkSQL returns the DuckDB SELECT that reads a Chunk (JSON lines, see
-// Chunk) and produces the events table's Columns as DeliverySQL does; a
-// record without eventID gets the line's h. maxLine bounds one line.
-func ChunkSQL(c *Chunk, maxLine int) string {
-	paths := c.filePaths()
-	quoted := make([]string, len(paths))
-	for i, p := range paths {
-		quoted[i] = quote(p)
-	}
-	return normaliseSQL(fmt.Sprintf(`SELECT list_extract([%s], f + 1) AS file, r, i AS record_index, h FROM %s`,
-		strings.Join(quoted, ", "), ChunkRead(c, maxLine, RecordType)))
-}
 
 // ChunkRead returns the DuckDB table function call that reads a Chunk's
 // lines as columns f, i, h and r (a recordType).
@@ -53,8 +25,9 @@ func ChunkRead(c *Chunk, maxLine int, recordType string) string {
 
 // normaliseSQL returns the SELECT producing the events table's Columns
 // from rows of from: file, r (a RecordType), record_index and h (the ID
-// of a record without eventID, or NULL).
-func normaliseSQL(from string) string {
+// of a record without eventID, or NULL), and then extra, a column of
+// from's rows passed through (none when "").
+func normaliseSQL(from, extra string) string {
 	id := "useridentity"
 	rs := "split_part(coalesce(" + id + ".arn, ''), ':assumed-role/', 2)"
 	issuerARN := "nullif(" + id + ".sessioncontext.sessionissuer.arn, '')"
@@ -78,6 +51,10 @@ func normaliseSQL(from string) string {
 	field := func(v string) string {
 		return fmt.Sprintf("coalesce(CASE WHEN json_type(%[1]s) = 'VARCHAR' THEN json_extract_string(%[1]s, '$') END, '')", v)
 	}
+	extraCol := ""
+	if extra != "" {
+		extraCol = ", " + extra
+	}
 	tmpl := `SELECT
   coalesce(nullif(eventid, ''), h, '') AS event_id,
   ` + EventTimeSQL("eventtime") + ` AS event_time,
@@ -86,8 +63,8 @@ func normaliseSQL(from string) string {
   {login} AS login_result,
   CASE WHEN json_type(requestparameters) = 'OBJECT' THEN CAST(requestparameters AS VARCHAR) ELSE '' END AS request_parameters,
   file,
-  CAST(record_index AS INTEGER) AS record_index
-FROM (SELECT file, record_index, h,
+  CAST(record_index AS INTEGER) AS record_index{extra}
+FROM (SELECT file, record_index, h{extra},
     r.eventID AS eventid, r.eventTime AS eventtime, r.eventSource AS eventsource, r.eventName AS eventname,
     r.awsRegion AS awsregion, r.sourceIPAddress AS sourceipaddress, r.userAgent AS useragent,
     r.errorCode AS errorcode, r.errorMessage AS errormessage, r.readOnly AS readonly, r.eventType AS eventtype,
@@ -113,6 +90,7 @@ FROM (SELECT file, record_index, h,
 		"{ua}", sqlUserAgent("trim(r.userAgent)"),
 		"{v4}", strings.ReplaceAll(sqlIPv4("r.sourceIPAddress"), "regexp_like(", "regexp_matches("),
 		"{from}", from,
+		"{extra}", extraCol,
 	).Replace(strings.Replace(tmpl, "{columns}", normalisedColumns, 1))
 }
 
@@ -157,34 +135,6 @@ func GlobFree(path string) bool {
 // record.
 var stringFields = []string{"eventID", "eventSource", "eventName", "awsRegion", "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "eventType", "recipientAccountId"}
 
-// ShapeType is the DuckDB type for reading the parts of a record whose
-// JSON types ShapeBadSQL checks: DuckDB's reader turns a number or an
-// object read as VARCHAR into its text, where ParseRecord rejects the
-// record, so the stores check the shapes before loading. A userIdentity,
-// sessionContext or sessionIssuer that is not an object, or resources that
-// are not an array of objects, fail the read itself, as they fail
-// ParseRecord.
-var ShapeType = func() string {
-	var b strings.Builder
-	b.WriteString("STRUCT(")
-	for _, f := range stringFields {
-		b.WriteString(f + " JSON, ")
-	}
-	b.WriteString("eventTime VARCHAR, userIdentity STRUCT(")
-	for _, f := range identityFields {
-		b.WriteString(f + " JSON, ")
-	}
-	b.WriteString("sessionContext STRUCT(sessionIssuer STRUCT(")
-	for i, f := range issuerFields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f + " JSON")
-	}
-	b.WriteString("))), resources STRUCT(ARN JSON)[])")
-	return b.String()
-}()
-
 // identityFields and issuerFields are the string fields of userIdentity
 // and of its sessionContext.sessionIssuer that ParseRecord reads.
 var (
@@ -192,7 +142,8 @@ var (
 	issuerFields   = []string{"type", "arn", "userName"}
 )
 
-// ShapeBadSQL returns the DuckDB condition, over r read as ShapeType, that
+// ShapeBadSQL returns the DuckDB condition, over r read as a
+// CheckedRecordType, that
 // is true when ParseRecord would reject the record for a string field
 // (stringFields, identityFields, issuerFields, resources' ARN) holding a
 // number, boolean, object or array. It looks only at the first byte of
@@ -214,4 +165,62 @@ func ShapeBadSQL(r string) string {
 	}
 	c = append(c, fmt.Sprintf("coalesce(len(list_filter(%s.resources, x -> %s)) > 0, false)", r, notString("x.ARN")))
 	return "(" + strings.Join(c, "\n  OR ") + ")"
+}
+
+// CheckedRecordType is RecordType with every string field but eventTime
+// read as JSON: the JSON text of the value, so that one read both checks
+// the values' types (ShapeBadSQL) and normalises them (CheckedSQL).
+var CheckedRecordType = strings.Replace(strings.ReplaceAll(RecordType, " VARCHAR", " JSON"), "eventTime JSON", "eventTime VARCHAR", 1)
+
+// CheckedSQL returns the SELECT that produces, from rows of from (file,
+// r as a CheckedRecordType, record_index and h, as normaliseSQL takes
+// them), the events table's Columns and then nl_bad, a BOOLEAN true for a
+// record ParseRecord would reject for a string field holding another
+// type (ShapeBadSQL). Records without eventID (and h), eventSource or
+// eventName come out with that column ” (callers check them beside
+// nl_bad).
+func CheckedSQL(from string) string {
+	j := func(x string) string { return "json_extract_string(" + x + ", '$')" }
+	pack := func(prefix string, names []string) string {
+		parts := make([]string, len(names))
+		for i, n := range names {
+			parts[i] = quote(n) + ": " + j(prefix+"."+n)
+		}
+		return strings.Join(parts, ", ")
+	}
+	var r strings.Builder
+	r.WriteString("{" + pack("r", stringFields) + ", 'eventTime': r.eventTime, 'readOnly': r.readOnly, ")
+	r.WriteString("'userIdentity': CASE WHEN r.userIdentity IS NOT NULL THEN {" + pack("r.userIdentity", identityFields) +
+		", 'sessionContext': {'sessionIssuer': {" + pack("r.userIdentity.sessionContext.sessionIssuer", issuerFields) + "}}} END, ")
+	r.WriteString("'requestParameters': r.requestParameters, 'responseElements': r.responseElements, 'additionalEventData': r.additionalEventData, ")
+	r.WriteString("'resources': list_transform(r.resources, x -> {'ARN': " + j("x.ARN") + "})}")
+	return normaliseSQL(`SELECT file, record_index, h, `+ShapeBadSQL("r")+` AS nl_bad, `+r.String()+` AS r FROM (`+from+`)`, "nl_bad")
+}
+
+// DeliverySQL returns the DuckDB SELECT that reads CloudTrail delivery
+// files (`{"Records":[…]}`, all gzipped when gz, else all plain) with
+// DuckDB's own JSON reader, once, and produces the events table's Columns,
+// normalised exactly as ParseRecord does (tests hold the two together),
+// with file and record_index set, and CheckedSQL's nl_bad. paths must be
+// plain file names (no glob characters: see GlobFree). maxObject bounds
+// one file's decompressed size in bytes. A file DuckDB cannot read
+// (truncated, a record that is not an object, a field of the wrong shape)
+// fails the whole query.
+func DeliverySQL(paths []string, gz bool, maxObject int) string {
+	return CheckedSQL(`SELECT filename AS file, unnest(Records) AS r, generate_subscripts(Records, 1) - 1 AS record_index, CAST(NULL AS VARCHAR) AS h FROM ` +
+		DeliveryRead(paths, gz, maxObject, CheckedRecordType))
+}
+
+// ChunkSQL returns the DuckDB SELECT that reads a Chunk (JSON lines, see
+// Chunk), once, and produces the events table's Columns and nl_bad as
+// DeliverySQL does; a record without eventID gets the line's h. maxLine
+// bounds one line.
+func ChunkSQL(c *Chunk, maxLine int) string {
+	paths := c.filePaths()
+	quoted := make([]string, len(paths))
+	for i, p := range paths {
+		quoted[i] = quote(p)
+	}
+	return CheckedSQL(fmt.Sprintf(`SELECT list_extract([%s], f + 1) AS file, r, i AS record_index, h FROM %s`,
+		strings.Join(quoted, ", "), ChunkRead(c, maxLine, CheckedRecordType)))
 }

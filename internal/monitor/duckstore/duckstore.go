@@ -298,30 +298,46 @@ func timestampSQL(t time.Time) string {
 // file by file, four times slower).
 const maxObject = monitor.LoaderMaxJSON
 
-// keyType is the part of a record LoadFiles checks before loading.
-var keyType = monitor.ShapeType
+// timeType is the part of a record LoadFiles reads before loading: its
+// time, to bound the batch's time range for deduplication.
+const timeType = `STRUCT(eventTime VARCHAR)`
 
-// badKey is the condition, over keys, of a record the Go reader must
-// handle: without eventID, eventSource or eventName, or with a field of
-// the wrong type (monitor.ShapeBadSQL).
-var badKey = `coalesce(json_extract_string(r.eventID, '$'), '') = '' OR coalesce(json_extract_string(r.eventSource, '$'), '') = '' OR coalesce(json_extract_string(r.eventName, '$'), '') = ''
-	OR ` + monitor.ShapeBadSQL("r")
+// checkedInsert returns the INSERT that appends the new events among the
+// rows of checked (a monitor.CheckedSQL) to events: not already stored
+// in window w, and once each when repeated among the rows (the first by
+// file and record index). A row the Go reader would reject or report
+// (nl_bad, or without eventID, eventSource or eventName) fails the
+// statement: the caller rolls back and sets its file aside. The check is
+// part of event_id, which every later step reads, so no filter can drop
+// the row before it is made.
+func checkedInsert(checked string, w window) string {
+	return `INSERT INTO events
+		SELECT * FROM (
+			SELECT * EXCLUDE (nl_bad) REPLACE (CASE WHEN nl_bad OR event_id = '' OR event_source = '' OR event_name = ''
+				THEN error('nightlight: a record for the Go reader in ' || file) ELSE event_id END AS event_id)
+			FROM (` + checked + `)) AS s
+		WHERE NOT EXISTS (SELECT 1 FROM ` + w.stored() + ` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
+		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1`
+}
 
-// LoadFiles reads delivery files with DuckDB's JSON reader, in two passes:
-// the first reads only the keys (eventID, eventSource, eventName) to set
-// aside files the Go reader must handle and to find events repeated within
-// the batch; the second normalises the records and appends the new ones,
-// with the files' ledger entries, in one transaction.
+// LoadFiles reads delivery files with DuckDB's JSON reader: a first,
+// cheap pass reads only the records' times (the batch's time range, to
+// bound deduplication, and the records per file); the second reads,
+// checks and normalises the records in one statement (monitor.CheckedSQL)
+// and appends the new ones with the files' ledger entries in one
+// transaction. When a record is one the Go reader must handle (a field of
+// the wrong type, no eventID, eventSource or eventName), the transaction
+// is rolled back, the files holding such records are found and set aside
+// (Rejected), and the others are loaded again.
 func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (res monitor.LoadResult, err error) {
 	paths := make([]string, len(files))
 	for i, f := range files {
 		paths[i] = f.Path
 	}
-	// The check pass is outside the transaction (a failed statement would
-	// abort it) and writes only temporary tables.
-	err = s.exec(ctx, `CREATE OR REPLACE TEMP TABLE keys AS
-		SELECT filename AS file, generate_subscripts(Records, 1) - 1 AS record_index, unnest(Records) AS r
-		FROM `+monitor.DeliveryRead(paths, gz, maxObject, keyType))
+	rows, err := s.conn.QueryContext(ctx, `SELECT file, count(*), min(t), max(t), count(*) FILTER (WHERE t IS NULL) > 0
+		FROM (SELECT file, `+monitor.EventTimeSQL("r.eventTime")+` AS t
+			FROM (SELECT filename AS file, unnest(Records) AS r FROM `+monitor.DeliveryRead(paths, gz, maxObject, timeType)+`))
+		GROUP BY file`)
 	if err != nil {
 		if ctx.Err() != nil || len(files) == 1 {
 			res.Rejected = files
@@ -330,22 +346,16 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 		// One file spoils the lot: load them one by one.
 		return s.loadEach(ctx, files, gz)
 	}
-	rows, err := s.conn.QueryContext(ctx, `SELECT file, count(*), count(*) FILTER (WHERE `+badKey+`),
-		min(t), max(t), count(*) FILTER (WHERE t IS NULL) > 0
-		FROM (SELECT *, `+monitor.EventTimeSQL("r.eventTime")+` AS t FROM keys) GROUP BY file`)
-	if err != nil {
-		return res, err
-	}
-	counts, bad, windows := map[string]int{}, map[string]bool{}, map[string]window{}
+	counts, windows := map[string]int{}, map[string]window{}
 	for rows.Next() {
 		var file string
-		var n, nbad int
+		var n int
 		var w window
-		if err := rows.Scan(&file, &n, &nbad, &w.lo, &w.hi, &w.null); err != nil {
+		if err := rows.Scan(&file, &n, &w.lo, &w.hi, &w.null); err != nil {
 			rows.Close()
 			return res, err
 		}
-		counts[file], bad[file], windows[file] = n, nbad > 0, w
+		counts[file], windows[file] = n, w
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -354,43 +364,22 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 	if len(counts) > len(files) {
 		return res, fmt.Errorf("load: DuckDB named %d files for %d read", len(counts), len(files))
 	}
-	var ok []monitor.File
-	var okPaths []string
 	var w window
 	for _, f := range files {
-		if bad[f.Path] {
-			res.Rejected = append(res.Rejected, f)
-			continue
-		}
-		ok = append(ok, f)
-		okPaths = append(okPaths, f.Path)
 		res.Events += counts[f.Path]
 		w = w.union(windows[f.Path])
-	}
-	if len(ok) == 0 {
-		return res, nil
-	}
-	// The occurrences of an event after its first in the batch.
-	if err := s.exec(ctx, `CREATE OR REPLACE TEMP TABLE repeats AS
-		SELECT file, record_index FROM keys
-		WHERE file NOT IN (SELECT file FROM keys WHERE `+badKey+`)
-		QUALIFY row_number() OVER (PARTITION BY json_extract_string(r.eventID, '$'), `+monitor.EventTimeSQL("r.eventTime")+` ORDER BY file, record_index) > 1`); err != nil {
-		return res, err
 	}
 	if err := s.exec(ctx, `BEGIN TRANSACTION`); err != nil {
 		return res, err
 	}
-	r, err := s.conn.ExecContext(ctx, `INSERT INTO events
-		SELECT * FROM (`+monitor.DeliverySQL(okPaths, gz, maxObject)+`) AS s
-		WHERE NOT EXISTS (SELECT 1 FROM `+w.stored()+` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
-		AND NOT EXISTS (SELECT 1 FROM repeats d WHERE d.file = s.file AND d.record_index = s.record_index)`)
+	r, err := s.conn.ExecContext(ctx, checkedInsert(monitor.DeliverySQL(paths, gz, maxObject), w))
 	var n int64
 	if err == nil {
 		n, err = r.RowsAffected()
 	}
 	if err == nil {
-		ledger := make([]ledgerEntry, len(ok))
-		for i, f := range ok {
+		ledger := make([]ledgerEntry, len(files))
+		for i, f := range files {
 			ledger[i] = ledgerEntry{f, counts[f.Path]}
 		}
 		err = s.writeLedger(ctx, ledger)
@@ -403,14 +392,64 @@ func (s *Store) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (r
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		// A record the key pass took but the full read did not (a field
-		// of the wrong shape): load the files one by one.
-		if len(files) > 1 {
-			return s.loadEach(ctx, files, gz)
+		if len(files) == 1 {
+			return monitor.LoadResult{Rejected: files}, nil
 		}
-		return monitor.LoadResult{Rejected: files}, nil
+		return s.setAside(ctx, files, gz)
 	}
-	res.Files, res.Added, res.Dups = len(ok), int(n), res.Events-int(n)
+	res.Files, res.Added, res.Dups = len(files), int(n), res.Events-int(n)
+	return res, nil
+}
+
+// setAside finds the files of a batch that hold a record for the Go
+// reader (see checkedInsert), rejects them, and loads the others; when it
+// cannot tell, it loads the files one by one.
+func (s *Store) setAside(ctx context.Context, files []monitor.File, gz bool) (monitor.LoadResult, error) {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.Path
+	}
+	rows, err := s.conn.QueryContext(ctx, `SELECT DISTINCT file FROM (`+monitor.DeliverySQL(paths, gz, maxObject)+`)
+		WHERE nl_bad OR event_id = '' OR event_source = '' OR event_name = ''`)
+	if err != nil {
+		if ctx.Err() != nil {
+			return monitor.LoadResult{}, ctx.Err()
+		}
+		return s.loadEach(ctx, files, gz)
+	}
+	bad := map[string]bool{}
+	for rows.Next() {
+		var file string
+		if err := rows.Scan(&file); err != nil {
+			rows.Close()
+			return monitor.LoadResult{}, err
+		}
+		bad[file] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return monitor.LoadResult{}, err
+	}
+	var ok, rejected []monitor.File
+	for _, f := range files {
+		if bad[f.Path] {
+			rejected = append(rejected, f)
+		} else {
+			ok = append(ok, f)
+		}
+	}
+	if len(rejected) == 0 {
+		// The load failed for another reason.
+		return s.loadEach(ctx, files, gz)
+	}
+	var res monitor.LoadResult
+	if len(ok) > 0 {
+		var err error
+		if res, err = s.LoadFiles(ctx, ok, gz); err != nil {
+			return res, err
+		}
+	}
+	res.Rejected = append(res.Rejected, rejected...)
 	return res, nil
 }
 
@@ -420,10 +459,24 @@ const maxLine = monitor.MaxRecordBytes + 1<<20
 
 // LoadChunk reads a chunk with DuckDB's JSON reader and stores its new
 // events with the ledger entries of its finished files, in one
-// transaction.
+// transaction: a first, cheap pass reads the records' times (the chunk's
+// time range, to bound deduplication); the second reads, checks and
+// normalises the records in one statement (monitor.CheckedSQL, see
+// checkedInsert).
 func (s *Store) LoadChunk(ctx context.Context, c *monitor.Chunk) (added, dups int, err error) {
 	if !monitor.GlobFree(c.Path) {
 		return 0, 0, fmt.Errorf("%w: %s is not a plain file name for DuckDB", monitor.ErrChunkRejected, c.Path)
+	}
+	var w window
+	if c.Records > 0 {
+		err := s.conn.QueryRowContext(ctx, `SELECT min(t), max(t), count(*) FILTER (WHERE t IS NULL) > 0
+			FROM (SELECT `+monitor.EventTimeSQL("r.eventTime")+` AS t FROM `+monitor.ChunkRead(c, maxLine, timeType)+`)`).Scan(&w.lo, &w.hi, &w.null)
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, 0, ctx.Err()
+			}
+			return 0, 0, fmt.Errorf("%w: %v", monitor.ErrChunkRejected, err)
+		}
 	}
 	if err := s.exec(ctx, `BEGIN TRANSACTION`); err != nil {
 		return 0, 0, err
@@ -433,38 +486,30 @@ func (s *Store) LoadChunk(ctx context.Context, c *monitor.Chunk) (added, dups in
 			_ = s.exec(context.WithoutCancel(ctx), `ROLLBACK`)
 		}
 	}()
+	var n int64
 	if c.Records > 0 {
-		if err := s.exec(ctx, `INSERT INTO stage `+monitor.ChunkSQL(c, maxLine)); err != nil {
+		r, err := s.conn.ExecContext(ctx, checkedInsert(monitor.ChunkSQL(c, maxLine), w))
+		if err == nil {
+			n, err = r.RowsAffected()
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return 0, 0, ctx.Err()
 			}
 			return 0, 0, fmt.Errorf("%w: %v", monitor.ErrChunkRejected, err)
-		}
-		var bad int
-		if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM stage WHERE event_id = '' OR event_source = '' OR event_name = ''`).Scan(&bad); err != nil {
-			return 0, 0, err
-		}
-		if bad > 0 {
-			return 0, 0, fmt.Errorf("%w: %d records without eventSource or eventName", monitor.ErrChunkRejected, bad)
-		}
-		// A field of the wrong type, which DuckDB's reader turned into
-		// text (see monitor.ShapeBadSQL).
-		if err := s.conn.QueryRowContext(ctx, `SELECT count(*) FROM `+monitor.ChunkRead(c, maxLine, monitor.ShapeType)+` WHERE `+monitor.ShapeBadSQL("r")).Scan(&bad); err != nil {
-			return 0, 0, fmt.Errorf("%w: %v", monitor.ErrChunkRejected, err)
-		}
-		if bad > 0 {
-			return 0, 0, fmt.Errorf("%w: %d records with a field of the wrong type", monitor.ErrChunkRejected, bad)
 		}
 	}
 	ledger := make([]ledgerEntry, len(c.Done))
 	for i, d := range c.Done {
 		ledger[i] = ledgerEntry{d.File, d.Events}
 	}
-	n, err := s.commitStage(ctx, ledger)
-	if err != nil {
+	if err := s.writeLedger(ctx, ledger); err != nil {
 		return 0, 0, err
 	}
-	return n, c.Records - n, nil
+	if err := s.exec(ctx, `COMMIT`); err != nil {
+		return 0, 0, fmt.Errorf("commit: %w", err)
+	}
+	return int(n), c.Records - int(n), nil
 }
 
 // loadEach loads files one at a time.
