@@ -20,8 +20,10 @@ import (
 type Analyzer struct {
 	Catalog *catalog.Catalog
 	Managed *managed.Set
-	// fit caches each action's resource formats (see fit.go).
-	fit fitCache
+	// fit caches each action's resource formats (see fit.go); shared,
+	// when set, is that of the analyzer this one was made from (Fresh).
+	fit    fitCache
+	shared *fitCache
 	// results remembers each stack's analysis (keyed by the stack's
 	// pointer), so that the graph and the rules share one computation. A
 	// stack must not change after it has been analyzed.
@@ -32,6 +34,23 @@ type Analyzer struct {
 // policies.
 func NewAnalyzer() *Analyzer {
 	return &Analyzer{Catalog: catalog.New(), Managed: managed.New()}
+}
+
+// Fresh returns an analyzer over the same catalog and managed policies
+// that shares a's per-action caches (they depend on the catalog alone)
+// but not its memo of each stack's analysis: for a scan that analyses its
+// parts one after the other and must not keep a part alive once it is
+// written.
+func (a *Analyzer) Fresh() *Analyzer {
+	return &Analyzer{Catalog: a.Catalog, Managed: a.Managed, shared: a.fits()}
+}
+
+// fits is the analyzer's per-action format cache.
+func (a *Analyzer) fits() *fitCache {
+	if a.shared != nil {
+		return a.shared
+	}
+	return &a.fit
 }
 
 // Target is a model object a granted resource names.
@@ -561,7 +580,7 @@ func (g *granter) fits(act *catalog.Action, resource string) bool {
 	if resource == "*" || act == nil {
 		return true
 	}
-	k := fitKey{g.a.fit.formats(g.a.Catalog, act), resource}
+	k := fitKey{g.a.fits().formats(g.a.Catalog, act), resource}
 	ok, done := g.fit[k]
 	if !done {
 		ok = g.a.fitsFormats(g.idx, k.formats, resource)

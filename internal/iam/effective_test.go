@@ -309,3 +309,33 @@ func TestBroadResource(t *testing.T) {
 		}
 	}
 }
+
+// TestFresh checks that an analyzer made by Fresh gives the same analysis,
+// shares the per-action caches and keeps its own memo of stacks.
+func TestFresh(t *testing.T) {
+	a := NewAnalyzer()
+	st := testStack(t)
+	want, err := a.Analyze(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := a.Fresh()
+	got, err := b.Analyze(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got == want {
+		t.Error("Fresh shares the memo of stacks")
+	}
+	wj, _ := json.Marshal(want)
+	gj, _ := json.Marshal(got)
+	if string(wj) != string(gj) {
+		t.Error("Fresh analyses differently")
+	}
+	if b.fits() != a.fits() || b.Fresh().fits() != a.fits() {
+		t.Error("Fresh does not share the per-action caches")
+	}
+	if b.Catalog != a.Catalog || b.Managed != a.Managed {
+		t.Error("Fresh does not share the catalog")
+	}
+}

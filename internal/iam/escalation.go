@@ -3,6 +3,7 @@ package iam
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // EscalationPath is a known way for a principal to gain more permissions
@@ -27,7 +28,13 @@ type EscalationPath struct {
 
 // EscalationPaths returns the known privilege-escalation paths, sorted by
 // ID. The slice is new on every call.
-func EscalationPaths() []EscalationPath {
+func EscalationPaths() []EscalationPath { return escalationPaths() }
+
+// knownPaths is EscalationPaths, built once for the analysis, which only
+// reads it (it ran once per policy set).
+var knownPaths = sync.OnceValue(escalationPaths)
+
+func escalationPaths() []EscalationPath {
 	pr := "iam:PassRole"
 	paths := []EscalationPath{
 		{ID: "iam-create-policy-version", Name: "create a new default version of a managed policy", Steps: [][]string{{"iam:CreatePolicyVersion"}}},
@@ -95,7 +102,7 @@ func (ps *PolicySet) Escalations() []Escalation { return ps.escalations(nil) }
 // (glue:UpdateDevEndpoint on a Glue job) is no escalation.
 func (a *Analyzer) escalationResources(action string) []string {
 	act := a.Catalog.Lookup(action)
-	if act == nil || a.fit.formats(a.Catalog, act).unknown {
+	if act == nil || a.fits().formats(a.Catalog, act).unknown {
 		return nil
 	}
 	return a.requestResources(act)
@@ -137,7 +144,7 @@ func (ps *PolicySet) escalations(resources func(action string) []string) []Escal
 		cache[key] = best
 		return best
 	}
-	for _, p := range EscalationPaths() {
+	for _, p := range knownPaths() {
 		e := Escalation{Path: p}
 		ok := true
 		for _, step := range p.Steps {

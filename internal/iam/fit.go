@@ -71,7 +71,7 @@ func renamePlaceholders(f string) string {
 // evaluating policies against every kind of resource the action accepts:
 // its ARN formats, and "*" when it can be called without a resource.
 func (a *Analyzer) requestResources(act *catalog.Action) []string {
-	fs := a.fit.formats(a.Catalog, act)
+	fs := a.fits().formats(a.Catalog, act)
 	out := append([]string(nil), fs.arns...)
 	if fs.star || len(out) == 0 {
 		out = append(out, "*")

@@ -154,7 +154,7 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 // ARN (sns:Publish denied on arn:aws:sns:*:*:* still sends SMS to phone
 // numbers): nothing is left to scope to resource ARNs.
 func (a *Analyzer) arnsDenied(ps *PolicySet, act *catalog.Action) bool {
-	fs := a.fit.formats(a.Catalog, act)
+	fs := a.fits().formats(a.Catalog, act)
 	if fs.unknown || len(fs.arns) == 0 {
 		return false
 	}

@@ -73,10 +73,12 @@ func equalFoldASCII(a, b string) bool {
 
 // unit is one element of a pattern or subject in the symbolic matcher.
 type unit struct {
-	kind  unitKind
-	b     byte   // uLit
+	// The string first, then the bytes: 24 bytes a unit instead of 32
+	// (a pattern or subject has one unit per character).
 	name  string // uSym, uVar: the placeholder's content
-	colon bool   // uStar, uQ, uSym, uVar: may match ':' (in an ARN's resource part or a plain string)
+	kind  unitKind
+	b     byte // uLit
+	colon bool // uStar, uQ, uSym, uVar: may match ':' (in an ARN's resource part or a plain string)
 	// noSlash marks a uSym that stands for a name that cannot contain '/':
 	// the bucket name that starts an S3 ARN's resource part.
 	noSlash bool

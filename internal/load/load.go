@@ -366,8 +366,19 @@ func (r *Root) Head(rel string, n int) ([]byte, error) {
 		return nil, openError(rel, err)
 	}
 	defer f.Close()
-	buf := make([]byte, n)
+	// Callers ask for up to a megabyte to read small files whole: size
+	// the buffer by the file (one byte more, to see a file that grew),
+	// and read on only if it is filled.
+	size := n
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < int64(n) {
+		size = int(fi.Size()) + 1
+	}
+	buf := make([]byte, size)
 	k, err := io.ReadFull(f, buf)
+	if err == nil && k < n {
+		rest, rerr := io.ReadAll(io.LimitReader(f, int64(n-k)))
+		buf, k, err = append(buf[:k], rest...), k+len(rest), rerr
+	}
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return nil, fmt.Errorf("read %s: %w", rel, err)
 	}

@@ -105,6 +105,20 @@ func TestRootHeadAndReadDir(t *testing.T) {
 	if head, err := r.Head("app/big.yaml", 10); err != nil || string(head) != "xxxxxxxxxx" {
 		t.Errorf("Head of a file over the limit = %q, %v; want its first 10 bytes", head, err)
 	}
+	// A small file read with a large n: all of it, in a buffer its size.
+	big, err := os.ReadFile(filepath.Join(dir, "big.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{len(big) - 1, len(big), len(big) + 1, 1 << 20} {
+		head, err := r.Head("app/big.yaml", n)
+		if want := big[:min(n, len(big))]; err != nil || string(head) != string(want) {
+			t.Errorf("Head(n=%d) = %d bytes, %v; want %d", n, len(head), err, len(want))
+		}
+		if cap(head) > len(big)+1 {
+			t.Errorf("Head(n=%d) allocated %d bytes for a %d-byte file", n, cap(head), len(big))
+		}
+	}
 	for _, p := range []string{"app/link-out", "app/rel-out", "app/dir-out/secret.txt", "app/../outside/secret.txt"} {
 		if head, err := r.Head(p, 10); !errors.Is(err, ErrOutsideRoot) {
 			t.Errorf("Head(%s) = %q, %v; want ErrOutsideRoot", p, head, err)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
-	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/load/discover"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
@@ -118,6 +117,10 @@ var errNotSeparable = errors.New("the parts of the scan refer to each other")
 // heldPart).
 const nl6006 = "NL6006"
 
+// nl2003 is the flow-policy rule, the one rule that checks the whole
+// application (rule.AppScope); see whole.
+const nl2003 = "NL2003"
+
 // RunStreamed scans opts.Paths like Run and gives the same report, with
 // peak memory bounded by the largest part of the scan instead of the whole:
 // each top-level folder of a scanned directory (discover.Split) is loaded,
@@ -128,7 +131,8 @@ const nl6006 = "NL6006"
 //
 // The scan is held in memory whole, as Run holds it, when splitting could
 // change the report: a single part, a configured flow policy (it is checked
-// over the whole graph), or parts that turn out to refer to each other (a Terraform
+// over the whole graph) or another rule that checks the application as a
+// whole, or parts that turn out to refer to each other (a Terraform
 // module, handler code or a manifest in another part; checked as each part
 // is analysed, and then the scan starts again whole).
 func RunStreamed(ctx context.Context, opts Options, known func(id string) bool) (*Streamed, error) {
@@ -161,6 +165,18 @@ func whole(opts Options) string {
 	if cfg := opts.Rules.Config; cfg != nil {
 		if fp := cfg.FlowPolicy(); len(fp.Flows.Deny)+len(fp.Flows.Allow)+len(fp.Boundaries) > 0 {
 			return "a flow policy is checked over the whole graph"
+		}
+	}
+	// A rule that checks the application as a whole would see one part at
+	// a time. NL2003 checks the flow policy (above) and finds nothing
+	// without one.
+	ruleList := opts.Rules.Rules
+	if ruleList == nil {
+		ruleList = rules.All()
+	}
+	for _, r := range ruleList {
+		if r.Scope == rule.AppScope && r.ID != nl2003 {
+			return "rule " + r.ID + " checks the whole application"
 		}
 	}
 	return ""
@@ -346,6 +362,8 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		ruleList = rules.All()
 	}
 	noteRule := rules.ByID(ruleList, nl6006)
+	// Every part runs the same rules: the list is made once.
+	opts.Rules.Rules = ruleList
 	dopts := discoverOptions(opts)
 	dopts.Progress = nil
 	principalSeen := map[graph.NodeID]bool{}
@@ -455,9 +473,10 @@ func analysePart(ctx context.Context, opts Options, dopts discover.Options, part
 		app.Root = opts.Paths[0]
 	}
 	// The IAM engine's memo of each stack's analysis would keep every part
-	// alive: a fresh one per part shares the parsed catalog. The graph is
-	// built while the handler code is analysed (as in Run).
-	an := &iam.Analyzer{Catalog: opts.Rules.IAM.Catalog, Managed: opts.Rules.IAM.Managed}
+	// alive: a fresh one per part shares the parsed catalog and the
+	// per-action caches. The graph is built while the handler code is
+	// analysed (as in Run).
+	an := opts.Rules.IAM.Fresh()
 	g, err := buildGraph(ctx, app, graph.Options{Permissions: graph.IAMPermissions(an), Classify: opts.Rules.Config.Classify, Group: opts.Rules.Config.Group,
 		AwaitCode: func() { ld.Wait() }})
 	inputs := ld.Wait()

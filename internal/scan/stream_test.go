@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -515,5 +516,41 @@ func TestStreamedTempFiles(t *testing.T) {
 	}
 	if n := count(); n != 0 {
 		t.Errorf("%d temporary files left after a cancelled scan", n)
+	}
+}
+
+// TestStreamedAppScopeRule checks that a rule that checks the whole
+// application (other than the flow policy's, which needs a policy) makes
+// the scan hold it whole: run part by part, it would see one part at a
+// time.
+func TestStreamedAppScopeRule(t *testing.T) {
+	dir := t.TempDir()
+	copyApp(t, dir, "a")
+	copyApp(t, dir, "b")
+	counted := &rule.Rule{ID: "NL4999", Title: "stacks", Category: rule.Misconfig, Severity: rule.Info, Confidence: rule.ConfidenceHigh,
+		Platforms: []model.Provider{model.AnyProvider}, Scope: rule.AppScope, Doc: rule.Doc{Description: "d", Bad: "b", Good: "g", Remediation: "r"},
+		Run: func(ctx context.Context, p *rule.Pass) error {
+			if st := p.App.Stacks; len(st) > 0 {
+				p.Report(rule.Finding{Resource: st[0].ID, Stack: st[0].ID, Message: fmt.Sprintf("%d stacks", len(st))})
+			}
+			return nil
+		}}
+	for _, tc := range []struct {
+		rules    []*rule.Rule
+		streamed bool
+	}{
+		{rules.All(), true}, // NL2003 without a flow policy
+		{append(rules.All(), counted), false},
+	} {
+		opts := Options{Paths: []string{dir}, Loaders: DefaultLoaders()}
+		opts.Rules.Rules = tc.rules
+		want, _ := wholeJSON(t, opts)
+		got, s := streamedJSON(t, opts)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%d rules: streamed report differs from the whole scan's: %s", len(tc.rules), firstDiff(got, want))
+		}
+		if (s.Parts > 0) != tc.streamed {
+			t.Errorf("%d rules: Parts = %d, want streamed %v", len(tc.rules), s.Parts, tc.streamed)
+		}
 	}
 }
