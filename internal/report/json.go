@@ -85,17 +85,18 @@ type Elements struct {
 // ElementEncoder encodes array elements the way the JSON report writes them
 // at one depth.
 type ElementEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	prefix string
+	out    []byte
 }
 
 // NewElementEncoder returns an encoder for the elements of an array at
 // depth (StackDepth, GraphDepth, FindingDepth).
 func NewElementEncoder(depth int) *ElementEncoder {
-	e := &ElementEncoder{}
+	e := &ElementEncoder{prefix: strings.Repeat("  ", depth)}
 	e.enc = json.NewEncoder(&e.buf)
 	e.enc.SetEscapeHTML(false)
-	e.enc.SetIndent(strings.Repeat("  ", depth), "  ")
 	return e
 }
 
@@ -105,7 +106,66 @@ func (e *ElementEncoder) Encode(v any) ([]byte, error) {
 	if err := e.enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), nil
+	e.out = indentCompact(e.out[:0], bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")), e.prefix)
+	return e.out, nil
+}
+
+// indentCompact appends to dst the compact JSON text src (as
+// encoding/json writes it: no space outside strings) indented with "  "
+// per level after prefix: the bytes json.Indent gives, without its
+// general scanner (the report's largest encoding cost after reflection).
+func indentCompact(dst, src []byte, prefix string) []byte {
+	newline := func(depth int) {
+		dst = append(dst, '\n')
+		dst = append(dst, prefix...)
+		for range depth {
+			dst = append(dst, "  "...)
+		}
+	}
+	depth := 0
+	needIndent := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if needIndent && c != '}' && c != ']' {
+			needIndent = false
+			depth++
+			newline(depth)
+		}
+		switch c {
+		case '"':
+			// Copy the string through its closing quote.
+			j := i + 1
+			for j < len(src) && src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			end := min(j+1, len(src))
+			dst = append(dst, src[i:end]...)
+			i = end - 1
+		case '{', '[':
+			// Empty objects and arrays stay {} and [].
+			needIndent = true
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline(depth)
+		case ':':
+			dst = append(dst, c, ' ')
+		case '}', ']':
+			if needIndent {
+				needIndent = false
+			} else {
+				depth--
+				newline(depth)
+			}
+			dst = append(dst, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // encodeEach gives n elements, element i at(i), encoded at depth.
