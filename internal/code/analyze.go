@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,6 +76,8 @@ type job struct {
 	// Its triggers decide the event's sources; fn gets the code (merged
 	// with that of the app's other functions).
 	decl *declared
+	// project is the folder of that Azure Functions project.
+	project string
 }
 
 // declared is a function as a native loader declares it.
@@ -195,6 +198,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 	}()
 	noted := map[string]bool{}
 	var inputs []Input
+	var deployed []*job
 	parsed := 0
 	for lo := 0; lo < len(jobs) && ctx.Err() == nil; {
 		size := opts.Batch
@@ -218,6 +222,9 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		for i, j := range batch {
 			if codes[i] != nil {
 				j.fn.Code = mergeCode(j.fn.Code, codes[i])
+				if j.decl != nil {
+					deployed = append(deployed, j)
+				}
 			}
 			j.st.Diagnostics = append(j.st.Diagnostics, notes[i]...)
 		}
@@ -228,9 +235,50 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		sh.release()
 	}
 	sort.Slice(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
+	markDeployed(app, roots, deployed)
 	sortNotes(app)
 	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files), "parsed", parsed)
 	return inputs
+}
+
+// markDeployed tells the functions of the Azure Functions projects loaded
+// natively which Terraform function apps of the scan deploy the same code
+// (Code.DeployedBy): deployed are the jobs of those apps that read code.
+// One flaw in the project's code is then reported once per deployment,
+// not again on the project's own function.
+func markDeployed(app *model.App, roots Roots, deployed []*job) {
+	if len(deployed) == 0 {
+		return
+	}
+	type key struct {
+		root         *load.Root
+		project, key string
+	}
+	by := map[key][]model.FunctionRef{}
+	for _, j := range deployed {
+		k := key{j.root, path.Clean(j.project), j.decl.fn.ID}
+		by[k] = append(by[k], model.FunctionRef{Stack: j.st.ID, Function: j.fn.ID})
+	}
+	for _, st := range app.Stacks {
+		if st == nil || st.Format != model.FormatAzureFunctions {
+			continue
+		}
+		// A native project's stack is named by its folder.
+		root := roots(st)
+		for _, f := range st.Functions {
+			refs := by[key{root, path.Clean(st.ID), f.ID}]
+			if f.Code == nil || len(refs) == 0 {
+				continue
+			}
+			sort.Slice(refs, func(a, b int) bool {
+				if refs[a].Stack != refs[b].Stack {
+					return refs[a].Stack < refs[b].Stack
+				}
+				return refs[a].Function < refs[b].Function
+			})
+			f.Code.DeployedBy = slices.Compact(refs)
+		}
+	}
 }
 
 // sortNotes puts the diagnostics of app's stacks in position order (as

@@ -41,7 +41,7 @@ func azureAppJobs(ctx context.Context, st *model.Stack, f *model.Function, s *si
 		if ns == nil {
 			continue // a language nightlight does not read (C#, PowerShell, Java)
 		}
-		j := &job{st: st, fn: f, site: ns, root: root, entry: ns.entry, decl: &declared{st: nst, fn: nf}}
+		j := &job{st: st, fn: f, site: ns, root: root, entry: ns.entry, decl: &declared{st: nst, fn: nf}, project: s.azureProject}
 		jobs = append(jobs, j)
 		if ns.entry != "" {
 			read++

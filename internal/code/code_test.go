@@ -126,6 +126,9 @@ func summary(app *model.App, inputs []result.Input) string {
 			for _, s := range c.Strings {
 				fmt.Fprintf(&b, "    secret-like %s=%s %s\n", s.Name, s.Value, s.Pos)
 			}
+			for _, r := range c.DeployedBy {
+				fmt.Fprintf(&b, "    deployed by %s %s\n", r.Stack, r.Function)
+			}
 		}
 		for _, d := range st.Diagnostics {
 			fmt.Fprintf(&b, "  %s: %s\n", d.Severity, d)

@@ -44,6 +44,18 @@ type Code struct {
 	// (syntax errors, dynamic imports, files skipped): absent flows and
 	// calls are then not proof of absence.
 	Partial bool `json:"partial,omitempty"`
+	// DeployedBy lists the functions of other stacks that deploy this same
+	// code: the Terraform Azure function apps whose package is built from
+	// the Azure Functions project this function belongs to, sorted. The
+	// code's findings are reported once per deployment, on those
+	// functions, and not a second time on this one.
+	DeployedBy []FunctionRef `json:"deployedBy,omitempty"`
+}
+
+// FunctionRef names a function of a stack.
+type FunctionRef struct {
+	Stack    string `json:"stack"`
+	Function string `json:"function"`
 }
 
 // Import is one third-party package imported by a function's code.

@@ -7,9 +7,10 @@ package nl7010
 
 import (
 	"context"
-	"github.com/nightlight-sec/nightlight/internal/model"
 
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/codekit"
 	"github.com/nightlight-sec/nightlight/internal/secret"
 )
 
@@ -35,7 +36,7 @@ func Rule() *rule.Rule {
 func run(ctx context.Context, p *rule.Pass) error {
 	seen := map[string]bool{}
 	for _, fn := range p.Stack.Functions {
-		if fn.Code == nil {
+		if !codekit.Reported(fn) {
 			continue
 		}
 		for _, s := range fn.Code.Strings {

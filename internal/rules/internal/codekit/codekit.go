@@ -33,13 +33,24 @@ func Steps(f *model.Flow) []graph.NodeID {
 	return out
 }
 
+// Reported reports whether the findings of fn's code belong to fn: it has
+// code, and no function of another stack deploys the same code (a
+// Terraform Azure function app built from fn's Azure Functions project,
+// model.Code.DeployedBy), on which they are reported instead, once per
+// deployment.
+func Reported(fn *model.Function) bool {
+	return fn.Code != nil && len(fn.Code.DeployedBy) == 0
+}
+
 // ReportFlows reports every flow of kind in the stack's functions at its
 // sink, with the taint path as the finding's path. sev picks the severity
 // of one flow ("" keeps the rule's); msg writes the message. A flow that
 // crosses code the analysis could not follow has medium confidence.
+// Functions whose code findings belong to another function (Reported) are
+// skipped.
 func ReportFlows(p *rule.Pass, kind model.FlowKind, sev func(*model.Flow) rule.Severity, msg func(fn *model.Function, f *model.Flow) string) {
 	for _, fn := range p.Stack.Functions {
-		if fn.Code == nil {
+		if !Reported(fn) {
 			continue
 		}
 		for i := range fn.Code.Flows {
