@@ -109,13 +109,18 @@ const normalisedColumns = `  coalesce(eventsource, '') AS event_source,
   {resource} AS resource,
 `
 
-// sqlEventTime parses an eventTime string as ParseTime does (RFC 3339, or
-// a space for the T, or no zone: UTC) into a UTC timestamp, NULL when it
-// does not parse (Trino's from_iso8601_timestamp alone fails the query).
+// sqlEventTime parses an eventTime string as ParseTime does (timePattern
+// between spaces: RFC 3339, or a space for the T, or no zone: UTC) into a
+// UTC timestamp, NULL when it does not parse (Trino's
+// from_iso8601_timestamp alone fails the query, and takes spellings
+// ParseTime does not). Only regexp_like, regexp_extract, replace, try and
+// from_iso8601_timestamp are used, which Athena (engine 3) and Trino have
+// alike; from_iso8601_timestamp keeps milliseconds, so a finer fraction
+// is cut there.
 func sqlEventTime(col string) string {
-	t := "replace(trim(" + col + "), ' ', 'T')"
-	return fmt.Sprintf(`CASE WHEN regexp_like(%[1]s, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?$')
-    THEN CAST(try(from_iso8601_timestamp(CASE WHEN regexp_like(%[1]s, '(Z|[+-][0-9]{2}:[0-9]{2})$') THEN %[1]s ELSE %[1]s || 'Z' END)) AT TIME ZONE 'UTC' AS timestamp) END`, t)
+	t := "replace(regexp_extract(" + col + ", '" + timePattern + "'), ' ', 'T')"
+	return fmt.Sprintf(`CASE WHEN regexp_like(%[1]s, '^ *%[2]s *\z')
+    THEN CAST(try(from_iso8601_timestamp(CASE WHEN regexp_like(%[3]s, '(Z|[+-][0-9]{2}:[0-9]{2})$') THEN %[3]s ELSE %[3]s || 'Z' END)) AT TIME ZONE 'UTC' AS timestamp) END`, col, timePattern, t)
 }
 
 // sqlPrincipal is Event.Principal (see identity) in SQL, for both dialects:

@@ -289,15 +289,63 @@ var timeLayouts = []string{
 }
 
 // ParseTime parses an eventTime value in any of the spellings CloudTrail
-// copies use; ok is false when none fits.
+// copies use; ok is false when none fits. The spellings are those of
+// timePattern (RFC 3339 with a T or a space, a fraction of 1 to 9 digits,
+// Z, an offset of at most ±23:59 or no zone for UTC), between spaces, and
+// no others: DuckDB's loader (EventTimeSQL) and the Athena/Trino view
+// (sqlEventTime) take exactly these, where time.Parse alone also takes a
+// comma for the point, longer fractions and offsets such as +24:00.
 func ParseTime(s string) (t time.Time, ok bool) {
-	s = strings.TrimSpace(s)
+	s = strings.Trim(s, " ")
+	if !timeSpelling(s) {
+		return time.Time{}, false
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), true
 		}
 	}
 	return time.Time{}, false
+}
+
+// timeSpelling reports whether s matches timePattern whole (a test holds
+// the two together); time.Parse then checks the day of the month.
+func timeSpelling(s string) bool {
+	digits := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	// hhmm checks "hh" (00-23) and "mm" (00-59).
+	hhmm := func(h, m string) bool {
+		return digits(h) && digits(m) && h <= "23" && m <= "59"
+	}
+	if len(s) < 19 || !digits(s[0:4]) || s[4] != '-' || !digits(s[5:7]) || s[7] != '-' || !digits(s[8:10]) ||
+		(s[10] != 'T' && s[10] != ' ') || !hhmm(s[11:13], s[14:16]) || s[13] != ':' || s[16] != ':' ||
+		!digits(s[17:19]) || s[17] > '5' {
+		return false
+	}
+	rest := s[19:]
+	if rest != "" && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 || n > 10 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case rest == "" || rest == "Z":
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		return hhmm(rest[1:3], rest[4:6])
+	}
+	return false
 }
 
 // ParseRecord normalises one CloudTrail record (a JSON object). It returns

@@ -97,16 +97,19 @@ FROM (SELECT file, record_index, h{extra},
 // EventTimeSQL returns the DuckDB expression that turns an eventTime
 // (VARCHAR) into the event_time column: UTC, NULL when it does not parse
 // (the store's session time zone is UTC). It takes the spellings
-// ParseTime takes (timeLayouts) and no others: DuckDB's cast alone also
+// ParseTime takes (timePattern) and no others: DuckDB's cast alone also
 // reads a date without a time, "+0200", " UTC", "2024-8-1" and 24:00:00.
+// DuckDB's trim, like ParseTime, removes spaces only.
 func EventTimeSQL(col string) string {
 	t := "trim(" + col + ")"
 	return "CASE WHEN regexp_full_match(" + t + `, '` + timePattern + `') THEN TRY_CAST(TRY_CAST(` + t + " AS TIMESTAMPTZ) AS TIMESTAMP) END"
 }
 
-// timePattern matches the spellings of timeLayouts (Go's time.Parse then
-// checks the ranges of day and offset, as DuckDB's cast does).
-const timePattern = `[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})?`
+// timePattern is the regular expression (RE2 and Java alike) of the
+// eventTime spellings every reader takes: ParseTime (timeSpelling),
+// EventTimeSQL and the Athena/Trino view (sqlEventTime). The engines then
+// check the day of the month (February 30 is no time).
+const timePattern = `[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?`
 
 // DeliveryRead returns the DuckDB table function call that reads delivery
 // files (see DeliverySQL) as one row per file with columns filename and

@@ -5,6 +5,7 @@ package duckstore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,6 +64,10 @@ func TestEngineViewMatchesNormaliser(t *testing.T) {
 	// names and invalid strings as sourceIPAddress, values of other types).
 	for _, q := range quirks {
 		raws = append(raws, json.RawMessage(q))
+	}
+	// Every eventTime spelling the readers must agree on.
+	for i, tm := range eventTimes {
+		raws = append(raws, json.RawMessage(fmt.Sprintf(`{"eventID":"time-%02d","eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject"}`, i, tm)))
 	}
 	setup := []string{
 		`SET TimeZone = 'UTC'`,
