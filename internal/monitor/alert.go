@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -90,8 +91,13 @@ type acc struct {
 }
 
 // Group turns a detection's rows (AlertColumns) into alerts, one per
-// principal and resource.
+// principal and resource. The alerts depend on the rows, not on their
+// order: an event ID is counted once, from its first row in the rows'
+// sorted order (the store may hold several events with one ID at
+// different times, and queries return rows in no fixed order).
 func Group(d Detection, rows [][]string) []Alert {
+	rows = slices.Clone(rows)
+	slices.SortFunc(rows, slices.Compare)
 	byKey := map[[2]string]*acc{}
 	var keys [][2]string
 	for _, r := range rows {

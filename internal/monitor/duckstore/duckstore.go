@@ -224,7 +224,8 @@ func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, err
 	res, err := s.conn.ExecContext(ctx, `INSERT INTO events
 		SELECT * FROM stage AS s
 		WHERE NOT EXISTS (SELECT 1 FROM `+w.stored()+` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
-		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1`)
+		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1
+		ORDER BY file, record_index`)
 	if err != nil {
 		return 0, fmt.Errorf("insert events: %w", err)
 	}
@@ -305,7 +306,10 @@ const timeType = `STRUCT(eventTime VARCHAR)`
 // checkedInsert returns the INSERT that appends the new events among the
 // rows of checked (a monitor.CheckedSQL) to events: not already stored
 // in window w, and once each when repeated among the rows (the first by
-// file and record index). A row the Go reader would reject or report
+// file and record index), in the order they were read (the window
+// function's partitions would shuffle them: the stored order keeps each
+// row group's time range narrow, and what detections read first). A row
+// the Go reader would reject or report
 // (nl_bad, or without eventID, eventSource or eventName) fails the
 // statement: the caller rolls back and sets its file aside. The check is
 // part of event_id, which every later step reads, so no filter can drop
@@ -317,7 +321,8 @@ func checkedInsert(checked string, w window) string {
 				THEN error('nightlight: a record for the Go reader in ' || file) ELSE event_id END AS event_id)
 			FROM (` + checked + `)) AS s
 		WHERE NOT EXISTS (SELECT 1 FROM ` + w.stored() + ` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
-		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1`
+		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1
+		ORDER BY file, record_index`
 }
 
 // LoadFiles reads delivery files with DuckDB's JSON reader: a first,
