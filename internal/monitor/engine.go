@@ -120,7 +120,7 @@ const normalisedColumns = `  coalesce(eventsource, '') AS event_source,
 func sqlEventTime(col string) string {
 	t := "replace(regexp_extract(" + col + ", '" + timePattern + "'), ' ', 'T')"
 	return fmt.Sprintf(`CASE WHEN regexp_like(%[1]s, '^ *%[2]s *\z')
-    THEN CAST(try(from_iso8601_timestamp(CASE WHEN regexp_like(%[3]s, '(Z|[+-][0-9]{2}:[0-9]{2})$') THEN %[3]s ELSE %[3]s || 'Z' END)) AT TIME ZONE 'UTC' AS timestamp) END`, col, timePattern, t)
+    THEN CAST(try(from_iso8601_timestamp(CASE WHEN regexp_like(%[3]s, '(Z|[+-][0-9]{2}:[0-9]{2})\z') THEN %[3]s ELSE %[3]s || 'Z' END)) AT TIME ZONE 'UTC' AS timestamp) END`, col, timePattern, t)
 }
 
 // sqlPrincipal is Event.Principal (see identity) in SQL, for both dialects:
@@ -158,15 +158,15 @@ func sqlSourceKind(col, v4 string) string {
     WHEN lower(%[1]s) = 'aws internal' OR lower(%[1]s) LIKE '%%.amazonaws.com' THEN 'aws'
     WHEN %[2]s AND regexp_like(%[1]s, '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|127\.|169\.254\.)') THEN 'private'
     WHEN %[2]s THEN 'public'
-    WHEN regexp_like(lower(%[1]s), '^[0-9a-f:]+$') AND %[1]s LIKE '%%:%%' AND regexp_like(lower(%[1]s), '^f[cd]') THEN 'private'
-    WHEN regexp_like(lower(%[1]s), '^[0-9a-f:]+$') AND %[1]s LIKE '%%:%%' THEN 'public'
+    WHEN regexp_like(lower(%[1]s), '^[0-9a-f:]+\z') AND %[1]s LIKE '%%:%%' AND regexp_like(lower(%[1]s), '^f[cd]') THEN 'private'
+    WHEN regexp_like(lower(%[1]s), '^[0-9a-f:]+\z') AND %[1]s LIKE '%%:%%' THEN 'public'
     ELSE 'invalid' END`, col, v4)
 }
 
 // sqlIPv4 is a condition true when col is a dotted-quad IPv4 address as
 // Go's netip reads one; the views compute it once per row (nl_v4).
 func sqlIPv4(col string) string {
-	return fmt.Sprintf(`coalesce(regexp_like(%s, '^%s(\.%s){3}$'), false)`, col, octet, octet)
+	return fmt.Sprintf(`coalesce(regexp_like(%s, '^%s(\.%s){3}\z'), false)`, col, octet, octet)
 }
 
 // sqlAgentKind classifies nl_ual, the user agent without brackets in lower
