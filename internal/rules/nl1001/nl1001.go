@@ -40,7 +40,7 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref OrdersAuthorizer`,
 			Remediation: "Attach an authorizer (Cognito, JWT, Lambda) or IAM auth to the route, or set a default authorizer on the API; if the route is public on purpose, suppress the finding with a reason.",
 		},
-		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Adjust: kit.Contained(rule.High),
 		Run:    run,
 	}
 }
@@ -68,9 +68,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 			Message: fmt.Sprintf("%s can be called by anyone on the internet: no authorizer, IAM auth or API key protects it, so anyone can invoke %s", kit.EntryName(ep), target),
 			Path:    kit.EntryPath(p, ep),
 		}
-		if why, ok := kit.Contained(ctx, p, ep); ok {
-			f.Severity, f.Message = rule.Medium, f.Message+why
-		}
+		var why string
+		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
+		f.Message += why
 		p.Report(f)
 	}
 	return nil

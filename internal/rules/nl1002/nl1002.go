@@ -35,7 +35,7 @@ func Rule() *rule.Rule {
     TargetFunctionArn: !GetAtt Fn.Arn`,
 			Remediation: "Set AuthType: AWS_IAM on the function URL (callers sign with SigV4, CloudFront can use origin access control), or expose the function through an API with an authorizer.",
 		},
-		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Adjust: kit.Contained(rule.High),
 		Run:    run,
 	}
 }
@@ -54,9 +54,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if !ep.Auth.Pos.IsValid() {
 			f.At(ep.Pos)
 		}
-		if why, ok := kit.Contained(ctx, p, ep); ok {
-			f.Severity, f.Message = rule.Medium, f.Message+why
-		}
+		var why string
+		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
+		f.Message += why
 		p.Report(f)
 	}
 	return nil

@@ -38,7 +38,7 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref ConnectAuthorizer`,
 			Remediation: "Put a Lambda (REQUEST) authorizer or IAM auth on the $connect route.",
 		},
-		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Adjust: kit.Contained(rule.High),
 		Run:    run,
 	}
 }
@@ -61,9 +61,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 				routes = append(routes, r)
 			}
 		}
-		if why, ok := kit.Contained(ctx, p, routes...); ok {
-			f.Severity, f.Message = rule.Medium, f.Message+why
-		}
+		var why string
+		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, routes...)
+		f.Message += why
 		p.Report(f)
 	}
 	return nil

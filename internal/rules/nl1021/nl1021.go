@@ -12,10 +12,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL1021.
@@ -66,38 +66,12 @@ func Authorizing(name string) bool {
 	if authWords[strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(name))] {
 		return true
 	}
-	for _, w := range words(name) {
+	for _, w := range kit.Words(name) {
 		if authWords[w] {
 			return true
 		}
 	}
 	return false
-}
-
-// words splits snake, kebab and camel case into lower-case words.
-func words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case r == '_' || r == '-' || r == '.' || r == ':':
-			flush()
-		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(rs[i-1]):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return out
 }
 
 func run(ctx context.Context, p *rule.Pass) error {

@@ -36,7 +36,7 @@ func Rule() *rule.Rule {
   "authLevel": "function", "methods": ["get"]}]}`,
 			Remediation: "Set authLevel to function (callers send a function key) or turn on App Service Authentication (authsettingsV2 with unauthenticatedClientAction RedirectToLoginPage/Return401) or put the app behind API Management; if the endpoint is public on purpose, suppress the finding with a reason.",
 		},
-		Adjust: []rule.Adjustment{{Severity: rule.Medium, When: kit.ContainedWhen}},
+		Adjust: kit.Contained(rule.High),
 		Run:    run,
 	}
 }
@@ -59,9 +59,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 			Message: fmt.Sprintf("%s runs Azure function %s for anyone on the internet: its HTTP trigger is anonymous and no App Service Authentication protects the app", kit.EntryName(ep), who),
 			Path:    kit.EntryPath(p, ep),
 		}
-		if why, ok := kit.Contained(ctx, p, ep); ok {
-			f.Severity, f.Message = rule.Medium, f.Message+why
-		}
+		var why string
+		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
+		f.Message += why
 		p.Report(f)
 	}
 	return nil

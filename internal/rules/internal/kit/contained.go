@@ -3,23 +3,35 @@ package kit
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
-// ContainedWhen is the condition, in the words of the findings, under
+// containedWhen is the condition, in the words of the findings, under
 // which an open entry point is reported one level lower.
-const ContainedWhen = "when everything the entry point reaches is functions of the stack whose roles grant nothing beyond writing logs and traces (on Azure and OpenWhisk: with no identity and no binding), outside a VPC and with no environment variable naming a database, host, URL or credential and no database client among its packages: calling it costs money and runs the handler, but reaches no data by configuration"
+const containedWhen = "when everything the entry point reaches is functions of the stack whose roles grant nothing beyond writing logs and traces (on Azure and OpenWhisk: with no identity and no binding), outside a VPC and with no environment variable naming a database, host, URL or credential and no database client among its packages: calling it costs money and runs the handler, but reaches no data by configuration"
 
-// Contained reports whether the open entry points eps reach no data by
-// configuration, and so expose less than a route into a store would. It
-// holds when every node the graph reaches from them is a function of the
-// stack (or the role of one of them) that
-//   - has its role in the stack, with every grant on CloudWatch Logs or
-//     X-Ray and no permission nightlight cannot see (a managed policy it
-//     does not know, an unresolved action);
+// Contained declares the adjustment of Contain for a rule whose default
+// is def: one level lower when the entry point reaches no data.
+func Contained(def rule.Severity) []rule.Adjustment {
+	if Lower(def) == def {
+		return nil
+	}
+	return []rule.Adjustment{{Severity: Lower(def), When: containedWhen}}
+}
+
+// Contain adjusts the severity of a finding about open entry points eps
+// by what they reach: one level lower when they reach no data by
+// configuration, and so expose less than a route into a store would; why
+// is "" or the reason to append to the message. That holds when every
+// node the graph reaches from them is a function of the stack (or the
+// role of one of them) that
+//   - on AWS, has its role in the stack, with every grant on CloudWatch
+//     Logs or X-Ray and no permission nightlight cannot see (a managed
+//     policy it does not know, an unresolved action);
 //   - on Azure and OpenWhisk, has no identity and no binding to a store
 //     (other platforms are never contained: Google's default service
 //     account is an editor of the project);
@@ -30,31 +42,32 @@ const ContainedWhen = "when everything the entry point reaches is functions of t
 //   - neither ships nor imports a database client (its credentials may be
 //     in code or fetched at run time, out of nightlight's sight).
 //
-// why is the reason to append to a lowered finding's message. Without a
-// graph, or when any of the entry points reaches nothing (an integration
-// the graph cannot follow), Contained is false: the severity stays.
-func Contained(ctx context.Context, p *rule.Pass, eps ...*model.EntryPoint) (why string, ok bool) {
-	if p.Graph == nil || len(eps) == 0 {
-		return "", false
+// Without a graph, or when any of the entry points reaches nothing (an
+// integration the graph cannot follow), sev stays.
+func Contain(ctx context.Context, p *rule.Pass, sev rule.Severity, eps ...*model.EntryPoint) (rule.Severity, string) {
+	lower := Lower(sev)
+	if p.Graph == nil || len(eps) == 0 || lower == sev {
+		return sev, ""
 	}
 	var fns []string
 	seen := map[string]bool{}
-	roles := map[string]bool{}
+	roles := map[string]bool{} // roles reached
+	own := map[string]bool{}   // roles of the functions reached
 	for _, ep := range eps {
 		reached := p.Graph.Reachable(EntryNode(p, ep))
 		if len(reached) == 0 {
-			return "", false
+			return sev, ""
 		}
 		for _, id := range reached {
 			if id.Stack != p.Stack.ID {
-				return "", false
+				return sev, ""
 			}
 			if id.Kind == graph.NodeRole {
 				roles[id.Ref] = true
 				continue
 			}
 			if id.Kind != graph.NodeFunction {
-				return "", false
+				return sev, ""
 			}
 			if seen[id.Ref] {
 				continue
@@ -62,18 +75,21 @@ func Contained(ctx context.Context, p *rule.Pass, eps ...*model.EntryPoint) (why
 			seen[id.Ref] = true
 			fn := p.Stack.Function(id.Ref)
 			if fn == nil || !containedFunction(ctx, p, fn) {
-				return "", false
+				return sev, ""
 			}
 			fns = append(fns, fn.ID)
+			own[fn.Role] = true
 		}
+	}
+	if len(fns) == 0 {
+		return sev, ""
 	}
 	// The roles reached must be the reached functions' own: another role
 	// assumed on the way could hold anything.
-	for _, id := range fns {
-		delete(roles, p.Stack.Function(id).Role)
-	}
-	if len(roles) > 0 || len(fns) == 0 {
-		return "", false
+	for r := range roles {
+		if !own[r] {
+			return sev, ""
+		}
 	}
 	can := " can only write logs and traces, with no VPC or connection settings"
 	if p.Stack.Provider != model.AWS {
@@ -82,8 +98,8 @@ func Contained(ctx context.Context, p *rule.Pass, eps ...*model.EntryPoint) (why
 			can = " have no identity, binding, connection setting or database client"
 		}
 	}
-	return " (severity lowered from " + string(p.Rule.Severity) + ": " + Who(model.SortedUnique(fns)) + can +
-		", so calling it reaches no data by configuration; a flaw in the handler and the cost of calls still matter)", true
+	return lower, " (severity lowered from " + string(sev) + ": " + Who(model.SortedUnique(fns)) + can +
+		", so calling it reaches no data by configuration; a flaw in the handler and the cost of calls still matter)"
 }
 
 // containedFunction reports whether fn's configuration gives it no access
@@ -153,12 +169,12 @@ func observability(svc string) bool {
 
 // connectionHints are parts of environment variable names that point at a
 // data store, a remote service or a credential.
-var connectionHints = []string{
-	"DB", "DATABASE", "SQL", "MONGO", "REDIS", "DYNAMO", "TABLE", "BUCKET", "QUEUE", "TOPIC", "STREAM",
-	"HOST", "ENDPOINT", "URL", "URI", "DSN", "CONN", "CONNECTION", "CONNSTR", "CONNECTIONSTRING", "SERVER", "PORT",
-	"STORAGE", "COSMOS", "SERVICEBUS", "EVENTHUB", "BLOB", "S3", "SQS", "SNS", "KAFKA", "BROKER",
-	"SECRET", "PASSWORD", "PASSWD", "PWD", "TOKEN", "KEY", "CREDENTIAL", "AUTH",
-}
+var connectionHints = set(
+	"db", "database", "sql", "mongo", "redis", "dynamo", "table", "bucket", "queue", "topic", "stream",
+	"host", "endpoint", "url", "uri", "dsn", "conn", "connection", "connstr", "connectionstring", "server", "port",
+	"storage", "cosmos", "servicebus", "eventhub", "blob", "s3", "sqs", "sns", "kafka", "broker",
+	"secret", "password", "passwd", "pwd", "token", "key", "credential", "auth",
+)
 
 // platformVars are prefixes of the settings a platform or its SDK sets
 // for every function (runtime, logging and tracing plumbing), which name
@@ -174,38 +190,36 @@ func connectionVar(name string) bool {
 			return false
 		}
 	}
-	for _, w := range nameWords(name) {
-		for _, h := range connectionHints {
-			if w == h {
-				return true
-			}
+	for _, w := range Words(name) {
+		if connectionHints[w] {
+			return true
 		}
 	}
 	return false
 }
 
-// nameWords splits DB_HOST, dbHost and db-host into upper-case words.
-func nameWords(name string) []string {
+// Words splits snake, kebab, dotted and camel case ("DB_HOST", "dbHost",
+// "db-host", "s3Bucket") into lower-case words.
+func Words(s string) []string {
 	var out []string
-	var cur strings.Builder
+	var cur []rune
 	flush := func() {
-		if cur.Len() > 0 {
-			out = append(out, strings.ToUpper(cur.String()))
-			cur.Reset()
+		if len(cur) > 0 {
+			out = append(out, strings.ToLower(string(cur)))
+			cur = cur[:0]
 		}
 	}
-	prevLower := false
-	for _, r := range name {
+	rs := []rune(s)
+	for i, r := range rs {
 		switch {
-		case r == '_' || r == '-' || r == '.':
+		case r == '_' || r == '-' || r == '.' || r == ':':
 			flush()
-			prevLower = false
-			continue
-		case r >= 'A' && r <= 'Z' && prevLower:
+		case unicode.IsUpper(r) && i > 0 && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])):
 			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
 		}
-		cur.WriteRune(r)
-		prevLower = r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
 	}
 	flush()
 	return out
