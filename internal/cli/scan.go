@@ -19,6 +19,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/deps"
 	"github.com/nightlight-sec/nightlight/internal/load"
 	"github.com/nightlight-sec/nightlight/internal/memguard"
+	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/result"
@@ -183,13 +184,18 @@ when an input did not load, 2 on usage or fatal errors.`,
 				return err
 			}
 			known := func(id string) bool { return rules.ByID(f.rules.all(), id) != nil }
-			if f.format != "html" && !f.inventory && (f.rules.baselineOut == "" || f.format != "json") {
-				// The JSON report is written part by part, and the reports
-				// that show findings (and --write-baseline) read an outline
-				// of the application: memory bounded by the largest part of
-				// the scan (and the findings). The HTML report and the
-				// inventory show the whole application.
+			if f.format != "html" {
+				// The JSON report is written part by part, the reports that
+				// show findings read an outline of the application, the
+				// inventory and the baseline are written part by part too:
+				// memory bounded by the largest part of the scan (and the
+				// findings). The HTML report shows the whole application.
 				opts.Outline = f.format != "json"
+				opts.KeepBaseline = f.rules.baselineOut != "" && !opts.Outline
+				if f.inventory && f.format == "text" {
+					color := f.textColor(env)
+					opts.Inventory = func(w io.Writer, st *model.Stack) error { return report.WriteInventory(w, st, color) }
+				}
 				return f.runStreamed(cmd.Context(), env, opts, known, args, threshold)
 			}
 			doc, err := f.run(cmd.Context(), opts)
@@ -208,7 +214,7 @@ when an input did not load, 2 on usage or fatal errors.`,
 			if f.rules.baselineOut != "" && !f.quiet {
 				fmt.Fprintf(env.Stderr, "nightlight: wrote %s to the baseline %s\n", report.Plural(len(doc.Findings), "finding"), f.rules.baselineOut)
 			}
-			if err := writeReport(env, &f, doc); err != nil {
+			if err := writeReport(env, &f, doc, nil); err != nil {
 				return err
 			}
 			return f.finish(env, doc.Inputs, doc.Summary, atOrAbove(doc.Findings, threshold), args)
@@ -253,19 +259,31 @@ func (f *scanFlags) runStreamed(ctx context.Context, env *Env, opts scan.Options
 	if err := warnIgnores(env, opts.Rules.Config, s.SuppressionProblems, f.rules.all(), time.Now(), f.quiet); err != nil {
 		return err
 	}
-	if opts.Outline {
-		doc := s.Outline()
-		if err := f.rules.writeBaseline(doc); err != nil {
+	if f.rules.baselineOut != "" {
+		if err := writeFile(f.rules.baselineOut, "--write-baseline", s.WriteBaseline); err != nil {
 			return err
 		}
-		if f.rules.baselineOut != "" && !f.quiet {
-			fmt.Fprintf(env.Stderr, "nightlight: wrote %s to the baseline %s\n", report.Plural(len(doc.Findings), "finding"), f.rules.baselineOut)
+		if !f.quiet {
+			fmt.Fprintf(env.Stderr, "nightlight: wrote %s to the baseline %s\n", report.Plural(s.FindingCount(), "finding"), f.rules.baselineOut)
 		}
-		if err := writeReport(env, f, doc); err != nil {
+	}
+	switch doc := s.Document(); {
+	case doc != nil:
+		if err := writeReport(env, f, doc, nil); err != nil {
 			return err
 		}
-	} else if err := writeTo(env, f.output, s.WriteJSON); err != nil {
-		return err
+	case opts.Outline:
+		var inventory func(io.Writer) error
+		if opts.Inventory != nil {
+			inventory = s.WriteInventory
+		}
+		if err := writeReport(env, f, s.Outline(), inventory); err != nil {
+			return err
+		}
+	default:
+		if err := writeTo(env, f.output, s.WriteJSON); err != nil {
+			return err
+		}
 	}
 	above := 0
 	for sev, n := range s.Summary.Findings {
@@ -309,14 +327,22 @@ func (f *scanFlags) finish(env *Env, inputs []result.Input, sum result.Summary, 
 	return nil
 }
 
+// textColor says whether the text report is colored: on a terminal,
+// unless --no-color or NO_COLOR says otherwise.
+func (f *scanFlags) textColor(env *Env) bool {
+	return !f.noColor && f.output == "" && env.IsTerminal != nil && env.IsTerminal(env.Stdout) && os.Getenv("NO_COLOR") == ""
+}
+
 // writeReport renders doc in the chosen format to stdout or --output.
-func writeReport(env *Env, f *scanFlags, doc *result.Document) (err error) {
+// inventory, when set, writes the text report's inventory instead of
+// doc's stacks (a streamed scan's, see scan.Options.Inventory).
+func writeReport(env *Env, f *scanFlags, doc *result.Document, inventory func(io.Writer) error) (err error) {
 	var write func(io.Writer) error
 	switch f.format {
 	case "text":
-		color := !f.noColor && f.output == "" && env.IsTerminal != nil && env.IsTerminal(env.Stdout) && os.Getenv("NO_COLOR") == ""
+		color := f.textColor(env)
 		write = func(w io.Writer) error {
-			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: f.inventory, Titles: report.RuleTitles(f.rules.all())})
+			return report.WriteText(w, doc, report.TextOptions{Color: color, Inventory: f.inventory, InventoryFrom: inventory, Titles: report.RuleTitles(f.rules.all())})
 		}
 	case "json":
 		write = func(w io.Writer) error { return report.WriteJSON(w, doc) }
@@ -328,6 +354,28 @@ func writeReport(env *Env, f *scanFlags, doc *result.Document) (err error) {
 		return usageError("--format %q: want one of text, json, html, sarif, junit, markdown", f.format)
 	}
 	return writeTo(env, f.output, write)
+}
+
+// writeFile writes a file with write, through a buffer; errors name the
+// flag that asked for it.
+func writeFile(path, flag string, write func(io.Writer) error) (err error) {
+	file, err := os.Create(path)
+	if err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", flag, err)}
+	}
+	defer func() {
+		if cerr := file.Close(); cerr != nil && err == nil {
+			err = &exitError{code: ExitError, err: fmt.Errorf("%s: %w", flag, cerr)}
+		}
+	}()
+	bw := bufio.NewWriterSize(file, 64<<10)
+	if err := write(bw); err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", flag, err)}
+	}
+	if err := bw.Flush(); err != nil {
+		return &exitError{code: ExitError, err: fmt.Errorf("%s: %w", flag, err)}
+	}
+	return nil
 }
 
 // writeTo writes a report with write to stdout or to the file output

@@ -21,6 +21,10 @@ type TextOptions struct {
 	// Inventory prints each stack's functions, entry points, stores and
 	// roles after the findings.
 	Inventory bool
+	// InventoryFrom, when set, writes the inventory instead of the
+	// document's stacks (a scan that wrote each stack's inventory with
+	// WriteInventory as it went, and keeps only an outline of the stacks).
+	InventoryFrom func(w io.Writer) error
 	// Titles maps rule IDs to their titles, shown once per group of
 	// findings; a rule missing from it is shown by ID alone.
 	Titles map[string]string
@@ -49,7 +53,11 @@ func WriteText(w io.Writer, doc *result.Document, opt TextOptions) error {
 		writeSummary(bw, doc, opt, c)
 	}
 	writeFindings(bw, doc, opt, c)
-	if opt.Inventory {
+	if opt.Inventory && opt.InventoryFrom != nil {
+		if err := opt.InventoryFrom(bw); err != nil {
+			return err
+		}
+	} else if opt.Inventory {
 		for _, st := range stacks {
 			writeStack(bw, st, c)
 		}
@@ -72,6 +80,15 @@ func WriteText(w io.Writer, doc *result.Document, opt TextOptions) error {
 		line += fmt.Sprintf(", %d in the baseline", n)
 	}
 	p("%s\n", line)
+	return bw.Flush()
+}
+
+// WriteInventory writes the inventory of one stack (its functions, entry
+// points, triggers, stores and roles) as the text report lists it with
+// TextOptions.Inventory.
+func WriteInventory(w io.Writer, st *model.Stack, color bool) error {
+	bw := bufio.NewWriter(w)
+	writeStack(bw, st, colorizer(color))
 	return bw.Flush()
 }
 

@@ -6,6 +6,7 @@ package scan
 
 import (
 	"context"
+	"io"
 	"log/slog"
 
 	"github.com/nightlight-sec/nightlight/internal/conc"
@@ -63,6 +64,14 @@ type Options struct {
 	// graph nodes on their paths and an outline of each stack (see
 	// Streamed.Outline).
 	Outline bool
+	// Inventory, when set, makes RunStreamed write each stack's inventory
+	// with it (report.WriteInventory) to a temporary file as the stack's
+	// part is analysed; Streamed.WriteInventory copies them in order.
+	Inventory func(w io.Writer, st *model.Stack) error
+	// KeepBaseline makes RunStreamed keep the baseline entries of the
+	// findings it reports in a temporary file, part by part, for
+	// Streamed.WriteBaseline (an outline scan has the findings already).
+	KeepBaseline bool
 
 	// afterPart, in tests, is called by RunStreamed after each part is
 	// written, with the part's application.

@@ -19,7 +19,8 @@ type spill struct {
 	f       *os.File
 	w       *bufio.Writer
 	enc     *report.ElementEncoder
-	n       int // elements written
+	n       int   // elements written
+	size    int64 // bytes written, framing included
 	removed bool
 	buf     [binary.MaxVarintLen64]byte
 }
@@ -46,15 +47,40 @@ func (s *spill) add(v any) error {
 	if err != nil {
 		return err
 	}
+	_, err = s.addRaw(b)
+	return err
+}
+
+// addRaw appends b as one element and returns where b starts in the file
+// (for readAt).
+func (s *spill) addRaw(b []byte) (int64, error) {
 	n := binary.PutUvarint(s.buf[:], uint64(len(b)))
 	if _, err := s.w.Write(s.buf[:n]); err != nil {
-		return fmt.Errorf("write temporary file: %w", err)
+		return 0, fmt.Errorf("write temporary file: %w", err)
 	}
 	if _, err := s.w.Write(b); err != nil {
-		return fmt.Errorf("write temporary file: %w", err)
+		return 0, fmt.Errorf("write temporary file: %w", err)
 	}
+	off := s.size + int64(n)
+	s.size = off + int64(len(b))
 	s.n++
-	return nil
+	return off, nil
+}
+
+// readAt reads the n bytes at off (written by addRaw) into buf, grown as
+// needed, and returns them.
+func (s *spill) readAt(buf []byte, off int64, n int) ([]byte, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, fmt.Errorf("write temporary file: %w", err)
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := s.f.ReadAt(buf, off); err != nil {
+		return nil, fmt.Errorf("read temporary file: %w", err)
+	}
+	return buf, nil
 }
 
 // elements gives the spilled elements in order, with extra's inserted

@@ -52,6 +52,11 @@ type Streamed struct {
 	held                                       *heldPart
 	// outline replaces the spills when Options.Outline is set.
 	outline *outline
+	// inventory holds the stacks' inventories (Options.Inventory), one
+	// after the other; baseline the findings' baseline entries
+	// (Options.KeepBaseline).
+	inventory *spill
+	baseline  *baselineKeep
 }
 
 // outline is what the reports that show findings read of a scan: its
@@ -107,6 +112,7 @@ type heldPart struct {
 	suppressed   []rule.Suppressed
 	findingsAt   int // where its findings go in the findings spill
 	suppressedAt int
+	part         int // its index among the parts
 }
 
 // errNotSeparable says that the parts of a scan refer to each other, so
@@ -240,10 +246,11 @@ func (s *Streamed) Close() error {
 		return nil
 	}
 	var errs []error
-	for _, sp := range []*spill{s.stacks, s.nodes, s.edges, s.findings, s.suppressed} {
+	for _, sp := range []*spill{s.stacks, s.nodes, s.edges, s.findings, s.suppressed, s.inventory} {
 		errs = append(errs, sp.close())
 	}
-	s.stacks, s.nodes, s.edges, s.findings, s.suppressed = nil, nil, nil, nil, nil
+	errs = append(errs, s.baseline.close())
+	s.stacks, s.nodes, s.edges, s.findings, s.suppressed, s.inventory, s.baseline = nil, nil, nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }
 
@@ -349,6 +356,16 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 			}
 		}
 	}
+	if opts.Inventory != nil {
+		if s.inventory, err = newSpill(0); err != nil {
+			return nil, err
+		}
+	}
+	if opts.KeepBaseline {
+		if s.baseline, err = newBaselineKeep(); err != nil {
+			return nil, err
+		}
+	}
 	// A Terraform module of one part called from another would be loaded
 	// as a child of its caller and not on its own.
 	moduleOf := map[string]int{}
@@ -384,6 +401,9 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		if err := s.add(p, &b, principalSeen); err != nil {
 			return nil, err
 		}
+		if err := s.addInventory(opts.Inventory, p.app.Stacks); err != nil {
+			return nil, err
+		}
 		if p.app.VulnDB != nil {
 			vulnDBs = append(vulnDBs, p.app.VulnDB)
 		}
@@ -405,12 +425,15 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 			if s.outline != nil {
 				fAt, sAt = len(s.outline.findings), len(s.outline.suppressed)
 			}
-			s.held = &heldPart{stack: firstProd(p.app), kept: kept, suppressed: supp, findingsAt: fAt, suppressedAt: sAt}
+			s.held = &heldPart{stack: firstProd(p.app), kept: kept, suppressed: supp, findingsAt: fAt, suppressedAt: sAt, part: i}
 		} else {
 			n := len(kept)
 			kept = opts.Rules.Baseline.New(kept)
 			s.Summary.Baselined += n - len(kept)
 			if err := s.addFindings(kept, supp); err != nil {
+				return nil, err
+			}
+			if err := s.baseline.add(i, kept); err != nil {
 				return nil, err
 			}
 		}
@@ -707,7 +730,7 @@ func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) e
 	s.Summary.Baselined += n - len(h.kept)
 	s.count(h.kept, h.suppressed)
 	h.stack = nil
-	return nil
+	return s.baseline.add(h.part, h.kept)
 }
 
 // mergeVulnDB is the vulnerability database summary of the whole scan

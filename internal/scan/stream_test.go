@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -75,9 +76,13 @@ resource "aws_lambda_function_url" "u" {
 }
 `
 
-// streamedJSON runs RunStreamed and writes its report.
+// streamedJSON runs RunStreamed and writes its report, followed by the
+// baseline of its findings and the inventory of its stacks, each written
+// part by part (Options.KeepBaseline, Options.Inventory).
 func streamedJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
 	t.Helper()
+	opts.KeepBaseline = true
+	opts.Inventory = func(w io.Writer, st *model.Stack) error { return report.WriteInventory(w, st, false) }
 	s, err := RunStreamed(context.Background(), opts, func(id string) bool { return rules.ByID(rules.All(), id) != nil })
 	if err != nil {
 		t.Fatal(err)
@@ -91,10 +96,29 @@ func streamedJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
 	if err := s.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.WriteBaseline(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if doc := s.Document(); doc != nil {
+		writeInventory(t, &buf, doc)
+	} else if err := s.WriteInventory(&buf); err != nil {
+		t.Fatal(err)
+	}
 	return buf.Bytes(), s
 }
 
-// wholeJSON runs Run and writes its report.
+// writeInventory writes the inventory of doc's stacks.
+func writeInventory(t *testing.T, w io.Writer, doc *result.Document) {
+	t.Helper()
+	for _, st := range doc.App.Stacks {
+		if err := report.WriteInventory(w, st, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// wholeJSON runs Run and writes its report, the baseline of its findings
+// and the inventory of its stacks.
 func wholeJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
 	t.Helper()
 	doc, err := Run(context.Background(), opts)
@@ -105,19 +129,27 @@ func wholeJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
 	if err := report.WriteJSON(&buf, doc); err != nil {
 		t.Fatal(err)
 	}
+	if err := rule.WriteBaseline(&buf, rule.NewBaseline(doc.Findings)); err != nil {
+		t.Fatal(err)
+	}
+	writeInventory(t, &buf, doc)
 	return buf.Bytes(), &Streamed{Inputs: doc.Inputs, Summary: doc.Summary,
 		SuppressionProblems: rule.CheckSuppressions(doc.App, func(id string) bool { return rules.ByID(rules.All(), id) != nil })}
 }
 
 // findingReports writes the reports that read a scan's outline (text with
 // its summary, SARIF, JUnit, Markdown) for doc, one after the other.
-func findingReports(t *testing.T, doc *result.Document) []byte {
+func findingReports(t *testing.T, doc *result.Document, inventory func(io.Writer) error) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	for _, write := range []func() error{
 		func() error {
 			return report.WriteText(&buf, doc, report.TextOptions{Titles: report.RuleTitles(rules.All())})
 		},
+		func() error {
+			return report.WriteText(&buf, doc, report.TextOptions{Inventory: true, InventoryFrom: inventory})
+		},
+		func() error { return rule.WriteBaseline(&buf, rule.NewBaseline(doc.Findings)) },
 		func() error { return report.WriteSARIF(&buf, doc, rules.All()) },
 		func() error { return report.WriteJUnit(&buf, doc, report.JUnitOptions{FailOn: rule.Medium}) },
 		func() error { return report.WriteMarkdown(&buf, doc, report.MarkdownOptions{}) },
@@ -134,6 +166,7 @@ func findingReports(t *testing.T, doc *result.Document) []byte {
 func outlineReports(t *testing.T, opts Options) ([]byte, *Streamed) {
 	t.Helper()
 	opts.Outline = true
+	opts.Inventory = func(w io.Writer, st *model.Stack) error { return report.WriteInventory(w, st, false) }
 	s, err := RunStreamed(context.Background(), opts, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +179,11 @@ func outlineReports(t *testing.T, opts Options) ([]byte, *Streamed) {
 	if s.Parts > 0 && s.WriteJSON(&bytes.Buffer{}) == nil {
 		t.Error("WriteJSON of an outline scan did not fail")
 	}
-	return findingReports(t, s.Outline()), s
+	var inventory func(io.Writer) error
+	if s.Parts > 0 {
+		inventory = s.WriteInventory
+	}
+	return findingReports(t, s.Outline(), inventory), s
 }
 
 func wholeReports(t *testing.T, opts Options) []byte {
@@ -155,7 +192,7 @@ func wholeReports(t *testing.T, opts Options) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return findingReports(t, doc)
+	return findingReports(t, doc, nil)
 }
 
 // firstDiff describes where two reports first differ.
