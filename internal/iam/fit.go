@@ -56,11 +56,22 @@ func (c *fitCache) formats(cat *catalog.Catalog, act *catalog.Action) *formatSet
 		f = renamePlaceholders(f)
 		fs.arns = append(fs.arns, f)
 	}
+	if fs.star && act.Service == "s3" {
+		// S3 authorizes its service-level operations (ListAllMyBuckets,
+		// ListAccessPoints, …) against the service's own ARN, with an empty
+		// resource part: "arn:aws:s3:::*" grants them, as the IAM User
+		// Guide's example policies do, and a bucket's ARN does not.
+		fs.arns = append(fs.arns, s3ServiceARN)
+	}
 	key := fmt.Sprintf("%t %t %q", fs.star, fs.unknown, fs.arns)
 	shared, _ := c.sets.LoadOrStore(key, fs)
 	v, _ := c.m.LoadOrStore(act, shared)
 	return v.(*formatSet)
 }
+
+// s3ServiceARN is the resource S3's service-level operations are evaluated
+// against (the format placeholders renamed, as for the catalog's formats).
+const s3ServiceARN = "arn:${fmt:Partition}:s3:::"
 
 // renamePlaceholders turns ${Name} into ${fmt:Name}.
 func renamePlaceholders(f string) string {

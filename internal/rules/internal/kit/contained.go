@@ -144,8 +144,8 @@ func containedFunction(ctx context.Context, p *rule.Pass, fn *model.Function) bo
 		}
 	}
 	// The statements as written too: the engine drops a grant whose
-	// resource does not fit the action (s3:ListAllMyBuckets on
-	// arn:aws:s3:::*), which AWS may still honour.
+	// resource does not fit the action, and a catalog behind AWS may miss
+	// a resource type that AWS honours.
 	for _, st := range p.Facts.Allows(fn.Role) {
 		if st.NotAction {
 			return false
