@@ -9,6 +9,7 @@ package nl3014
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -25,6 +26,9 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Medium, When: "when every such policy covers only CloudWatch Logs or X-Ray (CloudWatchLogsFullAccess, AWSXrayFullAccess): it reads and deletes the account's logs and traces, not its data stores"},
+		},
 		Doc: rule.Doc{
 			Description: "AWS managed policies such as AdministratorAccess, PowerUserAccess or AmazonS3FullAccess grant every action of one or all services on every resource. They are convenient while prototyping and far more than a function needs; they also change when AWS adds actions.",
 			Bad: `ManagedPolicyArns:
@@ -51,17 +55,40 @@ func run(ctx context.Context, p *rule.Pass) error {
 			}
 			who = kit.Who(ids) + " (role " + r.ID + ")"
 		}
+		sev, why := severity(p.Rule.Severity, names)
 		if len(names) == 1 {
-			p.Reportf(pos[0], r.ID, "%s has the AWS managed policy %s, which grants %s", who, names[0], what(names[0]))
+			report(p, pos[0], r.ID, sev, fmt.Sprintf("%s has the AWS managed policy %s, which grants %s%s", who, names[0], what(names[0]), why))
 			continue
 		}
 		var parts []string
 		for _, n := range names {
 			parts = append(parts, n+" ("+what(n)+")")
 		}
-		p.Reportf(pos[0], r.ID, "%s has %d broad AWS managed policies: %s", who, len(names), strings.Join(parts, "; "))
+		report(p, pos[0], r.ID, sev, fmt.Sprintf("%s has %d broad AWS managed policies: %s%s", who, len(names), strings.Join(parts, "; "), why))
 	}
 	return nil
+}
+
+func report(p *rule.Pass, pos model.Pos, res string, sev rule.Severity, msg string) {
+	p.Report(rule.Finding{Resource: res, File: pos.File, Line: pos.Line, Col: pos.Col, Severity: sev, Message: msg})
+}
+
+// observability holds the managed policies whose whole-service access is
+// to CloudWatch Logs or X-Ray only: the account's logs and traces (which
+// may hold data a function logged), not its stores, queues or keys.
+var observability = map[string]bool{
+	"CloudWatchLogsFullAccess": true,
+	"AWSXrayFullAccess":        true,
+}
+
+// severity is def, one level lower when every policy is in observability.
+func severity(def rule.Severity, names []string) (rule.Severity, string) {
+	for _, n := range names {
+		if !observability[n] {
+			return def, ""
+		}
+	}
+	return kit.Lower(def), " (severity lowered from " + string(def) + ": CloudWatch Logs and X-Ray only, so it reads and deletes the account's logs and traces, not its data stores)"
 }
 
 func what(name string) string {
