@@ -2,7 +2,8 @@
 //
 // It reports execution roles that can read secrets
 // (secretsmanager:GetSecretValue, ssm:GetParameter*) on a wildcard resource.
-// Reading one named secret is normal and not reported.
+// Reading one named secret is normal and not reported; a pattern limited
+// to a name prefix (one namespace of secrets) is low.
 package nl3007
 
 import (
@@ -25,7 +26,8 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
-		Adjust:     kit.Exposed(rule.High),
+		Adjust: append(kit.Exposed(rule.High), rule.Adjustment{Severity: rule.Low,
+			When: "when the pattern only covers names under a prefix (parameter/${AWS::StackName}/*, secret:orders/*): the secrets of one namespace, not every secret of the account"}),
 		Doc: rule.Doc{
 			Description: "Reading the secrets the function needs is expected; reading every secret or parameter in the account (Resource \"*\" or a wide pattern) means one compromised function leaks all of them: database passwords, API keys of other teams, signing keys.",
 			Bad: `- Effect: Allow
@@ -45,10 +47,62 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		kit.ReportGrant(p, f, fmt.Sprintf("%s %s: every secret that pattern covers leaks if the function is compromised", kit.Who(f.Functions), f.Message))
+		msg := fmt.Sprintf("%s %s: every secret that pattern covers leaks if the function is compromised", kit.Who(f.Functions), f.Message)
+		if prefix, ok := namespace(f.Resource); ok {
+			res := f.Role
+			if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
+				res = f.Functions[0]
+			}
+			p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: rule.Low,
+				Confidence: f.Flag.Confidence, Message: fmt.Sprintf("%s (severity lowered from %s: only names that start with %q, one namespace rather than every secret of the account)", msg, p.Rule.Severity, prefix)})
+			continue
+		}
+		kit.ReportGrant(p, f, msg)
 	}
 	return nil
 }
+
+// namespace returns the name prefix a secret or parameter pattern is
+// limited to, and whether there is one: the literal or symbolic start of
+// the name before its first wildcard (parameter/${AWS::StackName}/*,
+// secret:orders/*). The partition, region and account do not narrow it;
+// an ARN whose name starts with a wildcard, or "*", has none.
+func namespace(resource string) (string, bool) {
+	r := pseudo.Replace(resource)
+	if !strings.HasPrefix(r, "arn:") {
+		// A symbol standing for an ARN or a name (${Secret}*).
+		return resource, strings.HasPrefix(r, "${")
+	}
+	parts := strings.SplitN(r, ":", 6)
+	if len(parts) < 6 {
+		return "", false
+	}
+	name := parts[5]
+	switch parts[2] {
+	case "secretsmanager":
+		name = strings.TrimPrefix(name, "secret:")
+	case "ssm":
+		name = strings.TrimPrefix(strings.TrimPrefix(name, "parameter"), "/")
+	default:
+		return "", false
+	}
+	prefix, _, _ := strings.Cut(name, "*")
+	if strings.ContainsAny(prefix, "?") || strings.Trim(prefix, "/") == "" {
+		return "", false
+	}
+	return unpseudo.Replace(prefix), true
+}
+
+// pseudo turns the pseudo parameters that name the partition, region and
+// account into wildcards: they do not narrow a pattern, and their "::"
+// would break the ARN apart.
+var pseudo = strings.NewReplacer(
+	"${AWS::Partition}", "*", "${AWS::Region}", "*", "${AWS::AccountId}", "*", "${AWS::URLSuffix}", "*",
+	"${AWS::StackName}", "${StackName}", "${AWS::StackId}", "${StackId}",
+)
+
+// unpseudo spells the stack's pseudo parameters back as written.
+var unpseudo = strings.NewReplacer("${StackName}", "${AWS::StackName}", "${StackId}", "${AWS::StackId}")
 
 func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool {
 	return strings.Contains(f.Resource, "*")
