@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
@@ -27,6 +28,10 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Low, When: "when S3 Block Public Access neutralises the policy (BlockPublicPolicy or RestrictPublicBuckets on every bucket it governs)"},
+			{Severity: rule.Medium, When: "when the statement only reads objects (s3:GetObject, s3:GetObjectVersion) of buckets that host a static website: public reads are their purpose, and everything stored in them is published"},
+		},
 		Doc: rule.Doc{
 			Description: "A bucket policy statement that allows Principal \"*\" without a condition on the caller (aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID, …) makes the objects readable (or writable) by anyone on the internet. When the bucket's or the account's Block Public Access settings neutralise the policy (BlockPublicPolicy: S3 refuses it; RestrictPublicBuckets: only AWS services and the owner account may use it), the finding says it is blocked and is low: one setting change away from public. Serving a site through CloudFront with origin access control uses the cloudfront.amazonaws.com service principal and an aws:SourceArn condition, which is not public.",
 			Bad: `Statement:
@@ -67,6 +72,10 @@ func run(ctx context.Context, p *rule.Pass) error {
 				File:     kit.PolicyPos(s, rp.Doc).File, Line: kit.PolicyPos(s, rp.Doc).Line,
 				Message: fmt.Sprintf("the %s policy %s lets anyone (Principal \"*\", no condition on the caller) %s on %s", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target),
 			}
+			if site := website(p.Stack, rp, s); site != "" && block == "" {
+				f.Severity = rule.Medium
+				f.Message += fmt.Sprintf(" (severity lowered from %s: %s, so public reads are its purpose; everything stored in it is published)", p.Rule.Severity, site)
+			}
 			if block != "" {
 				f.Severity = rule.Low
 				f.Message = fmt.Sprintf("the %s policy %s is public (Principal \"*\", no condition on the caller, %s on %s) but blocked by Block Public Access: %s; it becomes public if that setting is turned off", noun(rp.Kind), rp.ID, strings.Join(s.ActionStrings(), ", "), target, block)
@@ -100,6 +109,31 @@ func blockedBy(st *model.Stack, rp *model.ResourcePolicy) string {
 		default:
 			return ""
 		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// website says which buckets governed by rp host a static website, when
+// statement s only reads their objects ("" otherwise: another action, or a
+// bucket without website hosting).
+func website(st *model.Stack, rp *model.ResourcePolicy, s *iam.Statement) string {
+	if s.NotAction || len(rp.Targets) == 0 {
+		return ""
+	}
+	for _, a := range s.ActionStrings() {
+		switch strings.ToLower(a) {
+		case "s3:getobject", "s3:getobjectversion":
+		default:
+			return ""
+		}
+	}
+	var why []string
+	for _, id := range rp.Targets {
+		b := st.Store(id)
+		if b == nil || b.Attr(model.AttrWebsite) == nil {
+			return ""
+		}
+		why = append(why, fmt.Sprintf("%s hosts a static website (%s)", id, at(b.Attr(model.AttrWebsite), b)))
 	}
 	return strings.Join(why, "; ")
 }
