@@ -3,7 +3,8 @@
 // It reports REST and HTTP API routes that anyone on the internet can call:
 // no authorizer, no IAM auth and no API key. OPTIONS preflight routes,
 // private APIs and APIs whose resource policy pins the caller are not
-// reported.
+// reported. A route that reaches no data by configuration is medium (see
+// kit.Contain); a MOCK route, which only answers from its template, is low.
 package nl1001
 
 import (
@@ -40,7 +41,8 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref OrdersAuthorizer`,
 			Remediation: "Attach an authorizer (Cognito, JWT, Lambda) or IAM auth to the route, or set a default authorizer on the API; if the route is public on purpose, suppress the finding with a reason.",
 		},
-		Adjust: kit.Contained(rule.High),
+		Adjust: append(kit.Contained(rule.High), rule.Adjustment{Severity: rule.Low,
+			When: "when the route's integration is MOCK: API Gateway answers from its mapping template and nothing behind it runs"}),
 		Run:    run,
 	}
 }
@@ -69,6 +71,12 @@ func run(ctx context.Context, p *rule.Pass) error {
 			Path:    kit.EntryPath(p, ep),
 		}
 		var why string
+		if in := ep.Integration; in != nil && in.Type == "MOCK" && ep.Function == "" {
+			f.Severity = rule.Low
+			f.Message = fmt.Sprintf("%s can be called by anyone on the internet: no authorizer, IAM auth or API key protects it (severity lowered from %s: its integration is MOCK, so API Gateway answers from the mapping template and nothing behind it runs; check that the answer holds nothing private)", kit.EntryName(ep), p.Rule.Severity)
+			p.Report(f)
+			continue
+		}
 		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
 		f.Message += why
 		p.Report(f)
