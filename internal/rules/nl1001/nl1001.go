@@ -43,7 +43,7 @@ func Rule() *rule.Rule {
 		},
 		Adjust: append(kit.Contained(rule.High), rule.Adjustment{Severity: rule.Low,
 			When: "when the route's integration is MOCK: API Gateway answers from its mapping template and nothing behind it runs"}),
-		Run:    run,
+		Run: run,
 	}
 }
 
