@@ -24,6 +24,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/load"
@@ -102,6 +103,82 @@ type fileJob struct {
 	lang     model.Format
 	codeRoot string
 	inline   *site
+	// dirs caches the existence checks import resolution makes (nil:
+	// none).
+	dirs *dirCache
+}
+
+// dirCache remembers, for one analysis, which files exist and what
+// directories hold under each scan root: the handlers of an app import
+// the same modules, and each resolution tries several candidate paths.
+// Files do not change during a scan. It is safe for concurrent use.
+type dirCache struct {
+	mu    sync.Mutex
+	heads map[dirKey]error
+	dirs  map[dirKey]dirList
+}
+
+type dirKey struct {
+	root *load.Root
+	path string
+}
+
+type dirList struct {
+	es  []dirEntry
+	err error
+}
+
+func newDirCache() *dirCache {
+	return &dirCache{heads: map[dirKey]error{}, dirs: map[dirKey]dirList{}}
+}
+
+// cachedFS is a root's files through a dirCache: Head answers only
+// whether a file can be read (its data is never returned), ReadDir the
+// entries.
+type cachedFS struct {
+	fs   fsys
+	root *load.Root
+	c    *dirCache
+}
+
+// fsFor returns the file access import resolution uses for fj.
+func (fj fileJob) fsFor() fsys {
+	fs := rootFS{fj.root}
+	if fj.dirs == nil {
+		return fs
+	}
+	return cachedFS{fs: fs, root: fj.root, c: fj.dirs}
+}
+
+// Head reports whether rel can be read: its data is always nil, and n is
+// ignored beyond the first call for rel.
+func (f cachedFS) Head(rel string, n int) ([]byte, error) {
+	k := dirKey{f.root, rel}
+	f.c.mu.Lock()
+	err, ok := f.c.heads[k]
+	f.c.mu.Unlock()
+	if !ok {
+		_, err = f.fs.Head(rel, n)
+		f.c.mu.Lock()
+		f.c.heads[k] = err
+		f.c.mu.Unlock()
+	}
+	return nil, err
+}
+
+// ReadDir returns rel's entries; callers must not modify them.
+func (f cachedFS) ReadDir(rel string) ([]dirEntry, error) {
+	k := dirKey{f.root, rel}
+	f.c.mu.Lock()
+	d, ok := f.c.dirs[k]
+	f.c.mu.Unlock()
+	if !ok {
+		d.es, d.err = f.fs.ReadDir(rel)
+		f.c.mu.Lock()
+		f.c.dirs[k] = d
+		f.c.mu.Unlock()
+	}
+	return d.es, d.err
 }
 
 // Analyze reads the handler code of every function in app, sets each
@@ -211,7 +288,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		}
 		batch := jobs[lo:hi]
 		lo = hi
-		fresh := parseAll(ctx, batch, files, workers, idle, log)
+		fresh := parseAll(ctx, batch, sh, workers, idle, log)
 		parsed += len(fresh)
 		sh.prepass(ctx, fresh)
 		codes := make([]*model.Code, len(batch))
@@ -413,8 +490,10 @@ func fileList(j *job, files map[string]*fileInfo) []string {
 // parseAll parses the entry files of jobs and, round by round, the local
 // modules they import, in parallel. A file already in files is not parsed
 // again, unless it was released (a later batch needs it again). It adds
-// the files parsed to files and returns their keys, sorted.
-func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, workers int, idle chan parser, log *slog.Logger) []string {
+// the files parsed to sh.files and returns their keys, sorted. Node
+// arrays come from sh.pool; existence checks go through sh.dirs.
+func parseAll(ctx context.Context, jobs []*job, sh *shared, workers int, idle chan parser, log *slog.Logger) []string {
+	files, pool := sh.files, sh.pool
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -427,6 +506,7 @@ func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, work
 			return
 		}
 		queued[fj.key] = true
+		fj.dirs = sh.dirs
 		if fi := files[fj.key]; fi != nil && !fi.released {
 			// In memory: what it imports may have been released.
 			for _, im := range fi.imports {
@@ -460,7 +540,7 @@ func parseAll(ctx context.Context, jobs []*job, files map[string]*fileInfo, work
 			select {
 			case p = <-idle:
 			default:
-				np, err := newParser()
+				np, err := newParser(pool)
 				if err != nil {
 					out[i] = &fileInfo{path: cur[i].path, lang: cur[i].lang, posFile: cur[i].path, err: err.Error()}
 					return
@@ -539,7 +619,7 @@ func parseInto(p parser, fj fileJob, fi *fileInfo) {
 		fi.err = err.Error()
 		return
 	}
-	fi.root, fi.errs = pt.root, pt.errs
+	fi.root, fi.arr, fi.errs = pt.root, pt.arr, pt.errs
 	if pt.capped {
 		fi.skipped = "analysed partly: the syntax tree is larger than " + itoa(maxNodes) + " nodes"
 	}
@@ -551,7 +631,7 @@ func parseInto(p parser, fj fileJob, fi *fileInfo) {
 
 // resolveImports sets the local file of each import that names one.
 func resolveImports(fi *fileInfo, fj fileJob) {
-	fs := rootFS{fj.root}
+	fs := fj.fsFor()
 	exists := func(p string) bool { ok, _ := isFile(fs, p); return ok }
 	for i := range fi.imports {
 		im := &fi.imports[i]

@@ -181,21 +181,30 @@ func TestSymlinkOutOfRoot(t *testing.T) {
 // TestBatches checks that analysing functions one batch at a time (trees
 // released after each batch and parsed again when a later one needs them)
 // gives the same code as analysing them all together.
+//
+// The generated app (the benchmark's, 60 functions) has handler files
+// large enough for their node arrays to be recycled from one batch to the
+// next (nodePool), so it checks that a recycled array never changes what
+// is found.
 func TestBatches(t *testing.T) {
-	for _, name := range []string{"shared_helpers", "sam_layouts"} {
+	for _, name := range []string{"shared_helpers", "sam_layouts", "generated"} {
 		t.Run(name, func(t *testing.T) {
-			ar, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
-			if err != nil {
-				t.Fatal(err)
-			}
 			dir := t.TempDir()
-			for _, f := range ar.Files {
-				p := filepath.Join(dir, "app", filepath.FromSlash(f.Name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			if name == "generated" {
+				benchApp(t, filepath.Join(dir, "app"), 60, true)
+			} else {
+				ar, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
+				if err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-					t.Fatal(err)
+				for _, f := range ar.Files {
+					p := filepath.Join(dir, "app", filepath.FromSlash(f.Name))
+					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 			wd, _ := os.Getwd()
@@ -222,7 +231,7 @@ func TestBatches(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer root.Close()
-			for _, batch := range []int{1, 2} {
+			for _, batch := range []int{1, 2, 7} {
 				for _, st := range doc.App.Stacks {
 					for _, f := range st.Functions {
 						f.Code = nil

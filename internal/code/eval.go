@@ -1,6 +1,7 @@
 package code
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/secret"
@@ -306,13 +307,42 @@ func hasInterpolation(n *node) bool {
 	return false
 }
 
-// args is a call's evaluated arguments; kw and kwn are nil when there are
-// no keyword arguments.
+// args is a call's evaluated arguments: positional ones in pos (their
+// nodes in nodes), keyword arguments in kw in source order (nil when
+// there are none). pos and nodes are slices of the analysis's argument
+// stack, valid until the call being evaluated returns.
 type args struct {
 	pos   []val
 	nodes []*node
-	kw    map[string]val
-	kwn   map[string]*node
+	kw    []kwArg
+}
+
+// kwArg is a keyword argument.
+type kwArg struct {
+	name string
+	v    val
+	n    *node
+}
+
+// argStack holds the positional arguments of the calls being evaluated
+// (one goroutine's analysis and the summaries it computes): a call's
+// arguments are pushed by evalArgs and popped when the call returns
+// (popArgs), so that argument lists cost no allocation once the stack
+// has grown.
+type argStack struct {
+	vals  []val
+	nodes []*node
+}
+
+// argMark returns the stack's height, for popArgs.
+func (a *analysis) argMark() int { return len(a.stack.vals) }
+
+// popArgs drops the arguments pushed since mark.
+func (a *analysis) popArgs(mark int) {
+	st := a.stack
+	clear(st.vals[mark:])
+	clear(st.nodes[mark:])
+	st.vals, st.nodes = st.vals[:mark], st.nodes[:mark]
 }
 
 func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
@@ -320,26 +350,33 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 	if n == nil {
 		return out
 	}
+	st := a.stack
 	if n.typ() == "template_string" { // tagged template
-		out.pos = append(out.pos, a.eval(fi, n, s, depth))
-		out.nodes = append(out.nodes, n)
+		v := a.eval(fi, n, s, depth)
+		base := len(st.vals)
+		st.vals, st.nodes = append(st.vals, v), append(st.nodes, n)
+		out.pos, out.nodes = st.vals[base:base+1:base+1], st.nodes[base:base+1:base+1]
 		return out
 	}
 	c := 0
-	for range n.eachNamed() {
-		c++
+	for k := range n.eachNamed() {
+		if t := k.typ(); t != "keyword_argument" && t != "comment" {
+			c++
+		}
 	}
-	out.pos, out.nodes = make([]val, 0, c), make([]*node, 0, c)
+	// The arguments' slots are reserved first: calls inside an argument
+	// push above them and pop back before the next argument is stored.
+	base := len(st.vals)
+	st.vals = slices.Grow(st.vals, c)[:base+c]
+	st.nodes = slices.Grow(st.nodes, c)[:base+c]
+	i := 0
 	for k := range n.eachNamed() {
 		switch k.typ() {
 		case "keyword_argument":
 			name := fi.text(k.child("name"))
-			if out.kw == nil {
-				out.kw, out.kwn = map[string]val{}, map[string]*node{}
-			}
-			out.kw[name] = a.eval(fi, k.child("value"), s, depth)
-			out.kwn[name] = k.child("value")
-			a.noteString(fi, name, k.child("value"))
+			vn := k.child("value")
+			out.kw = append(out.kw, kwArg{name: name, v: a.eval(fi, vn, s, depth), n: vn})
+			a.noteString(fi, name, vn)
 		case "comment":
 		default:
 			v := a.eval(fi, k, s, depth)
@@ -347,11 +384,33 @@ func (a *analysis) evalArgs(fi *fileInfo, n *node, s *scope, depth int) args {
 			if k.typ() == "dictionary" || k.typ() == "object" {
 				v.obj = true
 			}
-			out.pos = append(out.pos, v)
-			out.nodes = append(out.nodes, k)
+			st.vals[base+i], st.nodes[base+i] = v, k
+			i++
 		}
 	}
+	out.pos, out.nodes = st.vals[base:base+c:base+c], st.nodes[base:base+c:base+c]
 	return out
+}
+
+// kwVal returns the value of the keyword argument name (the last one
+// given, as a map would), and whether there is one.
+func (x args) kwVal(name string) (val, bool) {
+	for i := len(x.kw) - 1; i >= 0; i-- {
+		if x.kw[i].name == name {
+			return x.kw[i].v, true
+		}
+	}
+	return val{}, false
+}
+
+// kwNode returns the value node of the keyword argument name, or nil.
+func (x args) kwNode(name string) *node {
+	for i := len(x.kw) - 1; i >= 0; i-- {
+		if x.kw[i].name == name {
+			return x.kw[i].n
+		}
+	}
+	return nil
 }
 
 func (x args) at(i int) val {
@@ -368,14 +427,15 @@ func (x args) node(i int) *node {
 	return nil
 }
 
-// any returns the join of every argument.
+// any returns the join of every argument, positional ones first, then
+// keyword arguments in source order.
 func (x args) any() val {
 	var v val
 	for _, p := range x.pos {
 		v = join(v, p)
 	}
 	for _, p := range x.kw {
-		v = join(v, p)
+		v = join(v, p.v)
 	}
 	return v
 }
@@ -409,6 +469,7 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 	} else {
 		callee = a.eval(fi, fnode, s, depth)
 	}
+	defer a.popArgs(a.argMark())
 	ar := a.evalArgs(fi, argn, s, depth)
 	pos := fi.pos(n)
 	q := callee.qual
@@ -564,7 +625,7 @@ func (a *analysis) callLocal(fi *fileInfo, n *node, f *fnRef, ar args, recv val,
 		}
 		if i-skip >= 0 {
 			v := ar.at(i - skip)
-			if kv, ok := ar.kw[p]; ok {
+			if kv, ok := ar.kwVal(p); ok {
 				v = kv
 			}
 			if v.t != nil {
@@ -579,6 +640,7 @@ func (a *analysis) callLocal(fi *fileInfo, n *node, f *fnRef, ar args, recv val,
 // newExpr evaluates `new X(…)`.
 func (a *analysis) newExpr(fi *fileInfo, n *node, s *scope, depth int) val {
 	ctor := a.eval(fi, n.child("constructor"), s, depth)
+	defer a.popArgs(a.argMark())
 	ar := a.evalArgs(fi, n.child("arguments"), s, depth)
 	q := ctor.qual
 	a.sinks(fi, n, q, "", val{}, ar)

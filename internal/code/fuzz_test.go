@@ -12,7 +12,7 @@ import (
 // analyseSource parses src as lang and runs every analysis as for the
 // handler "handler" of a function behind an API route and an S3 trigger.
 func analyseSource(t testing.TB, lang model.Format, src []byte) *model.Code {
-	p, err := newParser()
+	p, err := newParser(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func analyseSource(t testing.TB, lang model.Format, src []byte) *model.Code {
 // function registered on line, the handler that registration passes
 // (HTTP, callable and Firestore triggers).
 func analyseRegistered(t testing.TB, lang model.Format, src []byte, line int) *model.Code {
-	p, err := newParser()
+	p, err := newParser(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

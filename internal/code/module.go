@@ -19,6 +19,8 @@ type fileInfo struct {
 	lang model.Format
 	src  []byte
 	root *node
+	// arr is the node array root points into.
+	arr []node
 	// lineBase is added to line numbers (inline code sits inside a
 	// template); posFile is the file positions name.
 	lineBase int
@@ -49,9 +51,12 @@ type fileInfo struct {
 	released bool
 }
 
-// release drops the file's source and tree.
-func (fi *fileInfo) release() {
-	fi.src, fi.root, fi.body, fi.funcs, fi.exports = nil, nil, nil, nil, nil
+// release drops the file's source and tree, and returns the tree's node
+// array to pool: the caller guarantees that no *node into it is reachable
+// any more.
+func (fi *fileInfo) release(pool *nodePool) {
+	pool.put(fi.arr)
+	fi.src, fi.root, fi.arr, fi.body, fi.funcs, fi.exports = nil, nil, nil, nil, nil, nil
 	fi.released = true
 }
 

@@ -20,6 +20,7 @@ import (
 // for concurrent use.
 type treeSitter struct {
 	state *cState
+	pool  *nodePool
 }
 
 // langTable is what parsing one grammar needs: the language, the offsets
@@ -73,13 +74,15 @@ func loadGrammars() (*grammarTables, map[model.Format]*langTable) {
 // Available reports whether this build can parse handler code.
 func Available() bool { return true }
 
-func newParser() (parser, error) {
+// newParser returns a parser whose trees' node arrays come from pool (nil:
+// new arrays).
+func newParser(pool *nodePool) (parser, error) {
 	arenaAllocator()
 	s := newCState()
 	if s == nil {
 		return nil, fmt.Errorf("out of memory creating a parser")
 	}
-	return &treeSitter{state: s}, nil
+	return &treeSitter{state: s, pool: pool}, nil
 }
 
 func languagePtr(lang model.Format) unsafe.Pointer {
@@ -99,7 +102,7 @@ func (t *treeSitter) parse(lang model.Format, src []byte) (*parsed, error) {
 	if g == nil {
 		return nil, fmt.Errorf("no grammar for %s", lang)
 	}
-	return parseTree(t.state, g, src)
+	return parseTree(t.state, g, src, t.pool)
 }
 
 func (t *treeSitter) close() {

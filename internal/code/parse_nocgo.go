@@ -6,7 +6,7 @@ package code
 // as it was built without cgo.
 func Available() bool { return false }
 
-func newParser() (parser, error) { return nil, errNoParser }
+func newParser(*nodePool) (parser, error) { return nil, errNoParser }
 
 // grammar is empty: this build parses nothing.
 var grammar = &grammarTables{fields: []string{""}}

@@ -115,7 +115,7 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 			svc := ""
 			if n := ar.node(0); n != nil && n.typ() == "string" {
 				svc = unquoteAll(fi.text(n))
-			} else if v, ok := ar.kw["service_name"]; ok && v.isStr {
+			} else if v, ok := ar.kwVal("service_name"); ok && v.isStr {
 				svc = v.str
 			}
 			if svc == "" {
@@ -335,7 +335,7 @@ func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 // keyword arguments, or def.
 func (a *analysis) envOf(fi *fileInfo, ar args, def string) string {
 	for _, k := range resourceParams {
-		if v, ok := ar.kw[k]; ok && v.env != "" {
+		if v, ok := ar.kwVal(k); ok && v.env != "" {
 			return v.env
 		}
 	}

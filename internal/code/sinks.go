@@ -29,7 +29,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 	case py && (q == "os.system" || q == "os.popen" || q == "subprocess.getoutput" || q == "subprocess.getstatusoutput" ||
 		q == "commands.getoutput" || q == "os.popen2" || q == "os.popen3"):
 		a.report(fi, n, model.FlowCommand, first.t, q+"()")
-	case py && strings.HasPrefix(q, "subprocess.") && isShellTrue(fi, ar.kwn["shell"]):
+	case py && strings.HasPrefix(q, "subprocess.") && isShellTrue(fi, ar.kwNode("shell")):
 		a.report(fi, n, model.FlowCommand, first.t, q+"(…, shell=True)")
 	case py && (q == "os.execl" || q == "os.execlp" || q == "os.spawnl") && len(ar.pos) > 2:
 		// os.execl(path, arg0, …) with a shell: os.execl("/bin/sh", "sh", "-c", cmd)
@@ -63,7 +63,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 		q == "marshal.loads" || q == "jsonpickle.decode" || q == "shelve.open" || q == "yaml.unsafe_load" || q == "yaml.unsafe_load_all"):
 		a.report(fi, n, model.FlowDeserialize, first.t, q+"()")
 	case py && (q == "yaml.load" || q == "yaml.load_all"):
-		loader := ar.kwn["Loader"]
+		loader := ar.kwNode("Loader")
 		if loader == nil && len(ar.nodes) > 1 {
 			loader = ar.nodes[1]
 		}
@@ -92,7 +92,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 		if q == "requests.request" || q == "httpx.request" || q == "needle" || q == "needle.request" {
 			u, idx = ar.at(1), 1
 		}
-		if kv, ok := ar.kw["url"]; ok {
+		if kv, ok := ar.kwVal("url"); ok {
 			u = kv
 		}
 		if ar.node(idx) != nil && (ar.node(idx).typ() == "object" || ar.node(idx).typ() == "dictionary") {
@@ -106,7 +106,7 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 	case pathSink(py, q, method):
 		a.report(fi, n, model.FlowPath, first.t, callName(q, method))
 	case py && (method == "download_file" || method == "upload_file") && recv.client != nil:
-		v := ar.kw["Filename"]
+		v, _ := ar.kwVal("Filename")
 		if v.t == nil {
 			if method == "download_file" {
 				v = ar.at(2)
@@ -136,9 +136,9 @@ func (a *analysis) sinks(fi *fileInfo, n *node, q, method string, recv val, ar a
 	if py && recv.client != nil && recv.client.service == "s3" {
 		switch method {
 		case "put_object", "copy_object", "put_object_acl", "create_multipart_upload":
-			a.publicACL(fi, n, ar.kwn["ACL"], "s3."+method)
+			a.publicACL(fi, n, ar.kwNode("ACL"), "s3."+method)
 		case "upload_file", "upload_fileobj":
-			if ea := ar.kwn["ExtraArgs"]; ea != nil {
+			if ea := ar.kwNode("ExtraArgs"); ea != nil {
 				a.publicACL(fi, n, dictField(fi, ea, "ACL"), "s3."+method)
 			}
 		}

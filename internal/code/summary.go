@@ -40,10 +40,14 @@ type shared struct {
 	frozen  bool
 	mu      sync.Mutex
 	sums    map[sumKey]*sumEntry
+	// pool recycles the node arrays of released files.
+	pool *nodePool
+	// dirs caches import resolution's file system checks.
+	dirs *dirCache
 }
 
 func newShared(files map[string]*fileInfo) *shared {
-	return &shared{files: files, modules: map[*fileInfo]*module{}, sums: map[sumKey]*sumEntry{}}
+	return &shared{files: files, modules: map[*fileInfo]*module{}, sums: map[sumKey]*sumEntry{}, pool: &nodePool{}, dirs: newDirCache()}
 }
 
 // module is the result of running a file's top-level code.
@@ -108,6 +112,10 @@ type sumEntry struct {
 	done chan struct{}
 	s    *summary
 	file *fileInfo // the callee's file
+	// refs are the files whose nodes the arguments name (functions passed
+	// as arguments, SDK command parameters): the key holds their
+	// addresses, and the summary may hold the nodes.
+	refs []*fileInfo
 }
 
 // summary is the effect of a call to a local function in one context.
@@ -125,7 +133,7 @@ const sumBudget = 50_000
 func (sh *shared) prepass(ctx context.Context, keys []string) {
 	sh.frozen = false
 	budget := 0
-	a := &analysis{ctx: ctx, sh: sh, noCache: true, budget: &budget, rec: newRecord()}
+	a := &analysis{ctx: ctx, sh: sh, noCache: true, budget: &budget, rec: newRecord(), stack: &argStack{}}
 	for _, p := range keys {
 		if fi := sh.files[p]; fi != nil && fi.root != nil {
 			budget = 200_000
@@ -153,14 +161,21 @@ func (sh *shared) release() {
 			drop[fi] = true
 		}
 	}
+	// A summary goes with the files its callee and its arguments' nodes
+	// are in: its key holds node addresses a recycled array would give to
+	// other nodes, and its value may hold the nodes.
 	for k, e := range sh.sums {
-		if drop[e.file] {
+		gone := drop[e.file]
+		for _, r := range e.refs {
+			gone = gone || drop[r]
+		}
+		if gone {
 			delete(sh.sums, k)
 		}
 	}
 	for fi := range drop {
 		delete(sh.modules, fi)
-		fi.release()
+		fi.release(sh.pool)
 	}
 }
 
@@ -211,7 +226,7 @@ func (a *analysis) moduleScope(fi *fileInfo) *scope {
 // sub returns an analysis in the same context (scan, triggers) with an
 // empty record and the given budget.
 func (a *analysis) sub(budget *int) *analysis {
-	return &analysis{ctx: a.ctx, sh: a.sh, triggers: a.triggers, trigKey: a.trigKey, root: a.root, api: a.api, noCache: a.noCache,
+	return &analysis{ctx: a.ctx, sh: a.sh, triggers: a.triggers, trigKey: a.trigKey, root: a.root, api: a.api, noCache: a.noCache, stack: a.stack,
 		budget: budget, rec: newRecord()}
 }
 
@@ -228,13 +243,27 @@ func (a *analysis) summary(f *fnRef, bound []val, depth int) *summary {
 		<-e.done
 		return e.s
 	}
-	e := &sumEntry{done: make(chan struct{}), file: f.file}
+	e := &sumEntry{done: make(chan struct{}), file: f.file, refs: argFiles(bound)}
 	a.sh.sums[key] = e
 	a.sh.mu.Unlock()
 	defer close(e.done)
 	b := sumBudget
 	e.s = a.computeSummary(f, bound, depth, &b)
 	return e.s
+}
+
+// argFiles returns the files whose nodes the values in bound refer to.
+func argFiles(bound []val) []*fileInfo {
+	var out []*fileInfo
+	for _, v := range bound {
+		if v.fn != nil && v.fn.file != nil {
+			out = append(out, v.fn.file)
+		}
+		if v.client != nil && v.client.pfile != nil {
+			out = append(out, v.client.pfile)
+		}
+	}
+	return out
 }
 
 // computeSummary analyses f with its parameters bound to placeholders for
@@ -314,6 +343,9 @@ func concatSteps(a *stepList, b []model.FlowStep) *stepList {
 func (a *analysis) merge(rec record, bound []val) {
 	if rec.partial {
 		a.rec.partial = true
+	}
+	if a.rec.calls == nil && len(rec.calls) > 0 {
+		a.rec.calls = make(map[string]model.SDKCall, len(rec.calls))
 	}
 	for k, c := range rec.calls {
 		a.rec.setCall(k, c)

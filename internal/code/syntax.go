@@ -3,6 +3,8 @@ package code
 import (
 	"errors"
 	"iter"
+	"math/bits"
+	"sync"
 	"unsafe"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -184,7 +186,9 @@ type syntaxError struct {
 
 // parsed is a parsed file.
 type parsed struct {
-	root   *node
+	root *node
+	// arr is the array root points into, for nodePool.put.
+	arr    []node
 	errs   []syntaxError
 	nodes  int
 	capped bool // the tree was larger than maxNodes and was cut
@@ -205,3 +209,54 @@ const maxNodes = 2_000_000
 
 // maxErrors bounds the syntax errors kept for one file.
 const maxErrors = 100
+
+// nodePool recycles the node arrays of released files (handler modules
+// whose functions have been analysed) for the files parsed next, so that
+// parsing a batch allocates little once the first batches are done. An
+// array goes back only when no *node into it remains reachable (see
+// shared.release). It is safe for concurrent use; a nil pool allocates.
+type nodePool struct {
+	mu sync.Mutex
+	// free[c] holds arrays whose capacity is at least 1<<c nodes.
+	free [32][][]node
+}
+
+// minPooled is the smallest array the pool keeps (smaller ones are cheap
+// to allocate).
+const minPooled = 1 << 10
+
+// get returns an array of n nodes, its contents unspecified.
+func (p *nodePool) get(n int) []node {
+	if p != nil && n >= minPooled {
+		c := bits.Len(uint(n - 1)) // 1<<c >= n
+		p.mu.Lock()
+		for k := c; k < len(p.free) && k <= c+2; k++ {
+			if l := len(p.free[k]); l > 0 {
+				arr := p.free[k][l-1]
+				p.free[k][l-1] = nil
+				p.free[k] = p.free[k][:l-1]
+				p.mu.Unlock()
+				return arr[:n]
+			}
+		}
+		p.mu.Unlock()
+		// A new array gets the capacity of its class, so that it serves
+		// every later request of the class.
+		return make([]node, n, 1<<c)
+	}
+	return make([]node, n)
+}
+
+// put gives arr back for reuse. The caller guarantees that nothing refers
+// to it any more.
+func (p *nodePool) put(arr []node) {
+	if p == nil || cap(arr) < minPooled {
+		return
+	}
+	c := bits.Len(uint(cap(arr))) - 1 // 1<<c <= cap
+	p.mu.Lock()
+	if c < len(p.free) && len(p.free[c]) < 64 {
+		p.free[c] = append(p.free[c], arr[:0])
+	}
+	p.mu.Unlock()
+}

@@ -177,6 +177,9 @@ type analysis struct {
 	// budget bounds the evaluation steps; rec is what was found.
 	budget *int
 	rec    record
+	// stack holds the arguments of the calls being evaluated; shared with
+	// the summaries this analysis computes (on the same goroutine).
+	stack *argStack
 }
 
 // triggerCtx is one kind of event the function receives.
@@ -192,7 +195,7 @@ type triggerCtx struct {
 // c.Flows, c.Calls and c.Strings.
 func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, sh *shared) {
 	budget := 200_000
-	a := &analysis{ctx: ctx, sh: sh, budget: &budget, rec: newRecord()}
+	a := &analysis{ctx: ctx, sh: sh, budget: &budget, rec: newRecord(), stack: &argStack{}}
 	dst, dfn := j.declFn()
 	a.triggers = triggersOf(dst, dfn, j.site.model, entry.lang)
 	a.trigKey = triggerKey(a.triggers)

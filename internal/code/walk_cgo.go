@@ -330,8 +330,9 @@ var empty = []byte{0}
 // parseTree parses src with grammar g using s's parser for it and copies
 // the tree into one pointer-free array: one call into C per file.
 // Syntax errors are collected when the tree has any. Trees of more than
-// maxNodes nodes are cut (pre-order) and marked capped.
-func parseTree(s *cState, g *langTable, src []byte) (*parsed, error) {
+// maxNodes nodes are cut (pre-order) and marked capped. The array comes
+// from pool (nil: a new one).
+func parseTree(s *cState, g *langTable, src []byte, pool *nodePool) (*parsed, error) {
 	text := unsafe.Pointer(unsafe.SliceData(empty))
 	if len(src) > 0 {
 		text = unsafe.Pointer(unsafe.SliceData(src))
@@ -355,9 +356,9 @@ func parseTree(s *cState, g *langTable, src []byte) (*parsed, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("the %s syntax tree is empty", g.format)
 	}
-	nodes := make([]node, n)
+	nodes := pool.get(n)
 	copy(nodes, unsafe.Slice((*node)(unsafe.Pointer(s.nodes)), n))
-	out := &parsed{root: &nodes[0], nodes: n, capped: res.capped != 0}
+	out := &parsed{root: &nodes[0], arr: nodes, nodes: n, capped: res.capped != 0}
 	if res.errors != 0 {
 		for i := range nodes {
 			if len(out.errs) >= maxErrors {

@@ -340,7 +340,7 @@ func (r *Root) ReadFile(rel string) ([]byte, error) {
 	if st.Size() > r.maxSize {
 		return nil, Errorf(model.Pos{File: rel}, "file is %d bytes, over the %d-byte limit", st.Size(), r.maxSize)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, r.maxSize+1))
+	data, err := readSized(f, st.Size(), r.maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", rel, err)
 	}
@@ -348,6 +348,31 @@ func (r *Root) ReadFile(rel string) ([]byte, error) {
 		return nil, Errorf(model.Pos{File: rel}, "file is over the %d-byte limit", r.maxSize)
 	}
 	return data, nil
+}
+
+// readSized reads f to its end, at most limit+1 bytes, into one buffer of
+// the size Stat gave (plus one byte to see the end), growing it only when
+// the file grew meanwhile: io.ReadAll doubles from 512 bytes, about twice
+// the file's size in allocations.
+func readSized(f io.Reader, size, limit int64) ([]byte, error) {
+	if size < 0 || size > limit {
+		size = 0
+	}
+	data := make([]byte, 0, size+1)
+	lr := io.LimitReader(f, limit+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return data, err
+		}
+	}
 }
 
 // Head reads at most n bytes from the start of the file at display path rel,
