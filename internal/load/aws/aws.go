@@ -11,22 +11,37 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
-// PermissionDoc synthesizes the one-statement resource policy that a Lambda
-// permission (AWS::Lambda::Permission, a SAM event, aws_lambda_permission)
-// stands for.
-func PermissionDoc(pos model.Pos, principal, action, resource, sourceArn, sourceAccount, orgID, urlAuth *model.Value) *model.Value {
+// Permission holds the properties of a Lambda permission
+// (AWS::Lambda::Permission, aws_lambda_permission, or one a SAM or
+// Serverless event generates); nil fields are not set.
+type Permission struct {
+	Principal        *model.Value // nil: "*"
+	Action           *model.Value // nil: lambda:InvokeFunction
+	Resource         *model.Value // the function
+	SourceArn        *model.Value
+	SourceAccount    *model.Value
+	OrgID            *model.Value // PrincipalOrgID
+	URLAuth          *model.Value // FunctionUrlAuthType
+	EventSourceToken *model.Value // the Alexa skill ID
+}
+
+// Doc synthesizes the one-statement resource policy the permission stands
+// for, with its properties as the conditions Lambda evaluates.
+func (p Permission) Doc(pos model.Pos) *model.Value {
 	var pr *model.Value
-	ps := principal.String()
+	ps := p.Principal.String()
 	switch {
-	case principal == nil:
+	case p.Principal == nil:
 		pr = model.NewString("*", pos)
 	case ps == "*":
-		pr = principal
-	case strings.HasSuffix(ps, ".amazonaws.com") || strings.HasSuffix(ps, ".amazonaws.com.cn"):
-		pr = model.NewMap([]model.Field{{Key: "Service", KeyPos: principal.Pos, Value: principal}}, principal.Pos)
+		pr = p.Principal
+	case strings.HasSuffix(ps, ".amazonaws.com") || strings.HasSuffix(ps, ".amazonaws.com.cn") || strings.HasSuffix(ps, ".amazon.com"):
+		// Service principals, including Alexa's (alexa-appkit.amazon.com).
+		pr = model.NewMap([]model.Field{{Key: "Service", KeyPos: p.Principal.Pos, Value: p.Principal}}, p.Principal.Pos)
 	default:
-		pr = model.NewMap([]model.Field{{Key: "AWS", KeyPos: principal.Pos, Value: principal}}, principal.Pos)
+		pr = model.NewMap([]model.Field{{Key: "AWS", KeyPos: p.Principal.Pos, Value: p.Principal}}, p.Principal.Pos)
 	}
+	action := p.Action
 	if action == nil {
 		action = model.NewString("lambda:InvokeFunction", pos)
 	}
@@ -35,22 +50,26 @@ func PermissionDoc(pos model.Pos, principal, action, resource, sourceArn, source
 		{Key: "Principal", KeyPos: pos, Value: pr},
 		{Key: "Action", KeyPos: pos, Value: action},
 	}
-	if resource != nil {
-		stmt = append(stmt, model.Field{Key: "Resource", KeyPos: pos, Value: resource})
+	if p.Resource != nil {
+		stmt = append(stmt, model.Field{Key: "Resource", KeyPos: pos, Value: p.Resource})
 	}
 	var conds []model.Field
-	if sourceArn.IsSet() {
-		conds = append(conds, model.Field{Key: "ArnLike", KeyPos: sourceArn.Pos, Value: model.NewMap([]model.Field{{Key: "aws:SourceArn", KeyPos: sourceArn.Pos, Value: sourceArn}}, sourceArn.Pos)})
+	if p.SourceArn.IsSet() {
+		conds = append(conds, model.Field{Key: "ArnLike", KeyPos: p.SourceArn.Pos, Value: model.NewMap([]model.Field{{Key: "aws:SourceArn", KeyPos: p.SourceArn.Pos, Value: p.SourceArn}}, p.SourceArn.Pos)})
 	}
 	var eq []model.Field
-	if sourceAccount.IsSet() {
-		eq = append(eq, model.Field{Key: "aws:SourceAccount", KeyPos: sourceAccount.Pos, Value: sourceAccount})
-	}
-	if orgID.IsSet() {
-		eq = append(eq, model.Field{Key: "aws:PrincipalOrgID", KeyPos: orgID.Pos, Value: orgID})
-	}
-	if urlAuth.IsSet() {
-		eq = append(eq, model.Field{Key: "lambda:FunctionUrlAuthType", KeyPos: urlAuth.Pos, Value: urlAuth})
+	for _, c := range []struct {
+		key string
+		v   *model.Value
+	}{
+		{"aws:SourceAccount", p.SourceAccount},
+		{"aws:PrincipalOrgID", p.OrgID},
+		{"lambda:FunctionUrlAuthType", p.URLAuth},
+		{"lambda:EventSourceToken", p.EventSourceToken},
+	} {
+		if c.v.IsSet() {
+			eq = append(eq, model.Field{Key: c.key, KeyPos: c.v.Pos, Value: c.v})
+		}
 	}
 	if len(eq) > 0 {
 		conds = append(conds, model.Field{Key: "StringEquals", KeyPos: pos, Value: model.NewMap(eq, pos)})

@@ -360,7 +360,9 @@ func (t *Template) lambdaPermission(r *RawResource) {
 	if id := t.FunctionRef(fn); id != "" {
 		rp.Targets = []string{id}
 	}
-	doc := aws.PermissionDoc(r.Pos, p.Get("Principal"), p.Get("Action"), fn, p.Get("SourceArn"), p.Get("SourceAccount"), p.Get("PrincipalOrgID"), p.Get("FunctionUrlAuthType"))
+	doc := aws.Permission{Principal: p.Get("Principal"), Action: p.Get("Action"), Resource: fn, SourceArn: p.Get("SourceArn"),
+		SourceAccount: p.Get("SourceAccount"), OrgID: p.Get("PrincipalOrgID"), URLAuth: p.Get("FunctionUrlAuthType"),
+		EventSourceToken: p.Get("EventSourceToken")}.Doc(r.Pos)
 	rp.Doc = PolicyDocument(r.ID, model.PolicyGenerated, doc)
 	rp.Doc.Pos = r.Pos
 	t.Stack.ResourcePolicies = append(t.Stack.ResourcePolicies, rp)

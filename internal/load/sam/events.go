@@ -169,7 +169,7 @@ func (x *translator) functionEvent(e *event, role *model.Role) {
 	case "AlexaSkill":
 		tr := x.trigger(e, model.TriggerAlexa, p.Get("SkillId"))
 		tr.Filter = p.Get("SkillId")
-		x.permission(e.id()+"Permission", e.fn, "alexa-appkit.amazon.com", e.pos, nil, nil, skillCondition(p.Get("SkillId"))...)
+		x.permissionFor(e.id()+"Permission", e.fn, e.pos, aws.Permission{Principal: model.NewString("alexa-appkit.amazon.com", e.pos), EventSourceToken: p.Get("SkillId")})
 	default:
 		x.t.Warnf(e.pos, "%s: event %s has an unknown type %s", e.owner, e.name, e.typ)
 	}
@@ -219,13 +219,6 @@ func (x *translator) snsViaQueue(e *event, topic, sq *model.Value, role *model.R
 	if role != nil {
 		role.Policies = append(role.Policies, cfn.ManagedPolicy(managedARN("AWSLambdaSQSQueueExecutionRole", sq.Pos)))
 	}
-}
-
-func skillCondition(skill *model.Value) []model.Field {
-	if !skill.IsSet() {
-		return nil
-	}
-	return []model.Field{{Key: "lambda:EventSourceToken", KeyPos: skill.Pos, Value: skill}}
 }
 
 // trigger records a trigger for the event, from src.
@@ -297,25 +290,20 @@ func (x *translator) sourceAccessPolicy(role *model.Role, e *event, describe []s
 
 // permission records the Lambda permission SAM generates for a push event
 // source: a one-statement resource policy on the function.
-func (x *translator) permission(id, fn, principal string, pos model.Pos, sourceArn, sourceAccount *model.Value, extra ...model.Field) {
+func (x *translator) permission(id, fn, principal string, pos model.Pos, sourceArn, sourceAccount *model.Value) {
+	x.permissionFor(id, fn, pos, aws.Permission{Principal: model.NewString(principal, pos), SourceArn: sourceArn, SourceAccount: sourceAccount})
+}
+
+// permissionFor records the permission p (its Resource set to the
+// function's ARN) under id, once.
+func (x *translator) permissionFor(id, fn string, pos model.Pos, p aws.Permission) {
 	if x.permissions[id] {
 		return
 	}
 	x.permissions[id] = true
 	fnArn := getAtt(fn, "Arn", pos)
-	pr := model.NewString(principal, pos)
-	doc := aws.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, nil)
-	stmt := doc.Get("Statement").Items[0]
-	if principal != "*" && !strings.HasSuffix(principal, ".amazonaws.com") {
-		for i := range stmt.Fields {
-			if stmt.Fields[i].Key == "Principal" {
-				stmt.Fields[i].Value = fields(pos, "Service", pr)
-			}
-		}
-	}
-	if len(extra) > 0 {
-		stmt.Fields = append(stmt.Fields, model.Field{Key: "Condition", KeyPos: pos, Value: fields(pos, "StringEquals", model.NewMap(extra, pos))})
-	}
+	p.Resource = fnArn
+	doc := p.Doc(pos)
 	x.st.ResourcePolicies = append(x.st.ResourcePolicies, &model.ResourcePolicy{ID: id, Pos: pos, Kind: model.RPLambdaPermission,
 		Targets: []string{fn}, TargetValues: []*model.Value{fnArn}, Doc: cfn.PolicyDocument(id, model.PolicyGenerated, doc)})
 	x.addGenerated(id, "AWS::Lambda::Permission", fn, pos, nil)
@@ -425,7 +413,8 @@ func (x *translator) functionURL(r *cfn.RawResource, url *model.Value) {
 		pid := r.ID + "UrlPublicPermissions"
 		pos := url.Get("AuthType").PosOr(url.Pos)
 		fnArn := getAtt(r.ID, "Arn", pos)
-		doc := aws.PermissionDoc(pos, model.NewString("*", pos), model.NewString("lambda:InvokeFunctionUrl", pos), fnArn, nil, nil, nil, model.NewString("NONE", pos))
+		doc := aws.Permission{Principal: model.NewString("*", pos), Action: model.NewString("lambda:InvokeFunctionUrl", pos), Resource: fnArn,
+			URLAuth: model.NewString("NONE", pos)}.Doc(pos)
 		x.st.ResourcePolicies = append(x.st.ResourcePolicies, &model.ResourcePolicy{ID: pid, Pos: pos, Kind: model.RPLambdaPermission,
 			Targets: []string{r.ID}, TargetValues: []*model.Value{fnArn}, Doc: cfn.PolicyDocument(pid, model.PolicyGenerated, doc)})
 		x.addGenerated(pid, "AWS::Lambda::Permission", r.ID, pos, nil)

@@ -134,6 +134,7 @@ func TestEvents(t *testing.T) {
 		{file: "events/misc.yml", provider: model.AWS, triggers: []string{
 			"misc activemq 10 | mq -> misc value=arn:aws:mq:us-east-1:1:broker:b:id events=q",
 			"misc alexaSkill 7 | alexa -> misc value=amzn1.ask.skill.123",
+			"misc alexaSmartHome 13 | alexa -> misc value=amzn1.ask.skill.456",
 			"misc cloudwatchEvent 3 | eventbridge -> misc",
 			"misc cloudwatchLog 4 | cloudwatch-logs -> misc value=/aws/lambda/other",
 			"misc cognitoUserPool 5 | cognito -> misc src=CognitoUserPoolMyPool events=PreSignUp",
@@ -207,6 +208,23 @@ func TestPermissions(t *testing.T) {
 			`ConnectLambdaPermissionWebsockets {"Service":"apigateway.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:execute-api:us-east-1:${AWS::AccountId}:${WebsocketsApi}/*"}}`,
 			`MsgLambdaPermissionWebsockets {"Service":"apigateway.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:execute-api:us-east-1:${AWS::AccountId}:${WebsocketsApi}/*"}}`,
 			`WsAuthLambdaPermissionApiGateway {"Service":"apigateway.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:execute-api:us-east-1:${AWS::AccountId}:${WebsocketsApi}/*"}}`,
+		}},
+		{"events/misc.yml", []string{
+			// The framework names the pool and the topic rule it creates as
+			// the sources of their permissions.
+			`MiscEventBridgeLambdaPermission3 {"Service":"events.amazonaws.com"} {"ArnLike":{"aws:SourceArn":{"$unresolved":"!GetAtt MiscEventBridgeRule3.Arn"}}}`,
+			`MiscLambdaPermissionAlexaSkill8 {"Service":"alexa-appkit.amazon.com"} {"StringEquals":{"lambda:EventSourceToken":"amzn1.ask.skill.123"}}`,
+			`MiscLambdaPermissionAlexaSmartHome14 {"Service":"alexa-connectedhome.amazon.com"} {"StringEquals":{"lambda:EventSourceToken":"amzn1.ask.skill.456"}}`,
+			`MiscLambdaPermissionCognitoUserPoolMyPoolTriggerSourcePreSignUp {"Service":"cognito-idp.amazonaws.com"} {"ArnLike":{"aws:SourceArn":{"$unresolved":"!GetAtt CognitoUserPoolMyPool.Arn"}}}`,
+			`MiscLambdaPermissionEventsRuleCloudWatchEvent4 {"Service":"events.amazonaws.com"} {"ArnLike":{"aws:SourceArn":{"$unresolved":"!GetAtt MiscEventsRuleCloudWatchEvent4.Arn"}}}`,
+			`MiscLambdaPermissionEventsRuleSchedule1 {"Service":"events.amazonaws.com"} {"ArnLike":{"aws:SourceArn":{"$unresolved":"!GetAtt MiscEventsRuleSchedule1.Arn"}}}`,
+			`MiscLambdaPermissionEventsRuleSchedule2 {"Service":"events.amazonaws.com"} {"ArnLike":{"aws:SourceArn":{"$unresolved":"!GetAtt MiscEventsRuleSchedule2.Arn"}}}`,
+			`MiscLambdaPermissionIotTopicRule7 {"Service":"iot.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:iot:us-east-1:${AWS::AccountId}:rule/${MiscIotTopicRule7}"}}`,
+			`MiscLambdaPermissionLogsSubscriptionFilterCloudWatchLog {"Service":"logs.amazonaws.com"} {"ArnLike":{"aws:SourceArn":"arn:aws:logs:us-east-1:${AWS::AccountId}:log-group:*"}}`,
+		}},
+		{"events/existing_pool.yml", []string{
+			// A custom resource adds the permission of an existing pool.
+			`FnLambdaPermissionCognitoUserPoolLegacyTriggerSourcePostConfirmation {"Service":"cognito-idp.amazonaws.com"} null`,
 		}},
 	}
 	for _, tc := range tests {

@@ -12,42 +12,25 @@ import (
 // permission records the Lambda permission (a resource policy on the
 // function) that the framework generates for an event source, under the
 // framework's logical ID. sourceArn and sourceAccount scope it to the
-// event's source; extra adds StringEquals conditions.
-func (b *builder) permission(id, fnKey, principal string, pos model.Pos, sourceArn, sourceAccount, urlAuth *model.Value, extra ...model.Field) {
-	for _, p := range b.st.ResourcePolicies {
-		if p.ID == id {
+// event's source.
+func (b *builder) permission(id, fnKey, principal string, pos model.Pos, sourceArn, sourceAccount, urlAuth *model.Value) {
+	b.permissionFor(id, fnKey, pos, aws.Permission{Principal: model.NewString(principal, pos), SourceArn: sourceArn, SourceAccount: sourceAccount, URLAuth: urlAuth})
+}
+
+// permissionFor records p (its Resource set to the function's ARN) under
+// id, once.
+func (b *builder) permissionFor(id, fnKey string, pos model.Pos, p aws.Permission) {
+	for _, rp := range b.st.ResourcePolicies {
+		if rp.ID == id {
 			return
 		}
 	}
 	fnArn := model.NewSymbol("!GetAtt "+LogicalID(fnKey)+".Arn", pos, fnKey)
 	fnArn.Str = "${" + fnKey + ".Arn}"
-	pr := model.NewString(principal, pos)
-	doc := aws.PermissionDoc(pos, pr, nil, fnArn, sourceArn, sourceAccount, nil, urlAuth)
-	st := doc.Get("Statement").Items[0]
-	if principal != "*" && !strings.HasSuffix(principal, ".amazonaws.com") {
-		// Service principals outside amazonaws.com (alexa-appkit.amazon.com).
-		for i := range st.Fields {
-			if st.Fields[i].Key == "Principal" {
-				st.Fields[i].Value = model.NewMap([]model.Field{{Key: "Service", KeyPos: pos, Value: pr}}, pos)
-			}
-		}
-	}
-	if len(extra) > 0 {
-		cond := st.Get("Condition")
-		if cond == nil {
-			cond = model.NewMap(nil, pos)
-			st.Fields = append(st.Fields, model.Field{Key: "Condition", KeyPos: pos, Value: cond})
-		}
-		eq := cond.Get("StringEquals")
-		if eq == nil {
-			eq = model.NewMap(nil, pos)
-			cond.Fields = append(cond.Fields, model.Field{Key: "StringEquals", KeyPos: pos, Value: eq})
-		}
-		eq.Fields = append(eq.Fields, extra...)
-	}
+	p.Resource = fnArn
 	rp := &model.ResourcePolicy{
 		ID: id, Pos: pos, Kind: model.RPLambdaPermission, Targets: []string{fnKey}, TargetValues: []*model.Value{fnArn},
-		Doc: cfn.PolicyDocument(id, model.PolicyGenerated, doc),
+		Doc: cfn.PolicyDocument(id, model.PolicyGenerated, p.Doc(pos)),
 	}
 	b.genPolicies[rp] = true
 	b.st.ResourcePolicies = append(b.st.ResourcePolicies, rp)
@@ -116,19 +99,28 @@ func (b *builder) eventPermission(e *event, tr *model.Trigger) {
 		b.permission(n+"LambdaPermissionLogsSubscriptionFilterCloudWatchLog", e.af.key, "logs.amazonaws.com", pos,
 			template(pos, "arn:aws:logs:"+b.region.String()+":${AWS::AccountId}:log-group:*"), nil, nil)
 	case "iot":
-		b.permission(n+"LambdaPermissionIotTopicRule"+idx, e.af.key, "iot.amazonaws.com", pos, nil, nil, nil)
+		// The framework names the topic rule it generates as the source.
+		rule := n + "IotTopicRule" + idx
+		b.permission(n+"LambdaPermissionIotTopicRule"+idx, e.af.key, "iot.amazonaws.com", pos,
+			template(pos, "arn:aws:iot:"+b.region.String()+":${AWS::AccountId}:rule/${"+rule+"}", rule), nil, nil)
 	case "cognitoUserPool":
-		b.permission(n+"LambdaPermissionCognitoUserPool"+normalizeAlnum(tr.SourceValue.String())+"TriggerSource"+strings.Join(tr.Events, ""), e.af.key, "cognito-idp.amazonaws.com", pos, nil, nil, nil)
-	case "alexaSkill", "alexaSmartHome":
-		var extra []model.Field
-		if tr.SourceValue.IsSet() {
-			extra = append(extra, model.Field{Key: "lambda:EventSourceToken", KeyPos: pos, Value: tr.SourceValue})
+		// A pool the framework creates is named as the source; for an
+		// existing pool a custom resource adds the permission at deploy
+		// time, out of sight.
+		var src *model.Value
+		if tr.Source != "" && b.generated[tr.Source] {
+			src = b.ruleArn(pos, tr.Source)
 		}
-		b.permission(n+"LambdaPermissionAlexaSkill"+idx, e.af.key, "alexa-appkit.amazon.com", pos, nil, nil, nil, extra...)
+		b.permission(n+"LambdaPermissionCognitoUserPool"+normalizeAlnum(tr.SourceValue.String())+"TriggerSource"+strings.Join(tr.Events, ""), e.af.key, "cognito-idp.amazonaws.com", pos, src, nil, nil)
+	case "alexaSkill":
+		b.permissionFor(n+"LambdaPermissionAlexaSkill"+idx, e.af.key, pos, aws.Permission{Principal: model.NewString("alexa-appkit.amazon.com", pos), EventSourceToken: tr.SourceValue})
+	case "alexaSmartHome":
+		b.permissionFor(n+"LambdaPermissionAlexaSmartHome"+idx, e.af.key, pos, aws.Permission{Principal: model.NewString("alexa-connectedhome.amazon.com", pos), EventSourceToken: tr.SourceValue})
 	}
 }
 
-// ruleArn is the ARN of an EventBridge rule the framework generates.
+// ruleArn is the ARN (Fn::GetAtt …Arn) of a resource the framework
+// generates: an EventBridge rule, a Cognito user pool.
 func (b *builder) ruleArn(pos model.Pos, ruleID string) *model.Value {
 	v := model.NewSymbol("!GetAtt "+ruleID+".Arn", pos, ruleID)
 	v.Str = "${" + ruleID + ".Arn}"

@@ -591,8 +591,9 @@ func (t *translator) lambdaPermission(in *instance) {
 		}
 		// The same synthesized statement as AWS::Lambda::Permission, so that
 		// SAM and Terraform twins give the same policy.
-		doc := aws.PermissionDoc(pos, p.Get("principal"), p.Get("action"), resource, p.Get("source_arn"),
-			p.Get("source_account"), p.Get("principal_org_id"), p.Get("function_url_auth_type"))
+		doc := aws.Permission{Principal: p.Get("principal"), Action: p.Get("action"), Resource: resource, SourceArn: p.Get("source_arn"),
+			SourceAccount: p.Get("source_account"), OrgID: p.Get("principal_org_id"), URLAuth: p.Get("function_url_auth_type"),
+			EventSourceToken: p.Get("event_source_token")}.Doc(pos)
 		if sid := p.Get("statement_id"); sid.IsSet() {
 			stmt := doc.Get("Statement").Items[0]
 			stmt.Fields = append([]model.Field{{Key: "Sid", KeyPos: sid.Pos, Value: sid}}, stmt.Fields...)

@@ -39,7 +39,7 @@ func Rule() *rule.Rule {
     Principal: s3.amazonaws.com
     SourceArn: !GetAtt Uploads.Arn
     SourceAccount: !Ref AWS::AccountId`,
-			Remediation: "Add SourceArn (the bucket, topic, rule or API that should invoke the function) and, for S3, SourceAccount.",
+			Remediation: "Add SourceArn (the bucket, topic, rule or API that should invoke the function) and, for S3, SourceAccount; for Alexa, EventSourceToken with the skill ID.",
 		},
 		Run: run,
 	}
@@ -60,10 +60,12 @@ func run(ctx context.Context, p *rule.Pass) error {
 				fn = rp.ID
 			}
 			pos := kit.PolicyPos(s, rp.Doc)
-			p.Report(rule.Finding{
-				Resource: rp.ID, File: pos.File, Line: pos.Line,
-				Message: fmt.Sprintf("permission %s lets %s invoke %s on behalf of any account: add SourceArn or SourceAccount so only your own resource can trigger it", rp.ID, svc, fn),
-			})
+			msg := fmt.Sprintf("permission %s lets %s invoke %s on behalf of any account: add SourceArn or SourceAccount so only your own resource can trigger it", rp.ID, svc, fn)
+			if strings.HasPrefix(svc, "alexa-") {
+				// Alexa names the calling skill in EventSourceToken.
+				msg = fmt.Sprintf("permission %s lets any Alexa skill (%s) invoke %s: set EventSourceToken (serverless.yml: appId) to your skill ID so only your skill can trigger it", rp.ID, svc, fn)
+			}
+			p.Report(rule.Finding{Resource: rp.ID, File: pos.File, Line: pos.Line, Message: msg})
 		}
 	}
 	return nil

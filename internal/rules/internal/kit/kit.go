@@ -25,6 +25,8 @@ var restricting = []string{
 	"aws:sourceorgpaths", "aws:principalservicename", "aws:calledvia", "aws:viaawsservice",
 	"kms:callervia", "kms:calleraccount", "kms:viaservice", "lambda:functionurlauthtype",
 	"aws:securetransport",
+	// Alexa's skill ID: only that skill may invoke the function.
+	"lambda:eventsourcetoken",
 	// S3 access-point delegation: only access points of the account
 	// (which carry their own policies) may use the bucket.
 	"s3:dataaccesspointaccount", "s3:dataaccesspointarn",
