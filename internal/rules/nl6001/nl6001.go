@@ -2,11 +2,14 @@
 //
 // It reports Lambda layers referenced by ARN from an AWS account other than
 // the stack's own: third-party code that runs with the function's
-// permissions.
+// permissions. A layer AWS publishes (Powertools, the Lambda Insights,
+// AppConfig and Parameters and Secrets extensions, the OpenTelemetry
+// distribution), known by its name and publishing account, is info.
 package nl6001
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -22,6 +25,9 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AWS},
+		Adjust: []rule.Adjustment{
+			{Severity: rule.Info, When: "when the layer is one AWS publishes, by its name and publishing account (Powertools for AWS Lambda, the Lambda Insights, AppConfig and Parameters and Secrets extensions, AWS Distro for OpenTelemetry, the Lambda Web Adapter)"},
+		},
 		Doc: rule.Doc{
 			Description: "A layer's code runs inside the function with its permissions and secrets. A layer published by another account can change with each version its owner publishes, and you cannot see what it contains from the template. Layers from well-known publishers still deserve a pinned version and a review.",
 			Bad: `Layers:
@@ -37,16 +43,66 @@ func Rule() *rule.Rule {
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, fn := range p.Stack.Functions {
 		for _, l := range fn.Layers {
-			s := l.String()
-			if !l.IsResolved() || !strings.HasPrefix(s, "arn:") {
+			// The pseudo parameters' "::" would break the ARN apart; the
+			// region and partition may be symbols, the account must be
+			// written out.
+			s := strings.ReplaceAll(l.String(), "${AWS::", "${AWS.")
+			if !strings.HasPrefix(s, "arn:") {
 				continue
 			}
 			parts := strings.Split(s, ":")
-			if len(parts) < 7 || parts[5] != "layer" || strings.Contains(parts[4], "${") {
+			if len(parts) < 7 || parts[5] != "layer" || !account(parts[4]) || strings.Contains(parts[6], "${") {
 				continue
 			}
-			p.Reportf(l.PosOr(fn.Pos), fn.ID, "function %s loads layer %s from account %s: code you do not build runs with the function's permissions", fn.ID, parts[6]+":"+strings.Join(parts[7:], ":"), parts[4])
+			name := parts[6] + ":" + strings.Join(parts[7:], ":")
+			f := rule.Finding{Resource: fn.ID,
+				Message: fmt.Sprintf("function %s loads layer %s from account %s: code you do not build runs with the function's permissions", fn.ID, name, parts[4])}
+			f.At(l.PosOr(fn.Pos))
+			if what := publishedByAWS(parts[4], parts[6]); what != "" {
+				f.Severity = rule.Info
+				f.Message += fmt.Sprintf(" (severity lowered from %s: AWS publishes it from that account as %s; keep the version pinned and review its release notes before moving)", p.Rule.Severity, what)
+			}
+			p.Report(f)
 		}
 	}
 	return nil
+}
+
+// awsLayers are layers AWS publishes: the publishing account and the
+// prefix of the layer's name, as AWS's documentation and its own
+// serverless-patterns templates give them. Several extensions are
+// published from one account per region; those not listed stay medium.
+var awsLayers = []struct{ account, prefix, what string }{
+	{"017000801446", "AWSLambdaPowertoolsPython", "Powertools for AWS Lambda (Python)"},
+	{"094274105915", "AWSLambdaPowertoolsTypeScript", "Powertools for AWS Lambda (TypeScript)"},
+	{"580247275435", "LambdaInsightsExtension", "the CloudWatch Lambda Insights extension"},
+	{"177933569100", "AWS-Parameters-and-Secrets-Lambda-Extension", "the AWS Parameters and Secrets Lambda Extension"},
+	{"027255383542", "AWS-AppConfig-Extension", "the AWS AppConfig Lambda extension"},
+	{"066940009817", "AWS-AppConfig-Extension", "the AWS AppConfig Lambda extension"},
+	{"901920570463", "aws-otel-", "AWS Distro for OpenTelemetry"},
+	{"753240598075", "LambdaAdapterLayer", "the AWS Lambda Web Adapter (AWS Labs)"},
+}
+
+// publishedByAWS names what AWS publishes as layer name from account, or
+// "" when AWS does not publish it there.
+func publishedByAWS(account, name string) string {
+	for _, l := range awsLayers {
+		if account == l.account && strings.HasPrefix(name, l.prefix) {
+			return l.what
+		}
+	}
+	return ""
+}
+
+// account reports whether s is a literal AWS account ID (12 digits).
+func account(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
