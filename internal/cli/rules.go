@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -180,21 +179,6 @@ func (r *ruleFlags) options(ctx context.Context, configFile string, paths []stri
 		}
 	}
 	return o, nil
-}
-
-// writeBaseline writes the scan's findings to --write-baseline, if set.
-func (r *ruleFlags) writeBaseline(doc *result.Document) error {
-	if r.baselineOut == "" {
-		return nil
-	}
-	var buf bytes.Buffer
-	if err := rule.WriteBaseline(&buf, rule.NewBaseline(doc.Findings)); err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	if err := os.WriteFile(r.baselineOut, buf.Bytes(), 0o644); err != nil {
-		return &exitError{code: ExitError, err: fmt.Errorf("--write-baseline: %w", err)}
-	}
-	return nil
 }
 
 // writeRulesFormat writes the SARIF, JUnit and Markdown reports.

@@ -184,40 +184,19 @@ when an input did not load, 2 on usage or fatal errors.`,
 				return err
 			}
 			known := func(id string) bool { return rules.ByID(f.rules.all(), id) != nil }
-			if f.format != "html" {
-				// The JSON report is written part by part, the reports that
-				// show findings read an outline of the application, the
-				// inventory and the baseline are written part by part too:
-				// memory bounded by the largest part of the scan (and the
-				// findings). The HTML report shows the whole application.
-				opts.Outline = f.format != "json"
-				opts.KeepBaseline = f.rules.baselineOut != "" && !opts.Outline
-				if f.inventory && f.format == "text" {
-					color := f.textColor(env)
-					opts.Inventory = func(w io.Writer, st *model.Stack) error { return report.WriteInventory(w, st, color) }
-				}
-				return f.runStreamed(cmd.Context(), env, opts, known, args, threshold)
+			// The scan runs part by part: the JSON report, the HTML
+			// report's data, the inventory and the baseline are written
+			// part by part, and the reports that show findings read an
+			// outline of the application: memory bounded by the largest
+			// part of the scan (and the findings).
+			opts.Page = f.format == "html"
+			opts.Outline = f.format != "json" && !opts.Page
+			opts.KeepBaseline = f.rules.baselineOut != "" && !opts.Outline
+			if f.inventory && f.format == "text" {
+				color := f.textColor(env)
+				opts.Inventory = func(w io.Writer, st *model.Stack) error { return report.WriteInventory(w, st, color) }
 			}
-			doc, err := f.run(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			if err := checkFlowPolicy(env, opts.Rules.Config, doc.App, doc.Graph, f.quiet); err != nil {
-				return err
-			}
-			if err := warnIgnores(env, opts.Rules.Config, rule.CheckSuppressions(doc.App, known), f.rules.all(), time.Now(), f.quiet); err != nil {
-				return err
-			}
-			if err := f.rules.writeBaseline(doc); err != nil {
-				return err
-			}
-			if f.rules.baselineOut != "" && !f.quiet {
-				fmt.Fprintf(env.Stderr, "nightlight: wrote %s to the baseline %s\n", report.Plural(len(doc.Findings), "finding"), f.rules.baselineOut)
-			}
-			if err := writeReport(env, &f, doc, nil); err != nil {
-				return err
-			}
-			return f.finish(env, doc.Inputs, doc.Summary, atOrAbove(doc.Findings, threshold), args)
+			return f.runStreamed(cmd.Context(), env, opts, known, args, threshold)
 		},
 	}
 	f.register(cmd, "text, json, html, sarif, junit, markdown")
@@ -278,6 +257,14 @@ func (f *scanFlags) runStreamed(ctx context.Context, env *Env, opts scan.Options
 			inventory = s.WriteInventory
 		}
 		if err := writeReport(env, f, s.Outline(), inventory); err != nil {
+			return err
+		}
+	case opts.Page:
+		title := ""
+		if len(opts.Paths) > 0 {
+			title = rootTitle(opts.Paths[0])
+		}
+		if err := writeTo(env, f.output, func(w io.Writer) error { return s.WriteHTML(w, title) }); err != nil {
 			return err
 		}
 	default:
@@ -420,16 +407,6 @@ func parseThreshold(s string) (int, error) {
 	return r, nil
 }
 
-func atOrAbove(fs []rule.Finding, threshold int) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity.Rank() >= threshold {
-			n++
-		}
-	}
-	return n
-}
-
 // barProgress shows loading progress on a terminal.
 type barProgress struct {
 	bar     *progress.Bar
@@ -563,10 +540,17 @@ func scanSummary(s result.Summary, output string) string {
 // scanned directory, or the directory of the first scanned file, by its
 // real name ("." becomes the current directory's name).
 func reportTitle(doc *result.Document) string {
-	if doc == nil || doc.App == nil || doc.App.Root == "" {
+	if doc == nil || doc.App == nil {
 		return ""
 	}
-	root := doc.App.Root
+	return rootTitle(doc.App.Root)
+}
+
+// rootTitle is reportTitle for the scanned path root.
+func rootTitle(root string) string {
+	if root == "" {
+		return ""
+	}
 	if st, err := os.Stat(root); err == nil && !st.IsDir() {
 		root = filepath.Dir(root)
 	}

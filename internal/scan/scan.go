@@ -72,6 +72,9 @@ type Options struct {
 	// findings it reports in a temporary file, part by part, for
 	// Streamed.WriteBaseline (an outline scan has the findings already).
 	KeepBaseline bool
+	// Page makes RunStreamed keep the HTML report's data part by part in
+	// temporary files, for Streamed.WriteHTML.
+	Page bool
 
 	// afterPart, in tests, is called by RunStreamed after each part is
 	// written, with the part's application.

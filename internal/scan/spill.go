@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"sort"
 
 	"github.com/nightlight-sec/nightlight/internal/report"
 )
@@ -86,7 +88,27 @@ func (s *spill) readAt(buf []byte, off int64, n int) ([]byte, error) {
 // elements gives the spilled elements in order, with extra's inserted
 // before the element at index at (at == s.n: after the last).
 func (s *spill) elements(at int, extra report.Elements) report.Elements {
-	return report.Elements{N: s.n + extra.N, Each: func(yield func([]byte) error) error {
+	return s.elementsWith(insertion{at: at, es: extra})
+}
+
+// insertion is a list of elements to insert before the spilled element at
+// index at.
+type insertion struct {
+	at int
+	es report.Elements
+}
+
+// elementsWith gives the spilled elements in order, with each insertion's
+// inserted before the element at its index (s.n: after the last); at one
+// index, in the order given.
+func (s *spill) elementsWith(ins ...insertion) report.Elements {
+	ins = slices.Clone(ins)
+	sort.SliceStable(ins, func(i, j int) bool { return ins[i].at < ins[j].at })
+	n := s.n
+	for _, in := range ins {
+		n += in.es.N
+	}
+	return report.Elements{N: n, Each: func(yield func([]byte) error) error {
 		if err := s.w.Flush(); err != nil {
 			return fmt.Errorf("write temporary file: %w", err)
 		}
@@ -95,10 +117,13 @@ func (s *spill) elements(at int, extra report.Elements) report.Elements {
 		}
 		r := bufio.NewReaderSize(s.f, 64<<10)
 		var b []byte
+		next := 0
 		for i := 0; i <= s.n; i++ {
-			if i == at && extra.N > 0 {
-				if err := extra.Each(yield); err != nil {
-					return err
+			for ; next < len(ins) && ins[next].at == i; next++ {
+				if ins[next].es.N > 0 {
+					if err := ins[next].es.Each(yield); err != nil {
+						return err
+					}
 				}
 			}
 			if i == s.n {
@@ -118,6 +143,9 @@ func (s *spill) elements(at int, extra report.Elements) report.Elements {
 			if err := yield(b); err != nil {
 				return err
 			}
+		}
+		if next < len(ins) {
+			return fmt.Errorf("insertion at %d past the %d elements written", ins[next].at, s.n)
 		}
 		return nil
 	}}

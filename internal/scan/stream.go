@@ -57,6 +57,8 @@ type Streamed struct {
 	// (Options.KeepBaseline).
 	inventory *spill
 	baseline  *baselineKeep
+	// page holds the HTML report's data (Options.Page).
+	page *pageKeep
 }
 
 // outline is what the reports that show findings read of a scan: its
@@ -249,8 +251,8 @@ func (s *Streamed) Close() error {
 	for _, sp := range []*spill{s.stacks, s.nodes, s.edges, s.findings, s.suppressed, s.inventory} {
 		errs = append(errs, sp.close())
 	}
-	errs = append(errs, s.baseline.close())
-	s.stacks, s.nodes, s.edges, s.findings, s.suppressed, s.inventory, s.baseline = nil, nil, nil, nil, nil, nil, nil
+	errs = append(errs, s.baseline.close(), s.page.close())
+	s.stacks, s.nodes, s.edges, s.findings, s.suppressed, s.inventory, s.baseline, s.page = nil, nil, nil, nil, nil, nil, nil, nil
 	return errors.Join(errs...)
 }
 
@@ -271,6 +273,9 @@ func (s *Streamed) WriteJSON(w io.Writer) error {
 	}
 	if s.outline != nil {
 		return errors.New("the scan kept an outline of the application (Options.Outline), not its JSON report")
+	}
+	if s.stacks == nil {
+		return errors.New("the scan kept the HTML report's data (Options.Page), not its JSON report")
 	}
 	p := report.JSONParts{Tool: s.tool, Inputs: s.Inputs, App: true, Root: s.root, VulnDB: s.vulnDB, Graph: true, Summary: s.Summary}
 	p.Stacks = s.stacks.elements(s.stacks.n, report.Elements{})
@@ -344,9 +349,12 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 			s.Close()
 		}
 	}()
-	if opts.Outline {
+	switch {
+	case opts.Outline:
 		s.outline = &outline{nodes: map[graph.NodeID]*graph.Node{}}
-	} else {
+	case opts.Page:
+		// The HTML report's data only (below).
+	default:
 		for _, sp := range []struct {
 			dst   **spill
 			depth int
@@ -363,6 +371,11 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 	}
 	if opts.KeepBaseline {
 		if s.baseline, err = newBaselineKeep(); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Page {
+		if s.page, err = newPageKeep(); err != nil {
 			return nil, err
 		}
 	}
@@ -437,6 +450,9 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 				return nil, err
 			}
 		}
+		if err := s.page.add(i, p, kept, s.root, first); err != nil {
+			return nil, err
+		}
 		log.Debug("part written", "part", part.Name, "stacks", len(p.app.Stacks), "nodes", len(p.graph.Nodes), "findings", len(kept))
 		if opts.afterPart != nil {
 			opts.afterPart(p.app)
@@ -453,6 +469,9 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		if err := s.finishHeld(ctx, opts, noteRule); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.page.checkAssumed(principalSeen); err != nil {
+		return nil, err
 	}
 	// The shared principals sit where their IDs sort among the parts'.
 	sort.Slice(s.principals, func(i, j int) bool { return s.principals[i].ID.Less(s.principals[j].ID) })
@@ -730,6 +749,9 @@ func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) e
 	s.Summary.Baselined += n - len(h.kept)
 	s.count(h.kept, h.suppressed)
 	h.stack = nil
+	if err := s.page.finishHeld(h.kept, s.root); err != nil {
+		return err
+	}
 	return s.baseline.add(h.part, h.kept)
 }
 

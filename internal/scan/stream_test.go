@@ -19,6 +19,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/deps/depstest"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/report"
+	"github.com/nightlight-sec/nightlight/internal/report/html"
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
@@ -105,6 +106,43 @@ func streamedJSON(t *testing.T, opts Options) ([]byte, *Streamed) {
 		t.Fatal(err)
 	}
 	return buf.Bytes(), s
+}
+
+// streamedHTML runs RunStreamed with Options.Page and writes the HTML
+// report; wholeHTML writes it from Run's document.
+func streamedHTML(t *testing.T, opts Options) ([]byte, *Streamed) {
+	t.Helper()
+	opts.Page = true
+	s, err := RunStreamed(context.Background(), opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if s.Parts > 0 && s.WriteJSON(&bytes.Buffer{}) == nil {
+		t.Error("WriteJSON of a page scan did not fail")
+	}
+	var buf bytes.Buffer
+	if err := s.WriteHTML(&buf, ""); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), s
+}
+
+func wholeHTML(t *testing.T, opts Options) []byte {
+	t.Helper()
+	doc, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := html.Write(&buf, doc, html.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // writeInventory writes the inventory of doc's stacks.
@@ -216,6 +254,10 @@ func TestStreamedMatchesRun(t *testing.T) {
 		build    func(t *testing.T, dir string)
 		rules    func(t *testing.T, dir string, o *rules.Options)
 		streamed bool // the scan is split (Parts > 0)
+		// relative scans "." from inside the tree: stack and node IDs
+		// are relative, and sort on both sides of the shared principals
+		// ("principal:…").
+		relative bool
 		// vulnDB writes a vulnerability database to the directory given;
 		// every scan of the case opens it afresh.
 		vulnDB func(t *testing.T, dir string)
@@ -233,6 +275,30 @@ func TestStreamedMatchesRun(t *testing.T) {
 				})
 			},
 			streamed: true,
+		},
+		{
+			name: "relative paths: parts before and after the shared principals, NL6006 after them",
+			build: func(t *testing.T, dir string) {
+				for _, d := range []string{"app", "principal", "principals", "zed"} {
+					copyApp(t, dir, d)
+				}
+				writeTree(t, dir, map[string]string{
+					"principals/src/list_orders/requirements.txt": "requests==2.31.0\n",
+				})
+			},
+			streamed: true,
+			relative: true,
+		},
+		{
+			name: "relative paths: NL6006 before the shared principals",
+			build: func(t *testing.T, dir string) {
+				for _, d := range []string{"app", "zed"} {
+					copyApp(t, dir, d)
+				}
+				writeTree(t, dir, map[string]string{"app/src/list_orders/requirements.txt": "requests==2.31.0\n"})
+			},
+			streamed: true,
+			relative: true,
 		},
 		{
 			name: "suppressions, config ignores and a baseline",
@@ -337,6 +403,10 @@ func TestStreamedMatchesRun(t *testing.T) {
 			dir := t.TempDir()
 			tc.build(t, dir)
 			opts := Options{Paths: []string{dir}, Loaders: DefaultLoaders(), Tool: result.Tool{Name: "nightlight", Version: "0"}}
+			if tc.relative {
+				t.Chdir(dir)
+				opts.Paths = []string{"."}
+			}
 			if tc.rules != nil {
 				tc.rules(t, dir, &opts.Rules)
 			}
@@ -373,6 +443,15 @@ func TestStreamedMatchesRun(t *testing.T) {
 			}
 			if so.Parts != s.Parts {
 				t.Errorf("outline scan: Parts = %d, want %d", so.Parts, s.Parts)
+			}
+			// The HTML report from the parts' page data.
+			wantPage := wholeHTML(t, fresh())
+			gotPage, sp := streamedHTML(t, fresh())
+			if !bytes.Equal(gotPage, wantPage) {
+				t.Errorf("HTML report from the parts differs from the whole scan's: %s", firstDiff(gotPage, wantPage))
+			}
+			if sp.Parts != s.Parts {
+				t.Errorf("page scan: Parts = %d, want %d", sp.Parts, s.Parts)
 			}
 			if s.FindingCount() == 0 {
 				t.Error("no findings: the case tests nothing")
@@ -443,6 +522,13 @@ func TestStreamedMatchesRunCorpus(t *testing.T) {
 	}
 	if got, want := func() []byte { b, _ := outlineReports(t, opts); return b }(), wholeReports(t, opts); !bytes.Equal(got, want) {
 		t.Errorf("reports from the outline differ from the whole scan's: %s", firstDiff(got, want))
+	}
+	gotPage, sp := streamedHTML(t, opts)
+	if wantPage := wholeHTML(t, opts); !bytes.Equal(gotPage, wantPage) {
+		t.Errorf("HTML report from the parts differs from the whole scan's: %s", firstDiff(gotPage, wantPage))
+	}
+	if sp.Parts != s.Parts {
+		t.Errorf("page scan: Parts = %d, want %d (it fell back to the whole scan)", sp.Parts, s.Parts)
 	}
 	t.Logf("%d parts, %d inputs, %d findings, report %d bytes", s.Parts, len(s.Inputs), s.FindingCount(), len(got))
 }

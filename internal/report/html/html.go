@@ -13,13 +13,13 @@
 package html
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"sort"
 	"strings"
@@ -62,27 +62,16 @@ func Write(w io.Writer, doc *result.Document, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("html report: %w", err)
 	}
-	var b bytes.Buffer
-	b.Grow(len(data) + len(script) + len(style) + 4096)
 	title := "nightlight report"
 	if v.Title != "" {
 		title = v.Title + " — " + title
 	}
-	csp := "default-src 'none'; script-src '" + hash(script) + "'; style-src '" + hash(style) +
-		"'; img-src data:; font-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'"
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-	b.WriteString("<meta http-equiv=\"Content-Security-Policy\" content=\"" + html.EscapeString(csp) + "\">\n")
-	b.WriteString("<meta name=\"referrer\" content=\"no-referrer\">\n")
-	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-	b.WriteString("<meta name=\"generator\" content=\"" + html.EscapeString(doc.Tool.Name+" "+doc.Tool.Version) + "\">\n")
-	b.WriteString("<title>" + html.EscapeString(title) + "</title>\n")
-	b.WriteString("<style>" + style + "</style>\n</head>\n<body>\n")
-	b.WriteString(body)
-	b.WriteString("<script type=\"application/json\" id=\"" + DataElementID + "\">")
-	b.Write(data)
-	b.WriteString("</script>\n<script>" + script + "</script>\n</body>\n</html>\n")
-	_, err = w.Write(b.Bytes())
-	return err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	writeHead(bw, doc.Tool, title)
+	bw.WriteString("<script type=\"application/json\" id=\"" + DataElementID + "\">")
+	bw.Write(data)
+	bw.WriteString("</script>\n<script>" + script + "</script>\n</body>\n</html>\n")
+	return bw.Flush()
 }
 
 // defaultTitle is the last element of the scanned path, or "" when it
@@ -305,49 +294,17 @@ func buildView(doc *result.Document) *view {
 	}
 	worst := map[string]rule.Severity{}
 	for i := range findings {
-		f := &findings[i]
-		vf := viewFinding{Rule: f.Rule, Category: string(f.Category), Severity: string(f.Severity),
-			Confidence: string(f.Confidence), Resource: f.Resource, At: pos(f.File, f.Line, 0),
-			Message: f.Message, Remediation: f.Remediation, CostPerHour: f.CostPerHour}
-		seen := map[string]bool{}
-		for _, nid := range f.Path {
-			if file, line, note, ok := nid.Step(); ok {
-				vf.Steps = append(vf.Steps, viewStep{At: pos(file, line, 0), Note: note})
-				continue
-			}
-			id := nid.String()
-			if byID[id] != nil && (len(vf.Path) == 0 || vf.Path[len(vf.Path)-1] != id) {
-				vf.Path = append(vf.Path, id)
-				seen[id] = true
-			}
-		}
-		for _, id := range byRef[f.Resource] {
-			if n := byID[id]; n != nil && (f.Stack == "" || n.ID.Stack == "" || n.ID.Stack == f.Stack) {
-				seen[id] = true
-			}
-		}
-		for id := range seen {
-			vf.Nodes = append(vf.Nodes, id)
-			if w, ok := worst[id]; !ok || f.Severity.Rank() > w.Rank() {
-				worst[id] = f.Severity
-			}
-		}
-		sort.Strings(vf.Nodes)
-		v.Findings = append(v.Findings, vf)
+		v.Findings = append(v.Findings, findingView(&findings[i], byID, byRef, worst))
 	}
 
 	for _, n := range g.Nodes {
-		v.Nodes = append(v.Nodes, viewNode{ID: n.ID.String(), Kind: string(n.ID.Kind), Name: n.Name, Sub: n.Sub,
-			Stack: n.ID.Stack, At: pos(n.File, n.Line, 0), Auth: n.Auth, Class: n.Classification,
-			Anon: anon[n.ID.String()], Classified: n.ID.Kind == graph.NodeStore && isClassified(n.Classification),
-			Severity: string(worst[n.ID.String()])})
+		v.Nodes = append(v.Nodes, nodeView(n, anon, worst))
 	}
 	for _, e := range g.Edges {
 		if byID[e.From.String()] == nil || byID[e.To.String()] == nil {
 			continue
 		}
-		v.Edges = append(v.Edges, viewEdge{From: e.From.String(), To: e.To.String(), Kind: string(e.Kind), Via: e.Via,
-			At: pos(e.Evidence.File, e.Evidence.Line, 0), Confidence: string(e.Confidence)})
+		v.Edges = append(v.Edges, edgeView(e))
 	}
 	stacks := map[string]bool{}
 	for _, n := range v.Nodes {
@@ -359,6 +316,55 @@ func buildView(doc *result.Document) *view {
 	sort.Slice(v.Stacks, func(i, j int) bool { return v.Stacks[i].ID < v.Stacks[j].ID })
 	v.Surface = surface(g, byID, anon)
 	return v
+}
+
+// findingView is f as the page shows it: its graph path restricted to
+// the nodes in byID, its steps inside handler code, and every node it
+// touches (its path and the nodes standing for its resource, from byRef),
+// whose highest severity so far worst records.
+func findingView(f *rule.Finding, byID map[string]*graph.Node, byRef map[string][]string, worst map[string]rule.Severity) viewFinding {
+	vf := viewFinding{Rule: f.Rule, Category: string(f.Category), Severity: string(f.Severity),
+		Confidence: string(f.Confidence), Resource: f.Resource, At: pos(f.File, f.Line, 0),
+		Message: f.Message, Remediation: f.Remediation, CostPerHour: f.CostPerHour}
+	seen := map[string]bool{}
+	for _, nid := range f.Path {
+		if file, line, note, ok := nid.Step(); ok {
+			vf.Steps = append(vf.Steps, viewStep{At: pos(file, line, 0), Note: note})
+			continue
+		}
+		id := nid.String()
+		if byID[id] != nil && (len(vf.Path) == 0 || vf.Path[len(vf.Path)-1] != id) {
+			vf.Path = append(vf.Path, id)
+			seen[id] = true
+		}
+	}
+	for _, id := range byRef[f.Resource] {
+		if n := byID[id]; n != nil && (f.Stack == "" || n.ID.Stack == "" || n.ID.Stack == f.Stack) {
+			seen[id] = true
+		}
+	}
+	for id := range seen {
+		vf.Nodes = append(vf.Nodes, id)
+		if w, ok := worst[id]; !ok || f.Severity.Rank() > w.Rank() {
+			worst[id] = f.Severity
+		}
+	}
+	sort.Strings(vf.Nodes)
+	return vf
+}
+
+// nodeView is n as the page shows it.
+func nodeView(n *graph.Node, anon map[string]bool, worst map[string]rule.Severity) viewNode {
+	return viewNode{ID: n.ID.String(), Kind: string(n.ID.Kind), Name: n.Name, Sub: n.Sub,
+		Stack: n.ID.Stack, At: pos(n.File, n.Line, 0), Auth: n.Auth, Class: n.Classification,
+		Anon: anon[n.ID.String()], Classified: n.ID.Kind == graph.NodeStore && isClassified(n.Classification),
+		Severity: string(worst[n.ID.String()])}
+}
+
+// edgeView is e as the page shows it.
+func edgeView(e *graph.Edge) viewEdge {
+	return viewEdge{From: e.From.String(), To: e.To.String(), Kind: string(e.Kind), Via: e.Via,
+		At: pos(e.Evidence.File, e.Evidence.Line, 0), Confidence: string(e.Confidence)}
 }
 
 // stackName is a stack's ID relative to the scanned root, for display.
