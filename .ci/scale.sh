@@ -7,7 +7,9 @@
 # removed at the end; the 10x corpus needs about 420 MB of disk).
 # NIGHTLIGHT=/path/to/binary runs that build instead of building this
 # checkout (to compare two versions on the same inputs); ONLY="corpus1
-# corpus10" limits the inputs.
+# corpus10" limits the inputs; ARGS="--format html" (default "--format
+# json") chooses the report, e.g. ARGS="--inventory" or ARGS="--format
+# json --write-baseline /tmp/b.json".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -42,7 +44,7 @@ for d in ${ONLY:-apps10 apps100 apps1000 corpus1 corpus3 corpus10}; do
   [ -d "$work/$d" ] || continue
   status=0
   /usr/bin/time -o "$work/time" -f "$d %e %U %S %M" \
-    "$bin" scan "$work/$d" --quiet --fail-on none --format json --output /dev/null 2>"$work/log" >/dev/null || status=$?
+    "$bin" scan "$work/$d" --quiet --fail-on none ${ARGS:---format json} --output /dev/null 2>"$work/log" >/dev/null || status=$?
   if [ "$status" -ge 2 ]; then
     echo "scale: the scan of $d failed (exit $status):" >&2
     cat "$work/log" >&2
