@@ -146,7 +146,7 @@ func sqlPrincipal(id, role, issuer string) string {
 
 func sqlAction() string {
 	return `CASE WHEN eventsource = 'lambda.amazonaws.com' AND eventname = 'Invoke' THEN 'lambda:InvokeFunction'
-    ELSE (CASE WHEN eventsource = 'monitoring.amazonaws.com' THEN 'cloudwatch' ELSE replace(coalesce(eventsource, ''), '.amazonaws.com', '') END) || ':' || regexp_replace(coalesce(eventname, ''), '20[0-9]{6}(v[0-9]+)?$', '') END`
+    ELSE (CASE WHEN eventsource = 'monitoring.amazonaws.com' THEN 'cloudwatch' ELSE replace(coalesce(eventsource, ''), '.amazonaws.com', '') END) || ':' || regexp_replace(coalesce(eventname, ''), '20[0-9]{6}(v[0-9]+)?\z', '') END`
 }
 
 // octet matches 0-255 without leading zeros, as Go's netip does.
