@@ -234,6 +234,13 @@ type rawParams struct {
 	SnapshotID, ImageID, DBSnapshotIdentifier, InstanceID, LayerName json.RawMessage
 }
 
+// values returns pointers to p's fields, in the order of resourceKeys.
+func (p *rawParams) values() []*json.RawMessage {
+	return []*json.RawMessage{&p.FunctionName, &p.BucketName, &p.TableName, &p.QueueURL, &p.TopicArn, &p.SecretID, &p.StateMachineArn,
+		&p.StreamName, &p.LogGroupName, &p.KeyID, &p.RoleName, &p.UserName, &p.PolicyArn, &p.Name, &p.TrailName,
+		&p.SnapshotID, &p.ImageID, &p.DBSnapshotIdentifier, &p.InstanceID, &p.LayerName}
+}
+
 func (p *rawParams) resource() string {
 	for _, v := range []json.RawMessage{p.FunctionName, p.BucketName, p.TableName, p.QueueURL, p.TopicArn, p.SecretID, p.StateMachineArn,
 		p.StreamName, p.LogGroupName, p.KeyID, p.RoleName, p.UserName, p.PolicyArn, p.Name, p.TrailName,
@@ -262,6 +269,9 @@ func compact(raw json.RawMessage) string {
 func str(v json.RawMessage) string {
 	if len(v) < 2 || v[0] != '"' {
 		return ""
+	}
+	if plainString(v) {
+		return string(v[1 : len(v)-1])
 	}
 	var s string
 	if json.Unmarshal(v, &s) != nil {
@@ -352,7 +362,16 @@ func timeSpelling(s string) bool {
 // an error wrapping ErrNotRecord for valid JSON that is not a record (not
 // an object, or without eventSource and eventName), and the JSON error for
 // bytes that do not parse.
+//
+// Records are read by fastRecord, and by encoding/json when it cannot
+// tell.
 func ParseRecord(raw []byte) (Event, error) {
+	return parseRecord(raw, true)
+}
+
+// parseRecord is ParseRecord; fast false reads every record with
+// encoding/json (the reference the fast reader is tested against).
+func parseRecord(raw []byte, fast bool) (Event, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
 		kind := "empty"
@@ -361,14 +380,14 @@ func ParseRecord(raw []byte) (Event, error) {
 		}
 		return Event{}, fmt.Errorf("%w: a JSON %s, not an object", ErrNotRecord, kind)
 	}
-	var r rawRecord
-	if err := json.Unmarshal(raw, &r); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return Event{}, fmt.Errorf("%w: field %s: %v", ErrNotRecord, te.Field, err)
+	var f recordFields
+	if !fast || !fastRecord(raw, &f) {
+		f = recordFields{}
+		if err := decodeRecord(raw, &f); err != nil {
+			return Event{}, err
 		}
-		return Event{}, err
 	}
+	r := &f.rawRecord
 	if r.EventSource == "" || r.EventName == "" {
 		return Event{}, fmt.Errorf("%w: no eventSource or eventName", ErrNotRecord)
 	}
@@ -388,8 +407,7 @@ func ParseRecord(raw []byte) (Event, error) {
 	if e.ID == "" {
 		e.ID = recordHash(raw)
 	}
-	var ts string
-	if json.Unmarshal(r.EventTime, &ts) == nil {
+	if ts, ok := jsonString(r.EventTime); ok {
 		e.Time, _ = ParseTime(ts)
 	}
 	e.ReadOnly = flexBool(r.ReadOnly)
@@ -411,17 +429,73 @@ func ParseRecord(raw []byte) (Event, error) {
 	}
 	if len(r.RequestParameters) > 0 && r.RequestParameters[0] == '{' {
 		e.Request = compact(r.RequestParameters)
-		var params rawParams
-		if json.Unmarshal(r.RequestParameters, &params) == nil {
+		if f.paramsOK {
 			if e.Resource == "" {
-				e.Resource = params.resource()
+				e.Resource = f.params.resource()
 			}
-			e.TargetUser = str(params.UserName)
+			e.TargetUser = str(f.params.UserName)
 		}
 	}
-	e.MFAUsed = objectString(r.AdditionalEventData, "MFAUsed")
-	e.LoginResult = objectString(r.ResponseElements, "ConsoleLogin")
+	e.MFAUsed = f.mfa
+	e.LoginResult = f.login
 	return e, nil
+}
+
+// recordFields is what the normaliser reads from a record: rawRecord, the
+// request parameters naming the resource (paramsOK: requestParameters is
+// an object and they were read), additionalEventData.MFAUsed and
+// responseElements.ConsoleLogin. fastRecord and decodeRecord fill it.
+type recordFields struct {
+	rawRecord
+	params     rawParams
+	paramsOK   bool
+	mfa, login string
+}
+
+// decodeRecord fills f from raw with encoding/json, and returns the error
+// ParseRecord reports for a record it cannot read.
+func decodeRecord(raw []byte, f *recordFields) error {
+	r := &f.rawRecord
+	if err := json.Unmarshal(raw, r); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return fmt.Errorf("%w: field %s: %v", ErrNotRecord, te.Field, err)
+		}
+		return err
+	}
+	if len(r.RequestParameters) > 0 && r.RequestParameters[0] == '{' {
+		f.paramsOK = json.Unmarshal(r.RequestParameters, &f.params) == nil
+	}
+	f.mfa = objectString(r.AdditionalEventData, "MFAUsed")
+	f.login = objectString(r.ResponseElements, "ConsoleLogin")
+	return nil
+}
+
+// jsonString returns the value of a JSON string or null (""), as
+// json.Unmarshal into a string does; ok is false for anything else.
+func jsonString(v []byte) (string, bool) {
+	if plainString(v) {
+		return string(v[1 : len(v)-1]), true
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// plainString reports whether v is a JSON string of printable ASCII
+// without escapes (its value is the bytes between the quotes).
+func plainString(v []byte) bool {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return false
+	}
+	for _, c := range v[1 : len(v)-1] {
+		if c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // identity fills the principal fields from userIdentity.
