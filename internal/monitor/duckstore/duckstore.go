@@ -86,7 +86,8 @@ func (s *Store) init(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)`,
 		`CREATE TABLE IF NOT EXISTS files (path VARCHAR PRIMARY KEY, size BIGINT, mtime BIGINT, events INTEGER, ingested TIMESTAMP)`,
 		`CREATE TABLE IF NOT EXISTS events (` + strings.Join(cols, ", ") + `)`,
-		`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM events LIMIT 0`,
+		// The keys of events to compare with the stored ones (Add).
+		`CREATE OR REPLACE TEMP TABLE keys (event_id VARCHAR, event_time TIMESTAMP, n BIGINT)`,
 		// Event times are stored in UTC (the loader casts through TIMESTAMPTZ).
 		`SET TimeZone = 'UTC'`,
 		// Bounded memory whatever the input's size: DuckDB spills to disk
@@ -141,7 +142,11 @@ func (s *Store) Ingested(ctx context.Context) (map[string]monitor.File, error) {
 }
 
 // Add appends the batches' new events and records their files, in one
-// transaction.
+// transaction. Events repeated within the batches are dropped in Go (the
+// first by file and record index is kept); when the store holds events of
+// the batches' time range, the keys of the others (eventID, time) are
+// compared with those (storedKeys), and only the new events are appended
+// to events, by DuckDB's Appender, with no copy through another table.
 func (s *Store) Add(ctx context.Context, batches []monitor.Batch) (added, dups int, err error) {
 	if _, err := s.conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return 0, 0, err
@@ -151,19 +156,27 @@ func (s *Store) Add(ctx context.Context, batches []monitor.Batch) (added, dups i
 			_, _ = s.conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 		}
 	}()
-	staged := 0
+	keep, w := firstOfEach(batches)
+	if err := s.dropStored(ctx, batches, keep, w); err != nil {
+		return 0, 0, err
+	}
+	total := 0
 	err = s.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stage")
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "events")
 		if err != nil {
 			return fmt.Errorf("appender: %w", err)
 		}
 		for i := range batches {
 			for j := range batches[i].Events {
+				total++
+				if !keep[i][j] {
+					continue
+				}
 				if err := app.AppendRow(batches[i].Events[j].Values()...); err != nil {
 					app.Close()
 					return fmt.Errorf("append %s record %d: %w", batches[i].File.Path, batches[i].Events[j].Index, err)
 				}
-				staged++
+				added++
 			}
 		}
 		return app.Close()
@@ -178,11 +191,120 @@ func (s *Store) Add(ctx context.Context, batches []monitor.Batch) (added, dups i
 			done = append(done, ledgerEntry{b.File, len(b.Events)})
 		}
 	}
-	n, err := s.commitStage(ctx, done)
-	if err != nil {
+	if err := s.writeLedger(ctx, done); err != nil {
 		return 0, 0, err
 	}
-	return n, staged - n, nil
+	if _, err := s.conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return 0, 0, fmt.Errorf("commit: %w", err)
+	}
+	return added, total - added, nil
+}
+
+// dropStored clears keep for the events already stored (the same eventID
+// at the same instant), looking only at the stored events of window w:
+// none, most often (new logs), which one cheap query tells; else the keys
+// of the events to keep go into the temporary table keys, and one
+// anti-join names those already stored.
+func (s *Store) dropStored(ctx context.Context, batches []monitor.Batch, keep [][]bool, w window) error {
+	var stored bool
+	if err := s.conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM (SELECT 1 FROM `+w.stored()+` LIMIT 1)`).Scan(&stored); err != nil {
+		return fmt.Errorf("stored events: %w", err)
+	}
+	if !stored {
+		return nil
+	}
+	var refs []eventRef
+	err := s.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "keys")
+		if err != nil {
+			return fmt.Errorf("appender: %w", err)
+		}
+		for i := range batches {
+			for j := range batches[i].Events {
+				if !keep[i][j] {
+					continue
+				}
+				e := &batches[i].Events[j]
+				var t driver.Value
+				if !e.Time.IsZero() {
+					t = e.Time
+				}
+				if err := app.AppendRow(e.ID, t, int64(len(refs))); err != nil {
+					app.Close()
+					return fmt.Errorf("append %s record %d: %w", batches[i].File.Path, e.Index, err)
+				}
+				refs = append(refs, eventRef{i, j})
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return err
+	}
+	rows, err := s.conn.QueryContext(ctx, `SELECT n FROM keys AS k
+		WHERE EXISTS (SELECT 1 FROM `+w.stored()+` AS e WHERE e.event_id = k.event_id AND e.event_time IS NOT DISTINCT FROM k.event_time)`)
+	if err != nil {
+		return fmt.Errorf("stored events: %w", err)
+	}
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		keep[refs[n].batch][refs[n].event] = false
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = s.conn.ExecContext(ctx, `DELETE FROM keys`)
+	return err
+}
+
+// eventRef is an event of Add's batches: batch and index in it.
+type eventRef struct{ batch, event int }
+
+// firstOfEach returns the events of batches to store, once each when
+// repeated (the same eventID at the same instant, as the store keeps
+// it: microseconds, no time equal to no time), the first by file and
+// record index; and the window of their times.
+func firstOfEach(batches []monitor.Batch) ([][]bool, window) {
+	type key struct {
+		id     string
+		timed  bool
+		micros int64
+	}
+	kept := make(map[key]eventRef, 1024)
+	var w window
+	for i := range batches {
+		for j := range batches[i].Events {
+			e := &batches[i].Events[j]
+			k := key{id: e.ID}
+			if !e.Time.IsZero() {
+				k.timed, k.micros = true, e.Time.UnixMicro()
+				t := sql.NullTime{Time: e.Time, Valid: true}
+				w = w.union(window{lo: t, hi: t})
+			} else {
+				w.null = true
+			}
+			if old, ok := kept[k]; ok {
+				o := &batches[old.batch].Events[old.event]
+				if o.File < e.File || o.File == e.File && o.Index <= e.Index {
+					continue
+				}
+			}
+			kept[k] = eventRef{i, j}
+		}
+	}
+	first := make([][]bool, len(batches))
+	for i := range batches {
+		first[i] = make([]bool, len(batches[i].Events))
+	}
+	for _, r := range kept {
+		first[r.batch][r.event] = true
+	}
+	return first, w
 }
 
 // writeLedger records files as ingested.
@@ -210,38 +332,6 @@ func (s *Store) writeLedger(ctx context.Context, ledger []ledgerEntry) error {
 type ledgerEntry struct {
 	file   monitor.File
 	events int
-}
-
-// commitStage moves the staged events not already stored into events, once
-// each, and writes the ledger entries, in the transaction the caller began;
-// it commits it and empties the stage.
-func (s *Store) commitStage(ctx context.Context, ledger []ledgerEntry) (int, error) {
-	var w window
-	err := s.conn.QueryRowContext(ctx, `SELECT min(event_time), max(event_time), count(*) FILTER (WHERE event_time IS NULL) > 0 FROM stage`).Scan(&w.lo, &w.hi, &w.null)
-	if err != nil {
-		return 0, fmt.Errorf("stage window: %w", err)
-	}
-	res, err := s.conn.ExecContext(ctx, `INSERT INTO events
-		SELECT * FROM stage AS s
-		WHERE NOT EXISTS (SELECT 1 FROM `+w.stored()+` AS e WHERE e.event_id = s.event_id AND e.event_time IS NOT DISTINCT FROM s.event_time)
-		QUALIFY row_number() OVER (PARTITION BY event_id, event_time ORDER BY file, record_index) = 1`)
-	if err != nil {
-		return 0, fmt.Errorf("insert events: %w", err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.conn.ExecContext(ctx, `DELETE FROM stage`); err != nil {
-		return 0, err
-	}
-	if err := s.writeLedger(ctx, ledger); err != nil {
-		return 0, err
-	}
-	if _, err := s.conn.ExecContext(ctx, `COMMIT`); err != nil {
-		return 0, fmt.Errorf("commit: %w", err)
-	}
-	return int(n), nil
 }
 
 // window is the range of event times of events about to be stored

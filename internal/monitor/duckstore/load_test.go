@@ -242,12 +242,20 @@ func compareStores(t *testing.T, got, want *Store) {
 	}
 }
 
-// chunkSpy counts the chunks its store rejected.
+// chunkSpy counts the chunks its store rejected, and the delivery files
+// (rejectedFiles).
 type chunkSpy struct {
 	*Store
-	t        *testing.T
-	loaded   int
-	rejected int
+	t             *testing.T
+	loaded        int
+	rejected      int
+	rejectedFiles int
+}
+
+func (c *chunkSpy) LoadFiles(ctx context.Context, files []monitor.File, gz bool) (monitor.LoadResult, error) {
+	res, err := c.Store.LoadFiles(ctx, files, gz)
+	c.rejectedFiles += len(res.Rejected)
+	return res, err
 }
 
 func (c *chunkSpy) LoadChunk(ctx context.Context, ch *monitor.Chunk) (int, int, error) {
