@@ -65,6 +65,19 @@ type Rule struct {
 	// Scope says whether Run checks one stack (the zero value) or the
 	// whole application.
 	Scope Scope
+	// WholeApp, for an AppScope rule, says whether with the configuration
+	// cfg (nil: none) its findings depend on the application as a whole,
+	// so that a scan that analyses a repository part by part
+	// (internal/scan) must hold it in memory whole. nil means always.
+	WholeApp func(cfg *config.Config) bool
+	// OncePerScan marks a rule that reports at most once per scan, on the
+	// stack of app it returns (nil: none), with a message drawn from the
+	// whole scan's summaries (App.VulnDB). A scan that analyses a
+	// repository part by part runs it on each part with a placeholder
+	// summary, keeps the findings of the part holding that stack until
+	// the end, drops the rule's findings from the other parts, and runs it
+	// again on that stack with the whole scan's summary.
+	OncePerScan func(app *model.App) *model.Stack
 	// Run checks one stack (or the application, for AppScope) and
 	// reports findings through p.Report. It returns an error only when it
 	// could not run at all.

@@ -30,7 +30,7 @@ type pageKeep struct {
 	// them go among the written nodes and edges.
 	nodesAt, edgesAt int
 	lastStack        string
-	// The part that gets NL6006 (see heldPart): its nodes show the
+	// The held part (see heldPart): its nodes show the
 	// severity of its findings, known at the end.
 	held *heldPage
 	// assumed are the shared principals on findings' paths that their
@@ -90,7 +90,7 @@ func stackSet(app *model.App) map[string]bool {
 }
 
 // add writes a part's page data; findings are its reported findings.
-// held says that the part gets NL6006: its nodes and findings wait for
+// held says that the part is the held one (heldPart): its nodes and findings wait for
 // finish.
 func (k *pageKeep) add(part int, p *analysed, findings []rule.Finding, root string, held bool) error {
 	if k == nil {

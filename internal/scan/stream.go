@@ -44,7 +44,7 @@ type Streamed struct {
 	vulnDB *model.VulnDB
 	// The spilled report elements, in report order, but for the shared
 	// principals (graph nodes without a stack and the edges from them)
-	// and the findings of the held part (see nl6006).
+	// and the findings of the held part (see heldPart).
 	stacks, nodes, edges, findings, suppressed *spill
 	principals                                 []*graph.Node
 	principalEdges                             []*graph.Edge
@@ -104,10 +104,11 @@ func (o *outline) addPathNodes(g *graph.Graph, kept []rule.Finding, supp []rule.
 	}
 }
 
-// heldPart is the part whose first stack with production packages gets
-// NL6006, the scan's one note that dependencies were not checked for
-// advisories. The note's message names the ecosystems the whole scan
-// needed, known only at the end: the part's findings wait in memory.
+// heldPart is the part holding the stack a rule that reports once per
+// scan (rule.Rule.OncePerScan: NL6006, the note that dependencies were
+// not checked for advisories) reports on. The note's message draws on
+// the whole scan's summaries, known only at the end: the part's findings
+// wait in memory.
 type heldPart struct {
 	stack        *model.Stack
 	kept         []rule.Finding
@@ -120,14 +121,6 @@ type heldPart struct {
 // errNotSeparable says that the parts of a scan refer to each other, so
 // that analysing them one by one would not give the report of the whole.
 var errNotSeparable = errors.New("the parts of the scan refer to each other")
-
-// nl6006 is the rule whose finding depends on the whole scan (see
-// heldPart).
-const nl6006 = "NL6006"
-
-// nl2003 is the flow-policy rule, the one rule that checks the whole
-// application (rule.AppScope); see whole.
-const nl2003 = "NL2003"
 
 // RunStreamed scans opts.Paths like Run and gives the same report, with
 // peak memory bounded by the largest part of the scan instead of the whole:
@@ -176,18 +169,37 @@ func whole(opts Options) string {
 		}
 	}
 	// A rule that checks the application as a whole would see one part at
-	// a time. NL2003 checks the flow policy (above) and finds nothing
-	// without one.
+	// a time, unless it says that with this configuration it does not
+	// (rule.Rule.WholeApp). One rule that reports once per scan is held
+	// until the end (see heldPart), not several.
 	ruleList := opts.Rules.Rules
 	if ruleList == nil {
 		ruleList = rules.All()
 	}
+	var once []string
 	for _, r := range ruleList {
-		if r.Scope == rule.AppScope && r.ID != nl2003 {
+		if r.Scope == rule.AppScope && (r.WholeApp == nil || r.WholeApp(opts.Rules.Config)) {
 			return "rule " + r.ID + " checks the whole application"
 		}
+		if r.OncePerScan != nil {
+			once = append(once, r.ID)
+		}
+	}
+	if len(once) > 1 {
+		return "rules " + strings.Join(once, ", ") + " each report once per scan"
 	}
 	return ""
+}
+
+// oncePerScan returns the rule of rs that reports once per scan, or nil
+// (whole holds scans with several).
+func oncePerScan(rs []*rule.Rule) *rule.Rule {
+	for _, r := range rs {
+		if r.OncePerScan != nil {
+			return r
+		}
+	}
+	return nil
 }
 
 func runWhole(ctx context.Context, opts Options, known func(id string) bool) (*Streamed, error) {
@@ -391,7 +403,7 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 	if ruleList == nil {
 		ruleList = rules.All()
 	}
-	noteRule := rules.ByID(ruleList, nl6006)
+	noteRule := oncePerScan(ruleList)
 	// Every part runs the same rules: the list is made once.
 	opts.Rules.Rules = ruleList
 	dopts := discoverOptions(opts)
@@ -423,10 +435,14 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		if known != nil {
 			s.SuppressionProblems = append(s.SuppressionProblems, rule.CheckSuppressions(p.app, known)...)
 		}
-		// The findings: NL6006 belongs to the first part with production
-		// packages (held until the end), and to no other.
-		first := noteRule != nil && s.held == nil && firstProd(p.app) != nil
-		kept, supp := dropNote(p.kept, p.suppressed, first)
+		// The findings: the once-per-scan rule's belongs to the part with
+		// the stack it picks (held until the end), and to no other.
+		var noteStack *model.Stack
+		if noteRule != nil && s.held == nil {
+			noteStack = noteRule.OncePerScan(p.app)
+		}
+		first := noteStack != nil
+		kept, supp := dropNote(noteRule, p.kept, p.suppressed, first)
 		if err := checkFindings(kept, supp, &b); err != nil {
 			return nil, err
 		}
@@ -438,7 +454,7 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 			if s.outline != nil {
 				fAt, sAt = len(s.outline.findings), len(s.outline.suppressed)
 			}
-			s.held = &heldPart{stack: firstProd(p.app), kept: kept, suppressed: supp, findingsAt: fAt, suppressedAt: sAt, part: i}
+			s.held = &heldPart{stack: noteStack, kept: kept, suppressed: supp, findingsAt: fAt, suppressedAt: sAt, part: i}
 		} else {
 			n := len(kept)
 			kept = opts.Rules.Baseline.New(kept)
@@ -530,8 +546,9 @@ func analysePart(ctx context.Context, opts Options, dopts discover.Options, part
 		// Run reports a scan whose graph failed with an empty graph.
 		return nil, fmt.Errorf("%w: the graph of %s failed: %v", errNotSeparable, part.Name, err)
 	}
-	// NL6006 needs to know whether the scan had a vulnerability database:
-	// the answer for the whole scan is known at the end (see heldPart).
+	// A rule that reports once per scan (NL6006) draws on the whole
+	// scan's vulnerability database summary, known at the end (see
+	// heldPart): the parts get a placeholder that makes it report.
 	vdb := app.VulnDB
 	app.VulnDB = &model.VulnDB{Missing: []string{"?"}}
 	ropts := opts.Rules
@@ -678,35 +695,19 @@ func (s *Streamed) count(kept []rule.Finding, supp []rule.Suppressed) {
 	s.Summary.Suppressed += len(supp)
 }
 
-// firstProd returns the first stack of app that deploys a production
-// package: where NL6006 reports.
-func firstProd(app *model.App) *model.Stack {
-	for _, st := range app.Stacks {
-		for _, fn := range st.Functions {
-			if fn.Deps == nil {
-				continue
-			}
-			for _, p := range fn.Deps.Packages {
-				if !p.Dev {
-					return st
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// dropNote removes NL6006's findings unless keep.
-func dropNote(kept []rule.Finding, supp []rule.Suppressed, keep bool) ([]rule.Finding, []rule.Suppressed) {
-	if keep {
+// dropNote removes the findings of r (the once-per-scan rule, or nil)
+// unless keep.
+func dropNote(r *rule.Rule, kept []rule.Finding, supp []rule.Suppressed, keep bool) ([]rule.Finding, []rule.Suppressed) {
+	if keep || r == nil {
 		return kept, supp
 	}
-	kept = slices.DeleteFunc(kept, func(f rule.Finding) bool { return f.Rule == nl6006 })
-	supp = slices.DeleteFunc(supp, func(f rule.Suppressed) bool { return f.Finding.Rule == nl6006 })
+	kept = slices.DeleteFunc(kept, func(f rule.Finding) bool { return f.Rule == r.ID })
+	supp = slices.DeleteFunc(supp, func(f rule.Suppressed) bool { return f.Finding.Rule == r.ID })
 	return kept, supp
 }
 
-// finishHeld gives the held part its NL6006 finding, now that the whole
+// finishHeld gives the held part the finding of r, the rule that reports
+// once per scan (NL6006), now that the whole
 // scan's vulnerability database summary is known, and applies the
 // baseline to its findings.
 func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) error {
@@ -725,7 +726,7 @@ func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) e
 	// The placeholder found where suppressions and filters put it is
 	// replaced (they do not read the message), or dropped.
 	replace := func(f *rule.Finding) bool {
-		if f.Rule != nl6006 {
+		if f.Rule != r.ID {
 			return false
 		}
 		if note == nil {
@@ -738,7 +739,7 @@ func (s *Streamed) finishHeld(ctx context.Context, opts Options, r *rule.Rule) e
 	for i := range h.kept {
 		replace(&h.kept[i])
 	}
-	h.suppressed = slices.DeleteFunc(h.suppressed, func(f rule.Suppressed) bool { return f.Finding.Rule == nl6006 && note == nil })
+	h.suppressed = slices.DeleteFunc(h.suppressed, func(f rule.Suppressed) bool { return f.Finding.Rule == r.ID && note == nil })
 	for i := range h.suppressed {
 		replace(&h.suppressed[i].Finding)
 	}

@@ -564,7 +564,7 @@ func testReleasesParts(t *testing.T, outline bool) {
 		for _, st := range app.Stacks {
 			ws = append(ws, weak.Make(st))
 		}
-		if st := firstProd(app); st != nil && held == (weak.Pointer[model.Stack]{}) {
+		if st := oncePerScan(rules.All()).OncePerScan(app); st != nil && held == (weak.Pointer[model.Stack]{}) {
 			held = weak.Make(st)
 		}
 		parts = append(parts, ws)
@@ -664,6 +664,8 @@ func TestStreamedAppScopeRule(t *testing.T) {
 	}{
 		{rules.All(), true}, // NL2003 without a flow policy
 		{append(rules.All(), counted), false},
+		// A second rule that reports once per scan.
+		{append(rules.All(), func() *rule.Rule { r := *rules.ByID(rules.All(), "NL6006"); r.ID = "NL6998"; return &r }()), false},
 	} {
 		opts := Options{Paths: []string{dir}, Loaders: DefaultLoaders()}
 		opts.Rules.Rules = tc.rules
@@ -675,5 +677,32 @@ func TestStreamedAppScopeRule(t *testing.T) {
 		if (s.Parts > 0) != tc.streamed {
 			t.Errorf("%d rules: Parts = %d, want streamed %v", len(tc.rules), s.Parts, tc.streamed)
 		}
+	}
+}
+
+// TestWholeDeclared checks that whether a scan is held whole follows the
+// rules' declarations (rule.Rule.WholeApp), not their IDs.
+func TestWholeDeclared(t *testing.T) {
+	app := &rule.Rule{ID: "NL4998", Scope: rule.AppScope}
+	opts := Options{}
+	opts.Rules.Rules = []*rule.Rule{app}
+	if whole(opts) == "" {
+		t.Error("an AppScope rule without WholeApp: the scan is not held whole")
+	}
+	app.WholeApp = func(cfg *config.Config) bool { return cfg != nil }
+	if why := whole(opts); why != "" {
+		t.Errorf("WholeApp false: held whole (%s)", why)
+	}
+	opts.Rules.Config = &config.Config{}
+	if whole(opts) == "" {
+		t.Error("WholeApp true: the scan is not held whole")
+	}
+	nl2003 := rules.ByID(rules.All(), "NL2003")
+	opts.Rules.Rules = []*rule.Rule{nl2003}
+	if why := whole(opts); why != "" {
+		t.Errorf("NL2003 with a configuration without a flow policy: held whole (%s)", why)
+	}
+	if !nl2003.WholeApp(&config.Config{Flows: config.Flows{Deny: []model.FlowRule{{From: "pii", To: "internet"}}}}) {
+		t.Error("NL2003 with a flow policy does not need the whole application")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
@@ -25,6 +26,14 @@ func Rule() *rule.Rule {
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AnyProvider},
 		Scope:      rule.AppScope,
+		// Without a flow policy it finds nothing.
+		WholeApp: func(cfg *config.Config) bool {
+			if cfg == nil {
+				return false
+			}
+			fp := cfg.FlowPolicy()
+			return len(fp.Flows.Deny)+len(fp.Flows.Allow)+len(fp.Boundaries) > 0
+		},
 		Doc: rule.Doc{
 			Description: "The flow policy in nightlight.yaml states which data may not flow where (\"pii must not reach the internet\", \"nothing reachable anonymously may write the orders table\", \"payments and marketing functions must not reach each other\"). nightlight checks it on the application graph — invocations, triggers, reads and writes derived from the effective IAM permissions — and reports each violating flow with its shortest path.",
 			Bad: `# nightlight.yaml

@@ -31,8 +31,20 @@ func Rule() *rule.Rule {
 			Good:        `nightlight db update --ecosystem npm,PyPI && nightlight scan app/`,
 			Remediation: "Run `nightlight db update` (the only command that uses the network), or point `--vuln-db` at a directory of OSV exports (DIR/<Ecosystem>/all.zip).",
 		},
-		Run: run,
+		OncePerScan: firstProd,
+		Run:         run,
 	}
+}
+
+// firstProd is the stack the note is on: the first that deploys a
+// production package.
+func firstProd(app *model.App) *model.Stack {
+	for _, st := range app.Stacks {
+		if hasProd(st) {
+			return st
+		}
+	}
+	return nil
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
@@ -42,14 +54,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 	}
 	// One note per scan: on the first stack that deploys a production
 	// package.
-	var first *model.Stack
-	for _, st := range p.App.Stacks {
-		if hasProd(st) {
-			first = st
-			break
-		}
-	}
-	if first != p.Stack {
+	if firstProd(p.App) != p.Stack {
 		return nil
 	}
 	var fn *model.Function
