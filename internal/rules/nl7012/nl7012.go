@@ -105,10 +105,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			names = append(names, a)
 		}
 		sort.Strings(names)
-		list := strings.Join(names, ", ")
-		if len(names) > 8 {
-			list = strings.Join(names[:8], ", ") + fmt.Sprintf(" and %d more", len(names)-8)
-		}
+		list := summarize(names)
 		who := "function " + fn.ID
 		if n := len(byRole[fn.Role]); n > 1 {
 			who = fmt.Sprintf("role %s (shared by %d functions)", fn.Role, n)
@@ -132,4 +129,32 @@ func run(ctx context.Context, p *rule.Pass) error {
 		p.Report(f)
 	}
 	return nil
+}
+
+// summarize lists sorted action names: all of them up to 8; beyond that,
+// when they span more than 8 services (a role granting "*"), the services
+// with the most actions first, so the reader sees the breadth rather than
+// the alphabetically first actions.
+func summarize(names []string) string {
+	if len(names) <= 8 {
+		return strings.Join(names, ", ")
+	}
+	count := map[string]int{}
+	var svcs []string
+	for _, n := range names {
+		svc, _, _ := strings.Cut(n, ":")
+		if count[svc] == 0 {
+			svcs = append(svcs, svc)
+		}
+		count[svc]++
+	}
+	if len(svcs) <= 8 {
+		return strings.Join(names[:8], ", ") + fmt.Sprintf(" and %d more", len(names)-8)
+	}
+	sort.SliceStable(svcs, func(i, j int) bool { return count[svcs[i]] > count[svcs[j]] })
+	parts := make([]string, 0, 8)
+	for _, svc := range svcs[:8] {
+		parts = append(parts, fmt.Sprintf("%s (%d)", svc, count[svc]))
+	}
+	return fmt.Sprintf("actions of %d services: %s and %d more services", len(svcs), strings.Join(parts, ", "), len(svcs)-8)
 }
