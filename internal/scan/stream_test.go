@@ -537,12 +537,12 @@ func TestStreamedMatchesRunCorpus(t *testing.T) {
 // is written: its stacks become unreachable (the part that gets NL6006
 // keeps the one stack the note is about until the end).
 func TestStreamedReleasesParts(t *testing.T) {
-	for _, outline := range []bool{false, true} {
-		t.Run(map[bool]string{false: "json", true: "outline"}[outline], func(t *testing.T) { testReleasesParts(t, outline) })
+	for _, mode := range []string{"json", "outline", "page"} {
+		t.Run(mode, func(t *testing.T) { testReleasesParts(t, mode) })
 	}
 }
 
-func testReleasesParts(t *testing.T, outline bool) {
+func testReleasesParts(t *testing.T, mode string) {
 	dir := t.TempDir()
 	for _, d := range []string{"a", "b", "c", "d"} {
 		copyApp(t, dir, d)
@@ -570,9 +570,12 @@ func testReleasesParts(t *testing.T, outline bool) {
 		parts = append(parts, ws)
 	}
 	var s *Streamed
-	if outline {
+	switch mode {
+	case "outline":
 		_, s = outlineReports(t, opts)
-	} else {
+	case "page":
+		_, s = streamedHTML(t, opts)
+	default:
 		_, s = streamedJSON(t, opts)
 	}
 	if s.Parts != 4 || len(parts) != 4 {
