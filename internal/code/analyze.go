@@ -364,7 +364,7 @@ func markDeployed(app *model.App, roots Roots, deployed []*job) {
 func sortNotes(app *model.App) {
 	for _, st := range app.Stacks {
 		if st != nil {
-			sort.SliceStable(st.Diagnostics, func(i, j int) bool { return lessPos(st.Diagnostics[i].Pos, st.Diagnostics[j].Pos) })
+			st.SortDiagnostics()
 		}
 	}
 }
@@ -787,7 +787,7 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 			if imp.Ecosystem == "PyPI" {
 				k = imp.Ecosystem + "\x00" + imp.Module
 			}
-			if old, ok := imports[k]; !ok || lessPos(imp.Pos, old.Pos) {
+			if old, ok := imports[k]; !ok || imp.Pos.Before(old.Pos) {
 				imports[k] = imp
 			}
 		}
@@ -834,16 +834,6 @@ func (j *job) handlerNode(entry *fileInfo) (*node, string) {
 		return entry.defaultHandler()
 	}
 	return entry.handlerNode(j.site.handler), j.site.handler
-}
-
-func lessPos(a, b model.Pos) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
 }
 
 // sortImports orders a function's imports by ecosystem, package, then

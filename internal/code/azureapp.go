@@ -85,7 +85,7 @@ func mergeCode(a, b *model.Code) *model.Code {
 		if im.Ecosystem == "PyPI" {
 			k = im.Ecosystem + "\x00" + im.Module
 		}
-		if old, ok := imps[k]; !ok || lessPos(im.Pos, old.Pos) {
+		if old, ok := imps[k]; !ok || im.Pos.Before(old.Pos) {
 			imps[k] = im
 		}
 	}
@@ -127,6 +127,6 @@ func mergeCode(a, b *model.Code) *model.Code {
 			c.Strings = append(c.Strings, cs)
 		}
 	}
-	sort.Slice(c.Strings, func(x, y int) bool { return lessPos(c.Strings[x].Pos, c.Strings[y].Pos) })
+	sort.Slice(c.Strings, func(x, y int) bool { return c.Strings[x].Pos.Before(c.Strings[y].Pos) })
 	return &c
 }

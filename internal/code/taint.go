@@ -273,7 +273,7 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 	for _, s := range a.rec.strs {
 		c.Strings = append(c.Strings, s)
 	}
-	sort.Slice(c.Strings, func(x, y int) bool { return lessPos(c.Strings[x].Pos, c.Strings[y].Pos) })
+	sort.Slice(c.Strings, func(x, y int) bool { return c.Strings[x].Pos.Before(c.Strings[y].Pos) })
 }
 
 // sortFlows sorts flows by sink, kind and source.
@@ -281,7 +281,7 @@ func sortFlows(fs []model.Flow) {
 	sort.Slice(fs, func(x, y int) bool {
 		px, py := fs[x].SinkPos(), fs[y].SinkPos()
 		if px != py {
-			return lessPos(px, py)
+			return px.Before(py)
 		}
 		if fs[x].Kind != fs[y].Kind {
 			return fs[x].Kind < fs[y].Kind
@@ -294,7 +294,7 @@ func sortFlows(fs []model.Flow) {
 func sortCalls(cs []model.SDKCall) {
 	sort.Slice(cs, func(x, y int) bool {
 		if cs[x].Pos != cs[y].Pos {
-			return lessPos(cs[x].Pos, cs[y].Pos)
+			return cs[x].Pos.Before(cs[y].Pos)
 		}
 		return cs[x].Operation < cs[y].Operation
 	})

@@ -160,7 +160,7 @@ func (b *builder) edge(from, to NodeID, kind EdgeKind, via string, pos model.Pos
 	if !ok {
 		acc = &edgeAcc{edge: &Edge{From: from, To: to, Kind: kind, Evidence: pos}}
 		b.edges[k] = acc
-	} else if pos.IsValid() && (!acc.edge.Evidence.IsValid() || posLess(pos, acc.edge.Evidence)) {
+	} else if pos.IsValid() && (!acc.edge.Evidence.IsValid() || pos.Before(acc.edge.Evidence)) {
 		acc.edge.Evidence = pos
 	}
 	if via != "" {
@@ -169,16 +169,6 @@ func (b *builder) edge(from, to NodeID, kind EdgeKind, via string, pos model.Pos
 	if conf.Rank() > acc.conf.Rank() {
 		acc.conf = conf
 	}
-}
-
-func posLess(a, b model.Pos) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
 }
 
 func principalNode(id NodeID, name, sub string) *Node {

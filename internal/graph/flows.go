@@ -72,7 +72,7 @@ func CheckFlows(g *Graph, policy *model.FlowPolicy) []Violation {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Pos != b.Pos {
-			return posLess(a.Pos, b.Pos)
+			return a.Pos.Before(b.Pos)
 		}
 		if c := a.From.Compare(b.From); c != 0 {
 			return c < 0

@@ -322,7 +322,7 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 				e.kinds[pr.kind] = true
 				for _, m := range d.Matched {
 					mp := model.Pos{File: m.File, Line: m.Line}
-					if m.Kind == iam.KindResource && mp.IsValid() && (!e.pos.IsValid() || posLess(mp, e.pos)) {
+					if m.Kind == iam.KindResource && mp.IsValid() && (!e.pos.IsValid() || mp.Before(e.pos)) {
 						e.pos = mp
 					}
 				}

@@ -299,16 +299,13 @@ func (s *Stack) Sort() {
 	for _, u := range s.UserPools {
 		sort.SliceStable(u.Clients, func(i, j int) bool { return u.Clients[i].ID < u.Clients[j].ID })
 	}
-	sort.SliceStable(s.Diagnostics, func(i, j int) bool { return lessPos(s.Diagnostics[i].Pos, s.Diagnostics[j].Pos) })
-	sort.SliceStable(s.Suppressions, func(i, j int) bool { return lessPos(s.Suppressions[i].Pos, s.Suppressions[j].Pos) })
+	s.SortDiagnostics()
+	sort.SliceStable(s.Suppressions, func(i, j int) bool { return s.Suppressions[i].Pos.Before(s.Suppressions[j].Pos) })
 }
 
-func lessPos(a, b Pos) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Col < b.Col
+// SortDiagnostics puts the stack's diagnostics in position order, as Sort
+// does, touching nothing else (a reader of the rest of the stack may run
+// meanwhile).
+func (s *Stack) SortDiagnostics() {
+	sort.SliceStable(s.Diagnostics, func(i, j int) bool { return s.Diagnostics[i].Pos.Before(s.Diagnostics[j].Pos) })
 }

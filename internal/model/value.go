@@ -29,6 +29,17 @@ type Pos struct {
 // IsValid reports whether the position names a file.
 func (p Pos) IsValid() bool { return p.File != "" }
 
+// Before reports whether p comes before q in file, line, column order.
+func (p Pos) Before(q Pos) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Col < q.Col
+}
+
 // String formats the position as file:line:col, omitting unknown parts.
 func (p Pos) String() string {
 	switch {

@@ -136,3 +136,22 @@ func TestConfidence(t *testing.T) {
 		t.Errorf("MinConfidence = %s", got)
 	}
 }
+
+func TestPosBefore(t *testing.T) {
+	tests := []struct {
+		a, b Pos
+		want bool
+	}{
+		{Pos{File: "a.yaml", Line: 9}, Pos{File: "b.yaml", Line: 1}, true},
+		{Pos{File: "b.yaml", Line: 1}, Pos{File: "a.yaml", Line: 9}, false},
+		{Pos{File: "a.yaml", Line: 2, Col: 9}, Pos{File: "a.yaml", Line: 3, Col: 1}, true},
+		{Pos{File: "a.yaml", Line: 3, Col: 1}, Pos{File: "a.yaml", Line: 3, Col: 2}, true},
+		{Pos{File: "a.yaml", Line: 3, Col: 2}, Pos{File: "a.yaml", Line: 3, Col: 2}, false},
+		{Pos{}, Pos{File: "a.yaml"}, true},
+	}
+	for _, tc := range tests {
+		if got := tc.a.Before(tc.b); got != tc.want {
+			t.Errorf("%v.Before(%v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
