@@ -115,9 +115,12 @@ func rootCommand(env *Env, level *slog.LevelVar) *cobra.Command {
 		Use:   "nightlight",
 		Short: "Security analyzer for serverless applications",
 		Long: `nightlight reads an application's declarations (AWS SAM and CloudFormation,
-Serverless Framework, Terraform) into one typed model, builds the graph of
-entry points, functions, data stores and permissions, and reports who can
-reach what, where data flows, and what is misconfigured.`,
+Serverless Framework, Terraform; native Azure Functions, OpenWhisk and
+Firebase projects), the handler code and dependencies they deploy, into one
+typed model, builds the graph of entry points, functions, data stores and
+permissions, and reports who can reach what, where data flows, what is
+misconfigured and what an anonymous caller can make the owner pay. monitor
+checks CloudTrail against the same design.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
