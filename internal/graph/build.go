@@ -608,7 +608,7 @@ func (b *builder) trust(st *model.Stack) {
 						}
 					}
 				case p.Type == iam.PrincipalAWS:
-					if a := accountOf(p.Value); isAccountID(a) && admits("arn:aws:iam::"+a+":root") {
+					if a := accountOf(p.Value); iam.IsAccountID(a) && admits("arn:aws:iam::"+a+":root") {
 						entry(b.account(a), "cross-account", via, s.Pos)
 					}
 				case p.Type == iam.PrincipalFederated:

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
@@ -282,7 +281,7 @@ func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 			case p.Type == iam.PrincipalService && !p.Symbolic:
 				services[p.Value] = true
 			case p.Type == iam.PrincipalAWS && !p.Symbolic && p.Value != "*":
-				if a := accountOf(p.Value); isAccountID(a) {
+				if a := accountOf(p.Value); iam.IsAccountID(a) {
 					accounts[a] = true
 				}
 			case p.Type == iam.PrincipalAWS && ownAccountRef(p.Value):
@@ -444,10 +443,6 @@ func open(d iam.Decision) bool {
 	return true
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-
-func isAccountID(s string) bool { return accountRE.MatchString(s) }
-
 // apiPolicyCloses reports whether the resource policy of the route's API
 // keeps anonymous callers out of a route that has no auth of its own (a
 // policy allowing only a VPC endpoint, an IP range or named accounts).
@@ -536,7 +531,7 @@ func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry NodeI
 			continue
 		}
 		for _, p := range s.Principals {
-			if a := accountOf(p.Value); p.Type == iam.PrincipalAWS && !p.Symbolic && isAccountID(a) && a != ownAccount {
+			if a := accountOf(p.Value); p.Type == iam.PrincipalAWS && !p.Symbolic && iam.IsAccountID(a) && a != ownAccount {
 				accounts[a] = true
 			}
 		}

@@ -121,19 +121,19 @@ func (a *Analyzer) fitsFormats(idx *targetIndex, fs *formatSet, resource string)
 		// Starts with a symbol that is not an object's ARN: anything.
 		return true
 	}
-	pat := splitARN(resource)
+	pat := SplitARN(resource)
 	for _, f := range fs.arns {
-		if segmentsMatch(pat, splitARN(f)) {
+		if segmentsMatch(pat, SplitARN(f)) {
 			return true
 		}
 	}
 	return false
 }
 
-// splitARN splits an ARN into its six parts (arn, partition, service,
+// SplitARN splits an ARN into its six parts (arn, partition, service,
 // region, account, resource) at the colons outside ${…} placeholders; the
 // resource part keeps its own colons. A shorter pattern has fewer parts.
-func splitARN(s string) []string {
+func SplitARN(s string) []string {
 	var out []string
 	depth, start := 0, 0
 	for i := 0; i < len(s) && len(out) < 5; i++ {

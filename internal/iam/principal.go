@@ -13,8 +13,8 @@ const (
 	pmDirect                 // the user or session ARN, a service, a federated user: allows alone
 )
 
-// isAccountID reports whether s is a 12-digit account ID.
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is a 12-digit account ID.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}
@@ -50,7 +50,7 @@ func arnAccount(arn string) string {
 // accountOf returns the account of a principal: an account ID itself or
 // the account field of its ARN.
 func accountOf(p string) string {
-	if isAccountID(p) {
+	if IsAccountID(p) {
 		return p
 	}
 	return arnAccount(p)
@@ -137,7 +137,7 @@ func (st *evalState) matchPrincipal(p *Principal) (Tri, principalMatch) {
 		if caller == "" || caller == "*" {
 			return No, pmNone
 		}
-		if isAccountID(v) || (strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") && strings.Contains(v, ":iam::")) {
+		if IsAccountID(v) || (strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") && strings.Contains(v, ":iam::")) {
 			if accountOf(caller) == accountOf(v) && accountOf(v) != "" {
 				if caller == v || caller == accountOf(v) {
 					return Yes, pmDirect // the account itself calling (root)

@@ -508,7 +508,7 @@ func trustsPrincipal(r *model.Role, p *Actor) bool {
 				}
 			}
 			v := pr.Value
-			if v == "*" || strings.HasSuffix(v, ":root") || isAccountID(v) || strings.Contains(v, "${AWS::AccountId}") && !strings.Contains(v, ":role/") && !strings.Contains(v, ":user/") {
+			if v == "*" || strings.HasSuffix(v, ":root") || IsAccountID(v) || strings.Contains(v, "${AWS::AccountId}") && !strings.Contains(v, ":role/") && !strings.Contains(v, ":user/") {
 				return true
 			}
 			if p.Name != "" && (strings.HasSuffix(v, ":role/"+p.Name) || strings.HasSuffix(v, ":user/"+p.Name)) {

@@ -186,7 +186,7 @@ func classifyTrust(p Principal) TrustGrant {
 		return g
 	}
 	acct := v
-	root := isAccountID(v) || hasPlaceholder(v) && !strings.HasPrefix(v, "arn:") && ownAccountRef(v)
+	root := IsAccountID(v) || hasPlaceholder(v) && !strings.HasPrefix(v, "arn:") && ownAccountRef(v)
 	if strings.HasPrefix(v, "arn:") {
 		acct = arnField(v, 4)
 		root = strings.HasSuffix(v, ":root")
@@ -194,7 +194,7 @@ func classifyTrust(p Principal) TrustGrant {
 	switch {
 	case ownAccountRef(acct):
 		g.OwnAccount = true
-	case isAccountID(acct):
+	case IsAccountID(acct):
 		g.Account = acct
 	case p.Symbolic || hasPlaceholder(v):
 		g.Kind = TrustUnknown

@@ -49,12 +49,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		msg := fmt.Sprintf("%s %s: every secret that pattern covers leaks if the function is compromised", kit.Who(f.Functions), f.Message)
 		if prefix, ok := namespace(f.Resource); ok {
-			res := f.Role
-			if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
-				res = f.Functions[0]
-			}
-			p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: rule.Low,
-				Confidence: f.Flag.Confidence, Message: fmt.Sprintf("%s (severity lowered from %s: only names that start with %q, one namespace rather than every secret of the account)", msg, p.Rule.Severity, prefix)})
+			kit.ReportFlagAs(p, f, rule.Low, fmt.Sprintf("%s (severity lowered from %s: only names that start with %q, one namespace rather than every secret of the account)", msg, p.Rule.Severity, prefix))
 			continue
 		}
 		kit.ReportGrant(p, f, msg)
@@ -68,12 +63,12 @@ func run(ctx context.Context, p *rule.Pass) error {
 // secret:orders/*). The partition, region and account do not narrow it;
 // an ARN whose name starts with a wildcard, or "*", has none.
 func namespace(resource string) (string, bool) {
-	r := pseudo.Replace(resource)
+	r := wild.Replace(resource)
 	if !strings.HasPrefix(r, "arn:") {
 		// A symbol standing for an ARN or a name (${Secret}*).
 		return resource, strings.HasPrefix(r, "${")
 	}
-	parts := strings.SplitN(r, ":", 6)
+	parts := iam.SplitARN(r)
 	if len(parts) < 6 {
 		return "", false
 	}
@@ -90,19 +85,12 @@ func namespace(resource string) (string, bool) {
 	if strings.ContainsAny(prefix, "?") || strings.Trim(prefix, "/") == "" {
 		return "", false
 	}
-	return unpseudo.Replace(prefix), true
+	return prefix, true
 }
 
-// pseudo turns the pseudo parameters that name the partition, region and
-// account into wildcards: they do not narrow a pattern, and their "::"
-// would break the ARN apart.
-var pseudo = strings.NewReplacer(
-	"${AWS::Partition}", "*", "${AWS::Region}", "*", "${AWS::AccountId}", "*", "${AWS::URLSuffix}", "*",
-	"${AWS::StackName}", "${StackName}", "${AWS::StackId}", "${StackId}",
-)
-
-// unpseudo spells the stack's pseudo parameters back as written.
-var unpseudo = strings.NewReplacer("${StackName}", "${AWS::StackName}", "${StackId}", "${AWS::StackId}")
+// wild turns the pseudo parameters that name the partition, region and
+// account into wildcards: they do not narrow a pattern.
+var wild = strings.NewReplacer("${AWS::Partition}", "*", "${AWS::Region}", "*", "${AWS::AccountId}", "*", "${AWS::URLSuffix}", "*")
 
 func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool {
 	return strings.Contains(f.Resource, "*")

@@ -70,7 +70,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 }
 
 func report(p *rule.Pass, pos model.Pos, res string, sev rule.Severity, msg string) {
-	p.Report(rule.Finding{Resource: res, File: pos.File, Line: pos.Line, Col: pos.Col, Severity: sev, Message: msg})
+	f := rule.Finding{Resource: res, Severity: sev, Message: msg}
+	f.At(pos)
+	p.Report(f)
 }
 
 // observability holds the managed policies whose whole-service access is

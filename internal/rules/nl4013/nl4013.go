@@ -9,6 +9,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL4013.
@@ -35,12 +36,7 @@ func Rule() *rule.Rule {
 }
 
 func run(ctx context.Context, p *rule.Pass) error {
-	dlq := map[string]bool{}
-	for _, st := range p.Stack.Stores {
-		for _, id := range st.Attr(model.AttrRedriveTarget).AllRefs() {
-			dlq[id] = true
-		}
-	}
+	dlq := kit.RedriveTargets(p.Stack)
 	done := map[string]bool{}
 	for _, tr := range p.Stack.Triggers {
 		if tr.Kind != model.TriggerSQS || tr.Source == "" || done[tr.Source] {

@@ -102,12 +102,7 @@ func elsewhere(st *model.Stack, fd kit.Feed, src *model.Store) string {
 		return ""
 	}
 	// Dead-letter queues hold failures, not output.
-	dlq := map[string]bool{}
-	for _, o := range st.Stores {
-		for _, id := range o.Attr(model.AttrRedriveTarget).AllRefs() {
-			dlq[id] = true
-		}
-	}
+	dlq := kit.RedriveTargets(st)
 	for _, fn := range st.Functions {
 		for _, id := range fn.DeadLetter.AllRefs() {
 			dlq[id] = true

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/iam"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
@@ -43,22 +44,21 @@ func Rule() *rule.Rule {
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, fn := range p.Stack.Functions {
 		for _, l := range fn.Layers {
-			// The pseudo parameters' "::" would break the ARN apart; the
-			// region and partition may be symbols, the account must be
-			// written out.
-			s := strings.ReplaceAll(l.String(), "${AWS::", "${AWS.")
-			if !strings.HasPrefix(s, "arn:") {
+			// The region and partition may be symbols, the account must
+			// be written out.
+			parts := iam.SplitARN(l.String())
+			if len(parts) < 6 || parts[0] != "arn" || !iam.IsAccountID(parts[4]) {
 				continue
 			}
-			parts := strings.Split(s, ":")
-			if len(parts) < 7 || parts[5] != "layer" || !account(parts[4]) || strings.Contains(parts[6], "${") {
+			name, ok := strings.CutPrefix(parts[5], "layer:")
+			layer, _, _ := strings.Cut(name, ":")
+			if !ok || layer == "" || strings.Contains(layer, "${") {
 				continue
 			}
-			name := parts[6] + ":" + strings.Join(parts[7:], ":")
 			f := rule.Finding{Resource: fn.ID,
 				Message: fmt.Sprintf("function %s loads layer %s from account %s: code you do not build runs with the function's permissions", fn.ID, name, parts[4])}
 			f.At(l.PosOr(fn.Pos))
-			if what := publishedByAWS(parts[4], parts[6]); what != "" {
+			if what := publishedByAWS(parts[4], layer); what != "" {
 				f.Severity = rule.Info
 				f.Message += fmt.Sprintf(" (severity lowered from %s: AWS publishes it from that account as %s; keep the version pinned and review its release notes before moving)", p.Rule.Severity, what)
 			}
@@ -92,17 +92,4 @@ func publishedByAWS(account, name string) string {
 		}
 	}
 	return ""
-}
-
-// account reports whether s is a literal AWS account ID (12 digits).
-func account(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -305,16 +305,22 @@ func ReportFlag(p *rule.Pass, f RoleFlag, msg string) { reportFlag(p, f, msg, fa
 func ReportGrant(p *rule.Pass, f RoleFlag, msg string) { reportFlag(p, f, msg, true) }
 
 func reportFlag(p *rule.Pass, f RoleFlag, msg string, raise bool) {
-	res := f.Role
-	if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
-		res = f.Functions[0]
-	}
 	sev, why := Reachability(p, p.Rule.Severity, f.Functions)
 	if raise && why == "" {
 		sev, why = Exposure(p, p.Rule.Severity, f.Functions)
 	}
+	ReportFlagAs(p, f, sev, msg+why)
+}
+
+// ReportFlagAs reports f with message msg under the role at severity sev,
+// for a rule that decides the severity itself.
+func ReportFlagAs(p *rule.Pass, f RoleFlag, sev rule.Severity, msg string) {
+	res := f.Role
+	if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
+		res = f.Functions[0]
+	}
 	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev,
-		Confidence: f.Flag.Confidence, Message: msg + why})
+		Confidence: f.Flag.Confidence, Message: msg})
 }
 
 // unreachedWhen and exposedWhen are the conditions of the reachability

@@ -12,6 +12,18 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/rule"
 )
 
+// RedriveTargets returns the IDs of the stack's stores that some queue's
+// RedrivePolicy names as its dead-letter queue.
+func RedriveTargets(st *model.Stack) map[string]bool {
+	dlq := map[string]bool{}
+	for _, s := range st.Stores {
+		for _, id := range s.Attr(model.AttrRedriveTarget).AllRefs() {
+			dlq[id] = true
+		}
+	}
+	return dlq
+}
+
 // Feed is a function that can write to a source that triggers a function:
 // Fn writes to Trigger.Source, which invokes Trigger.Function.
 type Feed struct {
