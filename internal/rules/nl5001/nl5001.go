@@ -28,10 +28,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
 		Platforms:  []model.Provider{model.AWS},
-		Adjust: []rule.Adjustment{
-			{Severity: rule.High, When: "when the worst-case spend is $100 per hour or more"},
-			{Severity: rule.Low, When: "when the worst-case spend is under $10 per hour"},
-		},
+		Adjust:     kit.SpendAdjust(),
 		Doc: rule.Doc{
 			Description: "Anyone can call a public entry point as fast as its throttles allow. If every call runs to the function's timeout, the bill grows with API requests, Lambda GB-seconds and everything the function writes downstream (queues, tables, topics) and the functions those writes trigger. nightlight computes that worst case from the template, using the account defaults (10,000 requests/s for API Gateway, 2,000 request tokens/s for AppSync, 1,000 concurrent executions) where nothing tighter is set, and a dated price table (internal/cost).",
 			Bad: `Fn:
@@ -88,13 +85,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 	for _, key := range order {
 		g := groups[key]
 		e, ep := g.worst, g.ep
-		sev := rule.Low
-		switch {
-		case e.PerHour >= 100:
-			sev = rule.High
-		case e.PerHour >= 10:
-			sev = rule.Medium
-		}
+		sev := kit.SpendSeverity(e.PerHour)
 		msg := fmt.Sprintf("anyone can run up the bill through %s: %s, at AWS prices of %s", kit.EntryName(ep), e.Summary(), cost.PriceDate)
 		if len(g.routes) > 1 {
 			sort.Strings(g.routes)

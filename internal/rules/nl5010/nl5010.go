@@ -6,7 +6,8 @@
 // functionAppScaleLimit, Google max_instance_count / max_instances,
 // Firebase maxInstances, OpenWhisk action concurrency limit) and, when
 // there is none, states the worst-case cost per hour at the platform's
-// default ceiling and public price (the table below).
+// default ceiling and public price (the table below), graded on the
+// same spend scale as NL5001 (kit.SpendSeverity).
 package nl5010
 
 import (
@@ -57,6 +58,7 @@ func Rule() *rule.Rule {
 		Category:   rule.DenialOfWallet,
 		Severity:   rule.Medium,
 		Confidence: rule.ConfidenceMedium,
+		Adjust:     kit.SpendAdjust(),
 		Platforms:  []model.Provider{model.Azure, model.Google, model.OpenWhisk},
 		Doc: rule.Doc{
 			Description: "Anyone who can call a function can make the platform scale it out to its default ceiling and bill every instance-second. Without an explicit maximum the bill is bounded only by the platform default: 200 instances on Azure Consumption (about $17/hour at $0.000016/GB-s and 1.5 GB), 100 on Cloud Run functions (about $1.67/hour for 256 MiB instances), 1,000 concurrent activations on IBM Cloud Functions (about $15/hour at $0.000017/GB-s and 256 MB). Prices and defaults as published on " + PricesDate + "; an explicit ceiling silences the finding.",
@@ -98,7 +100,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		perHour := float64(pl.ceiling) * mem * pl.gbSecond * 3600
 		ep := byFn[id][0]
-		p.Report(rule.Finding{Resource: f.ID, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
+		p.Report(rule.Finding{Resource: f.ID, Severity: kit.SpendSeverity(perHour), CostPerHour: perHour, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col,
 			Message: fmt.Sprintf("anyone can scale function %s out to the %s default of %d instances through %s: up to $%.2f per hour (%.2f GB × $%.8f per GB-second per instance, prices of %s); no %s is set",
 				f.ID, pl.name, pl.ceiling, kit.EntryName(ep), perHour, mem, pl.gbSecond, PricesDate, pl.ceilingKey),
 			Path: kit.EntryPath(p, ep)})

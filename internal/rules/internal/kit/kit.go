@@ -762,3 +762,32 @@ func (g RuntimeGroup) Path(p *rule.Pass) []graph.NodeID {
 	}
 	return out
 }
+
+// SpendHigh and SpendMedium are the worst-case spend per hour (USD) from
+// which a denial-of-wallet finding is high or medium; below SpendMedium it
+// is low. One scale serves every platform, so the same bill gets the same
+// severity on AWS, Azure, Google Cloud and OpenWhisk.
+const (
+	SpendHigh   = 100.0
+	SpendMedium = 10.0
+)
+
+// SpendSeverity is the severity of a worst-case spend per hour on the
+// shared scale (SpendHigh, SpendMedium).
+func SpendSeverity(perHour float64) rule.Severity {
+	switch {
+	case perHour >= SpendHigh:
+		return rule.High
+	case perHour >= SpendMedium:
+		return rule.Medium
+	}
+	return rule.Low
+}
+
+// SpendAdjust declares SpendSeverity's departures from a Medium default.
+func SpendAdjust() []rule.Adjustment {
+	return []rule.Adjustment{
+		{Severity: rule.High, When: "when the worst-case spend is $100 per hour or more"},
+		{Severity: rule.Low, When: "when the worst-case spend is under $10 per hour"},
+	}
+}
