@@ -136,6 +136,10 @@ type Flag struct {
 	Confidence model.Confidence `json:"confidence"`
 	// Functions lists the functions sharing the role (shared-role only).
 	Functions []string `json:"functions,omitempty"`
+	// Levels are the actions a service wildcard grants on Resource, by
+	// access level (service-wildcard only; not in reports, which name the
+	// wildcard).
+	Levels []LevelGrants `json:"-"`
 }
 
 // LevelGrants groups a service's granted actions by access level.

@@ -69,7 +69,8 @@ func (a *Analyzer) flags(e *Effective) []Flag {
 						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every action of every service on %s", ap.raw, res)})
 				case !ap.sym && !ap.svcGlob && ap.name == "*" && a.Catalog.Service(ap.svc) != nil && granted[s.Ref()][ap.svc]:
 					out = append(out, Flag{Kind: FlagServiceWildcard, Statement: s.Ref(), Pos: s.Pos, Confidence: confOf(cond), Resource: res,
-						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every %s action on %s", ap.raw, ap.svc, res)})
+						Actions: []string{ap.raw}, Message: fmt.Sprintf("Action %q grants every %s action on %s", ap.raw, ap.svc, res),
+						Levels: a.statementLevels(e, s.Ref(), ap.svc)})
 				}
 			}
 		}
@@ -247,4 +248,20 @@ func broadResource(r string) bool {
 		res = res[i+1:]
 	}
 	return res == "*"
+}
+
+// statementLevels returns what statement st grants of service svc, by
+// access level: for a service wildcard, the actions that apply to the
+// statement's resources.
+func (a *Analyzer) statementLevels(e *Effective, st StatementRef, svc string) []LevelGrants {
+	var mine []Grant
+	for _, g := range e.Grants {
+		if g.Statement == st && g.Service == svc {
+			mine = append(mine, g)
+		}
+	}
+	if len(mine) == 0 {
+		return nil
+	}
+	return a.group(mine)[0].Levels
 }
