@@ -306,21 +306,28 @@ func ReportGrant(p *rule.Pass, f RoleFlag, msg string) { reportFlag(p, f, msg, t
 
 func reportFlag(p *rule.Pass, f RoleFlag, msg string, raise bool) {
 	sev, why := Reachability(p, p.Rule.Severity, f.Functions)
+	var path []graph.NodeID
 	if raise && why == "" {
-		sev, why = Exposure(p, p.Rule.Severity, f.Functions)
+		sev, why, path = Exposure(p, p.Rule.Severity, f.Functions)
 	}
-	ReportFlagAs(p, f, sev, msg+why)
+	reportFlagAs(p, f, sev, msg+why, path)
 }
 
 // ReportFlagAs reports f with message msg under the role at severity sev,
 // for a rule that decides the severity itself.
 func ReportFlagAs(p *rule.Pass, f RoleFlag, sev rule.Severity, msg string) {
+	reportFlagAs(p, f, sev, msg, nil)
+}
+
+// reportFlagAs is ReportFlagAs with the graph path that made the severity
+// (nil: none).
+func reportFlagAs(p *rule.Pass, f RoleFlag, sev rule.Severity, msg string, path []graph.NodeID) {
 	res := f.Role
 	if p.Stack.Role(f.Role) == nil && len(f.Functions) == 1 {
 		res = f.Functions[0]
 	}
 	p.Report(rule.Finding{Resource: res, File: f.Pos.File, Line: f.Pos.Line, Col: f.Pos.Col, Severity: sev,
-		Confidence: f.Flag.Confidence, Message: msg})
+		Confidence: f.Flag.Confidence, Message: msg, Path: path})
 }
 
 // unreachedWhen and exposedWhen are the conditions of the reachability
@@ -368,11 +375,12 @@ func raise(s rule.Severity) rule.Severity {
 // Exposure raises sev one level (at most high) when anyone on the
 // internet can run one of fns without authentication (the graph has a
 // path from the internet principal to it), as the severity model in
-// docs/rules.md says; why names the path. Otherwise sev stays.
-func Exposure(p *rule.Pass, sev rule.Severity, fns []string) (rule.Severity, string) {
+// docs/rules.md says; why names the path, which is also returned for the
+// finding's Path. Otherwise sev stays.
+func Exposure(p *rule.Pass, sev rule.Severity, fns []string) (rule.Severity, string, []graph.NodeID) {
 	up := raise(sev)
 	if p.Graph == nil || up == sev {
-		return sev, ""
+		return sev, "", nil
 	}
 	for _, fn := range fns {
 		path := p.Graph.ShortestPath(graph.PrincipalInternet, FnNode(p, fn))
@@ -383,9 +391,9 @@ func Exposure(p *rule.Pass, sev rule.Severity, fns []string) (rule.Severity, str
 		for _, id := range path {
 			steps = append(steps, id.Ref)
 		}
-		return up, fmt.Sprintf(" (severity raised from %s: anyone on the internet can run function %s without authentication: %s)", sev, fn, strings.Join(steps, " → "))
+		return up, fmt.Sprintf(" (severity raised from %s: anyone on the internet can run function %s without authentication: %s)", sev, fn, strings.Join(steps, " → ")), path
 	}
-	return sev, ""
+	return sev, "", nil
 }
 
 // Reachability adjusts the severity of a finding about the permissions of
