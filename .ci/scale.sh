@@ -9,7 +9,8 @@
 # checkout (to compare two versions on the same inputs); ONLY="corpus1
 # corpus10" limits the inputs; ARGS="--format html" (default "--format
 # json") chooses the report, e.g. ARGS="--inventory" or ARGS="--format
-# json --write-baseline /tmp/b.json".
+# json --write-baseline /tmp/b.json"); CMD="surface" (or graph, iam; default
+# scan) runs another command that scans, e.g. CMD=iam ARGS="--format json".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -43,8 +44,14 @@ echo "input wall_s cpu_s maxrss_kb"
 for d in ${ONLY:-apps10 apps100 apps1000 corpus1 corpus3 corpus10}; do
   [ -d "$work/$d" ] || continue
   status=0
+  cmd=${CMD:-scan}
+  args=${ARGS:-}
+  if [ "$cmd" = scan ]; then
+    args="--fail-on none ${ARGS:---format json}"
+  fi
+  # shellcheck disable=SC2086 # ARGS holds several arguments
   /usr/bin/time -o "$work/time" -f "$d %e %U %S %M" \
-    "$bin" scan "$work/$d" --quiet --fail-on none ${ARGS:---format json} --output /dev/null 2>"$work/log" >/dev/null || status=$?
+    "$bin" "$cmd" "$work/$d" --quiet $args --output /dev/null 2>"$work/log" >/dev/null || status=$?
   if [ "$status" -ge 2 ]; then
     echo "scale: the scan of $d failed (exit $status):" >&2
     cat "$work/log" >&2

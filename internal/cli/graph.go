@@ -1,19 +1,19 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nightlight-sec/nightlight/internal/config"
 	"github.com/nightlight-sec/nightlight/internal/graph"
+	"github.com/nightlight-sec/nightlight/internal/report"
 	"github.com/nightlight-sec/nightlight/internal/report/graphfmt"
 	"github.com/nightlight-sec/nightlight/internal/result"
+	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // graphCommand is `nightlight graph PATH... --format json|dot|mermaid`.
@@ -40,29 +40,46 @@ highlighted. Roles are left out of dot and mermaid unless --roles is given.`,
 			default:
 				return usageError("--format %q: want one of json, dot, mermaid", f.format)
 			}
-			g, doc, _, err := loadGraph(cmd.Context(), env, &f, args)
-			if err != nil {
-				return err
-			}
-			var buf bytes.Buffer
-			switch f.format {
-			case "json":
-				enc := json.NewEncoder(&buf)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(g)
-			case "dot":
-				err = graphfmt.WriteDOT(&buf, g, graphfmt.Options{Roles: roles})
-			case "mermaid":
-				err = graphfmt.WriteMermaid(&buf, g, graphfmt.Options{Roles: roles})
-			}
+			cfg, err := config.Find(f.config, args)
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			if err := writeGraphOutput(env, &f, buf.Bytes()); err != nil {
+			// JSON is written from the parts' nodes and edges kept in
+			// temporary files; DOT and Mermaid number the nodes of the
+			// whole graph in their own order, so they keep the graph
+			// (nodes and edges, not the model behind them).
+			merged := graphMerge{ctx: cmd.Context(), cfg: cfg}
+			s, err := streamScan(cmd.Context(), env, &f, args, cfg, func(o *scan.Options) {
+				if f.format == "json" {
+					o.Graph = true
+				} else {
+					o.Each = merged.add
+				}
+			})
+			defer s.Close()
+			if err != nil {
 				return err
 			}
-			return graphInputStatus(env, doc, args)
+			err = writeOutput(env, f.output, func(w io.Writer) error {
+				switch f.format {
+				case "json":
+					if doc := s.Document(); doc != nil {
+						g, err := wholeGraph(cmd.Context(), doc, cfg)
+						if err != nil {
+							return err
+						}
+						return report.WriteGraph(w, g)
+					}
+					return s.WriteGraphJSON(w)
+				case "dot":
+					return graphfmt.WriteDOT(w, merged.graph(), graphfmt.Options{Roles: roles})
+				}
+				return graphfmt.WriteMermaid(w, merged.graph(), graphfmt.Options{Roles: roles})
+			})
+			if err != nil {
+				return err
+			}
+			return graphInputStatus(env, s.Inputs, args)
 		},
 	}
 	f.registerOutput(cmd, "json, dot, mermaid")
@@ -80,53 +97,93 @@ func setDefaultFormat(cmd *cobra.Command, f *scanFlags, def string) {
 	}
 }
 
-// loadGraph reads the configuration (--config, or nightlight.yaml in the
-// first scanned directory), scans the paths and builds their graph (or
-// takes the one the scan built).
-func loadGraph(ctx context.Context, env *Env, f *scanFlags, args []string) (*graph.Graph, *result.Document, *config.Config, error) {
-	cfg, err := config.Find(f.config, args)
-	if err != nil {
-		return nil, nil, nil, &exitError{code: ExitError, err: err}
-	}
+// streamScan scans args part by part (scan.RunStreamed) for a command that
+// prints a document of its own, with the rules and the configuration cfg
+// as scan has them; set chooses what is kept of each part
+// (scan.Options.Graph, Each). Memory is bounded by the largest part and
+// what is kept. The caller closes the result (nil is closed).
+func streamScan(ctx context.Context, env *Env, f *scanFlags, args []string, cfg *config.Config, set func(*scan.Options)) (*scan.Streamed, error) {
 	opts, err := f.options(env, args)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	opts.Rules.Config = cfg
-	doc, err := f.run(ctx, opts)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+	set(&opts)
+	var s *scan.Streamed
+	err = f.guarded(ctx, opts, func(ctx context.Context) error {
+		var err error
+		s, err = scan.RunStreamed(ctx, opts, nil)
+		return err
+	})
+	return s, err
+}
+
+// wholeGraph is the graph of a scan held in memory whole: the one the scan
+// built, or, when that failed, one built again without IAM analysis.
+func wholeGraph(ctx context.Context, doc *result.Document, cfg *config.Config) (*graph.Graph, error) {
 	if doc.Graph != nil && len(doc.Graph.Nodes) > 0 {
-		return doc.Graph, doc, cfg, nil
+		return doc.Graph, nil
 	}
 	g, err := graph.Build(ctx, doc.App, graph.Options{Classify: cfg.Classify, Group: cfg.Group})
 	if err != nil {
-		return nil, nil, nil, &exitError{code: ExitError, err: err}
+		return nil, &exitError{code: ExitError, err: err}
 	}
-	return g, doc, cfg, nil
+	return g, nil
 }
 
-// writeGraphOutput writes out to stdout or --output.
-func writeGraphOutput(env *Env, f *scanFlags, out []byte) error {
-	if f.output != "" {
-		if err := os.WriteFile(f.output, out, 0o644); err != nil {
-			return &exitError{code: ExitError, err: fmt.Errorf("write %s: %w", f.output, err)}
-		}
-		return nil
+// partGraph is a part's graph for the commands that print one: the
+// whole scan's when it was held whole (see wholeGraph).
+func partGraph(ctx context.Context, p scan.Part, cfg *config.Config) (*graph.Graph, error) {
+	if p.Whole {
+		return wholeGraph(ctx, &result.Document{App: p.App, Graph: p.Graph}, cfg)
 	}
-	_, err := env.Stdout.Write(out)
-	return err
+	return p.Graph, nil
+}
+
+// graphMerge gathers the parts' graphs into the whole graph: each part's
+// nodes and edges, and the shared principals (nodes without a stack) once.
+type graphMerge struct {
+	ctx        context.Context
+	cfg        *config.Config
+	g          graph.Graph
+	principals map[graph.NodeID]bool
+}
+
+func (m *graphMerge) add(p scan.Part) error {
+	g, err := partGraph(m.ctx, p, m.cfg)
+	if err != nil {
+		return err
+	}
+	if p.Whole || m.principals == nil {
+		m.g, m.principals = graph.Graph{}, map[graph.NodeID]bool{}
+	}
+	for _, n := range g.Nodes {
+		if n.ID.Stack == "" {
+			if m.principals[n.ID] {
+				continue
+			}
+			m.principals[n.ID] = true
+		}
+		m.g.Nodes = append(m.g.Nodes, n)
+	}
+	m.g.Edges = append(m.g.Edges, g.Edges...)
+	return nil
+}
+
+// graph is the merged graph, sorted as graph.Build sorts it.
+func (m *graphMerge) graph() *graph.Graph {
+	m.g.Sort()
+	return &m.g
 }
 
 // graphInputStatus reports inputs that did not load on stderr: exit 1 when one
 // did not, 2 when there was nothing to load.
-func graphInputStatus(env *Env, doc *result.Document, args []string) error {
-	if len(doc.Inputs) == 0 {
+func graphInputStatus(env *Env, inputs []result.Input, args []string) error {
+	if len(inputs) == 0 {
 		return &exitError{code: ExitError, err: fmt.Errorf("no templates, serverless files or Terraform modules found in %s", strings.Join(args, ", "))}
 	}
 	failed := 0
-	for _, in := range doc.Inputs {
+	for _, in := range inputs {
 		if in.Error != "" {
 			failed++
 			fmt.Fprintf(env.Stderr, "error: %s\n", in.Error)

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +21,7 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/result"
 	"github.com/nightlight-sec/nightlight/internal/rule"
 	"github.com/nightlight-sec/nightlight/internal/rules"
+	"github.com/nightlight-sec/nightlight/internal/scan"
 )
 
 // iamCommand is `nightlight iam PATH...` (effective permissions and flags
@@ -50,66 +53,35 @@ fatal errors.`,
 			if f.format != "text" && f.format != "json" {
 				return usageError("--format %q: want text or json", f.format)
 			}
-			doc, cfg, err := loadIAMApp(cmd.Context(), env, &f, args)
+			cfg, err := config.Find(f.config, args)
 			if err != nil {
-				return err
+				return &exitError{code: ExitError, err: err}
 			}
-			if len(doc.Inputs) == 0 {
-				return graphInputStatus(env, doc, args)
-			}
-			an := iam.NewAnalyzer()
-			var out []*iam.Analysis
-			var names []string
-			found := function == ""
-			for _, st := range doc.App.Stacks {
-				a, err := an.Analyze(cmd.Context(), st)
-				if err != nil {
-					return &exitError{code: ExitError, err: err}
-				}
-				for _, e := range a.Functions {
-					names = append(names, e.Function)
-				}
-				if function != "" {
-					if e := a.Function(function); e != nil {
-						found = true
-						a.Functions = []*iam.Effective{e}
-					} else {
-						a.Functions = nil
-					}
-				}
-				out = append(out, a)
-			}
-			if !found {
-				return usageError("--function %q: no such function in %s%s", function, strings.Join(args, ", "), didYouMean(function, names))
-			}
-			classes := storeClasses(doc.App, cfg)
-			err = writeOutput(env, f.output, func(w io.Writer) error {
-				if f.format == "json" {
-					return writeIAMJSON(w, out, classes)
-				}
-				for _, a := range out {
-					if err := writeIAMText(w, a, function, classes[a.Stack]); err != nil {
-						return err
-					}
-				}
-				if function == "" {
-					for _, a := range out {
-						if err := writePrincipalsText(w, a); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
+			d := &iamDoc{ctx: cmd.Context(), cfg: cfg, function: function, json: f.format == "json", engine: iam.NewAnalyzer()}
+			defer d.close()
+			s, err := streamScan(cmd.Context(), env, &f, args, cfg, func(o *scan.Options) {
+				o.Rules = rules.Options{Rules: []*rule.Rule{}, Config: cfg}
+				o.Each = d.add
 			})
+			defer s.Close()
 			if err != nil {
 				return err
 			}
-			if err := graphInputStatus(env, doc, args); err != nil {
+			if len(s.Inputs) == 0 {
+				return graphInputStatus(env, s.Inputs, args)
+			}
+			if !d.found {
+				return usageError("--function %q: no such function in %s%s", function, strings.Join(args, ", "), didYouMean(function, d.names))
+			}
+			if err := writeOutput(env, f.output, d.write); err != nil {
+				return err
+			}
+			if err := graphInputStatus(env, s.Inputs, args); err != nil {
 				return err
 			}
 			if f.output != "" && !f.quiet {
 				fmt.Fprintf(env.Stderr, "nightlight: permissions of %s and %s written to %s\n",
-					report.Plural(countFunctions(out), "function"), report.Plural(countPrincipals(out), "principal"), f.output)
+					report.Plural(d.functions, "function"), report.Plural(d.principals, "principal"), f.output)
 			}
 			return nil
 		},
@@ -161,35 +133,143 @@ func storeClasses(app *model.App, cfg *config.Config) map[string]map[string]stri
 	return out
 }
 
-// writeIAMJSON writes {"stacks":[…analyses…]}, with "classifications"
-// (stack → store → class) when the configuration classifies stores.
-func writeIAMJSON(w io.Writer, out []*iam.Analysis, classes map[string]map[string]string) error {
-	if out == nil {
-		out = []*iam.Analysis{}
-	}
-	doc := map[string]any{"stacks": out}
-	if len(classes) > 0 {
-		doc["classifications"] = classes
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+// iamDoc is the iam command's output gathered part by part: each stack's
+// analysis, once made, is written to temporary files (JSON, or the text
+// of its functions and of its principals) and let go; what stays in
+// memory is the function names (for --function), the counts and the
+// stores' classifications.
+type iamDoc struct {
+	ctx      context.Context
+	cfg      *config.Config
+	function string
+	json     bool
+	engine   *iam.Analyzer // each part is analysed by engine.Fresh()
+
+	stacks, principalsText *report.Temp // principalsText: text only
+	nStacks                int
+	classes                map[string]map[string]string
+	names                  []string
+	found                  bool
+	functions, principals  int
 }
 
-func countFunctions(as []*iam.Analysis) int {
-	n := 0
-	for _, a := range as {
-		n += len(a.Functions)
+// add analyses the stacks of one part of the scan (scan.Options.Each).
+func (d *iamDoc) add(p scan.Part) error {
+	if p.Whole || d.stacks == nil {
+		if err := d.close(); err != nil {
+			return err
+		}
+		*d = iamDoc{ctx: d.ctx, cfg: d.cfg, function: d.function, json: d.json, engine: d.engine, found: d.function == ""}
+		var err error
+		if d.stacks, err = report.NewTemp(); err != nil {
+			return err
+		}
+		if !d.json {
+			if d.principalsText, err = report.NewTemp(); err != nil {
+				return err
+			}
+		}
 	}
-	return n
+	// A fresh engine per part: its memo of the part's analyses goes with
+	// the part (the catalog and per-action caches are shared).
+	an := d.engine.Fresh()
+	classes := storeClasses(p.App, d.cfg)
+	for id, c := range classes {
+		if d.classes == nil {
+			d.classes = map[string]map[string]string{}
+		}
+		d.classes[id] = c
+	}
+	for _, st := range p.App.Stacks {
+		a, err := an.Analyze(d.ctx, st)
+		if err != nil {
+			return &exitError{code: ExitError, err: err}
+		}
+		for _, e := range a.Functions {
+			d.names = append(d.names, e.Function)
+		}
+		if d.function != "" {
+			if e := a.Function(d.function); e != nil {
+				d.found = true
+				a.Functions = []*iam.Effective{e}
+			} else {
+				a.Functions = nil
+			}
+		}
+		d.functions += len(a.Functions)
+		d.principals += len(a.Principals)
+		if err := d.addAnalysis(a, classes[a.Stack]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func countPrincipals(as []*iam.Analysis) int {
-	n := 0
-	for _, a := range as {
-		n += len(a.Principals)
+// addAnalysis writes one stack's analysis.
+func (d *iamDoc) addAnalysis(a *iam.Analysis, classes map[string]string) error {
+	if d.json {
+		// Each element of "stacks" as an indenting encoding/json Encoder
+		// writes it, at depth 2.
+		b, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if d.nStacks > 0 {
+			buf.WriteString(",\n    ")
+		}
+		if err := json.Indent(&buf, b, "    ", "  "); err != nil {
+			return err
+		}
+		d.nStacks++
+		_, err = d.stacks.Write(buf.Bytes())
+		return err
 	}
-	return n
+	if err := writeIAMText(d.stacks, a, d.function, classes); err != nil {
+		return err
+	}
+	if d.function == "" {
+		return writePrincipalsText(d.principalsText, a)
+	}
+	return nil
+}
+
+// write writes the whole output: in JSON {"stacks":[…analyses…]}, with
+// "classifications" (stack → store → class) when the configuration
+// classifies stores; in text every function, then every principal.
+func (d *iamDoc) write(w io.Writer) error {
+	if !d.json {
+		if _, err := d.stacks.WriteTo(w); err != nil {
+			return err
+		}
+		_, err := d.principalsText.WriteTo(w)
+		return err
+	}
+	io.WriteString(w, "{\n")
+	if len(d.classes) > 0 {
+		b, err := json.MarshalIndent(d.classes, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		io.WriteString(w, `  "classifications": `)
+		w.Write(b)
+		io.WriteString(w, ",\n")
+	}
+	if d.nStacks == 0 {
+		_, err := io.WriteString(w, "  \"stacks\": []\n}\n")
+		return err
+	}
+	io.WriteString(w, "  \"stacks\": [\n    ")
+	if _, err := d.stacks.WriteTo(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n  ]\n}\n")
+	return err
+}
+
+// close removes the temporary files.
+func (d *iamDoc) close() error {
+	return errors.Join(d.stacks.Close(), d.principalsText.Close())
 }
 
 // writeOutput runs write on --output (created) or stdout.
@@ -245,7 +325,7 @@ could not read are left out; notes say where the proposal is incomplete.`,
 				return err
 			}
 			if len(doc.Inputs) == 0 {
-				return graphInputStatus(env, doc, args)
+				return graphInputStatus(env, doc.Inputs, args)
 			}
 			ps := code.Propose(doc.App)
 			if function != "" {
@@ -275,7 +355,7 @@ could not read are left out; notes say where the proposal is incomplete.`,
 			if err != nil {
 				return err
 			}
-			return graphInputStatus(env, doc, args)
+			return graphInputStatus(env, doc.Inputs, args)
 		},
 	}
 	f.registerOutput(cmd, "json")

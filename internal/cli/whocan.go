@@ -49,7 +49,7 @@ ARN. Example:
 				return err
 			}
 			if len(doc.Inputs) == 0 {
-				return graphInputStatus(env, doc, args[2:])
+				return graphInputStatus(env, doc.Inputs, args[2:])
 			}
 			var out []*iam.WhoCanResult
 			for _, st := range doc.App.Stacks {
@@ -73,7 +73,7 @@ ARN. Example:
 			if err != nil {
 				return err
 			}
-			return graphInputStatus(env, doc, args[2:])
+			return graphInputStatus(env, doc.Inputs, args[2:])
 		},
 	}
 	f.registerOutput(cmd, "text, json")

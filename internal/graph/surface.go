@@ -184,13 +184,20 @@ func Surface(g *Graph) []SurfaceRow {
 		}
 		rows = append(rows, row)
 	}
+	SortSurface(rows)
+	return rows
+}
+
+// SortSurface orders surface rows as Surface returns them: most open
+// first, then by entry point ID (rows of several graphs merged sort as
+// the rows of their union).
+func SortSurface(rows []SurfaceRow) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		if ri, rj := rows[i].Access.Rank(), rows[j].Access.Rank(); ri != rj {
 			return ri < rj
 		}
 		return rows[i].EntryPoint.Less(rows[j].EntryPoint)
 	})
-	return rows
 }
 
 func secretKind(sub string) bool {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/nightlight-sec/nightlight/internal/graph"
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/result"
 )
@@ -24,6 +25,9 @@ const (
 	// FindingDepth is the depth of the elements of "findings" and
 	// "suppressed".
 	FindingDepth = 2
+	// GraphDocDepth is the depth of the elements of "nodes" and "edges" in
+	// the graph document (WriteGraph).
+	GraphDocDepth = 2
 )
 
 // WriteJSON writes doc as indented JSON with the stable top level described
@@ -237,6 +241,42 @@ func WriteJSONParts(w io.Writer, p JSONParts) error {
 	}
 	if err := jw.w.Flush(); err != nil {
 		return fmt.Errorf("write json report: %w", err)
+	}
+	return nil
+}
+
+// WriteGraph writes g as the graph document {"nodes": […], "edges": […]}:
+// the bytes an encoding/json Encoder indenting by "  " without HTML
+// escaping writes for g, one node and edge at a time.
+func WriteGraph(w io.Writer, g *graph.Graph) error {
+	if g.Nodes == nil || g.Edges == nil {
+		// encoding/json writes null for these; the graph builder never
+		// leaves them nil.
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(g)
+	}
+	return WriteGraphParts(w, encodeEach(GraphDocDepth, len(g.Nodes), func(i int) any { return g.Nodes[i] }),
+		encodeEach(GraphDocDepth, len(g.Edges), func(i int) any { return g.Edges[i] }))
+}
+
+// WriteGraphParts writes the graph document of nodes and edges encoded at
+// GraphDocDepth, as WriteGraph writes a graph.
+func WriteGraphParts(w io.Writer, nodes, edges Elements) error {
+	jw := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	jw.raw("{\n")
+	jw.key(1, "nodes")
+	jw.list(1, nodes)
+	jw.raw(",\n")
+	jw.key(1, "edges")
+	jw.list(1, edges)
+	jw.raw("\n}\n")
+	if jw.err != nil {
+		return fmt.Errorf("write graph: %w", jw.err)
+	}
+	if err := jw.w.Flush(); err != nil {
+		return fmt.Errorf("write graph: %w", err)
 	}
 	return nil
 }

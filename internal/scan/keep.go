@@ -139,7 +139,7 @@ func (s *Streamed) addInventory(write func(io.Writer, *model.Stack) error, stack
 		return nil
 	}
 	for _, st := range stacks {
-		if err := write(s.inventory.w, st); err != nil {
+		if err := write(s.inventory.t, st); err != nil {
 			return fmt.Errorf("inventory of %s: %w", st.ID, err)
 		}
 	}
@@ -153,14 +153,7 @@ func (s *Streamed) WriteInventory(w io.Writer) error {
 	if s.inventory == nil {
 		return nil
 	}
-	sp := s.inventory
-	if err := sp.w.Flush(); err != nil {
-		return fmt.Errorf("write temporary file: %w", err)
-	}
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("read temporary file: %w", err)
-	}
-	if _, err := io.Copy(w, sp.f); err != nil {
+	if _, err := s.inventory.t.WriteTo(w); err != nil {
 		return fmt.Errorf("inventory: %w", err)
 	}
 	return nil

@@ -76,9 +76,36 @@ type Options struct {
 	// temporary files, for Streamed.WriteHTML.
 	Page bool
 
+	// Graph makes RunStreamed keep only the graph's nodes and edges, part
+	// by part in temporary files, for Streamed.WriteGraphJSON (the graph
+	// command's document).
+	Graph bool
+	// Each, when set, makes RunStreamed keep no report but hand each part
+	// of the scan, analysed as for the report (graph built, rules run,
+	// secrets redacted), to Each in report order, for the commands that
+	// print documents of their own (surface, iam, graph as DOT or
+	// Mermaid). A scan held in memory whole is handed over once, whole
+	// (Streamed.Document is then set too).
+	Each func(p Part) error
+
 	// afterPart, in tests, is called by RunStreamed after each part is
 	// written, with the part's application.
 	afterPart func(*model.App)
+}
+
+// Part is one part of a scan, or the whole scan when it is held in memory
+// whole, as Options.Each receives it: its application (stacks in report
+// order) and graph (nodes and edges sorted; with the shared principals its
+// edges come from; the graph is empty when it failed). The part is released after Each returns unless Each
+// keeps it.
+type Part struct {
+	App   *model.App
+	Graph *graph.Graph
+	// Whole is set when the scan was held in memory whole: the part is
+	// the whole scan. When the parts turn out to refer to each other the
+	// scan starts again held whole, and Each must forget the parts it
+	// was given before.
+	Whole bool
 }
 
 // withDefaults gives opts an IAM engine when it has none (one engine

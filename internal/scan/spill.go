@@ -1,12 +1,9 @@
 package scan
 
 import (
-	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
 
@@ -14,29 +11,20 @@ import (
 )
 
 // spill is a temporary file of JSON report elements, each encoded at its
-// array's depth and framed by its length (uvarint). The file is created in
-// os.TempDir and unlinked at once where the system allows it (so that it
-// disappears even if the process is killed); close removes it otherwise.
+// array's depth and framed by its length (uvarint); see report.Temp.
 type spill struct {
-	f       *os.File
-	w       *bufio.Writer
-	enc     *report.ElementEncoder
-	n       int   // elements written
-	size    int64 // bytes written, framing included
-	removed bool
-	buf     [binary.MaxVarintLen64]byte
+	t   *report.Temp
+	enc *report.ElementEncoder
+	n   int // elements written
+	buf [binary.MaxVarintLen64]byte
 }
 
 func newSpill(depth int) (*spill, error) {
-	f, err := os.CreateTemp("", "nightlight-spill-*")
+	t, err := report.NewTemp()
 	if err != nil {
-		return nil, fmt.Errorf("temporary file for the report: %w", err)
+		return nil, err
 	}
-	s := &spill{f: f, w: bufio.NewWriterSize(f, 64<<10), enc: report.NewElementEncoder(depth)}
-	// An open file can be unlinked on Unix: nothing is left behind even
-	// if the process dies. Elsewhere close removes it.
-	s.removed = os.Remove(f.Name()) == nil
-	return s, nil
+	return &spill{t: t, enc: report.NewElementEncoder(depth)}, nil
 }
 
 // add encodes v and appends it. A nil spill (a scan that keeps an
@@ -57,14 +45,13 @@ func (s *spill) add(v any) error {
 // (for readAt).
 func (s *spill) addRaw(b []byte) (int64, error) {
 	n := binary.PutUvarint(s.buf[:], uint64(len(b)))
-	if _, err := s.w.Write(s.buf[:n]); err != nil {
-		return 0, fmt.Errorf("write temporary file: %w", err)
+	if _, err := s.t.Write(s.buf[:n]); err != nil {
+		return 0, err
 	}
-	if _, err := s.w.Write(b); err != nil {
-		return 0, fmt.Errorf("write temporary file: %w", err)
+	off := s.t.Size()
+	if _, err := s.t.Write(b); err != nil {
+		return 0, err
 	}
-	off := s.size + int64(n)
-	s.size = off + int64(len(b))
 	s.n++
 	return off, nil
 }
@@ -72,15 +59,12 @@ func (s *spill) addRaw(b []byte) (int64, error) {
 // readAt reads the n bytes at off (written by addRaw) into buf, grown as
 // needed, and returns them.
 func (s *spill) readAt(buf []byte, off int64, n int) ([]byte, error) {
-	if err := s.w.Flush(); err != nil {
-		return nil, fmt.Errorf("write temporary file: %w", err)
-	}
 	if cap(buf) < n {
 		buf = make([]byte, n)
 	}
 	buf = buf[:n]
-	if _, err := s.f.ReadAt(buf, off); err != nil {
-		return nil, fmt.Errorf("read temporary file: %w", err)
+	if err := s.t.ReadAt(buf, off); err != nil {
+		return nil, err
 	}
 	return buf, nil
 }
@@ -109,13 +93,10 @@ func (s *spill) elementsWith(ins ...insertion) report.Elements {
 		n += in.es.N
 	}
 	return report.Elements{N: n, Each: func(yield func([]byte) error) error {
-		if err := s.w.Flush(); err != nil {
-			return fmt.Errorf("write temporary file: %w", err)
+		r, err := s.t.Reader()
+		if err != nil {
+			return err
 		}
-		if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-			return fmt.Errorf("read temporary file: %w", err)
-		}
-		r := bufio.NewReaderSize(s.f, 64<<10)
 		var b []byte
 		next := 0
 		for i := 0; i <= s.n; i++ {
@@ -164,11 +145,5 @@ func (s *spill) close() error {
 	if s == nil {
 		return nil
 	}
-	err := s.f.Close()
-	if !s.removed {
-		if rerr := os.Remove(s.f.Name()); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
-			err = rerr
-		}
-	}
-	return err
+	return s.t.Close()
 }

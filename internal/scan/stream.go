@@ -211,6 +211,11 @@ func runWhole(ctx context.Context, opts Options, known func(id string) bool) (*S
 	if known != nil {
 		s.SuppressionProblems = rule.CheckSuppressions(doc.App, known)
 	}
+	if opts.Each != nil {
+		if err := opts.Each(Part{App: doc.App, Graph: doc.Graph, Whole: true}); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -304,6 +309,20 @@ func (s *Streamed) WriteJSON(w io.Writer) error {
 	return report.WriteJSONParts(w, p)
 }
 
+// WriteGraphJSON writes the graph document of a scan run with
+// Options.Graph, byte for byte what report.WriteGraph writes for the graph
+// of the document Run returns.
+func (s *Streamed) WriteGraphJSON(w io.Writer) error {
+	if s.doc != nil {
+		return report.WriteGraph(w, s.doc.Graph)
+	}
+	if s.stacks != nil || s.nodes == nil {
+		return errors.New("the scan did not keep the graph document (Options.Graph)")
+	}
+	return report.WriteGraphParts(w, s.nodes.elements(s.nodesAt, encodeAll(report.GraphDocDepth, s.principals)),
+		s.edges.elements(s.edgesAt, encodeAll(report.GraphDocDepth, s.principalEdges)))
+}
+
 // ptrs returns pointers to the elements of xs (the report encodes
 // findings through pointers, as WriteJSON does).
 func ptrs[T any](xs []T) []*T {
@@ -364,8 +383,14 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 	switch {
 	case opts.Outline:
 		s.outline = &outline{nodes: map[graph.NodeID]*graph.Node{}}
-	case opts.Page:
-		// The HTML report's data only (below).
+	case opts.Page, opts.Each != nil:
+		// The HTML report's data only (below), or nothing.
+	case opts.Graph:
+		for _, dst := range []**spill{&s.nodes, &s.edges} {
+			if *dst, err = newSpill(report.GraphDocDepth); err != nil {
+				return nil, err
+			}
+		}
 	default:
 		for _, sp := range []struct {
 			dst   **spill
@@ -468,6 +493,11 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		}
 		if err := s.page.add(i, p, kept, s.root, first); err != nil {
 			return nil, err
+		}
+		if opts.Each != nil {
+			if err := opts.Each(Part{App: p.app, Graph: p.graph}); err != nil {
+				return nil, err
+			}
 		}
 		log.Debug("part written", "part", part.Name, "stacks", len(p.app.Stacks), "nodes", len(p.graph.Nodes), "findings", len(kept))
 		if opts.afterPart != nil {
