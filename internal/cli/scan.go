@@ -407,19 +407,22 @@ func parseThreshold(s string) (int, error) {
 	return r, nil
 }
 
-// barProgress shows loading progress on a terminal.
+// barProgress shows loading progress on a terminal: the files loaded of
+// those discovered, whether the scan is held whole or runs part by part.
 type barProgress struct {
 	bar     *progress.Bar
 	started bool
+	total   int
 }
 
-// Loaded implements scan.Progress; scan calls it under a lock.
+// Loaded implements scan.Progress; scan calls it under a lock. A new total
+// (a scan that starts again held whole) starts the bar again.
 func (p *barProgress) Loaded(done, total int) {
-	if !p.started {
+	if !p.started || total != p.total {
 		p.bar.Start("loading", total)
-		p.started = true
+		p.started, p.total = true, total
 	}
-	p.bar.Add(1)
+	p.bar.Set(done)
 	if done == total {
 		p.bar.Finish()
 	}

@@ -432,7 +432,16 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 	// Every part runs the same rules: the list is made once.
 	opts.Rules.Rules = ruleList
 	dopts := discoverOptions(opts)
-	dopts.Progress = nil
+	// Progress counts the files of the whole scan: a part's are counted
+	// after those of the parts before.
+	var prog *partProgress
+	if opts.Progress != nil {
+		prog = &partProgress{p: opts.Progress}
+		for _, part := range parts {
+			prog.total += part.Files()
+		}
+		dopts.Progress = prog
+	}
 	principalSeen := map[graph.NodeID]bool{}
 	var vulnDBs []*model.VulnDB
 	var b bounds
@@ -440,6 +449,9 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		p, err := analysePart(ctx, opts, dopts, part)
 		if err != nil {
 			return nil, err
+		}
+		if prog != nil {
+			prog.base += part.Files()
 		}
 		for _, st := range p.app.Stacks {
 			for _, inc := range st.Includes {
@@ -503,9 +515,6 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 		if opts.afterPart != nil {
 			opts.afterPart(p.app)
 		}
-		if opts.Progress != nil {
-			opts.Progress.Loaded(i+1, len(parts))
-		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -538,6 +547,16 @@ func streamParts(ctx context.Context, opts Options, known func(id string) bool, 
 	}
 	return s, nil
 }
+
+// partProgress tells Progress how a part's loading advances as the whole
+// scan's: base files of the parts before are done, of total.
+type partProgress struct {
+	p           Progress
+	base, total int
+}
+
+// Loaded implements Progress.
+func (pp *partProgress) Loaded(done, _ int) { pp.p.Loaded(pp.base+done, pp.total) }
 
 // analysed is one part of the scan, loaded and analysed.
 type analysed struct {

@@ -88,6 +88,17 @@ func (b *Bar) Add(n int) {
 	b.draw(b.total > 0 && b.done >= b.total)
 }
 
+// Set records that done units of work of the current stage are done.
+func (b *Bar) Set(done int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done = done
+	b.draw(b.total > 0 && b.done >= b.total)
+}
+
 // Finish clears the bar's line, so that what is written next starts at the
 // beginning of a clean line.
 func (b *Bar) Finish() {

@@ -126,3 +126,19 @@ func TestConcurrentAdd(t *testing.T) {
 		t.Errorf("last line %q, want it to end in 100/100", out.String()[strings.LastIndex(out.String(), "\r"):])
 	}
 }
+
+// TestBarSet checks that Set gives the count done, not one more unit.
+func TestBarSet(t *testing.T) {
+	var out bytes.Buffer
+	c := &clock{t: time.Unix(0, 0)}
+	b := newBar(&out, 40, c.now)
+	b.Start("loading", 10)
+	c.t = c.t.Add(time.Second)
+	b.Set(7)
+	b.Set(10)
+	got := strings.Split(out.String(), "\r\x1b[K")
+	want := []string{"", "loading [........................] 0/10", "loading [################........] 7/10", "loading [#######################] 10/10"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}

@@ -179,6 +179,10 @@ type Part struct {
 	cands []candidate
 }
 
+// Files is the number of files discovered in the part: what Progress
+// counts when the part is loaded.
+func (p Part) Files() int { return len(p.cands) }
+
 // Split discovers the inputs below paths as Load does and splits them into
 // parts, in the order of their paths. Together the parts hold every input Load would
 // load, each once.

@@ -19,8 +19,11 @@ import (
 
 // Progress is told how loading advances; a nil Progress is allowed.
 type Progress interface {
-	// Loaded is called after each unit, with the count done and total,
-	// under a lock.
+	// Loaded is called, under a lock, as the discovered files are
+	// loaded: done of total files (a Terraform module directory or an
+	// Azure Functions project counts its files, once loaded; files that
+	// turn out not to be inputs count at once). done never decreases and
+	// reaches total.
 	Loaded(done, total int)
 }
 
@@ -68,6 +71,9 @@ type Input struct {
 type unit struct {
 	load.Unit
 	err error
+	// files is the number of discovered files the unit stands for (a
+	// Terraform module's, an Azure Functions project's), for Progress.
+	files int
 }
 
 // Load discovers the inputs below paths (files and directories), loads
@@ -178,7 +184,15 @@ func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts
 	}
 	results := make([]loaded, len(units))
 	var mu sync.Mutex
-	done := 0
+	// Progress counts discovered files: those no unit stands for (not
+	// inputs, or loaded by their project) are done already.
+	done := len(cands)
+	for _, u := range units {
+		done -= u.files
+	}
+	if opts.Progress != nil {
+		opts.Progress.Loaded(done, len(cands))
+	}
 	conc.ForEach(ctx, len(units), opts.Workers, func(i int) {
 		results[i].stacks, results[i].err = loadUnit(ctx, opts, units[i])
 		// The model holds what the scan needs from the files: release
@@ -186,8 +200,8 @@ func loadCandidates(ctx context.Context, paths []string, cands []candidate, opts
 		units[i].Files = nil
 		if opts.Progress != nil {
 			mu.Lock()
-			done++
-			opts.Progress.Loaded(done, len(units))
+			done += units[i].files
+			opts.Progress.Loaded(done, len(cands))
 			mu.Unlock()
 		}
 	})
@@ -352,7 +366,7 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 	azProj := map[string]int{}
 	for _, c := range cands {
 		if c.err != nil {
-			units = append(units, unit{Unit: load.Unit{Format: c.format, Path: c.display}, err: c.err})
+			units = append(units, unit{Unit: load.Unit{Format: c.format, Path: c.display}, err: c.err, files: 1})
 			continue
 		}
 		root, err := rootFor(c.root, c.shown)
@@ -368,15 +382,16 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 				dir = path.Dir(dir)
 			}
 			key := c.root + "\x00" + dir
-			if _, ok := azProj[key]; ok {
+			if i, ok := azProj[key]; ok {
+				units[i].files++
 				continue
 			}
 			azProj[key] = len(units)
-			units = append(units, unit{Unit: load.Unit{Format: model.FormatAzureFunctions, Path: dir, Root: root}})
+			units = append(units, unit{Unit: load.Unit{Format: model.FormatAzureFunctions, Path: dir, Root: root}, files: 1})
 			continue
 		}
 		data, rerr := root.ReadFile(c.display)
-		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}}
+		u := unit{Unit: load.Unit{Format: c.format, Path: c.display, Root: root}, files: 1}
 		if rerr != nil {
 			u.err = rerr
 			if !load.PosOf(rerr).IsValid() {
@@ -415,6 +430,7 @@ func buildUnits(cands []candidate, limits load.Limits) ([]unit, map[string]*load
 			key := c.root + "\x00" + dir
 			if i, ok := tf[key]; ok {
 				units[i].Files = append(units[i].Files, load.File{Path: c.display, Data: data})
+				units[i].files++
 				continue
 			}
 			u.Path = dir
