@@ -236,13 +236,7 @@ func WriteJSONParts(w io.Writer, p JSONParts) error {
 	jw.raw(",\n")
 	jw.field(1, "summary", p.Summary, true)
 	jw.raw("}\n")
-	if jw.err != nil {
-		return fmt.Errorf("write json report: %w", jw.err)
-	}
-	if err := jw.w.Flush(); err != nil {
-		return fmt.Errorf("write json report: %w", err)
-	}
-	return nil
+	return jw.finish("json report")
 }
 
 // WriteGraph writes g as the graph document {"nodes": […], "edges": […]}:
@@ -272,13 +266,7 @@ func WriteGraphParts(w io.Writer, nodes, edges Elements) error {
 	jw.key(1, "edges")
 	jw.list(1, edges)
 	jw.raw("\n}\n")
-	if jw.err != nil {
-		return fmt.Errorf("write graph: %w", jw.err)
-	}
-	if err := jw.w.Flush(); err != nil {
-		return fmt.Errorf("write graph: %w", err)
-	}
-	return nil
+	return jw.finish("graph")
 }
 
 // jsonWriter writes indented JSON piece by piece, remembering the first
@@ -286,6 +274,18 @@ func WriteGraphParts(w io.Writer, nodes, edges Elements) error {
 type jsonWriter struct {
 	w   *bufio.Writer
 	err error
+}
+
+// finish flushes what was written and returns the first error, saying
+// what was being written.
+func (j *jsonWriter) finish(what string) error {
+	if j.err == nil {
+		j.err = j.w.Flush()
+	}
+	if j.err != nil {
+		return fmt.Errorf("write %s: %w", what, j.err)
+	}
+	return nil
 }
 
 func (j *jsonWriter) raw(s string) {
