@@ -40,6 +40,10 @@ type Options struct {
 	// Batch is the number of functions whose handler code is in memory at
 	// once, besides the modules other files import (0: 64).
 	Batch int
+	// WholeFiles parses every file whole. By default a handler module that
+	// no other file imports is parsed only as far as its handler can reach
+	// (see keepRanges); the results are the same either way.
+	WholeFiles bool
 }
 
 // Input is one source file the analysis read, for the report's inputs.
@@ -103,6 +107,9 @@ type fileJob struct {
 	lang     model.Format
 	codeRoot string
 	inline   *site
+	// handlers names the functions the platform calls in the file, when
+	// only what they can reach is to be parsed (nil: parse it whole).
+	handlers []string
 	// dirs caches the existence checks import resolution makes (nil:
 	// none).
 	dirs *dirCache
@@ -288,7 +295,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		}
 		batch := jobs[lo:hi]
 		lo = hi
-		fresh := parseAll(ctx, batch, sh, workers, idle, log)
+		fresh := parseAll(ctx, batch, sh, workers, idle, !opts.WholeFiles, log)
 		parsed += len(fresh)
 		sh.prepass(ctx, fresh)
 		codes := make([]*model.Code, len(batch))
@@ -314,7 +321,16 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 	sort.Slice(inputs, func(i, j int) bool { return inputs[i].Path < inputs[j].Path })
 	markDeployed(app, roots, deployed)
 	sortNotes(app)
-	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files), "parsed", parsed)
+	partial, skipped, total := 0, 0, 0
+	for _, fi := range files {
+		if fi.partial {
+			partial++
+		}
+		skipped += fi.skippedBytes
+		total += fi.size
+	}
+	log.Debug("handler code analysed", "functions", len(jobs), "files", len(files), "parsed", parsed,
+		"parsed_partly", partial, "bytes", total, "bytes_skipped", skipped)
 	return inputs
 }
 
@@ -489,25 +505,39 @@ func fileList(j *job, files map[string]*fileInfo) []string {
 
 // parseAll parses the entry files of jobs and, round by round, the local
 // modules they import, in parallel. A file already in files is not parsed
-// again, unless it was released (a later batch needs it again). It adds
-// the files parsed to sh.files and returns their keys, sorted. Node
-// arrays come from sh.pool; existence checks go through sh.dirs.
-func parseAll(ctx context.Context, jobs []*job, sh *shared, workers int, idle chan parser, log *slog.Logger) []string {
+// again, unless it was released (a later batch needs it again) or parsed
+// partly. With partly set, an entry file is parsed only as far as its
+// handlers can reach (keepRanges) until a file imports it, which parses
+// it again whole. It adds the files parsed to sh.files and returns their
+// keys, sorted. Node arrays come from sh.pool; existence checks go
+// through sh.dirs.
+func parseAll(ctx context.Context, jobs []*job, sh *shared, workers int, idle chan parser, partly bool, log *slog.Logger) []string {
 	files, pool := sh.files, sh.pool
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var fresh []string
 	queued := map[string]bool{}
+	// part holds the keys queued to be parsed partly.
+	part := map[string]bool{}
 	var round []fileJob
 	var want func(fj fileJob)
 	want = func(fj fileJob) {
-		if queued[fj.key] || len(queued) >= maxFilesPerFunction*len(jobs) {
+		if queued[fj.key] {
+			if fj.handlers == nil && part[fj.key] {
+				// Needed whole after all: parsed again in a later round.
+				delete(part, fj.key)
+				fj.dirs = sh.dirs
+				round = append(round, fj)
+			}
+			return
+		}
+		if len(queued) >= maxFilesPerFunction*len(jobs) {
 			return
 		}
 		queued[fj.key] = true
 		fj.dirs = sh.dirs
-		if fi := files[fj.key]; fi != nil && !fi.released {
+		if fi := files[fj.key]; fi != nil && !fi.released && !fi.partial {
 			// In memory: what it imports may have been released.
 			for _, im := range fi.imports {
 				if im.local != "" {
@@ -516,7 +546,24 @@ func parseAll(ctx context.Context, jobs []*job, sh *shared, workers int, idle ch
 			}
 			return
 		}
+		if fj.handlers != nil {
+			part[fj.key] = true
+		}
 		round = append(round, fj)
+	}
+	// The handlers of each entry file, when every function using the file
+	// names one the pre-scan can find.
+	handlers := map[string][]string{}
+	whole := map[string]bool{}
+	for _, j := range jobs {
+		s := j.site
+		if !partly || s.inline != nil || s.regLine > 0 || s.defaultExport || j.decl != nil || s.handler == "" || word([]byte(s.handler)) != s.handler {
+			whole[j.entry] = true
+			continue
+		}
+		if !slices.Contains(handlers[j.entry], s.handler) {
+			handlers[j.entry] = append(handlers[j.entry], s.handler)
+		}
 	}
 	for _, j := range jobs {
 		fj := fileJob{key: j.entry, path: j.site.entry, root: j.root, lang: j.site.lang, codeRoot: j.site.codeRoot}
@@ -525,6 +572,9 @@ func parseAll(ctx context.Context, jobs []*job, sh *shared, workers int, idle ch
 		}
 		if j.site.inline != nil {
 			fj.inline = j.site
+		}
+		if !whole[j.entry] {
+			fj.handlers = handlers[j.entry]
 		}
 		want(fj)
 	}
@@ -570,7 +620,7 @@ func parseAll(ctx context.Context, jobs []*job, sh *shared, workers int, idle ch
 		}
 	}
 	sort.Strings(fresh)
-	return fresh
+	return slices.Compact(fresh)
 }
 
 // readAndParse reads, parses and indexes one file, resolving its local
@@ -614,7 +664,8 @@ func parseInto(p parser, fj fileJob, fi *fileInfo) {
 		lang = model.FormatTypeScript
 	}
 	fi.lang = lang
-	pt, err := p.parse(lang, src)
+	fi.size = len(src)
+	pt, err := parseSome(p, lang, src, fj.handlers, fi)
 	if err != nil {
 		fi.err = err.Error()
 		return
@@ -627,6 +678,40 @@ func parseInto(p parser, fj fileJob, fi *fileInfo) {
 	if fj.inline == nil {
 		resolveImports(fi, fj)
 	}
+}
+
+// parseSome parses src whole, or only what the handlers named can reach
+// (when there are any and the pre-scan finds parts they cannot), setting
+// fi.partial and fi.skippedBytes. A partial tree with a syntax error, cut
+// at maxNodes, or with a top-level node crossing a part left out is
+// dropped and the file parsed whole: the whole file's errors and nodes are
+// what a partial parse must not change.
+func parseSome(p parser, lang model.Format, src []byte, handlers []string, fi *fileInfo) (*parsed, error) {
+	if len(handlers) > 0 && !strings.HasSuffix(fi.path, "x") { // not .jsx/.tsx
+		if ranges, skipped, ok := keepRanges(lang, src, handlers); ok {
+			pt, err := p.parse(lang, src, ranges)
+			if err == nil && !pt.errors && !pt.capped && withinRanges(pt.root, ranges) {
+				fi.partial, fi.skippedBytes = true, skipped
+				return pt, nil
+			}
+		}
+	}
+	return p.parse(lang, src, nil)
+}
+
+// withinRanges reports whether every top-level node of a partial tree
+// lies inside one of the ranges parsed.
+func withinRanges(root *node, ranges []srcRange) bool {
+	r := 0
+	for k := range root.kids() {
+		for r < len(ranges) && ranges[r].end >= 0 && int(k.start) >= ranges[r].end {
+			r++
+		}
+		if r == len(ranges) || int(k.start) < ranges[r].start || ranges[r].end >= 0 && int(k.end) > ranges[r].end {
+			return false
+		}
+	}
+	return true
 }
 
 // resolveImports sets the local file of each import that names one.

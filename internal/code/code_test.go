@@ -193,19 +193,7 @@ func TestBatches(t *testing.T) {
 			if name == "generated" {
 				benchApp(t, filepath.Join(dir, "app"), 60, true)
 			} else {
-				ar, err := txtar.ParseFile(filepath.Join("testdata", name+".txtar"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, f := range ar.Files {
-					p := filepath.Join(dir, "app", filepath.FromSlash(f.Name))
-					if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
+				writeArchive(t, filepath.Join("testdata", name+".txtar"), filepath.Join(dir, "app"))
 			}
 			wd, _ := os.Getwd()
 			if err := os.Chdir(dir); err != nil {

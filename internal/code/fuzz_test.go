@@ -4,6 +4,7 @@ package code
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -12,12 +13,23 @@ import (
 // analyseSource parses src as lang and runs every analysis as for the
 // handler "handler" of a function behind an API route and an S3 trigger.
 func analyseSource(t testing.TB, lang model.Format, src []byte) *model.Code {
+	return analyseSourceAs(t, lang, src, false)
+}
+
+// analyseSourceAs is analyseSource, parsing only what the handler reaches
+// when partly is set.
+func analyseSourceAs(t testing.TB, lang model.Format, src []byte, partly bool) *model.Code {
 	p, err := newParser(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.close()
-	fi := readAndParseBytes(p, "app/handler", lang, src)
+	var handlers []string
+	if partly {
+		handlers = []string{"handler"}
+	}
+	fi := readAndParse(p, fileJob{key: "app/handler", path: "app/handler", lang: lang, handlers: handlers,
+		inline: &site{inline: src, inlineFile: "app/handler", inlineLine: 1}})
 	files := map[string]*fileInfo{"app/handler": fi}
 	fn := &model.Function{ID: "Fn"}
 	st := &model.Stack{ID: "t", File: "t.yaml", Functions: []*model.Function{fn},
@@ -100,6 +112,52 @@ func FuzzAnalyse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzPartialParse checks that parsing only what the handler reaches
+// (keepRanges) finds exactly what parsing the whole source finds, for
+// sources without syntax errors: a syntax error inside a function the
+// handler cannot reach is what a partial parse does not see (see
+// keepRanges), and any other makes it parse the file whole.
+func FuzzPartialParse(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(string(s.lang), []byte(s.src))
+	}
+	for _, c := range keepCases {
+		f.Add(string(c.lang), []byte(c.src))
+	}
+	f.Fuzz(func(t *testing.T, lang string, src []byte) {
+		l := model.Format(lang)
+		if l != model.FormatPython && l != model.FormatJavaScript && l != model.FormatTypeScript {
+			l = model.FormatPython
+		}
+		p, err := newParser(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi := readAndParseBytes(p, "app/handler", l, src)
+		p.close()
+		if len(fi.errs) > 0 || fi.root == nil {
+			return
+		}
+		whole := fmt.Sprintf("%+v", analyseSourceAs(t, l, src, false))
+		partly := fmt.Sprintf("%+v", analyseSourceAs(t, l, src, true))
+		if whole != partly {
+			t.Fatalf("partial parse differs:\nwhole:  %s\npartly: %s", whole, partly)
+		}
+	})
+}
+
+// TestKeepCasesAnalysis runs the keepRanges cases through the analysis
+// both ways.
+func TestKeepCasesAnalysis(t *testing.T) {
+	for _, c := range keepCases {
+		whole := fmt.Sprintf("%+v", analyseSourceAs(t, c.lang, []byte(c.src), false))
+		partly := fmt.Sprintf("%+v", analyseSourceAs(t, c.lang, []byte(c.src), true))
+		if whole != partly {
+			t.Errorf("%s: partial parse differs:\nwhole:  %s\npartly: %s", c.name, whole, partly)
+		}
+	}
 }
 
 // TestSeeds runs the fuzz seeds and checks the flows they must give.

@@ -49,6 +49,11 @@ type fileInfo struct {
 	froot    *load.Root
 	codeRoot string
 	released bool
+	// partial is set when only what the handler can reach was parsed;
+	// skippedBytes is the size of the rest, size that of the source.
+	partial      bool
+	skippedBytes int
+	size         int
 }
 
 // release drops the file's source and tree, and returns the tree's node

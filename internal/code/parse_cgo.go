@@ -97,12 +97,12 @@ func languagePtr(lang model.Format) unsafe.Pointer {
 	return nil
 }
 
-func (t *treeSitter) parse(lang model.Format, src []byte) (*parsed, error) {
+func (t *treeSitter) parse(lang model.Format, src []byte, ranges []srcRange) (*parsed, error) {
 	g := grammarLangs[lang]
 	if g == nil {
 		return nil, fmt.Errorf("no grammar for %s", lang)
 	}
-	return parseTree(t.state, g, src, t.pool)
+	return parseTree(t.state, g, src, ranges, t.pool)
 }
 
 func (t *treeSitter) close() {

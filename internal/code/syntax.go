@@ -192,12 +192,15 @@ type parsed struct {
 	errs   []syntaxError
 	nodes  int
 	capped bool // the tree was larger than maxNodes and was cut
+	// errors: the tree has syntax errors (errs holds the first ones).
+	errors bool
 }
 
-// parser parses source text of one language into a tree. The tree-sitter
-// implementation needs cgo; a build without cgo has none.
+// parser parses source text of one language into a tree: all of it, or
+// only the parts ranges name (nil: all). The tree-sitter implementation
+// needs cgo; a build without cgo has none.
 type parser interface {
-	parse(lang model.Format, src []byte) (*parsed, error)
+	parse(lang model.Format, src []byte, ranges []srcRange) (*parsed, error)
 	close()
 }
 

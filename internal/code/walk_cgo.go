@@ -20,6 +20,8 @@ extern void *ts_parser_new(void) __attribute__((weak));
 extern void ts_parser_delete(void *) __attribute__((weak));
 extern bool ts_parser_set_language(void *, const void *) __attribute__((weak));
 extern void *ts_parser_parse_string(void *, const void *, const char *, uint32_t) __attribute__((weak));
+typedef struct { nl_point start_point, end_point; uint32_t start_byte, end_byte; } nl_range;
+extern bool ts_parser_set_included_ranges(void *, const nl_range *, uint32_t) __attribute__((weak));
 extern void ts_tree_delete(void *) __attribute__((weak));
 extern nl_tsnode ts_tree_root_node(const void *) __attribute__((weak));
 extern bool ts_node_has_error(nl_tsnode) __attribute__((weak));
@@ -209,13 +211,14 @@ static int nl_grow_depth(nl_state *s, uint32_t d) {
 // nl_result is what nl_parse reports besides the nodes.
 typedef struct {
 	uint32_t n;      // nodes written to the state's array
-	int32_t status;  // 0 ok, 1 no library, 2 bad grammar, 3 parser gave up, 4 out of memory
+	int32_t status;  // 0 ok, 1 no library, 2 bad grammar, 3 parser gave up, 4 out of memory, 5 bad ranges
 	uint8_t errors;  // the tree has syntax errors
 	uint8_t capped;  // the tree had more than limit nodes and was cut
 } nl_result;
 
 // nl_parse parses src with the grammar lang and writes the tree into
-// s->nodes in pre-order: one call per file. The parser and the tree live
+// s->nodes in pre-order: one call per file. With nranges > 0 only those
+// parts of src are parsed (tree-sitter's included ranges). The parser and the tree live
 // in the state's arena for the call; the parser is deleted (its grammar's
 // external scanner frees its own state) and the arena emptied at the end. Punctuation tokens (skip[kind] set) are
 // left out unless they sit under a field or are missing; a node's
@@ -224,13 +227,18 @@ typedef struct {
 // ERROR nodes get error_kind, other ids outside the grammar unknown_kind.
 static void nl_parse(nl_state *s, const void *lang, const char *src, uint32_t len,
 		const uint8_t *skip, uint32_t nkinds, uint16_t kind_base, uint16_t field_base,
-		uint16_t error_kind, uint16_t unknown_kind, uint32_t limit, nl_result *res) {
+		uint16_t error_kind, uint16_t unknown_kind, uint32_t limit,
+		const nl_range *ranges, uint32_t nranges, nl_result *res) {
 	memset(res, 0, sizeof(*res));
 	if (!ts_parser_new || !ts_tree_cursor_new) { res->status = 1; return; }
 	nl_cur = &s->arena;
 	void *p = ts_parser_new();
 	if (!p) { res->status = 4; goto out; }
 	if (!ts_parser_set_language(p, lang)) { res->status = 2; goto out; }
+	if (nranges > 0 && (!ts_parser_set_included_ranges || !ts_parser_set_included_ranges(p, ranges, nranges))) {
+		res->status = 5;
+		goto out;
+	}
 	void *tree = ts_parser_parse_string(p, NULL, src, len);
 	if (!tree) { res->status = 3; goto out; }
 	nl_tsnode root = ts_tree_root_node(tree);
@@ -301,6 +309,7 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"unsafe"
 )
@@ -327,21 +336,39 @@ func freeCState(s *cState) { C.nl_state_free(s) }
 // empty is a valid address for parsing empty text.
 var empty = []byte{0}
 
-// parseTree parses src with grammar g using s's parser for it and copies
-// the tree into one pointer-free array: one call into C per file.
+// parseTree parses src (only the parts ranges name, when there are any)
+// with grammar g using s's parser for it and copies the tree into one
+// pointer-free array: one call into C per file.
 // Syntax errors are collected when the tree has any. Trees of more than
 // maxNodes nodes are cut (pre-order) and marked capped. The array comes
 // from pool (nil: a new one).
-func parseTree(s *cState, g *langTable, src []byte, pool *nodePool) (*parsed, error) {
+func parseTree(s *cState, g *langTable, src []byte, ranges []srcRange, pool *nodePool) (*parsed, error) {
 	text := unsafe.Pointer(unsafe.SliceData(empty))
 	if len(src) > 0 {
 		text = unsafe.Pointer(unsafe.SliceData(src))
+	}
+	var cr []C.nl_range
+	if len(ranges) > 0 {
+		cr = make([]C.nl_range, len(ranges))
+		for i, r := range ranges {
+			c := &cr[i]
+			c.start_byte, c.start_point.row = C.uint32_t(r.start), C.uint32_t(r.startRow)
+			if r.end < 0 {
+				c.end_byte, c.end_point.row, c.end_point.column = C.uint32_t(math.MaxUint32), C.uint32_t(math.MaxUint32), C.uint32_t(math.MaxUint32)
+			} else {
+				c.end_byte, c.end_point.row = C.uint32_t(r.end), C.uint32_t(r.endRow)
+			}
+		}
+	}
+	var crp *C.nl_range
+	if len(cr) > 0 {
+		crp = &cr[0]
 	}
 	var res C.nl_result
 	C.nl_parse(s, g.lang, (*C.char)(text), C.uint32_t(len(src)),
 		(*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(g.skip))), C.uint32_t(len(g.skip)),
 		C.uint16_t(g.kindBase), C.uint16_t(g.fieldBase), C.uint16_t(grammar.errorKind), C.uint16_t(grammar.unknownKind),
-		C.uint32_t(maxNodes), &res)
+		C.uint32_t(maxNodes), crp, C.uint32_t(len(cr)), &res)
 	switch res.status {
 	case 1:
 		return nil, fmt.Errorf("the %s syntax tree could not be read (tree-sitter library not linked)", g.format)
@@ -351,6 +378,8 @@ func parseTree(s *cState, g *langTable, src []byte, pool *nodePool) (*parsed, er
 		return nil, fmt.Errorf("the %s parser gave up on this file", g.format)
 	case 4:
 		return nil, fmt.Errorf("out of memory reading the %s syntax tree", g.format)
+	case 5:
+		return nil, fmt.Errorf("the %s parser refused the ranges to parse", g.format)
 	}
 	n := int(res.n)
 	if n == 0 {
@@ -358,7 +387,7 @@ func parseTree(s *cState, g *langTable, src []byte, pool *nodePool) (*parsed, er
 	}
 	nodes := pool.get(n)
 	copy(nodes, unsafe.Slice((*node)(unsafe.Pointer(s.nodes)), n))
-	out := &parsed{root: &nodes[0], arr: nodes, nodes: n, capped: res.capped != 0}
+	out := &parsed{root: &nodes[0], arr: nodes, nodes: n, capped: res.capped != 0, errors: res.errors != 0}
 	if res.errors != 0 {
 		for i := range nodes {
 			if len(out.errs) >= maxErrors {
