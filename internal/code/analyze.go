@@ -716,6 +716,14 @@ func withinRanges(root *node, ranges []srcRange) bool {
 
 // resolveImports sets the local file of each import that names one.
 func resolveImports(fi *fileInfo, fj fileJob) {
+	switch fi.lang {
+	case model.FormatGo:
+		resolveGoImports(fi, fj)
+		return
+	case model.FormatJava:
+		resolveJavaImports(fi, fj)
+		return
+	}
 	fs := fj.fsFor()
 	exists := func(p string) bool { ok, _ := isFile(fs, p); return ok }
 	for i := range fi.imports {
@@ -853,11 +861,16 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 			c.Partial = true
 		}
 		for _, im := range fi.imports {
-			if im.local != "" || im.level > 0 || im.module == "" || isStdlib(fi.lang, im.module) {
+			if im.local != "" || im.level > 0 || im.module == "" || !isCompiled(fi.lang) && isStdlib(fi.lang, im.module) {
 				continue
 			}
 			var imp model.Import
-			if fi.lang == model.FormatPython {
+			if isCompiled(fi.lang) {
+				var ok bool
+				if imp, ok = compiledImport(fi, im); !ok {
+					continue
+				}
+			} else if fi.lang == model.FormatPython {
 				imp = model.Import{Ecosystem: "PyPI", Package: strings.Split(im.module, ".")[0], Module: im.module, Pos: im.pos}
 			} else {
 				if isLocalSpec(im.module) || strings.HasPrefix(im.module, "/") {

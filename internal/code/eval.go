@@ -20,6 +20,11 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{}
 	}
 	*a.budget--
+	if isCompiled(fi.lang) {
+		if v, ok := a.evalCompiled(fi, n, s, depth); ok {
+			return v
+		}
+	}
 	switch n.typ() {
 	case "identifier", "shorthand_property_identifier":
 		name := fi.text(n)

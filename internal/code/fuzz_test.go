@@ -86,6 +86,8 @@ var fuzzSeeds = []struct {
 	{model.FormatJavaScript, "exports.fn = onRequest({cors: true}, (req, res) => { eval(req.query.x) });\n"},
 	{model.FormatTypeScript, "\nexport const fn = onDocumentCreated('a/{id}', async (event) => { eval(event.data.data().x) });\n"},
 	{model.FormatPython, "@https_fn.on_request()\ndef fn(req):\n    eval(req.args['x'])\n"},
+	{model.FormatGo, "package main\nimport \"os/exec\"\nfunc handler(ctx context.Context, e events.APIGatewayProxyRequest) error {\n\treturn exec.Command(\"sh\", \"-c\", \"ls \"+e.Body).Run()\n}\n"},
+	{model.FormatGo, "package main\nfunc handler(e events.S3Event) {\n\tfor _, r := range e.Records { os.Open(r.S3.Object.Key) }\n\tfunc( {\n}\n"},
 }
 
 // FuzzAnalyse checks that no source text makes the analysis panic, for
@@ -96,7 +98,7 @@ func FuzzAnalyse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, lang string, src []byte) {
 		l := model.Format(lang)
-		if l != model.FormatPython && l != model.FormatJavaScript && l != model.FormatTypeScript {
+		if l != model.FormatPython && l != model.FormatJavaScript && l != model.FormatTypeScript && l != model.FormatGo && l != model.FormatJava {
 			l = model.FormatPython
 		}
 		c := analyseSource(t, l, src)
@@ -162,7 +164,7 @@ func TestKeepCasesAnalysis(t *testing.T) {
 
 // TestSeeds runs the fuzz seeds and checks the flows they must give.
 func TestSeeds(t *testing.T) {
-	want := []int{1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0} // tree-sitter reads a Python 2 exec statement as an expression with an error
+	want := []int{1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 0} // tree-sitter reads a Python 2 exec statement as an expression with an error
 	// The last three are Firebase registrations: their flows appear when
 	// analysed as the function registered on their line (1, 1 and 2).
 	wantReg := map[int][2]int{8: {1, 1}, 9: {1, 1}, 10: {2, 1}}

@@ -111,6 +111,10 @@ func langOfFile(name string) model.Format {
 		return model.FormatPython
 	case ".js", ".mjs", ".cjs", ".jsx":
 		return model.FormatJavaScript
+	case ".go":
+		return model.FormatGo
+	case ".java":
+		return model.FormatJava
 	case ".ts", ".mts", ".cts", ".tsx":
 		if strings.HasSuffix(strings.ToLower(name), ".d.ts") {
 			return ""
@@ -136,6 +140,9 @@ func exts(lang model.Format) []string {
 // function has no code nightlight could read (a container image, code in
 // S3), with a note saying so when that is worth knowing.
 func locate(st *model.Stack, f *model.Function, fs fsys) *site {
+	if s, ok := locateCompiled(st, f, fs); ok {
+		return s
+	}
 	s := &site{lang: langOfRuntime(f.Runtime.String())}
 	rtSet := f.Runtime.IsResolved()
 	if rtSet && s.lang == "" {

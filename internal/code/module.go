@@ -54,6 +54,9 @@ type fileInfo struct {
 	partial      bool
 	skippedBytes int
 	size         int
+	// x is what the Go and Java analyses keep about the file (compiled.go);
+	// nil for other languages.
+	x *langInfo
 }
 
 // release drops the file's source and tree, and returns the tree's node
@@ -195,9 +198,14 @@ func (fi *fileInfo) index() {
 		return
 	}
 	fi.body = fi.root.namedKids()
-	if fi.lang == model.FormatPython {
+	switch {
+	case fi.lang == model.FormatGo:
+		fi.indexGo()
+	case fi.lang == model.FormatJava:
+		fi.indexJava()
+	case fi.lang == model.FormatPython:
 		fi.indexPython()
-	} else {
+	default:
 		fi.indexJS()
 	}
 }
@@ -531,6 +539,9 @@ func unquote(s string) string {
 func (fi *fileInfo) handlerNode(name string) *node {
 	if name == "" {
 		return nil
+	}
+	if isCompiled(fi.lang) {
+		return fi.compiledHandler(name)
 	}
 	if fi.lang == model.FormatPython {
 		return fi.funcs[name]

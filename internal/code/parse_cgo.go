@@ -8,6 +8,8 @@ import (
 	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+	tsgo "github.com/tree-sitter/tree-sitter-go/bindings/go"
+	tsjava "github.com/tree-sitter/tree-sitter-java/bindings/go"
 	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
 	tspy "github.com/tree-sitter/tree-sitter-python/bindings/go"
 	tsts "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
@@ -34,7 +36,7 @@ type langTable struct {
 	skip      []uint8
 }
 
-// grammar holds the kind and field names of the three grammars, read
+// grammar holds the kind and field names of the grammars, read
 // once when the package is loaded (a few hundred names; the grammars are
 // immutable, so the tables never change).
 var grammar, grammarLangs = loadGrammars()
@@ -42,7 +44,7 @@ var grammar, grammarLangs = loadGrammars()
 func loadGrammars() (*grammarTables, map[model.Format]*langTable) {
 	g := &grammarTables{fields: []string{""}}
 	langs := map[model.Format]*langTable{}
-	for _, f := range []model.Format{model.FormatPython, model.FormatJavaScript, model.FormatTypeScript} {
+	for _, f := range []model.Format{model.FormatPython, model.FormatJavaScript, model.FormatTypeScript, model.FormatGo, model.FormatJava} {
 		ptr := languagePtr(f)
 		l := sitter.NewLanguage(ptr)
 		t := &langTable{format: f, lang: ptr, kindBase: uint16(len(g.kinds)), fieldBase: uint16(len(g.fields) - 1)}
@@ -93,6 +95,10 @@ func languagePtr(lang model.Format) unsafe.Pointer {
 		return tsjs.Language()
 	case model.FormatTypeScript:
 		return tsts.LanguageTypescript()
+	case model.FormatGo:
+		return tsgo.Language()
+	case model.FormatJava:
+		return tsjava.Language()
 	}
 	return nil
 }

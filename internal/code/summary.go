@@ -216,6 +216,9 @@ func (a *analysis) moduleScope(fi *fileInfo) *scope {
 			s.vars[name] = val{fn: &fnRef{file: fi, n: fn}}
 		}
 	}
+	if isCompiled(fi.lang) {
+		a.packageScope(fi, s)
+	}
 	sub := a.sub(a.budget)
 	ret := val{}
 	sub.block(fi, fi.body, s, 0, false, &ret)

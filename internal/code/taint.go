@@ -232,6 +232,14 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		params := paramNames(entry, h)
 		fs := &scope{vars: map[string]val{}, parent: a.moduleScope(entry)}
 		pi := eventParam(j.site.model, a.triggers, params)
+		if isCompiled(entry.lang) {
+			// The event is the parameter that is not the context.
+			pi = compiledEventParam(entry, h)
+			if pi >= 0 {
+				a.root = params[pi]
+				a.trigKey += "|" + a.root
+			}
+		}
 		if j.site.model != "" && pi >= 0 && params[pi] != "" {
 			a.root = params[pi]
 			a.trigKey += "|" + a.root // summaries name the parameter
@@ -249,7 +257,7 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 			// A destructured event: ({ body, headers }) => …
 			a.bind(entry, paramTarget(h), ev, fs, h)
 		}
-		if j.site.model == "" && len(params) > 2 && entry.lang != model.FormatPython {
+		if j.site.model == "" && len(params) > 2 && entry.lang != model.FormatPython && !isCompiled(entry.lang) {
 			fs.vars[params[2]] = val{qual: "$callback"}
 		}
 		a.runFunc(entry, h, fs, 0, true)
@@ -638,6 +646,9 @@ func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 
 // paramNames returns the names of a function's parameters in order.
 func paramNames(fi *fileInfo, fn *node) []string {
+	if isCompiled(fi.lang) {
+		return compiledParams(fi, fn)
+	}
 	ps := fn.child("parameters")
 	if ps == nil {
 		if p := fn.child("parameter"); p != nil { // x => …
@@ -708,6 +719,10 @@ func (a *analysis) block(fi *fileInfo, stmts []*node, s *scope, depth int, handl
 
 func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
 	*a.budget--
+	if isCompiled(fi.lang) {
+		a.stmtCompiled(fi, n, s, depth, handler, ret)
+		return
+	}
 	switch n.typ() {
 	case "expression_statement":
 		for k := range n.eachNamed() {

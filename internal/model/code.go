@@ -5,6 +5,9 @@ const (
 	FormatPython     Format = "python"
 	FormatJavaScript Format = "javascript"
 	FormatTypeScript Format = "typescript"
+	// FormatJava is Java source; Go source is FormatGo (the same name as
+	// the go.mod format: a report tells them apart by the file name).
+	FormatJava Format = "java"
 )
 
 // Code is what nightlight read from a function's handler source: the files
@@ -13,8 +16,8 @@ const (
 // means the code was not read (not found, not analysable in this build, a
 // container image, a committed zip, …); Function diagnostics then say why.
 type Code struct {
-	// Language is the source language: FormatPython, FormatJavaScript or
-	// FormatTypeScript.
+	// Language is the source language: FormatPython, FormatJavaScript,
+	// FormatTypeScript, FormatGo or FormatJava.
 	Language Format `json:"language"`
 	// Entry is the display path of the handler module; Handler the name of
 	// the function in it that the platform calls.
