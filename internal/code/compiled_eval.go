@@ -193,85 +193,61 @@ func (a *analysis) stmtCompiled(fi *fileInfo, n *node, s *scope, depth int, hand
 
 // compiledParams returns the parameter names of a Go or Java function.
 func compiledParams(fi *fileInfo, fn *node) []string {
-	var out []string
-	ps := fn.child("parameters")
-	if ps == nil {
-		return nil
-	}
-	if ps.typ() == "identifier" { // Java x -> …
-		return []string{fi.text(ps)}
-	}
-	for p := range ps.eachNamed() {
-		switch p.typ() {
-		case "parameter_declaration", "variadic_parameter_declaration":
-			names := 0
-			for k := range p.eachNamed() {
-				if k.field() == "name" {
-					out = append(out, fi.text(k))
-					names++
-				}
-			}
-			if names == 0 {
-				out = append(out, "")
-			}
-		case "formal_parameter", "spread_parameter", "receiver_parameter":
-			if nm := p.child("name"); nm != nil {
-				out = append(out, fi.text(nm))
-			} else if d := firstOfType(p, "variable_declarator"); d != nil {
-				out = append(out, fi.text(d.child("name")))
-			} else {
-				out = append(out, "")
-			}
-		case "identifier": // Java (x, y) -> …
-			out = append(out, fi.text(p))
-		case "inferred_parameters":
-			for k := range p.eachNamed() {
-				out = append(out, fi.text(k))
-			}
-		}
-	}
-	return out
+	names, _ := compiledSignature(fi, fn)
+	return names
 }
 
-// paramTypes returns the type nodes of a Go or Java function's
-// parameters, aligned with compiledParams.
-func paramTypes(fi *fileInfo, fn *node) []*node {
-	var out []*node
+// compiledSignature returns the names and type nodes of a Go or Java
+// function's parameters, in order ("" and nil where not written).
+func compiledSignature(fi *fileInfo, fn *node) (names []string, types []*node) {
 	ps := fn.child("parameters")
-	if ps == nil || ps.typ() == "identifier" {
-		return nil
+	if ps == nil {
+		return nil, nil
+	}
+	if ps.typ() == "identifier" { // Java x -> …
+		return []string{fi.text(ps)}, []*node{nil}
+	}
+	add := func(name string, t *node) {
+		names = append(names, name)
+		types = append(types, t)
 	}
 	for p := range ps.eachNamed() {
 		switch p.typ() {
 		case "parameter_declaration", "variadic_parameter_declaration":
-			names := 0
+			n := 0
 			for k := range p.eachNamed() {
 				if k.field() == "name" {
-					names++
+					add(fi.text(k), p.child("type"))
+					n++
 				}
 			}
-			for i := 0; i < max(names, 1); i++ {
-				out = append(out, p.child("type"))
+			if n == 0 {
+				add("", p.child("type"))
 			}
 		case "formal_parameter", "spread_parameter", "receiver_parameter":
-			out = append(out, p.child("type"))
-		case "identifier":
-			out = append(out, nil)
+			name := ""
+			if nm := p.child("name"); nm != nil {
+				name = fi.text(nm)
+			} else if d := firstOfType(p, "variable_declarator"); d != nil {
+				name = fi.text(d.child("name"))
+			}
+			add(name, p.child("type"))
+		case "identifier": // Java (x, y) -> …
+			add(fi.text(p), nil)
 		case "inferred_parameters":
-			for range p.eachNamed() {
-				out = append(out, nil)
+			for k := range p.eachNamed() {
+				add(fi.text(k), nil)
 			}
 		}
 	}
-	return out
+	return names, types
 }
 
 // compiledEventParam returns the index of the handler parameter that
 // receives the event: the first that is not the context (Go
 // context.Context, Java Context), or -1.
 func compiledEventParam(fi *fileInfo, fn *node) int {
-	ts := paramTypes(fi, fn)
-	names := compiledParams(fi, fn)
+	names, ts := compiledSignature(fi, fn)
 	for i, t := range ts {
 		tt := fi.text(t)
 		if tt == "context.Context" || tt == "Context" || strings.HasSuffix(tt, ".Context") || i >= len(names) || names[i] == "" || names[i] == "_" {

@@ -35,14 +35,7 @@ func (a *analysis) stmtGo(fi *fileInfo, n *node, s *scope, depth int, handler bo
 			}
 		}
 	case "return_statement":
-		var v val
-		for k := range n.eachNamed() {
-			v = join(v, a.eval(fi, k, s, depth))
-			if handler {
-				a.checkResponse(fi, k, v)
-			}
-		}
-		*ret = join(*ret, v)
+		a.returnStmt(fi, n, s, depth, handler, ret)
 	case "if_statement":
 		if in := n.child("initializer"); in != nil {
 			a.stmt(fi, in, s, depth, handler, ret)

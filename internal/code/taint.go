@@ -729,14 +729,7 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 			a.eval(fi, k, s, depth)
 		}
 	case "return_statement":
-		var v val
-		for k := range n.eachNamed() {
-			v = join(v, a.eval(fi, k, s, depth))
-			if handler {
-				a.checkResponse(fi, k, v)
-			}
-		}
-		*ret = join(*ret, v)
+		a.returnStmt(fi, n, s, depth, handler, ret)
 	case "lexical_declaration", "variable_declaration":
 		for d := range n.eachNamed() {
 			if d.typ() == "variable_declarator" {
@@ -851,6 +844,19 @@ func (a *analysis) stmt(fi *fileInfo, n *node, s *scope, depth int, handler bool
 			}
 		}
 	}
+}
+
+// returnStmt joins the value a return statement returns into *ret,
+// checking what a handler returns to an HTTP caller.
+func (a *analysis) returnStmt(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
+	var v val
+	for k := range n.eachNamed() {
+		v = join(v, a.eval(fi, k, s, depth))
+		if handler {
+			a.checkResponse(fi, k, v)
+		}
+	}
+	*ret = join(*ret, v)
 }
 
 // body runs a block-like node (a block, an else clause, a single
