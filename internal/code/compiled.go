@@ -66,6 +66,12 @@ func locateCompiled(st *model.Stack, f *model.Function, fs fsys) (s *site, handl
 	if lang == "" {
 		return nil, false
 	}
+	if st.Platform() != model.AWS {
+		// Google, Tencent, Fn and Azure Go or Java functions follow their
+		// platform's programming model, not aws-lambda-go's or
+		// aws-lambda-java-core's: not read.
+		return nil, true
+	}
 	provided := strings.HasPrefix(strings.ToLower(f.Runtime.String()), "provided")
 	if strings.EqualFold(f.PackageType.String(), "Image") || f.InlineCode.IsSet() {
 		return nil, true
@@ -153,10 +159,25 @@ func locateCompiled(st *model.Stack, f *model.Function, fs fsys) (s *site, handl
 		}
 		codeDir = proj
 	}
+	if !archive && len(sourceFiles(fs, codeDir, langExt(lang), 8)) == 0 {
+		// A folder of build output (Terraform's source_dir = "bin"): the
+		// project around it.
+		if proj := projectDir(fs, path.Dir(codeDir), baseDir, lang); proj != "" {
+			codeDir = proj
+		}
+	}
 	if lang == model.FormatJava {
 		return locateJava(f, fs, s, codeDir, pos, archive), true
 	}
 	return locateGo(f, fs, s, codeDir, pos, provided), true
+}
+
+// langExt is the source file extension of a compiled language.
+func langExt(lang model.Format) string {
+	if lang == model.FormatJava {
+		return ".java"
+	}
+	return ".go"
 }
 
 func isFile1(fs fsys, p string) bool { ok, _ := isFile(fs, p); return ok }
