@@ -126,6 +126,9 @@ func summary(app *model.App, inputs []result.Input) string {
 			for _, s := range c.Strings {
 				fmt.Fprintf(&b, "    secret-like %s=%s %s\n", s.Name, s.Value, s.Pos)
 			}
+			for _, k := range c.Checks {
+				fmt.Fprintf(&b, "    checks caller: %s %s %s\n", k.Kind, k.Call, k.Pos)
+			}
 			for _, r := range c.DeployedBy {
 				fmt.Fprintf(&b, "    deployed by %s %s\n", r.Stack, r.Function)
 			}

@@ -479,8 +479,9 @@ func (a *analysis) call(fi *fileInfo, n *node, s *scope, depth int) val {
 	pos := fi.pos(n)
 	q := callee.qual
 
-	// Sinks.
+	// Sinks, and checks of the caller.
 	a.sinks(fi, n, q, method, recv, ar)
+	a.callerCheck(fi, n, q, method, ar)
 
 	// SDK.
 	if v, ok := a.sdk(fi, n, q, method, recv, ar); ok {

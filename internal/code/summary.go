@@ -62,6 +62,7 @@ type record struct {
 	flows   map[string]flowRec
 	calls   map[string]model.SDKCall
 	strs    map[string]model.CodeString
+	checks  map[string]model.CallerCheck
 	partial bool
 }
 
@@ -90,6 +91,13 @@ func (r *record) setStr(k string, s model.CodeString) {
 		r.strs = map[string]model.CodeString{}
 	}
 	r.strs[k] = s
+}
+
+func (r *record) setCheck(k string, c model.CallerCheck) {
+	if r.checks == nil {
+		r.checks = map[string]model.CallerCheck{}
+	}
+	r.checks[k] = c
 }
 
 // flowRec is a flow found by an analysis. param > 0 marks a flow from the
@@ -355,6 +363,9 @@ func (a *analysis) merge(rec record, bound []val) {
 	}
 	for k, s := range rec.strs {
 		a.rec.setStr(k, s)
+	}
+	for k, c := range rec.checks {
+		a.rec.setCheck(k, c)
 	}
 	keys := make([]string, 0, len(rec.flows))
 	for k := range rec.flows {

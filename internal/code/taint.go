@@ -282,6 +282,10 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		c.Strings = append(c.Strings, s)
 	}
 	sort.Slice(c.Strings, func(x, y int) bool { return c.Strings[x].Pos.Before(c.Strings[y].Pos) })
+	for _, k := range a.rec.checks {
+		c.Checks = append(c.Checks, k)
+	}
+	sort.Slice(c.Checks, func(x, y int) bool { return c.Checks[x].Pos.Before(c.Checks[y].Pos) })
 }
 
 // sortFlows sorts flows by sink, kind and source.

@@ -43,6 +43,9 @@ type Code struct {
 	// (assigned to a credential-like name or matching a key format), for
 	// the secret rules; they are redacted before output.
 	Strings []CodeString `json:"strings,omitempty"`
+	// Checks are the calls, in code the handler reaches, that verify who is
+	// calling (a webhook signature, a token), sorted by position.
+	Checks []CallerCheck `json:"checks,omitempty"`
 	// Partial is true when part of the code could not be followed
 	// (syntax errors, dynamic imports, files skipped): absent flows and
 	// calls are then not proof of absence.
@@ -151,4 +154,22 @@ type CodeString struct {
 	Name  string `json:"name,omitempty"`
 	Value string `json:"value"`
 	Pos   Pos    `json:"pos"`
+}
+
+// CheckKind is what a caller check verifies.
+type CheckKind string
+
+// Check kinds.
+const (
+	CheckSignature CheckKind = "signature" // a request signature or HMAC compared in constant time
+	CheckToken     CheckKind = "token"     // a token (JWT, ID token) verified against a key
+)
+
+// CallerCheck is a call in a function's code that verifies who is calling:
+// the function authenticates requests itself.
+type CallerCheck struct {
+	Kind CheckKind `json:"kind"`
+	// Call names the library call ("jsonwebtoken.verify()").
+	Call string `json:"call"`
+	Pos  Pos    `json:"pos"`
 }

@@ -38,7 +38,7 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref ConnectAuthorizer`,
 			Remediation: "Put a Lambda (REQUEST) authorizer or IAM auth on the $connect route.",
 		},
-		Adjust: kit.Contained(rule.High),
+		Adjust: append(kit.Contained(rule.High), kit.CallerChecked(rule.High)...),
 		Run:    run,
 	}
 }
@@ -63,6 +63,8 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		var why string
 		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, routes...)
+		f.Message += why
+		f.Severity, why = kit.CallerCheck(p, p.Rule.Severity, f.Severity, ep)
 		f.Message += why
 		p.Report(f)
 	}

@@ -2,6 +2,8 @@ package kit
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -271,4 +273,39 @@ func usesDataClient(fn *model.Function) bool {
 		}
 	}
 	return false
+}
+
+// checkedWhen is the condition of the caller-check adjustment.
+const checkedWhen = "when the code of the function behind the entry point verifies the caller itself (a webhook signature or HMAC compared in constant time, a token verified against a key)"
+
+// CallerChecked declares CallerCheck's adjustment for a rule whose default
+// is def.
+func CallerChecked(def rule.Severity) []rule.Adjustment {
+	if Lower(def) == def {
+		return nil
+	}
+	return []rule.Adjustment{{Severity: Lower(def), When: checkedWhen}}
+}
+
+// CallerCheck lowers sev one level when the handler code of the function
+// behind ep verifies who is calling (model.Code.Checks): the entry point
+// is open by configuration, but the function authenticates requests
+// itself, as webhooks that check a signature do. It does not stack with
+// another lowering (sev below def stays); why is "" or the reason to
+// append to the message, naming the check and its position.
+func CallerCheck(p *rule.Pass, def, sev rule.Severity, ep *model.EntryPoint) (rule.Severity, string) {
+	if sev != def || Lower(def) == def || ep == nil {
+		return sev, ""
+	}
+	fn := p.Stack.Function(ep.Function)
+	if fn == nil || fn.Code == nil || len(fn.Code.Checks) == 0 {
+		return sev, ""
+	}
+	c := fn.Code.Checks[0]
+	what := "a request signature"
+	if c.Kind == model.CheckToken {
+		what = "a token"
+	}
+	return Lower(def), fmt.Sprintf(" (severity lowered from %s: function %s verifies %s in its code, %s at %s; make sure every request passes that check before it does anything)",
+		def, fn.ID, what, c.Call, c.Pos.File+":"+strconv.Itoa(c.Pos.Line))
 }
