@@ -41,7 +41,7 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref OrdersAuthorizer`,
 			Remediation: "Attach an authorizer (Cognito, JWT, Lambda) or IAM auth to the route, or set a default authorizer on the API; if the route is public on purpose, suppress the finding with a reason.",
 		},
-		Adjust: append(append(kit.Contained(rule.High), kit.CallerChecked(rule.High)...), rule.Adjustment{Severity: rule.Low,
+		Adjust: append(kit.OpenEntryAdjust(rule.High), rule.Adjustment{Severity: rule.Low,
 			When: "when the route's integration is MOCK: API Gateway answers from its mapping template and nothing behind it runs"}),
 		Run: run,
 	}
@@ -77,9 +77,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			p.Report(f)
 			continue
 		}
-		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
-		f.Message += why
-		f.Severity, why = kit.CallerCheck(p, p.Rule.Severity, f.Severity, ep)
+		f.Severity, why = kit.OpenEntry(ctx, p, ep)
 		f.Message += why
 		p.Report(f)
 	}

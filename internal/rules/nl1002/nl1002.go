@@ -35,7 +35,7 @@ func Rule() *rule.Rule {
     TargetFunctionArn: !GetAtt Fn.Arn`,
 			Remediation: "Set AuthType: AWS_IAM on the function URL (callers sign with SigV4, CloudFront can use origin access control), or expose the function through an API with an authorizer.",
 		},
-		Adjust: append(kit.Contained(rule.High), kit.CallerChecked(rule.High)...),
+		Adjust: kit.OpenEntryAdjust(rule.High),
 		Run:    run,
 	}
 }
@@ -55,9 +55,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			f.At(ep.Pos)
 		}
 		var why string
-		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
-		f.Message += why
-		f.Severity, why = kit.CallerCheck(p, p.Rule.Severity, f.Severity, ep)
+		f.Severity, why = kit.OpenEntry(ctx, p, ep)
 		f.Message += why
 		p.Report(f)
 	}

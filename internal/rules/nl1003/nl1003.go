@@ -38,7 +38,7 @@ func Rule() *rule.Rule {
     AuthorizerId: !Ref ConnectAuthorizer`,
 			Remediation: "Put a Lambda (REQUEST) authorizer or IAM auth on the $connect route.",
 		},
-		Adjust: append(kit.Contained(rule.High), kit.CallerChecked(rule.High)...),
+		Adjust: kit.OpenEntryAdjust(rule.High),
 		Run:    run,
 	}
 }
@@ -62,9 +62,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			}
 		}
 		var why string
-		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, routes...)
-		f.Message += why
-		f.Severity, why = kit.CallerCheck(p, p.Rule.Severity, f.Severity, ep)
+		f.Severity, why = kit.OpenEntry(ctx, p, ep, routes...)
 		f.Message += why
 		p.Report(f)
 	}

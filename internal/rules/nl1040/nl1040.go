@@ -36,7 +36,7 @@ func Rule() *rule.Rule {
   "authLevel": "function", "methods": ["get"]}]}`,
 			Remediation: "Set authLevel to function (callers send a function key) or turn on App Service Authentication (authsettingsV2 with unauthenticatedClientAction RedirectToLoginPage/Return401) or put the app behind API Management; if the endpoint is public on purpose, suppress the finding with a reason.",
 		},
-		Adjust: kit.Contained(rule.High),
+		Adjust: kit.OpenEntryAdjust(rule.High),
 		Run:    run,
 	}
 }
@@ -60,7 +60,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			Path:    kit.EntryPath(p, ep),
 		}
 		var why string
-		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
+		f.Severity, why = kit.OpenEntry(ctx, p, ep)
 		f.Message += why
 		p.Report(f)
 	}

@@ -38,7 +38,7 @@ func Rule() *rule.Rule {
       require-whisk-auth: true`,
 			Remediation: "Annotate the action with require-whisk-auth (or stop exporting it with web: false and call it with the API key), and protect API gateway routes with an API key or OAuth; if the action is public on purpose, suppress the finding with a reason.",
 		},
-		Adjust: kit.Contained(rule.High),
+		Adjust: kit.OpenEntryAdjust(rule.High),
 		Run:    run,
 	}
 }
@@ -62,7 +62,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		f := rule.Finding{Resource: kit.Resource(ep), File: ep.Auth.Pos.File, Line: ep.Auth.Pos.Line, Col: ep.Auth.Pos.Col, Message: msg, Path: kit.EntryPath(p, ep)}
 		var why string
-		f.Severity, why = kit.Contain(ctx, p, p.Rule.Severity, ep)
+		f.Severity, why = kit.OpenEntry(ctx, p, ep)
 		f.Message += why
 		p.Report(f)
 	}

@@ -16,9 +16,9 @@ import (
 // which an open entry point is reported one level lower.
 const containedWhen = "when everything the entry point reaches is functions of the stack whose roles grant nothing beyond writing logs and traces (on Azure and OpenWhisk: with no identity and no binding), outside a VPC and with no environment variable naming a database, host, URL or credential and no database client among its packages: calling it costs money and runs the handler, but reaches no data by configuration"
 
-// Contained declares the adjustment of Contain for a rule whose default
+// contained declares the adjustment of Contain for a rule whose default
 // is def: one level lower when the entry point reaches no data.
-func Contained(def rule.Severity) []rule.Adjustment {
+func contained(def rule.Severity) []rule.Adjustment {
 	if Lower(def) == def {
 		return nil
 	}
@@ -105,7 +105,7 @@ func Contain(ctx context.Context, p *rule.Pass, sev rule.Severity, eps ...*model
 }
 
 // containedFunction reports whether fn's configuration gives it no access
-// to data: see Contained.
+// to data: see contained.
 func containedFunction(ctx context.Context, p *rule.Pass, fn *model.Function) bool {
 	if fn.VPC != nil || usesDataClient(fn) {
 		return false
@@ -278,13 +278,27 @@ func usesDataClient(fn *model.Function) bool {
 // checkedWhen is the condition of the caller-check adjustment.
 const checkedWhen = "when the code of the function behind the entry point verifies the caller itself (a webhook signature or HMAC compared in constant time, a token verified against a key)"
 
-// CallerChecked declares CallerCheck's adjustment for a rule whose default
-// is def.
-func CallerChecked(def rule.Severity) []rule.Adjustment {
+// OpenEntryAdjust declares OpenEntry's adjustments for a rule whose
+// default is def: contained's and the caller check's.
+func OpenEntryAdjust(def rule.Severity) []rule.Adjustment {
 	if Lower(def) == def {
 		return nil
 	}
-	return []rule.Adjustment{{Severity: Lower(def), When: checkedWhen}}
+	return append(contained(def), rule.Adjustment{Severity: Lower(def), When: checkedWhen})
+}
+
+// OpenEntry grades a finding about an entry point ep that anyone can call,
+// from the rule's default severity: Contain over reach (ep itself when
+// empty: a WebSocket $connect passes every route of its API), then
+// CallerCheck on ep. why is "" or the reasons to append to the message.
+func OpenEntry(ctx context.Context, p *rule.Pass, ep *model.EntryPoint, reach ...*model.EntryPoint) (rule.Severity, string) {
+	if len(reach) == 0 {
+		reach = []*model.EntryPoint{ep}
+	}
+	def := p.Rule.Severity
+	sev, why := Contain(ctx, p, def, reach...)
+	sev, checked := CallerCheck(p, def, sev, ep)
+	return sev, why + checked
 }
 
 // CallerCheck lowers sev one level when the handler code of the function
