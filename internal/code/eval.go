@@ -621,7 +621,14 @@ func (a *analysis) callLocal(fi *fileInfo, n *node, f *fnRef, ar args, recv val,
 	if len(params) > 0 && (params[0] == "self" || params[0] == "cls") && f.file.lang == model.FormatPython {
 		skip = 1
 	}
-	bound := make([]val, len(params))
+	// The bound values live on the argument stack until the call returns
+	// (nothing keeps them: summaries copy what they need).
+	st := a.stack
+	mark := len(st.vals)
+	defer a.popArgs(mark)
+	st.vals = slices.Grow(st.vals, len(params))[:mark+len(params)]
+	st.nodes = slices.Grow(st.nodes, len(params))[:mark+len(params)]
+	bound := st.vals[mark : mark+len(params) : mark+len(params)]
 	for i, p := range params {
 		if p == "" {
 			if i == 0 {

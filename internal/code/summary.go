@@ -59,8 +59,10 @@ type module struct {
 // record is what an analysis found: flows, SDK calls, credential-like
 // strings, and whether part of the code could not be followed.
 type record struct {
-	flows   map[string]flowRec
-	calls   map[string]model.SDKCall
+	flows map[string]flowRec
+	// calls are shared by the records a summary is merged into: a call is
+	// never changed once recorded.
+	calls   map[string]*model.SDKCall
 	strs    map[string]model.CodeString
 	checks  map[string]model.CallerCheck
 	partial bool
@@ -81,9 +83,9 @@ func (r *record) setFlow(k string, f flowRec) {
 
 func (r *record) setCall(k string, c model.SDKCall) {
 	if r.calls == nil {
-		r.calls = map[string]model.SDKCall{}
+		r.calls = map[string]*model.SDKCall{}
 	}
-	r.calls[k] = c
+	r.calls[k] = &c
 }
 
 func (r *record) setStr(k string, s model.CodeString) {
@@ -356,10 +358,10 @@ func (a *analysis) merge(rec record, bound []val) {
 		a.rec.partial = true
 	}
 	if a.rec.calls == nil && len(rec.calls) > 0 {
-		a.rec.calls = make(map[string]model.SDKCall, len(rec.calls))
+		a.rec.calls = make(map[string]*model.SDKCall, len(rec.calls))
 	}
 	for k, c := range rec.calls {
-		a.rec.setCall(k, c)
+		a.rec.calls[k] = c
 	}
 	for k, s := range rec.strs {
 		a.rec.setStr(k, s)

@@ -271,7 +271,8 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		}
 	}
 	sortFlows(c.Flows)
-	for _, k := range a.rec.calls {
+	for _, p := range a.rec.calls {
+		k := *p
 		if k.Env != "" {
 			k.Resource = envStore[k.Env]
 		}
