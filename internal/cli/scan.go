@@ -89,7 +89,7 @@ func (f *scanFlags) registerInput(cmd *cobra.Command) {
 	fl.IntVar(&f.maxRes, "max-resources", load.DefaultMaxResources, "most resources one stack may declare, after count/for_each")
 	fl.IntVar(&f.maxSteps, "max-resolve-steps", load.DefaultMaxResolveSteps, "most intrinsic/variable resolution steps per file")
 	fl.DurationVar(&f.timeout, "timeout", 0, "give up the whole scan after this long (e.g. 2m; 0: no limit)")
-	fl.Int64Var(&f.memLimit, "memory-limit", defaultMemoryLimit, "soft memory limit in bytes: the garbage collector works harder near it (0: none; GOMEMLIMIT, when set, wins)")
+	fl.Int64Var(&f.memLimit, "memory-limit", defaultMemoryLimit, "soft memory limit in bytes: the garbage collector works harder near it, and it is raised, with a warning, when the live heap nears it or collection takes over a quarter of the CPU (0: none; GOMEMLIMIT, when set, wins)")
 }
 
 // defaultMemoryLimit keeps a scan of a thousand templates under 200 MB of
@@ -104,9 +104,13 @@ func (f *scanFlags) options(env *Env, paths []string) (scan.Options, error) {
 		// An input whose live heap outgrows the limit would make the
 		// collector run without end: raise the limit instead, and say so.
 		raises := 0
-		f.guard = memguard.New(f.memLimit, func(old, new int64, live uint64) {
-			msg := fmt.Sprintf("the live heap (%d MiB) reached the soft memory limit (%d MiB); limit raised to %d MiB so that garbage collection does not take over the scan (set --memory-limit for inputs this large, 0 for none)",
-				live>>20, old>>20, new>>20)
+		f.guard = memguard.New(f.memLimit, func(r memguard.Raise) {
+			why := fmt.Sprintf("the live heap (%d MiB) reached the soft memory limit (%d MiB)", r.Live>>20, r.Old>>20)
+			if r.GCShare > 0 {
+				why = fmt.Sprintf("garbage collection took %.0f%% of the CPU under the soft memory limit (%d MiB; live heap %d MiB)", 100*r.GCShare, r.Old>>20, r.Live>>20)
+			}
+			msg := fmt.Sprintf("%s; limit raised to %d MiB so that garbage collection does not take over the scan (set --memory-limit for inputs this large, 0 for none)",
+				why, r.New>>20)
 			if raises++; raises == 1 {
 				env.Logger.Warn(msg) // once; later raises only at -v
 			} else {
