@@ -21,6 +21,7 @@ func Rule() *rule.Rule {
 		Title:      "Anonymous entry point reaches classified data",
 		Category:   rule.DataFlow,
 		Severity:   rule.High,
+		Adjust:     kit.CallerCheckAdjust(rule.High),
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AnyProvider},
 		Doc: rule.Doc{
@@ -57,6 +58,9 @@ func run(ctx context.Context, p *rule.Pass) error {
 			if !ep.Auth.Pos.IsValid() {
 				f.At(ep.Pos)
 			}
+			var why string
+			f.Severity, why = kit.CallerCheck(p, p.Rule.Severity, p.Rule.Severity, ep)
+			f.Message += why
 			p.Report(f)
 		}
 	}

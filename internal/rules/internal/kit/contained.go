@@ -281,10 +281,16 @@ const checkedWhen = "when the code of the function behind the entry point verifi
 // OpenEntryAdjust declares OpenEntry's adjustments for a rule whose
 // default is def: contained's and the caller check's.
 func OpenEntryAdjust(def rule.Severity) []rule.Adjustment {
+	return append(contained(def), CallerCheckAdjust(def)...)
+}
+
+// CallerCheckAdjust declares CallerCheck's adjustment for a rule whose
+// default is def.
+func CallerCheckAdjust(def rule.Severity) []rule.Adjustment {
 	if Lower(def) == def {
 		return nil
 	}
-	return append(contained(def), rule.Adjustment{Severity: Lower(def), When: checkedWhen})
+	return []rule.Adjustment{{Severity: Lower(def), When: checkedWhen}}
 }
 
 // OpenEntry grades a finding about an entry point ep that anyone can call,
