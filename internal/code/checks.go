@@ -8,7 +8,7 @@ import (
 
 // callerCheck is one library call that verifies who is calling: a webhook
 // signature, an HMAC compared in constant time, a token checked against a
-// key. Python and JavaScript spellings share one table: the qualified
+// key. Python, JavaScript and Go spellings share one table: the qualified
 // names do not collide.
 type callerCheck struct {
 	kind model.CheckKind
@@ -40,6 +40,48 @@ var callerChecks = map[string]callerCheck{
 	"jose.jwtVerify":                           {model.CheckToken, "jose.jwtVerify()"},
 	"aws-jwt-verify.CognitoJwtVerifier.create": {model.CheckToken, "aws-jwt-verify CognitoJwtVerifier"},
 	"aws-jwt-verify.JwtRsaVerifier.create":     {model.CheckToken, "aws-jwt-verify JwtRsaVerifier"},
+	// Go, by import path without its major-version suffix (goCheckName).
+	"crypto/hmac.Equal":                                  {model.CheckSignature, "hmac.Equal()"},
+	"crypto/subtle.ConstantTimeCompare":                  {model.CheckSignature, "subtle.ConstantTimeCompare()"},
+	"crypto/ed25519.Verify":                              {model.CheckSignature, "ed25519.Verify()"},
+	"github.com/stripe/stripe-go/webhook.ConstructEvent": {model.CheckSignature, "stripe webhook.ConstructEvent()"},
+	"github.com/golang-jwt/jwt.Parse":                    {model.CheckToken, "jwt.Parse()"},
+	"github.com/golang-jwt/jwt.ParseWithClaims":          {model.CheckToken, "jwt.ParseWithClaims()"},
+	"github.com/dgrijalva/jwt-go.Parse":                  {model.CheckToken, "jwt.Parse()"},
+	"github.com/dgrijalva/jwt-go.ParseWithClaims":        {model.CheckToken, "jwt.ParseWithClaims()"},
+	"github.com/lestrrat-go/jwx/jwt.Parse":               {model.CheckToken, "jwx jwt.Parse()"},
+	"google.golang.org/api/idtoken.Validate":             {model.CheckToken, "idtoken.Validate()"},
+}
+
+// goCheckName drops the major-version elements of a Go import path
+// ("github.com/golang-jwt/jwt/v5.Parse" → "github.com/golang-jwt/jwt.Parse",
+// "github.com/stripe/stripe-go/v76/webhook.ConstructEvent" →
+// "github.com/stripe/stripe-go/webhook.ConstructEvent").
+func goCheckName(q string) string {
+	slash := strings.LastIndex(q, "/")
+	dot := strings.Index(q[slash+1:], ".")
+	if slash < 0 || dot < 0 || !strings.Contains(q, "/v") {
+		return q
+	}
+	path, name := q[:slash+1+dot], q[slash+1+dot:]
+	parts := strings.Split(path, "/")
+	out := parts[:0]
+	for i, p := range parts {
+		if i > 0 && len(p) > 1 && p[0] == 'v' && allDigits(p[1:]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, "/") + name
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // checkMethods are method names distinctive enough to count whatever the

@@ -526,6 +526,7 @@ func (a *analysis) callGo(fi *fileInfo, n *node, s *scope, depth int) val {
 	defer a.popArgs(a.argMark())
 	ar := a.evalArgs(fi, n.child("arguments"), s, depth)
 	a.sinksGo(fi, n, q, method, recv, ar)
+	a.callerCheck(fi, n, goCheckName(q), method, ar)
 	if v, ok := a.sdkGo(fi, n, q, method, recv, ar); ok {
 		return v
 	}
