@@ -44,6 +44,8 @@ func compiledLang(rt string) model.Format {
 		return model.FormatGo
 	case strings.HasPrefix(rt, "provided"):
 		return model.FormatGo // a custom runtime: Go when a Go module is there (checked by locateGo)
+	case strings.HasPrefix(rt, "java"):
+		return model.FormatJava
 	}
 	return ""
 }
@@ -256,13 +258,16 @@ func compiledImport(fi *fileInfo, im importRef) (model.Import, bool) {
 		if isJavaStdlib(im.module) {
 			return model.Import{}, false
 		}
-		pkg := im.module
-		if i := strings.LastIndex(pkg, "."); i > 0 && !strings.HasSuffix(pkg, ".*") {
-			if seg := pkg[i+1:]; seg != "" && seg[0] >= 'A' && seg[0] <= 'Z' {
-				pkg = pkg[:i]
+		// The package: the name without its classes (capitalised, nested
+		// ones too) or wildcard.
+		pkg := strings.TrimSuffix(im.module, ".*")
+		for {
+			i := strings.LastIndex(pkg, ".")
+			if i <= 0 || pkg[i+1:] == "" || pkg[i+1] < 'A' || pkg[i+1] > 'Z' {
+				break
 			}
+			pkg = pkg[:i]
 		}
-		pkg = strings.TrimSuffix(pkg, ".*")
 		return model.Import{Ecosystem: "Maven", Package: pkg, Module: im.module, Pos: im.pos}, true
 	}
 	return model.Import{}, false

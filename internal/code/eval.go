@@ -642,7 +642,11 @@ func (a *analysis) callLocal(fi *fileInfo, n *node, f *fnRef, ar args, recv val,
 				v = kv
 			}
 			if v.t != nil {
-				v.t = v.t.with(model.FlowStep{Pos: fi.pos(n), Note: "passed to " + p + " of " + short(fi.text(n.child("function"))) + "()"})
+				callee := n.child("function")
+				if callee == nil {
+					callee = n.child("name") // a Java method invocation
+				}
+				v.t = v.t.with(model.FlowStep{Pos: fi.pos(n), Note: "passed to " + p + " of " + short(fi.text(callee)) + "()"})
 			}
 			bound[i] = v
 		}

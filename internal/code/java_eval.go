@@ -1,0 +1,996 @@
+package code
+
+import (
+	"strings"
+
+	"github.com/nightlight-sec/nightlight/internal/model"
+)
+
+// The Java evaluator: statements and expressions of tree-sitter-java,
+// the sinks of the JDK and common libraries, and the AWS SDK for Java (v2
+// and v1). Imported classes evaluate to their qualified name; classes of
+// the project to "$local:FILE".
+
+// stmtJava runs a Java statement (or, at the top of a file, a class
+// declaration: its field initialisers, static blocks and constructors
+// run once, as when Lambda creates the handler object).
+func (a *analysis) stmtJava(fi *fileInfo, n *node, s *scope, depth int, handler bool, ret *val) {
+	switch n.typ() {
+	case "block", "constructor_body", "static_initializer", "switch_block_statement_group", "switch_rule":
+		a.block(fi, n.namedKids(), s, depth, handler, ret)
+	case "expression_statement", "throw_statement", "assert_statement", "yield_statement", "explicit_constructor_invocation":
+		for k := range n.eachNamed() {
+			a.eval(fi, k, s, depth)
+		}
+	case "local_variable_declaration", "field_declaration", "constant_declaration":
+		typ := n.child("type")
+		for d := range n.eachNamed() {
+			if d.typ() != "variable_declarator" {
+				continue
+			}
+			name := fi.text(d.child("name"))
+			var v val
+			if vn := d.child("value"); vn != nil {
+				v = a.eval(fi, vn, s, depth)
+				a.noteJavaString(fi, name, vn)
+			} else if c := javaTypeClient(fi, typ); c != nil {
+				v.client = c
+			}
+			if v.t != nil {
+				v.t = v.t.with(model.FlowStep{Pos: fi.pos(d), Note: "assigned to " + name})
+			}
+			if v.qual == "" && v.t == nil && v.client == nil && v.evt == nil {
+				if q := a.javaClassRef(fi, strings.Split(fi.text(typ), "<")[0]); strings.HasPrefix(q.qual, "$local:") {
+					v.qual = q.qual // an object of a class of the project
+				}
+			}
+			setVar(s, name, v, true)
+		}
+	case "return_statement":
+		a.returnStmt(fi, n, s, depth, handler, ret)
+	case "if_statement":
+		cond := n.child("condition")
+		a.eval(fi, cond, s, depth)
+		g := a.javaGuard(fi, cond)
+		cons := n.child("consequence")
+		if g.name != "" && !g.negated {
+			a.body(fi, cons, &scope{vars: map[string]val{g.name: {}}, parent: s}, depth, handler, ret)
+		} else {
+			a.body(fi, cons, s, depth, handler, ret)
+		}
+		if g.name != "" && g.negated && exits(cons) {
+			setVar(s, g.name, val{}, false)
+		}
+		a.body(fi, n.child("alternative"), s, depth, handler, ret)
+	case "enhanced_for_statement":
+		ev := a.elem(fi, a.eval(fi, n.child("value"), s, depth), n)
+		for pass := 0; pass < 2; pass++ {
+			v := ev
+			if v.t != nil {
+				v.t = v.t.with(model.FlowStep{Pos: fi.pos(n), Note: "assigned to " + fi.text(n.child("name"))})
+			}
+			setVar(s, fi.text(n.child("name")), v, true)
+			a.body(fi, n.child("body"), s, depth, handler, ret)
+		}
+	case "for_statement", "while_statement", "do_statement":
+		for k := range n.eachNamed() {
+			if k.field() != "body" {
+				if strings.HasSuffix(k.typ(), "declaration") {
+					a.stmt(fi, k, s, depth, handler, ret)
+				} else {
+					a.eval(fi, k, s, depth)
+				}
+			}
+		}
+		for pass := 0; pass < 2; pass++ {
+			a.body(fi, n.child("body"), s, depth, handler, ret)
+		}
+	case "try_statement", "try_with_resources_statement":
+		for k := range n.eachNamed() {
+			switch k.typ() {
+			case "resource_specification":
+				for r := range k.eachNamed() {
+					if r.typ() == "resource" && r.child("value") != nil {
+						setVar(s, fi.text(r.child("name")), a.eval(fi, r.child("value"), s, depth), true)
+					}
+				}
+			case "block":
+				a.body(fi, k, s, depth, handler, ret)
+			case "catch_clause":
+				if p := firstOfType(k, "catch_formal_parameter"); p != nil {
+					s.vars[fi.text(p.child("name"))] = val{exc: true}
+				}
+				a.body(fi, k.child("body"), s, depth, handler, ret)
+			case "finally_clause":
+				for b := range k.eachNamed() {
+					a.body(fi, b, s, depth, handler, ret)
+				}
+			}
+		}
+	case "switch_expression", "switch_statement":
+		a.eval(fi, n.child("condition"), s, depth)
+		for g := range n.child("body").eachNamed() {
+			for k := range g.eachNamed() {
+				if k.typ() == "switch_label" {
+					continue
+				}
+				a.stmt(fi, k, s, depth, handler, ret)
+			}
+		}
+	case "synchronized_statement", "labeled_statement":
+		for k := range n.eachNamed() {
+			if k.typ() == "block" || strings.HasSuffix(k.typ(), "statement") {
+				a.stmt(fi, k, s, depth, handler, ret)
+			}
+		}
+	case "class_declaration", "record_declaration", "enum_declaration":
+		if s.parent != nil {
+			return // a local class: its methods run when called
+		}
+		for m := range n.child("body").eachNamed() {
+			switch m.typ() {
+			case "field_declaration", "static_initializer", "class_declaration", "record_declaration", "enum_declaration":
+				a.stmt(fi, m, s, depth, false, ret)
+			case "constructor_declaration":
+				var r val
+				a.body(fi, m.child("body"), &scope{vars: map[string]val{}, parent: s}, depth, false, &r)
+			}
+		}
+	case "package_declaration", "import_declaration", "method_declaration", "interface_declaration", "annotation_type_declaration",
+		"line_comment", "block_comment", "break_statement", "continue_statement", ";", "local_class_declaration":
+	default:
+		for k := range n.eachNamed() {
+			if strings.HasSuffix(k.typ(), "statement") || k.typ() == "block" {
+				a.stmt(fi, k, s, depth, handler, ret)
+			} else {
+				a.eval(fi, k, s, depth)
+			}
+		}
+	}
+}
+
+// noteJavaString records a string literal assigned to a name.
+func (a *analysis) noteJavaString(fi *fileInfo, name string, v *node) {
+	if v != nil && v.typ() == "string_literal" {
+		a.noteLiteral(fi, name, v, javaStr(fi, v))
+	}
+}
+
+// javaStr returns the content of a Java string literal or text block.
+func javaStr(fi *fileInfo, n *node) string {
+	t := fi.text(n)
+	if strings.HasPrefix(t, `"""`) && strings.HasSuffix(t, `"""`) && len(t) >= 6 {
+		return t[3 : len(t)-3]
+	}
+	return unquote(t)
+}
+
+// javaLang are the java.lang classes handlers use without an import.
+var javaLang = setOf("System", "Runtime", "ProcessBuilder", "String", "Integer", "Long", "Double", "Float", "Boolean", "Math",
+	"Thread", "StringBuilder", "Object", "Class", "Character", "Short", "Byte")
+
+// javaClassRef returns the value of a class name: an imported class's
+// qualified name, a class of the project ("$local:FILE"), a java.lang
+// class, or the name itself.
+func (a *analysis) javaClassRef(fi *fileInfo, name string) val {
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return val{}
+	}
+	if fi.x != nil {
+		for _, p := range fi.x.pkgFiles {
+			if o := a.sh.files[p]; o != nil && o.x != nil && o.x.class == name {
+				return val{qual: "$local:" + p}
+			}
+		}
+	}
+	for _, im := range fi.imports {
+		if im.local != "" && im.module == "." {
+			if o := a.sh.files[im.local]; o != nil && o.x != nil && o.x.class == name {
+				return val{qual: "$local:" + im.local}
+			}
+		}
+	}
+	if fi.x != nil && fi.x.class == name {
+		return val{qual: "$local:" + fi.path}
+	}
+	if javaLang[name] {
+		return val{qual: "java.lang." + name}
+	}
+	return val{qual: name}
+}
+
+// evalJava evaluates a Java expression.
+func (a *analysis) evalJava(fi *fileInfo, n *node, s *scope, depth int) (val, bool) {
+	switch n.typ() {
+	case "identifier":
+		name := fi.text(n)
+		if v, ok := s.get(name); ok {
+			return v, true
+		}
+		return a.javaClassRef(fi, name), true
+	case "type_identifier", "scoped_type_identifier", "generic_type":
+		return a.javaClassRef(fi, strings.Split(fi.text(n), "<")[0]), true
+	case "scoped_identifier":
+		return val{qual: fi.text(n)}, true
+	case "this", "super", "null_literal", "true", "false", "decimal_integer_literal", "hex_integer_literal", "octal_integer_literal",
+		"binary_integer_literal", "decimal_floating_point_literal", "hex_floating_point_literal", "character_literal", "class_literal",
+		"line_comment", "block_comment", "integral_type", "floating_point_type", "boolean_type", "void_type", "array_type":
+		return val{}, true
+	case "string_literal":
+		for k := range n.eachNamed() {
+			if k.typ() == "string_interpolation" { // STR."…\{x}…"
+				return a.eval(fi, k, s, depth), true
+			}
+		}
+		return val{str: javaStr(fi, n), isStr: true}, true
+	case "field_access":
+		obj := n.child("object")
+		field := fi.text(n.child("field"))
+		if obj != nil && (obj.typ() == "this" || obj.typ() == "super") {
+			v, _ := s.get(field)
+			return v, true
+		}
+		ov := a.eval(fi, obj, s, depth)
+		switch {
+		case ov.evt != nil || ov.t != nil:
+			return a.extendField(ov, field, fi, n), true
+		case ov.client != nil:
+			return val{client: ov.client}, true
+		case ov.qual != "" && !strings.HasPrefix(ov.qual, "$"):
+			return val{qual: ov.qual + "." + field}, true
+		}
+		return val{}, true
+	case "method_invocation":
+		return a.callJava(fi, n, s, depth), true
+	case "object_creation_expression":
+		return a.newJava(fi, n, s, depth), true
+	case "array_access":
+		ov := a.eval(fi, n.child("array"), s, depth)
+		a.eval(fi, n.child("index"), s, depth)
+		if ov.evt != nil {
+			return a.extend(ov, "*", fi, n), true
+		}
+		return val{t: ov.t}, true
+	case "cast_expression":
+		return a.eval(fi, n.child("value"), s, depth), true
+	case "lambda_expression":
+		return val{fn: &fnRef{file: fi, n: n}}, true
+	case "array_creation_expression", "array_initializer":
+		var v val
+		for k := range n.eachNamed() {
+			v = join(v, a.eval(fi, k, s, depth))
+		}
+		return val{t: v.t}, true
+	case "assignment_expression":
+		left, right := n.child("left"), n.child("right")
+		v := a.eval(fi, right, s, depth)
+		if op := fi.text(n.child("operator")); op != "=" {
+			v = join(a.eval(fi, left, s, depth), v)
+			if v.t != nil {
+				v = val{t: builtString(v.t, "", fi, n, "appended")}
+			}
+		}
+		a.noteJavaString(fi, fi.text(left), right)
+		a.bindJava(fi, left, v, s, n)
+		return v, true
+	case "update_expression", "unary_expression", "instanceof_expression", "method_reference":
+		for k := range n.eachNamed() {
+			a.eval(fi, k, s, depth)
+		}
+		return val{}, true
+	}
+	return val{}, false
+}
+
+// bindJava assigns v to a Java target: a variable, a field (this.x), an
+// element (which taints the array or map).
+func (a *analysis) bindJava(fi *fileInfo, target *node, v val, s *scope, at *node) {
+	if target == nil {
+		return
+	}
+	name := ""
+	switch target.typ() {
+	case "identifier":
+		name = fi.text(target)
+	case "field_access":
+		if o := target.child("object"); o != nil && o.typ() == "this" {
+			name = fi.text(target.child("field"))
+		} else if o != nil && o.typ() == "identifier" && v.t != nil {
+			old, _ := s.get(fi.text(o))
+			setVar(s, fi.text(o), join(old, val{t: v.t}), false)
+			return
+		}
+	case "array_access":
+		if o := target.child("array"); o != nil && o.typ() == "identifier" && v.t != nil {
+			old, _ := s.get(fi.text(o))
+			setVar(s, fi.text(o), join(old, val{t: v.t}), false)
+		}
+		return
+	}
+	if name == "" {
+		return
+	}
+	if v.t != nil {
+		v.t = v.t.with(model.FlowStep{Pos: fi.pos(at), Note: "assigned to " + name})
+	}
+	setVar(s, name, v, false)
+}
+
+// javaSimple returns the simple class name of a qualified name.
+func javaSimple(q string) string {
+	return q[strings.LastIndex(q, ".")+1:]
+}
+
+// callJava evaluates a method invocation.
+func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
+	obj := n.child("object")
+	method := fi.text(n.child("name"))
+	var recv, callee val
+	q := ""
+	switch {
+	case obj == nil:
+		if v, ok := s.get(method); ok && v.fn != nil {
+			callee = v
+		} else if ok && v.qual != "" {
+			q = v.qual // a static import
+		} else if fn := fi.funcs[method]; fn != nil {
+			callee.fn = &fnRef{file: fi, n: fn}
+		}
+	case obj.typ() == "this" || obj.typ() == "super":
+		if fn := fi.funcs[method]; fn != nil {
+			callee.fn = &fnRef{file: fi, n: fn}
+		}
+	default:
+		recv = a.eval(fi, obj, s, depth)
+		switch {
+		case strings.HasPrefix(recv.qual, "$local:"):
+			callee.fn = a.localFunc(recv.qual, method)
+		case recv.qual != "" && !strings.HasPrefix(recv.qual, "$"):
+			q = recv.qual + "." + method
+		}
+	}
+	defer a.popArgs(a.argMark())
+	ar := a.evalArgs(fi, n.child("arguments"), s, depth)
+	pos := fi.pos(n)
+	a.sinksJava(fi, n, s, q, method, recv, ar)
+	if v, ok := a.sdkJava(fi, n, q, method, recv, ar, s, depth); ok {
+		return v
+	}
+	first := ar.at(0)
+	cls, simple := "", ""
+	if q != "" {
+		cls = javaSimple(strings.TrimSuffix(q, "."+method))
+		simple = cls + "." + method
+	}
+	switch {
+	case cls == "System" && (method == "getenv" || method == "getProperty"):
+		if nd := ar.node(0); nd != nil && nd.typ() == "string_literal" {
+			return val{env: javaStr(fi, nd)}
+		}
+		return val{}
+	case q == "java.lang.Runtime.getRuntime":
+		return val{qual: "$runtime"}
+	case method == "getEngineByName" || method == "getEngineByExtension" || method == "getEngineByMimeType":
+		return val{qual: "$script"}
+	case cls == "HttpRequest" && method == "newBuilder":
+		if u := first; u.t != nil && !u.t.safePre {
+			a.report(fi, n, model.FlowSSRF, u.t, "HttpRequest.newBuilder()")
+		}
+		return val{qual: "$httpreq"}
+	case cls == "ExceptionUtils" && strings.Contains(method, "StackTrace"), cls == "Throwables" && method == "getStackTraceAsString",
+		recv.exc && method == "getStackTrace":
+		return val{t: &taint{source: "exception stack trace", stack: true, steps: oneStep(model.FlowStep{Pos: pos, Note: "source: " + callName(simple, method)})}}
+	case recv.exc && method == "printStackTrace" && len(ar.pos) == 1:
+		// e.printStackTrace(new PrintWriter(sw)): the trace is in sw.
+		t := &taint{source: "exception stack trace", stack: true, steps: oneStep(model.FlowStep{Pos: pos, Note: "source: printStackTrace()"})}
+		for _, name := range []string{fi.text(ar.node(0)), strings.TrimPrefix(first.qual, "$wrap:")} {
+			if javaIdent(name) {
+				setVar(s, name, val{t: t}, false)
+			}
+		}
+		return val{}
+	case cls == "String" && (method == "format" || method == "join" || method == "valueOf" || method == "copyValueOf"):
+		v := ar.any()
+		if v.t == nil {
+			return val{}
+		}
+		lead := ""
+		if method == "format" {
+			lead = first.str
+			if i := strings.Index(lead, "%"); i >= 0 {
+				lead = lead[:i]
+			}
+		}
+		return val{t: builtString(v.t, lead, fi, n, "formatted by String."+method+"()")}
+	case javaSanitiser(cls, method):
+		return val{}
+	}
+	// Event fields: input.getQueryStringParameters().get("name"),
+	// event.getRecords().get(0).getS3().getObject().getKey().
+	if recv.evt != nil {
+		switch {
+		case method == "get" || method == "getOrDefault":
+			key := "*"
+			if nd := ar.node(0); nd != nil && nd.typ() == "string_literal" {
+				key = javaStr(fi, nd)
+			}
+			return a.extend(recv, key, fi, n)
+		case strings.HasPrefix(method, "get") && len(method) > 3:
+			return a.extendField(recv, method[3:], fi, n)
+		case method == "stream" || method == "iterator" || method == "values":
+			return recv
+		}
+		return val{}
+	}
+	// Setters and builders on a variable taint it: sb.append(x),
+	// response.setBody(x), headers.put("k", x).
+	if obj != nil && obj.typ() == "identifier" && javaMutator(method) {
+		if v := ar.any(); v.t != nil {
+			name := fi.text(obj)
+			t := v.t.with(model.FlowStep{Pos: pos, Note: "passed to " + name + "." + method + "()"})
+			if method == "append" || method == "insert" {
+				t = builtString(v.t, "", fi, n, "appended")
+			}
+			setVar(s, name, join(recv, val{t: t}), false)
+		}
+	}
+	// Callbacks: records.forEach(r -> …), list.stream().map(x -> …).
+	for i, av := range ar.pos {
+		if av.fn == nil || depth >= maxDepth || av.fn.n.typ() != "lambda_expression" {
+			continue
+		}
+		el := a.elem(fi, recv, n)
+		inner := &scope{vars: map[string]val{}, parent: s}
+		if ps := compiledParams(av.fn.file, av.fn.n); len(ps) > 0 {
+			inner.vars[ps[0]] = el
+		}
+		r := a.runFunc(av.fn.file, av.fn.n, inner, depth+1, false)
+		if i == 0 && (method == "map" || method == "flatMap" || method == "filter") {
+			return val{t: join(el, r).t}
+		}
+	}
+	if callee.fn != nil && depth < maxDepth {
+		return a.callLocal(fi, n, callee.fn, ar, recv, depth)
+	}
+	v := join(recv, ar.any())
+	if v.t == nil {
+		if recv.qual == "$httpreq" || recv.qual == "$okreq" {
+			return recv // builder chains
+		}
+		return val{}
+	}
+	if javaPropagator(cls, method) || recv.t != nil && javaStringMethod(method) {
+		return val{t: v.t.with(model.FlowStep{Pos: pos, Note: "passed through " + callName(simple, method)})}
+	}
+	t := v.t.with(model.FlowStep{Pos: pos, Note: "passed through " + callName(simple, method) + " (not followed)"})
+	t.unsure = true
+	return val{t: t}
+}
+
+func javaIdent(s string) bool {
+	if s == "" || !identStart(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !identByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// javaMutator reports whether a method stores its arguments in its
+// receiver.
+func javaMutator(m string) bool {
+	if m == "append" || m == "insert" || m == "put" || m == "putAll" || m == "add" || m == "addAll" || m == "write" || m == "print" || m == "println" {
+		return true
+	}
+	return len(m) > 3 && strings.HasPrefix(m, "set") && m[3] >= 'A' && m[3] <= 'Z'
+}
+
+// javaSanitiser reports whether a Java call's result is clean whatever
+// its input.
+func javaSanitiser(cls, method string) bool {
+	switch cls + "." + method {
+	case "Integer.parseInt", "Integer.valueOf", "Long.parseLong", "Long.valueOf", "Double.parseDouble", "Boolean.parseBoolean",
+		"UUID.fromString", "FilenameUtils.getName", "FilenameUtils.getBaseName", "URLEncoder.encode", "StringEscapeUtils.escapeHtml4",
+		"StringEscapeUtils.escapeJava", "HtmlUtils.htmlEscape", "Encode.forHtml", "Pattern.matches", "Objects.equals", "Objects.hash":
+		return true
+	}
+	switch method {
+	case "getFileName", "matches", "equals", "equalsIgnoreCase", "contains", "startsWith", "endsWith", "isEmpty", "isBlank", "length",
+		"size", "hashCode", "compareTo", "indexOf", "containsKey", "containsValue":
+		return true
+	}
+	return false
+}
+
+// javaStringMethod reports whether a method of a tainted value passes the
+// taint on (strings, collections, optionals, builders).
+func javaStringMethod(m string) bool {
+	switch m {
+	case "trim", "strip", "toLowerCase", "toUpperCase", "substring", "replace", "replaceAll", "replaceFirst", "split", "toString",
+		"get", "getOrDefault", "values", "keySet", "entrySet", "stream", "collect", "map", "join", "getBytes", "concat", "orElse",
+		"orElseGet", "orElseThrow", "getValue", "getKey", "iterator", "next", "toArray", "asText", "textValue", "path", "build",
+		"body", "decode", "readLine", "lines", "readAllBytes", "toURI", "toURL", "resolve", "normalize", "toAbsolutePath", "toPath",
+		"getPath", "getQuery", "getHost", "intern", "formatted", "chars", "first", "findFirst", "getString":
+		return true
+	}
+	return strings.HasPrefix(m, "with") || strings.HasPrefix(m, "get")
+}
+
+// javaPropagator reports whether a static call passes its input on.
+func javaPropagator(cls, method string) bool {
+	switch cls + "." + method {
+	case "URLDecoder.decode", "Paths.get", "Path.of", "URI.create", "Objects.requireNonNull", "Optional.of", "Optional.ofNullable",
+		"Arrays.asList", "List.of", "Arrays.toString", "Collections.singletonList", "Map.of", "Base64.getDecoder", "IOUtils.toString",
+		"StringUtils.trim", "StringUtils.lowerCase", "StringUtils.join", "Jsoup.parse":
+		return true
+	}
+	return method == "decode" || method == "readTree" || method == "readValue" || method == "fromJson" || method == "parse"
+}
+
+// newJava evaluates `new T(…)`.
+func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
+	typ := strings.Split(fi.text(n.child("type")), "<")[0]
+	simple := javaSimple(typ)
+	tv := a.javaClassRef(fi, typ)
+	defer a.popArgs(a.argMark())
+	ar := a.evalArgs(fi, n.child("arguments"), s, depth)
+	first := ar.at(0)
+	pos := fi.pos(n)
+	if strings.HasPrefix(tv.qual, "$local:") {
+		return val{qual: tv.qual}
+	}
+	with := func(v val, note string) val {
+		if v.t == nil {
+			return val{}
+		}
+		return val{t: v.t.with(model.FlowStep{Pos: pos, Note: note})}
+	}
+	switch simple {
+	case "File", "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile", "PrintWriter", "PrintStream":
+		if (simple == "PrintWriter" || simple == "PrintStream") && ar.node(0) != nil && ar.node(0).typ() != "string_literal" && !first.isStr && first.t == nil {
+			return val{qual: "$wrap:" + fi.text(ar.node(0))} // a writer over sw, for printStackTrace
+		}
+		a.report(fi, n, model.FlowPath, join(first, ar.at(1)).t, "new "+simple+"()")
+		return val{}
+	case "ObjectInputStream":
+		v := with(first, "read by new ObjectInputStream()")
+		v.qual = "$ois"
+		return v
+	case "XMLDecoder":
+		v := with(first, "read by new XMLDecoder()")
+		v.qual = "$xmldecoder"
+		return v
+	case "Yaml":
+		for _, nd := range ar.nodes {
+			if strings.Contains(fi.text(nd), "SafeConstructor") {
+				return val{qual: "$yaml-safe"}
+			}
+		}
+		return val{qual: "$yaml"}
+	case "GroovyShell":
+		return val{qual: "$groovy"}
+	case "SpelExpressionParser":
+		return val{qual: "$spel"}
+	case "ProcessBuilder":
+		a.javaCommand(fi, n, s, ar, "new ProcessBuilder()")
+		return val{qual: "$processbuilder"}
+	case "HttpGet", "HttpPost", "HttpPut", "HttpDelete", "HttpHead", "HttpPatch":
+		if first.t != nil && !first.t.safePre {
+			a.report(fi, n, model.FlowSSRF, first.t, "new "+simple+"()")
+		}
+		return val{}
+	case "Template":
+		if strings.Contains(typ, "freemarker") || strings.Contains(tv.qual, "freemarker") {
+			a.report(fi, n, model.FlowTemplate, ar.at(1).t, "new freemarker.template.Template()")
+		}
+		return val{}
+	case "Builder":
+		if strings.HasSuffix(typ, "Request.Builder") {
+			return val{qual: "$okreq"}
+		}
+	case "URL", "URI", "String", "StringBuilder", "StringBuffer", "ByteArrayInputStream", "StringReader", "InputStreamReader",
+		"BufferedReader", "JSONObject", "JSONArray", "Scanner":
+		v := with(first, "new "+simple+"()")
+		if v.t != nil && (simple == "URL" || simple == "URI") {
+			v.t.safePre = first.t.safePre
+		}
+		return v
+	}
+	if c := a.javaSDKNew(fi, n, typ, ar); c != nil {
+		return val{client: c}
+	}
+	if v := ar.any(); v.t != nil {
+		t := v.t.with(model.FlowStep{Pos: pos, Note: "passed to new " + simple + "() (not followed)"})
+		t.unsure = true
+		return val{t: t}
+	}
+	return val{}
+}
+
+// javaCommand reports a command built from the data: a shell run with
+// -c (sh -c CMD, bash -c, cmd /c), or a program name from the data.
+func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink string) {
+	// The elements: the arguments, or one array / List.of / asList.
+	var els []*node
+	var vals []val
+	if len(ar.nodes) == 1 {
+		nd := ar.nodes[0]
+		switch {
+		case nd.typ() == "array_creation_expression":
+			if init := nd.child("value"); init != nil {
+				els = init.namedKids()
+			}
+		case nd.typ() == "method_invocation" && (fi.text(nd.child("name")) == "asList" || fi.text(nd.child("name")) == "of"):
+			els = nd.child("arguments").namedKids()
+		}
+	}
+	if els != nil {
+		for _, e := range els {
+			vals = append(vals, a.eval(fi, e, s, maxDepth))
+		}
+	} else {
+		els, vals = ar.nodes, ar.pos
+	}
+	lit := func(i int) string {
+		if i < len(els) && els[i].typ() == "string_literal" {
+			return javaStr(fi, els[i])
+		}
+		return ""
+	}
+	if len(els) >= 3 && (goShells[lit(0)] && lit(1) == "-c" || strings.EqualFold(lit(0), "cmd") && strings.EqualFold(lit(1), "/c") ||
+		strings.HasSuffix(strings.ToLower(lit(0)), "cmd.exe") && strings.EqualFold(lit(1), "/c")) {
+		var v val
+		for _, x := range vals[2:] {
+			v = join(v, x)
+		}
+		a.report(fi, n, model.FlowCommand, v.t, sink+" with "+lit(0)+" "+lit(1))
+		return
+	}
+	if len(vals) > 0 && vals[0].t != nil && els[0].typ() != "string_literal" {
+		if els[0].typ() == "binary_expression" && leftmostLiteral(fi, els[0]) {
+			return // "convert " + file: arguments, no shell
+		}
+		a.report(fi, n, model.FlowCommand, vals[0].t, sink+" program name")
+	}
+}
+
+// leftmostLiteral reports whether a concatenation starts with a string
+// literal that is not a shell invocation ("sh -c …").
+func leftmostLiteral(fi *fileInfo, n *node) bool {
+	for n != nil && n.typ() == "binary_expression" {
+		n = n.child("left")
+	}
+	if n == nil || n.typ() != "string_literal" {
+		return false
+	}
+	f := strings.Fields(javaStr(fi, n))
+	return !(len(f) >= 2 && goShells[f[0]] && f[1] == "-c")
+}
+
+// sinksJava checks a Java method invocation against the sinks.
+func (a *analysis) sinksJava(fi *fileInfo, n *node, s *scope, q, method string, recv val, ar args) {
+	first := ar.at(0)
+	cls := ""
+	if q != "" {
+		cls = javaSimple(strings.TrimSuffix(q, "."+method))
+	}
+	switch {
+	case recv.qual == "$runtime" && method == "exec":
+		if nd := ar.node(0); nd != nil && nd.typ() == "binary_expression" && !leftmostLiteral(fi, nd) && first.t != nil {
+			if l := nd; l != nil {
+				for l.typ() == "binary_expression" {
+					l = l.child("left")
+				}
+				if l.typ() == "string_literal" { // "sh -c " + cmd
+					a.report(fi, n, model.FlowCommand, first.t, "Runtime.exec() with a shell")
+					return
+				}
+			}
+		}
+		a.javaCommand(fi, n, s, ar, "Runtime.exec()")
+	case recv.qual == "$processbuilder" && method == "command":
+		a.javaCommand(fi, n, s, ar, "ProcessBuilder.command()")
+	case (recv.qual == "$ois" || recv.qual == "$xmldecoder") && (method == "readObject" || method == "readUnshared"):
+		what := "ObjectInputStream.readObject()"
+		if recv.qual == "$xmldecoder" {
+			what = "XMLDecoder.readObject()"
+		}
+		a.report(fi, n, model.FlowDeserialize, recv.t, what)
+	case recv.qual == "$yaml" && (method == "load" || method == "loadAs" || method == "loadAll"):
+		a.report(fi, n, model.FlowDeserialize, first.t, "SnakeYAML Yaml."+method+"() without SafeConstructor")
+	case recv.qual == "$script" && method == "eval", recv.qual == "$groovy" && (method == "evaluate" || method == "parse" || method == "run"),
+		recv.qual == "$spel" && method == "parseExpression":
+		a.report(fi, n, model.FlowEval, first.t, map[string]string{"$script": "ScriptEngine.eval()", "$groovy": "GroovyShell." + method + "()", "$spel": "SpEL parseExpression()"}[recv.qual])
+	case recv.t != nil && (method == "openConnection" || method == "openStream"):
+		if !recv.t.safePre {
+			a.report(fi, n, model.FlowSSRF, recv.t, "URL."+method+"()")
+		}
+	case (recv.qual == "$httpreq" && method == "uri") || (recv.qual == "$okreq" && method == "url") || cls == "Jsoup" && method == "connect" ||
+		recv.client == nil && q == "" && javaRestMethods[method]:
+		if first.t != nil && !first.t.safePre {
+			a.report(fi, n, model.FlowSSRF, first.t, callName(cls, method))
+		}
+	case cls == "Files" && javaFilesMethods[method]:
+		v := first
+		if method == "copy" || method == "move" {
+			v = join(first, ar.at(1))
+		}
+		a.report(fi, n, model.FlowPath, v.t, "Files."+method+"()")
+	case (cls == "Velocity" || method == "evaluate" && len(ar.pos) == 4) && method == "evaluate":
+		a.report(fi, n, model.FlowTemplate, ar.at(3).t, "Velocity.evaluate()")
+	case recv.client == nil && javaSQLMethods[method]:
+		if first.t != nil && first.t.built && !first.obj {
+			a.report(fi, n, model.FlowSQL, first.t, "."+method+"() with a query built from the data")
+		}
+	}
+}
+
+// javaRestMethods are the request methods of RestTemplate, whose first
+// argument is the URL.
+var javaRestMethods = setOf("getForObject", "getForEntity", "postForObject", "postForEntity", "postForLocation", "exchange",
+	"headForHeaders", "optionsForAllow", "patchForObject")
+
+// javaFilesMethods are the java.nio.file.Files methods that open, write
+// or remove the path they are given.
+var javaFilesMethods = setOf("readAllBytes", "readString", "readAllLines", "write", "writeString", "newInputStream",
+	"newOutputStream", "newBufferedReader", "newBufferedWriter", "delete", "deleteIfExists", "copy", "move", "lines", "list",
+	"walk", "createFile", "createDirectories", "createDirectory", "newByteChannel")
+
+// javaSQLMethods are JDBC, Spring JdbcTemplate and JPA methods whose first
+// argument is a SQL statement.
+var javaSQLMethods = setOf("executeQuery", "executeUpdate", "execute", "executeLargeUpdate", "addBatch", "prepareStatement",
+	"prepareCall", "nativeSQL", "queryForObject", "queryForList", "queryForMap", "queryForRowSet", "update", "batchUpdate",
+	"createQuery", "createNativeQuery", "query")
+
+// javaGuard recognises validation in an if condition: ALLOWED.contains(x),
+// x.matches(re), PATTERN.matcher(x).matches(), x.equals("lit"),
+// "lit".equals(x) — negated with !.
+func (a *analysis) javaGuard(fi *fileInfo, cond *node) guard {
+	for cond != nil && cond.typ() == "parenthesized_expression" {
+		cond = cond.firstNamed()
+	}
+	if cond == nil {
+		return guard{}
+	}
+	switch cond.typ() {
+	case "unary_expression":
+		if cond.hasToken("!") {
+			g := a.javaGuard(fi, cond.child("operand"))
+			g.negated = !g.negated
+			return g
+		}
+	case "method_invocation":
+		m := fi.text(cond.child("name"))
+		obj := cond.child("object")
+		args := cond.child("arguments").namedKids()
+		switch {
+		case (m == "contains" || m == "containsKey") && len(args) == 1 && args[0].typ() == "identifier":
+			return guard{name: fi.text(args[0])}
+		case (m == "matches" || m == "equals" || m == "equalsIgnoreCase") && obj != nil && obj.typ() == "identifier" && len(args) == 1 &&
+			(m == "matches" || args[0].typ() == "string_literal"):
+			return guard{name: fi.text(obj)}
+		case (m == "equals" || m == "equalsIgnoreCase") && obj != nil && obj.typ() == "string_literal" && len(args) == 1 && args[0].typ() == "identifier":
+			return guard{name: fi.text(args[0])}
+		case m == "matches" && obj != nil && obj.typ() == "method_invocation" && fi.text(obj.child("name")) == "matcher":
+			if as := obj.child("arguments").namedKids(); len(as) == 1 && as[0].typ() == "identifier" {
+				return guard{name: fi.text(as[0])}
+			}
+		}
+	}
+	return guard{}
+}
+
+// javaSDKService returns the IAM prefix of an AWS SDK for Java class
+// (software.amazon.awssdk.services.NAME.…, com.amazonaws.services.NAME.…),
+// or "".
+func javaSDKService(q string) string {
+	for _, pre := range []string{"software.amazon.awssdk.services.", "com.amazonaws.services."} {
+		if strings.HasPrefix(q, pre) {
+			rest := strings.TrimPrefix(q, pre)
+			if i := strings.Index(rest, "."); i > 0 {
+				return sdkService(rest[:i])
+			}
+		}
+	}
+	return ""
+}
+
+// javaClientService returns the IAM prefix a client class name stands
+// for (DynamoDbClient, S3AsyncClient, AmazonSQSClientBuilder,
+// AWSSecretsManager), or "".
+func javaClientService(q string) string {
+	name := javaSimple(q)
+	if !(strings.HasSuffix(name, "Client") || strings.HasSuffix(name, "ClientBuilder") || strings.HasPrefix(name, "Amazon") ||
+		strings.HasPrefix(name, "AWS")) || name == "HttpClient" || name == "SdkHttpClient" {
+		return ""
+	}
+	if svc := javaSDKService(q); svc != "" {
+		return svc
+	}
+	n := name
+	for _, suf := range []string{"ClientBuilder", "AsyncClient", "Client", "Async"} {
+		n = strings.TrimSuffix(n, suf)
+	}
+	n = strings.TrimPrefix(strings.TrimPrefix(n, "Amazon"), "AWS")
+	svc := sdkService(n)
+	if svc == "" || !knownService(svc) {
+		return ""
+	}
+	return svc
+}
+
+// knownService reports whether the catalog has actions of an IAM prefix.
+func knownService(svc string) bool {
+	c := actionCatalog()
+	if c.Err() != nil {
+		return true
+	}
+	for _, op := range []string{"GetItem", "GetObject", "SendMessage", "Publish", "GetSecretValue", "GetParameter", "InvokeFunction",
+		"StartExecution", "PutEvents", "PutRecord", "PutRecordBatch", "Decrypt", "SendEmail", "AdminGetUser", "InvokeModel",
+		"GetCallerIdentity", "ExecuteStatement", "PutMetricData", "CreateLogStream"} {
+		if c.Lookup(svc+":"+op) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// javaSDKNew handles `new PutItemRequest()` (v1 requests) and `new
+// DynamoDB(client)` (the v1 document API).
+func (a *analysis) javaSDKNew(fi *fileInfo, n *node, typ string, ar args) *sdkClient {
+	q := a.javaClassRef(fi, typ).qual
+	simple := javaSimple(typ)
+	svc := javaSDKService(q)
+	switch {
+	case svc != "" && strings.HasSuffix(simple, "Request"):
+		c := &sdkClient{service: svc, kind: "jreq"}
+		for _, v := range ar.pos {
+			if v.env != "" {
+				c.env = v.env
+				break
+			}
+		}
+		return c
+	case simple == "DynamoDB" && strings.Contains(q, "document"):
+		return &sdkClient{service: "dynamodb", kind: "jenhanced"}
+	case javaClientService(q) != "" && strings.HasSuffix(simple, "Client"):
+		return &sdkClient{service: javaClientService(q), kind: "jclient"}
+	}
+	return nil
+}
+
+// javaTypeClient returns the SDK client a declared type holds
+// (DynamoDbClient, AmazonS3, S3Client), or nil.
+func javaTypeClient(fi *fileInfo, t *node) *sdkClient {
+	if t == nil {
+		return nil
+	}
+	name := strings.Split(fi.text(t), "<")[0]
+	q := name
+	for _, im := range fi.imports {
+		for _, nm := range im.names {
+			if nm.local == name {
+				q = nm.qual
+			}
+		}
+	}
+	if strings.HasSuffix(name, "Builder") {
+		return nil
+	}
+	if svc := javaClientService(q); svc != "" {
+		return &sdkClient{service: svc, kind: "jclient"}
+	}
+	return nil
+}
+
+// jTableOps maps the DynamoDB enhanced client's and document API's table
+// methods to the DynamoDB API.
+var jTableOps = map[string]string{
+	"putItem": "PutItem", "getItem": "GetItem", "updateItem": "UpdateItem", "deleteItem": "DeleteItem", "scan": "Scan", "query": "Query",
+	"batchGetItem": "BatchGetItem", "batchWriteItem": "BatchWriteItem", "transactWriteItems": "TransactWriteItems",
+	"transactGetItems": "TransactGetItems",
+}
+
+// sdkJava handles the AWS SDK for Java: clients (create(), builder()…
+// build(), v1 client builders), request builders and v1 requests, the
+// operations of clients, and the DynamoDB enhanced client and document
+// API tables.
+func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar args, s *scope, depth int) (val, bool) {
+	envOf := func() string {
+		for _, v := range ar.pos {
+			switch {
+			case v.env != "":
+				return v.env
+			case v.client != nil && v.client.env != "":
+				return v.client.env
+			case v.fn != nil && v.fn.n.typ() == "lambda_expression" && depth < maxDepth && recv.client != nil:
+				// ddb.putItem(r -> r.tableName(TABLE).item(item))
+				inner := &scope{vars: map[string]val{}, parent: s}
+				if ps := compiledParams(v.fn.file, v.fn.n); len(ps) > 0 {
+					inner.vars[ps[0]] = val{client: &sdkClient{service: recv.client.service, kind: "jreq"}}
+				}
+				if r := a.runFunc(v.fn.file, v.fn.n, inner, depth+1, false); r.client != nil && r.client.env != "" {
+					return r.client.env
+				}
+			}
+		}
+		return ""
+	}
+	if q != "" {
+		cls := strings.TrimSuffix(q, "."+method)
+		simple := javaSimple(cls)
+		if svc := javaClientService(cls); svc != "" {
+			switch method {
+			case "create", "builder", "defaultClient", "standard", "crtBuilder", "crtCreate":
+				kind := "jclient"
+				if strings.HasPrefix(simple, "DynamoDbEnhanced") {
+					kind = "jenhanced"
+				}
+				return val{client: &sdkClient{service: svc, kind: kind}}, true
+			}
+		}
+		if simple == "DynamoDbEnhancedClient" || simple == "DynamoDbEnhancedAsyncClient" {
+			return val{client: &sdkClient{service: "dynamodb", kind: "jenhanced"}}, true
+		}
+		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
+			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
+		}
+		return val{}, false
+	}
+	c := recv.client
+	if c == nil {
+		return val{}, false
+	}
+	switch c.kind {
+	case "jreq":
+		nc := *c
+		switch {
+		case resourceParam(method) && nc.env == "":
+			nc.env = ar.at(0).env
+		case (method == "acl" || method == "withCannedAcl" || method == "setCannedAcl" || method == "cannedAcl") && c.service == "s3":
+			if nd := ar.node(0); nd != nil {
+				acl := fi.text(nd)
+				if nd.typ() == "string_literal" {
+					acl = javaStr(fi, nd)
+				}
+				a.publicACLAt(fi, n, nd, javaSimple(acl), "s3.PutObject")
+			}
+		}
+		return val{client: &nc}, true
+	case "jenhanced":
+		if method == "table" {
+			return val{client: &sdkClient{service: "dynamodb", kind: "jtable", env: ar.at(0).env}}, true
+		}
+		if method == "getTable" {
+			return val{client: &sdkClient{service: "dynamodb", kind: "jtable", env: ar.at(0).env}}, true
+		}
+		if op := jTableOps[method]; op != "" {
+			a.recordCall(fi, n, "dynamodb", op, envOf())
+			return val{}, true
+		}
+		return val{client: c}, true
+	case "jtable":
+		if op := jTableOps[method]; op != "" {
+			a.recordCall(fi, n, "dynamodb", op, c.env)
+		}
+		return val{}, true
+	case "jclient":
+		op := sdkOp(c.service, method)
+		if op == "" {
+			return val{client: c}, true // builder methods: region(…), build()
+		}
+		if c.service == "s3" && method == "setObjectAcl" || method == "putObjectAcl" {
+			for i, nd := range ar.nodes {
+				if i > 0 {
+					a.publicACLAt(fi, n, nd, javaSimple(fi.text(nd)), "s3.PutObjectAcl")
+				}
+			}
+		}
+		a.recordCall(fi, n, c.service, op, envOf())
+		return val{}, true
+	}
+	return val{}, false
+}
