@@ -51,6 +51,14 @@ func locateJava(f *model.Function, fs fsys, s *site, codeDir string, pos model.P
 		}
 	}
 	if found == "" {
+		other := jvmLanguage(fs, codeDir)
+		if strings.Contains(f.CodeURI.String(), "/scala-") { // sbt's target/scala-2.13/x.jar
+			other = "Scala"
+		}
+		if other != "" {
+			s.note(model.DiagInfo, hpos, "function %s: the project %s is written in %s, which nightlight does not read; handler code not analysed", f.ID, codeDir, other)
+			return s
+		}
 		s.note(model.DiagWarning, hpos, "function %s: handler class %s: no source file %s below %s; handler code not analysed", f.ID, class, rel, codeDir)
 		return s
 	}
@@ -64,6 +72,34 @@ func locateJava(f *model.Function, fs fsys, s *site, codeDir string, pos model.P
 		s.codeRoot = "."
 	}
 	return s
+}
+
+// jvmLanguage names the JVM language other than Java a project is built
+// from, judged by its build files (build.sbt, project.clj, a Gradle
+// build applying the Kotlin, Scala or Clojure plugin), or "".
+func jvmLanguage(fs fsys, dir string) string {
+	switch {
+	case isFile1(fs, path.Join(dir, "build.sbt")):
+		return "Scala"
+	case isFile1(fs, path.Join(dir, "project.clj")) || isFile1(fs, path.Join(dir, "deps.edn")):
+		return "Clojure"
+	}
+	for _, b := range []string{"build.gradle.kts", "build.gradle", "pom.xml"} {
+		data, err := fs.Head(path.Join(dir, b), 1<<20)
+		if err != nil {
+			continue
+		}
+		t := string(data)
+		switch {
+		case strings.Contains(t, "org.jetbrains.kotlin") || strings.Contains(t, "kotlin(\"jvm\")") || strings.Contains(t, "kotlin-maven-plugin"):
+			return "Kotlin"
+		case strings.Contains(t, "clojure"):
+			return "Clojure"
+		case strings.Contains(t, "scala-maven-plugin") || strings.Contains(t, "id 'scala'") || strings.Contains(t, "apply plugin: 'scala'"):
+			return "Scala"
+		}
+	}
+	return ""
 }
 
 // isJavaStdlib reports whether a Java import names a class of the JDK.
