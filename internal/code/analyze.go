@@ -1,8 +1,9 @@
 // Package code reads the handler source of an application's functions:
 // it finds each function's code from its declaration (SAM CodeUri and
 // Handler, CloudFormation ZipFile, serverless.yml handler, Terraform
-// archive_file sources), parses Python, JavaScript and TypeScript with
-// tree-sitter, follows local imports, and records on the model what the
+// archive_file sources), parses Python, JavaScript, TypeScript, Go and Java
+// with tree-sitter, follows local imports (Go: the module's packages;
+// Java: the project's classes), and records on the model what the
 // code does: the third-party packages it imports, the flows of event data
 // an outsider controls into dangerous operations (taint analysis per
 // trigger type), the AWS SDK calls it makes and string constants that look

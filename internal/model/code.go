@@ -66,11 +66,16 @@ type FunctionRef struct {
 
 // Import is one third-party package imported by a function's code.
 type Import struct {
-	// Ecosystem is "npm" or "PyPI", spelt as OSV spells ecosystems.
+	// Ecosystem is "npm", "PyPI", "Go" or "Maven", spelt as OSV spells
+	// ecosystems.
 	Ecosystem string `json:"ecosystem"`
-	// Package is the npm package name (with its scope, "@aws-sdk/client-s3")
-	// or, for Python, the top-level module name as imported ("yaml", "jwt"),
-	// which may differ from the distribution name (PyYAML, PyJWT).
+	// Package is the npm package name (with its scope, "@aws-sdk/client-s3");
+	// for Python, the top-level module name as imported ("yaml", "jwt"),
+	// which may differ from the distribution name (PyYAML, PyJWT); for Go,
+	// the module that provides the imported package (the longest module
+	// go.mod requires that prefixes it); for Java, the Java package
+	// imported ("software.amazon.awssdk.services.s3": a Java import does
+	// not name its Maven groupId:artifactId).
 	Package string `json:"package"`
 	// Module is the module as written ("lodash/merge", "requests.adapters").
 	Module string `json:"module"`
