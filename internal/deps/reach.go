@@ -29,6 +29,8 @@ func codeEcosystem(lang model.Format) string {
 		return "PyPI"
 	case model.FormatJavaScript, model.FormatTypeScript:
 		return "npm"
+	case model.FormatGo:
+		return "Go" // imports name the module (see model.Import)
 	}
 	return ""
 }
@@ -214,7 +216,7 @@ func importedPackages(eco string, im model.Import, byName map[string][]*model.Pa
 			out = append(out, n)
 		}
 	}
-	if eco == "npm" {
+	if eco == "npm" || eco == "Go" {
 		add(NormalizeName(eco, im.Package))
 		return out
 	}
