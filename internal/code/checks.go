@@ -8,8 +8,8 @@ import (
 
 // callerCheck is one library call that verifies who is calling: a webhook
 // signature, an HMAC compared in constant time, a token checked against a
-// key. Python, JavaScript and Go spellings share one table: the qualified
-// names do not collide.
+// key. Python, JavaScript, Go and Java spellings share one table: the
+// qualified names do not collide.
 type callerCheck struct {
 	kind model.CheckKind
 	// what names the call in messages.
@@ -51,6 +51,21 @@ var callerChecks = map[string]callerCheck{
 	"github.com/dgrijalva/jwt-go.ParseWithClaims":        {model.CheckToken, "jwt.ParseWithClaims()"},
 	"github.com/lestrrat-go/jwx/jwt.Parse":               {model.CheckToken, "jwx jwt.Parse()"},
 	"google.golang.org/api/idtoken.Validate":             {model.CheckToken, "idtoken.Validate()"},
+	// Java, by simple class name and method (javaCheckName).
+	"java:MessageDigest.isEqual":  {model.CheckSignature, "MessageDigest.isEqual()"},
+	"java:Webhook.constructEvent": {model.CheckSignature, "Stripe Webhook.constructEvent()"},
+	"java:JWT.require":            {model.CheckToken, "auth0 JWT.require(…).verify()"},
+}
+
+// javaCheckName names a Java call for callerChecks: "java:" and the
+// simple class name and method of a call on a known class, or "" for a
+// call on a value (checkMethods then decides by the method).
+func javaCheckName(q, method string) string {
+	if q == "" {
+		return ""
+	}
+	cls := strings.TrimSuffix(q, "."+method)
+	return "java:" + cls[strings.LastIndex(cls, ".")+1:] + "." + method
 }
 
 // goCheckName drops the major-version elements of a Go import path
@@ -91,6 +106,9 @@ var checkMethods = map[string]callerCheck{
 	"constructEvent":   {model.CheckSignature, "stripe webhooks.constructEvent()"},
 	"is_valid_request": {model.CheckSignature, "slack SignatureVerifier.is_valid_request()"},
 	"verifyIdToken":    {model.CheckToken, "verifyIdToken()"},
+	// jjwt: Jwts.parser().verifyWith(key).build().parseSignedClaims(t).
+	"parseClaimsJws":    {model.CheckToken, "jjwt parseClaimsJws()"},
+	"parseSignedClaims": {model.CheckToken, "jjwt parseSignedClaims()"},
 }
 
 // callerCheck records a call that verifies the caller, when q or method

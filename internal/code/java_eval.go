@@ -353,6 +353,7 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	ar := a.evalArgs(fi, n.child("arguments"), s, depth)
 	pos := fi.pos(n)
 	a.sinksJava(fi, n, s, q, method, recv, ar)
+	a.callerCheck(fi, n, javaCheckName(q, method), method, ar)
 	if v, ok := a.sdkJava(fi, n, q, method, recv, ar, s, depth); ok {
 		return v
 	}
