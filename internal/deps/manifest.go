@@ -80,9 +80,9 @@ func Detect(base string) (Kind, bool) {
 	case "Pipfile.lock":
 		return Kind{base, model.FormatPyPI, "PyPI", true, 0}, true
 	case "go.mod":
-		return Kind{base, model.FormatGo, "Go", true, 0}, true
+		return Kind{base, model.FormatGoModules, "Go", true, 0}, true
 	case "Gopkg.lock":
-		return Kind{base, model.FormatGo, "Go", true, 1}, true
+		return Kind{base, model.FormatGoModules, "Go", true, 1}, true
 	case "pom.xml":
 		return Kind{base, model.FormatMaven, "Maven", false, 0}, true
 	case "Gemfile.lock":

@@ -5,9 +5,8 @@ const (
 	FormatPython     Format = "python"
 	FormatJavaScript Format = "javascript"
 	FormatTypeScript Format = "typescript"
-	// FormatJava is Java source; Go source is FormatGo (the same name as
-	// the go.mod format: a report tells them apart by the file name).
-	FormatJava Format = "java"
+	FormatGo         Format = "go"
+	FormatJava       Format = "java"
 )
 
 // Code is what nightlight read from a function's handler source: the files

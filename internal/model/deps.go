@@ -3,11 +3,11 @@ package model
 // Formats of dependency manifests and lockfiles, as listed among a report's
 // inputs.
 const (
-	FormatNPM      Format = "npm"
-	FormatPyPI     Format = "pypi"
-	FormatGo       Format = "go"
-	FormatMaven    Format = "maven"
-	FormatRubyGems Format = "rubygems"
+	FormatNPM       Format = "npm"
+	FormatPyPI      Format = "pypi"
+	FormatGoModules Format = "gomod" // go.mod, go.sum, Gopkg.lock
+	FormatMaven     Format = "maven"
+	FormatRubyGems  Format = "rubygems"
 )
 
 // Pinning says how exactly a manifest fixes a package's version.
