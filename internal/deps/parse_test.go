@@ -215,7 +215,7 @@ func TestDetect(t *testing.T) {
 		}
 	}
 	sort.Strings(got)
-	want := []string{"Gemfile.lock:rubygems", "Gopkg.lock:go", "Pipfile.lock:pypi", "go.mod:go", "npm-shrinkwrap.json:npm", "package-lock.json:npm", "package.json:npm", "pnpm-lock.yaml:npm", "poetry.lock:pypi", "pom.xml:maven", "requirements-prod.txt:pypi", "requirements.txt:pypi", "requirements_dev.txt:pypi", "uv.lock:pypi", "yarn.lock:npm"}
+	want := []string{"Gemfile.lock:rubygems", "Gopkg.lock:gomod", "Pipfile.lock:pypi", "go.mod:gomod", "npm-shrinkwrap.json:npm", "package-lock.json:npm", "package.json:npm", "pnpm-lock.yaml:npm", "poetry.lock:pypi", "pom.xml:maven", "requirements-prod.txt:pypi", "requirements.txt:pypi", "requirements_dev.txt:pypi", "uv.lock:pypi", "yarn.lock:npm"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Error(d)
 	}
