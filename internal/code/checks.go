@@ -82,21 +82,12 @@ func goCheckName(q string) string {
 	parts := strings.Split(path, "/")
 	out := parts[:0]
 	for i, p := range parts {
-		if i > 0 && len(p) > 1 && p[0] == 'v' && allDigits(p[1:]) {
+		if i > 0 && isMajorVersion(p) {
 			continue
 		}
 		out = append(out, p)
 	}
 	return strings.Join(out, "/") + name
-}
-
-func allDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // checkMethods are method names distinctive enough to count whatever the

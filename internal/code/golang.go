@@ -210,6 +210,12 @@ func parseGoMod(data []byte) (mod string, requires []string) {
 	return mod, requires
 }
 
+// isMajorVersion reports whether an import path element is a module's
+// major-version suffix ("v2", "v76").
+func isMajorVersion(elem string) bool {
+	return len(elem) > 1 && elem[0] == 'v' && strings.Trim(elem[1:], "0123456789") == ""
+}
+
 // isGoStdlib reports whether an import path is the standard library's
 // (its first element has no dot).
 func isGoStdlib(p string) bool {
@@ -266,7 +272,7 @@ func (fi *fileInfo) indexGo() {
 				}
 				// gopkg.in/yaml.v3 and …/v2 name their package without the
 				// version.
-				if strings.HasPrefix(local, "v") && len(local) > 1 && strings.Trim(local[1:], "0123456789") == "" && spec.child("name") == nil {
+				if isMajorVersion(local) && spec.child("name") == nil {
 					parts := strings.Split(p, "/")
 					if len(parts) > 1 {
 						local = parts[len(parts)-2]
