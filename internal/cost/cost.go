@@ -112,7 +112,7 @@ type Estimate struct {
 // Summary is a one-line explanation of the figure for messages.
 func (e *Estimate) Summary() string {
 	var parts []string
-	if e.RPSLimit == noThrottle {
+	if e.RPSLimit == noThrottleURL || e.RPSLimit == noThrottleALB {
 		parts = append(parts, "no request throttle")
 	} else {
 		parts = append(parts, fmt.Sprintf("%s requests/s allowed by the %s", num(e.RPS), e.RPSLimit))
@@ -129,7 +129,13 @@ func (e *Estimate) Summary() string {
 	return fmt.Sprintf("up to $%s per hour (%s)", Money(e.PerHour), strings.Join(parts, "; "))
 }
 
-const noThrottle = "function URLs have no request throttle"
+// The front doors without a request throttle: the rate is whatever the
+// function's concurrency sustains. (API Gateway's account-wide default
+// throttle does not apply to them.)
+const (
+	noThrottleURL = "function URLs have no request throttle"
+	noThrottleALB = "load balancers have no request throttle"
+)
 
 // Money formats dollars with two decimals and thousands separators.
 func Money(v float64) string {
@@ -169,7 +175,9 @@ func (m *Model) EntryPoint(ctx context.Context, ep *model.EntryPoint) *Estimate 
 	bounded := false
 	switch {
 	case ep.Kind == model.EntryFunctionURL:
-		rps, limit = math.Inf(1), noThrottle
+		rps, limit = math.Inf(1), noThrottleURL
+	case ep.Kind == model.EntryALB:
+		rps, limit = math.Inf(1), noThrottleALB
 	case api != nil && api.Kind == model.APIGraphQL:
 		// AppSync has no API Gateway throttle: its own request-token
 		// quota bounds the rate.

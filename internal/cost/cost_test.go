@@ -2,6 +2,7 @@ package cost
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -56,6 +57,24 @@ func TestFanOut(t *testing.T) {
 	}
 	if e.RPSLimit != "function URLs have no request throttle" {
 		t.Errorf("rps limit %q", e.RPSLimit)
+	}
+}
+
+// TestLoadBalancer: an ALB target has no request throttle (API Gateway's
+// account default does not apply), so the function's concurrency bounds the
+// rate, and the summary says so.
+func TestLoadBalancer(t *testing.T) {
+	fn := &model.Function{ID: "Fn"}
+	m := &Model{Stack: &model.Stack{Functions: []*model.Function{fn}}, Prices: DefaultPrices()}
+	e := m.EntryPoint(context.Background(), &model.EntryPoint{ID: "tg", Kind: model.EntryALB, Function: "Fn"})
+	if e.RPSLimit != noThrottleALB {
+		t.Errorf("rps limit %q, want %q", e.RPSLimit, noThrottleALB)
+	}
+	if e.RPS != e.Invocations || e.Invocations <= 0 {
+		t.Errorf("rps %v, invocations %v: want the function's sustained rate for both", e.RPS, e.Invocations)
+	}
+	if got := e.Summary(); !strings.Contains(got, "(no request throttle; 1,000 concurrent runs") {
+		t.Errorf("summary %q", got)
 	}
 }
 

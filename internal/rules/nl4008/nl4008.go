@@ -24,7 +24,7 @@ func Rule() *rule.Rule {
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
-			Description: "AWS stops patching a Lambda runtime on its deprecation date, then blocks creating and later updating functions that use it. nightlight checks runtimes against a dated table (internal/rules/internal/runtimes, checked on 2026-11-22) of AWS's published deprecation dates. A function on a deprecated runtime no longer gets security fixes.",
+			Description: "AWS stops patching a Lambda runtime on its deprecation date, then blocks creating and later updating functions that use it. nightlight checks runtimes against a dated table (internal/rules/internal/runtimes, checked on " + runtimes.TableDate + ") of AWS's published deprecation dates. A function on a deprecated runtime no longer gets security fixes.",
 			Bad:         `Runtime: python3.8`,
 			Good:        `Runtime: python3.13`,
 			Remediation: "Move the function to a supported runtime (the message names the successor) and test it.",
@@ -41,7 +41,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		p.Report(rule.Finding{Resource: g.Functions[0], File: g.Pos.File, Line: g.Pos.Line, Col: g.Pos.Col, Path: g.Path(p),
 			Message: fmt.Sprintf("%s on %s, deprecated by AWS since %s: no more security patches; move to %s",
-				g.Runs(), rt.ID, rt.Deprecated.Format("2006-01-02"), rt.Successor)})
+				g.Runs(), rt.ID, rt.Deprecated.Format("2006-01-02"), rt.Move())})
 	}
 	return nil
 }

@@ -24,7 +24,7 @@ func Rule() *rule.Rule {
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
-			Description: "AWS stops patching a Lambda runtime on its deprecation date, then blocks creating and later updating functions that use it. nightlight checks runtimes against a dated table (internal/rules/internal/runtimes, checked on 2026-11-22) of AWS's published deprecation dates. This rule gives six months of notice before NL4008 fires.",
+			Description: "AWS stops patching a Lambda runtime on its deprecation date, then blocks creating and later updating functions that use it. nightlight checks runtimes against a dated table (internal/rules/internal/runtimes, checked on " + runtimes.TableDate + ") of AWS's published deprecation dates. This rule gives six months of notice before NL4008 fires.",
 			Bad:         `Runtime: nodejs22.x   # deprecated 2027-04-30`,
 			Good:        `Runtime: nodejs24.x`,
 			Remediation: "Plan the move to the successor runtime named in the message before the deprecation date.",
@@ -42,7 +42,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		days := int(rt.Deprecated.Sub(p.Now).Hours() / 24)
 		p.Report(rule.Finding{Resource: g.Functions[0], File: g.Pos.File, Line: g.Pos.Line, Col: g.Pos.Col, Path: g.Path(p),
 			Message: fmt.Sprintf("%s on %s, which AWS deprecates on %s (in %d days); plan the move to %s",
-				g.Runs(), rt.ID, rt.Deprecated.Format("2006-01-02"), days, rt.Successor)})
+				g.Runs(), rt.ID, rt.Deprecated.Format("2006-01-02"), days, rt.Move())})
 	}
 	return nil
 }
