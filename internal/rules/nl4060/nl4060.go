@@ -27,7 +27,7 @@ import (
 // functions runtime support" (cloud.google.com/functions/docs/runtime-support);
 // OpenWhisk runtimes follow the language's own end of life
 // (nodejs.org, python.org, php.net).
-const TableDate = "2026-11-22"
+const TableDate = "2026-12-07"
 
 type entry struct {
 	platform model.Provider
@@ -41,10 +41,11 @@ var table = []entry{
 	{model.Azure, "host2", "2022-12-13", "Functions host 4.x (~4)"},
 	{model.Azure, "host3", "2022-12-13", "Functions host 4.x (~4)"},
 	{model.Azure, "hostbeta", "2022-12-13", "Functions host 4.x (~4)"}, // "beta" ran the 2.x preview
-	{model.Azure, "dotnet31", "2022-12-13", ".NET 8 isolated"},
-	{model.Azure, "dotnet50", "2022-05-10", ".NET 8 isolated"},
-	{model.Azure, "dotnet60", "2024-11-12", ".NET 8 isolated"},
-	{model.Azure, "dotnet70", "2024-05-14", ".NET 8 isolated"},
+	{model.Azure, "dotnet31", "2022-12-13", ".NET 10 isolated"},
+	{model.Azure, "dotnet50", "2022-05-10", ".NET 10 isolated"},
+	{model.Azure, "dotnet60", "2024-11-12", ".NET 10 isolated"},
+	{model.Azure, "dotnet70", "2024-05-14", ".NET 10 isolated"},
+	{model.Azure, "dotnet80", "2026-11-10", ".NET 10 isolated"},
 	{model.Azure, "node8", "2019-12-31", "Node.js 22"},
 	{model.Azure, "node10", "2021-04-30", "Node.js 22"},
 	{model.Azure, "node12", "2022-12-13", "Node.js 22"},
@@ -56,6 +57,7 @@ var table = []entry{
 	{model.Azure, "python37", "2023-06-27", "Python 3.12"},
 	{model.Azure, "python38", "2024-10-07", "Python 3.12"},
 	{model.Azure, "python39", "2025-10-31", "Python 3.12"},
+	{model.Azure, "python310", "2026-10-31", "Python 3.12"},
 	{model.Google, "nodejs6", "2020-08-05", "nodejs22"},
 	{model.Google, "nodejs8", "2021-06-05", "nodejs22"},
 	{model.Google, "nodejs10", "2024-01-30", "nodejs22"},
@@ -70,19 +72,27 @@ var table = []entry{
 	{model.Google, "go111", "2024-01-30", "go122"},
 	{model.Google, "go113", "2024-01-30", "go122"},
 	{model.Google, "go116", "2024-01-30", "go122"},
-	{model.OpenWhisk, "nodejs6", "2019-04-30", "nodejs:20"},
-	{model.OpenWhisk, "nodejs8", "2019-12-31", "nodejs:20"},
-	{model.OpenWhisk, "nodejs10", "2021-04-30", "nodejs:20"},
-	{model.OpenWhisk, "nodejs12", "2022-04-30", "nodejs:20"},
-	{model.OpenWhisk, "nodejs14", "2023-04-30", "nodejs:20"},
-	{model.OpenWhisk, "nodejs16", "2023-09-11", "nodejs:20"},
-	{model.OpenWhisk, "nodejs18", "2025-04-30", "nodejs:20"},
-	{model.OpenWhisk, "python2", "2020-01-01", "python:3.11"},
-	{model.OpenWhisk, "python36", "2021-12-23", "python:3.11"},
-	{model.OpenWhisk, "python37", "2023-06-27", "python:3.11"},
-	{model.OpenWhisk, "php72", "2020-11-30", "php:8.2"},
-	{model.OpenWhisk, "php73", "2021-12-06", "php:8.2"},
-	{model.OpenWhisk, "php74", "2022-11-28", "php:8.2"},
+	{model.OpenWhisk, "nodejs6", "2019-04-30", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs8", "2019-12-31", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs10", "2021-04-30", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs12", "2022-04-30", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs14", "2023-04-30", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs16", "2023-09-11", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs18", "2025-04-30", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "nodejs20", "2026-04-30", "a Docker (blackbox) action on Node.js 22 or later: nodejs:20, Apache OpenWhisk's newest Node.js kind, reached its end of life on 2026-04-30"},
+	{model.OpenWhisk, "python2", "2020-01-01", "python:3.12"},
+	{model.OpenWhisk, "python36", "2021-12-23", "python:3.12"},
+	{model.OpenWhisk, "python37", "2023-06-27", "python:3.12"},
+	{model.OpenWhisk, "python38", "2024-10-07", "python:3.12"},
+	{model.OpenWhisk, "python39", "2025-10-31", "python:3.12"},
+	{model.OpenWhisk, "python310", "2026-10-31", "python:3.12"},
+	{model.OpenWhisk, "php72", "2020-11-30", "php:8.3"},
+	{model.OpenWhisk, "php73", "2021-12-06", "php:8.3"},
+	{model.OpenWhisk, "php74", "2022-11-28", "php:8.3"},
+	{model.OpenWhisk, "php80", "2023-11-26", "php:8.3"},
+	{model.OpenWhisk, "php81", "2025-12-31", "php:8.3"},
+	{model.OpenWhisk, "ruby25", "2021-04-05", "a Docker (blackbox) action on a supported Ruby: ruby:2.6, Apache OpenWhisk's newest Ruby kind, reached its end of life on 2022-04-12"},
+	{model.OpenWhisk, "ruby26", "2022-04-12", "a Docker (blackbox) action on a supported Ruby: ruby:2.6, Apache OpenWhisk's newest Ruby kind, reached its end of life on 2022-04-12"},
 }
 
 // Rule returns NL4060.
