@@ -26,7 +26,7 @@ func Rule() *rule.Rule {
 		Platforms:  []model.Provider{model.AWS},
 		Adjust:     kit.Reached(rule.Medium),
 		Doc: rule.Doc{
-			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own. The log-writing actions every function needs (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents), which AWS's own AWSLambdaBasicExecutionRole grants on \"*\", are not reported.",
+			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own. The log-writing actions every function needs (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents), which AWS's own AWSLambdaBasicExecutionRole grants on \"*\", are not reported; nor are the network-interface actions (ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, …) that AWSLambdaVPCAccessExecutionRole grants on \"*\", for functions attached to a VPC or triggered by an event source inside one (Amazon MQ, MSK, self-managed Kafka, DocumentDB).",
 			Bad: `- Effect: Allow
   Action: [s3:GetObject, s3:PutObject]
   Resource: "*"`,
@@ -44,7 +44,11 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		if f.Actions = withoutBasicLogging(f.Actions); len(f.Actions) == 0 {
+		f.Actions = withoutBasicLogging(f.Actions)
+		if inVPC(p.Stack, f.Functions) {
+			f.Actions = without(f.Actions, vpcNetworking)
+		}
+		if len(f.Actions) == 0 {
 			continue
 		}
 		kit.ReportFlag(p, f, fmt.Sprintf("%s has Resource %q on data actions that can be limited to specific resources (%s): it can touch every such resource in the account, not only its own", kit.Who(f.Functions), f.Resource, kit.Actions(f.Actions, 5)))
@@ -60,11 +64,49 @@ func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return !kit.
 // are not reported (reading logs, logs:GetLogEvents, still is).
 var basicLogging = map[string]bool{"logs:createloggroup": true, "logs:createlogstream": true, "logs:putlogevents": true}
 
+// vpcNetworking are the actions Lambda performs with the function's role
+// to place network interfaces in a VPC's subnets, for a function attached
+// to the VPC or for an event source mapping that polls a broker inside one
+// (Amazon MQ, MSK or self-managed Kafka, DocumentDB). AWS's own
+// AWSLambdaVPCAccessExecutionRole, and the event sources' documented
+// permissions, grant them on Resource "*": for such functions they are
+// reported no more than the managed policy is.
+var vpcNetworking = map[string]bool{
+	"ec2:createnetworkinterface": true, "ec2:deletenetworkinterface": true, "ec2:describenetworkinterfaces": true,
+	"ec2:assignprivateipaddresses": true, "ec2:unassignprivateipaddresses": true,
+	"ec2:describesubnets": true, "ec2:describesecuritygroups": true, "ec2:describevpcs": true,
+}
+
+// inVPC reports whether every one of the functions needs VPC networking:
+// it is attached to a VPC, or an event source inside a VPC triggers it.
+func inVPC(st *model.Stack, fns []string) bool {
+	if len(fns) == 0 {
+		return false
+	}
+	polled := map[string]bool{}
+	for _, t := range st.Triggers {
+		switch t.Kind {
+		case model.TriggerMQ, model.TriggerKafka, model.TriggerDocumentDB:
+			polled[t.Function] = true
+		}
+	}
+	for _, id := range fns {
+		fn := st.Function(id)
+		if fn == nil || fn.VPC == nil && !polled[id] {
+			return false
+		}
+	}
+	return true
+}
+
 // withoutBasicLogging returns acts without the basic logging actions.
-func withoutBasicLogging(acts []string) []string {
+func withoutBasicLogging(acts []string) []string { return without(acts, basicLogging) }
+
+// without returns acts without those in drop (keys lower case).
+func without(acts []string, drop map[string]bool) []string {
 	var out []string
 	for _, a := range acts {
-		if !basicLogging[strings.ToLower(a)] {
+		if !drop[strings.ToLower(a)] {
 			out = append(out, a)
 		}
 	}
