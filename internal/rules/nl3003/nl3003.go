@@ -26,7 +26,7 @@ func Rule() *rule.Rule {
 		Platforms:  []model.Provider{model.AWS},
 		Adjust:     kit.Reached(rule.Medium),
 		Doc: rule.Doc{
-			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own. The log-writing actions every function needs (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents), which AWS's own AWSLambdaBasicExecutionRole grants on \"*\", are not reported; nor are the network-interface actions (ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, …) that AWSLambdaVPCAccessExecutionRole grants on \"*\", for functions attached to a VPC or triggered by an event source inside one (Amazon MQ, MSK, self-managed Kafka, DocumentDB).",
+			Description: "Actions such as s3:GetObject or dynamodb:PutItem can be limited to specific ARNs. Granting them on Resource \"*\" lets the function read or write every bucket, table or queue in the account, not only its own. The log-writing actions every function needs (logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents), which AWS's own AWSLambdaBasicExecutionRole grants on \"*\", are not reported; nor are the network-interface actions (ec2:CreateNetworkInterface, ec2:DeleteNetworkInterface, …) that AWSLambdaVPCAccessExecutionRole grants on \"*\", for functions attached to a VPC or triggered by an event source inside one (Amazon MQ, MSK, self-managed Kafka, DocumentDB). Reading secrets and parameters (NL3007) and kms:Decrypt on every key (NL3008) are left to those rules.",
 			Bad: `- Effect: Allow
   Action: [s3:GetObject, s3:PutObject]
   Resource: "*"`,
@@ -44,7 +44,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		if f.Managed || !keep(ctx, p, f) {
 			continue
 		}
-		f.Actions = withoutBasicLogging(f.Actions)
+		f.Actions = without(withoutBasicLogging(f.Actions), specific(ctx, p, f))
 		if inVPC(p.Stack, f.Functions) {
 			f.Actions = without(f.Actions, vpcNetworking)
 		}
@@ -57,6 +57,28 @@ func run(ctx context.Context, p *rule.Pass) error {
 }
 
 func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return !kit.Broader(ctx, p, f) }
+
+// specific returns the actions of f's statement and resource that a more
+// specific rule reports, in lower case: reading secrets or parameters on a
+// wildcard (NL3007) and kms:Decrypt on every key (NL3008). One grant, one
+// finding: the rule that says what the action exposes.
+func specific(ctx context.Context, p *rule.Pass, f kit.RoleFlag) map[string]bool {
+	out := map[string]bool{}
+	for _, k := range []iam.FlagKind{iam.FlagSecretsRead, iam.FlagKMSDecryptAny} {
+		for _, o := range kit.Flags(ctx, p, k) {
+			if o.Managed || o.Role != f.Role || o.Statement != f.Statement || o.Resource != f.Resource {
+				continue
+			}
+			if k == iam.FlagSecretsRead && !strings.Contains(o.Resource, "*") {
+				continue // NL3007 reports wildcards only
+			}
+			for _, a := range o.Actions {
+				out[strings.ToLower(a)] = true
+			}
+		}
+	}
+	return out
+}
 
 // basicLogging are the actions AWS's own AWSLambdaBasicExecutionRole
 // grants on Resource "*": a function writing its logs. Written inline they
