@@ -33,7 +33,9 @@ func Rule() *rule.Rule {
 		Platforms:  []model.Provider{model.AWS},
 		Adjust: []rule.Adjustment{
 			{Severity: rule.High, When: "when the strongest path reaches any principal of a kind in the account (a wildcard), not administrator"},
-			{Severity: rule.Medium, When: "when the strongest path reaches a specific, stronger principal of the application"},
+			{Severity: rule.High, When: "when the path reaches administrator but no entry point, trigger or other function reaches the functions running with the principal, or no function runs with it at all (a role of another service, a user, a group, a policy attached to nothing): using it takes a foothold in the principal first"},
+			{Severity: rule.Medium, When: "when the strongest path reaches a specific, stronger principal of the application, or any principal of a kind while nothing reaches the functions using the role"},
+			{Severity: rule.Low, When: "when the strongest path reaches a specific, stronger principal of the application and nothing reaches the functions using the role"},
 		},
 		Doc: rule.Doc{
 			Description: "Some permissions let a principal grant itself more: writing an inline policy on its own role, creating a new default version of a policy attached to it, passing a more powerful role to a new Lambda function and invoking it, replacing the code of a function that runs with a stronger role. nightlight checks the known escalation paths (iam:Put*/Attach*/CreatePolicyVersion/SetDefaultPolicyVersion/boundary, access keys and login profiles, AddUserToGroup, UpdateAssumeRolePolicy, iam:PassRole with Lambda, EC2, ECS, Glue, CloudFormation, Data Pipeline, CodeBuild, SageMaker, Step Functions, App Runner and Auto Scaling, lambda:UpdateFunctionCode and layer injection, glue:UpdateDevEndpoint, SageMaker presigned notebook URLs, SSM commands, EC2 Instance Connect, sts:AssumeRole) for every role, user, group and standalone policy, counts a path only where its action applies to the resource type (glue:* on one job is not glue:UpdateDevEndpoint) and where the target is really stronger, and reports each principal once with all its paths. Severity follows what is reachable: critical for administrator, high for any principal of a kind in the account, medium for a specific stronger principal of the app.",
@@ -78,6 +80,7 @@ func report(p *rule.Pass, a *iam.Actor) {
 	case iam.ReachPrincipal:
 		sev = rule.Medium
 	}
+	sev, why := exposure(p, a, sev)
 	conf := rule.ConfidenceHigh
 	if r.Conditional {
 		conf = rule.ConfidenceMedium
@@ -106,6 +109,7 @@ func report(p *rule.Pass, a *iam.Actor) {
 			msg += fmt.Sprintf("; it also holds the broad AWS managed %s %s", plural(len(names), "policy", "policies"), strings.Join(names, ", "))
 		}
 	}
+	msg += why
 	pos := a.Pos
 	for _, x := range r.Paths {
 		if x.Level != r.Level {
@@ -124,6 +128,24 @@ func report(p *rule.Pass, a *iam.Actor) {
 	f := rule.Finding{Resource: a.ID, Severity: sev, Confidence: conf, Message: msg, Path: nodePath(p, a)}
 	f.At(pos)
 	p.Report(f)
+}
+
+// exposure applies the severity model to an escalation: critical means an
+// outsider can act now, which a path to administrator is only when a
+// function something can start (an entry point, a trigger, another
+// function) runs with the principal. As for every IAM rule, a role whose
+// functions nothing reaches is one level lower; a principal no function
+// uses (a role of another service, a user, a group, a policy attached to
+// nothing) needs a foothold in it first, so administrator through it is
+// high, not critical.
+func exposure(p *rule.Pass, a *iam.Actor, sev rule.Severity) (rule.Severity, string) {
+	if len(a.Functions) > 0 {
+		return kit.Reachability(p, sev, a.Functions)
+	}
+	if sev != rule.Critical {
+		return sev, ""
+	}
+	return rule.High, " (severity lowered from critical: no function of the application runs with " + string(a.Kind) + " " + a.ID + ", so using these paths takes a foothold in it, or in what uses it, first)"
 }
 
 // nodePath is the graph path of a principal: the functions using a role,
