@@ -26,7 +26,7 @@ func Rule() *rule.Rule {
 		Confidence: rule.ConfidenceHigh,
 		Platforms:  []model.Provider{model.AWS},
 		Doc: rule.Doc{
-			Description: "A Lambda permission for a service principal such as s3.amazonaws.com without a SourceArn or SourceAccount lets that service invoke the function on behalf of any account: someone else's bucket notification can trigger your function (the \"confused deputy\" problem). S3 bucket ARNs carry no account ID, so S3 permissions need SourceAccount too.",
+			Description: "A Lambda permission for a service principal such as s3.amazonaws.com without a SourceArn or SourceAccount lets that service invoke the function on behalf of any account: someone else's bucket notification can trigger your function (the \"confused deputy\" problem). S3 bucket ARNs carry no account ID, so S3 permissions need SourceAccount too. Elastic Load Balancing is not reported: a target group can only target functions of its own account and Region.",
 			Bad: `Permission:
   Type: AWS::Lambda::Permission
   Properties:
@@ -45,6 +45,13 @@ func Rule() *rule.Rule {
 	}
 }
 
+// ownAccountOnly are the service principals that can invoke a function
+// only for a resource of the function's own account, so that no other
+// account can make them a deputy: a load balancer's target group must be
+// in the same account and Region as the Lambda function it targets
+// (Elastic Load Balancing, "Use Lambda functions as targets", Limits).
+var ownAccountOnly = map[string]bool{"elasticloadbalancing.amazonaws.com": true}
+
 func run(ctx context.Context, p *rule.Pass) error {
 	for _, rp := range p.Stack.ResourcePolicies {
 		if rp.Kind != model.RPLambdaPermission {
@@ -52,7 +59,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		for _, s := range kit.Statements(rp.Doc) {
 			svc := kit.ServicePrincipal(s)
-			if s.Effect != iam.Allow || svc == "" || kit.Restricted(s) {
+			if s.Effect != iam.Allow || svc == "" || kit.Restricted(s) || ownAccountOnly[svc] {
 				continue
 			}
 			fn := strings.Join(rp.Targets, ", ")
