@@ -292,6 +292,31 @@ func TestCheckFlows(t *testing.T) {
 	}
 }
 
+// TestLoadBalancerAccess checks load balancer targets: an internet-facing
+// listener is anonymous, a rule that authenticates first is authenticated,
+// an internal load balancer's target is private to its VPC (no Internet
+// path), and a target group no listener of the template forwards to is
+// undecided.
+func TestLoadBalancerAccess(t *testing.T) {
+	g := build(t, "alb.yaml")
+	want := map[string]Access{
+		"alb.yaml#entry-point:Listener Fn":         AccessAnonymous,
+		"alb.yaml#entry-point:AdminRule Admin":     AccessAuthenticated,
+		"alb.yaml#entry-point:InternalListener Fn": AccessPrivate,
+		"alb.yaml#entry-point:OrphanGroup Orphan":  AccessUnknown,
+	}
+	got := map[string]Access{}
+	for _, r := range Surface(g) {
+		got[r.EntryPoint.String()] = r.Access
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("access (-want +got):\n%s", diff)
+	}
+	if p := g.ShortestPath(nid(inet), nid("alb.yaml#entry-point:InternalListener Fn")); p != nil {
+		t.Errorf("Internet reaches the internal load balancer's target through %v", p)
+	}
+}
+
 // TestSAMAuth checks SAM's auth inheritance as the graph sees it: the
 // API's default authorizer protects routes that name none, a method-level
 // "Authorizer: NONE" opens one, an API key alone is "API key only", and

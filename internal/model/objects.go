@@ -392,6 +392,10 @@ type EntryPoint struct {
 	Throttle *Throttle `json:"throttle,omitempty"`
 	// Event is the name of the event/route declaration in the input.
 	Event string `json:"event,omitempty"`
+	// Internal is true when the entry point answers only inside its VPC
+	// (a target of an internal load balancer): no Internet caller reaches
+	// it.
+	Internal bool `json:"internal,omitempty"`
 	// Integration describes a route's backend when API Gateway itself
 	// calls an AWS service or HTTP endpoint or answers (MOCK); nil for
 	// Lambda proxy routes and other entry points.

@@ -153,6 +153,7 @@ func (t *Template) Translate() {
 			t.appSyncResolver(r)
 		}
 	}
+	t.loadBalancers()
 	t.linkLogGroups()
 }
 

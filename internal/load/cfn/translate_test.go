@@ -144,6 +144,34 @@ func TestTranslate(t *testing.T) {
 // TestAppSync checks that plain CloudFormation AppSync APIs become graphql
 // APIs whose resolvers are entry points reaching their data sources, also
 // through pipeline functions and data sources named literally.
+// TestLoadBalancers checks the ALB entry points: one per listener or rule
+// and function, with the rule's conditions, the authentication its actions
+// apply first, the internal scheme, and an undecided entry for a target
+// group no listener of the template forwards to.
+func TestLoadBalancers(t *testing.T) {
+	st := loadFixture(t, "alb.yaml")
+	type entry struct {
+		ID, Function, Method, Path, Auth, Authorizer string
+		Internal                                     bool
+	}
+	var got []entry
+	for _, ep := range st.EntryPoints {
+		if ep.Kind != model.EntryALB {
+			t.Errorf("entry %s is %s, want alb", ep.ID, ep.Kind)
+		}
+		got = append(got, entry{ep.ID, ep.Function, ep.Method, ep.Path, string(ep.Auth.Type), ep.Auth.Authorizer, ep.Internal})
+	}
+	want := []entry{
+		{ID: "AdminRule Admin", Function: "Admin", Method: "POST", Path: "/admin/*", Auth: "jwt", Authorizer: "https://idp.example.com"},
+		{ID: "InternalListener Fn", Function: "Fn", Auth: "none", Internal: true},
+		{ID: "Listener Fn", Function: "Fn", Auth: "none"},
+		{ID: "OrphanGroup Orphan", Function: "Orphan", Auth: "unknown"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entry points (-want +got):\n%s", diff)
+	}
+}
+
 func TestAppSync(t *testing.T) {
 	st := loadFixture(t, "appsync.yaml")
 	type entry struct{ ID, Function, Auth, Targets string }

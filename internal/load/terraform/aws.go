@@ -321,15 +321,8 @@ func (t *translator) aws(in *instance) {
 		s.SetAttr(model.AttrRetentionDays, p.Get("retention_in_days"))
 		s.Encryption = kmsEncryption(p.Get("kms_key_id"), model.EncryptionAWSOwned, in.pos, "")
 		t.later(func() { t.linkLogGroup(in, s) })
-	case "aws_lb_target_group_attachment":
-		t.later(func() {
-			fn := t.fnID(p.Get("target_id"))
-			if fn == "" {
-				return
-			}
-			t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: in.addr, Pos: in.pos, Kind: model.EntryALB,
-				Function: fn, Auth: model.Auth{Type: model.AuthNone, Pos: in.pos}, Target: p.Get("target_group_arn")})
-		})
+	case "aws_lb_target_group_attachment", "aws_alb_target_group_attachment":
+		t.later(func() { t.albTarget(in) })
 	case "aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster":
 		s := t.store(in, model.StoreDatabase, firstSet(p.Get("identifier"), p.Get("cluster_identifier")))
 		s.Encryption = model.Encryption{Kind: model.EncryptionNone, Pos: in.pos}

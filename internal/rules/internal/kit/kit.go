@@ -124,7 +124,8 @@ func PolicyPos(s *iam.Statement, d *model.PolicyDoc) model.Pos {
 }
 
 // EntryName names an entry point for messages: "GET /orders" for routes,
-// "function URL of X" for URLs, "Query.getPost" for GraphQL resolvers.
+// "function URL of X" for URLs, "Query.getPost" for GraphQL resolvers,
+// "the load balancer route /api/* to X" for load balancer targets.
 func EntryName(ep *model.EntryPoint) string {
 	switch ep.Kind {
 	case model.EntryGraphQL:
@@ -137,6 +138,11 @@ func EntryName(ep *model.EntryPoint) string {
 		if ep.Method != "" || ep.Path != "" {
 			return strings.TrimSpace(strings.ToUpper(ep.Method) + " " + ep.Path)
 		}
+	case model.EntryALB:
+		if ep.Method != "" || ep.Path != "" {
+			return "the load balancer route " + strings.TrimSpace(strings.ToUpper(ep.Method)+" "+ep.Path) + " to " + ep.Function
+		}
+		return "the load balancer target " + ep.Function
 	}
 	return ep.ID
 }
@@ -457,10 +463,13 @@ var CostAnalysis = &rule.Analysis[*cost.Model]{Name: "cost", PerStack: true,
 // Public reports whether anyone can call an entry point without real
 // authentication (anonymous, or an API key only). It reads the whole
 // exposure model, not only the route's own auth: a PRIVATE API (VPC
-// endpoints only) and an API whose resource policy pins or denies outside
-// callers are not public, and a WebSocket route is reached only through
+// endpoints only), a target of an internal load balancer and an API whose
+// resource policy pins or denies outside callers are not public, and a WebSocket route is reached only through
 // the API's $connect route, whose authorization counts for every route.
 func Public(st *model.Stack, ep *model.EntryPoint) bool {
+	if ep.Internal {
+		return false // an internal load balancer's target: VPC callers only
+	}
 	auth := ep.Auth.Type
 	if api := st.API(ep.API); api != nil {
 		if api.Private() || PolicyRestrictsCallers(api.Policy) {
