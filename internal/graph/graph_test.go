@@ -292,6 +292,15 @@ func TestCheckFlows(t *testing.T) {
 	}
 }
 
+// accessOf maps each entry point of g to its access, as Surface sees it.
+func accessOf(g *Graph) map[string]Access {
+	got := map[string]Access{}
+	for _, r := range Surface(g) {
+		got[r.EntryPoint.String()] = r.Access
+	}
+	return got
+}
+
 // TestLoadBalancerAccess checks load balancer targets: an internet-facing
 // listener is anonymous, a rule that authenticates first is authenticated,
 // an internal load balancer's target is private to its VPC (no Internet
@@ -305,11 +314,7 @@ func TestLoadBalancerAccess(t *testing.T) {
 		"alb.yaml#entry-point:InternalListener Fn": AccessPrivate,
 		"alb.yaml#entry-point:OrphanGroup Orphan":  AccessUnknown,
 	}
-	got := map[string]Access{}
-	for _, r := range Surface(g) {
-		got[r.EntryPoint.String()] = r.Access
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, accessOf(g)); diff != "" {
 		t.Errorf("access (-want +got):\n%s", diff)
 	}
 	if p := g.ShortestPath(nid(inet), nid("alb.yaml#entry-point:InternalListener Fn")); p != nil {
@@ -333,11 +338,7 @@ func TestSAMAuth(t *testing.T) {
 		"sam.yaml#entry-point:PartnerApi POST /audit":  AccessRestricted,
 		"sam.yaml#entry-point:AdminApi GET /audit":     AccessAccount,
 	}
-	got := map[string]Access{}
-	for _, r := range Surface(g) {
-		got[r.EntryPoint.String()] = r.Access
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, accessOf(g)); diff != "" {
 		t.Errorf("access (-want +got):\n%s", diff)
 	}
 	for _, ep := range []string{"sam.yaml#entry-point:InternalApi POST /audit", "sam.yaml#entry-point:PartnerApi POST /audit"} {
