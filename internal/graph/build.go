@@ -322,7 +322,7 @@ func (b *builder) entryPoints(st *model.Stack) {
 			n.Auth = string(auth) + ",private"
 			id := b.node(principalNode(PrincipalID("vpc"), "VPC endpoint callers", "vpc")).ID
 			b.edge(id, n.ID, EdgeInvokes, "private API", api.Endpoint.PosOr(ep.Pos), model.ConfidenceHigh)
-		} else if ep.Internal {
+		} else if ep.Internal() {
 			// A target of an internal load balancer answers only inside
 			// its VPC: callers there, after the listener's own
 			// authentication, and no Internet edge.

@@ -392,15 +392,25 @@ type EntryPoint struct {
 	Throttle *Throttle `json:"throttle,omitempty"`
 	// Event is the name of the event/route declaration in the input.
 	Event string `json:"event,omitempty"`
-	// Internal is true when the entry point answers only inside its VPC
-	// (a target of an internal load balancer): no Internet caller reaches
-	// it.
-	Internal bool `json:"internal,omitempty"`
+	// Scheme is a load balancer target's scheme: "internet-facing", or
+	// "internal" (it answers only inside its VPC: no Internet caller
+	// reaches it); "" when the load balancer is not in the input.
+	Scheme string `json:"scheme,omitempty"`
 	// Integration describes a route's backend when API Gateway itself
 	// calls an AWS service or HTTP endpoint or answers (MOCK); nil for
 	// Lambda proxy routes and other entry points.
 	Integration *Integration `json:"integration,omitempty"`
 }
+
+// Internal reports whether the entry point is a target of an internal load
+// balancer, reachable only inside its VPC.
+func (ep *EntryPoint) Internal() bool { return ep.Scheme == SchemeInternal }
+
+// Load balancer schemes.
+const (
+	SchemeInternetFacing = "internet-facing"
+	SchemeInternal       = "internal"
+)
 
 // Integration is an API Gateway integration that is not a plain Lambda
 // invocation: a service integration (API Gateway calls SQS, S3, DynamoDB,

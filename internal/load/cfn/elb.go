@@ -19,8 +19,8 @@ const (
 // target group of Lambda functions into ALB entry points: one per rule (or
 // listener default) and function, with the authentication the same
 // actions apply first (authenticate-cognito, authenticate-oidc), the
-// rule's path and method conditions, and whether the load balancer is
-// internal (reachable only inside its VPC). A Lambda target group that no
+// rule's path and method conditions, and the load balancer's scheme
+// (internal: reachable only inside its VPC). A Lambda target group that no
 // listener of the template forwards to is an entry point of undecided
 // authentication: its listener is declared elsewhere.
 func (t *Template) loadBalancers() {
@@ -36,12 +36,7 @@ func (t *Template) loadBalancers() {
 			actions = p.Get("Actions")
 			listener = t.byID[t.RefTo(p.Get("ListenerArn"), elbListener)]
 		}
-		internal := false
-		if listener != nil {
-			if lb := t.byID[t.RefTo(listener.Properties.Get("LoadBalancerArn"), elbLoadBalancer)]; lb != nil {
-				internal = strings.EqualFold(strings.TrimSpace(lb.Properties.Get("Scheme").String()), "internal")
-			}
-		}
+		scheme := t.listenerScheme(listener)
 		auth := model.Auth{Type: model.AuthNone, Pos: r.Pos}
 		for _, a := range actions.Elems() {
 			switch strings.ToLower(a.Get("Type").String()) {
@@ -74,7 +69,7 @@ func (t *Template) loadBalancers() {
 					}
 					seen[id] = true
 					ep := &model.EntryPoint{ID: id, Pos: a.Pos, Kind: model.EntryALB, Function: fn,
-						Method: method, Path: path, Auth: auth, Target: tgv, Internal: internal}
+						Method: method, Path: path, Auth: auth, Target: tgv, Scheme: scheme}
 					t.Stack.EntryPoints = append(t.Stack.EntryPoints, ep)
 				}
 			}
@@ -93,6 +88,30 @@ func (t *Template) loadBalancers() {
 				Function: fn, Auth: model.Auth{Type: model.AuthUnknown, Pos: r.Pos}})
 		}
 	}
+}
+
+// ListenerScheme returns the scheme of the load balancer whose listener v
+// refers to ("internet-facing" or "internal"), or "" when the template does
+// not declare them: for the Serverless Framework's alb events, whose
+// listenerArn may name a listener of the resources section.
+func (t *Template) ListenerScheme(v *model.Value) string {
+	return t.listenerScheme(t.byID[t.RefTo(v, elbListener)])
+}
+
+// listenerScheme returns the scheme of a listener's load balancer, or ""
+// when the listener or its load balancer is not in the template.
+func (t *Template) listenerScheme(listener *RawResource) string {
+	if listener == nil {
+		return ""
+	}
+	lb := t.byID[t.RefTo(listener.Properties.Get("LoadBalancerArn"), elbLoadBalancer)]
+	if lb == nil {
+		return ""
+	}
+	if strings.EqualFold(strings.TrimSpace(lb.Properties.Get("Scheme").String()), model.SchemeInternal) {
+		return model.SchemeInternal
+	}
+	return model.SchemeInternetFacing // the default
 }
 
 // lambdaTargets returns the functions a target group of type lambda

@@ -152,19 +152,19 @@ func TestLoadBalancers(t *testing.T) {
 	st := loadFixture(t, "alb.yaml")
 	type entry struct {
 		ID, Function, Method, Path, Auth, Authorizer string
-		Internal                                     bool
+		Scheme                                       string
 	}
 	var got []entry
 	for _, ep := range st.EntryPoints {
 		if ep.Kind != model.EntryALB {
 			t.Errorf("entry %s is %s, want alb", ep.ID, ep.Kind)
 		}
-		got = append(got, entry{ep.ID, ep.Function, ep.Method, ep.Path, string(ep.Auth.Type), ep.Auth.Authorizer, ep.Internal})
+		got = append(got, entry{ep.ID, ep.Function, ep.Method, ep.Path, string(ep.Auth.Type), ep.Auth.Authorizer, ep.Scheme})
 	}
 	want := []entry{
-		{ID: "AdminRule Admin", Function: "Admin", Method: "POST", Path: "/admin/*", Auth: "jwt", Authorizer: "https://idp.example.com"},
-		{ID: "InternalListener Fn", Function: "Fn", Auth: "none", Internal: true},
-		{ID: "Listener Fn", Function: "Fn", Auth: "none"},
+		{ID: "AdminRule Admin", Function: "Admin", Method: "POST", Path: "/admin/*", Auth: "jwt", Authorizer: "https://idp.example.com", Scheme: "internet-facing"},
+		{ID: "InternalListener Fn", Function: "Fn", Auth: "none", Scheme: "internal"},
+		{ID: "Listener Fn", Function: "Fn", Auth: "none", Scheme: "internet-facing"},
 		{ID: "OrphanGroup Orphan", Function: "Orphan", Auth: "unknown"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -599,6 +599,9 @@ func (b *builder) albEvent(e *event) {
 	body := e.body
 	ep := &model.EntryPoint{Pos: e.pos, Kind: model.EntryALB, Function: e.af.key, Event: e.typ}
 	ep.Target = b.get(body, "listenerArn")
+	if b.t != nil {
+		ep.Scheme = b.t.ListenerScheme(ep.Target)
+	}
 	cond := body.Get("conditions")
 	ep.Method = strings.ToUpper(strings.Join(cond.Get("method").AsStrings(), ","))
 	ep.Path = strings.Join(cond.Get("path").AsStrings(), ",")

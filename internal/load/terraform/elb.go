@@ -18,7 +18,7 @@ var (
 // entry points: one per listener (default action) or listener rule that
 // forwards to the group, with the authentication the same actions apply
 // first (authenticate-cognito, authenticate-oidc), the rule's path and
-// method conditions, and whether the load balancer is internal (reachable
+// method conditions, and the load balancer's scheme (internal: reachable
 // only inside its VPC). When no listener of the configuration forwards to
 // the group, its listener is declared elsewhere: one entry point of
 // undecided authentication.
@@ -44,15 +44,18 @@ func (t *translator) albTarget(in *instance) {
 			continue
 		}
 		found = true
-		internal := false
+		scheme := ""
 		if listener != nil {
 			if lb := t.byID[t.ref(listener.props.Get("load_balancer_arn"), lbTypes...)]; lb != nil {
-				internal, _ = boolOf(lb.props.Get("internal"))
+				scheme = model.SchemeInternetFacing // internal = false, the default
+				if internal, _ := boolOf(lb.props.Get("internal")); internal {
+					scheme = model.SchemeInternal
+				}
 			}
 		}
 		method, path := ruleConditions(l.props.Get("condition"))
 		t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: l.addr + " " + fn, Pos: fwd.Pos, Kind: model.EntryALB,
-			Function: fn, Method: method, Path: path, Auth: actionAuth(t, actions, l.pos), Target: p.Get("target_group_arn"), Internal: internal})
+			Function: fn, Method: method, Path: path, Auth: actionAuth(t, actions, l.pos), Target: p.Get("target_group_arn"), Scheme: scheme})
 	}
 	if !found {
 		t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: in.addr, Pos: in.pos, Kind: model.EntryALB,

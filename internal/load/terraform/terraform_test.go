@@ -88,19 +88,19 @@ func TestLoadScenarios(t *testing.T) {
 		{"load balancer targets: per listener and rule, with auth, conditions and scheme", "alb", load.Options{}, func(t *testing.T, st *model.Stack) {
 			type entry struct {
 				ID, Function, Method, Path, Auth, Authorizer string
-				Internal                                     bool
+				Scheme                                       string
 			}
 			var got []entry
 			for _, ep := range st.EntryPoints {
 				if ep.Kind == model.EntryALB {
-					got = append(got, entry{ep.ID, ep.Function, ep.Method, ep.Path, string(ep.Auth.Type), ep.Auth.Authorizer, ep.Internal})
+					got = append(got, entry{ep.ID, ep.Function, ep.Method, ep.Path, string(ep.Auth.Type), ep.Auth.Authorizer, ep.Scheme})
 				}
 			}
 			want := []entry{
-				{ID: "aws_alb_listener.private aws_lambda_function.api", Function: "aws_lambda_function.api", Auth: "none", Internal: true},
-				{ID: "aws_lb_listener.public aws_lambda_function.api", Function: "aws_lambda_function.api", Auth: "none"},
+				{ID: "aws_alb_listener.private aws_lambda_function.api", Function: "aws_lambda_function.api", Auth: "none", Scheme: "internal"},
+				{ID: "aws_lb_listener.public aws_lambda_function.api", Function: "aws_lambda_function.api", Auth: "none", Scheme: "internet-facing"},
 				{ID: "aws_lb_listener_rule.admin aws_lambda_function.admin", Function: "aws_lambda_function.admin", Method: "GET,POST", Path: "/admin/*",
-					Auth: "cognito", Authorizer: "aws_cognito_user_pool.staff"},
+					Auth: "cognito", Authorizer: "aws_cognito_user_pool.staff", Scheme: "internet-facing"},
 				{ID: "aws_lb_target_group_attachment.elsewhere", Function: "aws_lambda_function.elsewhere", Auth: "unknown"},
 			}
 			if d := cmp.Diff(want, got); d != "" {

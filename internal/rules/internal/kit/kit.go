@@ -467,7 +467,7 @@ var CostAnalysis = &rule.Analysis[*cost.Model]{Name: "cost", PerStack: true,
 // resource policy pins or denies outside callers are not public, and a WebSocket route is reached only through
 // the API's $connect route, whose authorization counts for every route.
 func Public(st *model.Stack, ep *model.EntryPoint) bool {
-	if ep.Internal {
+	if ep.Internal() {
 		return false // an internal load balancer's target: VPC callers only
 	}
 	auth := ep.Auth.Type
