@@ -129,6 +129,8 @@ func relatedServices(service string) []string {
 		return []string{service, "dynamodb"}
 	case "sts":
 		return []string{service, "iam"}
+	case "rds-db", "rds-data":
+		return []string{service, "rds"}
 	}
 	return []string{service}
 }
@@ -146,6 +148,10 @@ func relatedService(action, target string) bool {
 		return target == "dynamodb"
 	case "sts":
 		return target == "iam"
+	case "rds-db", "rds-data":
+		// IAM database authentication (a dbuser ARN with the instance's
+		// resource ID) and the Data API act on an RDS instance or cluster.
+		return target == "rds"
 	}
 	return false
 }
