@@ -86,10 +86,18 @@ func run(ctx context.Context, p *rule.Pass) error {
 // the service's public API (an RDS snapshot, the RDS Data API).
 func endpoint(v *model.Value) bool {
 	for _, t := range []string{v.Source, v.Str} {
-		t = strings.ToLower(t)
-		for _, w := range []string{"endpoint", "address", "host", "port", "dns", "url"} {
-			if strings.Contains(t, w) {
+		words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return (r < 'a' || r > 'z') && (r < '0' || r > '9') })
+		for _, w := range words {
+			switch w {
+			case "port", "host", "dns", "url", "uri":
 				return true
+			}
+			// Attribute names: Endpoint, DomainEndpoint, reader_endpoint,
+			// Address, HostName, DNSName.
+			for _, suffix := range []string{"endpoint", "address", "hostname", "dnsname"} {
+				if strings.HasSuffix(w, suffix) {
+					return true
+				}
 			}
 		}
 	}
