@@ -226,6 +226,16 @@ func (s *Stack) Function(id string) *Function {
 	return nil
 }
 
+// EntryPoint returns the entry point with the given ID, or nil.
+func (s *Stack) EntryPoint(id string) *EntryPoint {
+	for _, ep := range s.EntryPoints {
+		if ep.ID == id {
+			return ep
+		}
+	}
+	return nil
+}
+
 // Role returns the role with the given ID, or nil.
 func (s *Stack) Role(id string) *Role {
 	for _, r := range s.Roles {

@@ -53,8 +53,12 @@ func (t *translator) albTarget(in *instance) {
 				}
 			}
 		}
+		id := l.addr + " " + fn
+		if t.st.EntryPoint(id) != nil {
+			continue // the function is in two groups the listener forwards to
+		}
 		method, path := ruleConditions(l.props.Get("condition"))
-		t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: l.addr + " " + fn, Pos: fwd.Pos, Kind: model.EntryALB,
+		t.st.EntryPoints = append(t.st.EntryPoints, &model.EntryPoint{ID: id, Pos: fwd.Pos, Kind: model.EntryALB,
 			Function: fn, Method: method, Path: path, Auth: actionAuth(t, actions, l.pos), Target: p.Get("target_group_arn"), Scheme: scheme})
 	}
 	if !found {
