@@ -297,6 +297,15 @@ func entrySub(st *model.Stack, ep *model.EntryPoint) string {
 	return string(ep.Kind)
 }
 
+// vpcEdge marks an entry point reachable only from inside a VPC (a private
+// API, an internal load balancer): callers there invoke it, and no
+// Internet edge is drawn.
+func (b *builder) vpcEdge(n *Node, auth model.AuthType, via string, pos model.Pos) {
+	n.Auth = string(auth) + ",private"
+	id := b.node(principalNode(PrincipalID("vpc"), "callers inside the VPC", "vpc")).ID
+	b.edge(id, n.ID, EdgeInvokes, via, pos, model.ConfidenceHigh)
+}
+
 func entryName(ep *model.EntryPoint) string {
 	if ep.Method != "" || ep.Path != "" {
 		return strings.TrimSpace(ep.Method + " " + ep.Path)
@@ -319,16 +328,12 @@ func (b *builder) entryPoints(st *model.Stack) {
 		if api := st.API(ep.API); api != nil && api.Private() {
 			// A private API is reachable only from inside a VPC, through
 			// its endpoint: no Internet edge.
-			n.Auth = string(auth) + ",private"
-			id := b.node(principalNode(PrincipalID("vpc"), "VPC endpoint callers", "vpc")).ID
-			b.edge(id, n.ID, EdgeInvokes, "private API", api.Endpoint.PosOr(ep.Pos), model.ConfidenceHigh)
+			b.vpcEdge(n, auth, "private API", api.Endpoint.PosOr(ep.Pos))
 		} else if ep.Internal() {
 			// A target of an internal load balancer answers only inside
 			// its VPC: callers there, after the listener's own
 			// authentication, and no Internet edge.
-			n.Auth = string(auth) + ",private"
-			id := b.node(principalNode(PrincipalID("vpc"), "VPC endpoint callers", "vpc")).ID
-			b.edge(id, n.ID, EdgeInvokes, "internal load balancer", ep.Pos, model.ConfidenceHigh)
+			b.vpcEdge(n, auth, "internal load balancer", ep.Pos)
 		} else if !b.apiPolicyCloses(st, ep, auth) {
 			p, via := b.authPrincipal(sid, ep)
 			conf := model.ConfidenceHigh
