@@ -407,15 +407,28 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{}
 	}
 	// Event fields: input.getQueryStringParameters().get("name"),
-	// event.getRecords().get(0).getS3().getObject().getKey().
+	// event.getRecords().get(0).getS3().getObject().getKey(), and the
+	// fields of the JSON a stream handler reads: root.get("body"),
+	// json.getJSONObject("queryStringParameters").getString("q").
 	if recv.evt != nil {
 		switch {
-		case method == "get" || method == "getOrDefault":
+		case javaJSONKeys[method] && len(ar.pos) > 0:
 			key := "*"
 			if nd := ar.node(0); nd != nil && nd.typ() == "string_literal" {
 				key = javaStr(fi, nd)
 			}
+			if method == "at" && strings.HasPrefix(key, "/") { // a JSON pointer
+				v := recv
+				for _, k := range strings.Split(key[1:], "/") {
+					if v = a.extend(v, k, fi, n); v.evt == nil {
+						break
+					}
+				}
+				return v
+			}
 			return a.extend(recv, key, fi, n)
+		case javaEventText[method] || javaJSONKeys[method]: // getAsJsonObject(): a conversion
+			return rawStep(recv, pos, "passed through "+callName(simple, method))
 		case strings.HasPrefix(method, "get") && len(method) > 3:
 			return a.extendField(recv, method[3:], fi, n)
 		case method == "stream" || method == "iterator" || method == "values":
@@ -432,7 +445,12 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 			if method == "append" || method == "insert" {
 				t = builtString(v.t, "", fi, n, "appended")
 			}
-			setVar(s, name, join(recv, val{t: t}), false)
+			if r := ar.raw(); r.raw && recv.t == nil {
+				// The event's text copied into a buffer: still the event.
+				setVar(s, name, rawStep(r, pos, "passed to "+name+"."+method+"()"), false)
+			} else {
+				setVar(s, name, join(recv, val{t: t}), false)
+			}
 		}
 	}
 	// Callbacks: records.forEach(r -> …), list.stream().map(x -> …).
@@ -452,6 +470,11 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	}
 	if callee.fn != nil && depth < maxDepth {
 		return a.callLocal(fi, n, callee.fn, ar, recv, depth)
+	}
+	if r := ar.raw(); r.raw && javaPropagator(cls, method) {
+		// The event's JSON parsed: mapper.readTree(input),
+		// IOUtils.toString(input, UTF_8), gson.fromJson(reader, Map.class).
+		return rawStep(r, pos, "passed through "+callName(simple, method))
 	}
 	v := join(recv, ar.any())
 	if v.t == nil {
@@ -528,7 +551,67 @@ func javaPropagator(cls, method string) bool {
 		"StringUtils.trim", "StringUtils.lowerCase", "StringUtils.join", "Jsoup.parse":
 		return true
 	}
-	return method == "decode" || method == "readTree" || method == "readValue" || method == "fromJson" || method == "parse"
+	return method == "decode" || method == "readTree" || method == "readValue" || method == "fromJson" || method == "parse" ||
+		method == "parseReader" || method == "parseString" || method == "toString" && (cls == "IOUtils" || cls == "CharStreams") ||
+		method == "toByteArray" && (cls == "IOUtils" || cls == "ByteStreams") || cls == "StreamUtils" && method == "copyToString"
+}
+
+// javaJSONKeys are the methods that read a field of a map or JSON tree
+// by key (Jackson JsonNode, org.json JSONObject, Gson JsonObject).
+var javaJSONKeys = setOf("get", "getOrDefault", "path", "at", "findValue", "required", "opt", "getString", "optString",
+	"getJSONObject", "optJSONObject", "getJSONArray", "optJSONArray", "getAsJsonObject", "getAsJsonArray", "getAsJsonPrimitive")
+
+// javaEventText are the methods that return the event's text or JSON
+// tree when called on it or on a reader over it (a stream handler's input
+// read whole, a JsonNode converted).
+var javaEventText = setOf("readAllBytes", "readNBytes", "readLine", "lines", "collect", "toString", "getBytes", "next", "nextLine",
+	"useDelimiter", "trim", "strip", "asText", "textValue", "getAsString", "toPrettyString", "elements", "deepCopy", "intern")
+
+// rawStep passes v on with a step: the event's text stays the event's
+// (raw, with its root), a part of the event stays that part, other data
+// keeps its taint only.
+func rawStep(v val, pos model.Pos, note string) val {
+	return val{t: v.t.with(model.FlowStep{Pos: pos, Note: note}), evt: v.evt, raw: v.raw}
+}
+
+// javaStreamParam reports whether a Java handler's event parameter pi is
+// an InputStream (a RequestStreamHandler's input).
+func javaStreamParam(fi *fileInfo, h *node, pi int) bool {
+	_, ts := compiledSignature(fi, h)
+	if pi >= len(ts) || ts[pi] == nil {
+		return false
+	}
+	t := fi.text(ts[pi])
+	return t == "InputStream" || t == "java.io.InputStream"
+}
+
+// javaStreamEvent returns the value of a RequestStreamHandler's input
+// stream: the event's JSON. Read whole it is data an outsider controls
+// when one of the function's triggers delivers such data (not for a
+// schedule); the fields a JSON parser reads from it are the event's
+// fields, tainted as the getters of the event classes are.
+func (a *analysis) javaStreamEvent(fi *fileInfo, h *node) val {
+	v := val{evt: []string{}, raw: true}
+	for _, tc := range a.triggers {
+		if !triggerCarriesData(tc.kind) {
+			continue
+		}
+		src := "event JSON (" + a.root + ")"
+		v.t = &taint{source: src, trigger: tc.name, steps: oneStep(model.FlowStep{Pos: fi.pos(h), Note: "source: " + src})}
+		break
+	}
+	return v
+}
+
+// triggerCarriesData reports whether the source rules give a trigger
+// kind's events any field an outsider controls.
+func triggerCarriesData(kind string) bool {
+	for _, r := range sourceRules {
+		if r.kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // newJava evaluates `new T(…)`.
@@ -544,10 +627,10 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{qual: tv.qual}
 	}
 	with := func(v val, note string) val {
-		if v.t == nil {
+		if v.t == nil && !v.raw {
 			return val{}
 		}
-		return val{t: v.t.with(model.FlowStep{Pos: pos, Note: note})}
+		return rawStep(v, pos, note)
 	}
 	switch simple {
 	case "File", "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile", "PrintWriter", "PrintStream":
@@ -593,7 +676,7 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 			return val{qual: "$okreq"}
 		}
 	case "URL", "URI", "String", "StringBuilder", "StringBuffer", "ByteArrayInputStream", "StringReader", "InputStreamReader",
-		"BufferedReader", "JSONObject", "JSONArray", "Scanner":
+		"BufferedReader", "JSONObject", "JSONArray", "Scanner", "JSONTokener", "BufferedInputStream", "JsonReader":
 		v := with(first, "new "+simple+"()")
 		if v.t != nil && (simple == "URL" || simple == "URI") {
 			v.t.safePre = first.t.safePre

@@ -434,6 +434,7 @@ func argsKey(bound []val) string {
 		}
 		if v.evt != nil {
 			b = append(b, 'e')
+			flag(v.raw)
 			for i, e := range v.evt {
 				if i > 0 {
 					b = append(b, '.')

@@ -102,6 +102,11 @@ type val struct {
 	fn *fnRef
 	// exc marks a caught exception object.
 	exc bool
+	// raw marks the text of the whole event (a Java RequestStreamHandler's
+	// input stream, a reader over it, the string or JSON tree read from
+	// it): t is the taint of the text as a whole, evt the event's root, so
+	// that the fields a JSON parser reads are the event's fields.
+	raw bool
 }
 
 type fnRef struct {
@@ -140,7 +145,7 @@ func join(a, b val) val {
 		a.fn = b.fn
 	}
 	if a.evt == nil {
-		a.evt = b.evt
+		a.evt, a.raw = b.evt, b.raw
 	}
 	a.exc = a.exc || b.exc
 	return a
@@ -248,6 +253,9 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		if src, trig, _ := a.eventSource(nil); src != "" {
 			// The parameter itself is the data (a queue message).
 			ev = val{t: &taint{source: src, trigger: trig, steps: oneStep(model.FlowStep{Pos: entry.pos(h), Note: "source: " + src})}}
+		}
+		if entry.lang == model.FormatJava && pi >= 0 && javaStreamParam(entry, h, pi) {
+			ev = a.javaStreamEvent(entry, h)
 		}
 		switch {
 		case pi < 0:
@@ -615,7 +623,7 @@ func (a *analysis) eventSource(p []string) (src string, trig string, prefix bool
 // extend returns the value of field name of v (an attribute or subscript).
 func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 	switch {
-	case v.t != nil:
+	case v.t != nil && !v.raw:
 		return val{t: v.t}
 	case v.evt != nil:
 		p := append(append([]string(nil), v.evt...), name)
