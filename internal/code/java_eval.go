@@ -193,6 +193,13 @@ func (a *analysis) javaClassRef(fi *fileInfo, name string) val {
 	if fi.x != nil && fi.x.class == name {
 		return val{qual: "$local:" + fi.path}
 	}
+	for _, im := range fi.imports {
+		for _, nm := range im.names {
+			if nm.local == name && nm.member == "" {
+				return val{qual: nm.qual}
+			}
+		}
+	}
 	if javaLang[name] {
 		return val{qual: "java.lang." + name}
 	}
@@ -229,6 +236,11 @@ func (a *analysis) evalJava(fi *fileInfo, n *node, s *scope, depth int) (val, bo
 		if obj != nil && (obj.typ() == "this" || obj.typ() == "super") {
 			v, _ := s.get(field)
 			return v, true
+		}
+		if q := fi.text(n); javaQualifiedClass(q) {
+			if _, ok := s.get(q[:strings.IndexByte(q, '.')]); !ok {
+				return val{qual: q}, true // com.samskivert.mustache.Mustache
+			}
 		}
 		ov := a.eval(fi, obj, s, depth)
 		switch {
@@ -280,6 +292,21 @@ func (a *analysis) evalJava(fi *fileInfo, n *node, s *scope, depth int) (val, bo
 		return val{}, true
 	}
 	return val{}, false
+}
+
+// javaQualifiedClass reports whether q is a class named with its package
+// (lower-case names, then a capitalised one: org.example.Util).
+func javaQualifiedClass(q string) bool {
+	parts := strings.Split(q, ".")
+	if len(parts) < 3 {
+		return false
+	}
+	for i, p := range parts {
+		if !javaIdent(p) || (p[0] >= 'A' && p[0] <= 'Z') != (i == len(parts)-1) {
+			return false
+		}
+	}
+	return true
 }
 
 // bindJava assigns v to a Java target: a variable, a field (this.x), an
@@ -371,6 +398,8 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{}
 	case q == "java.lang.Runtime.getRuntime":
 		return val{qual: "$runtime"}
+	case q == "com.samskivert.mustache.Mustache.compiler":
+		return val{qual: "$jmustache"}
 	case method == "getEngineByName" || method == "getEngineByExtension" || method == "getEngineByMimeType":
 		return val{qual: "$script"}
 	case cls == "HttpRequest" && method == "newBuilder":
@@ -478,7 +507,7 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	}
 	v := join(recv, ar.any())
 	if v.t == nil {
-		if recv.qual == "$httpreq" || recv.qual == "$okreq" {
+		if recv.qual == "$httpreq" || recv.qual == "$okreq" || recv.qual == "$jmustache" && method != "compile" {
 			return recv // builder chains
 		}
 		return val{}
@@ -671,6 +700,10 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 			a.report(fi, n, model.FlowTemplate, ar.at(1).t, "new freemarker.template.Template()")
 		}
 		return val{}
+	case "TemplateEngine", "SpringTemplateEngine", "DefaultMustacheFactory", "Handlebars", "StringTemplateLoader":
+		if e := javaTemplateEngines[simple]; strings.Contains(tv.qual, e.pkg) {
+			return val{qual: e.tag}
+		}
 	case "Builder":
 		if strings.HasSuffix(typ, "Request.Builder") {
 			return val{qual: "$okreq"}
@@ -805,11 +838,34 @@ func (a *analysis) sinksJava(fi *fileInfo, n *node, s *scope, q, method string, 
 		a.report(fi, n, model.FlowPath, v.t, "Files."+method+"()")
 	case (cls == "Velocity" || method == "evaluate" && len(ar.pos) == 4) && method == "evaluate":
 		a.report(fi, n, model.FlowTemplate, ar.at(3).t, "Velocity.evaluate()")
+	case recv.qual == "$thymeleaf" && (method == "process" || method == "processThrottled"):
+		// With no resolver set (or a StringTemplateResolver) the first
+		// argument is the template itself.
+		a.report(fi, n, model.FlowTemplate, first.t, "Thymeleaf TemplateEngine."+method+"()")
+	case recv.qual == "$mustache" && method == "compile" && len(ar.pos) == 2: // compile(Reader, name)
+		a.report(fi, n, model.FlowTemplate, first.t, "Mustache DefaultMustacheFactory.compile()")
+	case recv.qual == "$jmustache" && method == "compile":
+		a.report(fi, n, model.FlowTemplate, first.t, "JMustache Mustache.compiler().compile()")
+	case recv.qual == "$handlebars" && method == "compileInline":
+		a.report(fi, n, model.FlowTemplate, first.t, "Handlebars.compileInline()")
+	case recv.qual == "$ftlloader" && method == "putTemplate":
+		a.report(fi, n, model.FlowTemplate, ar.at(1).t, "FreeMarker StringTemplateLoader.putTemplate()")
 	case recv.client == nil && javaSQLMethods[method]:
 		if first.t != nil && first.t.built && !first.obj {
 			a.report(fi, n, model.FlowSQL, first.t, "."+method+"() with a query built from the data")
 		}
 	}
+}
+
+// javaTemplateEngines are the template engine classes whose objects
+// compile templates given as strings, by simple name: the package that
+// must qualify the class, and the value's tag.
+var javaTemplateEngines = map[string]struct{ pkg, tag string }{
+	"TemplateEngine":         {"thymeleaf", "$thymeleaf"},
+	"SpringTemplateEngine":   {"thymeleaf", "$thymeleaf"},
+	"DefaultMustacheFactory": {"mustachejava", "$mustache"},
+	"Handlebars":             {"jknack.handlebars", "$handlebars"},
+	"StringTemplateLoader":   {"freemarker", "$ftlloader"},
 }
 
 // javaRestMethods are the request methods of RestTemplate, whose first
