@@ -42,6 +42,8 @@ func (a *analysis) stmtJava(fi *fileInfo, n *node, s *scope, depth int, handler 
 			if v.qual == "" && v.t == nil && v.client == nil && v.evt == nil {
 				if q := a.javaClassRef(fi, strings.Split(fi.text(typ), "<")[0]); strings.HasPrefix(q.qual, "$local:") {
 					v.qual = q.qual // an object of a class of the project
+				} else if t := a.javaTableOf(fi, fi.text(typ)); t != "" {
+					v.qual = "$ddbitem:" + t // a DynamoDBMapper item of a nested class
 				}
 			}
 			setVar(s, name, v, true)
@@ -507,7 +509,7 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	}
 	v := join(recv, ar.any())
 	if v.t == nil {
-		if recv.qual == "$httpreq" || recv.qual == "$okreq" || recv.qual == "$jmustache" && method != "compile" {
+		if recv.qual == "$httpreq" || recv.qual == "$okreq" || recv.qual == "$ddbquery" || recv.qual == "$jmustache" && method != "compile" {
 			return recv // builder chains
 		}
 		return val{}
@@ -685,6 +687,8 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{qual: "$yaml"}
 	case "GroovyShell":
 		return val{qual: "$groovy"}
+	case "DynamoDBQueryExpression":
+		return val{qual: "$ddbquery"}
 	case "SpelExpressionParser":
 		return val{qual: "$spel"}
 	case "ProcessBuilder":
@@ -985,6 +989,17 @@ func (a *analysis) javaSDKNew(fi *fileInfo, n *node, typ string, ar args) *sdkCl
 	simple := javaSimple(typ)
 	svc := javaSDKService(q)
 	switch {
+	case simple == "DynamoDBMapper" || simple == "DynamoDBMapperConfig" || simple == "TableNameOverride" ||
+		simple == "Builder" && strings.Contains(typ, "DynamoDBMapperConfig"):
+		kind := "jmapcfg"
+		if simple == "DynamoDBMapper" {
+			kind = "jmapper"
+		}
+		c := &sdkClient{service: "dynamodb", kind: kind}
+		mapperConfig(fi, c, ar)
+		return c
+	case simple == "TransactionWriteRequest" || simple == "TransactionLoadRequest":
+		return &sdkClient{service: "dynamodb", kind: "jtx"}
 	case svc != "" && strings.HasSuffix(simple, "Request"):
 		c := &sdkClient{service: svc, kind: "jreq"}
 		for _, v := range ar.pos {
@@ -1020,10 +1035,193 @@ func javaTypeClient(fi *fileInfo, t *node) *sdkClient {
 	if strings.HasSuffix(name, "Builder") {
 		return nil
 	}
+	if name == "DynamoDBMapper" || name == "IDynamoDBMapper" {
+		return &sdkClient{service: "dynamodb", kind: "jmapper"} // injected
+	}
 	if svc := javaClientService(q); svc != "" {
 		return &sdkClient{service: svc, kind: "jclient"}
 	}
 	return nil
+}
+
+// jMapperOps maps the methods of DynamoDBMapper (AWS SDK for Java v1)
+// and its DynamoDBTableMapper to the DynamoDB operations they call. save
+// is UpdateItem unless the mapper's or the call's configuration says
+// SaveBehavior CLOBBER or PUT (PutItem); count is a Query when given a
+// DynamoDBQueryExpression; transactions need the actions of the
+// operations they group (DynamoDB has no IAM action of their own).
+var jMapperOps = map[string]string{
+	"load": "GetItem", "save": "UpdateItem", "delete": "DeleteItem", "query": "Query", "queryPage": "Query", "scan": "Scan",
+	"scanPage": "Scan", "parallelScan": "Scan", "count": "Scan", "batchLoad": "BatchGetItem", "batchSave": "BatchWriteItem",
+	"batchDelete": "BatchWriteItem", "batchWrite": "BatchWriteItem", "transactionLoad": "TransactGetItems",
+	"transactionWrite": "TransactWriteItems", "createTable": "CreateTable", "createTableIfNotExists": "CreateTable",
+	"deleteTable": "DeleteTable", "deleteTableIfExists": "DeleteTable", "describeTable": "DescribeTable",
+}
+
+// jTxOps maps the methods that add an operation to a DynamoDBMapper
+// TransactionWriteRequest or TransactionLoadRequest to its action.
+var jTxOps = map[string]string{
+	"addPut": "PutItem", "addUpdate": "UpdateItem", "addDelete": "DeleteItem", "addConditionCheck": "ConditionCheckItem",
+	"addLoad": "GetItem",
+}
+
+// mapperConfig reads the arguments of a DynamoDBMapperConfig (its
+// constructor, builder or TableNameOverride) or DynamoDBMapper
+// constructor into c: the table an environment variable names, the
+// save behaviour.
+func mapperConfig(fi *fileInfo, c *sdkClient, ar args) {
+	for i, v := range ar.pos {
+		switch {
+		case v.env != "":
+			c.env = v.env // withTableNameReplacement(System.getenv("TABLE"))
+		case v.client != nil && v.client.kind == "jmapcfg":
+			if v.client.env != "" {
+				c.env = v.client.env
+			}
+			if v.client.op != "" {
+				c.op = v.client.op
+			}
+		default:
+			mapperSave(c, fi.text(ar.node(i)))
+		}
+	}
+}
+
+// mapperSave sets the save operation of a mapper configuration named by
+// a SaveBehavior constant (SaveBehavior.CLOBBER).
+func mapperSave(c *sdkClient, text string) {
+	i := strings.Index(text, "SaveBehavior.")
+	if i < 0 {
+		return
+	}
+	switch b, _, _ := strings.Cut(text[i+len("SaveBehavior."):], "."); b {
+	case "CLOBBER", "PUT":
+		c.op = "PutItem"
+	case "UPDATE", "UPDATE_SKIP_NULL_ATTRIBUTES", "APPEND_SET":
+		c.op = "UpdateItem"
+	}
+}
+
+// mapperCall records the DynamoDB operation of a DynamoDBMapper method
+// call and returns its value (a table mapper for newTableMapper).
+func (a *analysis) mapperCall(fi *fileInfo, n *node, c *sdkClient, method string, ar args) val {
+	if method == "newTableMapper" {
+		nc := *c
+		nc.name = a.javaItemTable(fi, ar.node(0), ar.at(0))
+		return val{client: &nc}
+	}
+	op := jMapperOps[method]
+	if op == "" {
+		return val{}
+	}
+	call := model.SDKCall{Service: "dynamodb", Operation: op, Env: c.env, Name: c.name}
+	save := c.op
+	var tx *sdkClient
+	for i, v := range ar.pos {
+		switch {
+		case v.client != nil && v.client.kind == "jmapcfg": // a per-call configuration
+			if v.client.env != "" {
+				call.Env = v.client.env
+			}
+			if v.client.op != "" {
+				save = v.client.op
+			}
+		case v.client != nil && v.client.kind == "jtx":
+			tx = v.client
+		case i == 0 && call.Name == "":
+			call.Name = a.javaItemTable(fi, ar.node(0), v)
+		}
+		if method == "count" && i == 1 && (v.qual == "$ddbquery" || strings.Contains(fi.text(ar.node(1)), "QueryExpression")) {
+			call.Operation = "Query"
+		}
+	}
+	switch {
+	case method == "save" && save != "":
+		call.Operation = save
+	case method == "transactionLoad" || method == "transactionWrite":
+		if tx != nil && call.Name == "" {
+			call.Name = tx.name
+		}
+		switch {
+		case method == "transactionLoad":
+			call.Actions = []string{"dynamodb:GetItem"}
+		case tx == nil || tx.op == "":
+			return val{} // the operations are not known: no action to name
+		default:
+			for _, o := range strings.Split(tx.op, ",") {
+				call.Actions = append(call.Actions, "dynamodb:"+o)
+			}
+		}
+	}
+	if call.Env != "" {
+		call.Name = "" // the override wins over the class's table
+	}
+	a.recordSDKCall(fi, n, call)
+	return val{}
+}
+
+// javaItemTable returns the table of a DynamoDBMapper item: the
+// @DynamoDBTable tableName of the class of an argument (Order.class, new
+// Order(…), an object of a class of the project), or "".
+func (a *analysis) javaItemTable(fi *fileInfo, nd *node, v val) string {
+	if nd == nil {
+		return ""
+	}
+	switch nd.typ() {
+	case "class_literal", "object_creation_expression":
+		t := nd.child("type")
+		if t == nil {
+			t = nd.firstNamed()
+		}
+		return a.javaTableOf(fi, fi.text(t))
+	}
+	if p, ok := strings.CutPrefix(v.qual, "$local:"); ok {
+		if o := a.sh.files[p]; o != nil && o.x != nil {
+			return o.x.tables[o.x.class]
+		}
+	}
+	if t, ok := strings.CutPrefix(v.qual, "$ddbitem:"); ok {
+		return t
+	}
+	return ""
+}
+
+// javaTableOf returns the @DynamoDBTable tableName of the class named
+// typ as seen from fi (a class of the file, of its package, or of the
+// project imported), or "".
+func (a *analysis) javaTableOf(fi *fileInfo, typ string) string {
+	base, arg, generic := strings.Cut(typ, "<")
+	if generic { // List<Order>: the elements' class
+		if t := a.javaTableOf(fi, strings.TrimSuffix(strings.TrimSpace(arg), ">")); t != "" {
+			return t
+		}
+	}
+	name := javaSimple(strings.TrimSpace(base))
+	if fi.x == nil || name == "" {
+		return ""
+	}
+	if t := fi.x.tables[name]; t != "" {
+		return t
+	}
+	in := func(p string) string {
+		if o := a.sh.files[p]; o != nil && o.x != nil {
+			return o.x.tables[name]
+		}
+		return ""
+	}
+	for _, p := range fi.x.pkgFiles {
+		if t := in(p); t != "" {
+			return t
+		}
+	}
+	for _, im := range fi.imports {
+		if im.local != "" {
+			if t := in(im.local); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 // jTableOps maps the DynamoDB enhanced client's and document API's table
@@ -1078,6 +1276,17 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
 			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
 		}
+		// DynamoDBMapperConfig.builder(), TableNameOverride
+		// .withTableNameReplacement(t), SaveBehavior.CLOBBER.config().
+		if simple == "DynamoDBMapperConfig" || simple == "TableNameOverride" || method == "config" && strings.Contains(cls, "SaveBehavior.") {
+			c := &sdkClient{service: "dynamodb", kind: "jmapcfg"}
+			if method == "config" {
+				mapperSave(c, cls)
+			} else {
+				mapperConfig(fi, c, ar)
+			}
+			return val{client: c}, true
+		}
 		return val{}, false
 	}
 	c := recv.client
@@ -1117,6 +1326,29 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 			a.recordCall(fi, n, "dynamodb", op, c.env)
 		}
 		return val{}, true
+	case "jmapcfg":
+		nc := *c
+		mapperConfig(fi, &nc, ar)
+		return val{client: &nc}, true
+	case "jtx":
+		// tx.addPut(item): the operations a transaction will run.
+		op := jTxOps[method]
+		if op == "" {
+			return val{client: c}, true
+		}
+		nc := *c
+		if !strings.Contains(","+nc.op+",", ","+op+",") {
+			nc.op = strings.TrimPrefix(nc.op+","+op, ",")
+		}
+		if nc.name == "" {
+			nc.name = a.javaItemTable(fi, ar.node(0), ar.at(0))
+		}
+		if obj := n.child("object"); obj != nil && obj.typ() == "identifier" {
+			setVar(s, fi.text(obj), val{client: &nc}, false)
+		}
+		return val{client: &nc}, true
+	case "jmapper":
+		return a.mapperCall(fi, n, c, method, ar), true
 	case "jclient":
 		op := sdkOp(c.service, method)
 		if op == "" {

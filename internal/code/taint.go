@@ -120,7 +120,8 @@ type sdkClient struct {
 	service string // IAM prefix
 	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command"
 	env     string // environment variable naming the resource (Table(os.environ["T"]))
-	op      string // v3 command's operation
+	op      string // v3 command's operation; a DynamoDBMapper's (or its config's) save operation; a mapper transaction's operations, comma-separated
+	name    string // the resource's constant name (a DynamoDBMapper item class's table)
 	params  *node  // v3 command's parameter object
 	pfile   *fileInfo
 }
@@ -283,6 +284,8 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		k := *p
 		if k.Env != "" {
 			k.Resource = envStore[k.Env]
+		} else if k.Name != "" {
+			k.Resource = storeNamed(j.st, k.Name)
 		}
 		c.Calls = append(c.Calls, k)
 	}
@@ -295,6 +298,21 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		c.Checks = append(c.Checks, k)
 	}
 	sort.Slice(c.Checks, func(x, y int) bool { return c.Checks[x].Pos.Before(c.Checks[y].Pos) })
+}
+
+// storeNamed returns the ID of the store of st whose name is name, or ""
+// when none or several are.
+func storeNamed(st *model.Stack, name string) string {
+	id := ""
+	for _, s := range st.Stores {
+		if s.Name.IsResolved() && s.Name.Str == name {
+			if id != "" {
+				return ""
+			}
+			id = s.ID
+		}
+	}
+	return id
 }
 
 // sortFlows sorts flows by sink, kind and source.
