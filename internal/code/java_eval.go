@@ -1059,10 +1059,12 @@ var jMapperOps = map[string]string{
 }
 
 // jTxOps maps the methods that add an operation to a DynamoDBMapper
-// TransactionWriteRequest or TransactionLoadRequest to its action.
+// TransactionWriteRequest or TransactionLoadRequest, or to an enhanced
+// client's Transact*ItemsEnhancedRequest, to its action.
 var jTxOps = map[string]string{
 	"addPut": "PutItem", "addUpdate": "UpdateItem", "addDelete": "DeleteItem", "addConditionCheck": "ConditionCheckItem",
-	"addLoad": "GetItem",
+	"addLoad": "GetItem", "addPutItem": "PutItem", "addUpdateItem": "UpdateItem", "addDeleteItem": "DeleteItem",
+	"addGetItem": "GetItem",
 }
 
 // mapperConfig reads the arguments of a DynamoDBMapperConfig (its
@@ -1142,15 +1144,9 @@ func (a *analysis) mapperCall(fi *fileInfo, n *node, c *sdkClient, method string
 		if tx != nil && call.Name == "" {
 			call.Name = tx.name
 		}
-		switch {
-		case method == "transactionLoad":
-			call.Actions = []string{"dynamodb:GetItem"}
-		case tx == nil || tx.op == "":
-			return val{} // the operations are not known: no action to name
-		default:
-			for _, o := range strings.Split(tx.op, ",") {
-				call.Actions = append(call.Actions, "dynamodb:"+o)
-			}
+		var ok bool
+		if call.Actions, ok = txActions(method == "transactionLoad", tx); !ok {
+			return val{}
 		}
 	}
 	if call.Env != "" {
@@ -1158,6 +1154,53 @@ func (a *analysis) mapperCall(fi *fileInfo, n *node, c *sdkClient, method string
 	}
 	a.recordSDKCall(fi, n, call)
 	return val{}
+}
+
+// txActions returns the actions a DynamoDB transaction needs: GetItem
+// for reads, the actions of the operations a write added (tx.op); ok is
+// false when they are not known.
+func txActions(read bool, tx *sdkClient) (acts []string, ok bool) {
+	if read {
+		return []string{"dynamodb:GetItem"}, true
+	}
+	if tx == nil || tx.op == "" {
+		return nil, false
+	}
+	for _, o := range strings.Split(tx.op, ",") {
+		acts = append(acts, "dynamodb:"+o)
+	}
+	return acts, true
+}
+
+// enhancedTx records a DynamoDB enhanced client transaction
+// (transactWriteItems(request), transactWriteItems(r -> r.addPutItem(…)))
+// with the actions of the operations its request adds and the table of
+// the first.
+func (a *analysis) enhancedTx(fi *fileInfo, n *node, method string, ar args, s *scope, depth int) {
+	var tx *sdkClient
+	for _, v := range ar.pos {
+		switch {
+		case v.client != nil && v.client.kind == "jtx":
+			tx = v.client
+		case v.fn != nil && v.fn.n.typ() == "lambda_expression" && depth < maxDepth:
+			inner := &scope{vars: map[string]val{}, parent: s}
+			if ps := compiledParams(v.fn.file, v.fn.n); len(ps) > 0 {
+				inner.vars[ps[0]] = val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}
+			}
+			if r := a.runFunc(v.fn.file, v.fn.n, inner, depth+1, false); r.client != nil && r.client.kind == "jtx" {
+				tx = r.client
+			}
+		}
+	}
+	acts, ok := txActions(method == "transactGetItems", tx)
+	if !ok {
+		return
+	}
+	call := model.SDKCall{Service: "dynamodb", Operation: jTableOps[method], Actions: acts}
+	if tx != nil {
+		call.Env = tx.env
+	}
+	a.recordSDKCall(fi, n, call)
 }
 
 // javaItemTable returns the table of a DynamoDBMapper item: the
@@ -1273,6 +1316,9 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if simple == "DynamoDbEnhancedClient" || simple == "DynamoDbEnhancedAsyncClient" {
 			return val{client: &sdkClient{service: "dynamodb", kind: "jenhanced"}}, true
 		}
+		if (simple == "TransactWriteItemsEnhancedRequest" || simple == "TransactGetItemsEnhancedRequest") && method == "builder" {
+			return val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}, true
+		}
 		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
 			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
 		}
@@ -1316,6 +1362,10 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if method == "getTable" {
 			return val{client: &sdkClient{service: "dynamodb", kind: "jtable", env: ar.at(0).env}}, true
 		}
+		if method == "transactWriteItems" || method == "transactGetItems" {
+			a.enhancedTx(fi, n, method, ar, s, depth)
+			return val{}, true
+		}
 		if op := jTableOps[method]; op != "" {
 			a.recordCall(fi, n, "dynamodb", op, envOf())
 			return val{}, true
@@ -1340,7 +1390,11 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if !strings.Contains(","+nc.op+",", ","+op+",") {
 			nc.op = strings.TrimPrefix(nc.op+","+op, ",")
 		}
-		if nc.name == "" {
+		if t := ar.at(0).client; t != nil && t.kind == "jtable" { // enhanced: addPutItem(table, item)
+			if nc.env == "" {
+				nc.env = t.env
+			}
+		} else if nc.name == "" {
 			nc.name = a.javaItemTable(fi, ar.node(0), ar.at(0))
 		}
 		if obj := n.child("object"); obj != nil && obj.typ() == "identifier" {
