@@ -415,6 +415,10 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	case recv.exc && method == "printStackTrace" && len(ar.pos) == 1:
 		// e.printStackTrace(new PrintWriter(sw)): the trace is in sw.
 		t := &taint{source: "exception stack trace", stack: true, steps: oneStep(model.FlowStep{Pos: pos, Note: "source: printStackTrace()"})}
+		if first.qual == "$response" { // printed to a stream handler's output
+			a.checkResponse(fi, n, val{t: t})
+			return val{}
+		}
 		for _, name := range []string{fi.text(ar.node(0)), strings.TrimPrefix(first.qual, "$wrap:")} {
 			if javaIdent(name) {
 				setVar(s, name, val{t: t}, false)
@@ -616,6 +620,22 @@ func javaStreamParam(fi *fileInfo, h *node, pi int) bool {
 	return t == "InputStream" || t == "java.io.InputStream"
 }
 
+// javaOutputParam returns the index of a RequestStreamHandler's
+// OutputStream parameter, or -1.
+func javaOutputParam(fi *fileInfo, h *node) int {
+	_, ts := compiledSignature(fi, h)
+	for i, t := range ts {
+		if t != nil && (fi.text(t) == "OutputStream" || fi.text(t) == "java.io.OutputStream") {
+			return i
+		}
+	}
+	return -1
+}
+
+// javaWriteMethods are the methods of streams and writers that write
+// their arguments.
+var javaWriteMethods = setOf("write", "print", "println", "printf", "format", "append", "writeBytes", "writeUTF", "writeChars")
+
 // javaStreamEvent returns the value of a RequestStreamHandler's input
 // stream: the event's JSON. Read whole it is data an outsider controls
 // when one of the function's triggers delivers such data (not for a
@@ -664,7 +684,15 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return rawStep(v, pos, note)
 	}
 	switch simple {
-	case "File", "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile", "PrintWriter", "PrintStream":
+	case "PrintWriter", "PrintStream", "OutputStreamWriter", "BufferedWriter", "BufferedOutputStream", "DataOutputStream", "GZIPOutputStream":
+		if first.qual == "$response" {
+			return first // a writer over a stream handler's output
+		}
+		if simple != "PrintWriter" && simple != "PrintStream" {
+			break
+		}
+		fallthrough
+	case "File", "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile":
 		if (simple == "PrintWriter" || simple == "PrintStream") && ar.node(0) != nil && ar.node(0).typ() != "string_literal" && !first.isStr && first.t == nil {
 			return val{qual: "$wrap:" + fi.text(ar.node(0))} // a writer over sw, for printStackTrace
 		}
@@ -842,6 +870,15 @@ func (a *analysis) sinksJava(fi *fileInfo, n *node, s *scope, q, method string, 
 		a.report(fi, n, model.FlowPath, v.t, "Files."+method+"()")
 	case (cls == "Velocity" || method == "evaluate" && len(ar.pos) == 4) && method == "evaluate":
 		a.report(fi, n, model.FlowTemplate, ar.at(3).t, "Velocity.evaluate()")
+	case recv.qual == "$response" && javaWriteMethods[method]:
+		a.checkResponse(fi, n, ar.any())
+	case method == "writeValue" && first.qual == "$response", cls == "IOUtils" && method == "write" && ar.at(1).qual == "$response":
+		// MAPPER.writeValue(output, response), IOUtils.write(data, output)
+		v := ar.at(1)
+		if method == "write" {
+			v = first
+		}
+		a.checkResponse(fi, n, v)
 	case recv.qual == "$thymeleaf" && (method == "process" || method == "processThrottled"):
 		// With no resolver set (or a StringTemplateResolver) the first
 		// argument is the template itself.

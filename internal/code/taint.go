@@ -257,6 +257,9 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		}
 		if entry.lang == model.FormatJava && pi >= 0 && javaStreamParam(entry, h, pi) {
 			ev = a.javaStreamEvent(entry, h)
+			if oi := javaOutputParam(entry, h); oi >= 0 && params[oi] != "" {
+				fs.vars[params[oi]] = val{qual: "$response"} // what the handler writes there is its response
+			}
 		}
 		switch {
 		case pi < 0:
