@@ -1066,7 +1066,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 // variable).
 func (a *analysis) elem(fi *fileInfo, v val, at *node) val {
 	switch {
-	case v.t != nil:
+	case v.t != nil && !v.raw:
 		return val{t: v.t}
 	case v.evt != nil:
 		return a.extend(v, "*", fi, at)
