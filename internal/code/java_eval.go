@@ -1114,8 +1114,8 @@ func mapperConfig(fi *fileInfo, c *sdkClient, ar args) {
 		case v.env != "":
 			c.env = v.env // withTableNameReplacement(System.getenv("TABLE"))
 		case v.client != nil && v.client.kind == "jmapcfg":
-			if v.client.env != "" {
-				c.env = v.client.env
+			if v.client.env != "" || v.client.prefix != "" {
+				c.env, c.prefix = v.client.env, v.client.prefix
 			}
 			if v.client.op != "" {
 				c.op = v.client.op
@@ -1154,13 +1154,13 @@ func (a *analysis) mapperCall(fi *fileInfo, n *node, c *sdkClient, method string
 		return val{}
 	}
 	call := model.SDKCall{Service: "dynamodb", Operation: op, Env: c.env, Name: c.name}
-	save := c.op
+	save, prefix := c.op, c.prefix
 	var tx *sdkClient
 	for i, v := range ar.pos {
 		switch {
 		case v.client != nil && v.client.kind == "jmapcfg": // a per-call configuration
-			if v.client.env != "" {
-				call.Env = v.client.env
+			if v.client.env != "" || v.client.prefix != "" {
+				call.Env, prefix = v.client.env, v.client.prefix
 			}
 			if v.client.op != "" {
 				save = v.client.op
@@ -1186,8 +1186,13 @@ func (a *analysis) mapperCall(fi *fileInfo, n *node, c *sdkClient, method string
 			return val{}
 		}
 	}
-	if call.Env != "" {
+	switch {
+	case call.Env != "":
 		call.Name = "" // the override wins over the class's table
+	case prefix == "?":
+		call.Name = "" // a prefix not known statically
+	case call.Name != "":
+		call.Name = prefix + call.Name
 	}
 	a.recordSDKCall(fi, n, call)
 	return val{}
@@ -1363,9 +1368,16 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		// .withTableNameReplacement(t), SaveBehavior.CLOBBER.config().
 		if simple == "DynamoDBMapperConfig" || simple == "TableNameOverride" || method == "config" && strings.Contains(cls, "SaveBehavior.") {
 			c := &sdkClient{service: "dynamodb", kind: "jmapcfg"}
-			if method == "config" {
+			switch method {
+			case "config":
 				mapperSave(c, cls)
-			} else {
+			case "withTableNamePrefix":
+				// The table is the prefix and the item class's name.
+				c.prefix = "?"
+				if v := ar.at(0); v.isStr {
+					c.prefix = v.str
+				}
+			default:
 				mapperConfig(fi, c, ar)
 			}
 			return val{client: c}, true

@@ -454,6 +454,8 @@ func argsKey(bound []val) string {
 			b = append(b, '|')
 			b = append(b, c.name...)
 			b = append(b, '|')
+			b = append(b, c.prefix...)
+			b = append(b, '|')
 			ptr(unsafe.Pointer(c.params))
 			b = append(b, '|')
 			ptr(unsafe.Pointer(c.pfile))

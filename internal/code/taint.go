@@ -122,6 +122,7 @@ type sdkClient struct {
 	env     string // environment variable naming the resource (Table(os.environ["T"]))
 	op      string // v3 command's operation; a DynamoDBMapper's (or its config's) save operation; a mapper transaction's operations, comma-separated
 	name    string // the resource's constant name (a DynamoDBMapper item class's table)
+	prefix  string // a DynamoDBMapper configuration's table name prefix ("?": not a constant)
 	params  *node  // v3 command's parameter object
 	pfile   *fileInfo
 }
