@@ -402,6 +402,11 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{qual: "$runtime"}
 	case q == "com.samskivert.mustache.Mustache.compiler":
 		return val{qual: "$jmustache"}
+	case strings.HasPrefix(recv.qual, "$pebble") && method == "loader":
+		if strings.Contains(fi.text(ar.node(0)), "StringLoader") {
+			return val{qual: "$pebble-str"} // template names are the templates
+		}
+		return val{qual: "$pebble"}
 	case method == "getEngineByName" || method == "getEngineByExtension" || method == "getEngineByMimeType":
 		return val{qual: "$script"}
 	case cls == "HttpRequest" && method == "newBuilder":
@@ -513,7 +518,8 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	}
 	v := join(recv, ar.any())
 	if v.t == nil {
-		if recv.qual == "$httpreq" || recv.qual == "$okreq" || recv.qual == "$ddbquery" || recv.qual == "$jmustache" && method != "compile" {
+		if recv.qual == "$httpreq" || recv.qual == "$okreq" || recv.qual == "$ddbquery" || recv.qual == "$jmustache" && method != "compile" ||
+			strings.HasPrefix(recv.qual, "$pebble") && !strings.HasSuffix(method, "Template") {
 			return recv // builder chains
 		}
 		return val{}
@@ -740,6 +746,9 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		if strings.HasSuffix(typ, "Request.Builder") {
 			return val{qual: "$okreq"}
 		}
+		if strings.HasSuffix(typ, "PebbleEngine.Builder") {
+			return val{qual: "$pebble"}
+		}
 	case "URL", "URI", "String", "StringBuilder", "StringBuffer", "ByteArrayInputStream", "StringReader", "InputStreamReader",
 		"BufferedReader", "JSONObject", "JSONArray", "Scanner", "JSONTokener", "BufferedInputStream", "JsonReader":
 		v := with(first, "new "+simple+"()")
@@ -887,6 +896,8 @@ func (a *analysis) sinksJava(fi *fileInfo, n *node, s *scope, q, method string, 
 		a.report(fi, n, model.FlowTemplate, first.t, "Mustache DefaultMustacheFactory.compile()")
 	case recv.qual == "$jmustache" && method == "compile":
 		a.report(fi, n, model.FlowTemplate, first.t, "JMustache Mustache.compiler().compile()")
+	case strings.HasPrefix(recv.qual, "$pebble") && (method == "getLiteralTemplate" || recv.qual == "$pebble-str" && method == "getTemplate"):
+		a.report(fi, n, model.FlowTemplate, first.t, "Pebble PebbleEngine."+method+"()")
 	case recv.qual == "$handlebars" && method == "compileInline":
 		a.report(fi, n, model.FlowTemplate, first.t, "Handlebars.compileInline()")
 	case recv.qual == "$ftlloader" && method == "putTemplate":
