@@ -121,7 +121,11 @@ func summary(app *model.App, inputs []result.Input) string {
 				}
 			}
 			for _, k := range c.Calls {
-				fmt.Fprintf(&b, "    call %s %s resource=%s env=%s\n", strings.Join(k.Actions, ","), k.Pos, k.Resource, k.Env)
+				fmt.Fprintf(&b, "    call %s %s resource=%s env=%s", strings.Join(k.Actions, ","), k.Pos, k.Resource, k.Env)
+				if k.Name != "" {
+					fmt.Fprintf(&b, " name=%s", k.Name)
+				}
+				b.WriteString("\n")
 			}
 			for _, s := range c.Strings {
 				fmt.Fprintf(&b, "    secret-like %s=%s %s\n", s.Name, s.Value, s.Pos)

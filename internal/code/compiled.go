@@ -29,6 +29,9 @@ type langInfo struct {
 	fields map[string]*node
 	// class is the Java file's top-level class name.
 	class string
+	// tables maps the simple names of the file's Java classes annotated
+	// @DynamoDBTable (DynamoDBMapper items) to their tableName.
+	tables map[string]string
 	// modPath is the Go module path of the file's module (go.mod), and
 	// requires its required modules.
 	modPath  string

@@ -432,6 +432,17 @@ func (x args) node(i int) *node {
 	return nil
 }
 
+// raw returns the first argument that is the text of a whole event (see
+// val.raw), or a zero val.
+func (x args) raw() val {
+	for _, p := range x.pos {
+		if p.raw {
+			return p
+		}
+	}
+	return val{}
+}
+
 // any returns the join of every argument, positional ones first, then
 // keyword arguments in source order.
 func (x args) any() val {

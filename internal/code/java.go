@@ -155,6 +155,12 @@ func (fi *fileInfo) indexJava() {
 // classes nested in it.
 func (fi *fileInfo) indexJavaClass(c *node, outer string) {
 	name := fi.text(c.child("name"))
+	if t := fi.javaTableAnnotation(c); t != "" {
+		if fi.x.tables == nil {
+			fi.x.tables = map[string]string{}
+		}
+		fi.x.tables[name] = t
+	}
 	if outer != "" {
 		name = outer + "." + name
 	} else if fi.x.class == "" {
@@ -180,6 +186,28 @@ func (fi *fileInfo) indexJavaClass(c *node, outer string) {
 			fi.indexJavaClass(m, name)
 		}
 	}
+}
+
+// javaTableAnnotation returns the tableName of a class's @DynamoDBTable
+// annotation, or "".
+func (fi *fileInfo) javaTableAnnotation(c *node) string {
+	mods := firstOfType(c, "modifiers")
+	if mods == nil {
+		return ""
+	}
+	for an := range mods.eachNamed() {
+		if an.typ() != "annotation" || javaSimple(fi.text(an.child("name"))) != "DynamoDBTable" {
+			continue
+		}
+		for kv := range an.child("arguments").eachNamed() {
+			if kv.typ() == "element_value_pair" && fi.text(kv.child("key")) == "tableName" {
+				if v := kv.child("value"); v != nil && v.typ() == "string_literal" {
+					return javaStr(fi, v)
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // javaMethod returns the method name of a class of the file whatever the

@@ -42,6 +42,8 @@ func (a *analysis) stmtJava(fi *fileInfo, n *node, s *scope, depth int, handler 
 			if v.qual == "" && v.t == nil && v.client == nil && v.evt == nil {
 				if q := a.javaClassRef(fi, strings.Split(fi.text(typ), "<")[0]); strings.HasPrefix(q.qual, "$local:") {
 					v.qual = q.qual // an object of a class of the project
+				} else if t := a.javaTableOf(fi, fi.text(typ)); t != "" {
+					v.qual = "$ddbitem:" + t // a DynamoDBMapper item of a nested class
 				}
 			}
 			setVar(s, name, v, true)
@@ -193,6 +195,13 @@ func (a *analysis) javaClassRef(fi *fileInfo, name string) val {
 	if fi.x != nil && fi.x.class == name {
 		return val{qual: "$local:" + fi.path}
 	}
+	for _, im := range fi.imports {
+		for _, nm := range im.names {
+			if nm.local == name && nm.member == "" {
+				return val{qual: nm.qual}
+			}
+		}
+	}
 	if javaLang[name] {
 		return val{qual: "java.lang." + name}
 	}
@@ -229,6 +238,11 @@ func (a *analysis) evalJava(fi *fileInfo, n *node, s *scope, depth int) (val, bo
 		if obj != nil && (obj.typ() == "this" || obj.typ() == "super") {
 			v, _ := s.get(field)
 			return v, true
+		}
+		if q := fi.text(n); javaQualifiedClass(q) {
+			if _, ok := s.get(q[:strings.IndexByte(q, '.')]); !ok {
+				return val{qual: q}, true // com.samskivert.mustache.Mustache
+			}
 		}
 		ov := a.eval(fi, obj, s, depth)
 		switch {
@@ -280,6 +294,21 @@ func (a *analysis) evalJava(fi *fileInfo, n *node, s *scope, depth int) (val, bo
 		return val{}, true
 	}
 	return val{}, false
+}
+
+// javaQualifiedClass reports whether q is a class named with its package
+// (lower-case names, then a capitalised one: org.example.Util).
+func javaQualifiedClass(q string) bool {
+	parts := strings.Split(q, ".")
+	if len(parts) < 3 {
+		return false
+	}
+	for i, p := range parts {
+		if !javaIdent(p) || (p[0] >= 'A' && p[0] <= 'Z') != (i == len(parts)-1) {
+			return false
+		}
+	}
+	return true
 }
 
 // bindJava assigns v to a Java target: a variable, a field (this.x), an
@@ -371,6 +400,13 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{}
 	case q == "java.lang.Runtime.getRuntime":
 		return val{qual: "$runtime"}
+	case q == "com.samskivert.mustache.Mustache.compiler":
+		return val{qual: "$jmustache"}
+	case strings.HasPrefix(recv.qual, "$pebble") && method == "loader":
+		if strings.Contains(fi.text(ar.node(0)), "StringLoader") {
+			return val{qual: "$pebble-str"} // template names are the templates
+		}
+		return val{qual: "$pebble"}
 	case method == "getEngineByName" || method == "getEngineByExtension" || method == "getEngineByMimeType":
 		return val{qual: "$script"}
 	case cls == "HttpRequest" && method == "newBuilder":
@@ -384,6 +420,10 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	case recv.exc && method == "printStackTrace" && len(ar.pos) == 1:
 		// e.printStackTrace(new PrintWriter(sw)): the trace is in sw.
 		t := &taint{source: "exception stack trace", stack: true, steps: oneStep(model.FlowStep{Pos: pos, Note: "source: printStackTrace()"})}
+		if first.qual == "$response" { // printed to a stream handler's output
+			a.checkResponse(fi, n, val{t: t})
+			return val{}
+		}
 		for _, name := range []string{fi.text(ar.node(0)), strings.TrimPrefix(first.qual, "$wrap:")} {
 			if javaIdent(name) {
 				setVar(s, name, val{t: t}, false)
@@ -407,15 +447,28 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{}
 	}
 	// Event fields: input.getQueryStringParameters().get("name"),
-	// event.getRecords().get(0).getS3().getObject().getKey().
+	// event.getRecords().get(0).getS3().getObject().getKey(), and the
+	// fields of the JSON a stream handler reads: root.get("body"),
+	// json.getJSONObject("queryStringParameters").getString("q").
 	if recv.evt != nil {
 		switch {
-		case method == "get" || method == "getOrDefault":
+		case javaJSONKeys[method] && len(ar.pos) > 0:
 			key := "*"
 			if nd := ar.node(0); nd != nil && nd.typ() == "string_literal" {
 				key = javaStr(fi, nd)
 			}
+			if method == "at" && strings.HasPrefix(key, "/") { // a JSON pointer
+				v := recv
+				for _, k := range strings.Split(key[1:], "/") {
+					if v = a.extend(v, k, fi, n); v.evt == nil {
+						break
+					}
+				}
+				return v
+			}
 			return a.extend(recv, key, fi, n)
+		case javaEventText[method] || javaJSONKeys[method]: // getAsJsonObject(): a conversion
+			return rawStep(recv, pos, "passed through "+callName(simple, method))
 		case strings.HasPrefix(method, "get") && len(method) > 3:
 			return a.extendField(recv, method[3:], fi, n)
 		case method == "stream" || method == "iterator" || method == "values":
@@ -432,7 +485,12 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 			if method == "append" || method == "insert" {
 				t = builtString(v.t, "", fi, n, "appended")
 			}
-			setVar(s, name, join(recv, val{t: t}), false)
+			if r := ar.raw(); r.raw && recv.t == nil {
+				// The event's text copied into a buffer: still the event.
+				setVar(s, name, rawStep(r, pos, "passed to "+name+"."+method+"()"), false)
+			} else {
+				setVar(s, name, join(recv, val{t: t}), false)
+			}
 		}
 	}
 	// Callbacks: records.forEach(r -> …), list.stream().map(x -> …).
@@ -453,9 +511,15 @@ func (a *analysis) callJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	if callee.fn != nil && depth < maxDepth {
 		return a.callLocal(fi, n, callee.fn, ar, recv, depth)
 	}
+	if r := ar.raw(); r.raw && javaPropagator(cls, method) {
+		// The event's JSON parsed: mapper.readTree(input),
+		// IOUtils.toString(input, UTF_8), gson.fromJson(reader, Map.class).
+		return rawStep(r, pos, "passed through "+callName(simple, method))
+	}
 	v := join(recv, ar.any())
 	if v.t == nil {
-		if recv.qual == "$httpreq" || recv.qual == "$okreq" {
+		if recv.qual == "$httpreq" || recv.qual == "$okreq" || recv.qual == "$ddbquery" || recv.qual == "$jmustache" && method != "compile" ||
+			strings.HasPrefix(recv.qual, "$pebble") && !strings.HasSuffix(method, "Template") {
 			return recv // builder chains
 		}
 		return val{}
@@ -528,7 +592,83 @@ func javaPropagator(cls, method string) bool {
 		"StringUtils.trim", "StringUtils.lowerCase", "StringUtils.join", "Jsoup.parse":
 		return true
 	}
-	return method == "decode" || method == "readTree" || method == "readValue" || method == "fromJson" || method == "parse"
+	return method == "decode" || method == "readTree" || method == "readValue" || method == "fromJson" || method == "parse" ||
+		method == "parseReader" || method == "parseString" || method == "toString" && (cls == "IOUtils" || cls == "CharStreams") ||
+		method == "toByteArray" && (cls == "IOUtils" || cls == "ByteStreams") || cls == "StreamUtils" && method == "copyToString"
+}
+
+// javaJSONKeys are the methods that read a field of a map or JSON tree
+// by key (Jackson JsonNode, org.json JSONObject, Gson JsonObject).
+var javaJSONKeys = setOf("get", "getOrDefault", "path", "at", "findValue", "required", "opt", "getString", "optString",
+	"getJSONObject", "optJSONObject", "getJSONArray", "optJSONArray", "getAsJsonObject", "getAsJsonArray", "getAsJsonPrimitive")
+
+// javaEventText are the methods that return the event's text or JSON
+// tree when called on it or on a reader over it (a stream handler's input
+// read whole, a JsonNode converted).
+var javaEventText = setOf("readAllBytes", "readNBytes", "readLine", "lines", "collect", "toString", "getBytes", "next", "nextLine",
+	"useDelimiter", "trim", "strip", "asText", "textValue", "getAsString", "toPrettyString", "elements", "deepCopy", "intern")
+
+// rawStep passes v on with a step: the event's text stays the event's
+// (raw, with its root), a part of the event stays that part, other data
+// keeps its taint only.
+func rawStep(v val, pos model.Pos, note string) val {
+	return val{t: v.t.with(model.FlowStep{Pos: pos, Note: note}), evt: v.evt, raw: v.raw}
+}
+
+// javaStreamParam reports whether a Java handler's event parameter pi is
+// an InputStream (a RequestStreamHandler's input).
+func javaStreamParam(fi *fileInfo, h *node, pi int) bool {
+	_, ts := compiledSignature(fi, h)
+	if pi >= len(ts) || ts[pi] == nil {
+		return false
+	}
+	t := fi.text(ts[pi])
+	return t == "InputStream" || t == "java.io.InputStream"
+}
+
+// javaOutputParam returns the index of a RequestStreamHandler's
+// OutputStream parameter, or -1.
+func javaOutputParam(fi *fileInfo, h *node) int {
+	_, ts := compiledSignature(fi, h)
+	for i, t := range ts {
+		if t != nil && (fi.text(t) == "OutputStream" || fi.text(t) == "java.io.OutputStream") {
+			return i
+		}
+	}
+	return -1
+}
+
+// javaWriteMethods are the methods of streams and writers that write
+// their arguments.
+var javaWriteMethods = setOf("write", "print", "println", "printf", "format", "append", "writeBytes", "writeUTF", "writeChars")
+
+// javaStreamEvent returns the value of a RequestStreamHandler's input
+// stream: the event's JSON. Read whole it is data an outsider controls
+// when one of the function's triggers delivers such data (not for a
+// schedule); the fields a JSON parser reads from it are the event's
+// fields, tainted as the getters of the event classes are.
+func (a *analysis) javaStreamEvent(fi *fileInfo, h *node) val {
+	v := val{evt: []string{}, raw: true}
+	for _, tc := range a.triggers {
+		if !triggerCarriesData(tc.kind) {
+			continue
+		}
+		src := "event JSON (" + a.root + ")"
+		v.t = &taint{source: src, trigger: tc.name, steps: oneStep(model.FlowStep{Pos: fi.pos(h), Note: "source: " + src})}
+		break
+	}
+	return v
+}
+
+// triggerCarriesData reports whether the source rules give a trigger
+// kind's events any field an outsider controls.
+func triggerCarriesData(kind string) bool {
+	for _, r := range sourceRules {
+		if r.kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // newJava evaluates `new T(…)`.
@@ -544,13 +684,21 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{qual: tv.qual}
 	}
 	with := func(v val, note string) val {
-		if v.t == nil {
+		if v.t == nil && !v.raw {
 			return val{}
 		}
-		return val{t: v.t.with(model.FlowStep{Pos: pos, Note: note})}
+		return rawStep(v, pos, note)
 	}
 	switch simple {
-	case "File", "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile", "PrintWriter", "PrintStream":
+	case "PrintWriter", "PrintStream", "OutputStreamWriter", "BufferedWriter", "BufferedOutputStream", "DataOutputStream", "GZIPOutputStream":
+		if first.qual == "$response" {
+			return first // a writer over a stream handler's output
+		}
+		if simple != "PrintWriter" && simple != "PrintStream" {
+			break
+		}
+		fallthrough
+	case "File", "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile":
 		if (simple == "PrintWriter" || simple == "PrintStream") && ar.node(0) != nil && ar.node(0).typ() != "string_literal" && !first.isStr && first.t == nil {
 			return val{qual: "$wrap:" + fi.text(ar.node(0))} // a writer over sw, for printStackTrace
 		}
@@ -573,6 +721,8 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 		return val{qual: "$yaml"}
 	case "GroovyShell":
 		return val{qual: "$groovy"}
+	case "DynamoDBQueryExpression":
+		return val{qual: "$ddbquery"}
 	case "SpelExpressionParser":
 		return val{qual: "$spel"}
 	case "ProcessBuilder":
@@ -588,12 +738,19 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 			a.report(fi, n, model.FlowTemplate, ar.at(1).t, "new freemarker.template.Template()")
 		}
 		return val{}
+	case "TemplateEngine", "SpringTemplateEngine", "DefaultMustacheFactory", "Handlebars", "StringTemplateLoader":
+		if e := javaTemplateEngines[simple]; strings.Contains(tv.qual, e.pkg) {
+			return val{qual: e.tag}
+		}
 	case "Builder":
 		if strings.HasSuffix(typ, "Request.Builder") {
 			return val{qual: "$okreq"}
 		}
+		if strings.HasSuffix(typ, "PebbleEngine.Builder") {
+			return val{qual: "$pebble"}
+		}
 	case "URL", "URI", "String", "StringBuilder", "StringBuffer", "ByteArrayInputStream", "StringReader", "InputStreamReader",
-		"BufferedReader", "JSONObject", "JSONArray", "Scanner":
+		"BufferedReader", "JSONObject", "JSONArray", "Scanner", "JSONTokener", "BufferedInputStream", "JsonReader":
 		v := with(first, "new "+simple+"()")
 		if v.t != nil && (simple == "URL" || simple == "URI") {
 			v.t.safePre = first.t.safePre
@@ -722,11 +879,45 @@ func (a *analysis) sinksJava(fi *fileInfo, n *node, s *scope, q, method string, 
 		a.report(fi, n, model.FlowPath, v.t, "Files."+method+"()")
 	case (cls == "Velocity" || method == "evaluate" && len(ar.pos) == 4) && method == "evaluate":
 		a.report(fi, n, model.FlowTemplate, ar.at(3).t, "Velocity.evaluate()")
+	case recv.qual == "$response" && javaWriteMethods[method]:
+		a.checkResponse(fi, n, ar.any())
+	case method == "writeValue" && first.qual == "$response", cls == "IOUtils" && method == "write" && ar.at(1).qual == "$response":
+		// MAPPER.writeValue(output, response), IOUtils.write(data, output)
+		v := ar.at(1)
+		if method == "write" {
+			v = first
+		}
+		a.checkResponse(fi, n, v)
+	case recv.qual == "$thymeleaf" && (method == "process" || method == "processThrottled"):
+		// With no resolver set (or a StringTemplateResolver) the first
+		// argument is the template itself.
+		a.report(fi, n, model.FlowTemplate, first.t, "Thymeleaf TemplateEngine."+method+"()")
+	case recv.qual == "$mustache" && method == "compile" && len(ar.pos) == 2: // compile(Reader, name)
+		a.report(fi, n, model.FlowTemplate, first.t, "Mustache DefaultMustacheFactory.compile()")
+	case recv.qual == "$jmustache" && method == "compile":
+		a.report(fi, n, model.FlowTemplate, first.t, "JMustache Mustache.compiler().compile()")
+	case strings.HasPrefix(recv.qual, "$pebble") && (method == "getLiteralTemplate" || recv.qual == "$pebble-str" && method == "getTemplate"):
+		a.report(fi, n, model.FlowTemplate, first.t, "Pebble PebbleEngine."+method+"()")
+	case recv.qual == "$handlebars" && method == "compileInline":
+		a.report(fi, n, model.FlowTemplate, first.t, "Handlebars.compileInline()")
+	case recv.qual == "$ftlloader" && method == "putTemplate":
+		a.report(fi, n, model.FlowTemplate, ar.at(1).t, "FreeMarker StringTemplateLoader.putTemplate()")
 	case recv.client == nil && javaSQLMethods[method]:
 		if first.t != nil && first.t.built && !first.obj {
 			a.report(fi, n, model.FlowSQL, first.t, "."+method+"() with a query built from the data")
 		}
 	}
+}
+
+// javaTemplateEngines are the template engine classes whose objects
+// compile templates given as strings, by simple name: the package that
+// must qualify the class, and the value's tag.
+var javaTemplateEngines = map[string]struct{ pkg, tag string }{
+	"TemplateEngine":         {"thymeleaf", "$thymeleaf"},
+	"SpringTemplateEngine":   {"thymeleaf", "$thymeleaf"},
+	"DefaultMustacheFactory": {"mustachejava", "$mustache"},
+	"Handlebars":             {"jknack.handlebars", "$handlebars"},
+	"StringTemplateLoader":   {"freemarker", "$ftlloader"},
 }
 
 // javaRestMethods are the request methods of RestTemplate, whose first
@@ -846,6 +1037,17 @@ func (a *analysis) javaSDKNew(fi *fileInfo, n *node, typ string, ar args) *sdkCl
 	simple := javaSimple(typ)
 	svc := javaSDKService(q)
 	switch {
+	case simple == "DynamoDBMapper" || simple == "DynamoDBMapperConfig" || simple == "TableNameOverride" ||
+		simple == "Builder" && strings.Contains(typ, "DynamoDBMapperConfig"):
+		kind := "jmapcfg"
+		if simple == "DynamoDBMapper" {
+			kind = "jmapper"
+		}
+		c := &sdkClient{service: "dynamodb", kind: kind}
+		mapperConfig(fi, c, ar)
+		return c
+	case simple == "TransactionWriteRequest" || simple == "TransactionLoadRequest":
+		return &sdkClient{service: "dynamodb", kind: "jtx"}
 	case svc != "" && strings.HasSuffix(simple, "Request"):
 		c := &sdkClient{service: svc, kind: "jreq"}
 		for _, v := range ar.pos {
@@ -881,10 +1083,241 @@ func javaTypeClient(fi *fileInfo, t *node) *sdkClient {
 	if strings.HasSuffix(name, "Builder") {
 		return nil
 	}
+	if name == "DynamoDBMapper" || name == "IDynamoDBMapper" {
+		return &sdkClient{service: "dynamodb", kind: "jmapper"} // injected
+	}
 	if svc := javaClientService(q); svc != "" {
 		return &sdkClient{service: svc, kind: "jclient"}
 	}
 	return nil
+}
+
+// jMapperOps maps the methods of DynamoDBMapper (AWS SDK for Java v1)
+// and its DynamoDBTableMapper to the DynamoDB operations they call. save
+// is UpdateItem unless the mapper's or the call's configuration says
+// SaveBehavior CLOBBER or PUT (PutItem); count is a Query when given a
+// DynamoDBQueryExpression; transactions need the actions of the
+// operations they group (DynamoDB has no IAM action of their own).
+var jMapperOps = map[string]string{
+	"load": "GetItem", "save": "UpdateItem", "delete": "DeleteItem", "query": "Query", "queryPage": "Query", "scan": "Scan",
+	"scanPage": "Scan", "parallelScan": "Scan", "count": "Scan", "batchLoad": "BatchGetItem", "batchSave": "BatchWriteItem",
+	"batchDelete": "BatchWriteItem", "batchWrite": "BatchWriteItem", "transactionLoad": "TransactGetItems",
+	"transactionWrite": "TransactWriteItems", "createTable": "CreateTable", "createTableIfNotExists": "CreateTable",
+	"deleteTable": "DeleteTable", "deleteTableIfExists": "DeleteTable", "describeTable": "DescribeTable",
+}
+
+// jTxOps maps the methods that add an operation to a DynamoDBMapper
+// TransactionWriteRequest or TransactionLoadRequest, or to an enhanced
+// client's Transact*ItemsEnhancedRequest, to its action.
+var jTxOps = map[string]string{
+	"addPut": "PutItem", "addUpdate": "UpdateItem", "addDelete": "DeleteItem", "addConditionCheck": "ConditionCheckItem",
+	"addLoad": "GetItem", "addPutItem": "PutItem", "addUpdateItem": "UpdateItem", "addDeleteItem": "DeleteItem",
+	"addGetItem": "GetItem",
+}
+
+// mapperConfig reads the arguments of a DynamoDBMapperConfig (its
+// constructor, builder or TableNameOverride) or DynamoDBMapper
+// constructor into c: the table an environment variable names, the
+// save behaviour.
+func mapperConfig(fi *fileInfo, c *sdkClient, ar args) {
+	for i, v := range ar.pos {
+		switch {
+		case v.env != "":
+			c.env = v.env // withTableNameReplacement(System.getenv("TABLE"))
+		case v.client != nil && v.client.kind == "jmapcfg":
+			if v.client.env != "" || v.client.prefix != "" {
+				c.env, c.prefix = v.client.env, v.client.prefix
+			}
+			if v.client.op != "" {
+				c.op = v.client.op
+			}
+		default:
+			mapperSave(c, fi.text(ar.node(i)))
+		}
+	}
+}
+
+// mapperSave sets the save operation of a mapper configuration named by
+// a SaveBehavior constant (SaveBehavior.CLOBBER).
+func mapperSave(c *sdkClient, text string) {
+	i := strings.Index(text, "SaveBehavior.")
+	if i < 0 {
+		return
+	}
+	switch b, _, _ := strings.Cut(text[i+len("SaveBehavior."):], "."); b {
+	case "CLOBBER", "PUT":
+		c.op = "PutItem"
+	case "UPDATE", "UPDATE_SKIP_NULL_ATTRIBUTES", "APPEND_SET":
+		c.op = "UpdateItem"
+	}
+}
+
+// mapperCall records the DynamoDB operation of a DynamoDBMapper method
+// call and returns its value (a table mapper for newTableMapper).
+func (a *analysis) mapperCall(fi *fileInfo, n *node, c *sdkClient, method string, ar args) val {
+	if method == "newTableMapper" {
+		nc := *c
+		nc.name = a.javaItemTable(fi, ar.node(0), ar.at(0))
+		return val{client: &nc}
+	}
+	op := jMapperOps[method]
+	if op == "" {
+		return val{}
+	}
+	call := model.SDKCall{Service: "dynamodb", Operation: op, Env: c.env, Name: c.name}
+	save, prefix := c.op, c.prefix
+	var tx *sdkClient
+	for i, v := range ar.pos {
+		switch {
+		case v.client != nil && v.client.kind == "jmapcfg": // a per-call configuration
+			if v.client.env != "" || v.client.prefix != "" {
+				call.Env, prefix = v.client.env, v.client.prefix
+			}
+			if v.client.op != "" {
+				save = v.client.op
+			}
+		case v.client != nil && v.client.kind == "jtx":
+			tx = v.client
+		case i == 0 && call.Name == "":
+			call.Name = a.javaItemTable(fi, ar.node(0), v)
+		}
+		if method == "count" && i == 1 && (v.qual == "$ddbquery" || strings.Contains(fi.text(ar.node(1)), "QueryExpression")) {
+			call.Operation = "Query"
+		}
+	}
+	switch {
+	case method == "save" && save != "":
+		call.Operation = save
+	case method == "transactionLoad" || method == "transactionWrite":
+		if tx != nil && call.Name == "" {
+			call.Name = tx.name
+		}
+		var ok bool
+		if call.Actions, ok = txActions(method == "transactionLoad", tx); !ok {
+			return val{}
+		}
+	}
+	switch {
+	case call.Env != "":
+		call.Name = "" // the override wins over the class's table
+	case prefix == "?":
+		call.Name = "" // a prefix not known statically
+	case call.Name != "":
+		call.Name = prefix + call.Name
+	}
+	a.recordSDKCall(fi, n, call)
+	return val{}
+}
+
+// txActions returns the actions a DynamoDB transaction needs: GetItem
+// for reads, the actions of the operations a write added (tx.op); ok is
+// false when they are not known.
+func txActions(read bool, tx *sdkClient) (acts []string, ok bool) {
+	if read {
+		return []string{"dynamodb:GetItem"}, true
+	}
+	if tx == nil || tx.op == "" {
+		return nil, false
+	}
+	for _, o := range strings.Split(tx.op, ",") {
+		acts = append(acts, "dynamodb:"+o)
+	}
+	return acts, true
+}
+
+// enhancedTx records a DynamoDB enhanced client transaction
+// (transactWriteItems(request), transactWriteItems(r -> r.addPutItem(…)))
+// with the actions of the operations its request adds and the table of
+// the first.
+func (a *analysis) enhancedTx(fi *fileInfo, n *node, method string, ar args, s *scope, depth int) {
+	var tx *sdkClient
+	for _, v := range ar.pos {
+		switch {
+		case v.client != nil && v.client.kind == "jtx":
+			tx = v.client
+		case v.fn != nil && v.fn.n.typ() == "lambda_expression" && depth < maxDepth:
+			inner := &scope{vars: map[string]val{}, parent: s}
+			if ps := compiledParams(v.fn.file, v.fn.n); len(ps) > 0 {
+				inner.vars[ps[0]] = val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}
+			}
+			if r := a.runFunc(v.fn.file, v.fn.n, inner, depth+1, false); r.client != nil && r.client.kind == "jtx" {
+				tx = r.client
+			}
+		}
+	}
+	acts, ok := txActions(method == "transactGetItems", tx)
+	if !ok {
+		return
+	}
+	call := model.SDKCall{Service: "dynamodb", Operation: jTableOps[method], Actions: acts}
+	if tx != nil {
+		call.Env = tx.env
+	}
+	a.recordSDKCall(fi, n, call)
+}
+
+// javaItemTable returns the table of a DynamoDBMapper item: the
+// @DynamoDBTable tableName of the class of an argument (Order.class, new
+// Order(…), an object of a class of the project), or "".
+func (a *analysis) javaItemTable(fi *fileInfo, nd *node, v val) string {
+	if nd == nil {
+		return ""
+	}
+	switch nd.typ() {
+	case "class_literal", "object_creation_expression":
+		t := nd.child("type")
+		if t == nil {
+			t = nd.firstNamed()
+		}
+		return a.javaTableOf(fi, fi.text(t))
+	}
+	if p, ok := strings.CutPrefix(v.qual, "$local:"); ok {
+		if o := a.sh.files[p]; o != nil && o.x != nil {
+			return o.x.tables[o.x.class]
+		}
+	}
+	if t, ok := strings.CutPrefix(v.qual, "$ddbitem:"); ok {
+		return t
+	}
+	return ""
+}
+
+// javaTableOf returns the @DynamoDBTable tableName of the class named
+// typ as seen from fi (a class of the file, of its package, or of the
+// project imported), or "".
+func (a *analysis) javaTableOf(fi *fileInfo, typ string) string {
+	base, arg, generic := strings.Cut(typ, "<")
+	if generic { // List<Order>: the elements' class
+		if t := a.javaTableOf(fi, strings.TrimSuffix(strings.TrimSpace(arg), ">")); t != "" {
+			return t
+		}
+	}
+	name := javaSimple(strings.TrimSpace(base))
+	if fi.x == nil || name == "" {
+		return ""
+	}
+	if t := fi.x.tables[name]; t != "" {
+		return t
+	}
+	in := func(p string) string {
+		if o := a.sh.files[p]; o != nil && o.x != nil {
+			return o.x.tables[name]
+		}
+		return ""
+	}
+	for _, p := range fi.x.pkgFiles {
+		if t := in(p); t != "" {
+			return t
+		}
+	}
+	for _, im := range fi.imports {
+		if im.local != "" {
+			if t := in(im.local); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
 }
 
 // jTableOps maps the DynamoDB enhanced client's and document API's table
@@ -936,8 +1369,29 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if simple == "DynamoDbEnhancedClient" || simple == "DynamoDbEnhancedAsyncClient" {
 			return val{client: &sdkClient{service: "dynamodb", kind: "jenhanced"}}, true
 		}
+		if (simple == "TransactWriteItemsEnhancedRequest" || simple == "TransactGetItemsEnhancedRequest") && method == "builder" {
+			return val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}, true
+		}
 		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
 			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
+		}
+		// DynamoDBMapperConfig.builder(), TableNameOverride
+		// .withTableNameReplacement(t), SaveBehavior.CLOBBER.config().
+		if simple == "DynamoDBMapperConfig" || simple == "TableNameOverride" || method == "config" && strings.Contains(cls, "SaveBehavior.") {
+			c := &sdkClient{service: "dynamodb", kind: "jmapcfg"}
+			switch method {
+			case "config":
+				mapperSave(c, cls)
+			case "withTableNamePrefix":
+				// The table is the prefix and the item class's name.
+				c.prefix = "?"
+				if v := ar.at(0); v.isStr {
+					c.prefix = v.str
+				}
+			default:
+				mapperConfig(fi, c, ar)
+			}
+			return val{client: c}, true
 		}
 		return val{}, false
 	}
@@ -968,6 +1422,10 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if method == "getTable" {
 			return val{client: &sdkClient{service: "dynamodb", kind: "jtable", env: ar.at(0).env}}, true
 		}
+		if method == "transactWriteItems" || method == "transactGetItems" {
+			a.enhancedTx(fi, n, method, ar, s, depth)
+			return val{}, true
+		}
 		if op := jTableOps[method]; op != "" {
 			a.recordCall(fi, n, "dynamodb", op, envOf())
 			return val{}, true
@@ -978,6 +1436,33 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 			a.recordCall(fi, n, "dynamodb", op, c.env)
 		}
 		return val{}, true
+	case "jmapcfg":
+		nc := *c
+		mapperConfig(fi, &nc, ar)
+		return val{client: &nc}, true
+	case "jtx":
+		// tx.addPut(item): the operations a transaction will run.
+		op := jTxOps[method]
+		if op == "" {
+			return val{client: c}, true
+		}
+		nc := *c
+		if !strings.Contains(","+nc.op+",", ","+op+",") {
+			nc.op = strings.TrimPrefix(nc.op+","+op, ",")
+		}
+		if t := ar.at(0).client; t != nil && t.kind == "jtable" { // enhanced: addPutItem(table, item)
+			if nc.env == "" {
+				nc.env = t.env
+			}
+		} else if nc.name == "" {
+			nc.name = a.javaItemTable(fi, ar.node(0), ar.at(0))
+		}
+		if obj := n.child("object"); obj != nil && obj.typ() == "identifier" {
+			setVar(s, fi.text(obj), val{client: &nc}, false)
+		}
+		return val{client: &nc}, true
+	case "jmapper":
+		return a.mapperCall(fi, n, c, method, ar), true
 	case "jclient":
 		op := sdkOp(c.service, method)
 		if op == "" {

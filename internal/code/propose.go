@@ -51,9 +51,15 @@ func propose(st *model.Stack, fn *model.Function) Proposal {
 	byRes := map[string]map[string]bool{}
 	resVal := map[string]any{}
 	unnamed := map[string]bool{}
+	outside := map[string]bool{}
 	for _, c := range fn.Code.Calls {
 		for _, a := range c.Actions {
 			ref, id := resourceRef(st, c.Resource, a)
+			if id == "*" && c.Name != "" && c.Service == "dynamodb" {
+				// A table the code names but the stack does not define.
+				ref, id = tableARN(st, c.Name), "table/"+c.Name
+				outside[c.Name] = true
+			}
 			if id == "*" {
 				unnamed[a] = true
 			}
@@ -91,6 +97,14 @@ func propose(st *model.Stack, fn *model.Function) Proposal {
 		sort.Strings(as)
 		p.Notes = append(p.Notes, "the code does not name the resource of "+strings.Join(as, ", ")+" through an environment variable linked to the template: narrow \"*\" by hand")
 	}
+	if len(outside) > 0 {
+		names := make([]string, 0, len(outside))
+		for n := range outside {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		p.Notes = append(p.Notes, "the code names DynamoDB tables the stack does not define ("+strings.Join(names, ", ")+"): their ARNs are written from the names")
+	}
 	if fn.Code.Partial {
 		p.Notes = append(p.Notes, "part of the code could not be read (syntax errors, skipped files, a missing handler function): calls there are missing")
 	}
@@ -98,6 +112,16 @@ func propose(st *model.Stack, fn *model.Function) Proposal {
 		p.Notes = append(p.Notes, "the code makes no AWS SDK call nightlight recognises: it needs no permission beyond logging")
 	}
 	return p
+}
+
+// tableARN returns the ARN of the DynamoDB table named name in the
+// account and Region the stack deploys to, as the stack's format writes
+// it (Terraform: any account and Region of the aws partition).
+func tableARN(st *model.Stack, name string) any {
+	if st.Format == model.FormatTerraform || st.Format == model.FormatTerraformPlan {
+		return "arn:aws:dynamodb:*:*:table/" + name
+	}
+	return map[string]any{"Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/" + name}
 }
 
 // resourceRef returns how the stack's format refers to the ARN a call on

@@ -345,10 +345,18 @@ func (a *analysis) envOf(fi *fileInfo, ar args, def string) string {
 // recordCall records an SDK call with the environment variable that names
 // its resource (linked to a store when the function's analysis ends).
 func (a *analysis) recordCall(fi *fileInfo, n *node, service, op, env string) {
-	if service == "" || op == "" {
+	a.recordSDKCall(fi, n, model.SDKCall{Service: service, Operation: op, Env: env})
+}
+
+// recordSDKCall records c made at n; its actions are Service:Operation
+// unless c lists them.
+func (a *analysis) recordSDKCall(fi *fileInfo, n *node, c model.SDKCall) {
+	if c.Service == "" || c.Operation == "" {
 		return
 	}
-	pos := fi.pos(n)
-	c := model.SDKCall{Service: service, Operation: op, Actions: []string{service + ":" + op}, Pos: pos, Env: env}
-	a.rec.setCall(pos.String()+"\x00"+op, c)
+	c.Pos = fi.pos(n)
+	if len(c.Actions) == 0 {
+		c.Actions = []string{c.Service + ":" + c.Operation}
+	}
+	a.rec.setCall(c.Pos.String()+"\x00"+c.Operation, c)
 }

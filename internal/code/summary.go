@@ -434,6 +434,7 @@ func argsKey(bound []val) string {
 		}
 		if v.evt != nil {
 			b = append(b, 'e')
+			flag(v.raw)
 			for i, e := range v.evt {
 				if i > 0 {
 					b = append(b, '.')
@@ -450,6 +451,10 @@ func argsKey(bound []val) string {
 			b = append(b, c.env...)
 			b = append(b, '|')
 			b = append(b, c.op...)
+			b = append(b, '|')
+			b = append(b, c.name...)
+			b = append(b, '|')
+			b = append(b, c.prefix...)
 			b = append(b, '|')
 			ptr(unsafe.Pointer(c.params))
 			b = append(b, '|')

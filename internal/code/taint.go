@@ -102,6 +102,11 @@ type val struct {
 	fn *fnRef
 	// exc marks a caught exception object.
 	exc bool
+	// raw marks the text of the whole event (a Java RequestStreamHandler's
+	// input stream, a reader over it, the string or JSON tree read from
+	// it): t is the taint of the text as a whole, evt the event's root, so
+	// that the fields a JSON parser reads are the event's fields.
+	raw bool
 }
 
 type fnRef struct {
@@ -115,7 +120,9 @@ type sdkClient struct {
 	service string // IAM prefix
 	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command"
 	env     string // environment variable naming the resource (Table(os.environ["T"]))
-	op      string // v3 command's operation
+	op      string // v3 command's operation; a DynamoDBMapper's (or its config's) save operation; a mapper transaction's operations, comma-separated
+	name    string // the resource's constant name (a DynamoDBMapper item class's table)
+	prefix  string // a DynamoDBMapper configuration's table name prefix ("?": not a constant)
 	params  *node  // v3 command's parameter object
 	pfile   *fileInfo
 }
@@ -140,7 +147,7 @@ func join(a, b val) val {
 		a.fn = b.fn
 	}
 	if a.evt == nil {
-		a.evt = b.evt
+		a.evt, a.raw = b.evt, b.raw
 	}
 	a.exc = a.exc || b.exc
 	return a
@@ -249,6 +256,12 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 			// The parameter itself is the data (a queue message).
 			ev = val{t: &taint{source: src, trigger: trig, steps: oneStep(model.FlowStep{Pos: entry.pos(h), Note: "source: " + src})}}
 		}
+		if entry.lang == model.FormatJava && pi >= 0 && javaStreamParam(entry, h, pi) {
+			ev = a.javaStreamEvent(entry, h)
+			if oi := javaOutputParam(entry, h); oi >= 0 && params[oi] != "" {
+				fs.vars[params[oi]] = val{qual: "$response"} // what the handler writes there is its response
+			}
+		}
 		switch {
 		case pi < 0:
 		case params[pi] != "":
@@ -275,6 +288,8 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		k := *p
 		if k.Env != "" {
 			k.Resource = envStore[k.Env]
+		} else if k.Name != "" {
+			k.Resource = storeNamed(j.st, k.Name)
 		}
 		c.Calls = append(c.Calls, k)
 	}
@@ -287,6 +302,21 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		c.Checks = append(c.Checks, k)
 	}
 	sort.Slice(c.Checks, func(x, y int) bool { return c.Checks[x].Pos.Before(c.Checks[y].Pos) })
+}
+
+// storeNamed returns the ID of the store of st whose name is name, or ""
+// when none or several are.
+func storeNamed(st *model.Stack, name string) string {
+	id := ""
+	for _, s := range st.Stores {
+		if s.Name.IsResolved() && s.Name.Str == name {
+			if id != "" {
+				return ""
+			}
+			id = s.ID
+		}
+	}
+	return id
 }
 
 // sortFlows sorts flows by sink, kind and source.
@@ -615,7 +645,7 @@ func (a *analysis) eventSource(p []string) (src string, trig string, prefix bool
 // extend returns the value of field name of v (an attribute or subscript).
 func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 	switch {
-	case v.t != nil:
+	case v.t != nil && !v.raw:
 		return val{t: v.t}
 	case v.evt != nil:
 		p := append(append([]string(nil), v.evt...), name)
@@ -1037,7 +1067,7 @@ func (a *analysis) bind(fi *fileInfo, target *node, v val, s *scope, at *node) {
 // variable).
 func (a *analysis) elem(fi *fileInfo, v val, at *node) val {
 	switch {
-	case v.t != nil:
+	case v.t != nil && !v.raw:
 		return val{t: v.t}
 	case v.evt != nil:
 		return a.extend(v, "*", fi, at)

@@ -146,6 +146,10 @@ type SDKCall struct {
 	// links to that store; Env is that variable's name.
 	Resource string `json:"resource,omitempty"`
 	Env      string `json:"env,omitempty"`
+	// Name is the resource's name when the code gives it as a constant
+	// (a DynamoDBMapper class's @DynamoDBTable tableName); Resource is
+	// then the store of the stack with that name, if any.
+	Name string `json:"name,omitempty"`
 	// Pos is the call site.
 	Pos Pos `json:"pos"`
 }

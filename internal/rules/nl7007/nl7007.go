@@ -22,7 +22,7 @@ func Rule() *rule.Rule {
 		Severity:   rule.High,
 		Confidence: rule.ConfidenceHigh,
 		Doc: rule.Doc{
-			Description: "The handler compiles a template (Jinja2 Template/from_string, Handlebars, EJS, Pug, lodash template) from event data: template syntax in the data runs code on the server (server-side template injection).",
+			Description: "The handler compiles a template (Jinja2 Template/from_string, Handlebars, EJS, Pug, lodash template, Go text/template; in Java Velocity evaluate, FreeMarker Template and StringTemplateLoader, Thymeleaf TemplateEngine.process, Mustache and Handlebars.java compile, Pebble literal templates) from event data: template syntax in the data runs code on the server (server-side template injection).",
 			Bad: `from jinja2 import Template
 def handler(event, context):
     return Template("Hello " + event["queryStringParameters"]["name"]).render()`,
