@@ -5,6 +5,8 @@
 # symlinks). Prints wall time, user+system CPU and peak RSS per input.
 # Run: bash .ci/scale.sh [OUTDIR]   (OUTDIR defaults to a temporary dir,
 # removed at the end; the 10x corpus needs about 420 MB of disk).
+# CORPUS=DIR takes the corpus from DIR instead of ../shared/corpus (a
+# worktree that is not beside shared/; without a corpus only the apps run).
 # NIGHTLIGHT=/path/to/binary runs that build instead of building this
 # checkout (to compare two versions on the same inputs); ONLY="corpus1
 # corpus10" limits the inputs; ARGS="--format html" (default "--format
@@ -14,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
-corpus=../shared/corpus
+corpus=${CORPUS:-../shared/corpus}
 work=${1:-}
 if [ -z "$work" ]; then
   work=$(mktemp -d)

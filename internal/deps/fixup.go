@@ -36,20 +36,18 @@ func dropNames(eco string, out *Parsed, drop map[string]string) {
 
 // fixPackageLock drops linked and local packages of a package-lock.json
 // (workspaces, `file:` dependencies): they are the project's own code. It
-// positions each package on the first place the file installs it.
-func fixPackageLock(data []byte, out *Parsed) {
-	var l struct {
-		Packages map[string]struct {
-			Name     string `json:"name"`
-			Link     bool   `json:"link"`
-			Resolved string `json:"resolved"`
-		} `json:"packages"`
-		Dependencies map[string]struct {
-			Version string `json:"version"`
-		} `json:"dependencies"`
-	}
-	if json.Unmarshal(data, &l) != nil {
-		return
+// positions each package on the first place the file installs it. read is
+// the file read in one walk (readNPMLock), or nil to read it here.
+func fixPackageLock(data []byte, read *npmLockRead, out *Parsed) {
+	var l npmLockFix
+	var info *npmLock
+	if read != nil {
+		l, info = read.lock, read.info
+	} else {
+		if json.Unmarshal(data, &l) != nil {
+			return
+		}
+		info = npmLockInfo(data)
 	}
 	drop := map[string]string{}
 	keys := make([]string, 0, len(l.Packages))
@@ -81,7 +79,7 @@ func fixPackageLock(data []byte, out *Parsed) {
 		}
 	}
 	dropNames("npm", out, drop)
-	if info := npmLockInfo(data); info != nil {
+	if info != nil {
 		for _, p := range out.Packages {
 			k := p.Name + "@" + p.Version
 			if l, ok := info.lines[k]; ok {

@@ -203,8 +203,14 @@ func parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *P
 		ex, _ = requirements.New(nil)
 	}
 	var inv inventory.Inventory
+	var lock *npmLockRead
 	if base == "npm-shrinkwrap.json" || base == "package-lock.json" {
-		inv, err = extractNPMLock(ctx, ex, fsys, rel, data, npmLockChunk)
+		lock = readNPMLock(data)
+		var split *npmLockSplit
+		if lock != nil {
+			split = lock.split
+		}
+		inv, err = extractNPMLock(ctx, ex, fsys, rel, data, split, npmLockChunk)
 	} else {
 		inv, err = ex.Extract(ctx, &filesystem.ScanInput{FS: fsys, Path: rel, Root: ".", Reader: bytes.NewReader(data)})
 	}
@@ -223,7 +229,7 @@ func parse(ctx context.Context, fsys FS, rel, display string, data []byte) (p *P
 	}
 	switch {
 	case base == "package-lock.json" || base == "npm-shrinkwrap.json":
-		fixPackageLock(data, out)
+		fixPackageLock(data, lock, out)
 	case base == "poetry.lock":
 		fixPoetry(data, out)
 	case base == "uv.lock":

@@ -33,7 +33,10 @@ const npmLockChunk = 128
 // keys, invalid JSON, an npm-shrinkwrap.json beside a package-lock.json,
 // an error in a slice) goes to the extractor whole, so errors and results
 // stay exactly the extractor's.
-func extractNPMLock(ctx context.Context, ex filesystem.Extractor, fsys FS, rel string, data []byte, chunk int) (inventory.Inventory, error) {
+//
+// split is the file taken apart already (readNPMLock), or nil to take it
+// apart here.
+func extractNPMLock(ctx context.Context, ex filesystem.Extractor, fsys FS, rel string, data []byte, split *npmLockSplit, chunk int) (inventory.Inventory, error) {
 	whole := func() (inventory.Inventory, error) {
 		return ex.Extract(ctx, &filesystem.ScanInput{FS: fsys, Path: rel, Root: ".", Reader: bytes.NewReader(data)})
 	}
@@ -45,7 +48,10 @@ func extractNPMLock(ctx context.Context, ex filesystem.Extractor, fsys FS, rel s
 			return whole() // the extractor reads nothing then
 		}
 	}
-	lf, ok := splitNPMLock(data)
+	lf, ok := split, split != nil
+	if !ok {
+		lf, ok = splitNPMLock(data)
+	}
 	if !ok || len(lf.entries) <= chunk {
 		return whole()
 	}
@@ -164,12 +170,7 @@ func splitNPMLock(data []byte) (*npmLockSplit, bool) {
 			return nil, false
 		}
 		key, _ := kt.(string)
-		var field string
-		for _, f := range []string{"lockfileVersion", "dependencies", "packages"} {
-			if strings.EqualFold(key, f) {
-				field = f
-			}
-		}
+		field := npmLockField(key)
 		if field != "" && (field != key || seen[field]) {
 			return nil, false // encoding/json's case-insensitive or repeated fields
 		}
@@ -218,17 +219,10 @@ func splitNPMLockPackages(dec *json.Decoder, data []byte, lc *lineCounter, s *np
 	}
 	keys := map[string]bool{}
 	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
+		key, rawKey, _, ok := npmLockKey(dec, data, keys)
+		if !ok {
 			return false
 		}
-		key, _ := kt.(string)
-		end := int(dec.InputOffset())
-		rawKey, err := json.Marshal(key)
-		if err != nil || keys[key] || end < len(rawKey) || !bytes.Equal(data[end-len(rawKey):end], rawKey) {
-			return false // repeated, or written with escapes gjson may read differently
-		}
-		keys[key] = true
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return false
@@ -252,6 +246,25 @@ func splitNPMLockPackages(dec *json.Decoder, data []byte, lc *lineCounter, s *np
 	}
 	_, err := dec.Token() // '}'
 	return err == nil
+}
+
+// npmLockKey reads the next key of the "packages" object, written as
+// json.Marshal writes it, and where it ends; false when it is repeated (in
+// seen, which it is added to) or written with escapes gjson may read
+// differently.
+func npmLockKey(dec *json.Decoder, data []byte, seen map[string]bool) (key string, rawKey []byte, end int, ok bool) {
+	kt, err := dec.Token()
+	if err != nil {
+		return "", nil, 0, false
+	}
+	key, _ = kt.(string)
+	end = int(dec.InputOffset())
+	rawKey, err = json.Marshal(key)
+	if err != nil || seen[key] || end < len(rawKey) || !bytes.Equal(data[end-len(rawKey):end], rawKey) {
+		return "", nil, 0, false
+	}
+	seen[key] = true
+	return key, rawKey, end, true
 }
 
 // npmLockKeyName is the package name of a "packages" key: its last path

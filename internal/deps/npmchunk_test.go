@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -91,8 +93,8 @@ func checkChunked(t *testing.T, rel string, data []byte, chunk int) {
 	ctx := context.Background()
 	ex, _ := packagelockjson.New(nil)
 	fsys := fstest.MapFS{rel: {Data: data}}
-	want, werr := extractNPMLock(ctx, ex, fsys, rel, data, 0)
-	got, gerr := extractNPMLock(ctx, ex, fsys, rel, data, chunk)
+	want, werr := extractNPMLock(ctx, ex, fsys, rel, data, nil, 0)
+	got, gerr := extractNPMLock(ctx, ex, fsys, rel, data, nil, chunk)
 	if fmt.Sprint(werr) != fmt.Sprint(gerr) {
 		t.Fatalf("%s: error %v, want %v", rel, gerr, werr)
 	}
@@ -158,8 +160,19 @@ func TestNPMLockChunks(t *testing.T) {
 // TestNPMLockChunksCorpus runs the comparison on every package-lock.json
 // and npm-shrinkwrap.json of the corpus.
 func TestNPMLockChunksCorpus(t *testing.T) {
+	files := corpusLockfiles(t)
+	for _, rel := range slices.Sorted(maps.Keys(files)) {
+		checkChunked(t, rel, files[rel], 16)
+	}
+	t.Logf("%d lockfiles compared", len(files))
+}
+
+// corpusLockfiles reads every package-lock.json and npm-shrinkwrap.json
+// of the corpus (text decoded as parse does), by slash path in the corpus.
+func corpusLockfiles(t testing.TB) map[string][]byte {
+	t.Helper()
 	root := corpusDir(t)
-	n := 0
+	files := map[string][]byte{}
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || (d.Name() != "package-lock.json" && d.Name() != "npm-shrinkwrap.json") {
 			return err
@@ -169,17 +182,16 @@ func TestNPMLockChunksCorpus(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		checkChunked(t, filepath.ToSlash(rel), decodeText(data), 16)
-		n++
+		files[filepath.ToSlash(rel)] = decodeText(data)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n == 0 {
+	if len(files) == 0 {
 		t.Fatal("no lockfiles in the corpus")
 	}
-	t.Logf("%d lockfiles compared", n)
+	return files
 }
 
 // BenchmarkNPMLock measures osv-scalibr's package-lock.json extractor on a
@@ -198,7 +210,7 @@ func BenchmarkNPMLock(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(data)))
 				for b.Loop() {
-					if _, err := extractNPMLock(ctx, ex, fsys, "package-lock.json", data, mode.chunk); err != nil {
+					if _, err := extractNPMLock(ctx, ex, fsys, "package-lock.json", data, nil, mode.chunk); err != nil {
 						b.Fatal(err)
 					}
 				}

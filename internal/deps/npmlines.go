@@ -118,32 +118,41 @@ func walkLockPackages(dec *json.Decoder, lc *lineCounter, out *npmLock) error {
 		if err := dec.Decode(&raw); err != nil {
 			return err
 		}
-		var e struct {
-			Name     string                     `json:"name"`
-			Version  string                     `json:"version"`
-			Deps     map[string]string          `json:"dependencies"`
-			Optional map[string]string          `json:"optionalDependencies"`
-			Peer     map[string]string          `json:"peerDependencies"`
-			PeerMeta map[string]json.RawMessage `json:"peerDependenciesMeta"`
-		}
+		var e npmLockInfoFields
 		if key == "" || json.Unmarshal(raw, &e) != nil {
 			continue
 		}
-		name := e.Name
-		if name == "" {
-			name = key
-			if i := strings.LastIndex(key, "node_modules/"); i >= 0 {
-				name = key[i+len("node_modules/"):]
-			}
-		}
-		peerMeta := map[string]string{}
-		for n := range e.PeerMeta {
-			peerMeta[n] = ""
-		}
-		out.add(name+"@"+e.Version, line, e.Deps, e.Optional, e.Peer, peerMeta)
+		out.addEntry(key, line, &e)
 	}
 	_, err := dec.Token() // '}'
 	return err
+}
+
+// npmLockInfoFields is what npmLockInfo reads of a "packages" entry.
+type npmLockInfoFields struct {
+	Name     string                     `json:"name"`
+	Version  string                     `json:"version"`
+	Deps     map[string]string          `json:"dependencies"`
+	Optional map[string]string          `json:"optionalDependencies"`
+	Peer     map[string]string          `json:"peerDependencies"`
+	PeerMeta map[string]json.RawMessage `json:"peerDependenciesMeta"`
+}
+
+// addEntry adds the "packages" entry at key (not the root, ""), declared
+// on line.
+func (l *npmLock) addEntry(key string, line int, e *npmLockInfoFields) {
+	name := e.Name
+	if name == "" {
+		name = key
+		if i := strings.LastIndex(key, "node_modules/"); i >= 0 {
+			name = key[i+len("node_modules/"):]
+		}
+	}
+	peerMeta := map[string]string{}
+	for n := range e.PeerMeta {
+		peerMeta[n] = ""
+	}
+	l.add(name+"@"+e.Version, line, e.Deps, e.Optional, e.Peer, peerMeta)
 }
 
 // walkLockDeps reads the nested "dependencies" object of a v1 lockfile.

@@ -574,7 +574,7 @@ func (b *builder) stateMachines(st *model.Stack) {
 // an entry point ("…#entry-point:trust:<role>"): a trust policy is the
 // role's resource policy.
 func (b *builder) trust(st *model.Stack) {
-	everything, _ := iam.ParseJSON("caller", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	everything := iam.AllowAll("caller")
 	for _, r := range st.Roles {
 		if r.External || !r.Trust.Known() {
 			continue

@@ -262,7 +262,7 @@ func (b *builder) bucketACLs(st *model.Stack) {
 // expose asks the IAM engine who from outside the policy admits.
 func (b *builder) expose(rp *model.ResourcePolicy, pol *iam.Policy) []exposure {
 	ps := &iam.PolicySet{Resource: []*iam.Policy{pol}}
-	everything, _ := iam.ParseJSON("caller", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	everything := iam.AllowAll("caller")
 	withIdentity := &iam.PolicySet{Identity: []*iam.Policy{everything}, Resource: []*iam.Policy{pol}}
 	var resources []string
 	accounts := map[string]bool{}
@@ -521,7 +521,7 @@ func (b *builder) apiAccounts(st *model.Stack, ep *model.EntryPoint, entry NodeI
 	if pol == nil {
 		return
 	}
-	everything, _ := iam.ParseJSON("caller", []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
+	everything := iam.AllowAll("caller")
 	ps := &iam.PolicySet{Identity: []*iam.Policy{everything}, Resource: []*iam.Policy{pol}}
 	var resources []string
 	accounts := map[string]bool{"*": true}

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,6 +25,9 @@ type Analyzer struct {
 	// when set, is that of the analyzer this one was made from (Fresh).
 	fit    fitCache
 	shared *fitCache
+	// docs holds the managed policies' decoded documents (shared with
+	// the analyzers made by Fresh); nil decodes them at each use.
+	docs *managedDocs
 	// results remembers each stack's analysis (keyed by the stack's
 	// pointer), so that the graph and the rules share one computation. A
 	// stack must not change after it has been analyzed.
@@ -33,7 +37,7 @@ type Analyzer struct {
 // NewAnalyzer returns an analyzer over the embedded catalog and managed
 // policies.
 func NewAnalyzer() *Analyzer {
-	return &Analyzer{Catalog: catalog.New(), Managed: managed.New()}
+	return &Analyzer{Catalog: catalog.New(), Managed: managed.New(), docs: &managedDocs{}}
 }
 
 // Fresh returns an analyzer over the same catalog and managed policies
@@ -42,7 +46,7 @@ func NewAnalyzer() *Analyzer {
 // parts one after the other and must not keep a part alive once it is
 // written.
 func (a *Analyzer) Fresh() *Analyzer {
-	return &Analyzer{Catalog: a.Catalog, Managed: a.Managed, shared: a.fits()}
+	return &Analyzer{Catalog: a.Catalog, Managed: a.Managed, shared: a.fits(), docs: a.docs}
 }
 
 // fits is the analyzer's per-action format cache.
@@ -399,11 +403,11 @@ func (a *Analyzer) ResolvePolicy(d *model.PolicyDoc) (*Policy, error) {
 		return ParseDoc(d)
 	}
 	if mp, ok := a.Managed.Lookup(d.Name); ok {
-		doc, err := yamlv.Decode(mp.File, mp.Document, decode.Limits{})
+		root, err := a.docs.root(mp)
 		if err != nil {
 			return &Policy{Unknown: true, Name: d.Name, Pos: d.Pos, Source: d.Source}, fmt.Errorf("managed policy %s: %w", mp.Name, err)
 		}
-		p, err := Parse(d.Name, doc.Root)
+		p, err := Parse(d.Name, root)
 		p.Source = model.PolicyManaged
 		if d.Pos.IsValid() {
 			// The document is nightlight's copy of AWS's: what a user
@@ -417,6 +421,54 @@ func (a *Analyzer) ResolvePolicy(d *model.PolicyDoc) (*Policy, error) {
 		return p, err
 	}
 	return &Policy{Unknown: true, Name: d.Name, Pos: d.Pos, Source: d.Source}, nil
+}
+
+// managedDocs caches the decoded documents of managed policies: a role
+// attaching AWSLambdaBasicExecutionRole would otherwise decode its JSON
+// again in every stack. Each use gets its own copy of the value tree.
+type managedDocs struct {
+	roots sync.Map // *managed.Policy → *model.Value
+}
+
+// root returns a copy of mp's decoded document (nil for an empty one).
+// A nil cache decodes it each time.
+func (c *managedDocs) root(mp *managed.Policy) (*model.Value, error) {
+	if c != nil {
+		if v, ok := c.roots.Load(mp); ok {
+			return cloneValue(v.(*model.Value)), nil
+		}
+	}
+	doc, err := yamlv.Decode(mp.File, mp.Document, decode.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	if c != nil && doc.Root != nil {
+		c.roots.Store(mp, cloneValue(doc.Root))
+	}
+	return doc.Root, nil
+}
+
+// cloneValue is a deep copy of v, nil and empty lists kept apart.
+func cloneValue(v *model.Value) *model.Value {
+	if v == nil {
+		return nil
+	}
+	c := *v
+	if v.Items != nil {
+		c.Items = make([]*model.Value, len(v.Items))
+		for i, it := range v.Items {
+			c.Items[i] = cloneValue(it)
+		}
+	}
+	if v.Fields != nil {
+		c.Fields = make([]model.Field, len(v.Fields))
+		for i, f := range v.Fields {
+			c.Fields[i] = f
+			c.Fields[i].Value = cloneValue(f.Value)
+		}
+	}
+	c.Refs = slices.Clone(v.Refs)
+	return &c
 }
 
 // EffectiveOf computes effective permissions for a policy set outside any

@@ -281,6 +281,30 @@ func ParseDoc(d *model.PolicyDoc) (*Policy, error) {
 	return pol, err
 }
 
+// allowAllJSON is the identity policy AllowAll returns, as JSON.
+const allowAllJSON = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+
+// AllowAll returns a new identity policy allowing every action on every
+// resource: the caller a resource policy is evaluated for when only the
+// resource policy is to decide. It is the policy ParseJSON(file,
+// allowAllJSON) returns, positions included (TestAllowAll), built without
+// decoding the text: the graph asks for one per stack and resource policy.
+func AllowAll(file string) *Policy {
+	at := func(col int) model.Pos { return model.Pos{File: file, Line: 1, Col: col} }
+	str := func(s string, col int) *model.Value { return model.NewString(s, at(col)) }
+	statement := model.NewMap([]model.Field{
+		{Key: "Effect", KeyPos: at(39), Value: str("Allow", 48)},
+		{Key: "Action", KeyPos: at(56), Value: str("*", 65)},
+		{Key: "Resource", KeyPos: at(69), Value: str("*", 80)},
+	}, at(38))
+	root := model.NewMap([]model.Field{
+		{Key: "Version", KeyPos: at(2), Value: str("2012-10-17", 12)},
+		{Key: "Statement", KeyPos: at(25), Value: model.NewList([]*model.Value{statement}, at(37))},
+	}, at(1))
+	p, _ := Parse(file, root) // a valid policy: no error
+	return p
+}
+
 // ParseJSON parses a policy from JSON (or YAML) bytes read from file.
 func ParseJSON(file string, data []byte) (*Policy, error) {
 	doc, err := yamlv.Decode(file, data, decode.Limits{})

@@ -91,6 +91,7 @@ type Elements struct {
 type ElementEncoder struct {
 	buf    bytes.Buffer
 	enc    *json.Encoder
+	depth  int
 	prefix string
 	out    []byte
 }
@@ -98,14 +99,30 @@ type ElementEncoder struct {
 // NewElementEncoder returns an encoder for the elements of an array at
 // depth (StackDepth, GraphDepth, FindingDepth).
 func NewElementEncoder(depth int) *ElementEncoder {
-	e := &ElementEncoder{prefix: strings.Repeat("  ", depth)}
+	e := &ElementEncoder{depth: depth, prefix: strings.Repeat("  ", depth)}
 	e.enc = json.NewEncoder(&e.buf)
 	e.enc.SetEscapeHTML(false)
 	return e
 }
 
-// Encode returns v's text, valid until the next call.
+// Encode returns v's text, valid until the next call. Stacks, graph
+// nodes and edges and findings (pointers to them) are written without
+// reflection (fastEncoder), anything else through encoding/json: the
+// bytes are the same.
 func (e *ElementEncoder) Encode(v any) ([]byte, error) {
+	out, ok, err := encodeFast(e.out[:0], v, e.depth)
+	if ok {
+		if err != nil {
+			return nil, err
+		}
+		e.out = out
+		return out, nil
+	}
+	return e.encodeReflect(v)
+}
+
+// encodeReflect is Encode through encoding/json, for any type.
+func (e *ElementEncoder) encodeReflect(v any) ([]byte, error) {
 	e.buf.Reset()
 	if err := e.enc.Encode(v); err != nil {
 		return nil, err

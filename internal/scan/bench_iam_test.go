@@ -2,7 +2,6 @@ package scan
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/nightlight-sec/nightlight/internal/iam"
@@ -14,11 +13,9 @@ import (
 // step), with a fresh analyzer per pass so nothing is served from its
 // per-stack memo.
 func BenchmarkIAMCorpus(b *testing.B) {
-	if _, err := os.Stat(benchCorpus); err != nil {
-		b.Skip("shared corpus not present beside the checkout")
-	}
+	corpus := sharedCorpus(b)
 	ctx := context.Background()
-	app, _, err := discover.Load(ctx, []string{benchCorpus}, discover.Options{Loaders: DefaultLoaders()})
+	app, _, err := discover.Load(ctx, []string{corpus}, discover.Options{Loaders: DefaultLoaders()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,16 +19,11 @@ import (
 	"github.com/nightlight-sec/nightlight/internal/model"
 )
 
-const benchCorpus = "../../../shared/corpus"
-
 // corpusFiles reads every file the scan would consider (YAML, JSON, .tf),
 // skipping the raw cookiecutter sources, which are not valid YAML.
 func corpusFiles(b *testing.B) (yamls, tfs [][]byte) {
 	b.Helper()
-	if _, err := os.Stat(benchCorpus); err != nil {
-		b.Skip("shared corpus not present beside the checkout")
-	}
-	_ = filepath.WalkDir(benchCorpus, func(p string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(sharedCorpus(b), func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
@@ -75,19 +70,17 @@ func BenchmarkFloorParse(b *testing.B) {
 // for --format json (discovery, reading, loading, model, graph, rules,
 // part by part through temporary files: RunStreamed), written as JSON.
 func BenchmarkScanCorpus(b *testing.B) {
-	if _, err := os.Stat(benchCorpus); err != nil {
-		b.Skip("shared corpus not present beside the checkout")
-	}
+	corpus := sharedCorpus(b)
 	// The same files as the floor: every corpus directory but the raw
 	// cookiecutter sources.
-	entries, err := os.ReadDir(benchCorpus)
+	entries, err := os.ReadDir(corpus)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var paths []string
 	for _, e := range entries {
 		if e.IsDir() && e.Name() != "aws-sam-cli-app-templates" {
-			paths = append(paths, filepath.Join(benchCorpus, e.Name()))
+			paths = append(paths, filepath.Join(corpus, e.Name()))
 		}
 	}
 	b.ReportAllocs()

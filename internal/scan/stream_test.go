@@ -503,9 +503,10 @@ func TestStreamedMatchesRunCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus scan")
 	}
+	corpus := sharedCorpus(t)
 	var paths []string
 	for _, d := range []string{"terraform-aws-lambda", "firebase-functions-samples", "azure-functions-docs-python-v2", "openwhisk-wskdeploy", "serverless-test-samples"} {
-		p := filepath.Join(benchCorpus, d)
+		p := filepath.Join(corpus, d)
 		if _, err := os.Stat(p); err != nil {
 			t.Skip("shared corpus not present beside the checkout")
 		}

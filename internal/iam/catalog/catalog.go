@@ -31,6 +31,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/nightlight-sec/nightlight/internal/glob"
 )
@@ -110,6 +111,23 @@ type Service struct {
 func (s *Service) Action(name string) *Action {
 	if s == nil {
 		return nil
+	}
+	// An ASCII name is lower-cased on the stack: the map lookup of the
+	// converted bytes does not allocate, strings.ToLower does (IAM
+	// analysis looks up every granted action; action names are CamelCase).
+	var buf [64]byte
+	if len(name) <= len(buf) {
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if c >= utf8.RuneSelf {
+				return s.byName[strings.ToLower(name)]
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		return s.byName[string(buf[:len(name)])]
 	}
 	return s.byName[strings.ToLower(name)]
 }
