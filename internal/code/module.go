@@ -17,7 +17,10 @@ import (
 type fileInfo struct {
 	path string
 	lang model.Format
-	src  []byte
+	// src is the source as one string: text slices it, so the strings
+	// the analysis reads share its bytes (buildCode detaches those it
+	// keeps, see detach).
+	src  string
 	root *node
 	// arr is the node array root points into.
 	arr []node
@@ -64,7 +67,7 @@ type fileInfo struct {
 // any more.
 func (fi *fileInfo) release(pool *nodePool) {
 	pool.put(fi.arr)
-	fi.src, fi.root, fi.arr, fi.body, fi.funcs, fi.exports = nil, nil, nil, nil, nil, nil
+	fi.src, fi.root, fi.arr, fi.body, fi.funcs, fi.exports = "", nil, nil, nil, nil, nil
 	fi.released = true
 }
 
@@ -105,7 +108,7 @@ func (fi *fileInfo) text(n *node) string {
 	if n == nil || n.start < 0 || int(n.end) > len(fi.src) || n.start > n.end {
 		return ""
 	}
-	return string(fi.src[n.start:n.end])
+	return fi.src[n.start:n.end]
 }
 
 // Limits on what is analysed.
@@ -684,7 +687,7 @@ func (fi *fileInfo) endLine(n *node) int {
 	if n.start < 0 || int(n.end) > len(fi.src) || n.start > n.end {
 		return int(n.line)
 	}
-	return int(n.line) + bytes.Count(fi.src[n.start:n.end], []byte{'\n'})
+	return int(n.line) + strings.Count(fi.src[n.start:n.end], "\n")
 }
 
 // isStdlib reports whether a top-level module belongs to the language's
