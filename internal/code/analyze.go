@@ -946,35 +946,8 @@ func sources(files map[string]*fileInfo) []string {
 // Slices shared with other Codes (flow steps, actions) are copied before
 // they are changed.
 func detach(c *model.Code, srcs []string) {
-	in := func(s string) bool {
-		if s == "" {
-			return false
-		}
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		i := sort.Search(len(srcs), func(i int) bool {
-			return uintptr(unsafe.Pointer(unsafe.StringData(srcs[i]))) > p
-		})
-		if i == 0 {
-			return false
-		}
-		start := uintptr(unsafe.Pointer(unsafe.StringData(srcs[i-1])))
-		return p < start+uintptr(len(srcs[i-1]))
-	}
-	own := func(s *string) {
-		if in(*s) {
-			*s = strings.Clone(*s)
-		}
-	}
-	ownAll := func(ss []string) []string {
-		if !slices.ContainsFunc(ss, in) {
-			return ss
-		}
-		ss = slices.Clone(ss)
-		for i := range ss {
-			own(&ss[i])
-		}
-		return ss
-	}
+	own := func(s *string) { *s = detached(*s, srcs) }
+	ownAll := func(ss []string) []string { return detachAll(ss, srcs) }
 	own(&c.Entry)
 	own(&c.Handler)
 	c.Files = ownAll(c.Files)
@@ -988,7 +961,7 @@ func detach(c *model.Code, srcs []string) {
 		own(&f.Source)
 		own(&f.Sink)
 		own(&f.Trigger)
-		if slices.ContainsFunc(f.Steps, func(st model.FlowStep) bool { return in(st.Note) }) {
+		if slices.ContainsFunc(f.Steps, func(st model.FlowStep) bool { return inSources(st.Note, srcs) }) {
 			f.Steps = slices.Clone(f.Steps)
 			for k := range f.Steps {
 				own(&f.Steps[k].Note)
@@ -1010,6 +983,45 @@ func detach(c *model.Code, srcs []string) {
 	for i := range c.Checks {
 		own(&c.Checks[i].Call)
 	}
+}
+
+// inSources reports whether s shares the bytes of one of srcs, which are
+// sorted by address.
+func inSources(s string, srcs []string) bool {
+	if s == "" {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	i := sort.Search(len(srcs), func(i int) bool {
+		return uintptr(unsafe.Pointer(unsafe.StringData(srcs[i]))) > p
+	})
+	if i == 0 {
+		return false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.StringData(srcs[i-1])))
+	return p < start+uintptr(len(srcs[i-1]))
+}
+
+// detached returns s, or a copy of it when it shares the bytes of one of
+// srcs.
+func detached(s string, srcs []string) string {
+	if inSources(s, srcs) {
+		return strings.Clone(s)
+	}
+	return s
+}
+
+// detachAll returns ss, or a copy of it with detached strings when one of
+// them shares the bytes of one of srcs.
+func detachAll(ss []string, srcs []string) []string {
+	if !slices.ContainsFunc(ss, func(s string) bool { return inSources(s, srcs) }) {
+		return ss
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = detached(s, srcs)
+	}
+	return out
 }
 
 // handlerNode returns the function the platform calls for j in its entry

@@ -92,3 +92,27 @@ func TestDetach(t *testing.T) {
 		t.Error("detach changed slices another Code may share")
 	}
 }
+
+// TestReleaseDetaches checks that a released file keeps no string that
+// shares its source's bytes: its imports outlive the source.
+func TestReleaseDetaches(t *testing.T) {
+	src := string([]byte("from common.auth import auth_0 as a0\n"))
+	fi := &fileInfo{src: src, imports: []importRef{{
+		module: src[5:16],
+		names:  []importName{{local: src[34:36], member: src[24:30], qual: "common.auth.auth_0"}},
+	}}}
+	names := fi.imports[0].names
+	fi.release(nil)
+	b := uintptr(unsafe.Pointer(unsafe.StringData(src)))
+	for _, s := range []string{fi.imports[0].module, fi.imports[0].names[0].local, fi.imports[0].names[0].member} {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= b && p < b+uintptr(len(src)) {
+			t.Errorf("%q still shares the released source", s)
+		}
+	}
+	if im := fi.imports[0]; im.module != "common.auth" || im.names[0].local != "a0" || im.names[0].member != "auth_0" {
+		t.Errorf("imports changed: %+v", im)
+	}
+	if names[0].local != "a0" || uintptr(unsafe.Pointer(unsafe.StringData(names[0].local))) != b+34 {
+		t.Error("release changed a names slice in place")
+	}
+}

@@ -3,6 +3,7 @@ package code
 import (
 	"bytes"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -67,6 +68,25 @@ type fileInfo struct {
 // any more.
 func (fi *fileInfo) release(pool *nodePool) {
 	pool.put(fi.arr)
+	// What is kept must not keep the source.
+	srcs := []string{fi.src}
+	for i := range fi.imports {
+		im := &fi.imports[i]
+		im.module = detached(im.module, srcs)
+		if names := im.names; slices.ContainsFunc(names, func(n importName) bool {
+			return inSources(n.local, srcs) || inSources(n.member, srcs) || inSources(n.qual, srcs)
+		}) {
+			im.names = slices.Clone(names)
+			for k := range im.names {
+				n := &im.names[k]
+				n.local, n.member, n.qual = detached(n.local, srcs), detached(n.member, srcs), detached(n.qual, srcs)
+			}
+		}
+	}
+	if fi.x != nil {
+		fi.x.pkg, fi.x.class = detached(fi.x.pkg, srcs), detached(fi.x.class, srcs)
+		fi.x.requires = detachAll(fi.x.requires, srcs)
+	}
 	fi.src, fi.root, fi.arr, fi.body, fi.funcs, fi.exports = "", nil, nil, nil, nil, nil
 	fi.released = true
 }
