@@ -17,6 +17,8 @@
 package code
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -26,6 +28,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/nightlight-sec/nightlight/internal/conc"
 	"github.com/nightlight-sec/nightlight/internal/load"
@@ -299,6 +302,7 @@ func Analyze(ctx context.Context, app *model.App, roots Roots, opts Options) []I
 		fresh := parseAll(ctx, batch, sh, workers, idle, !opts.WholeFiles, log)
 		parsed += len(fresh)
 		sh.prepass(ctx, fresh)
+		sh.srcs = sources(files)
 		codes := make([]*model.Code, len(batch))
 		notes := make([][]model.Diagnostic, len(batch))
 		conc.ForEach(ctx, len(batch), workers, func(i int) {
@@ -455,7 +459,7 @@ func fileProblem(fi *fileInfo) string {
 		if len(fi.errs) > len(lines) {
 			msg += " and more"
 		}
-		if fi.lang == model.FormatPython && looksPython2(fi.src) {
+		if fi.lang == model.FormatPython && looksPython2([]byte(fi.src)) {
 			msg += " (this looks like Python 2, which no Lambda runtime supports)"
 		}
 		return msg + "; analysed the rest"
@@ -466,10 +470,12 @@ func fileProblem(fi *fileInfo) string {
 // looksPython2 spots Python 2 syntax: print statements and
 // `except E, e:` clauses.
 func looksPython2(src []byte) bool {
-	for _, line := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "print ") && !strings.HasPrefix(t, "print (") || strings.HasPrefix(t, "print \"") ||
-			strings.HasPrefix(t, "except ") && strings.Contains(t, ", ") && strings.HasSuffix(t, ":") {
+	for rest := src; len(rest) > 0; {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		t := bytes.TrimSpace(line)
+		if bytes.HasPrefix(t, []byte("print ")) && !bytes.HasPrefix(t, []byte("print (")) || bytes.HasPrefix(t, []byte("print \"")) ||
+			bytes.HasPrefix(t, []byte("except ")) && bytes.Contains(t, []byte(", ")) && bytes.HasSuffix(t, []byte(":")) {
 			return true
 		}
 	}
@@ -656,7 +662,7 @@ func parseInto(p parser, fj fileJob, fi *fileInfo) {
 		fi.skipped = skip
 		return
 	}
-	fi.src = src
+	fi.src = string(src)
 	lang := fi.lang
 	if lang == "" {
 		lang = model.FormatJavaScript
@@ -916,7 +922,106 @@ func buildCode(ctx context.Context, j *job, sh *shared, entry *fileInfo, notes *
 			Message: fmt.Sprintf("function %s: handler function %s is not defined in %s", dfn.ID, j.site.handler, c.Entry)})
 	}
 	analyseFlows(ctx, c, j, entry, sh)
+	detach(c, sh.srcs)
 	return c
+}
+
+// sources returns the sources of the files in memory, sorted by address.
+func sources(files map[string]*fileInfo) []string {
+	var srcs []string
+	for _, fi := range files {
+		if fi.src != "" {
+			srcs = append(srcs, fi.src)
+		}
+	}
+	slices.SortFunc(srcs, func(a, b string) int {
+		return cmp.Compare(uintptr(unsafe.Pointer(unsafe.StringData(a))), uintptr(unsafe.Pointer(unsafe.StringData(b))))
+	})
+	return srcs
+}
+
+// detach gives c its own copies of the strings that share the bytes of a
+// source in srcs (fileInfo.text slices the source), so that a function's
+// Code does not keep whole source files in memory after the analysis.
+// Slices shared with other Codes (flow steps, actions) are copied before
+// they are changed.
+func detach(c *model.Code, srcs []string) {
+	own := func(s *string) { *s = detached(*s, srcs) }
+	ownAll := func(ss []string) []string { return detachAll(ss, srcs) }
+	own(&c.Entry)
+	own(&c.Handler)
+	c.Files = ownAll(c.Files)
+	for i := range c.Imports {
+		im := &c.Imports[i]
+		own(&im.Package)
+		own(&im.Module)
+	}
+	for i := range c.Flows {
+		f := &c.Flows[i]
+		own(&f.Source)
+		own(&f.Sink)
+		own(&f.Trigger)
+		if slices.ContainsFunc(f.Steps, func(st model.FlowStep) bool { return inSources(st.Note, srcs) }) {
+			f.Steps = slices.Clone(f.Steps)
+			for k := range f.Steps {
+				own(&f.Steps[k].Note)
+			}
+		}
+	}
+	for i := range c.Calls {
+		k := &c.Calls[i]
+		own(&k.Service)
+		own(&k.Operation)
+		own(&k.Resource)
+		own(&k.Env)
+		k.Actions = ownAll(k.Actions)
+	}
+	for i := range c.Strings {
+		own(&c.Strings[i].Name)
+		own(&c.Strings[i].Value)
+	}
+	for i := range c.Checks {
+		own(&c.Checks[i].Call)
+	}
+}
+
+// inSources reports whether s shares the bytes of one of srcs, which are
+// sorted by address.
+func inSources(s string, srcs []string) bool {
+	if s == "" {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	i := sort.Search(len(srcs), func(i int) bool {
+		return uintptr(unsafe.Pointer(unsafe.StringData(srcs[i]))) > p
+	})
+	if i == 0 {
+		return false
+	}
+	start := uintptr(unsafe.Pointer(unsafe.StringData(srcs[i-1])))
+	return p < start+uintptr(len(srcs[i-1]))
+}
+
+// detached returns s, or a copy of it when it shares the bytes of one of
+// srcs.
+func detached(s string, srcs []string) string {
+	if inSources(s, srcs) {
+		return strings.Clone(s)
+	}
+	return s
+}
+
+// detachAll returns ss, or a copy of it with detached strings when one of
+// them shares the bytes of one of srcs.
+func detachAll(ss []string, srcs []string) []string {
+	if !slices.ContainsFunc(ss, func(s string) bool { return inSources(s, srcs) }) {
+		return ss
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = detached(s, srcs)
+	}
+	return out
 }
 
 // handlerNode returns the function the platform calls for j in its entry

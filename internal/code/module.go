@@ -3,6 +3,7 @@ package code
 import (
 	"bytes"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +18,10 @@ import (
 type fileInfo struct {
 	path string
 	lang model.Format
-	src  []byte
+	// src is the source as one string: text slices it, so the strings
+	// the analysis reads share its bytes (buildCode detaches those it
+	// keeps, see detach).
+	src  string
 	root *node
 	// arr is the node array root points into.
 	arr []node
@@ -64,7 +68,26 @@ type fileInfo struct {
 // any more.
 func (fi *fileInfo) release(pool *nodePool) {
 	pool.put(fi.arr)
-	fi.src, fi.root, fi.arr, fi.body, fi.funcs, fi.exports = nil, nil, nil, nil, nil, nil
+	// What is kept must not keep the source.
+	srcs := []string{fi.src}
+	for i := range fi.imports {
+		im := &fi.imports[i]
+		im.module = detached(im.module, srcs)
+		if names := im.names; slices.ContainsFunc(names, func(n importName) bool {
+			return inSources(n.local, srcs) || inSources(n.member, srcs) || inSources(n.qual, srcs)
+		}) {
+			im.names = slices.Clone(names)
+			for k := range im.names {
+				n := &im.names[k]
+				n.local, n.member, n.qual = detached(n.local, srcs), detached(n.member, srcs), detached(n.qual, srcs)
+			}
+		}
+	}
+	if fi.x != nil {
+		fi.x.pkg, fi.x.class = detached(fi.x.pkg, srcs), detached(fi.x.class, srcs)
+		fi.x.requires = detachAll(fi.x.requires, srcs)
+	}
+	fi.src, fi.root, fi.arr, fi.body, fi.funcs, fi.exports = "", nil, nil, nil, nil, nil
 	fi.released = true
 }
 
@@ -105,7 +128,7 @@ func (fi *fileInfo) text(n *node) string {
 	if n == nil || n.start < 0 || int(n.end) > len(fi.src) || n.start > n.end {
 		return ""
 	}
-	return string(fi.src[n.start:n.end])
+	return fi.src[n.start:n.end]
 }
 
 // Limits on what is analysed.
@@ -684,7 +707,7 @@ func (fi *fileInfo) endLine(n *node) int {
 	if n.start < 0 || int(n.end) > len(fi.src) || n.start > n.end {
 		return int(n.line)
 	}
-	return int(n.line) + bytes.Count(fi.src[n.start:n.end], []byte{'\n'})
+	return int(n.line) + strings.Count(fi.src[n.start:n.end], "\n")
 }
 
 // isStdlib reports whether a top-level module belongs to the language's

@@ -44,6 +44,8 @@ type shared struct {
 	pool *nodePool
 	// dirs caches import resolution's file system checks.
 	dirs *dirCache
+	// srcs are the sources of the files in memory, by address (detach).
+	srcs []string
 }
 
 func newShared(files map[string]*fileInfo) *shared {

@@ -3,6 +3,7 @@ package code
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,9 +29,21 @@ func (t *taint) with(step model.FlowStep) *taint {
 	if t == nil {
 		return nil
 	}
+	if l := t.steps; l == nil || l.step != step && l.n < maxSteps {
+		// The copy and its new step in one allocation.
+		c := &taintStep{t: *t, l: stepList{step: step, prev: l, n: l.len() + 1}}
+		c.t.steps = &c.l
+		return &c.t
+	}
 	c := *t
 	c.steps = t.steps.push(step)
 	return &c
+}
+
+// taintStep is a taint and the step it adds, allocated together.
+type taintStep struct {
+	t taint
+	l stepList
 }
 
 // stepList is an immutable list of flow steps, newest first: taints
@@ -284,6 +297,7 @@ func analyseFlows(ctx context.Context, c *model.Code, j *job, entry *fileInfo, s
 		}
 	}
 	sortFlows(c.Flows)
+	c.Calls = slices.Grow(c.Calls, len(a.rec.calls))
 	for _, p := range a.rec.calls {
 		k := *p
 		if k.Env != "" {
@@ -1076,11 +1090,34 @@ func (a *analysis) elem(fi *fileInfo, v val, at *node) val {
 }
 
 func short(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	if !spaced(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if len(s) > 60 {
 		s = s[:57] + "..."
 	}
 	return s
+}
+
+// spaced reports whether s is ASCII with single spaces between words and
+// no other white space: what strings.Fields and a join by spaces would
+// give back unchanged.
+func spaced(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
 }
 
 var hostPrefix = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://[^/?#{}$]+[/?#]`)

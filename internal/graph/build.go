@@ -500,11 +500,20 @@ func (b *builder) bindings(st *model.Stack) {
 // edge: it fails at run time (the handler-code rules report it).
 func (b *builder) codeCalls(st *model.Stack) {
 	sid := st.ID
+	// Whether a policy grant made an edge, per edge and action: a function
+	// makes the same call at many places, and each one's via repeats the
+	// first (joinVias keeps one); each still counts for the evidence.
+	type grant struct {
+		k      edgeKey
+		action string
+	}
+	seen := map[grant]bool{}
 	for _, f := range st.Functions {
 		if f.Code == nil {
 			continue
 		}
 		fn := ID(sid, NodeFunction, f.ID)
+		clear(seen)
 		for _, c := range f.Code.Calls {
 			if c.Resource == "" || st.Store(c.Resource) == nil {
 				continue
@@ -524,8 +533,19 @@ func (b *builder) codeCalls(st *model.Stack) {
 				case a.Access != catalog.Write:
 					continue
 				}
-				if acc := b.edges[edgeKey{from, to, kind}]; acc != nil && granted(acc, a.String()) {
-					b.edge(from, to, kind, "code "+a.String(), c.Pos, model.ConfidenceHigh)
+				g := grant{edgeKey{from, to, kind}, act}
+				ok, done := seen[g]
+				switch {
+				case !done:
+					name := a.String()
+					acc := b.edges[g.k]
+					ok = acc != nil && granted(acc, name)
+					seen[g] = ok
+					if ok {
+						b.edge(from, to, kind, "code "+name, c.Pos, model.ConfidenceHigh)
+					}
+				case ok:
+					b.edge(from, to, kind, "", c.Pos, model.ConfidenceHigh)
 				}
 			}
 		}
@@ -535,7 +555,9 @@ func (b *builder) codeCalls(st *model.Stack) {
 // granted reports whether a policy grant of action made the edge.
 func granted(acc *edgeAcc, action string) bool {
 	for _, v := range acc.vias {
-		for _, part := range strings.Split(v, "\x00") {
+		for v != "" {
+			var part string
+			part, v, _ = strings.Cut(v, "\x00")
 			if a, ok := strings.CutPrefix(part, "policy "); ok && strings.EqualFold(a, action) {
 				return true
 			}
