@@ -342,6 +342,7 @@ func (e *fastEncoder) modelEntryPoint(v *model.EntryPoint, l int) {
 		}
 	}
 	e.optStr(&first, l, "\"event\": ", string(v.Event), false)
+	e.optStr(&first, l, "\"scheme\": ", string(v.Scheme), false)
 	if v.Integration != nil {
 		e.key(&first, l, "\"integration\": ")
 		if v.Integration == nil {
@@ -848,6 +849,7 @@ func (e *fastEncoder) modelSDKCall(v *model.SDKCall, l int) {
 	fastStrings(e, v.Actions, l+1)
 	e.optStr(&first, l, "\"resource\": ", string(v.Resource), false)
 	e.optStr(&first, l, "\"env\": ", string(v.Env), false)
+	e.optStr(&first, l, "\"name\": ", string(v.Name), false)
 	e.key(&first, l, "\"pos\": ")
 	e.modelPos(&v.Pos, l+1)
 	e.closeObject(first, l)
