@@ -68,7 +68,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			for _, ep := range routes {
 				names = append(names, kit.EntryName(ep))
 			}
-			what = append(what, fmt.Sprintf("%d route(s) (%s)", len(routes), kit.Actions(names, 3)))
+			what = append(what, fmt.Sprintf("%s (%s)", kit.Count(len(routes), "route", "routes"), kit.Actions(names, 3)))
 			path = append(path, kit.EntryNode(p, routes[0]))
 			if routes[0].Function != "" {
 				path = append(path, kit.FnNode(p, routes[0].Function))

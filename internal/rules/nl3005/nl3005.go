@@ -106,7 +106,7 @@ func report(p *rule.Pass, a *iam.Actor) {
 	if a.Kind == iam.RolePrincipal {
 		if names, _ := kit.BroadManaged(p.Stack.Role(a.ID)); len(names) > 0 {
 			// NL3014 stays silent on an escalating role: say it here.
-			msg += fmt.Sprintf("; it also holds the broad AWS managed %s %s", plural(len(names), "policy", "policies"), strings.Join(names, ", "))
+			msg += fmt.Sprintf("; it also holds the broad AWS managed %s %s", kit.Plural(len(names), "policy", "policies"), strings.Join(names, ", "))
 		}
 	}
 	msg += why
@@ -171,11 +171,4 @@ func nodePath(p *rule.Pass, a *iam.Actor) []graph.NodeID {
 		}
 	}
 	return out
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -75,7 +75,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 			res = f.Functions[0]
 		}
 		msg := fmt.Sprintf("%s: SAM's policy template %s (not a statement of this template) lists %s, which IAM does not know, so %s nothing; the template's other actions still apply",
-			kit.Who(f.Functions), f.Template, strings.Join(u.acts, ", "), plural(len(u.acts), "it grants", "they grant"))
+			kit.Who(f.Functions), f.Template, strings.Join(u.acts, ", "), kit.Plural(len(u.acts), "it grants", "they grant"))
 		fd := rule.Finding{Resource: res, Severity: rule.Info, Confidence: f.Flag.Confidence, Message: msg,
 			Remediation: narrower(p.Stack, f)}
 		fd.At(f.Pos)
@@ -101,13 +101,6 @@ func narrower(st *model.Stack, f kit.RoleFlag) string {
 		return "Nothing to fix in this template: SQS authorises SendMessageBatch calls with sqs:SendMessage, which SQSSendMessagePolicy also grants."
 	}
 	return "The unknown actions come from SAM's own policy template, not from this template; if the function needs them, add an inline statement with the actions IAM knows."
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return len(f.Actions) > 0 }

@@ -93,8 +93,8 @@ func run(ctx context.Context, p *rule.Pass) error {
 		sort.Strings(who)
 		f := pos[fn]
 		finding := rule.Finding{Resource: fn, Path: []graph.NodeID{kit.FnNode(p, fn)},
-			Message: fmt.Sprintf("the environment of function %s holds a secret (%s) that %d other principal(s) can read with lambda:GetFunctionConfiguration or lambda:GetFunction: %s",
-				fn, strings.Join(model.SortedUnique(secrets[fn]), ", "), len(who), strings.Join(who, "; "))}
+			Message: fmt.Sprintf("the environment of function %s holds a secret (%s) that %s can read with lambda:GetFunctionConfiguration or lambda:GetFunction: %s",
+				fn, strings.Join(model.SortedUnique(secrets[fn]), ", "), kit.Count(len(who), "other principal", "other principals"), strings.Join(who, "; "))}
 		finding.At(f.Pos)
 		p.Report(finding)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nightlight-sec/nightlight/internal/model"
 	"github.com/nightlight-sec/nightlight/internal/rule"
+	"github.com/nightlight-sec/nightlight/internal/rules/internal/kit"
 )
 
 // Rule returns NL7012.
@@ -125,7 +126,7 @@ func run(ctx context.Context, p *rule.Pass) error {
 		}
 		f := rule.Finding{Resource: fn.ID}
 		f.At(pos)
-		f.Message = fmt.Sprintf("%s is granted %d action(s) its code never calls: %s (the code %s); `nightlight iam propose` prints the policy it needs", who, len(names), list, calls)
+		f.Message = fmt.Sprintf("%s is granted %s its code never calls: %s (the code %s); `nightlight iam propose` prints the policy it needs", who, kit.Count(len(names), "action", "actions"), list, calls)
 		p.Report(f)
 	}
 	return nil

@@ -529,6 +529,19 @@ func Broader(ctx context.Context, p *rule.Pass, f RoleFlag) bool {
 	return false
 }
 
+// Plural returns one when n is 1, else many: the word a count takes.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Count writes n with the noun it takes: "1 route", "3 routes".
+func Count(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, Plural(n, one, many))
+}
+
 // Actions lists up to n actions and says how many more there are.
 func Actions(acts []string, n int) string {
 	if len(acts) <= n {
