@@ -106,6 +106,16 @@ func knownAction(service, op string) bool {
 	return c.Lookup(service+":"+op) != nil
 }
 
+// boto3Resource reports whether an SDK handle of kind is a boto3 resource
+// (boto3.resource, or a Table, Bucket, Queue, Topic or Object of one).
+func boto3Resource(kind string) bool {
+	switch kind {
+	case "resource", "table", "bucket", "queue", "topic", "object":
+		return true
+	}
+	return false
+}
+
 // sdk handles calls that create SDK clients or call their operations.
 func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar args) (val, bool) {
 	py := fi.lang == model.FormatPython
@@ -177,6 +187,10 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 		if op == "" {
 			op = pascal(opName)
 		}
+		if c.service == "dynamodb" && isTxOp(op) && c.kind == "client" {
+			a.recordTx(fi, n, op, fi, ar.kwNode("TransactItems"))
+			return val{}, true
+		}
 		if !knownAction(c.service, op) {
 			return val{}, false
 		}
@@ -189,7 +203,10 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 		switch method {
 		case "send":
 			cmd := ar.at(0).client
-			if cmd != nil && cmd.kind == "v3command" {
+			switch {
+			case cmd != nil && cmd.kind == "v3command" && cmd.service == "dynamodb" && isTxOp(cmd.op):
+				a.recordTx(fi, n, cmd.op, cmd.pfile, txItemsParam(cmd.pfile, cmd.params))
+			case cmd != nil && cmd.kind == "v3command":
 				a.recordCall(fi, n, cmd.service, cmd.op, cmd.env)
 			}
 			return val{}, true
@@ -208,6 +225,10 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 				if m := jsOps[c.service+"."+op]; m != "" {
 					op = m
 				}
+			}
+			if c.service == "dynamodb" && isTxOp(op) {
+				a.recordTx(fi, n, op, fi, txItemsParam(fi, ar.node(0)))
+				return val{client: &sdkClient{service: c.service, kind: "request"}}, true
 			}
 			if !knownAction(c.service, op) {
 				return val{}, false
@@ -283,7 +304,11 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 			} else {
 				env = ar.at(0).env
 			}
-			return val{client: &sdkClient{service: svc, kind: "v3command", op: op, env: env}}, true
+			cmd := &sdkClient{service: svc, kind: "v3command", op: op, env: env}
+			if p := ar.node(0); svc == "dynamodb" && isTxOp(op) && p != nil && p.typ() == "object" {
+				cmd.params, cmd.pfile = p, fi // read when the command is sent
+			}
+			return val{client: cmd}, true
 		case strings.HasSuffix(member, "Client") || member == "DynamoDBDocument" || member == "":
 			return val{client: &sdkClient{service: svc, kind: "v3client"}}, true
 		}
@@ -313,14 +338,7 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 	s := a.moduleScope(fi)
 	for _, k := range resourceParams {
-		v := dictField(fi, obj, k)
-		if v == nil {
-			for p := range obj.eachNamed() {
-				if p.typ() == "shorthand_property_identifier" && fi.text(p) == k {
-					v = p
-				}
-			}
-		}
+		v := objParam(fi, obj, k)
 		if v == nil {
 			continue
 		}
@@ -329,6 +347,21 @@ func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 		}
 	}
 	return ""
+}
+
+// objParam returns the value of key in a parameter object literal, given
+// as key: value or as a shorthand property ({ TableName }).
+func objParam(fi *fileInfo, obj *node, key string) *node {
+	if v := dictField(fi, obj, key); v != nil {
+		return v
+	}
+	var v *node
+	for p := range obj.eachNamed() {
+		if p.typ() == "shorthand_property_identifier" && fi.text(p) == key {
+			v = p
+		}
+	}
+	return v
 }
 
 // envOf finds the environment variable naming the resource among boto3

@@ -339,7 +339,13 @@ func sortCalls(cs []model.SDKCall) {
 		if cs[x].Pos != cs[y].Pos {
 			return cs[x].Pos.Before(cs[y].Pos)
 		}
-		return cs[x].Operation < cs[y].Operation
+		if cs[x].Operation != cs[y].Operation {
+			return cs[x].Operation < cs[y].Operation
+		}
+		if cs[x].Env != cs[y].Env { // a transaction's calls, one per table
+			return cs[x].Env < cs[y].Env
+		}
+		return cs[x].Name < cs[y].Name
 	})
 }
 
@@ -667,6 +673,9 @@ func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 			}
 		}
 		return val{}
+	case v.client != nil && v.qual == "$method:meta" && name == "client" && boto3Resource(v.client.kind):
+		// A boto3 resource's low-level client (table.meta.client).
+		return val{client: &sdkClient{service: v.client.service, kind: "client"}}
 	case strings.HasPrefix(v.qual, "$"):
 		return val{}
 	case v.qual != "":
