@@ -118,6 +118,12 @@ func boto3Resource(kind string) bool {
 
 // sdk handles calls that create SDK clients or call their operations.
 func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar args) (val, bool) {
+	if recv.client != nil && recv.client.kind == "txitems" {
+		// items.push(…), items.append(…): the list literal no longer says
+		// all the transaction does.
+		a.rec.partial = true
+		return val{}, true
+	}
 	py := fi.lang == model.FormatPython
 	if py {
 		switch q {
@@ -188,7 +194,9 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 			op = pascal(opName)
 		}
 		if c.service == "dynamodb" && isTxOp(op) && c.kind == "client" {
-			a.recordTx(fi, n, op, fi, ar.kwNode("TransactItems"))
+			v, _ := ar.kwVal("TransactItems")
+			pf, items := txItems(fi, ar.kwNode("TransactItems"), v)
+			a.recordTx(fi, n, op, pf, items)
 			return val{}, true
 		}
 		if !knownAction(c.service, op) {
@@ -205,7 +213,7 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 			cmd := ar.at(0).client
 			switch {
 			case cmd != nil && cmd.kind == "v3command" && cmd.service == "dynamodb" && isTxOp(cmd.op):
-				a.recordTx(fi, n, cmd.op, cmd.pfile, txItemsParam(cmd.pfile, cmd.params))
+				a.recordTx(fi, n, cmd.op, cmd.pfile, cmd.params)
 			case cmd != nil && cmd.kind == "v3command":
 				a.recordCall(fi, n, cmd.service, cmd.op, cmd.env)
 			}
@@ -227,7 +235,8 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 				}
 			}
 			if c.service == "dynamodb" && isTxOp(op) {
-				a.recordTx(fi, n, op, fi, txItemsParam(fi, ar.node(0)))
+				pf, items := txItems(fi, ar.node(0), ar.at(0))
+				a.recordTx(fi, n, op, pf, items)
 				return val{client: &sdkClient{service: c.service, kind: "request"}}, true
 			}
 			if !knownAction(c.service, op) {
@@ -305,8 +314,8 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 				env = ar.at(0).env
 			}
 			cmd := &sdkClient{service: svc, kind: "v3command", op: op, env: env}
-			if p := ar.node(0); svc == "dynamodb" && isTxOp(op) && p != nil && p.typ() == "object" {
-				cmd.params, cmd.pfile = p, fi // read when the command is sent
+			if svc == "dynamodb" && isTxOp(op) {
+				cmd.pfile, cmd.params = txItems(fi, ar.node(0), ar.at(0)) // read when the command is sent
 			}
 			return val{client: cmd}, true
 		case strings.HasSuffix(member, "Client") || member == "DynamoDBDocument" || member == "":

@@ -118,12 +118,12 @@ type fnRef struct {
 // v2 service object, a v3 client or command.
 type sdkClient struct {
 	service string // IAM prefix
-	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command"
+	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command", "txitems"
 	env     string // environment variable naming the resource (Table(os.environ["T"]))
 	op      string // v3 command's operation; a DynamoDBMapper's (or its config's) save operation; a mapper transaction's operations, comma-separated
 	name    string // the resource's constant name (a DynamoDBMapper item class's table)
 	prefix  string // a DynamoDBMapper configuration's table name prefix ("?": not a constant)
-	params  *node  // v3 command's parameter object
+	params  *node  // the TransactItems list literal of a DynamoDB transaction ("txitems", a v3 transaction command)
 	pfile   *fileInfo
 }
 

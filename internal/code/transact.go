@@ -88,13 +88,35 @@ func txElement(fi *fileInfo, el *node) (action string, spec *node) {
 	return action, spec
 }
 
-// txItemsParam returns the TransactItems of a JS parameter object
-// literal of pf, or nil.
-func txItemsParam(pf *fileInfo, params *node) *node {
-	if params == nil || params.typ() != "object" {
-		return nil
+// txList reports whether the list literal n looks like the TransactItems
+// of a DynamoDB transaction: its first element is a literal naming one
+// operation ({Put: {…}}).
+func txList(fi *fileInfo, n *node) bool {
+	for el := range n.eachNamed() {
+		if el.typ() == "comment" {
+			continue
+		}
+		act, _ := txElement(fi, el)
+		return act != ""
 	}
-	return dictField(pf, params, "TransactItems")
+	return false
+}
+
+// txItems returns the list literal of a transaction's TransactItems and
+// its file: the node n itself (boto3's TransactItems=[…]) or the
+// TransactItems of the parameter object n (JS), else the list a variable
+// holds (v, the argument's value: const params = {TransactItems: […]}).
+func txItems(fi *fileInfo, n *node, v val) (*fileInfo, *node) {
+	if n != nil && n.typ() == "object" {
+		n = dictField(fi, n, "TransactItems")
+	}
+	if n != nil && (n.typ() == "list" || n.typ() == "array") {
+		return fi, n
+	}
+	if v.client != nil && v.client.kind == "txitems" {
+		return v.client.pfile, v.client.params
+	}
+	return fi, nil
 }
 
 // tableOf returns the environment variable or the constant name of the
