@@ -768,12 +768,11 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	return val{}
 }
 
-// javaCommand reports a command built from the data: a shell run with
-// -c (sh -c CMD, bash -c, cmd /c), or a program name from the data.
-func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink string) {
-	// The elements: the arguments, or one array / List.of / asList.
+// javaElems returns the elements a call's arguments stand for and their
+// values: the elements of one array (new String[]{…}), List.of or
+// Arrays.asList, else the arguments.
+func (a *analysis) javaElems(fi *fileInfo, ar args, s *scope) ([]*node, []val) {
 	var els []*node
-	var vals []val
 	if len(ar.nodes) == 1 {
 		nd := ar.nodes[0]
 		switch {
@@ -785,13 +784,20 @@ func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink st
 			els = nd.child("arguments").namedKids()
 		}
 	}
-	if els != nil {
-		for _, e := range els {
-			vals = append(vals, a.eval(fi, e, s, maxDepth))
-		}
-	} else {
-		els, vals = ar.nodes, ar.pos
+	if els == nil {
+		return ar.nodes, ar.pos
 	}
+	vals := make([]val, 0, len(els))
+	for _, e := range els {
+		vals = append(vals, a.eval(fi, e, s, maxDepth))
+	}
+	return els, vals
+}
+
+// javaCommand reports a command built from the data: a shell run with
+// -c (sh -c CMD, bash -c, cmd /c), or a program name from the data.
+func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink string) {
+	els, vals := a.javaElems(fi, ar, s)
 	lit := func(i int) string {
 		if i < len(els) && els[i].typ() == "string_literal" {
 			return javaStr(fi, els[i])
@@ -1466,8 +1472,10 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		nc := *c
 		switch {
 		case method == "transactItems" && c.service == "dynamodb":
-			// TransactWriteItemsRequest.builder().transactItems(item, …)
-			for _, v := range ar.pos {
+			// TransactWriteItemsRequest.builder().transactItems(item, …),
+			// transactItems(List.of(item, …))
+			_, items := a.javaElems(fi, ar, s)
+			for _, v := range items {
 				if v.client == nil || v.client.kind != "jtx" || v.client.op == "" {
 					// Items not read statically (a list built at run time):
 					// the operations seen count, on an unknown table.
