@@ -198,7 +198,14 @@ func (a *analysis) eval(fi *fileInfo, n *node, s *scope, depth int) val {
 			}
 		}
 		if v.t != nil {
+			c := v.client
 			v = val{t: v.t}
+			if c != nil && c.kind == "txitems" {
+				v.client = c // a transaction's items, kept with the data they hold
+			}
+		}
+		if (n.typ() == "list" || n.typ() == "array") && v.client == nil && txList(fi, n) {
+			v.client = &sdkClient{service: "dynamodb", kind: "txitems", params: n, pfile: fi}
 		}
 		v.obj = n.typ() == "dictionary" || n.typ() == "object"
 		return v

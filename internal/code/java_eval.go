@@ -768,12 +768,11 @@ func (a *analysis) newJava(fi *fileInfo, n *node, s *scope, depth int) val {
 	return val{}
 }
 
-// javaCommand reports a command built from the data: a shell run with
-// -c (sh -c CMD, bash -c, cmd /c), or a program name from the data.
-func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink string) {
-	// The elements: the arguments, or one array / List.of / asList.
+// javaElems returns the elements a call's arguments stand for and their
+// values: the elements of one array (new String[]{…}), List.of or
+// Arrays.asList, else the arguments.
+func (a *analysis) javaElems(fi *fileInfo, ar args, s *scope) ([]*node, []val) {
 	var els []*node
-	var vals []val
 	if len(ar.nodes) == 1 {
 		nd := ar.nodes[0]
 		switch {
@@ -785,13 +784,20 @@ func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink st
 			els = nd.child("arguments").namedKids()
 		}
 	}
-	if els != nil {
-		for _, e := range els {
-			vals = append(vals, a.eval(fi, e, s, maxDepth))
-		}
-	} else {
-		els, vals = ar.nodes, ar.pos
+	if els == nil {
+		return ar.nodes, ar.pos
 	}
+	vals := make([]val, 0, len(els))
+	for _, e := range els {
+		vals = append(vals, a.eval(fi, e, s, maxDepth))
+	}
+	return els, vals
+}
+
+// javaCommand reports a command built from the data: a shell run with
+// -c (sh -c CMD, bash -c, cmd /c), or a program name from the data.
+func (a *analysis) javaCommand(fi *fileInfo, n *node, s *scope, ar args, sink string) {
+	els, vals := a.javaElems(fi, ar, s)
 	lit := func(i int) string {
 		if i < len(els) && els[i].typ() == "string_literal" {
 			return javaStr(fi, els[i])
@@ -1256,6 +1262,58 @@ func (a *analysis) enhancedTx(fi *fileInfo, n *node, method string, ar args, s *
 	a.recordSDKCall(fi, n, call)
 }
 
+// jTxItemOps maps the methods of the low-level client's
+// TransactWriteItem and TransactGetItem builders to the action of the
+// operation they set.
+var jTxItemOps = map[string]string{
+	"put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem", "conditionCheck": "ConditionCheckItem", "get": "GetItem",
+}
+
+// txAdd adds the operation act on the table env (unknown: not read
+// statically) to the transaction c: its operations (comma-separated in
+// op) and its table, unknown (prefix "?") once two items name different
+// tables or one names none.
+func txAdd(c *sdkClient, act, env string, unknown bool) {
+	first := c.op == "" && c.prefix == ""
+	addTxOp(c, act)
+	switch {
+	case unknown || !first && env != c.env:
+		c.env, c.prefix = "", "?"
+	case first:
+		c.env = env
+	}
+}
+
+// addTxOp adds the operation act to the comma-separated operations of
+// the transaction c, once.
+func addTxOp(c *sdkClient, act string) {
+	if !strings.Contains(","+c.op+",", ","+act+",") {
+		c.op = strings.TrimPrefix(c.op+","+act, ",")
+	}
+}
+
+// lowLevelTx records a DynamoDB transaction of the AWS SDK for Java v2
+// low-level client (ddb.transactWriteItems(TransactWriteItemsRequest
+// .builder().transactItems(…).build())) with the actions of the
+// operations its items set, on their table when they all name the same
+// one. A write whose items cannot be read marks the analysis partial.
+func (a *analysis) lowLevelTx(fi *fileInfo, n *node, method string, ar args) {
+	var tx *sdkClient
+	if r := ar.at(0).client; r != nil && r.kind == "jreq" && r.op != "" {
+		tx = r
+	}
+	acts, ok := txActions(method == "transactGetItems", tx)
+	if !ok {
+		a.rec.partial = true
+		return
+	}
+	call := model.SDKCall{Service: "dynamodb", Operation: jTableOps[method], Actions: acts}
+	if tx != nil {
+		call.Env = tx.env
+	}
+	a.recordSDKCall(fi, n, call)
+}
+
 // javaItemTable returns the table of a DynamoDBMapper item: the
 // @DynamoDBTable tableName of the class of an argument (Order.class, new
 // Order(…), an object of a class of the project), or "".
@@ -1372,6 +1430,16 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		if (simple == "TransactWriteItemsEnhancedRequest" || simple == "TransactGetItemsEnhancedRequest") && method == "builder" {
 			return val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}, true
 		}
+		if javaSDKService(q) == "dynamodb" && method == "builder" {
+			// The low-level client's transaction items: TransactWriteItem
+			// .builder().put(Put.builder().tableName(t).build()).
+			if act := txMembers[simple]; act != "" {
+				return val{client: &sdkClient{service: "dynamodb", kind: "jreq", op: act}}, true
+			}
+			if simple == "TransactWriteItem" || simple == "TransactGetItem" {
+				return val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}, true
+			}
+		}
 		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
 			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
 		}
@@ -1403,6 +1471,20 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 	case "jreq":
 		nc := *c
 		switch {
+		case method == "transactItems" && c.service == "dynamodb":
+			// TransactWriteItemsRequest.builder().transactItems(item, …),
+			// transactItems(List.of(item, …))
+			_, items := a.javaElems(fi, ar, s)
+			for _, v := range items {
+				if v.client == nil || v.client.kind != "jtx" || v.client.op == "" {
+					// Items not read statically (a list built at run time):
+					// the operations seen count, on an unknown table.
+					a.rec.partial = true
+					nc.env, nc.prefix = "", "?"
+					continue
+				}
+				txAdd(&nc, v.client.op, v.client.env, v.client.prefix == "?")
+			}
 		case resourceParam(method) && nc.env == "":
 			nc.env = ar.at(0).env
 		case (method == "acl" || method == "withCannedAcl" || method == "setCannedAcl" || method == "cannedAcl") && c.service == "s3":
@@ -1441,15 +1523,23 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 		mapperConfig(fi, &nc, ar)
 		return val{client: &nc}, true
 	case "jtx":
+		if act := jTxItemOps[method]; act != "" {
+			// TransactWriteItem.builder().put(Put.builder().tableName(t)…)
+			nc := *c
+			env, unknown := "", true
+			if r := ar.at(0).client; r != nil && r.kind == "jreq" {
+				env, unknown = r.env, r.env == ""
+			}
+			txAdd(&nc, act, env, unknown)
+			return val{client: &nc}, true
+		}
 		// tx.addPut(item): the operations a transaction will run.
 		op := jTxOps[method]
 		if op == "" {
 			return val{client: c}, true
 		}
 		nc := *c
-		if !strings.Contains(","+nc.op+",", ","+op+",") {
-			nc.op = strings.TrimPrefix(nc.op+","+op, ",")
-		}
+		addTxOp(&nc, op)
 		if t := ar.at(0).client; t != nil && t.kind == "jtable" { // enhanced: addPutItem(table, item)
 			if nc.env == "" {
 				nc.env = t.env
@@ -1464,6 +1554,10 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 	case "jmapper":
 		return a.mapperCall(fi, n, c, method, ar), true
 	case "jclient":
+		if c.service == "dynamodb" && (method == "transactWriteItems" || method == "transactGetItems") {
+			a.lowLevelTx(fi, n, method, ar)
+			return val{}, true
+		}
 		op := sdkOp(c.service, method)
 		if op == "" {
 			return val{client: c}, true // builder methods: region(…), build()

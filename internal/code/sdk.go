@@ -106,8 +106,24 @@ func knownAction(service, op string) bool {
 	return c.Lookup(service+":"+op) != nil
 }
 
+// boto3Resource reports whether an SDK handle of kind is a boto3 resource
+// (boto3.resource, or a Table, Bucket, Queue, Topic or Object of one).
+func boto3Resource(kind string) bool {
+	switch kind {
+	case "resource", "table", "bucket", "queue", "topic", "object":
+		return true
+	}
+	return false
+}
+
 // sdk handles calls that create SDK clients or call their operations.
 func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar args) (val, bool) {
+	if recv.client != nil && recv.client.kind == "txitems" {
+		// items.push(…), items.append(…): the list literal no longer says
+		// all the transaction does.
+		a.rec.partial = true
+		return val{}, true
+	}
 	py := fi.lang == model.FormatPython
 	if py {
 		switch q {
@@ -177,6 +193,12 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 		if op == "" {
 			op = pascal(opName)
 		}
+		if c.service == "dynamodb" && isTxOp(op) && c.kind == "client" {
+			v, _ := ar.kwVal("TransactItems")
+			pf, items := txItems(fi, ar.kwNode("TransactItems"), v)
+			a.recordTx(fi, n, op, pf, items)
+			return val{}, true
+		}
 		if !knownAction(c.service, op) {
 			return val{}, false
 		}
@@ -189,7 +211,10 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 		switch method {
 		case "send":
 			cmd := ar.at(0).client
-			if cmd != nil && cmd.kind == "v3command" {
+			switch {
+			case cmd != nil && cmd.kind == "v3command" && cmd.service == "dynamodb" && isTxOp(cmd.op):
+				a.recordTx(fi, n, cmd.op, cmd.pfile, cmd.params)
+			case cmd != nil && cmd.kind == "v3command":
 				a.recordCall(fi, n, cmd.service, cmd.op, cmd.env)
 			}
 			return val{}, true
@@ -208,6 +233,11 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 				if m := jsOps[c.service+"."+op]; m != "" {
 					op = m
 				}
+			}
+			if c.service == "dynamodb" && isTxOp(op) {
+				pf, items := txItems(fi, ar.node(0), ar.at(0))
+				a.recordTx(fi, n, op, pf, items)
+				return val{client: &sdkClient{service: c.service, kind: "request"}}, true
 			}
 			if !knownAction(c.service, op) {
 				return val{}, false
@@ -283,7 +313,11 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 			} else {
 				env = ar.at(0).env
 			}
-			return val{client: &sdkClient{service: svc, kind: "v3command", op: op, env: env}}, true
+			cmd := &sdkClient{service: svc, kind: "v3command", op: op, env: env}
+			if svc == "dynamodb" && isTxOp(op) {
+				cmd.pfile, cmd.params = txItems(fi, ar.node(0), ar.at(0)) // read when the command is sent
+			}
+			return val{client: cmd}, true
 		case strings.HasSuffix(member, "Client") || member == "DynamoDBDocument" || member == "":
 			return val{client: &sdkClient{service: svc, kind: "v3client"}}, true
 		}
@@ -313,14 +347,7 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 	s := a.moduleScope(fi)
 	for _, k := range resourceParams {
-		v := dictField(fi, obj, k)
-		if v == nil {
-			for p := range obj.eachNamed() {
-				if p.typ() == "shorthand_property_identifier" && fi.text(p) == k {
-					v = p
-				}
-			}
-		}
+		v := objParam(fi, obj, k)
 		if v == nil {
 			continue
 		}
@@ -329,6 +356,21 @@ func (a *analysis) paramEnv(fi *fileInfo, obj *node) string {
 		}
 	}
 	return ""
+}
+
+// objParam returns the value of key in a parameter object literal, given
+// as key: value or as a shorthand property ({ TableName }).
+func objParam(fi *fileInfo, obj *node, key string) *node {
+	if v := dictField(fi, obj, key); v != nil {
+		return v
+	}
+	var v *node
+	for p := range obj.eachNamed() {
+		if p.typ() == "shorthand_property_identifier" && fi.text(p) == key {
+			v = p
+		}
+	}
+	return v
 }
 
 // envOf finds the environment variable naming the resource among boto3

@@ -131,12 +131,12 @@ type fnRef struct {
 // v2 service object, a v3 client or command.
 type sdkClient struct {
 	service string // IAM prefix
-	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command"
+	kind    string // "client", "resource", "table", "bucket", "docclient", "v3client", "v3command", "txitems"
 	env     string // environment variable naming the resource (Table(os.environ["T"]))
 	op      string // v3 command's operation; a DynamoDBMapper's (or its config's) save operation; a mapper transaction's operations, comma-separated
 	name    string // the resource's constant name (a DynamoDBMapper item class's table)
 	prefix  string // a DynamoDBMapper configuration's table name prefix ("?": not a constant)
-	params  *node  // v3 command's parameter object
+	params  *node  // the TransactItems list literal of a DynamoDB transaction ("txitems", a v3 transaction command)
 	pfile   *fileInfo
 }
 
@@ -353,7 +353,13 @@ func sortCalls(cs []model.SDKCall) {
 		if cs[x].Pos != cs[y].Pos {
 			return cs[x].Pos.Before(cs[y].Pos)
 		}
-		return cs[x].Operation < cs[y].Operation
+		if cs[x].Operation != cs[y].Operation {
+			return cs[x].Operation < cs[y].Operation
+		}
+		if cs[x].Env != cs[y].Env { // a transaction's calls, one per table
+			return cs[x].Env < cs[y].Env
+		}
+		return cs[x].Name < cs[y].Name
 	})
 }
 
@@ -681,6 +687,9 @@ func (a *analysis) extend(v val, name string, fi *fileInfo, at *node) val {
 			}
 		}
 		return val{}
+	case v.client != nil && v.qual == "$method:meta" && name == "client" && boto3Resource(v.client.kind):
+		// A boto3 resource's low-level client (table.meta.client).
+		return val{client: &sdkClient{service: v.client.service, kind: "client"}}
 	case strings.HasPrefix(v.qual, "$"):
 		return val{}
 	case v.qual != "":
