@@ -412,7 +412,14 @@ func (a *analysis) goComposite(fi *fileInfo, n *node, s *scope, depth int) val {
 		a.noteGoString(fi, k, vn)
 		v = join(v, ev)
 	}
-	return val{t: v.t, env: env, obj: true}
+	r := val{t: v.t, env: env, obj: true}
+	switch {
+	case goTxSlice(typ):
+		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: a.goTxItems(fi, n, s, depth)}
+	case v.client != nil && v.client.kind == "txitems":
+		r.client = v.client // a TransactWriteItemsInput holding its items
+	}
+	return r
 }
 
 // goImportPath returns the import path a package name stands for in fi.
@@ -777,7 +784,15 @@ func (a *analysis) sdkGo(fi *fileInfo, n *node, q, method string, recv val, ar a
 			a.recordCall(fi, n, "s3", "GetObject", envOf())
 		}
 	case "goclient":
-		if op := sdkOp(c.service, method); op != "" {
+		if op := goTxOp(method); op != "" && c.service == "dynamodb" {
+			var items []txItem
+			for _, v := range ar.pos {
+				if v.client != nil && v.client.kind == "txitems" && items == nil {
+					items = v.client.tx
+				}
+			}
+			a.recordTxItems(fi, n, op, items, items != nil)
+		} else if op := sdkOp(c.service, method); op != "" {
 			a.recordCall(fi, n, c.service, op, envOf())
 		}
 	}
