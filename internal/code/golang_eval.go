@@ -1,6 +1,7 @@
 package code
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -416,6 +417,8 @@ func (a *analysis) goComposite(fi *fileInfo, n *node, s *scope, depth int) val {
 	switch {
 	case goTxSlice(typ):
 		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: a.goTxItems(fi, n, s, depth)}
+	case strings.HasSuffix(typ, ".ExecuteStatementInput") && goKey(fi, n, "Statement") != nil:
+		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: []txItem{a.goStatement(fi, goKey(fi, n, "Statement"), s, depth)}}
 	case v.client != nil && v.client.kind == "txitems":
 		r.client = v.client // a TransactWriteItemsInput holding its items
 	}
@@ -784,7 +787,7 @@ func (a *analysis) sdkGo(fi *fileInfo, n *node, q, method string, recv val, ar a
 			a.recordCall(fi, n, "s3", "GetObject", envOf())
 		}
 	case "goclient":
-		if op := goTxOp(method); op != "" && c.service == "dynamodb" {
+		if op := cmp.Or(goTxOp(method), goPartiQLOp(method)); op != "" && c.service == "dynamodb" {
 			var items []txItem
 			for _, v := range ar.pos {
 				if v.client != nil && v.client.kind == "txitems" && items == nil {

@@ -177,13 +177,14 @@ func goTxOp(method string) string {
 
 // goTxSlice reports whether a Go composite literal's type is a slice of
 // DynamoDB transaction items: []types.TransactWriteItem (SDK v2),
-// []*dynamodb.TransactGetItem (v1).
+// []*dynamodb.TransactGetItem (v1), or of PartiQL statements.
 func goTxSlice(typ string) bool {
 	if !strings.HasPrefix(typ, "[]") {
 		return false
 	}
 	typ = strings.TrimPrefix(typ[2:], "*")
-	return strings.HasSuffix(typ, ".TransactWriteItem") || strings.HasSuffix(typ, ".TransactGetItem")
+	return strings.HasSuffix(typ, ".TransactWriteItem") || strings.HasSuffix(typ, ".TransactGetItem") ||
+		strings.HasSuffix(typ, ".BatchStatementRequest") || strings.HasSuffix(typ, ".ParameterizedStatement")
 }
 
 // goTxItems reads the elements of a Go TransactItems slice literal n
@@ -191,6 +192,7 @@ func goTxSlice(typ string) bool {
 // the table of each evaluated in s. An element that is not a literal
 // naming one operation is an item with no action.
 func (a *analysis) goTxItems(fi *fileInfo, n *node, s *scope, depth int) []txItem {
+	stmts := goStmtSlice(fi.text(n.child("type")))
 	var items []txItem
 	for el := range n.child("body").eachNamed() {
 		if el.typ() == "comment" {
@@ -206,7 +208,14 @@ func (a *analysis) goTxItems(fi *fileInfo, n *node, s *scope, depth int) []txIte
 				if kv.typ() != "keyed_element" {
 					continue
 				}
-				act := txMembers[fi.text(kv.child("key"))]
+				key := fi.text(kv.child("key"))
+				if stmts {
+					if key == "Statement" {
+						it = a.goStatement(fi, kv, s, depth)
+					}
+					continue
+				}
+				act := txMembers[key]
 				if act == "" {
 					continue
 				}
@@ -221,6 +230,24 @@ func (a *analysis) goTxItems(fi *fileInfo, n *node, s *scope, depth int) []txIte
 		items = append(items, it)
 	}
 	return items
+}
+
+// goStatement reads the PartiQL statement of the keyed element kv
+// (Statement: aws.String("SELECT …")): an item with no action unless
+// it is a constant naming its table.
+func (a *analysis) goStatement(fi *fileInfo, kv *node, s *scope, depth int) txItem {
+	if v := a.eval(fi, goLiteral(kv.child("value")), s, depth); v.isStr {
+		return partiqlItem(v.str)
+	}
+	return txItem{}
+}
+
+// goStmtSlice reports whether a Go composite literal's type is a slice
+// of PartiQL statements (BatchExecuteStatement's Statements,
+// ExecuteTransaction's TransactStatements).
+func goStmtSlice(typ string) bool {
+	typ = strings.TrimPrefix(strings.TrimPrefix(typ, "[]"), "*")
+	return strings.HasSuffix(typ, ".BatchStatementRequest") || strings.HasSuffix(typ, ".ParameterizedStatement")
 }
 
 // goLiteral returns the expression or literal value a Go literal
@@ -243,11 +270,79 @@ func (a *analysis) goTable(fi *fileInfo, op *node, s *scope, depth int) (env, na
 		v := a.eval(fi, op, s, depth)
 		return v.env, ""
 	}
-	for kv := range op.child("body").eachNamed() {
-		if kv.typ() != "keyed_element" || fi.text(kv.child("key")) != "TableName" {
-			continue
-		}
+	if kv := goKey(fi, op, "TableName"); kv != nil {
 		return tableName(a.eval(fi, goLiteral(kv.child("value")), s, depth))
 	}
 	return "", ""
+}
+
+// partiqlVerbs maps the first word of a PartiQL for DynamoDB statement
+// to the action IAM checks for it on the statement's table (there is no
+// dynamodb:ExecuteStatement, BatchExecuteStatement or ExecuteTransaction
+// action).
+var partiqlVerbs = map[string]string{
+	"SELECT": "PartiQLSelect", "INSERT": "PartiQLInsert", "UPDATE": "PartiQLUpdate", "DELETE": "PartiQLDelete",
+}
+
+// partiqlItem reads the action and the table of a constant PartiQL
+// statement: SELECT … FROM "Orders"[."index"] …, INSERT INTO Orders …,
+// UPDATE "Orders" …, DELETE FROM Orders …. The action is "" when the
+// statement does not read as one of these.
+func partiqlItem(stmt string) txItem {
+	f := strings.Fields(stmt)
+	if len(f) < 2 {
+		return txItem{}
+	}
+	verb := strings.ToUpper(f[0])
+	act := partiqlVerbs[verb]
+	rest := f[1:]
+	switch verb {
+	case "SELECT", "DELETE":
+		i := slices.IndexFunc(rest, func(w string) bool { return strings.EqualFold(w, "FROM") })
+		if i < 0 || i+1 >= len(rest) {
+			return txItem{}
+		}
+		rest = rest[i+1:]
+	case "INSERT":
+		if !strings.EqualFold(rest[0], "INTO") || len(rest) < 2 {
+			return txItem{}
+		}
+		rest = rest[1:]
+	}
+	table := rest[0]
+	if strings.HasPrefix(table, `"`) {
+		end := strings.Index(table[1:], `"`)
+		if end < 0 {
+			return txItem{}
+		}
+		table = table[1 : end+1]
+	} else if i := strings.IndexAny(table, `."`); i >= 0 {
+		table = table[:i]
+	}
+	if act == "" || table == "" || strings.ContainsAny(table, "?'") {
+		return txItem{}
+	}
+	return txItem{action: act, name: table}
+}
+
+// goPartiQLOp reports whether a Go DynamoDB client method runs PartiQL
+// statements (ExecuteStatement, BatchExecuteStatement,
+// ExecuteTransaction, with v1's WithContext and Request forms).
+func goPartiQLOp(method string) string {
+	op := strings.TrimSuffix(strings.TrimSuffix(method, "WithContext"), "Request")
+	switch op {
+	case "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction":
+		return op
+	}
+	return ""
+}
+
+// goKey returns the keyed element key of a Go composite literal n.
+func goKey(fi *fileInfo, n *node, key string) *node {
+	for kv := range n.child("body").eachNamed() {
+		if kv.typ() == "keyed_element" && fi.text(kv.child("key")) == key {
+			return kv
+		}
+	}
+	return nil
 }
