@@ -319,7 +319,7 @@ func partiqlItem(stmt string) txItem {
 	} else if i := strings.IndexAny(table, `."`); i >= 0 {
 		table = table[:i]
 	}
-	if act == "" || table == "" || strings.ContainsAny(table, "?'") {
+	if act == "" || table == "" || strings.ContainsAny(table, "?'\\") {
 		return txItem{}
 	}
 	return txItem{action: act, name: table}
@@ -329,9 +329,7 @@ func partiqlItem(stmt string) txItem {
 // statements (ExecuteStatement, BatchExecuteStatement,
 // ExecuteTransaction, with v1's WithContext and Request forms).
 func goPartiQLOp(method string) string {
-	op := strings.TrimSuffix(strings.TrimSuffix(method, "WithContext"), "Request")
-	switch op {
-	case "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction":
+	if op := strings.TrimSuffix(strings.TrimSuffix(method, "WithContext"), "Request"); isPartiQLOp(op) {
 		return op
 	}
 	return ""
@@ -345,4 +343,62 @@ func goKey(fi *fileInfo, n *node, key string) *node {
 		}
 	}
 	return nil
+}
+
+// partiqlOps maps the DynamoDB operations that run PartiQL statements
+// to the request field listing their statements ("" for
+// ExecuteStatement, whose Statement is the request's own).
+var partiqlOps = map[string]string{"ExecuteStatement": "", "BatchExecuteStatement": "Statements", "ExecuteTransaction": "TransactStatements"}
+
+// isPartiQLOp reports whether op is a DynamoDB PartiQL operation.
+func isPartiQLOp(op string) bool {
+	_, ok := partiqlOps[op]
+	return ok
+}
+
+// partiqlItems reads the statements of the PartiQL operation op from its
+// request's fields (field returns the node of one, nil when absent): one
+// item per statement, with no action when the statement is not a
+// constant string of the module; nil when the statements are not a
+// list literal.
+func (a *analysis) partiqlItems(fi *fileInfo, op string, field func(string) *node) []txItem {
+	stmt := func(n *node) txItem {
+		if n == nil {
+			return txItem{}
+		}
+		if v := a.eval(fi, n, &scope{vars: map[string]val{}, parent: a.moduleScope(fi)}, maxDepth); v.isStr {
+			return partiqlItem(v.str)
+		}
+		return txItem{}
+	}
+	list := partiqlOps[op]
+	if list == "" {
+		return []txItem{stmt(field("Statement"))}
+	}
+	l := field(list)
+	if l == nil || l.typ() != "list" && l.typ() != "array" {
+		return nil
+	}
+	items := []txItem{}
+	for el := range l.eachNamed() {
+		switch el.typ() {
+		case "comment":
+		case "object", "dictionary":
+			items = append(items, stmt(objParam(fi, el, "Statement")))
+		default:
+			items = append(items, txItem{})
+		}
+	}
+	return items
+}
+
+// recordPartiQL records the PartiQL operation op called at n of fi
+// whose request is the object literal obj of pf (JS; nil when not a
+// literal).
+func (a *analysis) recordPartiQL(fi *fileInfo, n *node, op string, pf *fileInfo, obj *node) {
+	var items []txItem
+	if obj != nil && obj.typ() == "object" {
+		items = a.partiqlItems(pf, op, func(k string) *node { return objParam(pf, obj, k) })
+	}
+	a.recordTxItems(fi, n, op, items, items != nil)
 }

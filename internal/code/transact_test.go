@@ -21,6 +21,7 @@ func TestPartiQLItem(t *testing.T) {
 		{`SELECT * FROM "Orders`, txItem{}},
 		{`INSERT "Orders" VALUE {}`, txItem{}},
 		{`SELECT * FROM ? WHERE id = 1`, txItem{}},
+		{`INSERT INTO \"orders\" VALUE {}`, txItem{}},
 		{`SELECT`, txItem{}},
 		{``, txItem{}},
 	}
