@@ -1,6 +1,7 @@
 package code
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -1302,6 +1303,12 @@ func (a *analysis) lowLevelTx(fi *fileInfo, n *node, method string, ar args) {
 	if r := ar.at(0).client; r != nil && r.kind == "jreq" && r.op != "" {
 		tx = r
 	}
+	if tx != nil && len(tx.tx) > 0 {
+		// One call per table the items name (the unreadable ones marked
+		// the analysis partial where they were added).
+		a.recordTxItems(fi, n, jTableOps[method], tx.tx, true)
+		return
+	}
 	acts, ok := txActions(method == "transactGetItems", tx)
 	if !ok {
 		a.rec.partial = true
@@ -1484,6 +1491,7 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 					continue
 				}
 				txAdd(&nc, v.client.op, v.client.env, v.client.prefix == "?")
+				nc.tx = append(slices.Clip(nc.tx), txItem{action: v.client.op, env: v.client.env})
 			}
 		case resourceParam(method) && nc.env == "":
 			nc.env = ar.at(0).env
