@@ -1447,7 +1447,7 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 				return val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}, true
 			}
 		}
-		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
+		if svc := javaSDKService(q); svc != "" && (strings.HasSuffix(simple, "Request") || simple == "ParameterizedStatement") && method == "builder" {
 			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
 		}
 		// DynamoDBMapperConfig.builder(), TableNameOverride
@@ -1492,6 +1492,24 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 				}
 				txAdd(&nc, v.client.op, v.client.env, v.client.prefix == "?")
 				nc.tx = append(slices.Clip(nc.tx), txItem{action: v.client.op, env: v.client.env})
+			}
+		case method == "statement" && c.service == "dynamodb":
+			// ExecuteStatementRequest / BatchStatementRequest /
+			// ParameterizedStatement .builder().statement("SELECT …")
+			it := txItem{}
+			if v := ar.at(0); v.isStr {
+				it = partiqlItem(v.str)
+			}
+			nc.tx = []txItem{it}
+		case (method == "statements" || method == "transactStatements") && c.service == "dynamodb":
+			_, stmts := a.javaElems(fi, ar, s)
+			nc.tx = nil
+			for _, v := range stmts {
+				if v.client == nil || v.client.kind != "jreq" || len(v.client.tx) != 1 {
+					nc.tx = append(nc.tx, txItem{}) // not read statically
+					continue
+				}
+				nc.tx = append(nc.tx, v.client.tx[0])
 			}
 		case resourceParam(method) && nc.env == "":
 			nc.env = ar.at(0).env
@@ -1564,6 +1582,14 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 	case "jclient":
 		if c.service == "dynamodb" && (method == "transactWriteItems" || method == "transactGetItems") {
 			a.lowLevelTx(fi, n, method, ar)
+			return val{}, true
+		}
+		if op := pascal(method); c.service == "dynamodb" && isPartiQLOp(op) {
+			var items []txItem
+			if r := ar.at(0).client; r != nil && r.kind == "jreq" {
+				items = r.tx
+			}
+			a.recordTxItems(fi, n, op, items, items != nil)
 			return val{}, true
 		}
 		op := sdkOp(c.service, method)
