@@ -1055,7 +1055,7 @@ func (a *analysis) javaSDKNew(fi *fileInfo, n *node, typ string, ar args) *sdkCl
 		return c
 	case simple == "TransactionWriteRequest" || simple == "TransactionLoadRequest":
 		return &sdkClient{service: "dynamodb", kind: "jtx"}
-	case svc != "" && strings.HasSuffix(simple, "Request"):
+	case svc != "" && (strings.HasSuffix(simple, "Request") || simple == "ParameterizedStatement"):
 		c := &sdkClient{service: svc, kind: "jreq"}
 		for _, v := range ar.pos {
 			if v.env != "" {
@@ -1493,15 +1493,17 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 				txAdd(&nc, v.client.op, v.client.env, v.client.prefix == "?")
 				nc.tx = append(slices.Clip(nc.tx), txItem{action: v.client.op, env: v.client.env})
 			}
-		case method == "statement" && c.service == "dynamodb":
+		case (method == "statement" || method == "withStatement") && c.service == "dynamodb":
 			// ExecuteStatementRequest / BatchStatementRequest /
-			// ParameterizedStatement .builder().statement("SELECT …")
+			// ParameterizedStatement .builder().statement("SELECT …"),
+			// v1's new ExecuteStatementRequest().withStatement("…")
 			it := txItem{}
 			if v := ar.at(0); v.isStr {
 				it = partiqlItem(v.str)
 			}
 			nc.tx = []txItem{it}
-		case (method == "statements" || method == "transactStatements") && c.service == "dynamodb":
+		case (method == "statements" || method == "transactStatements" || method == "withStatements" || method == "withTransactStatements") &&
+			c.service == "dynamodb":
 			_, stmts := a.javaElems(fi, ar, s)
 			nc.tx = nil
 			for _, v := range stmts {
