@@ -125,7 +125,17 @@ func (a *analysis) stmtGo(fi *fileInfo, n *node, s *scope, depth int, handler bo
 		name := fi.text(n.child("name"))
 		if s.parent == nil && (name == "init" || name == "main") {
 			var r val
-			a.block(fi, n.child("body").namedKids(), &scope{vars: map[string]val{}, parent: s}, depth, false, &r)
+			inner := &scope{vars: map[string]val{}, parent: s}
+			a.block(fi, n.child("body").namedKids(), inner, depth, false, &r)
+			if name == "main" && fi.x != nil && fi.x.start != nil && fi.x.start.typ() == "func_literal" {
+				// The handler is a closure of main: it sees main's
+				// variables (db := dynamodb.NewFromConfig(cfg)).
+				for k, v := range inner.vars {
+					if _, ok := s.vars[k]; !ok {
+						s.vars[k] = v
+					}
+				}
+			}
 		}
 	case "method_declaration", "type_declaration", "import_declaration", "package_clause", "comment", "empty_statement",
 		"break_statement", "continue_statement", "goto_statement", "fallthrough_statement":
