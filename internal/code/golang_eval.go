@@ -429,8 +429,8 @@ func (a *analysis) goComposite(fi *fileInfo, n *node, s *scope, depth int) val {
 		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: a.goTxItems(fi, n, s, depth)}
 	case strings.HasSuffix(typ, ".ExecuteStatementInput") && goKey(fi, n, "Statement") != nil:
 		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: []txItem{a.goStatement(fi, goKey(fi, n, "Statement"), s, depth)}}
-	case v.client != nil && v.client.kind == "txitems":
-		r.client = v.client // a TransactWriteItemsInput holding its items
+	case v.client != nil && v.client.kind == "txitems" && strings.HasSuffix(typ, "Input"):
+		r.client = v.client // a TransactWriteItemsInput holding its items (not any struct that does)
 	}
 	return r
 }
