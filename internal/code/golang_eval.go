@@ -1,6 +1,7 @@
 package code
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -124,7 +125,17 @@ func (a *analysis) stmtGo(fi *fileInfo, n *node, s *scope, depth int, handler bo
 		name := fi.text(n.child("name"))
 		if s.parent == nil && (name == "init" || name == "main") {
 			var r val
-			a.block(fi, n.child("body").namedKids(), &scope{vars: map[string]val{}, parent: s}, depth, false, &r)
+			inner := &scope{vars: map[string]val{}, parent: s}
+			a.block(fi, n.child("body").namedKids(), inner, depth, false, &r)
+			if name == "main" && fi.x != nil && fi.x.start != nil && fi.x.start.typ() == "func_literal" {
+				// The handler is a closure of main: it sees main's
+				// variables (db := dynamodb.NewFromConfig(cfg)).
+				for k, v := range inner.vars {
+					if _, ok := s.vars[k]; !ok {
+						s.vars[k] = v
+					}
+				}
+			}
 		}
 	case "method_declaration", "type_declaration", "import_declaration", "package_clause", "comment", "empty_statement",
 		"break_statement", "continue_statement", "goto_statement", "fallthrough_statement":
@@ -412,7 +423,16 @@ func (a *analysis) goComposite(fi *fileInfo, n *node, s *scope, depth int) val {
 		a.noteGoString(fi, k, vn)
 		v = join(v, ev)
 	}
-	return val{t: v.t, env: env, obj: true}
+	r := val{t: v.t, env: env, obj: true}
+	switch {
+	case goTxSlice(typ):
+		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: a.goTxItems(fi, n, s, depth)}
+	case strings.HasSuffix(typ, ".ExecuteStatementInput") && goKey(fi, n, "Statement") != nil:
+		r.client = &sdkClient{service: "dynamodb", kind: "txitems", tx: []txItem{a.goStatement(fi, goKey(fi, n, "Statement"), s, depth)}}
+	case v.client != nil && v.client.kind == "txitems" && strings.HasSuffix(typ, "Input"):
+		r.client = v.client // a TransactWriteItemsInput holding its items (not any struct that does)
+	}
+	return r
 }
 
 // goImportPath returns the import path a package name stands for in fi.
@@ -777,7 +797,15 @@ func (a *analysis) sdkGo(fi *fileInfo, n *node, q, method string, recv val, ar a
 			a.recordCall(fi, n, "s3", "GetObject", envOf())
 		}
 	case "goclient":
-		if op := sdkOp(c.service, method); op != "" {
+		if op := cmp.Or(goTxOp(method), goPartiQLOp(method)); op != "" && c.service == "dynamodb" {
+			var items []txItem
+			for _, v := range ar.pos {
+				if v.client != nil && v.client.kind == "txitems" && items == nil {
+					items = v.client.tx
+				}
+			}
+			a.recordTxItems(fi, n, op, items, items != nil)
+		} else if op := sdkOp(c.service, method); op != "" {
 			a.recordCall(fi, n, c.service, op, envOf())
 		}
 	}

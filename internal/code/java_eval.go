@@ -1,6 +1,7 @@
 package code
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nightlight-sec/nightlight/internal/model"
@@ -1054,7 +1055,7 @@ func (a *analysis) javaSDKNew(fi *fileInfo, n *node, typ string, ar args) *sdkCl
 		return c
 	case simple == "TransactionWriteRequest" || simple == "TransactionLoadRequest":
 		return &sdkClient{service: "dynamodb", kind: "jtx"}
-	case svc != "" && strings.HasSuffix(simple, "Request"):
+	case svc != "" && (strings.HasSuffix(simple, "Request") || simple == "ParameterizedStatement"):
 		c := &sdkClient{service: svc, kind: "jreq"}
 		for _, v := range ar.pos {
 			if v.env != "" {
@@ -1302,6 +1303,12 @@ func (a *analysis) lowLevelTx(fi *fileInfo, n *node, method string, ar args) {
 	if r := ar.at(0).client; r != nil && r.kind == "jreq" && r.op != "" {
 		tx = r
 	}
+	if tx != nil && len(tx.tx) > 0 {
+		// One call per table the items name (the unreadable ones marked
+		// the analysis partial where they were added).
+		a.recordTxItems(fi, n, jTableOps[method], tx.tx, true)
+		return
+	}
 	acts, ok := txActions(method == "transactGetItems", tx)
 	if !ok {
 		a.rec.partial = true
@@ -1440,7 +1447,7 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 				return val{client: &sdkClient{service: "dynamodb", kind: "jtx"}}, true
 			}
 		}
-		if svc := javaSDKService(q); svc != "" && strings.HasSuffix(simple, "Request") && method == "builder" {
+		if svc := javaSDKService(q); svc != "" && (strings.HasSuffix(simple, "Request") || simple == "ParameterizedStatement") && method == "builder" {
 			return val{client: &sdkClient{service: svc, kind: "jreq"}}, true
 		}
 		// DynamoDBMapperConfig.builder(), TableNameOverride
@@ -1484,6 +1491,27 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 					continue
 				}
 				txAdd(&nc, v.client.op, v.client.env, v.client.prefix == "?")
+				nc.tx = append(slices.Clip(nc.tx), txItem{action: v.client.op, env: v.client.env})
+			}
+		case (method == "statement" || method == "withStatement") && c.service == "dynamodb":
+			// ExecuteStatementRequest / BatchStatementRequest /
+			// ParameterizedStatement .builder().statement("SELECT …"),
+			// v1's new ExecuteStatementRequest().withStatement("…")
+			it := txItem{}
+			if v := ar.at(0); v.isStr {
+				it = partiqlItem(v.str)
+			}
+			nc.tx = []txItem{it}
+		case (method == "statements" || method == "transactStatements" || method == "withStatements" || method == "withTransactStatements") &&
+			c.service == "dynamodb":
+			_, stmts := a.javaElems(fi, ar, s)
+			nc.tx = nil
+			for _, v := range stmts {
+				if v.client == nil || v.client.kind != "jreq" || len(v.client.tx) != 1 {
+					nc.tx = append(nc.tx, txItem{}) // not read statically
+					continue
+				}
+				nc.tx = append(nc.tx, v.client.tx[0])
 			}
 		case resourceParam(method) && nc.env == "":
 			nc.env = ar.at(0).env
@@ -1556,6 +1584,14 @@ func (a *analysis) sdkJava(fi *fileInfo, n *node, q, method string, recv val, ar
 	case "jclient":
 		if c.service == "dynamodb" && (method == "transactWriteItems" || method == "transactGetItems") {
 			a.lowLevelTx(fi, n, method, ar)
+			return val{}, true
+		}
+		if op := pascal(method); c.service == "dynamodb" && isPartiQLOp(op) {
+			var items []txItem
+			if r := ar.at(0).client; r != nil && r.kind == "jreq" {
+				items = r.tx
+			}
+			a.recordTxItems(fi, n, op, items, items != nil)
 			return val{}, true
 		}
 		op := sdkOp(c.service, method)

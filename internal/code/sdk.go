@@ -41,7 +41,6 @@ var docOps = map[string]string{
 	"batchWrite": "BatchWriteItem", "batchGet": "BatchGetItem", "transactWrite": "TransactWriteItems", "transactGet": "TransactGetItems",
 	"Put": "PutItem", "Get": "GetItem", "Update": "UpdateItem", "Delete": "DeleteItem", "Query": "Query", "Scan": "Scan",
 	"BatchWrite": "BatchWriteItem", "BatchGet": "BatchGetItem", "TransactWrite": "TransactWriteItems", "TransactGet": "TransactGetItems",
-	"ExecuteStatement": "PartiQLSelect",
 }
 
 // boto3 operations whose IAM action is named differently.
@@ -199,6 +198,11 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 			a.recordTx(fi, n, op, pf, items)
 			return val{}, true
 		}
+		if c.service == "dynamodb" && isPartiQLOp(op) && c.kind == "client" {
+			items := a.partiqlItems(fi, op, ar.kwNode)
+			a.recordTxItems(fi, n, op, items, items != nil)
+			return val{}, true
+		}
 		if !knownAction(c.service, op) {
 			return val{}, false
 		}
@@ -214,6 +218,8 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 			switch {
 			case cmd != nil && cmd.kind == "v3command" && cmd.service == "dynamodb" && isTxOp(cmd.op):
 				a.recordTx(fi, n, cmd.op, cmd.pfile, cmd.params)
+			case cmd != nil && cmd.kind == "v3command" && cmd.service == "dynamodb" && isPartiQLOp(cmd.op):
+				a.recordPartiQL(fi, n, cmd.op, cmd.pfile, cmd.params)
 			case cmd != nil && cmd.kind == "v3command":
 				a.recordCall(fi, n, cmd.service, cmd.op, cmd.env)
 			}
@@ -237,6 +243,10 @@ func (a *analysis) sdk(fi *fileInfo, n *node, q, method string, recv val, ar arg
 			if c.service == "dynamodb" && isTxOp(op) {
 				pf, items := txItems(fi, ar.node(0), ar.at(0))
 				a.recordTx(fi, n, op, pf, items)
+				return val{client: &sdkClient{service: c.service, kind: "request"}}, true
+			}
+			if c.service == "dynamodb" && isPartiQLOp(op) {
+				a.recordPartiQL(fi, n, op, fi, ar.node(0))
 				return val{client: &sdkClient{service: c.service, kind: "request"}}, true
 			}
 			if !knownAction(c.service, op) {
@@ -296,6 +306,10 @@ func (a *analysis) sdkNew(fi *fileInfo, n *node, q string, ar args) (val, bool) 
 		switch {
 		case strings.HasSuffix(member, "Command"):
 			op := strings.TrimSuffix(member, "Command")
+			if svc == "dynamodb" && isPartiQLOp(op) {
+				// the statements are read when the command is sent
+				return val{client: &sdkClient{service: svc, kind: "v3command", op: op, params: ar.node(0), pfile: fi}}, true
+			}
 			if pkg == "@aws-sdk/lib-dynamodb" {
 				if m := docOps[op]; m != "" {
 					op = m

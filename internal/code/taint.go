@@ -138,6 +138,7 @@ type sdkClient struct {
 	prefix  string // a DynamoDBMapper configuration's table name prefix ("?": not a constant)
 	params  *node  // the TransactItems list literal of a DynamoDB transaction ("txitems", a v3 transaction command)
 	pfile   *fileInfo
+	tx      []txItem // the items of a Go DynamoDB transaction's TransactItems slice literal ("txitems")
 }
 
 func join(a, b val) val {
