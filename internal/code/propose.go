@@ -106,7 +106,7 @@ func propose(st *model.Stack, fn *model.Function) Proposal {
 		p.Notes = append(p.Notes, "the code names DynamoDB tables the stack does not define ("+strings.Join(names, ", ")+"): their ARNs are written from the names")
 	}
 	if fn.Code.Partial {
-		p.Notes = append(p.Notes, "part of the code could not be read (syntax errors, skipped files, a missing handler function): calls there are missing")
+		p.Notes = append(p.Notes, "part of the code could not be followed (a syntax error, a skipped file, a missing handler function, the analysis budget, or DynamoDB transaction items or PartiQL statements built at run time): calls there may be missing")
 	}
 	if len(fn.Code.Calls) == 0 {
 		p.Notes = append(p.Notes, "the code makes no AWS SDK call nightlight recognises: it needs no permission beyond logging")

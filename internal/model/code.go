@@ -46,8 +46,9 @@ type Code struct {
 	// calling (a webhook signature, a token), sorted by position.
 	Checks []CallerCheck `json:"checks,omitempty"`
 	// Partial is true when part of the code could not be followed
-	// (syntax errors, dynamic imports, files skipped): absent flows and
-	// calls are then not proof of absence.
+	// (syntax errors, dynamic imports, files skipped, the analysis budget,
+	// SDK request contents built at run time): absent flows and calls are
+	// then not proof of absence.
 	Partial bool `json:"partial,omitempty"`
 	// DeployedBy lists the functions of other stacks that deploy this same
 	// code: the Terraform Azure function apps whose package is built from
