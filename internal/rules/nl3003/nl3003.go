@@ -69,7 +69,7 @@ func specific(ctx context.Context, p *rule.Pass, f kit.RoleFlag) map[string]bool
 			if o.Managed || o.Role != f.Role || o.Statement != f.Statement || o.Resource != f.Resource {
 				continue
 			}
-			if k == iam.FlagSecretsRead && !strings.Contains(o.Resource, "*") {
+			if k == iam.FlagSecretsRead && !kit.WildcardSecrets(o) {
 				continue // NL3007 reports wildcards only
 			}
 			for _, a := range o.Actions {

@@ -92,6 +92,4 @@ func namespace(resource string) (string, bool) {
 // account into wildcards: they do not narrow a pattern.
 var wild = strings.NewReplacer("${AWS::Partition}", "*", "${AWS::Region}", "*", "${AWS::AccountId}", "*", "${AWS::URLSuffix}", "*")
 
-func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool {
-	return strings.Contains(f.Resource, "*")
-}
+func keep(ctx context.Context, p *rule.Pass, f kit.RoleFlag) bool { return kit.WildcardSecrets(f) }

@@ -529,6 +529,11 @@ func Broader(ctx context.Context, p *rule.Pass, f RoleFlag) bool {
 	return false
 }
 
+// WildcardSecrets reports whether a secrets-read flag covers a pattern of
+// secrets or parameters (a "*" in its resource) rather than one named
+// secret: what NL3007 reports, and NL3003 therefore leaves to it.
+func WildcardSecrets(f RoleFlag) bool { return strings.Contains(f.Resource, "*") }
+
 // Plural returns one when n is 1, else many: the word a count takes.
 func Plural(n int, one, many string) string {
 	if n == 1 {
